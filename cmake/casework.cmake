@@ -1,0 +1,30 @@
+# Helpers shared by every target of the project.
+
+# Strict warnings on our own code only (generated code is compiled without them).
+function(casework_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-unused-parameter
+                                           -Werror=unused-result)
+endfunction()
+
+# casework_library(name SOURCES ... DEPS ...): a static library of ours.
+function(casework_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  casework_warnings(${name})
+endfunction()
+
+# casework_test(name SOURCES ... DEPS ...): one test executable per test file, registered
+# with CTest.
+function(casework_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  casework_warnings(${name})
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 300)
+  if(ARG_LABELS)
+    set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
+  endif()
+endfunction()
