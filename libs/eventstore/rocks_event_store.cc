@@ -1,0 +1,515 @@
+#include "libs/eventstore/rocks_event_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "libs/core/status.h"
+
+namespace casework {
+namespace {
+
+void PutFixed64BE(std::string* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i)
+    out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+uint64_t GetFixed64BE(absl::string_view in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+bool GetVarint(absl::string_view* in, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    uint8_t b = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    *v |= uint64_t{b & 0x7fu} << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+void PutString(std::string* out, absl::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s.data(), s.size());
+}
+
+bool GetString(absl::string_view* in, std::string* s) {
+  uint64_t n = 0;
+  if (!GetVarint(in, &n) || n > in->size()) return false;
+  s->assign(in->data(), n);
+  in->remove_prefix(n);
+  return true;
+}
+
+std::string LogKey(int64_t position) {
+  std::string k = "L";
+  PutFixed64BE(&k, static_cast<uint64_t>(position));
+  return k;
+}
+
+std::string StreamPrefix(absl::string_view stream) {
+  std::string k = absl::StrCat("S", stream);
+  k.push_back('\0');
+  return k;
+}
+
+std::string StreamKey(absl::string_view stream, int64_t version) {
+  std::string k = StreamPrefix(stream);
+  PutFixed64BE(&k, static_cast<uint64_t>(version));
+  return k;
+}
+
+std::string EncodeRecord(const StoredEvent& e) {
+  std::string out;
+  PutVarint(&out, static_cast<uint64_t>(e.position));
+  PutString(&out, e.stream_id);
+  PutVarint(&out, static_cast<uint64_t>(e.version));
+  PutString(&out, e.event_id);
+  PutString(&out, e.child_id);
+  PutString(&out, e.type);
+  PutString(&out, e.payload);
+  return out;
+}
+
+absl::StatusOr<StoredEvent> DecodeRecord(absl::string_view in) {
+  StoredEvent e;
+  uint64_t position = 0, version = 0;
+  if (!GetVarint(&in, &position) || !GetString(&in, &e.stream_id) ||
+      !GetVarint(&in, &version) || !GetString(&in, &e.event_id) ||
+      !GetString(&in, &e.child_id) || !GetString(&in, &e.type) ||
+      !GetString(&in, &e.payload)) {
+    return absl::DataLossError("event store: corrupt log record");
+  }
+  e.position = static_cast<int64_t>(position);
+  e.version = static_cast<int64_t>(version);
+  return e;
+}
+
+std::string EncodeResult(const AppendResult& r) {
+  std::string out;
+  PutString(&out, r.stream_id);
+  PutVarint(&out, static_cast<uint64_t>(r.first_version));
+  PutVarint(&out, static_cast<uint64_t>(r.last_version));
+  PutVarint(&out, static_cast<uint64_t>(r.first_position));
+  PutVarint(&out, static_cast<uint64_t>(r.last_position));
+  PutVarint(&out, r.event_ids.size());
+  for (const std::string& id : r.event_ids) PutString(&out, id);
+  return out;
+}
+
+absl::StatusOr<AppendResult> DecodeResult(absl::string_view in) {
+  AppendResult r;
+  uint64_t fv = 0, lv = 0, fp = 0, lp = 0, n = 0;
+  if (!GetString(&in, &r.stream_id) || !GetVarint(&in, &fv) ||
+      !GetVarint(&in, &lv) || !GetVarint(&in, &fp) || !GetVarint(&in, &lp) ||
+      !GetVarint(&in, &n)) {
+    return absl::DataLossError("event store: corrupt request record");
+  }
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string id;
+    if (!GetString(&in, &id))
+      return absl::DataLossError("event store: corrupt request record");
+    r.event_ids.push_back(std::move(id));
+  }
+  r.first_version = static_cast<int64_t>(fv);
+  r.last_version = static_cast<int64_t>(lv);
+  r.first_position = static_cast<int64_t>(fp);
+  r.last_position = static_cast<int64_t>(lp);
+  r.repeated = true;
+  return r;
+}
+
+absl::string_view View(const rocksdb::Slice& s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  if (s.IsCorruption())
+    return absl::DataLossError(absl::StrCat(what, ": ", s.ToString()));
+  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+}
+
+class RocksEventStoreImpl final : public RocksEventStore {
+ public:
+  RocksEventStoreImpl(std::unique_ptr<rocksdb::DB> db, Options options,
+                      int64_t last_position)
+      : db_(std::move(db)), options_(options), last_position_(last_position) {
+    writer_ = std::thread([this] { WriterLoop(); });
+  }
+
+  ~RocksEventStoreImpl() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    writer_.join();
+    db_->FlushWAL(true).PermitUncheckedError();
+    db_->Close().PermitUncheckedError();
+  }
+
+  RocksEventStoreImpl(const RocksEventStoreImpl&) = delete;
+  RocksEventStoreImpl& operator=(const RocksEventStoreImpl&) = delete;
+
+  absl::StatusOr<AppendResult> Append(AppendRequest request) override {
+    if (request.stream_id.empty())
+      return FieldError("stream_id", "must not be empty");
+    if (request.stream_id.find('\0') != std::string::npos) {
+      return FieldError("stream_id", "must not contain NUL");
+    }
+    if (request.events.empty())
+      return FieldError("events", "at least one event is required");
+    Pending pending{std::move(request), {}};
+    std::future<absl::StatusOr<AppendResult>> done = pending.done.get_future();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return absl::UnavailableError("event store is closing");
+      queue_.push_back(std::move(pending));
+    }
+    queue_cv_.notify_one();
+    return done.get();
+  }
+
+  absl::StatusOr<std::optional<AppendResult>> FindRequest(
+      absl::string_view request_id) override {
+    if (request_id.empty()) return std::optional<AppendResult>();
+    std::string value;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), absl::StrCat("R", request_id), &value);
+    if (s.IsNotFound()) return std::optional<AppendResult>();
+    RETURN_IF_ERROR(FromRocks(s, "read request record"));
+    ASSIGN_OR_RETURN(AppendResult r, DecodeResult(value));
+    return std::optional<AppendResult>(std::move(r));
+  }
+
+  absl::StatusOr<std::vector<StoredEvent>> ReadStream(
+      absl::string_view stream_id) override {
+    std::vector<StoredEvent> events;
+    const std::string prefix = StreamPrefix(stream_id);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions()));
+    std::vector<std::string> log_keys;
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      log_keys.push_back(
+          LogKey(static_cast<int64_t>(GetFixed64BE(View(it->value())))));
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read stream"));
+    if (log_keys.empty()) return events;
+    std::vector<rocksdb::Slice> keys(log_keys.begin(), log_keys.end());
+    std::vector<std::string> values;
+    std::vector<rocksdb::Status> statuses =
+        db_->MultiGet(rocksdb::ReadOptions(), keys, &values);
+    for (size_t i = 0; i < statuses.size(); ++i) {
+      RETURN_IF_ERROR(FromRocks(statuses[i], "read stream record"));
+      ASSIGN_OR_RETURN(StoredEvent e, DecodeRecord(values[i]));
+      events.push_back(std::move(e));
+    }
+    return events;
+  }
+
+  absl::StatusOr<std::vector<StoredEvent>> ReadAfter(int64_t after,
+                                                     size_t max) override {
+    std::vector<StoredEvent> events;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions()));
+    const int64_t last = LastPosition();
+    for (it->Seek(LogKey(after + 1));
+         it->Valid() && it->key().starts_with("L") && events.size() < max;
+         it->Next()) {
+      ASSIGN_OR_RETURN(StoredEvent e, DecodeRecord(View(it->value())));
+      // Only committed-and-acknowledged positions are visible to readers in
+      // order.
+      if (e.position > last) break;
+      events.push_back(std::move(e));
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read log"));
+    return events;
+  }
+
+  int64_t LastPosition() const override {
+    std::lock_guard<std::mutex> lock(position_mu_);
+    return last_position_;
+  }
+
+  bool WaitForAppend(int64_t after, absl::Duration timeout) override {
+    std::unique_lock<std::mutex> lock(position_mu_);
+    return position_cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                                 [&] { return last_position_ > after; });
+  }
+
+  absl::StatusOr<int64_t> GetCursor(absl::string_view name) override {
+    std::string value;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), absl::StrCat("C", name), &value);
+    if (s.IsNotFound()) return 0;
+    RETURN_IF_ERROR(FromRocks(s, "read cursor"));
+    if (value.size() != 8)
+      return absl::DataLossError("event store: corrupt cursor");
+    return static_cast<int64_t>(GetFixed64BE(value));
+  }
+
+  absl::Status SetCursor(absl::string_view name, int64_t value) override {
+    std::string v;
+    PutFixed64BE(&v, static_cast<uint64_t>(value));
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.sync;
+    return FromRocks(db_->Put(wo, absl::StrCat("C", name), v), "write cursor");
+  }
+
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanIndex(
+      absl::string_view prefix, absl::string_view start_after,
+      size_t limit) override {
+    std::vector<std::pair<std::string, std::string>> out;
+    const std::string full_prefix = absl::StrCat("I", prefix);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions()));
+    if (start_after.empty()) {
+      it->Seek(full_prefix);
+    } else {
+      const std::string from = absl::StrCat("I", start_after);
+      it->Seek(from);
+      if (it->Valid() && it->key() == from) it->Next();
+    }
+    for (; it->Valid() && it->key().starts_with(full_prefix) &&
+           out.size() < limit;
+         it->Next()) {
+      out.emplace_back(it->key().ToString().substr(1), it->value().ToString());
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "scan index"));
+    return out;
+  }
+
+ private:
+  struct Pending {
+    AppendRequest request;
+    std::promise<absl::StatusOr<AppendResult>> done;
+  };
+
+  absl::StatusOr<int64_t> StoredVersion(const std::string& stream) {
+    const std::string prefix = StreamPrefix(stream);
+    std::string upper = prefix;
+    upper.append(8, '\xff');
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions()));
+    it->SeekForPrev(upper);
+    if (it->Valid() && it->key().starts_with(prefix)) {
+      return static_cast<int64_t>(
+          GetFixed64BE(View(it->key()).substr(prefix.size())));
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read stream version"));
+    return kNoStream;
+  }
+
+  void WriterLoop() {
+    for (;;) {
+      std::vector<Pending> group;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty() && stopping_) return;
+        while (!queue_.empty() && group.size() < options_.max_group) {
+          group.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      CommitGroup(group);
+    }
+  }
+
+  // Decides each append of the group against the stored state plus the earlier
+  // appends of the same group, writes every accepted one in one synced batch,
+  // then completes them all.
+  void CommitGroup(std::vector<Pending>& group) {
+    rocksdb::WriteBatch batch;
+    std::vector<std::optional<absl::StatusOr<AppendResult>>> results(
+        group.size());
+    std::map<std::string, int64_t>
+        versions;  // stream -> version after this group
+    std::map<std::string, size_t>
+        request_in_group;  // request id -> index in group
+    std::vector<std::pair<size_t, size_t>> repeats;  // (index, index of first)
+    int64_t next_position = last_position_unlocked() + 1;
+
+    for (size_t i = 0; i < group.size(); ++i) {
+      AppendRequest& req = group[i].request;
+      if (!req.request_id.empty()) {
+        auto seen = request_in_group.find(req.request_id);
+        if (seen != request_in_group.end()) {
+          repeats.emplace_back(i, seen->second);
+          continue;
+        }
+        absl::StatusOr<std::optional<AppendResult>> earlier =
+            FindRequest(req.request_id);
+        if (!earlier.ok()) {
+          results[i] = earlier.status();
+          continue;
+        }
+        if (earlier->has_value()) {
+          results[i] = std::move(**earlier);
+          continue;
+        }
+      }
+      int64_t current;
+      auto v = versions.find(req.stream_id);
+      if (v != versions.end()) {
+        current = v->second;
+      } else {
+        absl::StatusOr<int64_t> stored = StoredVersion(req.stream_id);
+        if (!stored.ok()) {
+          results[i] = stored.status();
+          continue;
+        }
+        current = *stored;
+      }
+      if (req.expected_version != kAnyVersion &&
+          req.expected_version != current) {
+        results[i] = absl::AbortedError(
+            absl::StrCat("stream ", req.stream_id, " is at version ", current,
+                         ", expected ", req.expected_version, "; retry"));
+        continue;
+      }
+      AppendResult r;
+      r.stream_id = req.stream_id;
+      r.first_version = current + 1;
+      r.first_position = next_position;
+      for (NewEvent& ev : req.events) {
+        StoredEvent stored{
+            next_position,          req.stream_id, ++current,
+            std::move(ev.event_id), req.child_id,  std::move(ev.type),
+            std::move(ev.payload)};
+        batch.Put(LogKey(stored.position), EncodeRecord(stored))
+            .PermitUncheckedError();
+        std::string pos;
+        PutFixed64BE(&pos, static_cast<uint64_t>(stored.position));
+        batch.Put(StreamKey(req.stream_id, stored.version), pos)
+            .PermitUncheckedError();
+        r.event_ids.push_back(std::move(stored.event_id));
+        ++next_position;
+      }
+      r.last_version = current;
+      r.last_position = next_position - 1;
+      versions[req.stream_id] = current;
+      for (const std::string& key : req.index_deletes) {
+        batch.Delete(absl::StrCat("I", key)).PermitUncheckedError();
+      }
+      for (const auto& [key, value] : req.index_puts) {
+        batch.Put(absl::StrCat("I", key), value).PermitUncheckedError();
+      }
+      if (!req.request_id.empty()) {
+        batch.Put(absl::StrCat("R", req.request_id), EncodeResult(r))
+            .PermitUncheckedError();
+        request_in_group[req.request_id] = i;
+      }
+      results[i] = std::move(r);
+    }
+
+    absl::Status written = absl::OkStatus();
+    if (batch.Count() > 0) {
+      rocksdb::WriteOptions wo;
+      wo.sync = options_.sync;
+      written = FromRocks(db_->Write(wo, &batch), "append");
+      if (written.ok()) {
+        std::lock_guard<std::mutex> lock(position_mu_);
+        last_position_ = next_position - 1;
+      }
+      position_cv_.notify_all();
+    }
+    for (auto [i, first] : repeats) {
+      if (results[first]->ok()) {
+        AppendResult r = **results[first];
+        r.repeated = true;
+        results[i] = std::move(r);
+      } else {
+        results[i] = results[first]->status();
+      }
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+      absl::StatusOr<AppendResult>& r = *results[i];
+      // A failed write fails every append that was in it; the positions were
+      // never committed, so the log stays gap-free.
+      if (!written.ok() && r.ok() && !r->repeated) {
+        group[i].done.set_value(written);
+      } else {
+        group[i].done.set_value(std::move(r));
+      }
+    }
+  }
+
+  int64_t last_position_unlocked() {
+    std::lock_guard<std::mutex> lock(position_mu_);
+    return last_position_;
+  }
+
+  const std::unique_ptr<rocksdb::DB> db_;
+  const Options options_;
+
+  std::mutex mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+
+  mutable std::mutex position_mu_;
+  std::condition_variable position_cv_;
+  int64_t last_position_;
+
+  std::thread writer_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksEventStore>> RocksEventStore::Open(
+    const std::string& dir, Options options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.IncreaseParallelism(2);
+  db_options.OptimizeLevelStyleCompaction();
+  db_options.max_open_files = 512;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, &raw);
+  if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open event store at ", dir, ": ", s.ToString()));
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  int64_t last = 0;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(rocksdb::ReadOptions()));
+    it->SeekForPrev(LogKey(INT64_MAX));
+    if (it->Valid() && it->key().starts_with("L")) {
+      last = static_cast<int64_t>(GetFixed64BE(View(it->key()).substr(1)));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scan log");
+  }
+  return std::unique_ptr<RocksEventStore>(
+      new RocksEventStoreImpl(std::move(db), options, last));
+}
+
+}  // namespace casework
