@@ -62,6 +62,20 @@ bool GetString(absl::string_view* in, std::string* s) {
   return true;
 }
 
+// Appends, in protobuf wire format, `metadata (field 1) { position (field 4): P
+// }` to an envelope. Parsing concatenated messages merges them, so the payload
+// then reads back with metadata.position set; every event envelope of the
+// contract has EventMetadata as field 1.
+void StampPosition(std::string* payload, int64_t position) {
+  std::string inner;
+  inner.push_back(static_cast<char>((4 << 3) | 0));  // field 4, varint
+  PutVarint(&inner, static_cast<uint64_t>(position));
+  payload->push_back(
+      static_cast<char>((1 << 3) | 2));  // field 1, length-delimited
+  PutVarint(payload, inner.size());
+  payload->append(inner);
+}
+
 std::string LogKey(int64_t position) {
   std::string k = "L";
   PutFixed64BE(&k, static_cast<uint64_t>(position));
@@ -396,6 +410,7 @@ class RocksEventStoreImpl final : public RocksEventStore {
       r.first_version = current + 1;
       r.first_position = next_position;
       for (NewEvent& ev : req.events) {
+        if (options_.stamp_position) StampPosition(&ev.payload, next_position);
         StoredEvent stored{
             next_position,          req.stream_id, ++current,
             std::move(ev.event_id), req.child_id,  std::move(ev.type),

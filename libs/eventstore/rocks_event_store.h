@@ -33,6 +33,10 @@ class RocksEventStore : public EventStore {
     bool sync = true;
     // Most appends committed in one group.
     size_t max_group = 1024;
+    // Stamp each event's log position into its payload, read as a protobuf
+    // envelope whose field 1 is casework.v1.EventMetadata (position is its
+    // field 4). Off for opaque payloads.
+    bool stamp_position = true;
     // Block cache for reads, in bytes.
     size_t block_cache_bytes = 64 << 20;
   };

@@ -37,7 +37,8 @@ class RocksEventStoreTest : public ::testing::Test {
  protected:
   std::unique_ptr<RocksEventStore> OpenStore() {
     absl::StatusOr<std::unique_ptr<RocksEventStore>> store =
-        RocksEventStore::Open(dir_.path());
+        RocksEventStore::Open(
+            dir_.path(), RocksEventStore::Options{.stamp_position = false});
     EXPECT_TRUE(store.ok()) << store.status();
     return std::move(*store);
   }

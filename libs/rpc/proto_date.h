@@ -1,0 +1,27 @@
+// Conversions between casework.v1.Date and Date, and id validation, shared by
+// the gRPC adapters of every service.
+#ifndef CASEWORK_LIBS_RPC_PROTO_DATE_H_
+#define CASEWORK_LIBS_RPC_PROTO_DATE_H_
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "casework/v1/common.pb.h"
+#include "libs/core/date.h"
+
+namespace casework {
+
+// INVALID_ARGUMENT naming `field` when the date is unset or not a real day.
+absl::StatusOr<Date> FromProto(absl::string_view field, const v1::Date& d);
+// Like FromProto, but an unset date gives `fallback`.
+absl::StatusOr<Date> FromProtoOr(absl::string_view field, const v1::Date& d,
+                                 Date fallback);
+v1::Date ToProto(Date d);
+bool IsSet(const v1::Date& d);
+
+// Validates an id field: 1-64 characters of [A-Za-z0-9._:-]. INVALID_ARGUMENT
+// naming it.
+absl::Status ValidateId(absl::string_view field, absl::string_view value);
+
+}  // namespace casework
+
+#endif  // CASEWORK_LIBS_RPC_PROTO_DATE_H_

@@ -1,0 +1,168 @@
+#include "libs/rpc/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/core/log.h"
+#include "libs/core/status.h"
+
+namespace casework {
+
+absl::StatusOr<Flags> Flags::Parse(int argc, char** argv,
+                                   const std::vector<std::string>& known,
+                                   const std::vector<std::string>& booleans) {
+  Flags flags;
+  auto is = [](const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (!absl::StartsWith(arg, "--")) {
+      flags.positional_.push_back(arg);
+      continue;
+    }
+    std::string name = arg.substr(2);
+    std::string value;
+    size_t eq = name.find('=');
+    bool has_value = eq != std::string::npos;
+    if (has_value) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (is(booleans, name)) {
+      flags.values_[name] = has_value ? value : "true";
+      continue;
+    }
+    if (!is(known, name)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown flag --", name, " (known: --", absl::StrJoin(known, ", --"),
+          booleans.empty() ? "" : ", --", absl::StrJoin(booleans, ", --"),
+          ")"));
+    }
+    if (!has_value) {
+      if (i + 1 >= argc)
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", name, " needs a value"));
+      value = argv[++i];
+    }
+    flags.values_[name] = value;
+  }
+  return flags;
+}
+
+std::string Flags::Get(const std::string& name, const std::string& env,
+                       const std::string& fallback) const {
+  auto it = values_.find(name);
+  if (it != values_.end()) return it->second;
+  if (!env.empty()) {
+    const char* v = std::getenv(env.c_str());
+    if (v != nullptr && *v != '\0') return v;
+  }
+  return fallback;
+}
+
+absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
+    int argc, char** argv, const std::string& service_name, int default_port) {
+  ASSIGN_OR_RETURN(Flags flags,
+                   Flags::Parse(argc, argv,
+                                {"port", "listen", "data-dir", "brokers",
+                                 "kafka-config", "closures"},
+                                {"help"}));
+  if (flags.Has("help")) {
+    std::printf(
+        "usage: %s [--port N] [--listen HOST] [--data-dir DIR] [--brokers "
+        "HOST:PORT,...]\n"
+        "          [--kafka-config k=v,k=v] [--closures YYYY-MM-DD,...]\n"
+        "Environment: CASEWORK_PORT, CASEWORK_LISTEN, CASEWORK_DATA_DIR, "
+        "CASEWORK_BROKERS,\n"
+        "             CASEWORK_KAFKA_CONFIG, CASEWORK_CLOSURES, "
+        "CASEWORK_LOG_LEVEL\n",
+        service_name.c_str());
+    std::exit(0);
+  }
+  ServiceConfig c;
+  c.service_name = service_name;
+  std::string port =
+      flags.Get("port", "CASEWORK_PORT", std::to_string(default_port));
+  if (!absl::SimpleAtoi(port, &c.port) || c.port < 0 || c.port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--port: '", port, "' is not a port number"));
+  }
+  c.listen_host = flags.Get("listen", "CASEWORK_LISTEN", "127.0.0.1");
+  c.data_dir = flags.Get("data-dir", "CASEWORK_DATA_DIR",
+                         absl::StrCat("var/", service_name));
+  c.brokers = flags.Get("brokers", "CASEWORK_BROKERS", "");
+  c.kafka_config = flags.Get("kafka-config", "CASEWORK_KAFKA_CONFIG", "");
+  c.holidays = flags.Get("closures", "CASEWORK_CLOSURES", "");
+  return c;
+}
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+ServerRunner::ServerRunner(std::string service_name)
+    : service_name_(std::move(service_name)) {}
+
+ServerRunner::~ServerRunner() {
+  if (server_) Shutdown(absl::ZeroDuration());
+}
+
+absl::StatusOr<int> ServerRunner::Start(
+    const std::string& host, int port,
+    const std::vector<grpc::Service*>& services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int bound = 0;
+  builder.AddListeningPort(absl::StrCat(host, ":", port),
+                           grpc::InsecureServerCredentials(), &bound);
+  for (grpc::Service* s : services) builder.RegisterService(s);
+  server_ = builder.BuildAndStart();
+  if (!server_ || bound == 0) {
+    server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", host, ":", port));
+  }
+  server_->GetHealthCheckService()->SetServingStatus(true);
+  server_->GetHealthCheckService()->SetServingStatus(service_name_, true);
+  LogInfo("server started",
+          {{"service", service_name_}, {"port", std::to_string(bound)}});
+  return bound;
+}
+
+void ServerRunner::Shutdown(absl::Duration grace) {
+  if (!server_) return;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    absl::ToChronoNanoseconds(grace));
+  server_->Wait();
+  server_.reset();
+  LogInfo("server stopped", {{"service", service_name_}});
+}
+
+}  // namespace casework

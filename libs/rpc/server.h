@@ -1,0 +1,106 @@
+// Shared server bootstrap for every casework service: configuration from flags
+// and environment, the gRPC server with reflection and the standard
+// grpc.health.v1 service, and a clean shutdown on SIGTERM/SIGINT (stop
+// accepting, drain in-flight calls, then the caller flushes and closes its
+// database).
+//
+// Typical main():
+//   BlockShutdownSignals();                       // before any thread starts
+//   ASSIGN_OR_EXIT(ServiceConfig config, ServiceConfig::FromArgs(argc, argv,
+//   "ehc-assessments", 7101));
+//   ... open store, build service ...
+//   ServerRunner runner(config);
+//   runner.Start({&service});
+//   WaitForShutdownSignal();
+//   runner.Shutdown(absl::Seconds(10));
+//
+// Thread safety: ServerRunner is used from one thread.
+#ifndef CASEWORK_LIBS_RPC_SERVER_H_
+#define CASEWORK_LIBS_RPC_SERVER_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace grpc {
+class Server;
+class Service;
+}  // namespace grpc
+
+namespace casework {
+
+// Command-line flags (--name=value or --name value) with environment fallbacks.
+class Flags final {
+ public:
+  // INVALID_ARGUMENT for a flag not in `known` or a missing value.
+  static absl::StatusOr<Flags> Parse(
+      int argc, char** argv, const std::vector<std::string>& known,
+      const std::vector<std::string>& booleans = {});
+  // The flag's value, else the environment variable `env` (when non-empty),
+  // else `fallback`.
+  std::string Get(const std::string& name, const std::string& env,
+                  const std::string& fallback) const;
+  bool Has(const std::string& name) const { return values_.contains(name); }
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+struct ServiceConfig {
+  std::string service_name;
+  std::string listen_host = "127.0.0.1";
+  int port = 0;
+  std::string data_dir;
+  std::string brokers;  // Kafka bootstrap servers; empty: do not publish
+  // Extra librdkafka properties ("key=value,key=value"), e.g.
+  // security.protocol=SSL.
+  std::string kafka_config;
+  std::string holidays;  // extra closure dates, comma-separated
+
+  // Reads --port, --listen, --data-dir, --brokers, --kafka-config, --closures
+  // and their environment equivalents CASEWORK_PORT, CASEWORK_LISTEN,
+  // CASEWORK_DATA_DIR, CASEWORK_BROKERS, CASEWORK_KAFKA_CONFIG,
+  // CASEWORK_CLOSURES. --help prints usage.
+  static absl::StatusOr<ServiceConfig> FromArgs(int argc, char** argv,
+                                                const std::string& service_name,
+                                                int default_port);
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
+// afterwards, so that WaitForShutdownSignal can receive them. Call first thing
+// in main().
+void BlockShutdownSignals();
+// Waits for SIGINT or SIGTERM; returns the signal number.
+int WaitForShutdownSignal();
+
+class ServerRunner final {
+ public:
+  explicit ServerRunner(std::string service_name);
+  ~ServerRunner();
+  ServerRunner(const ServerRunner&) = delete;
+  ServerRunner& operator=(const ServerRunner&) = delete;
+
+  // Builds and starts the server on host:port (port 0 picks a free port) with
+  // the given services plus health and reflection. Returns the bound port;
+  // UNAVAILABLE if it cannot bind.
+  absl::StatusOr<int> Start(const std::string& host, int port,
+                            const std::vector<grpc::Service*>& services);
+  // Marks the server NOT_SERVING, stops accepting calls and waits up to `grace`
+  // for those in flight to finish.
+  void Shutdown(absl::Duration grace);
+  grpc::Server* server() { return server_.get(); }
+
+ private:
+  const std::string service_name_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+}  // namespace casework
+
+#endif  // CASEWORK_LIBS_RPC_SERVER_H_

@@ -1,0 +1,730 @@
+#include "services/ehc-assessments/assessment.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "libs/core/status.h"
+#include "libs/statutory/rules.h"
+
+namespace casework::ehc {
+namespace {
+
+using statutory::ClockRule;
+using statutory::ExceptionKind;
+using statutory::Rule;
+using statutory::RuleId;
+
+constexpr char kDecisionClock[] = "decision";
+constexpr char kNoPlanClock[] = "no_plan_decision";
+constexpr char kFinalPlanClock[] = "final_plan";
+constexpr char kDraftCommentClock[] = "draft_comment";
+
+std::string AdviceClockId(absl::string_view advice_id) {
+  return absl::StrCat("advice/", advice_id);
+}
+
+bool IsClosed(const Assessment& s) {
+  switch (s.status()) {
+    case v1::ASSESSMENT_STATUS_NOT_ASSESSED:
+    case v1::ASSESSMENT_STATUS_NO_PLAN:
+    case v1::ASSESSMENT_STATUS_PLAN_ISSUED:
+    case v1::ASSESSMENT_STATUS_WITHDRAWN:
+    case v1::ASSESSMENT_STATUS_MOVED_OUT_OF_AREA:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string StatusText(v1::AssessmentStatus status) {
+  switch (status) {
+    case v1::ASSESSMENT_STATUS_REQUESTED:
+      return "awaiting the decision whether to assess";
+    case v1::ASSESSMENT_STATUS_ASSESSING:
+      return "being assessed";
+    case v1::ASSESSMENT_STATUS_DRAFT_ISSUED:
+      return "at draft plan";
+    case v1::ASSESSMENT_STATUS_NOT_ASSESSED:
+      return "closed: the LA decided not to assess";
+    case v1::ASSESSMENT_STATUS_NO_PLAN:
+      return "closed: the LA decided not to issue a plan";
+    case v1::ASSESSMENT_STATUS_PLAN_ISSUED:
+      return "closed: the final plan was issued";
+    case v1::ASSESSMENT_STATUS_WITHDRAWN:
+      return "closed: the request was withdrawn";
+    case v1::ASSESSMENT_STATUS_MOVED_OUT_OF_AREA:
+      return "closed: the child moved out of the area";
+    default:
+      return "unknown";
+  }
+}
+
+std::optional<ExceptionKind> ToRuleKind(v1::ExceptionKind kind) {
+  switch (kind) {
+    case v1::EXCEPTION_KIND_SCHOOL_CLOSURE:
+      return ExceptionKind::kSchoolClosure;
+    case v1::EXCEPTION_KIND_EARLY_YEARS_SETTING_CLOSURE:
+      return ExceptionKind::kEarlyYearsSettingClosure;
+    case v1::EXCEPTION_KIND_PERSONAL_CIRCUMSTANCES:
+      return ExceptionKind::kExceptionalPersonalCircumstances;
+    case v1::EXCEPTION_KIND_ABSENCE_FROM_AREA:
+      return ExceptionKind::kAbsenceFromArea;
+    case v1::EXCEPTION_KIND_MISSED_APPOINTMENT:
+      return ExceptionKind::kMissedAppointment;
+    default:
+      return std::nullopt;
+  }
+}
+
+const v1::Clock* FindClock(const Assessment& s, absl::string_view clock_id) {
+  for (const v1::Clock& c : s.clocks()) {
+    if (c.clock_id() == clock_id) return &c;
+  }
+  return nullptr;
+}
+
+v1::Clock* FindClock(Assessment& s, absl::string_view clock_id) {
+  for (v1::Clock& c : *s.mutable_clocks()) {
+    if (c.clock_id() == clock_id) return &c;
+  }
+  return nullptr;
+}
+
+const v1::Advice* FindAdvice(const Assessment& s, absl::string_view advice_id) {
+  for (const v1::Advice& a : s.advice()) {
+    if (a.advice_id() == advice_id) return &a;
+  }
+  return nullptr;
+}
+
+Date Get(const v1::Date& d) { return Date::Ymd(d.year(), d.month(), d.day()); }
+
+// An exception already recorded on the case (not limited to one advice request)
+// whose kind lifts `rule`: a clock opened later is excepted from the start.
+bool CaseExceptionLifts(const Assessment& s, const ClockRule& rule) {
+  for (const v1::RecordedException& e : s.exceptions()) {
+    std::optional<ExceptionKind> kind = ToRuleKind(e.kind());
+    if (kind && e.advice_id().empty() && rule.IsLiftedBy(*kind)) return true;
+  }
+  return false;
+}
+
+void Open(Event& event, const Assessment& s, absl::string_view clock_id,
+          const ClockRule& rule, Date start, const Env& env,
+          absl::string_view subtype = "") {
+  v1::ClockChange* c = event.add_clocks();
+  c->set_clock_id(std::string(clock_id));
+  c->set_rule(std::string(rule.code));
+  c->set_action(v1::CLOCK_OPENED);
+  *c->mutable_started_on() = ToProto(start);
+  *c->mutable_due_on() = ToProto(rule.DueDate(start, env.calendar));
+  c->set_citation(std::string(rule.citation));
+  c->set_measure_subtype(std::string(subtype));
+  c->set_exception(CaseExceptionLifts(s, rule));
+}
+
+// Closes an open clock as met (on or before its due date) or missed.
+void Close(Event& event, const Assessment& s, absl::string_view clock_id,
+           Date on) {
+  const v1::Clock* open = FindClock(s, clock_id);
+  if (open == nullptr || open->status() != v1::CLOCK_STATUS_OPEN) return;
+  v1::ClockChange* c = event.add_clocks();
+  c->set_clock_id(open->clock_id());
+  c->set_rule(open->rule());
+  Date due = Get(open->due_on());
+  c->set_action(on <= due ? v1::CLOCK_MET : v1::CLOCK_MISSED);
+  *c->mutable_started_on() = open->started_on();
+  *c->mutable_due_on() = open->due_on();
+  *c->mutable_closed_on() = ToProto(on);
+  c->set_exception(open->exception());
+  c->set_citation(open->citation());
+  c->set_measure_subtype(open->measure_subtype());
+  if (on > due) c->set_days_late(due.DaysUntil(on));
+}
+
+void Cancel(Event& event, const Assessment& s, absl::string_view clock_id,
+            Date on) {
+  const v1::Clock* open = FindClock(s, clock_id);
+  if (open == nullptr || open->status() != v1::CLOCK_STATUS_OPEN) return;
+  v1::ClockChange* c = event.add_clocks();
+  c->set_clock_id(open->clock_id());
+  c->set_rule(open->rule());
+  c->set_action(v1::CLOCK_CANCELLED);
+  *c->mutable_started_on() = open->started_on();
+  *c->mutable_due_on() = open->due_on();
+  *c->mutable_closed_on() = ToProto(on);
+  c->set_exception(open->exception());
+  c->set_citation(open->citation());
+  c->set_measure_subtype(open->measure_subtype());
+}
+
+// Cancels every clock still open that this event has not already closed.
+void CancelAllOpen(Event& event, const Assessment& s, Date on) {
+  for (const v1::Clock& c : s.clocks()) {
+    if (c.status() != v1::CLOCK_STATUS_OPEN) continue;
+    bool closed_here = std::any_of(event.clocks().begin(), event.clocks().end(),
+                                   [&](const v1::ClockChange& change) {
+                                     return change.clock_id() == c.clock_id();
+                                   });
+    if (!closed_here) Cancel(event, s, c.clock_id(), on);
+  }
+}
+
+absl::Status RequireExists(const Assessment& s) {
+  if (s.assessment_id().empty()) {
+    return absl::NotFoundError("assessment_id: no such assessment");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireOpen(const Assessment& s) {
+  RETURN_IF_ERROR(RequireExists(s));
+  if (IsClosed(s)) {
+    return NotAllowed(absl::StrCat("assessment ", s.assessment_id(), " is ",
+                                   StatusText(s.status()),
+                                   "; no further steps can be recorded"));
+  }
+  return absl::OkStatus();
+}
+
+// A business date: set, real, not in the future, not before `not_before` (the
+// request or an earlier step).
+absl::StatusOr<Date> StepDate(absl::string_view field, const v1::Date& d,
+                              const Env& env, Date not_before,
+                              absl::string_view not_before_what) {
+  ASSIGN_OR_RETURN(Date date, FromProto(field, d));
+  if (date > env.today) {
+    return NotAllowed(absl::StrCat(field, ": ", date.ToString(),
+                                   " is in the future (today is ",
+                                   env.today.ToString(), ")"));
+  }
+  if (date < not_before) {
+    return NotAllowed(absl::StrCat(field, ": ", date.ToString(), " is before ",
+                                   not_before_what, " (", not_before.ToString(),
+                                   ")"));
+  }
+  return date;
+}
+
+absl::StatusOr<Date> AfterRequest(absl::string_view field, const v1::Date& d,
+                                  const Assessment& s, const Env& env) {
+  return StepDate(field, d, env, Get(s.received_on()),
+                  "the date the request was received");
+}
+
+EhcDecision One(Event event) {
+  EhcDecision d;
+  d.events.push_back(std::move(event));
+  return d;
+}
+
+}  // namespace
+
+std::string ChildIndexKey(absl::string_view child_id,
+                          absl::string_view assessment_id) {
+  return absl::StrCat("child/", child_id, "/", assessment_id);
+}
+
+std::string OfficerIndexKey(absl::string_view officer_id,
+                            absl::string_view assessment_id) {
+  return absl::StrCat("officer/", officer_id, "/", assessment_id);
+}
+
+std::string AdviceTypeCode(v1::AdviceType type) {
+  switch (type) {
+    case v1::ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY:
+      return "educational_psychology";
+    case v1::ADVICE_TYPE_HEALTH:
+      return "health";
+    case v1::ADVICE_TYPE_SOCIAL_CARE:
+      return "social_care";
+    case v1::ADVICE_TYPE_EDUCATION_SETTING:
+      return "education_setting";
+    case v1::ADVICE_TYPE_PREPARATION_FOR_ADULTHOOD:
+      return "preparation_for_adulthood";
+    case v1::ADVICE_TYPE_OTHER:
+      return "other";
+    default:
+      return "unspecified";
+  }
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const std::string& assessment_id,
+                                   const v1::RecordRequestRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(ValidateId("assessment_id", assessment_id));
+  RETURN_IF_ERROR(ValidateId("child_id", c.child_id()));
+  RETURN_IF_ERROR(ValidateId("officer_id", c.officer_id()));
+  if (!v1::RequestSource_IsValid(c.source()) ||
+      c.source() == v1::REQUEST_SOURCE_UNSPECIFIED) {
+    return FieldError(
+        "source",
+        "is required (parent, young person, school or setting, other)");
+  }
+  if (!v1::AssessmentKind_IsValid(c.kind()) ||
+      c.kind() == v1::ASSESSMENT_KIND_UNSPECIFIED) {
+    return FieldError("kind",
+                      "is required (first assessment or re-assessment)");
+  }
+  ASSIGN_OR_RETURN(Date received, FromProto("received_on", c.received_on()));
+  if (received > env.today) {
+    return NotAllowed(absl::StrCat("received_on: ", received.ToString(),
+                                   " is in the future (today is ",
+                                   env.today.ToString(), ")"));
+  }
+  if (!s.assessment_id().empty()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "assessment_id: assessment ", assessment_id, " already exists"));
+  }
+  Event e;
+  e.mutable_metadata()->set_child_id(c.child_id());
+  e.mutable_metadata()->set_officer_id(c.officer_id());
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(received);
+  v1::RequestRecorded* body = e.mutable_request_recorded();
+  *body->mutable_received_on() = ToProto(received);
+  body->set_source(c.source());
+  body->set_kind(c.kind());
+  // Reg 5(1): decide whether to assess within 6 weeks of the request.
+  Open(e, s, kDecisionClock, Rule(RuleId::kEhcDecisionToAssess), received, env);
+  EhcDecision d = One(std::move(e));
+  d.index_puts.emplace_back(ChildIndexKey(c.child_id(), assessment_id), "");
+  d.index_puts.emplace_back(OfficerIndexKey(c.officer_id(), assessment_id), "");
+  return d;
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::ReassignOfficerRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(ValidateId("officer_id", c.officer_id()));
+  RETURN_IF_ERROR(RequireOpen(s));
+  if (c.officer_id() == s.officer_id()) {
+    return NotAllowed(absl::StrCat(
+        "officer_id: the assessment is already assigned to ", c.officer_id()));
+  }
+  ASSIGN_OR_RETURN(
+      Date on, IsSet(c.reassigned_on())
+                   ? AfterRequest("reassigned_on", c.reassigned_on(), s, env)
+                   : absl::StatusOr<Date>(env.today));
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  e.mutable_officer_reassigned()->set_from_officer_id(s.officer_id());
+  e.mutable_officer_reassigned()->set_to_officer_id(c.officer_id());
+  EhcDecision d = One(std::move(e));
+  d.index_deletes.push_back(OfficerIndexKey(s.officer_id(), s.assessment_id()));
+  d.index_puts.emplace_back(OfficerIndexKey(c.officer_id(), s.assessment_id()),
+                            "");
+  return d;
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::DecideToAssessRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(RequireOpen(s));
+  if (s.status() != v1::ASSESSMENT_STATUS_REQUESTED) {
+    return NotAllowed(
+        absl::StrCat("the decision whether to assess has already been made (",
+                     StatusText(s.status()), ")"));
+  }
+  ASSIGN_OR_RETURN(Date on, AfterRequest("decided_on", c.decided_on(), s, env));
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  *e.mutable_decided_to_assess()->mutable_decided_on() = ToProto(on);
+  Close(e, s, kDecisionClock, on);
+  Date received = Get(s.received_on());
+  if (s.kind() == v1::ASSESSMENT_KIND_REASSESSMENT) {
+    // Reg 27(3): a re-assessment's final plan within 14 weeks of the request.
+    Open(e, s, kFinalPlanClock, Rule(RuleId::kEhcReassessmentFinalPlan),
+         received, env);
+  } else {
+    // Reg 13(2): the final plan within 20 weeks of the request.
+    Open(e, s, kFinalPlanClock, Rule(RuleId::kEhcFinalPlan), received, env);
+  }
+  // Reg 10(1): a decision not to issue a plan within 16 weeks of the request.
+  Open(e, s, kNoPlanClock, Rule(RuleId::kEhcNoPlanDecision), received, env);
+  return One(std::move(e));
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::DecideNotToAssessRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(RequireOpen(s));
+  if (s.status() != v1::ASSESSMENT_STATUS_REQUESTED) {
+    return NotAllowed(
+        absl::StrCat("the decision whether to assess has already been made (",
+                     StatusText(s.status()), ")"));
+  }
+  ASSIGN_OR_RETURN(Date on, AfterRequest("decided_on", c.decided_on(), s, env));
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  *e.mutable_decided_not_to_assess()->mutable_decided_on() = ToProto(on);
+  Close(e, s, kDecisionClock, on);
+  CancelAllOpen(e, s, on);
+  return One(std::move(e));
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const std::string& advice_id,
+                                   const v1::RequestAdviceRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(ValidateId("advice_id", advice_id));
+  if (!v1::AdviceType_IsValid(c.advice_type()) ||
+      c.advice_type() == v1::ADVICE_TYPE_UNSPECIFIED) {
+    return FieldError("advice_type", "is required");
+  }
+  if (c.adviser().size() > 200)
+    return FieldError("adviser", "must be at most 200 characters");
+  RETURN_IF_ERROR(RequireOpen(s));
+  if (s.status() != v1::ASSESSMENT_STATUS_ASSESSING &&
+      s.status() != v1::ASSESSMENT_STATUS_DRAFT_ISSUED) {
+    return NotAllowed(
+        "advice is requested for an assessment: record the decision to assess "
+        "first");
+  }
+  if (FindAdvice(s, advice_id) != nullptr) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "advice_id: advice ", advice_id, " was already requested"));
+  }
+  ASSIGN_OR_RETURN(Date on,
+                   StepDate("requested_on", c.requested_on(), env,
+                            Get(s.decided_on()), "the decision to assess"));
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  v1::AdviceRequested* body = e.mutable_advice_requested();
+  body->set_advice_id(advice_id);
+  body->set_advice_type(c.advice_type());
+  body->set_adviser(c.adviser());
+  *body->mutable_requested_on() = ToProto(on);
+  // Reg 8(1): advice within 6 weeks of the request for it.
+  Open(e, s, AdviceClockId(advice_id), Rule(RuleId::kEhcAdvice), on, env,
+       AdviceTypeCode(c.advice_type()));
+  return One(std::move(e));
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::RecordAdviceReceivedRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(ValidateId("advice_id", c.advice_id()));
+  RETURN_IF_ERROR(RequireOpen(s));
+  const v1::Advice* advice = FindAdvice(s, c.advice_id());
+  if (advice == nullptr) {
+    return NotAllowed(absl::StrCat("advice_id: advice ", c.advice_id(),
+                                   " was never requested on this assessment"));
+  }
+  if (IsSet(advice->received_on())) {
+    return NotAllowed(absl::StrCat("advice ", c.advice_id(),
+                                   " was already received on ",
+                                   Get(advice->received_on()).ToString()));
+  }
+  ASSIGN_OR_RETURN(Date on, StepDate("received_on", c.received_on(), env,
+                                     Get(advice->requested_on()),
+                                     "the advice was requested"));
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  v1::AdviceReceived* body = e.mutable_advice_received();
+  body->set_advice_id(c.advice_id());
+  *body->mutable_received_on() = ToProto(on);
+  body->set_advice_type(advice->advice_type());
+  Close(e, s, AdviceClockId(c.advice_id()), on);
+  return One(std::move(e));
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const std::string& exception_id,
+                                   const v1::RecordExceptionRequest& c,
+                                   const Env& env) {
+  std::optional<ExceptionKind> kind = ToRuleKind(c.kind());
+  if (!kind) return FieldError("kind", "is required");
+  if (c.note().size() > 500)
+    return FieldError("note", "must be at most 500 characters");
+  if (!c.advice_id().empty())
+    RETURN_IF_ERROR(ValidateId("advice_id", c.advice_id()));
+  if (*kind == ExceptionKind::kMissedAppointment && c.advice_id().empty()) {
+    return FieldError("advice_id",
+                      "is required for a missed appointment (reg 8(2)(c) "
+                      "concerns one adviser)");
+  }
+  RETURN_IF_ERROR(RequireOpen(s));
+  if (!c.advice_id().empty() && FindAdvice(s, c.advice_id()) == nullptr) {
+    return NotAllowed(absl::StrCat("advice_id: advice ", c.advice_id(),
+                                   " was never requested on this assessment"));
+  }
+  ASSIGN_OR_RETURN(Date starts, FromProto("starts_on", c.starts_on()));
+  if (starts > env.today) {
+    return NotAllowed(
+        absl::StrCat("starts_on: ", starts.ToString(), " is in the future"));
+  }
+  if (IsSet(c.ends_on())) {
+    ASSIGN_OR_RETURN(Date ends, FromProto("ends_on", c.ends_on()));
+    if (ends < starts) return FieldError("ends_on", "is before starts_on");
+  }
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() =
+      ToProto(std::max(starts, Get(s.received_on())));
+  v1::ExceptionRecorded* body = e.mutable_exception_recorded();
+  body->set_exception_id(exception_id);
+  body->set_kind(c.kind());
+  *body->mutable_starts_on() = c.starts_on();
+  if (IsSet(c.ends_on())) *body->mutable_ends_on() = c.ends_on();
+  body->set_advice_id(c.advice_id());
+  body->set_note(c.note());
+  // Lift exactly the open limits this kind of exception lifts (regs 5(4), 8(2),
+  // 10(4), 13(3)), and only the named advice request's clock when one is named.
+  for (const v1::Clock& clock : s.clocks()) {
+    if (clock.status() != v1::CLOCK_STATUS_OPEN || clock.exception()) continue;
+    const ClockRule* rule = statutory::FindRule(clock.rule());
+    if (rule == nullptr || !rule->IsLiftedBy(*kind)) continue;
+    if (!c.advice_id().empty() &&
+        clock.clock_id() != AdviceClockId(c.advice_id()))
+      continue;
+    v1::ClockChange* change = e.add_clocks();
+    change->set_clock_id(clock.clock_id());
+    change->set_rule(clock.rule());
+    change->set_action(v1::CLOCK_EXCEPTION_APPLIED);
+    *change->mutable_started_on() = clock.started_on();
+    *change->mutable_due_on() = clock.due_on();
+    change->set_exception(true);
+    change->set_citation(clock.citation());
+    change->set_measure_subtype(clock.measure_subtype());
+  }
+  return One(std::move(e));
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::IssueDraftPlanRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(RequireOpen(s));
+  if (s.status() != v1::ASSESSMENT_STATUS_ASSESSING) {
+    return NotAllowed(
+        s.status() == v1::ASSESSMENT_STATUS_REQUESTED
+            ? "a draft plan needs a decision to assess first"
+            : absl::StrCat("a draft plan cannot be issued: the assessment is ",
+                           StatusText(s.status())));
+  }
+  ASSIGN_OR_RETURN(
+      Date on, StepDate("issued_on", c.issued_on(), env, Get(s.decided_on()),
+                        "the decision to assess"));
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  const ClockRule& comment = Rule(RuleId::kEhcDraftComment);
+  *e.mutable_draft_plan_issued()->mutable_issued_on() = ToProto(on);
+  *e.mutable_draft_plan_issued()->mutable_comments_due_on() =
+      ToProto(comment.DueDate(on, env.calendar));
+  // The LA is issuing a plan: the reg 10 limit on a decision not to issue no
+  // longer applies.
+  Cancel(e, s, kNoPlanClock, on);
+  // Reg 13(1): at least 15 days for the family to comment.
+  Open(e, s, kDraftCommentClock, comment, on, env);
+  return One(std::move(e));
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::DecideNotToIssuePlanRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(RequireOpen(s));
+  if (s.status() != v1::ASSESSMENT_STATUS_ASSESSING) {
+    return NotAllowed(
+        s.status() == v1::ASSESSMENT_STATUS_REQUESTED
+            ? "a decision not to issue a plan follows an assessment: record "
+              "the "
+              "decision to assess first"
+            : absl::StrCat("cannot decide not to issue: the assessment is ",
+                           StatusText(s.status())));
+  }
+  ASSIGN_OR_RETURN(
+      Date on, StepDate("decided_on", c.decided_on(), env, Get(s.decided_on()),
+                        "the decision to assess"));
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  *e.mutable_decided_not_to_issue_plan()->mutable_decided_on() = ToProto(on);
+  Close(e, s, kNoPlanClock, on);  // reg 10(1)
+  CancelAllOpen(e, s, on);
+  return One(std::move(e));
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::IssueFinalPlanRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(RequireOpen(s));
+  if (s.status() == v1::ASSESSMENT_STATUS_REQUESTED) {
+    return NotAllowed("a final plan needs a decision to assess first");
+  }
+  if (s.status() != v1::ASSESSMENT_STATUS_DRAFT_ISSUED) {
+    return NotAllowed("a final plan needs a draft plan first (reg 13(1))");
+  }
+  ASSIGN_OR_RETURN(
+      Date on, StepDate("issued_on", c.issued_on(), env,
+                        Get(s.draft_issued_on()), "the draft plan was issued"));
+  const v1::Clock* comment = FindClock(s, kDraftCommentClock);
+  if (comment != nullptr && on < Get(comment->due_on()) &&
+      !c.representations_complete()) {
+    return NotAllowed(absl::StrCat(
+        "issued_on: the family's 15 days to comment on the draft run to ",
+        Get(comment->due_on()).ToString(),
+        " (reg 13(1)); issue after that, or set representations_complete"));
+  }
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  v1::FinalPlanIssued* body = e.mutable_final_plan_issued();
+  *body->mutable_issued_on() = ToProto(on);
+  body->set_kind(s.kind());
+  *body->mutable_received_on() = s.received_on();
+  // The comment period ended (or the family finished early): close it as met.
+  if (comment != nullptr && comment->status() == v1::CLOCK_STATUS_OPEN) {
+    Close(e, s, kDraftCommentClock, std::min(on, Get(comment->due_on())));
+  }
+  Close(e, s, kFinalPlanClock, on);  // reg 13(2) / reg 27(3)
+  // Advice still outstanding is no longer needed.
+  for (const v1::Clock& clock : s.clocks()) {
+    if (clock.status() == v1::CLOCK_STATUS_OPEN &&
+        clock.clock_id() != kDraftCommentClock &&
+        clock.clock_id() != kFinalPlanClock) {
+      Cancel(e, s, clock.clock_id(), on);
+    }
+  }
+  return One(std::move(e));
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::WithdrawRequestRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(RequireOpen(s));
+  ASSIGN_OR_RETURN(Date on,
+                   AfterRequest("withdrawn_on", c.withdrawn_on(), s, env));
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  *e.mutable_request_withdrawn()->mutable_withdrawn_on() = ToProto(on);
+  CancelAllOpen(e, s, on);
+  return One(std::move(e));
+}
+
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::RecordMovedOutOfAreaRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(RequireOpen(s));
+  ASSIGN_OR_RETURN(Date on, AfterRequest("moved_on", c.moved_on(), s, env));
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  *e.mutable_moved_out_of_area()->mutable_moved_on() = ToProto(on);
+  CancelAllOpen(e, s, on);
+  return One(std::move(e));
+}
+
+void Traits::Evolve(Assessment& s, const Event& e) {
+  const v1::EventMetadata& m = e.metadata();
+  s.set_version(m.version());
+  if (!m.officer_id().empty()) s.set_officer_id(m.officer_id());
+  for (const v1::ClockChange& change : e.clocks()) {
+    v1::Clock* clock = FindClock(s, change.clock_id());
+    if (change.action() == v1::CLOCK_OPENED) {
+      if (clock == nullptr) clock = s.add_clocks();
+      clock->set_clock_id(change.clock_id());
+      clock->set_rule(change.rule());
+      const statutory::ClockRule* rule = statutory::FindRule(change.rule());
+      clock->set_name(rule ? std::string(rule->name) : change.rule());
+      clock->set_citation(change.citation());
+      *clock->mutable_started_on() = change.started_on();
+      *clock->mutable_due_on() = change.due_on();
+      clock->set_status(v1::CLOCK_STATUS_OPEN);
+      clock->set_exception(change.exception());
+      clock->set_measure_subtype(change.measure_subtype());
+      continue;
+    }
+    if (clock == nullptr) continue;
+    switch (change.action()) {
+      case v1::CLOCK_MET:
+        clock->set_status(v1::CLOCK_STATUS_MET);
+        *clock->mutable_closed_on() = change.closed_on();
+        break;
+      case v1::CLOCK_MISSED:
+        clock->set_status(v1::CLOCK_STATUS_MISSED);
+        *clock->mutable_closed_on() = change.closed_on();
+        break;
+      case v1::CLOCK_CANCELLED:
+        clock->set_status(v1::CLOCK_STATUS_CANCELLED);
+        *clock->mutable_closed_on() = change.closed_on();
+        break;
+      case v1::CLOCK_EXCEPTION_APPLIED:
+        clock->set_exception(true);
+        break;
+      default:
+        break;
+    }
+  }
+  switch (e.event_case()) {
+    case Event::kRequestRecorded:
+      s.set_assessment_id(m.stream_id());
+      s.set_child_id(m.child_id());
+      s.set_kind(e.request_recorded().kind());
+      s.set_source(e.request_recorded().source());
+      s.set_status(v1::ASSESSMENT_STATUS_REQUESTED);
+      *s.mutable_received_on() = e.request_recorded().received_on();
+      break;
+    case Event::kOfficerReassigned:
+      s.set_officer_id(e.officer_reassigned().to_officer_id());
+      break;
+    case Event::kDecidedToAssess:
+      s.set_status(v1::ASSESSMENT_STATUS_ASSESSING);
+      *s.mutable_decided_on() = e.decided_to_assess().decided_on();
+      break;
+    case Event::kDecidedNotToAssess:
+      s.set_status(v1::ASSESSMENT_STATUS_NOT_ASSESSED);
+      *s.mutable_decided_on() = e.decided_not_to_assess().decided_on();
+      *s.mutable_closed_on() = e.decided_not_to_assess().decided_on();
+      break;
+    case Event::kAdviceRequested: {
+      const v1::AdviceRequested& r = e.advice_requested();
+      v1::Advice* a = s.add_advice();
+      a->set_advice_id(r.advice_id());
+      a->set_advice_type(r.advice_type());
+      a->set_adviser(r.adviser());
+      *a->mutable_requested_on() = r.requested_on();
+      if (const v1::Clock* c = FindClock(s, AdviceClockId(r.advice_id()))) {
+        *a->mutable_due_on() = c->due_on();
+      }
+      break;
+    }
+    case Event::kAdviceReceived:
+      for (v1::Advice& a : *s.mutable_advice()) {
+        if (a.advice_id() == e.advice_received().advice_id()) {
+          *a.mutable_received_on() = e.advice_received().received_on();
+        }
+      }
+      break;
+    case Event::kExceptionRecorded: {
+      const v1::ExceptionRecorded& r = e.exception_recorded();
+      v1::RecordedException* x = s.add_exceptions();
+      x->set_exception_id(r.exception_id());
+      x->set_kind(r.kind());
+      *x->mutable_starts_on() = r.starts_on();
+      *x->mutable_ends_on() = r.ends_on();
+      x->set_advice_id(r.advice_id());
+      x->set_note(r.note());
+      break;
+    }
+    case Event::kDraftPlanIssued:
+      s.set_status(v1::ASSESSMENT_STATUS_DRAFT_ISSUED);
+      *s.mutable_draft_issued_on() = e.draft_plan_issued().issued_on();
+      break;
+    case Event::kDecidedNotToIssuePlan:
+      s.set_status(v1::ASSESSMENT_STATUS_NO_PLAN);
+      *s.mutable_closed_on() = e.decided_not_to_issue_plan().decided_on();
+      break;
+    case Event::kFinalPlanIssued:
+      s.set_status(v1::ASSESSMENT_STATUS_PLAN_ISSUED);
+      *s.mutable_closed_on() = e.final_plan_issued().issued_on();
+      break;
+    case Event::kRequestWithdrawn:
+      s.set_status(v1::ASSESSMENT_STATUS_WITHDRAWN);
+      *s.mutable_closed_on() = e.request_withdrawn().withdrawn_on();
+      break;
+    case Event::kMovedOutOfArea:
+      s.set_status(v1::ASSESSMENT_STATUS_MOVED_OUT_OF_AREA);
+      *s.mutable_closed_on() = e.moved_out_of_area().moved_on();
+      break;
+    case Event::EVENT_NOT_SET:
+      break;
+  }
+}
+
+}  // namespace casework::ehc

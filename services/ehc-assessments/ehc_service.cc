@@ -1,0 +1,179 @@
+#include "services/ehc-assessments/ehc_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "libs/core/grpc_status.h"
+#include "libs/core/log.h"
+#include "libs/core/status.h"
+
+namespace casework::ehc {
+namespace {
+
+std::string Actor(const grpc::ServerContext* ctx) {
+  auto it = ctx->client_metadata().find("x-casework-actor");
+  if (it == ctx->client_metadata().end()) return "anonymous";
+  return std::string(it->second.data(), it->second.size());
+}
+
+absl::Status ValidateRequestId(const std::string& request_id) {
+  if (request_id.size() > 128)
+    return FieldError("request_id", "must be at most 128 characters");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+EhcAssessmentServiceImpl::EhcAssessmentServiceImpl(EventStore& store,
+                                                   const Clock& clock,
+                                                   const Calendar& calendar)
+    : store_(store),
+      clock_(clock),
+      calendar_(calendar),
+      handler_(store, clock) {}
+
+grpc::Status EhcAssessmentServiceImpl::Run(grpc::ServerContext* ctx,
+                                           absl::string_view rpc,
+                                           const std::string& request_id,
+                                           const std::string& assessment_id,
+                                           const DecideFn& decide,
+                                           v1::CommandResult* resp) {
+  const absl::Time start = absl::Now();
+  absl::Status valid = ValidateRequestId(request_id);
+  if (valid.ok()) valid = ValidateId("assessment_id", assessment_id);
+  absl::StatusOr<v1::CommandResult> result = valid;
+  if (valid.ok()) {
+    const Env env{clock_.Today(), calendar_};
+    result = handler_.Execute(
+        assessment_id, CommandContext{Actor(ctx), request_id},
+        [&](const Assessment& state, int64_t) { return decide(state, env); });
+  }
+  LogDebug(
+      "rpc",
+      {{"method", std::string(rpc)},
+       {"code",
+        result.ok() ? "OK" : absl::StatusCodeToString(result.status().code())},
+       {"micros",
+        std::to_string(absl::ToInt64Microseconds(absl::Now() - start))}});
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *resp = std::move(*result);
+  return grpc::Status::OK;
+}
+
+grpc::Status EhcAssessmentServiceImpl::RecordRequest(
+    grpc::ServerContext* ctx, const v1::RecordRequestRequest* req,
+    v1::CommandResult* resp) {
+  // A repeated request with a service-made id is answered from the request
+  // record, before the new id would matter.
+  const std::string id =
+      req->assessment_id().empty() ? NewUuid() : req->assessment_id();
+  return Run(
+      ctx, "RecordRequest", req->request_id(), id,
+      [&](const Assessment& s, const Env& env) {
+        return Decide(s, id, *req, env);
+      },
+      resp);
+}
+
+#define CASEWORK_EHC_COMMAND(Rpc, Request)                                     \
+  grpc::Status EhcAssessmentServiceImpl::Rpc(                                  \
+      grpc::ServerContext* ctx, const Request* req, v1::CommandResult* resp) { \
+    return Run(                                                                \
+        ctx, #Rpc, req->request_id(), req->assessment_id(),                    \
+        [&](const Assessment& s, const Env& env) {                             \
+          return Decide(s, *req, env);                                         \
+        },                                                                     \
+        resp);                                                                 \
+  }
+
+CASEWORK_EHC_COMMAND(ReassignOfficer, v1::ReassignOfficerRequest)
+CASEWORK_EHC_COMMAND(DecideToAssess, v1::DecideToAssessRequest)
+CASEWORK_EHC_COMMAND(DecideNotToAssess, v1::DecideNotToAssessRequest)
+CASEWORK_EHC_COMMAND(RecordAdviceReceived, v1::RecordAdviceReceivedRequest)
+CASEWORK_EHC_COMMAND(IssueDraftPlan, v1::IssueDraftPlanRequest)
+CASEWORK_EHC_COMMAND(DecideNotToIssuePlan, v1::DecideNotToIssuePlanRequest)
+CASEWORK_EHC_COMMAND(IssueFinalPlan, v1::IssueFinalPlanRequest)
+CASEWORK_EHC_COMMAND(WithdrawRequest, v1::WithdrawRequestRequest)
+CASEWORK_EHC_COMMAND(RecordMovedOutOfArea, v1::RecordMovedOutOfAreaRequest)
+#undef CASEWORK_EHC_COMMAND
+
+grpc::Status EhcAssessmentServiceImpl::RequestAdvice(
+    grpc::ServerContext* ctx, const v1::RequestAdviceRequest* req,
+    v1::CommandResult* resp) {
+  const std::string advice_id =
+      req->advice_id().empty() ? NewUuid() : req->advice_id();
+  return Run(
+      ctx, "RequestAdvice", req->request_id(), req->assessment_id(),
+      [&](const Assessment& s, const Env& env) {
+        return Decide(s, advice_id, *req, env);
+      },
+      resp);
+}
+
+grpc::Status EhcAssessmentServiceImpl::RecordException(
+    grpc::ServerContext* ctx, const v1::RecordExceptionRequest* req,
+    v1::CommandResult* resp) {
+  const std::string exception_id = NewUuid();
+  return Run(
+      ctx, "RecordException", req->request_id(), req->assessment_id(),
+      [&](const Assessment& s, const Env& env) {
+        return Decide(s, exception_id, *req, env);
+      },
+      resp);
+}
+
+grpc::Status EhcAssessmentServiceImpl::GetAssessment(
+    grpc::ServerContext*, const v1::GetAssessmentRequest* req,
+    v1::Assessment* resp) {
+  absl::Status valid = ValidateId("assessment_id", req->assessment_id());
+  if (!valid.ok()) return ToGrpcStatus(valid);
+  absl::StatusOr<CommandHandler<Traits>::Loaded> loaded =
+      handler_.Load(req->assessment_id());
+  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
+  if (loaded->version == 0) {
+    return ToGrpcStatus(absl::NotFoundError(
+        absl::StrCat("assessment_id: no assessment ", req->assessment_id())));
+  }
+  *resp = std::move(loaded->state);
+  return grpc::Status::OK;
+}
+
+grpc::Status EhcAssessmentServiceImpl::ListAssessments(
+    grpc::ServerContext*, const v1::ListAssessmentsRequest* req,
+    v1::ListAssessmentsResponse* resp) {
+  absl::Status valid = absl::OkStatus();
+  std::string prefix;
+  if (req->child_id().empty() == req->officer_id().empty()) {
+    valid =
+        FieldError("child_id", "give exactly one of child_id and officer_id");
+  } else if (!req->child_id().empty()) {
+    valid = ValidateId("child_id", req->child_id());
+    prefix = ChildIndexKey(req->child_id(), "");
+  } else {
+    valid = ValidateId("officer_id", req->officer_id());
+    prefix = OfficerIndexKey(req->officer_id(), "");
+  }
+  if (valid.ok() && req->page_size() < 0)
+    valid = FieldError("page_size", "must not be negative");
+  if (valid.ok() && !req->page_token().empty() &&
+      req->page_token().rfind(prefix, 0) != 0) {
+    valid = FieldError("page_token", "does not belong to this listing");
+  }
+  if (!valid.ok()) return ToGrpcStatus(valid);
+  const size_t page_size =
+      req->page_size() == 0
+          ? 50
+          : std::min<size_t>(500, static_cast<size_t>(req->page_size()));
+  auto entries = store_.ScanIndex(prefix, req->page_token(), page_size + 1);
+  if (!entries.ok()) return ToGrpcStatus(entries.status());
+  for (size_t i = 0; i < entries->size() && i < page_size; ++i) {
+    const std::string id = (*entries)[i].first.substr(prefix.size());
+    absl::StatusOr<CommandHandler<Traits>::Loaded> loaded = handler_.Load(id);
+    if (!loaded.ok()) return ToGrpcStatus(loaded.status());
+    *resp->add_assessments() = std::move(loaded->state);
+  }
+  if (entries->size() > page_size)
+    resp->set_next_page_token((*entries)[page_size - 1].first);
+  return grpc::Status::OK;
+}
+
+}  // namespace casework::ehc

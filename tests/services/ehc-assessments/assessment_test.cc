@@ -1,0 +1,377 @@
+#include "services/ehc-assessments/assessment.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace casework::ehc {
+namespace {
+
+using ::testing::HasSubstr;
+
+Date D(int y, int m, int d) { return Date::Ymd(y, m, d); }
+
+// Drives the pure core the way the CommandHandler does: decide, stamp metadata,
+// evolve.
+class Case {
+ public:
+  explicit Case(Date today) : env_{today, calendar_} {}
+
+  template <typename... Args>
+  absl::StatusOr<std::vector<Event>> Do(const Args&... args) {
+    absl::StatusOr<EhcDecision> d = Decide(state_, args..., env_);
+    if (!d.ok()) return d.status();
+    for (Event& e : d->events) {
+      e.mutable_metadata()->set_stream_id("a-1");
+      e.mutable_metadata()->set_version(state_.version() + 1);
+      Traits::Evolve(state_, e);
+      e.mutable_metadata()->set_officer_id(state_.officer_id());
+    }
+    return d->events;
+  }
+
+  void SetToday(Date d) { env_.today = d; }
+  const Assessment& state() const { return state_; }
+  const v1::Clock& clock(absl::string_view id) const {
+    for (const v1::Clock& c : state_.clocks()) {
+      if (c.clock_id() == id) return c;
+    }
+    static const v1::Clock kNone;
+    return kNone;
+  }
+
+ private:
+  Calendar calendar_;
+  Env env_;
+  Assessment state_;
+};
+
+v1::RecordRequestRequest Request(
+    Date received, v1::AssessmentKind kind = v1::ASSESSMENT_KIND_FIRST) {
+  v1::RecordRequestRequest r;
+  r.set_child_id("child-1");
+  r.set_officer_id("officer-1");
+  *r.mutable_received_on() = ToProto(received);
+  r.set_source(v1::REQUEST_SOURCE_PARENT);
+  r.set_kind(kind);
+  return r;
+}
+
+v1::DecideToAssessRequest Assess(Date d) {
+  v1::DecideToAssessRequest r;
+  *r.mutable_decided_on() = ToProto(d);
+  return r;
+}
+v1::RequestAdviceRequest Advice(
+    Date d, v1::AdviceType type = v1::ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY) {
+  v1::RequestAdviceRequest r;
+  r.set_advice_type(type);
+  r.set_adviser("EP service");
+  *r.mutable_requested_on() = ToProto(d);
+  return r;
+}
+v1::RecordAdviceReceivedRequest AdviceIn(absl::string_view id, Date d) {
+  v1::RecordAdviceReceivedRequest r;
+  r.set_advice_id(std::string(id));
+  *r.mutable_received_on() = ToProto(d);
+  return r;
+}
+v1::IssueDraftPlanRequest Draft(Date d) {
+  v1::IssueDraftPlanRequest r;
+  *r.mutable_issued_on() = ToProto(d);
+  return r;
+}
+v1::IssueFinalPlanRequest Final(Date d) {
+  v1::IssueFinalPlanRequest r;
+  *r.mutable_issued_on() = ToProto(d);
+  return r;
+}
+v1::RecordExceptionRequest Exception(v1::ExceptionKind kind, Date starts,
+                                     absl::string_view advice_id = "") {
+  v1::RecordExceptionRequest r;
+  r.set_kind(kind);
+  *r.mutable_starts_on() = ToProto(starts);
+  r.set_advice_id(std::string(advice_id));
+  return r;
+}
+
+const v1::ClockChange* Change(const std::vector<Event>& events,
+                              absl::string_view clock_id) {
+  for (const Event& e : events) {
+    for (const v1::ClockChange& c : e.clocks()) {
+      if (c.clock_id() == clock_id) return &c;
+    }
+  }
+  return nullptr;
+}
+
+TEST(EhcAssessment, RecordingARequestOpensTheSixWeekDecisionClock) {
+  Case c(D(2026, 3, 1));
+  auto events = c.Do(std::string("a-1"), Request(D(2026, 1, 5)));
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 1u);
+  const v1::ClockChange* decision = Change(*events, "decision");
+  ASSERT_NE(decision, nullptr);
+  EXPECT_EQ(decision->action(), v1::CLOCK_OPENED);
+  EXPECT_EQ(decision->rule(), "ehc.decision_to_assess");
+  EXPECT_EQ(decision->due_on().month(), 2);
+  EXPECT_EQ(decision->due_on().day(), 16);  // Reg 5(1): 6 weeks
+  EXPECT_THAT(decision->citation(), HasSubstr("reg 5(1)"));
+  EXPECT_EQ(c.state().status(), v1::ASSESSMENT_STATUS_REQUESTED);
+}
+
+TEST(EhcAssessment, DecisionOnTheDueDateIsMetAndTheDayAfterIsMissed) {
+  for (auto [decided, action, late] :
+       {std::tuple{D(2026, 2, 16), v1::CLOCK_MET, 0},
+        {D(2026, 2, 17), v1::CLOCK_MISSED, 1}}) {
+    Case c(D(2026, 6, 1));
+    ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+    auto events = c.Do(Assess(decided));
+    ASSERT_TRUE(events.ok());
+    const v1::ClockChange* decision = Change(*events, "decision");
+    ASSERT_NE(decision, nullptr);
+    EXPECT_EQ(decision->action(), action);
+    EXPECT_EQ(decision->days_late(), late);
+    // Reg 13(2): final plan 20 weeks from the request (25 May 2026); reg 10(1):
+    // 16 weeks.
+    EXPECT_EQ(Change(*events, "final_plan")->due_on().day(), 25);
+    EXPECT_EQ(Change(*events, "final_plan")->due_on().month(), 5);
+    EXPECT_EQ(Change(*events, "no_plan_decision")->due_on().month(), 4);
+    EXPECT_EQ(Change(*events, "no_plan_decision")->due_on().day(), 27);
+  }
+}
+
+TEST(EhcAssessment, ReassessmentHasAFourteenWeekFinalPlanClock) {
+  Case c(D(2026, 6, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"),
+                   Request(D(2026, 1, 5), v1::ASSESSMENT_KIND_REASSESSMENT))
+                  .ok());
+  auto events = c.Do(Assess(D(2026, 2, 1)));
+  ASSERT_TRUE(events.ok());
+  const v1::ClockChange* final_plan = Change(*events, "final_plan");
+  EXPECT_EQ(final_plan->rule(), "ehc.reassessment_final_plan");
+  EXPECT_EQ(final_plan->due_on().month(), 4);
+  EXPECT_EQ(final_plan->due_on().day(), 13);
+}
+
+TEST(EhcAssessment, WholeRouteToAFinalPlanClosesEveryClock) {
+  Case c(D(2026, 12, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+  ASSERT_TRUE(c.Do(std::string("ep-1"), Advice(D(2026, 2, 11))).ok());
+  auto advice =
+      c.Do(AdviceIn("ep-1", D(2026, 3, 30)));  // due 25 March: 5 days late
+  ASSERT_TRUE(advice.ok());
+  EXPECT_EQ(Change(*advice, "advice/ep-1")->action(), v1::CLOCK_MISSED);
+  EXPECT_EQ(Change(*advice, "advice/ep-1")->days_late(), 5);
+  EXPECT_EQ(Change(*advice, "advice/ep-1")->measure_subtype(),
+            "educational_psychology");
+  auto draft = c.Do(Draft(D(2026, 4, 20)));
+  ASSERT_TRUE(draft.ok());
+  EXPECT_EQ(Change(*draft, "no_plan_decision")->action(), v1::CLOCK_CANCELLED);
+  EXPECT_EQ(Change(*draft, "draft_comment")->due_on().day(),
+            5);  // 15 days: 5 May
+  auto final_plan = c.Do(Final(D(2026, 5, 20)));
+  ASSERT_TRUE(final_plan.ok());
+  EXPECT_EQ(Change(*final_plan, "final_plan")->action(), v1::CLOCK_MET);
+  EXPECT_EQ(Change(*final_plan, "draft_comment")->action(), v1::CLOCK_MET);
+  EXPECT_EQ(c.state().status(), v1::ASSESSMENT_STATUS_PLAN_ISSUED);
+  for (const v1::Clock& clock : c.state().clocks()) {
+    EXPECT_NE(clock.status(), v1::CLOCK_STATUS_OPEN) << clock.clock_id();
+  }
+}
+
+TEST(EhcAssessment,
+     FinalPlanBeforeTheCommentPeriodEndsIsRefusedUnlessRepresentationsAreIn) {
+  Case c(D(2026, 12, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+  ASSERT_TRUE(c.Do(Draft(D(2026, 4, 20))).ok());
+  auto early = c.Do(Final(D(2026, 4, 30)));
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(early.status().message()), HasSubstr("reg 13(1)"));
+  v1::IssueFinalPlanRequest agreed = Final(D(2026, 4, 30));
+  agreed.set_representations_complete(true);
+  EXPECT_TRUE(c.Do(agreed).ok());
+}
+
+TEST(EhcAssessment, StepsTheLawDoesNotAllowAreFailedPreconditions) {
+  Case c(D(2026, 6, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  auto final_first = c.Do(Final(D(2026, 2, 1)));
+  EXPECT_EQ(final_first.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(final_first.status().message()),
+              HasSubstr("decision to assess"));
+  EXPECT_EQ(c.Do(std::string("ep-1"), Advice(D(2026, 1, 6))).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 1))).ok());
+  auto never_requested = c.Do(AdviceIn("ep-9", D(2026, 3, 1)));
+  EXPECT_EQ(never_requested.status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(never_requested.status().message()),
+              HasSubstr("never requested"));
+  auto future = c.Do(std::string("ep-1"), Advice(D(2026, 6, 2)));
+  EXPECT_EQ(future.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(future.status().message()), HasSubstr("future"));
+  auto twice = c.Do(Assess(D(2026, 2, 2)));
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(c.state().version(), 2);  // nothing recorded by the refusals
+}
+
+TEST(EhcAssessment, DateBeforeTheRequestIsRefused) {
+  Case c(D(2026, 6, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  auto early = c.Do(Assess(D(2026, 1, 4)));
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(early.status().message()), HasSubstr("before"));
+}
+
+TEST(EhcAssessment, BadFieldsAreInvalidArgumentsNamingTheField) {
+  Case c(D(2026, 6, 1));
+  v1::RecordRequestRequest no_child = Request(D(2026, 1, 5));
+  no_child.clear_child_id();
+  EXPECT_THAT(
+      std::string(c.Do(std::string("a-1"), no_child).status().message()),
+      HasSubstr("child_id"));
+  v1::RecordRequestRequest bad_date = Request(D(2026, 1, 5));
+  bad_date.mutable_received_on()->set_day(32);
+  auto s = c.Do(std::string("a-1"), bad_date).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("received_on"));
+  v1::RecordRequestRequest no_source = Request(D(2026, 1, 5));
+  no_source.set_source(v1::REQUEST_SOURCE_UNSPECIFIED);
+  EXPECT_THAT(
+      std::string(c.Do(std::string("a-1"), no_source).status().message()),
+      HasSubstr("source"));
+  EXPECT_EQ(c.state().version(), 0);
+}
+
+TEST(EhcAssessment,
+     PersonalCircumstancesLiftTheStatutoryLimitsButNotTheDraftPeriod) {
+  Case c(D(2026, 12, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+  ASSERT_TRUE(c.Do(std::string("ep-1"), Advice(D(2026, 2, 11))).ok());
+  auto events =
+      c.Do(std::string("x-1"),
+           Exception(v1::EXCEPTION_KIND_PERSONAL_CIRCUMSTANCES, D(2026, 3, 1)));
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(Change(*events, "final_plan")->action(),
+            v1::CLOCK_EXCEPTION_APPLIED);
+  EXPECT_EQ(Change(*events, "no_plan_decision")->action(),
+            v1::CLOCK_EXCEPTION_APPLIED);
+  EXPECT_EQ(Change(*events, "advice/ep-1")->action(),
+            v1::CLOCK_EXCEPTION_APPLIED);
+  ASSERT_TRUE(c.Do(Draft(D(2026, 6, 1))).ok());
+  // A clock opened after the exception is not one the exception lifts (reg
+  // 13(1)).
+  EXPECT_FALSE(c.clock("draft_comment").exception());
+  auto final_plan = c.Do(Final(D(2026, 6, 20)));
+  ASSERT_TRUE(final_plan.ok());
+  // Late, but excepted: MISSED with exception set, so measures exclude it.
+  EXPECT_EQ(Change(*final_plan, "final_plan")->action(), v1::CLOCK_MISSED);
+  EXPECT_TRUE(Change(*final_plan, "final_plan")->exception());
+}
+
+TEST(EhcAssessment, MissedAppointmentLiftsOnlyThatAdvisersClock) {
+  Case c(D(2026, 12, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+  ASSERT_TRUE(c.Do(std::string("ep-1"), Advice(D(2026, 2, 11))).ok());
+  ASSERT_TRUE(
+      c.Do(std::string("h-1"), Advice(D(2026, 2, 11), v1::ADVICE_TYPE_HEALTH))
+          .ok());
+  auto events = c.Do(
+      std::string("x-1"),
+      Exception(v1::EXCEPTION_KIND_MISSED_APPOINTMENT, D(2026, 3, 1), "ep-1"));
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ((*events)[0].clocks_size(), 1);
+  EXPECT_EQ(Change(*events, "advice/ep-1")->action(),
+            v1::CLOCK_EXCEPTION_APPLIED);
+  EXPECT_FALSE(c.clock("final_plan").exception());
+  EXPECT_FALSE(c.clock("advice/h-1").exception());
+  auto no_advice =
+      c.Do(std::string("x-2"),
+           Exception(v1::EXCEPTION_KIND_MISSED_APPOINTMENT, D(2026, 3, 1)));
+  EXPECT_THAT(std::string(no_advice.status().message()),
+              HasSubstr("advice_id"));
+}
+
+TEST(EhcAssessment, SchoolClosureDoesNotLiftTheAdviceLimit) {
+  Case c(D(2026, 12, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+  ASSERT_TRUE(c.Do(std::string("ep-1"), Advice(D(2026, 2, 11))).ok());
+  auto events =
+      c.Do(std::string("x-1"),
+           Exception(v1::EXCEPTION_KIND_SCHOOL_CLOSURE, D(2026, 3, 1)));
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(Change(*events, "advice/ep-1"), nullptr);
+  EXPECT_NE(Change(*events, "final_plan"), nullptr);
+}
+
+TEST(EhcAssessment, ExceptionRecordedBeforeTheDecisionCarriesToLaterClocks) {
+  Case c(D(2026, 12, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  ASSERT_TRUE(
+      c.Do(std::string("x-1"),
+           Exception(v1::EXCEPTION_KIND_ABSENCE_FROM_AREA, D(2026, 1, 10)))
+          .ok());
+  EXPECT_TRUE(c.clock("decision").exception());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 3, 1))).ok());
+  EXPECT_TRUE(c.clock("final_plan").exception());
+}
+
+TEST(EhcAssessment, WithdrawalCancelsEveryOpenClockAndClosesTheCase) {
+  Case c(D(2026, 12, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+  v1::WithdrawRequestRequest w;
+  *w.mutable_withdrawn_on() = ToProto(D(2026, 3, 1));
+  auto events = c.Do(w);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(Change(*events, "final_plan")->action(), v1::CLOCK_CANCELLED);
+  EXPECT_EQ(Change(*events, "no_plan_decision")->action(), v1::CLOCK_CANCELLED);
+  EXPECT_EQ(c.Do(Draft(D(2026, 3, 2))).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(EhcAssessment, DecisionNotToIssueClosesTheSixteenWeekClockOnce) {
+  Case c(D(2026, 12, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+  v1::DecideNotToIssuePlanRequest no_plan;
+  *no_plan.mutable_decided_on() = ToProto(D(2026, 4, 28));  // due 27 April
+  auto events = c.Do(no_plan);
+  ASSERT_TRUE(events.ok());
+  int changes = 0;
+  for (const v1::ClockChange& ch : (*events)[0].clocks()) {
+    if (ch.clock_id() == "no_plan_decision") {
+      ++changes;
+      EXPECT_EQ(ch.action(), v1::CLOCK_MISSED);
+    }
+  }
+  EXPECT_EQ(changes, 1);
+  EXPECT_EQ(Change(*events, "final_plan")->action(), v1::CLOCK_CANCELLED);
+  EXPECT_EQ(c.state().status(), v1::ASSESSMENT_STATUS_NO_PLAN);
+}
+
+TEST(EhcAssessment, ReassignmentMovesTheOfficerIndex) {
+  Case c(D(2026, 12, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  v1::ReassignOfficerRequest r;
+  r.set_officer_id("officer-2");
+  absl::StatusOr<EhcDecision> d =
+      Decide(c.state(), r, Env{D(2026, 12, 1), Calendar()});
+  ASSERT_TRUE(d.ok());
+  EXPECT_THAT(d->index_deletes,
+              ::testing::ElementsAre("officer/officer-1/a-1"));
+  EXPECT_EQ(d->index_puts[0].first, "officer/officer-2/a-1");
+  ASSERT_TRUE(c.Do(r).ok());
+  EXPECT_EQ(c.state().officer_id(), "officer-2");
+  EXPECT_EQ(c.Do(r).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace casework::ehc
