@@ -2,7 +2,7 @@
 
 # Strict warnings on our own code only (generated code is compiled without them).
 function(casework_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-unused-parameter
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
                                            -Werror=unused-result)
 endfunction()
 

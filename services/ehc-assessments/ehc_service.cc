@@ -40,8 +40,10 @@ grpc::Status EhcAssessmentServiceImpl::Run(grpc::ServerContext* ctx,
   const absl::Time start = absl::Now();
   absl::Status valid = ValidateRequestId(request_id);
   if (valid.ok()) valid = ValidateId("assessment_id", assessment_id);
-  absl::StatusOr<v1::CommandResult> result = valid;
-  if (valid.ok()) {
+  absl::StatusOr<v1::CommandResult> result = absl::UnknownError("not run");
+  if (!valid.ok()) {
+    result = valid;
+  } else {
     const Env env{clock_.Today(), calendar_};
     result = handler_.Execute(
         assessment_id, CommandContext{Actor(ctx), request_id},

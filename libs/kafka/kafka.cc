@@ -1,0 +1,431 @@
+#include "libs/kafka/kafka.h"
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "casework/v1/common.pb.h"
+#include "libs/core/log.h"
+#include "libs/core/status.h"
+
+namespace casework::kafka {
+namespace {
+
+int Millis(absl::Duration d) {
+  return static_cast<int>(absl::ToInt64Milliseconds(d));
+}
+
+absl::Status Set(rd_kafka_conf_t* conf, const std::string& key,
+                 const std::string& value) {
+  char err[512];
+  if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof(err)) !=
+      RD_KAFKA_CONF_OK) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("kafka property ", key, ": ", err));
+  }
+  return absl::OkStatus();
+}
+
+void LogCallback(const rd_kafka_t*, int level, const char* fac,
+                 const char* buf) {
+  if (level <= 3) {
+    LogWarn("kafka",
+            {{"facility", fac}, {"detail", absl::StrCat("\"", buf, "\"")}});
+  } else {
+    LogDebug("kafka",
+             {{"facility", fac}, {"detail", absl::StrCat("\"", buf, "\"")}});
+  }
+}
+
+absl::StatusOr<rd_kafka_conf_t*> NewConf(
+    const std::string& brokers,
+    const std::map<std::string, std::string>& properties) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  absl::Status s = Set(conf, "bootstrap.servers", brokers);
+  for (const auto& [k, v] : properties) {
+    if (s.ok()) s = Set(conf, k, v);
+  }
+  if (!s.ok()) {
+    rd_kafka_conf_destroy(conf);
+    return s;
+  }
+  rd_kafka_conf_set_log_cb(conf, LogCallback);
+  return conf;
+}
+
+std::string Rfc3339(const google::protobuf::Timestamp& t) {
+  return absl::FormatTime(
+      "%Y-%m-%dT%H:%M:%E6SZ",
+      absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos()),
+      absl::UTCTimeZone());
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<std::string, std::string>> ParseProperties(
+    const std::string& text) {
+  std::map<std::string, std::string> out;
+  for (absl::string_view part :
+       absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(part, absl::MaxSplits('=', 1));
+    std::string key(absl::StripAsciiWhitespace(kv.first));
+    if (key.empty() || part.find('=') == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kafka config: '", part, "' is not key=value"));
+    }
+    out[key] = std::string(absl::StripAsciiWhitespace(kv.second));
+  }
+  return out;
+}
+
+// ----------------------------------------------------------------
+// EmbeddedBroker
+
+struct EmbeddedBroker::Impl {
+  rd_kafka_t* handle = nullptr;
+  rd_kafka_mock_cluster_t* cluster = nullptr;
+  ~Impl() {
+    if (cluster) rd_kafka_mock_cluster_destroy(cluster);
+    if (handle) rd_kafka_destroy(handle);
+  }
+};
+
+EmbeddedBroker::EmbeddedBroker(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+EmbeddedBroker::~EmbeddedBroker() = default;
+
+absl::StatusOr<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::Start(
+    int brokers) {
+  auto impl = std::make_unique<Impl>();
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set_log_cb(conf, LogCallback);
+  char err[512];
+  impl->handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+  if (impl->handle == nullptr) {
+    return absl::UnavailableError(absl::StrCat("embedded broker: ", err));
+  }
+  impl->cluster = rd_kafka_mock_cluster_new(impl->handle, brokers);
+  if (impl->cluster == nullptr) {
+    return absl::UnavailableError(
+        "embedded broker: cannot start the mock cluster");
+  }
+  std::unique_ptr<EmbeddedBroker> broker(new EmbeddedBroker(std::move(impl)));
+  broker->bootstrap_ = rd_kafka_mock_cluster_bootstraps(broker->impl_->cluster);
+  broker->broker_count_ = brokers;
+  return broker;
+}
+
+absl::Status EmbeddedBroker::CreateTopic(const std::string& topic,
+                                         int partitions) {
+  rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(
+      impl_->cluster, topic.c_str(), partitions, std::min(broker_count_, 3));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return absl::InternalError(
+        absl::StrCat("create topic ", topic, ": ", rd_kafka_err2str(err)));
+  }
+  return absl::OkStatus();
+}
+
+void EmbeddedBroker::SetDown(bool down) {
+  for (int id = 1; id <= broker_count_; ++id) {
+    if (down) {
+      rd_kafka_mock_broker_set_down(impl_->cluster, id);
+    } else {
+      rd_kafka_mock_broker_set_up(impl_->cluster, id);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- Relay
+
+std::vector<Header> CloudEventHeaders(const RelayOptions& options,
+                                      const StoredEvent& event) {
+  v1::EventEnvelopeHeader envelope;
+  envelope.ParseFromString(event.payload);
+  const v1::EventMetadata& m = envelope.metadata();
+  return {
+      {"ce_specversion", "1.0"},
+      {"ce_id", event.event_id},
+      {"ce_source", options.ce_source},
+      {"ce_type", absl::StrCat(options.ce_type_prefix, event.type)},
+      {"ce_subject", event.child_id},
+      {"ce_time", Rfc3339(m.recorded_at())},
+      {"content-type", "application/protobuf"},
+      {"ce_dataschema", options.dataschema},
+      {"casework_stream_id", event.stream_id},
+      {"casework_version", std::to_string(event.version)},
+      {"casework_position", std::to_string(event.position)},
+  };
+}
+
+struct Relay::Impl {
+  rd_kafka_t* producer = nullptr;
+  rd_kafka_topic_t* topic = nullptr;
+  ~Impl() {
+    if (topic) rd_kafka_topic_destroy(topic);
+    if (producer) {
+      rd_kafka_flush(producer, 2000);
+      rd_kafka_destroy(producer);
+    }
+  }
+};
+
+namespace {
+
+struct BatchDelivery {
+  std::atomic<int> pending{0};
+  std::atomic<int> failed{0};
+  std::atomic<int> last_error{0};
+};
+
+void DeliveryCallback(rd_kafka_t*, const rd_kafka_message_t* msg, void*) {
+  auto* batch = static_cast<BatchDelivery*>(msg->_private);
+  if (batch == nullptr) return;
+  if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    batch->failed++;
+    batch->last_error = msg->err;
+  }
+  batch->pending--;
+}
+
+}  // namespace
+
+Relay::Relay(EventStore& store, RelayOptions options,
+             std::unique_ptr<Impl> impl, int64_t cursor)
+    : store_(store),
+      options_(std::move(options)),
+      impl_(std::move(impl)),
+      published_(cursor) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+Relay::~Relay() {
+  stop_ = true;
+  thread_.join();
+}
+
+absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
+                                                    RelayOptions options) {
+  std::map<std::string, std::string> props = options.properties;
+  props.emplace("enable.idempotence", "true");
+  props.emplace("acks", "all");
+  props.emplace("linger.ms", "5");
+  props.emplace("message.timeout.ms",
+                std::to_string(Millis(options.delivery_timeout)));
+  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewConf(options.brokers, props));
+  rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCallback);
+  auto impl = std::make_unique<Impl>();
+  char err[512];
+  impl->producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+  if (impl->producer == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
+  }
+  impl->topic =
+      rd_kafka_topic_new(impl->producer, options.topic.c_str(), nullptr);
+  ASSIGN_OR_RETURN(int64_t cursor, store.GetCursor(options.cursor_name));
+  return std::unique_ptr<Relay>(
+      new Relay(store, std::move(options), std::move(impl), cursor));
+}
+
+absl::Status Relay::PublishBatch(const std::vector<StoredEvent>& events) {
+  BatchDelivery delivery;
+  for (const StoredEvent& e : events) {
+    rd_kafka_headers_t* headers = rd_kafka_headers_new(12);
+    for (const Header& h : CloudEventHeaders(options_, e)) {
+      rd_kafka_header_add(headers, h.key.data(),
+                          static_cast<ssize_t>(h.key.size()), h.value.data(),
+                          static_cast<ssize_t>(h.value.size()));
+    }
+    delivery.pending++;
+    for (;;) {
+      rd_kafka_resp_err_t err = rd_kafka_producev(
+          impl_->producer, RD_KAFKA_V_RKT(impl_->topic),
+          RD_KAFKA_V_KEY(e.child_id.data(), e.child_id.size()),
+          RD_KAFKA_V_VALUE(const_cast<char*>(e.payload.data()),
+                           e.payload.size()),
+          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
+          RD_KAFKA_V_OPAQUE(&delivery), RD_KAFKA_V_END);
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !stop_) {
+        rd_kafka_poll(impl_->producer, 50);
+        continue;
+      }
+      rd_kafka_headers_destroy(headers);
+      delivery.pending--;
+      // Wait for what was queued before failing, so `delivery` outlives its
+      // callbacks.
+      while (delivery.pending > 0) rd_kafka_poll(impl_->producer, 50);
+      return absl::UnavailableError(
+          absl::StrCat("kafka produce: ", rd_kafka_err2str(err)));
+    }
+  }
+  // message.timeout.ms bounds this wait: every message is delivered or fails by
+  // then.
+  while (delivery.pending > 0) rd_kafka_poll(impl_->producer, 20);
+  if (delivery.failed > 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "kafka delivery failed for ", delivery.failed.load(), " event(s): ",
+        rd_kafka_err2str(
+            static_cast<rd_kafka_resp_err_t>(delivery.last_error.load()))));
+  }
+  return absl::OkStatus();
+}
+
+void Relay::Loop() {
+  bool was_failing = false;
+  while (!stop_) {
+    const int64_t cursor = published_.load();
+    absl::StatusOr<std::vector<StoredEvent>> events =
+        store_.ReadAfter(cursor, options_.batch);
+    if (!events.ok()) {
+      LogError("relay: cannot read log",
+               {{"error", std::string(events.status().message())}});
+      store_.WaitForAppend(INT64_MAX, absl::Seconds(1));
+      continue;
+    }
+    if (events->empty()) {
+      rd_kafka_poll(impl_->producer, 0);
+      store_.WaitForAppend(cursor, absl::Milliseconds(200));
+      continue;
+    }
+    absl::Status published = PublishBatch(*events);
+    if (!published.ok()) {
+      if (!was_failing) {
+        LogWarn("relay: publishing paused, will retry",
+                {{"topic", options_.topic},
+                 {"error", std::string(published.message())}});
+      }
+      was_failing = true;
+      // Back off before retrying from the same cursor (at-least-once).
+      for (int i = 0; i < 10 && !stop_; ++i)
+        rd_kafka_poll(impl_->producer, 100);
+      continue;
+    }
+    if (was_failing)
+      LogInfo("relay: publishing resumed", {{"topic", options_.topic}});
+    was_failing = false;
+    const int64_t last = events->back().position;
+    absl::Status saved = store_.SetCursor(options_.cursor_name, last);
+    if (!saved.ok()) {
+      LogError("relay: cannot save cursor",
+               {{"error", std::string(saved.message())}});
+    }
+    published_ = last;
+  }
+}
+
+// ---------------------------------------------------------------- Consumer
+
+struct Consumer::Impl {
+  rd_kafka_t* consumer = nullptr;
+  ~Impl() {
+    if (consumer) {
+      rd_kafka_consumer_close(consumer);
+      rd_kafka_destroy(consumer);
+    }
+  }
+};
+
+Consumer::Consumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Consumer::~Consumer() = default;
+
+absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(
+    ConsumerOptions options) {
+  std::map<std::string, std::string> props = options.properties;
+  props.emplace("group.id", options.group_id);
+  props.emplace("enable.auto.commit", "false");
+  props.emplace("enable.auto.offset.store", "false");
+  props.emplace("enable.partition.eof", "false");
+  props.emplace("auto.offset.reset", "earliest");
+  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewConf(options.brokers, props));
+  auto impl = std::make_unique<Impl>();
+  char err[512];
+  impl->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
+  if (impl->consumer == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("kafka consumer: ", err));
+  }
+  rd_kafka_poll_set_consumer(impl->consumer);
+  return std::unique_ptr<Consumer>(new Consumer(std::move(impl)));
+}
+
+absl::StatusOr<int> Consumer::PartitionCount(const std::string& topic,
+                                             absl::Duration timeout) {
+  rd_kafka_topic_t* t =
+      rd_kafka_topic_new(impl_->consumer, topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t err =
+      rd_kafka_metadata(impl_->consumer, 0, t, &md, Millis(timeout));
+  rd_kafka_topic_destroy(t);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return absl::UnavailableError(
+        absl::StrCat("kafka metadata: ", rd_kafka_err2str(err)));
+  }
+  int count = 0;
+  absl::Status status =
+      absl::NotFoundError(absl::StrCat("topic ", topic, " not found"));
+  if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+      md->topics[0].partition_cnt > 0) {
+    count = md->topics[0].partition_cnt;
+    status = absl::OkStatus();
+  }
+  rd_kafka_metadata_destroy(md);
+  if (!status.ok()) return status;
+  return count;
+}
+
+absl::Status Consumer::Assign(
+    const std::map<std::pair<std::string, int32_t>, int64_t>& offsets) {
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+  for (const auto& [tp, offset] : offsets) {
+    rd_kafka_topic_partition_list_add(list, tp.first.c_str(), tp.second)
+        ->offset = offset > 0 ? offset : RD_KAFKA_OFFSET_BEGINNING;
+  }
+  rd_kafka_resp_err_t err = rd_kafka_assign(impl_->consumer, list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return absl::UnavailableError(
+        absl::StrCat("kafka assign: ", rd_kafka_err2str(err)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Message>> Consumer::Poll(absl::Duration timeout) {
+  rd_kafka_message_t* msg =
+      rd_kafka_consumer_poll(impl_->consumer, Millis(timeout));
+  if (msg == nullptr) return std::optional<Message>();
+  if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    std::string why = rd_kafka_message_errstr(msg);
+    bool benign = msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
+    rd_kafka_message_destroy(msg);
+    if (benign) return std::optional<Message>();
+    return absl::UnavailableError(absl::StrCat("kafka consume: ", why));
+  }
+  Message m;
+  m.topic = rd_kafka_topic_name(msg->rkt);
+  m.partition = msg->partition;
+  m.offset = msg->offset;
+  if (msg->key) m.key.assign(static_cast<const char*>(msg->key), msg->key_len);
+  if (msg->payload)
+    m.value.assign(static_cast<const char*>(msg->payload), msg->len);
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(msg, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* name;
+    const void* value;
+    size_t size;
+    for (size_t i = 0;
+         rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+         RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+      m.headers.push_back(
+          {name, std::string(static_cast<const char*>(value), size)});
+    }
+  }
+  rd_kafka_message_destroy(msg);
+  return std::optional<Message>(std::move(m));
+}
+
+}  // namespace casework::kafka

@@ -1,0 +1,158 @@
+// Thin RAII wrappers over librdkafka for the casework event contract.
+//
+// - EmbeddedBroker: librdkafka's mock cluster, a real Kafka-protocol listener
+// on loopback that
+//   any client (kcat, confluent-kafka) can use; the default broker in
+//   development and tests. It keeps its log in memory only: the services' own
+//   logs stay the source of truth.
+// - Relay: publishes a service's event log in order from a cursor kept in the
+// same database,
+//   through an idempotent producer (acks=all), and advances the cursor only
+//   after delivery. With the broker down, commands are still accepted; the
+//   relay publishes everything once it returns (at-least-once: consumers dedupe
+//   by event id or (stream, version)).
+// - Consumer: reads assigned partitions from offsets the caller keeps in its
+// own database.
+// - CloudEvents Kafka binding, binary mode: ce_specversion, ce_id, ce_source,
+// ce_type,
+//   ce_subject, ce_time, content-type, ce_dataschema headers.
+//
+// librdkafka types stay inside kafka.cc. Thread safety: each object is used by
+// one owner; Relay runs its own thread.
+#ifndef CASEWORK_LIBS_KAFKA_KAFKA_H_
+#define CASEWORK_LIBS_KAFKA_KAFKA_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "libs/eventstore/event_store.h"
+
+namespace casework::kafka {
+
+// Parses "key=value,key=value" (librdkafka properties passed through from
+// configuration, e.g. security.protocol=SASL_SSL,sasl.mechanism=PLAIN).
+// INVALID_ARGUMENT on a bad entry.
+absl::StatusOr<std::map<std::string, std::string>> ParseProperties(
+    const std::string& text);
+
+class EmbeddedBroker final {
+ public:
+  // Starts a mock cluster of `brokers` brokers on loopback.
+  static absl::StatusOr<std::unique_ptr<EmbeddedBroker>> Start(int brokers = 1);
+  ~EmbeddedBroker();
+  EmbeddedBroker(const EmbeddedBroker&) = delete;
+  EmbeddedBroker& operator=(const EmbeddedBroker&) = delete;
+
+  // "127.0.0.1:port,..." for clients' bootstrap.servers.
+  const std::string& bootstrap_servers() const { return bootstrap_; }
+  absl::Status CreateTopic(const std::string& topic, int partitions);
+  // Simulates an outage of every broker (connections refused) and the recovery.
+  void SetDown(bool down);
+
+ private:
+  struct Impl;
+  explicit EmbeddedBroker(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::string bootstrap_;
+  int broker_count_ = 1;
+};
+
+struct Header {
+  std::string key;
+  std::string value;
+};
+
+struct RelayOptions {
+  std::string brokers;
+  std::map<std::string, std::string> properties;  // extra librdkafka properties
+  std::string topic;  // e.g. casework.ehc-assessments.v1
+  std::string cursor_name = "relay";
+  std::string ce_source;       // e.g. /casework/ehc-assessments
+  std::string ce_type_prefix;  // e.g. uk.send.casework.ehc.v1.
+  std::string dataschema;      // e.g. casework.v1.EhcAssessmentEvent
+  size_t batch = 1000;
+  absl::Duration delivery_timeout = absl::Seconds(10);
+};
+
+// The CloudEvents headers for a stored event (exposed for tests and the CLI).
+std::vector<Header> CloudEventHeaders(const RelayOptions& options,
+                                      const StoredEvent& event);
+
+class Relay final {
+ public:
+  // Starts publishing in the background from the stored cursor.
+  static absl::StatusOr<std::unique_ptr<Relay>> Start(EventStore& store,
+                                                      RelayOptions options);
+  ~Relay();  // stops after the batch in flight
+  Relay(const Relay&) = delete;
+  Relay& operator=(const Relay&) = delete;
+
+  // The highest log position known delivered.
+  int64_t published() const { return published_.load(); }
+
+ private:
+  struct Impl;
+  Relay(EventStore& store, RelayOptions options, std::unique_ptr<Impl> impl,
+        int64_t cursor);
+  void Loop();
+  absl::Status PublishBatch(const std::vector<StoredEvent>& events);
+
+  EventStore& store_;
+  const RelayOptions options_;
+  std::unique_ptr<Impl> impl_;
+  std::atomic<int64_t> published_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+struct Message {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string key;
+  std::string value;
+  std::vector<Header> headers;
+};
+
+struct ConsumerOptions {
+  std::string brokers;
+  std::map<std::string, std::string> properties;
+  std::string group_id = "casework";
+};
+
+class Consumer final {
+ public:
+  static absl::StatusOr<std::unique_ptr<Consumer>> Create(
+      ConsumerOptions options);
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // Number of partitions of `topic`; NOT_FOUND when the broker does not know it
+  // yet.
+  absl::StatusOr<int> PartitionCount(const std::string& topic,
+                                     absl::Duration timeout);
+  // Assigns exactly these (topic, partition) -> next offset to read (0 = the
+  // beginning).
+  absl::Status Assign(
+      const std::map<std::pair<std::string, int32_t>, int64_t>& offsets);
+  // The next message, or nullopt after `timeout` with nothing; errors other
+  // than the end of a partition are returned.
+  absl::StatusOr<std::optional<Message>> Poll(absl::Duration timeout);
+
+ private:
+  struct Impl;
+  explicit Consumer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace casework::kafka
+
+#endif  // CASEWORK_LIBS_KAFKA_KAFKA_H_

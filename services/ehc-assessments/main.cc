@@ -1,0 +1,70 @@
+// ehc-assessments: the EHC needs assessment service (wiring only).
+#include <cstdio>
+#include <filesystem>
+
+#include "libs/core/calendar.h"
+#include "libs/core/clock.h"
+#include "libs/core/log.h"
+#include "libs/eventstore/rocks_event_store.h"
+#include "libs/kafka/kafka.h"
+#include "libs/rpc/server.h"
+#include "services/ehc-assessments/ehc_service.h"
+
+namespace {
+
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "ehc-assessments: %s\n",
+               std::string(s.message()).c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace casework;
+  BlockShutdownSignals();
+  absl::StatusOr<ServiceConfig> config =
+      ServiceConfig::FromArgs(argc, argv, "ehc-assessments", 7101);
+  if (!config.ok()) return Fail(config.status());
+  absl::StatusOr<std::vector<Date>> closures =
+      Calendar::ParseClosures(config->holidays);
+  if (!closures.ok()) return Fail(closures.status());
+  const Calendar calendar(Calendar::Options{.extra_closures = *closures});
+
+  std::error_code ec;
+  std::filesystem::create_directories(config->data_dir, ec);
+  absl::StatusOr<std::unique_ptr<RocksEventStore>> store =
+      RocksEventStore::Open(config->data_dir);
+  if (!store.ok()) return Fail(store.status());
+
+  std::unique_ptr<kafka::Relay> relay;
+  if (!config->brokers.empty()) {
+    absl::StatusOr<std::map<std::string, std::string>> props =
+        kafka::ParseProperties(config->kafka_config);
+    if (!props.ok()) return Fail(props.status());
+    absl::StatusOr<std::unique_ptr<kafka::Relay>> started = kafka::Relay::Start(
+        **store,
+        kafka::RelayOptions{.brokers = config->brokers,
+                            .properties = *props,
+                            .topic = "casework.ehc-assessments.v1",
+                            .ce_source = "/casework/ehc-assessments",
+                            .ce_type_prefix = "uk.send.casework.ehc.v1.",
+                            .dataschema = "casework.v1.EhcAssessmentEvent"});
+    if (!started.ok()) return Fail(started.status());
+    relay = std::move(*started);
+  } else {
+    LogWarn("no --brokers: events are kept in the log and not published");
+  }
+
+  ehc::EhcAssessmentServiceImpl service(**store, SystemClock::Get(), calendar);
+  ServerRunner runner("ehc-assessments");
+  absl::StatusOr<int> port =
+      runner.Start(config->listen_host, config->port, {&service});
+  if (!port.ok()) return Fail(port.status());
+  int sig = WaitForShutdownSignal();
+  LogInfo("shutting down", {{"signal", std::to_string(sig)}});
+  runner.Shutdown(absl::Seconds(10));
+  relay.reset();
+  store->reset();
+  return 0;
+}

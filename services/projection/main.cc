@@ -1,0 +1,53 @@
+// projection: consumes the event topics and serves timelines, worklists and
+// scorecards.
+#include <cstdio>
+#include <filesystem>
+
+#include "libs/core/clock.h"
+#include "libs/core/log.h"
+#include "libs/kafka/kafka.h"
+#include "libs/rpc/server.h"
+#include "services/projection/projection.h"
+#include "services/projection/projection_service.h"
+
+int main(int argc, char** argv) {
+  using namespace casework;
+  BlockShutdownSignals();
+  auto fail = [](const absl::Status& s) {
+    std::fprintf(stderr, "projection: %s\n", std::string(s.message()).c_str());
+    return 2;
+  };
+  absl::StatusOr<ServiceConfig> config =
+      ServiceConfig::FromArgs(argc, argv, "projection", 7105);
+  if (!config.ok()) return fail(config.status());
+  std::error_code ec;
+  std::filesystem::create_directories(config->data_dir, ec);
+  absl::StatusOr<std::unique_ptr<projection::Projection>> store =
+      projection::Projection::Open(config->data_dir);
+  if (!store.ok()) return fail(store.status());
+  std::unique_ptr<projection::ProjectionConsumer> consumer;
+  if (!config->brokers.empty()) {
+    absl::StatusOr<std::map<std::string, std::string>> props =
+        kafka::ParseProperties(config->kafka_config);
+    if (!props.ok()) return fail(props.status());
+    consumer = std::make_unique<projection::ProjectionConsumer>(
+        **store,
+        kafka::ConsumerOptions{.brokers = config->brokers,
+                               .properties = *props,
+                               .group_id = "casework-projection"},
+        std::vector<std::string>{"casework.ehc-assessments.v1"});
+  } else {
+    LogWarn(
+        "no --brokers: serving what was projected before, consuming nothing");
+  }
+  projection::ProjectionServiceImpl service(**store, SystemClock::Get());
+  ServerRunner runner("projection");
+  absl::StatusOr<int> port =
+      runner.Start(config->listen_host, config->port, {&service});
+  if (!port.ok()) return fail(port.status());
+  WaitForShutdownSignal();
+  runner.Shutdown(absl::Seconds(10));
+  consumer.reset();
+  store->reset();
+  return 0;
+}

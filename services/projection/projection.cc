@@ -1,0 +1,660 @@
+#include "services/projection/projection.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "casework/v1/common.pb.h"
+#include "libs/core/log.h"
+#include "libs/core/status.h"
+#include "libs/rpc/proto_date.h"
+#include "libs/statutory/rules.h"
+
+namespace casework::projection {
+namespace {
+
+std::string BE64(uint64_t v) {
+  std::string out;
+  for (int i = 7; i >= 0; --i)
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  return out;
+}
+
+uint64_t FromBE64(absl::string_view s) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && i < s.size(); ++i)
+    v = (v << 8) | static_cast<uint8_t>(s[i]);
+  return v;
+}
+
+std::string K(std::initializer_list<absl::string_view> parts) {
+  std::string out;
+  bool first = true;
+  for (absl::string_view p : parts) {
+    if (!first) out.push_back('\0');
+    out.append(p.data(), p.size());
+    first = false;
+  }
+  return out;
+}
+
+std::string Ymd(const v1::Date& d) {
+  return absl::StrCat(d.year() * 10000 + d.month() * 100 + d.day());
+}
+
+Date ToDate(const v1::Date& d) {
+  absl::StatusOr<Date> date = Date::FromYmd(d.year(), d.month(), d.day());
+  return date.ok() ? *date : Date();
+}
+
+absl::string_view View(const rocksdb::Slice& s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+}
+
+// The measures a closed clock counts towards (DOMAIN.md section 6).
+struct MeasureDef {
+  std::string code;
+  std::string name;
+};
+
+std::vector<MeasureDef> MeasuresFor(const v1::ClockChange& c) {
+  if (c.rule() == "ehc.decision_to_assess") {
+    return {{"ehc.decision_6_weeks",
+             "Decisions to assess (or not) within 6 weeks"}};
+  }
+  if (c.rule() == "ehc.final_plan") {
+    return {{"ehc.final_plan_20_weeks",
+             "Final plans issued within 20 weeks (exceptions excluded)"}};
+  }
+  if (c.rule() == "ehc.reassessment_final_plan") {
+    return {{"ehc.reassessment_final_plan_14_weeks",
+             "Re-assessment final plans within 14 weeks"}};
+  }
+  if (c.rule() == "ehc.no_plan_decision") {
+    return {{"ehc.no_plan_decision_16_weeks",
+             "Decisions not to issue a plan within 16 weeks"}};
+  }
+  if (c.rule() == "ehc.advice") {
+    std::string type =
+        c.measure_subtype().empty() ? "other" : c.measure_subtype();
+    std::string readable = type;
+    for (char& ch : readable) {
+      if (ch == '_') ch = ' ';
+    }
+    return {
+        {"ehc.advice_6_weeks", "Advice received within 6 weeks (all advisers)"},
+        {absl::StrCat("ehc.advice_6_weeks.", type),
+         absl::StrCat("Advice within 6 weeks: ", readable)}};
+  }
+  return {};
+}
+
+// The fixed order measures are reported in; advice subtypes follow their
+// parent.
+const std::vector<std::string>& MeasureOrder() {
+  static const auto* order = new std::vector<std::string>{
+      "ehc.decision_6_weeks", "ehc.final_plan_20_weeks",
+      "ehc.reassessment_final_plan_14_weeks", "ehc.no_plan_decision_16_weeks",
+      "ehc.advice_6_weeks"};
+  return *order;
+}
+
+std::string MeasureName(const std::string& code) {
+  v1::ClockChange probe;
+  if (absl::StartsWith(code, "ehc.advice_6_weeks.")) {
+    probe.set_rule("ehc.advice");
+    probe.set_measure_subtype(
+        code.substr(std::string("ehc.advice_6_weeks.").size()));
+    return MeasuresFor(probe)[1].name;
+  }
+  for (const char* rule :
+       {"ehc.decision_to_assess", "ehc.final_plan",
+        "ehc.reassessment_final_plan", "ehc.no_plan_decision", "ehc.advice"}) {
+    probe.set_rule(rule);
+    std::vector<MeasureDef> defs = MeasuresFor(probe);
+    if (!defs.empty() && defs[0].code == code) return defs[0].name;
+  }
+  return code;
+}
+
+std::string Humanize(absl::string_view type) {
+  std::string out;
+  for (size_t i = 0; i < type.size(); ++i) {
+    char c = type[i];
+    if (i > 0 && absl::ascii_isupper(c)) {
+      out.push_back(' ');
+      out.push_back(absl::ascii_tolower(c));
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string RuleName(const std::string& code) {
+  const statutory::ClockRule* rule = statutory::FindRule(code);
+  return rule ? absl::AsciiStrToLower(rule->name) : code;
+}
+
+std::string TimelineLine(absl::string_view type,
+                         const v1::EventEnvelopeHeader& e) {
+  std::string line = Humanize(type);
+  for (const v1::ClockChange& c : e.clocks()) {
+    std::string what = RuleName(c.rule());
+    if (!c.measure_subtype().empty())
+      absl::StrAppend(&what, " (", c.measure_subtype(), ")");
+    switch (c.action()) {
+      case v1::CLOCK_OPENED:
+        absl::StrAppend(&line, "; due ", ToDate(c.due_on()).ToString(), ": ",
+                        what);
+        break;
+      case v1::CLOCK_MET:
+        absl::StrAppend(&line, "; on time: ", what);
+        break;
+      case v1::CLOCK_MISSED:
+        absl::StrAppend(&line, "; ", c.days_late(), " days late: ", what,
+                        c.exception() ? " (exception recorded)" : "");
+        break;
+      case v1::CLOCK_EXCEPTION_APPLIED:
+        absl::StrAppend(&line, "; exception lifts: ", what);
+        break;
+      default:
+        break;
+    }
+  }
+  return line;
+}
+
+std::string Header(const kafka::Message& m, absl::string_view key) {
+  for (const kafka::Header& h : m.headers) {
+    if (h.key == key) return h.value;
+  }
+  return "";
+}
+
+class RocksProjection final : public Projection {
+ public:
+  explicit RocksProjection(std::unique_ptr<rocksdb::DB> db)
+      : db_(std::move(db)) {}
+  ~RocksProjection() override { db_->Close().PermitUncheckedError(); }
+
+  absl::Status Apply(const kafka::Message& message) override {
+    rocksdb::WriteBatch batch;
+    std::string offset_key =
+        absl::StrCat("O", K({message.topic, BE64(message.partition)}));
+    batch.Put(offset_key, BE64(static_cast<uint64_t>(message.offset + 1)));
+    v1::EventEnvelopeHeader e;
+    absl::Status result = absl::OkStatus();
+    if (!e.ParseFromString(message.value) || e.metadata().stream_id().empty()) {
+      result = absl::InvalidArgumentError(
+          absl::StrCat("record ", message.topic, "/", message.partition, "@",
+                       message.offset, " is not a casework event"));
+    } else {
+      absl::Status applied = Effects(message, e, &batch);
+      if (!applied.ok()) return applied;
+    }
+    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+    RETURN_IF_ERROR(FromRocks(s, "projection write"));
+    applied_++;
+    return result;
+  }
+
+  absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>> Offsets()
+      override {
+    std::map<std::pair<std::string, int32_t>, int64_t> out;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions()));
+    for (it->Seek("O"); it->Valid() && it->key().starts_with("O"); it->Next()) {
+      absl::string_view key = View(it->key()).substr(1);
+      size_t nul = key.find('\0');
+      if (nul == absl::string_view::npos) continue;
+      out[{std::string(key.substr(0, nul)),
+           static_cast<int32_t>(FromBE64(key.substr(nul + 1)))}] =
+          static_cast<int64_t>(FromBE64(View(it->value())));
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read offsets"));
+    return out;
+  }
+
+  int64_t applied() const override { return applied_.load(); }
+
+  absl::StatusOr<v1::Timeline> GetTimeline(
+      const v1::GetTimelineRequest& req) override {
+    RETURN_IF_ERROR(ValidateId("child_id", req.child_id()));
+    if (req.page_size() < 0)
+      return FieldError("page_size", "must not be negative");
+    const size_t page =
+        req.page_size() == 0
+            ? 200
+            : std::min<size_t>(1000, static_cast<size_t>(req.page_size()));
+    const std::string prefix =
+        absl::StrCat("T", req.child_id(), std::string(1, '\0'));
+    v1::Timeline out;
+    out.set_child_id(req.child_id());
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions()));
+    it->Seek(req.page_token().empty() ? prefix : prefix + req.page_token());
+    if (!req.page_token().empty() && it->Valid() &&
+        View(it->key()) == prefix + req.page_token()) {
+      it->Next();
+    }
+    std::string last_key;
+    for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      if (static_cast<size_t>(out.entries_size()) == page) {
+        out.set_next_page_token(
+            last_key);  // more remain after the last entry returned
+        break;
+      }
+      if (!out.add_entries()->ParseFromArray(
+              it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("corrupt timeline entry");
+      }
+      last_key = std::string(View(it->key()).substr(prefix.size()));
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read timeline"));
+    return out;
+  }
+
+  absl::StatusOr<v1::Worklist> GetWorklist(const v1::GetWorklistRequest& req,
+                                           Date today) override {
+    RETURN_IF_ERROR(ValidateId("officer_id", req.officer_id()));
+    ASSIGN_OR_RETURN(Date as_of, FromProtoOr("as_of", req.as_of(), today));
+    if (req.page_size() < 0)
+      return FieldError("page_size", "must not be negative");
+    const int page =
+        req.page_size() == 0 ? 100 : std::min(1000, req.page_size());
+    v1::Worklist out;
+    out.set_officer_id(req.officer_id());
+    *out.mutable_as_of() = ToProto(as_of);
+    const std::string prefix =
+        absl::StrCat("W", req.officer_id(), std::string(1, '\0'));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions()));
+    bool past_token = req.page_token().empty();
+    std::string last_key;
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      v1::WorklistItem item;
+      if (!item.ParseFromArray(it->value().data(),
+                               static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("corrupt worklist entry");
+      }
+      const Date due = ToDate(item.due_on());
+      item.set_overdue(due < as_of);
+      item.set_days_overdue(due < as_of ? due.DaysUntil(as_of) : 0);
+      out.set_open_count(out.open_count() + 1);
+      if (item.overdue()) out.set_overdue_count(out.overdue_count() + 1);
+      const std::string key(View(it->key()).substr(prefix.size()));
+      if (!past_token) {
+        past_token = key == req.page_token();
+        continue;
+      }
+      if (out.items_size() < page) {
+        *out.add_items() = std::move(item);
+        last_key = key;
+      } else if (out.next_page_token().empty()) {
+        out.set_next_page_token(
+            last_key);  // more remain after the last item returned
+      }
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read worklist"));
+    return out;
+  }
+
+  absl::StatusOr<v1::OfficerScorecard> GetOfficerScorecard(
+      const v1::GetOfficerScorecardRequest& req) override {
+    RETURN_IF_ERROR(ValidateId("officer_id", req.officer_id()));
+    ASSIGN_OR_RETURN(Date from, FromProto("from", req.from()));
+    ASSIGN_OR_RETURN(Date to, FromProto("to", req.to()));
+    if (to < from) return FieldError("to", "is before from");
+    ASSIGN_OR_RETURN(Date as_of, FromProtoOr("as_of", req.as_of(), to));
+    v1::OfficerScorecard out;
+    out.set_officer_id(req.officer_id());
+    *out.mutable_from() = req.from();
+    *out.mutable_to() = req.to();
+    *out.mutable_as_of() = ToProto(as_of);
+
+    struct Counts {
+      int64_t met = 0, missed = 0, excluded = 0;
+    };
+    std::map<std::string, Counts> counts;
+    const std::string prefix =
+        absl::StrCat("M", req.officer_id(), std::string(1, '\0'));
+    const int32_t lo = from.ToYyyymmdd(), hi = to.ToYyyymmdd();
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions()));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      absl::string_view rest = View(it->key()).substr(prefix.size());
+      size_t nul = rest.find('\0');
+      if (nul == absl::string_view::npos) continue;
+      int32_t day = 0;
+      if (!absl::SimpleAtoi(rest.substr(nul + 1), &day) || day < lo || day > hi)
+        continue;
+      absl::string_view v = View(it->value());
+      if (v.size() != 24) continue;
+      Counts& c = counts[std::string(rest.substr(0, nul))];
+      c.met += static_cast<int64_t>(FromBE64(v.substr(0, 8)));
+      c.missed += static_cast<int64_t>(FromBE64(v.substr(8, 8)));
+      c.excluded += static_cast<int64_t>(FromBE64(v.substr(16, 8)));
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read outcomes"));
+    auto add = [&](const std::string& code, const Counts& c) {
+      v1::Measure* m = out.add_measures();
+      m->set_code(code);
+      m->set_name(MeasureName(code));
+      m->set_numerator(c.met);
+      m->set_denominator(c.met + c.missed);
+      m->set_percent(
+          c.met + c.missed == 0 ? 0.0 : 100.0 * c.met / (c.met + c.missed));
+      m->set_excluded(c.excluded);
+    };
+    for (const std::string& code : MeasureOrder()) {
+      add(code, counts[code]);
+      if (code == "ehc.advice_6_weeks") {
+        for (const auto& [sub, c] : counts) {
+          if (absl::StartsWith(sub, "ehc.advice_6_weeks.")) add(sub, c);
+        }
+      }
+    }
+    // Open and overdue items, and caseload.
+    v1::GetWorklistRequest wl;
+    wl.set_officer_id(req.officer_id());
+    *wl.mutable_as_of() = ToProto(as_of);
+    wl.set_page_size(1);
+    ASSIGN_OR_RETURN(v1::Worklist worklist, GetWorklist(wl, as_of));
+    out.set_open_items(worklist.open_count());
+    out.set_overdue_items(worklist.overdue_count());
+    const std::string cprefix =
+        absl::StrCat("C", req.officer_id(), std::string(1, '\0'));
+    std::set<std::string> children;
+    std::unique_ptr<rocksdb::Iterator> cit(
+        db_->NewIterator(rocksdb::ReadOptions()));
+    for (cit->Seek(cprefix); cit->Valid() && cit->key().starts_with(cprefix);
+         cit->Next()) {
+      absl::string_view rest = View(cit->key()).substr(cprefix.size());
+      children.insert(std::string(rest.substr(0, rest.find('\0'))));
+    }
+    out.set_caseload(static_cast<int64_t>(children.size()));
+    return out;
+  }
+
+ private:
+  absl::StatusOr<std::optional<std::string>> Get(const std::string& key) {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    RETURN_IF_ERROR(FromRocks(s, "projection read"));
+    return std::optional<std::string>(std::move(value));
+  }
+
+  absl::Status Effects(const kafka::Message& message,
+                       const v1::EventEnvelopeHeader& e,
+                       rocksdb::WriteBatch* batch) {
+    const v1::EventMetadata& m = e.metadata();
+    const std::string applied_key =
+        absl::StrCat("A", K({m.stream_id(), BE64(m.version())}));
+    ASSIGN_OR_RETURN(std::optional<std::string> seen, Get(applied_key));
+    if (seen.has_value()) return absl::OkStatus();  // re-delivered: offset only
+    batch->Put(applied_key, "");
+
+    std::string type = Header(message, "ce_type");
+    type = type.substr(type.rfind('.') + 1);
+    const std::string source = m.source().empty() ? message.topic : m.source();
+
+    // Timeline.
+    v1::TimelineEntry entry;
+    *entry.mutable_occurred_on() = m.occurred_on();
+    *entry.mutable_recorded_at() = m.recorded_at();
+    entry.set_source(source);
+    entry.set_stream_id(m.stream_id());
+    entry.set_event_type(type);
+    entry.set_event_id(m.event_id());
+    entry.set_officer_id(m.officer_id());
+    entry.set_position(m.position());
+    entry.set_line(TimelineLine(type, e));
+    batch->Put(absl::StrCat("T", K({m.child_id(),
+                                    absl::StrCat(Ymd(m.occurred_on()), source),
+                                    BE64(m.position())})),
+               entry.SerializeAsString());
+
+    // Stream owner: a change of officer moves every open clock of the stream.
+    const std::string stream_key = absl::StrCat("S", m.stream_id());
+    ASSIGN_OR_RETURN(std::optional<std::string> owner, Get(stream_key));
+    std::string previous_officer =
+        owner ? owner->substr(0, owner->find('\0')) : "";
+    std::map<std::string, v1::WorklistItem>
+        open;  // clock id -> item, after this event
+    {
+      const std::string prefix =
+          absl::StrCat("K", m.stream_id(), std::string(1, '\0'));
+      std::unique_ptr<rocksdb::Iterator> it(
+          db_->NewIterator(rocksdb::ReadOptions()));
+      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+           it->Next()) {
+        v1::WorklistItem item;
+        item.ParseFromArray(it->value().data(),
+                            static_cast<int>(it->value().size()));
+        open[item.clock_id()] = item;
+      }
+      RETURN_IF_ERROR(FromRocks(it->status(), "read open clocks"));
+    }
+    auto wkey = [&](const std::string& officer, const v1::WorklistItem& item) {
+      return absl::StrCat(
+          "W", K({officer, absl::StrCat(Ymd(item.due_on()), item.stream_id()),
+                  item.clock_id()}));
+    };
+    auto kkey = [&](const std::string& clock_id) {
+      return absl::StrCat("K", K({m.stream_id(), clock_id}));
+    };
+    const std::string& officer = m.officer_id();
+    if (!previous_officer.empty() && previous_officer != officer) {
+      for (auto& [id, item] : open) {
+        batch->Delete(wkey(previous_officer, item));
+        batch->Put(wkey(officer, item), item.SerializeAsString());
+      }
+      batch->Delete(absl::StrCat(
+          "C", K({previous_officer, m.child_id(), m.stream_id()})));
+    }
+    for (const v1::ClockChange& c : e.clocks()) {
+      switch (c.action()) {
+        case v1::CLOCK_OPENED: {
+          v1::WorklistItem item;
+          item.set_child_id(m.child_id());
+          item.set_source(source);
+          item.set_stream_id(m.stream_id());
+          item.set_clock_id(c.clock_id());
+          item.set_rule(c.rule());
+          const statutory::ClockRule* rule = statutory::FindRule(c.rule());
+          item.set_name(rule ? std::string(rule->name) : c.rule());
+          *item.mutable_started_on() = c.started_on();
+          *item.mutable_due_on() = c.due_on();
+          item.set_exception(c.exception());
+          batch->Put(kkey(c.clock_id()), item.SerializeAsString());
+          batch->Put(wkey(officer, item), item.SerializeAsString());
+          open[c.clock_id()] = item;
+          break;
+        }
+        case v1::CLOCK_EXCEPTION_APPLIED: {
+          auto it = open.find(c.clock_id());
+          if (it == open.end()) break;
+          it->second.set_exception(true);
+          batch->Put(kkey(c.clock_id()), it->second.SerializeAsString());
+          batch->Put(wkey(officer, it->second), it->second.SerializeAsString());
+          break;
+        }
+        case v1::CLOCK_MET:
+        case v1::CLOCK_MISSED:
+        case v1::CLOCK_CANCELLED: {
+          auto it = open.find(c.clock_id());
+          if (it != open.end()) {
+            batch->Delete(kkey(c.clock_id()));
+            batch->Delete(wkey(officer, it->second));
+            open.erase(it);
+          }
+          if (c.action() == v1::CLOCK_CANCELLED) break;
+          for (const MeasureDef& def : MeasuresFor(c)) {
+            RETURN_IF_ERROR(Count(batch, officer, def.code, c));
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    batch->Put(stream_key, K({officer, m.child_id()}));
+    const std::string caseload_key =
+        absl::StrCat("C", K({officer, m.child_id(), m.stream_id()}));
+    if (open.empty()) {
+      batch->Delete(caseload_key);
+    } else {
+      batch->Put(caseload_key, "");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Count(rocksdb::WriteBatch* batch, const std::string& officer,
+                     const std::string& measure, const v1::ClockChange& c) {
+    const std::string key =
+        absl::StrCat("M", K({officer, measure, Ymd(c.closed_on())}));
+    // Several changes in one batch may hit the same key: read through pending_
+    // first.
+    std::string value;
+    auto pending = pending_.find(key);
+    if (pending != pending_.end() && pending->second.first == batch) {
+      value = pending->second.second;
+    } else {
+      ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(key));
+      value = stored.value_or(std::string(24, '\0'));
+    }
+    uint64_t met = FromBE64(value.substr(0, 8)),
+             missed = FromBE64(value.substr(8, 8)),
+             excluded = FromBE64(value.substr(16, 8));
+    if (c.exception()) {
+      ++excluded;
+    } else if (c.action() == v1::CLOCK_MET) {
+      ++met;
+    } else {
+      ++missed;
+    }
+    value = BE64(met) + BE64(missed) + BE64(excluded);
+    pending_[key] = {batch, value};
+    batch->Put(key, value);
+    if (pending_.size() > 4096) pending_.clear();
+    return absl::OkStatus();
+  }
+
+  const std::unique_ptr<rocksdb::DB> db_;
+  std::atomic<int64_t> applied_{0};
+  // Counter values written in the batch being built (Apply runs on one thread).
+  std::map<std::string, std::pair<const rocksdb::WriteBatch*, std::string>>
+      pending_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(
+    const std::string& dir) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.IncreaseParallelism(2);
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(128 << 20);
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
+  if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open projection at ", dir, ": ", s.ToString()));
+  }
+  return std::unique_ptr<Projection>(
+      new RocksProjection(std::unique_ptr<rocksdb::DB>(raw)));
+}
+
+ProjectionConsumer::ProjectionConsumer(Projection& projection,
+                                       kafka::ConsumerOptions options,
+                                       std::vector<std::string> topics)
+    : projection_(projection),
+      options_(std::move(options)),
+      topics_(std::move(topics)) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+ProjectionConsumer::~ProjectionConsumer() {
+  stop_ = true;
+  thread_.join();
+}
+
+void ProjectionConsumer::Loop() {
+  absl::StatusOr<std::unique_ptr<kafka::Consumer>> consumer =
+      kafka::Consumer::Create(options_);
+  if (!consumer.ok()) {
+    LogError("projection: cannot create consumer",
+             {{"error", std::string(consumer.status().message())}});
+    return;
+  }
+  // Assign every partition of every topic at the stored offsets (waiting for
+  // topics).
+  std::map<std::pair<std::string, int32_t>, int64_t> assignment;
+  absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>> stored =
+      projection_.Offsets();
+  if (!stored.ok()) {
+    LogError("projection: cannot read offsets",
+             {{"error", std::string(stored.status().message())}});
+    return;
+  }
+  for (const std::string& topic : topics_) {
+    absl::StatusOr<int> partitions = absl::UnavailableError("not asked yet");
+    while (!stop_) {
+      partitions = (*consumer)->PartitionCount(topic, absl::Seconds(2));
+      if (partitions.ok()) break;
+      absl::SleepFor(absl::Milliseconds(200));
+    }
+    if (stop_) return;
+    for (int32_t p = 0; p < *partitions; ++p) {
+      auto it = stored->find({topic, p});
+      assignment[{topic, p}] = it == stored->end() ? 0 : it->second;
+    }
+  }
+  absl::Status assigned = (*consumer)->Assign(assignment);
+  if (!assigned.ok()) {
+    LogError("projection: cannot assign",
+             {{"error", std::string(assigned.message())}});
+    return;
+  }
+  LogInfo("projection: consuming",
+          {{"partitions", std::to_string(assignment.size())}});
+  while (!stop_) {
+    absl::StatusOr<std::optional<kafka::Message>> msg =
+        (*consumer)->Poll(absl::Milliseconds(100));
+    if (!msg.ok()) {
+      LogWarn("projection: consume error",
+              {{"error", std::string(msg.status().message())}});
+      continue;
+    }
+    if (!msg->has_value()) continue;
+    absl::Status applied = projection_.Apply(**msg);
+    if (applied.code() == absl::StatusCode::kInvalidArgument) {
+      LogWarn("projection: skipped record",
+              {{"why", std::string(applied.message())}});
+    } else if (!applied.ok()) {
+      LogError("projection: cannot apply; stopping consumption",
+               {{"error", std::string(applied.message())}});
+      return;
+    }
+  }
+}
+
+}  // namespace casework::projection

@@ -1,0 +1,235 @@
+// Integration: the EHC service over real gRPC, its RocksDB log, the relay to
+// the embedded Kafka-protocol broker, and the projection consuming the topic,
+// all in one process.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "casework/v1/ehc_assessment.grpc.pb.h"
+#include "libs/core/clock.h"
+#include "libs/eventstore/rocks_event_store.h"
+#include "libs/kafka/kafka.h"
+#include "libs/rpc/server.h"
+#include "services/ehc-assessments/ehc_service.h"
+#include "services/projection/projection.h"
+#include "tests/testing/temp_dir.h"
+
+namespace casework {
+namespace {
+
+constexpr char kTopic[] = "casework.ehc-assessments.v1";
+
+v1::Date P(int y, int m, int d) { return ToProto(Date::Ymd(y, m, d)); }
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto broker = kafka::EmbeddedBroker::Start();
+    ASSERT_TRUE(broker.ok()) << broker.status();
+    broker_ = std::move(*broker);
+    ASSERT_TRUE(broker_->CreateTopic(kTopic, 3).ok());
+    auto store = RocksEventStore::Open(dir_.Sub("ehc"));
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(*store);
+    StartRelay();
+    service_ = std::make_unique<ehc::EhcAssessmentServiceImpl>(*store_, clock_,
+                                                               calendar_);
+    runner_ = std::make_unique<ServerRunner>("ehc-assessments");
+    absl::StatusOr<int> port = runner_->Start("127.0.0.1", 0, {service_.get()});
+    ASSERT_TRUE(port.ok());
+    stub_ = v1::EhcAssessmentService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", *port), grpc::InsecureChannelCredentials()));
+    auto projection = projection::Projection::Open(dir_.Sub("projection"));
+    ASSERT_TRUE(projection.ok());
+    projection_ = std::move(*projection);
+    StartConsumer();
+  }
+
+  void TearDown() override {
+    consumer_.reset();
+    relay_.reset();
+    runner_.reset();
+  }
+
+  void StartRelay() {
+    auto relay = kafka::Relay::Start(
+        *store_,
+        kafka::RelayOptions{.brokers = broker_->bootstrap_servers(),
+                            .topic = kTopic,
+                            .ce_source = "/casework/ehc-assessments",
+                            .ce_type_prefix = "uk.send.casework.ehc.v1.",
+                            .dataschema = "casework.v1.EhcAssessmentEvent",
+                            .delivery_timeout = absl::Seconds(2)});
+    ASSERT_TRUE(relay.ok()) << relay.status();
+    relay_ = std::move(*relay);
+  }
+
+  void StartConsumer() {
+    consumer_ = std::make_unique<projection::ProjectionConsumer>(
+        *projection_,
+        kafka::ConsumerOptions{.brokers = broker_->bootstrap_servers()},
+        std::vector<std::string>{kTopic});
+  }
+
+  // Waits (on a condition, with a deadline) until the projection has applied n
+  // records.
+  bool WaitApplied(int64_t n) {
+    absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (absl::Now() < deadline) {
+      if (projection_->applied() >= n) return true;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return false;
+  }
+
+  grpc::Status Call(auto method, const auto& request,
+                    v1::CommandResult* result) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-casework-actor", "officer-a");
+    return ((*stub_).*method)(&ctx, request, result);
+  }
+
+  testutil::TempDir dir_;
+  FakeClock clock_{Date::Ymd(2026, 11, 23)};
+  Calendar calendar_;
+  std::unique_ptr<kafka::EmbeddedBroker> broker_;
+  std::unique_ptr<RocksEventStore> store_;
+  std::unique_ptr<kafka::Relay> relay_;
+  std::unique_ptr<ehc::EhcAssessmentServiceImpl> service_;
+  std::unique_ptr<ServerRunner> runner_;
+  std::unique_ptr<v1::EhcAssessmentService::Stub> stub_;
+  std::unique_ptr<projection::Projection> projection_;
+  std::unique_ptr<projection::ProjectionConsumer> consumer_;
+};
+
+TEST_F(PipelineTest, CommandsBecomeTimelineWorklistAndScorecard) {
+  using S = v1::EhcAssessmentService::Stub;
+  v1::CommandResult r;
+  v1::RecordRequestRequest request;
+  request.set_request_id("req-1");
+  request.set_assessment_id("asmt-1");
+  request.set_child_id("child-1");
+  request.set_officer_id("officer-a");
+  *request.mutable_received_on() = P(2026, 1, 5);
+  request.set_source(v1::REQUEST_SOURCE_PARENT);
+  request.set_kind(v1::ASSESSMENT_KIND_FIRST);
+  ASSERT_TRUE(Call(&S::RecordRequest, request, &r).ok());
+  EXPECT_EQ(r.position(), 1);
+  // The repeat is answered from the first result and writes nothing.
+  v1::CommandResult again;
+  ASSERT_TRUE(Call(&S::RecordRequest, request, &again).ok());
+  EXPECT_TRUE(again.repeated());
+  EXPECT_EQ(again.event_ids(0), r.event_ids(0));
+
+  v1::DecideToAssessRequest assess;
+  assess.set_request_id("req-2");
+  assess.set_assessment_id("asmt-1");
+  *assess.mutable_decided_on() = P(2026, 2, 20);  // due 16 Feb: 4 days late
+  ASSERT_TRUE(Call(&S::DecideToAssess, assess, &r).ok());
+  v1::RequestAdviceRequest advice;
+  advice.set_request_id("req-3");
+  advice.set_assessment_id("asmt-1");
+  advice.set_advice_id("ep-1");
+  advice.set_advice_type(v1::ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY);
+  *advice.mutable_requested_on() = P(2026, 2, 23);
+  ASSERT_TRUE(Call(&S::RequestAdvice, advice, &r).ok());
+  v1::RecordAdviceReceivedRequest received;
+  received.set_request_id("req-4");
+  received.set_assessment_id("asmt-1");
+  received.set_advice_id("ep-1");
+  *received.mutable_received_on() = P(2026, 3, 30);  // due 6 April: on time
+  ASSERT_TRUE(Call(&S::RecordAdviceReceived, received, &r).ok());
+
+  // A refused step changes nothing and names the problem.
+  v1::IssueFinalPlanRequest too_soon;
+  too_soon.set_request_id("req-5");
+  too_soon.set_assessment_id("asmt-1");
+  *too_soon.mutable_issued_on() = P(2026, 4, 1);
+  grpc::Status refused = Call(&S::IssueFinalPlan, too_soon, &r);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(refused.error_message().find("draft"), std::string::npos);
+  EXPECT_EQ(store_->LastPosition(), 4);
+
+  ASSERT_TRUE(WaitApplied(4));
+  v1::GetTimelineRequest tl;
+  tl.set_child_id("child-1");
+  auto timeline = projection_->GetTimeline(tl);
+  ASSERT_TRUE(timeline.ok());
+  ASSERT_EQ(timeline->entries_size(), 4);
+  EXPECT_EQ(timeline->entries(0).event_type(), "RequestRecorded");
+  EXPECT_EQ(timeline->entries(3).event_type(), "AdviceReceived");
+  EXPECT_NE(timeline->entries(1).line().find("4 days late"), std::string::npos)
+      << timeline->entries(1).line();
+
+  v1::GetWorklistRequest wl;
+  wl.set_officer_id("officer-a");
+  *wl.mutable_as_of() = P(2026, 4, 30);
+  auto worklist = projection_->GetWorklist(wl, Date::Ymd(2026, 11, 23));
+  ASSERT_TRUE(worklist.ok());
+  ASSERT_EQ(worklist->open_count(),
+            2);  // final plan (25 May) and no-plan decision (27 Apr)
+  EXPECT_EQ(worklist->items(0).clock_id(), "no_plan_decision");
+  EXPECT_TRUE(worklist->items(0).overdue());
+  EXPECT_EQ(worklist->items(0).days_overdue(), 3);
+  EXPECT_FALSE(worklist->items(1).overdue());
+  EXPECT_EQ(worklist->overdue_count(), 1);
+
+  v1::GetOfficerScorecardRequest sc;
+  sc.set_officer_id("officer-a");
+  *sc.mutable_from() = P(2026, 1, 1);
+  *sc.mutable_to() = P(2026, 12, 31);
+  auto scorecard = projection_->GetOfficerScorecard(sc);
+  ASSERT_TRUE(scorecard.ok());
+  std::map<std::string, std::pair<int64_t, int64_t>> figures;
+  for (const v1::Measure& m : scorecard->measures()) {
+    figures[m.code()] = {m.numerator(), m.denominator()};
+  }
+  EXPECT_EQ(figures["ehc.decision_6_weeks"],
+            std::make_pair(int64_t{0}, int64_t{1}));
+  EXPECT_EQ(figures["ehc.advice_6_weeks"],
+            std::make_pair(int64_t{1}, int64_t{1}));
+  EXPECT_EQ(figures["ehc.advice_6_weeks.educational_psychology"],
+            std::make_pair(int64_t{1}, int64_t{1}));
+  EXPECT_EQ(scorecard->caseload(), 1);
+}
+
+TEST_F(PipelineTest, BrokerOutageLosesNothingAndReplaysAreNotAppliedTwice) {
+  using S = v1::EhcAssessmentService::Stub;
+  broker_->SetDown(true);
+  for (int i = 0; i < 20; ++i) {
+    v1::RecordRequestRequest request;
+    request.set_request_id(absl::StrCat("req-", i));
+    request.set_assessment_id(absl::StrCat("asmt-", i));
+    request.set_child_id(absl::StrCat("child-", i % 5));
+    request.set_officer_id("officer-a");
+    *request.mutable_received_on() = P(2026, 10, 1);
+    request.set_source(v1::REQUEST_SOURCE_SCHOOL_OR_SETTING);
+    request.set_kind(v1::ASSESSMENT_KIND_FIRST);
+    v1::CommandResult r;
+    // Commands are accepted and durable while the broker is down.
+    ASSERT_TRUE(Call(&S::RecordRequest, request, &r).ok());
+  }
+  EXPECT_EQ(store_->LastPosition(), 20);
+  broker_->SetDown(false);
+  ASSERT_TRUE(WaitApplied(20));
+  // Re-publishing the whole log (as after a relay crash before its cursor was
+  // saved) is deduplicated by (stream, version).
+  consumer_.reset();
+  relay_.reset();
+  ASSERT_TRUE(store_->SetCursor("relay", 0).ok());
+  StartRelay();
+  StartConsumer();
+  ASSERT_TRUE(WaitApplied(40));
+  v1::GetWorklistRequest wl;
+  wl.set_officer_id("officer-a");
+  wl.set_page_size(1000);
+  auto worklist = projection_->GetWorklist(wl, Date::Ymd(2026, 11, 23));
+  ASSERT_TRUE(worklist.ok());
+  EXPECT_EQ(worklist->open_count(), 20);
+  v1::GetTimelineRequest tl;
+  tl.set_child_id("child-0");
+  EXPECT_EQ(projection_->GetTimeline(tl)->entries_size(), 4);
+}
+
+}  // namespace
+}  // namespace casework
