@@ -292,8 +292,13 @@ class RocksProjection final : public Projection {
         return absl::DataLossError("corrupt worklist entry");
       }
       const Date due = ToDate(item.due_on());
-      item.set_overdue(due < as_of);
-      item.set_days_overdue(due < as_of ? due.DaysUntil(as_of) : 0);
+      // A minimum period (the family's 15 days on a draft) is a date to act
+      // after, not a deadline the LA can miss.
+      const statutory::ClockRule* rule = statutory::FindRule(item.rule());
+      const bool overdue =
+          due < as_of && !(rule != nullptr && rule->minimum_period);
+      item.set_overdue(overdue);
+      item.set_days_overdue(overdue ? due.DaysUntil(as_of) : 0);
       out.set_open_count(out.open_count() + 1);
       if (item.overdue()) out.set_overdue_count(out.overdue_count() + 1);
       const std::string key(View(it->key()).substr(prefix.size()));

@@ -1,0 +1,498 @@
+// casectl: the command-line client for officers, managers and admins.
+//
+//   casectl [--ehc HOST:PORT] [--projection HOST:PORT] [--json] [--actor ID]
+//   COMMAND ...
+//
+// Commands (dates are YYYY-MM-DD):
+//   ehc request --child C --officer O --received D [--source
+//   parent|young-person|school|other]
+//               [--kind first|reassessment] [--id ASSESSMENT]
+//   ehc decide-assess ID --on D          ehc decide-not-assess ID --on D
+//   ehc request-advice ID --type ep|health|social-care|setting|pfa|other --on D
+//               [--adviser NAME] [--advice-id X]
+//   ehc advice-received ID --advice-id X --on D
+//   ehc exception ID --kind
+//   closure|early-years-closure|personal|absence|missed-appointment
+//               --from D [--to D] [--advice-id X] [--note TEXT]
+//   ehc draft ID --on D    ehc no-plan ID --on D    ehc final ID --on D
+//   [--representations-complete] ehc withdraw ID --on D    ehc moved-out ID
+//   --on D    ehc reassign ID --officer O [--on D] ehc show ID            ehc
+//   list (--child C | --officer O) [--page-size N] [--page-token T] timeline
+//   CHILD         worklist OFFICER [--as-of D] scorecard OFFICER [--from D]
+//   [--to D] [--as-of D]   (default: the last 12 months)
+//
+// Environment: CASEWORK_EHC_ADDR, CASEWORK_PROJECTION_ADDR, CASEWORK_ACTOR.
+// Server errors are printed plainly with their gRPC code; the exit status is
+// non-zero.
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "casework/v1/ehc_assessment.grpc.pb.h"
+#include "casework/v1/projection.grpc.pb.h"
+#include "libs/core/clock.h"
+#include "libs/rpc/proto_date.h"
+
+namespace {
+
+using namespace casework;
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> flags;
+  bool Has(const std::string& k) const { return flags.contains(k); }
+  std::string Get(const std::string& k,
+                  const std::string& fallback = "") const {
+    auto it = flags.find(k);
+    return it == flags.end() ? fallback : it->second;
+  }
+};
+
+const char* const kBooleans[] = {"json", "representations-complete", "help"};
+
+Args Parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s.rfind("--", 0) != 0) {
+      a.positional.push_back(s);
+      continue;
+    }
+    std::string name = s.substr(2), value;
+    size_t eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (std::find(std::begin(kBooleans), std::end(kBooleans), name) !=
+               std::end(kBooleans)) {
+      value = "true";
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    }
+    a.flags[name] = value;
+  }
+  return a;
+}
+
+[[noreturn]] void Die(const std::string& message) {
+  std::fprintf(stderr, "casectl: %s\n", message.c_str());
+  std::exit(2);
+}
+
+std::string Env(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+v1::Date DateFlag(const Args& a, const std::string& name,
+                  bool required = true) {
+  if (!a.Has(name)) {
+    if (required) Die(absl::StrCat("--", name, " YYYY-MM-DD is required"));
+    return v1::Date();
+  }
+  absl::StatusOr<Date> d = Date::Parse(a.Get(name));
+  if (!d.ok()) Die(absl::StrCat("--", name, ": ", d.status().message()));
+  return ToProto(*d);
+}
+
+std::string Str(const v1::Date& d) {
+  if (!IsSet(d)) return "-";
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+std::string Require(const Args& a, const std::string& name) {
+  if (!a.Has(name) || a.Get(name).empty())
+    Die(absl::StrCat("--", name, " is required"));
+  return a.Get(name);
+}
+
+std::string Positional(const Args& a, size_t i, const char* what) {
+  if (a.positional.size() <= i) Die(absl::StrCat("missing ", what));
+  return a.positional[i];
+}
+
+template <typename T>
+T Pick(const std::map<std::string, T>& table, const std::string& flag,
+       const std::string& value) {
+  auto it = table.find(value);
+  if (it == table.end()) {
+    std::string known;
+    for (const auto& [k, v] : table)
+      absl::StrAppend(&known, known.empty() ? "" : ", ", k);
+    Die(absl::StrCat("--", flag, ": '", value, "' is not one of ", known));
+  }
+  return it->second;
+}
+
+class Client {
+ public:
+  explicit Client(const Args& a) : args_(a) {}
+
+  void Context(grpc::ClientContext* ctx) const {
+    ctx->AddMetadata("x-casework-actor",
+                     args_.Get("actor", Env("CASEWORK_ACTOR", "casectl")));
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(30));
+  }
+
+  int Check(const grpc::Status& s) const {
+    if (s.ok()) return 0;
+    static const char* kNames[] = {"OK",
+                                   "CANCELLED",
+                                   "UNKNOWN",
+                                   "INVALID_ARGUMENT",
+                                   "DEADLINE_EXCEEDED",
+                                   "NOT_FOUND",
+                                   "ALREADY_EXISTS",
+                                   "PERMISSION_DENIED",
+                                   "RESOURCE_EXHAUSTED",
+                                   "FAILED_PRECONDITION",
+                                   "ABORTED",
+                                   "OUT_OF_RANGE",
+                                   "UNIMPLEMENTED",
+                                   "INTERNAL",
+                                   "UNAVAILABLE",
+                                   "DATA_LOSS",
+                                   "UNAUTHENTICATED"};
+    int code = static_cast<int>(s.error_code());
+    std::fprintf(stderr, "casectl: %s: %s\n",
+                 code >= 0 && code <= 16 ? kNames[code] : "ERROR",
+                 s.error_message().c_str());
+    return 1;
+  }
+
+  void PrintJson(const google::protobuf::Message& m) const {
+    std::string out;
+    google::protobuf::util::JsonPrintOptions opts;
+    opts.add_whitespace = true;
+    opts.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
+    std::printf("%s", out.c_str());
+  }
+
+  bool json() const { return args_.Has("json"); }
+
+ private:
+  const Args& args_;
+};
+
+int RunEhc(const Args& a, Client& client) {
+  auto stub = v1::EhcAssessmentService::NewStub(grpc::CreateChannel(
+      a.Get("ehc", Env("CASEWORK_EHC_ADDR", "127.0.0.1:7101")),
+      grpc::InsecureChannelCredentials()));
+  const std::string verb =
+      Positional(a, 1, "ehc command (request, decide-assess, ...)");
+  const std::string request_id = a.Get("request-id", NewUuid());
+  v1::CommandResult result;
+  grpc::ClientContext ctx;
+  client.Context(&ctx);
+  grpc::Status s;
+  auto id = [&] { return Positional(a, 2, "assessment id"); };
+  if (verb == "request") {
+    v1::RecordRequestRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(a.Get("id"));
+    r.set_child_id(Require(a, "child"));
+    r.set_officer_id(Require(a, "officer"));
+    *r.mutable_received_on() = DateFlag(a, "received");
+    r.set_source(Pick<v1::RequestSource>(
+        {{"parent", v1::REQUEST_SOURCE_PARENT},
+         {"young-person", v1::REQUEST_SOURCE_YOUNG_PERSON},
+         {"school", v1::REQUEST_SOURCE_SCHOOL_OR_SETTING},
+         {"other", v1::REQUEST_SOURCE_OTHER}},
+        "source", a.Get("source", "parent")));
+    r.set_kind(Pick<v1::AssessmentKind>(
+        {{"first", v1::ASSESSMENT_KIND_FIRST},
+         {"reassessment", v1::ASSESSMENT_KIND_REASSESSMENT}},
+        "kind", a.Get("kind", "first")));
+    s = stub->RecordRequest(&ctx, r, &result);
+  } else if (verb == "decide-assess" || verb == "decide-not-assess") {
+    if (verb == "decide-assess") {
+      v1::DecideToAssessRequest r;
+      r.set_request_id(request_id);
+      r.set_assessment_id(id());
+      *r.mutable_decided_on() = DateFlag(a, "on");
+      s = stub->DecideToAssess(&ctx, r, &result);
+    } else {
+      v1::DecideNotToAssessRequest r;
+      r.set_request_id(request_id);
+      r.set_assessment_id(id());
+      *r.mutable_decided_on() = DateFlag(a, "on");
+      s = stub->DecideNotToAssess(&ctx, r, &result);
+    }
+  } else if (verb == "request-advice") {
+    v1::RequestAdviceRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(id());
+    r.set_advice_id(a.Get("advice-id"));
+    r.set_adviser(a.Get("adviser"));
+    r.set_advice_type(Pick<v1::AdviceType>(
+        {{"ep", v1::ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY},
+         {"health", v1::ADVICE_TYPE_HEALTH},
+         {"social-care", v1::ADVICE_TYPE_SOCIAL_CARE},
+         {"setting", v1::ADVICE_TYPE_EDUCATION_SETTING},
+         {"pfa", v1::ADVICE_TYPE_PREPARATION_FOR_ADULTHOOD},
+         {"other", v1::ADVICE_TYPE_OTHER}},
+        "type", Require(a, "type")));
+    *r.mutable_requested_on() = DateFlag(a, "on");
+    s = stub->RequestAdvice(&ctx, r, &result);
+  } else if (verb == "advice-received") {
+    v1::RecordAdviceReceivedRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(id());
+    r.set_advice_id(Require(a, "advice-id"));
+    *r.mutable_received_on() = DateFlag(a, "on");
+    s = stub->RecordAdviceReceived(&ctx, r, &result);
+  } else if (verb == "exception") {
+    v1::RecordExceptionRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(id());
+    r.set_kind(Pick<v1::ExceptionKind>(
+        {{"closure", v1::EXCEPTION_KIND_SCHOOL_CLOSURE},
+         {"early-years-closure",
+          v1::EXCEPTION_KIND_EARLY_YEARS_SETTING_CLOSURE},
+         {"personal", v1::EXCEPTION_KIND_PERSONAL_CIRCUMSTANCES},
+         {"absence", v1::EXCEPTION_KIND_ABSENCE_FROM_AREA},
+         {"missed-appointment", v1::EXCEPTION_KIND_MISSED_APPOINTMENT}},
+        "kind", Require(a, "kind")));
+    *r.mutable_starts_on() = DateFlag(a, "from");
+    *r.mutable_ends_on() = DateFlag(a, "to", false);
+    r.set_advice_id(a.Get("advice-id"));
+    r.set_note(a.Get("note"));
+    s = stub->RecordException(&ctx, r, &result);
+  } else if (verb == "draft") {
+    v1::IssueDraftPlanRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(id());
+    *r.mutable_issued_on() = DateFlag(a, "on");
+    s = stub->IssueDraftPlan(&ctx, r, &result);
+  } else if (verb == "no-plan") {
+    v1::DecideNotToIssuePlanRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(id());
+    *r.mutable_decided_on() = DateFlag(a, "on");
+    s = stub->DecideNotToIssuePlan(&ctx, r, &result);
+  } else if (verb == "final") {
+    v1::IssueFinalPlanRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(id());
+    *r.mutable_issued_on() = DateFlag(a, "on");
+    r.set_representations_complete(a.Has("representations-complete"));
+    s = stub->IssueFinalPlan(&ctx, r, &result);
+  } else if (verb == "withdraw") {
+    v1::WithdrawRequestRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(id());
+    *r.mutable_withdrawn_on() = DateFlag(a, "on");
+    s = stub->WithdrawRequest(&ctx, r, &result);
+  } else if (verb == "moved-out") {
+    v1::RecordMovedOutOfAreaRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(id());
+    *r.mutable_moved_on() = DateFlag(a, "on");
+    s = stub->RecordMovedOutOfArea(&ctx, r, &result);
+  } else if (verb == "reassign") {
+    v1::ReassignOfficerRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(id());
+    r.set_officer_id(Require(a, "officer"));
+    *r.mutable_reassigned_on() = DateFlag(a, "on", false);
+    s = stub->ReassignOfficer(&ctx, r, &result);
+  } else if (verb == "show") {
+    v1::GetAssessmentRequest r;
+    r.set_assessment_id(id());
+    v1::Assessment out;
+    s = stub->GetAssessment(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf("assessment %s  child %s  officer %s  %s\n",
+                out.assessment_id().c_str(), out.child_id().c_str(),
+                out.officer_id().c_str(),
+                v1::AssessmentStatus_Name(out.status()).c_str());
+    std::printf("received %s  decided %s  draft %s  closed %s\n",
+                Str(out.received_on()).c_str(), Str(out.decided_on()).c_str(),
+                Str(out.draft_issued_on()).c_str(),
+                Str(out.closed_on()).c_str());
+    std::printf("%-22s %-30s %-11s %-11s %-10s %s\n", "CLOCK", "RULE", "DUE",
+                "CLOSED", "STATUS", "EXCEPTION");
+    for (const v1::Clock& c : out.clocks()) {
+      std::printf("%-22s %-30s %-11s %-11s %-10s %s\n", c.clock_id().c_str(),
+                  c.rule().c_str(), Str(c.due_on()).c_str(),
+                  Str(c.closed_on()).c_str(),
+                  v1::ClockStatus_Name(c.status()).substr(13).c_str(),
+                  c.exception() ? "yes" : "");
+    }
+    return 0;
+  } else if (verb == "list") {
+    v1::ListAssessmentsRequest r;
+    r.set_child_id(a.Get("child"));
+    r.set_officer_id(a.Get("officer"));
+    int page_size = 0;
+    if (a.Has("page-size") &&
+        !absl::SimpleAtoi(a.Get("page-size"), &page_size)) {
+      Die("--page-size takes a number");
+    }
+    r.set_page_size(page_size);
+    r.set_page_token(a.Get("page-token"));
+    v1::ListAssessmentsResponse out;
+    s = stub->ListAssessments(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf("%-20s %-12s %-12s %-11s %s\n", "ASSESSMENT", "CHILD",
+                "OFFICER", "RECEIVED", "STATUS");
+    for (const v1::Assessment& x : out.assessments()) {
+      std::printf("%-20s %-12s %-12s %-11s %s\n", x.assessment_id().c_str(),
+                  x.child_id().c_str(), x.officer_id().c_str(),
+                  Str(x.received_on()).c_str(),
+                  v1::AssessmentStatus_Name(x.status()).substr(18).c_str());
+    }
+    if (!out.next_page_token().empty()) {
+      std::printf("more: --page-token '%s'\n", out.next_page_token().c_str());
+    }
+    return 0;
+  } else {
+    Die(absl::StrCat("unknown ehc command '", verb, "' (see casectl --help)"));
+  }
+  if (!s.ok()) return client.Check(s);
+  if (client.json()) {
+    client.PrintJson(result);
+    return 0;
+  }
+  std::printf("%s %s: version %lld, log position %lld%s\n", verb.c_str(),
+              result.stream_id().c_str(),
+              static_cast<long long>(result.version()),
+              static_cast<long long>(result.position()),
+              result.repeated() ? " (repeat: nothing new written)" : "");
+  return 0;
+}
+
+int RunProjection(const Args& a, Client& client, const std::string& command) {
+  auto stub = v1::ProjectionService::NewStub(grpc::CreateChannel(
+      a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105")),
+      grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  client.Context(&ctx);
+  if (command == "timeline") {
+    v1::GetTimelineRequest r;
+    r.set_child_id(Positional(a, 1, "child id"));
+    r.set_page_size(1000);
+    v1::Timeline out;
+    grpc::Status s = stub->GetTimeline(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf("timeline of %s (%d events)\n", out.child_id().c_str(),
+                out.entries_size());
+    for (const v1::TimelineEntry& e : out.entries()) {
+      std::printf("%s  %-16s %-12s %s\n", Str(e.occurred_on()).c_str(),
+                  e.source().c_str(), e.officer_id().c_str(), e.line().c_str());
+    }
+    return 0;
+  }
+  if (command == "worklist") {
+    v1::GetWorklistRequest r;
+    r.set_officer_id(Positional(a, 1, "officer id"));
+    *r.mutable_as_of() = DateFlag(a, "as-of", false);
+    r.set_page_size(1000);
+    v1::Worklist out;
+    grpc::Status s = stub->GetWorklist(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf("worklist of %s as of %s: %d open, %d overdue\n",
+                out.officer_id().c_str(), Str(out.as_of()).c_str(),
+                out.open_count(), out.overdue_count());
+    std::printf("%-11s %-9s %-12s %-18s %-24s %s\n", "DUE", "OVERDUE", "CHILD",
+                "ASSESSMENT", "CLOCK", "WHAT");
+    for (const v1::WorklistItem& i : out.items()) {
+      std::string overdue =
+          i.overdue() ? absl::StrCat(i.days_overdue(), "d") : "";
+      if (i.exception())
+        absl::StrAppend(&overdue, overdue.empty() ? "" : " ", "exc");
+      std::printf("%-11s %-9s %-12s %-18s %-24s %s\n", Str(i.due_on()).c_str(),
+                  overdue.c_str(), i.child_id().c_str(), i.stream_id().c_str(),
+                  i.clock_id().c_str(), i.name().c_str());
+    }
+    return 0;
+  }
+  // scorecard
+  v1::GetOfficerScorecardRequest r;
+  r.set_officer_id(Positional(a, 1, "officer id"));
+  Date today = SystemClock::Get().Today();
+  *r.mutable_to() = a.Has("to") ? DateFlag(a, "to") : ToProto(today);
+  *r.mutable_from() = a.Has("from") ? DateFlag(a, "from")
+                                    : ToProto(today.AddMonths(-12).AddDays(1));
+  *r.mutable_as_of() = DateFlag(a, "as-of", false);
+  v1::OfficerScorecard out;
+  grpc::Status s = stub->GetOfficerScorecard(&ctx, r, &out);
+  if (!s.ok()) return client.Check(s);
+  if (client.json()) {
+    client.PrintJson(out);
+    return 0;
+  }
+  std::printf("scorecard of %s, %s to %s\n", out.officer_id().c_str(),
+              Str(out.from()).c_str(), Str(out.to()).c_str());
+  std::printf(
+      "caseload %lld children; open items %lld, overdue %lld (as of %s)\n",
+      static_cast<long long>(out.caseload()),
+      static_cast<long long>(out.open_items()),
+      static_cast<long long>(out.overdue_items()), Str(out.as_of()).c_str());
+  std::printf("%-58s %9s %7s %8s\n", "MEASURE", "ON TIME", "OF", "%");
+  for (const v1::Measure& m : out.measures()) {
+    std::string excluded = m.excluded() ? absl::StrCat("  (", m.excluded(),
+                                                       " excluded: exceptions)")
+                                        : "";
+    std::printf("%-58s %9lld %7lld %7.1f%%%s\n", m.name().c_str(),
+                static_cast<long long>(m.numerator()),
+                static_cast<long long>(m.denominator()), m.percent(),
+                excluded.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a = Parse(argc, argv);
+  if (a.Has("help") || a.positional.empty()) {
+    std::printf(
+        "usage: casectl [--ehc HOST:PORT] [--projection HOST:PORT] [--json] "
+        "COMMAND ...\n"
+        "  ehc "
+        "request|decide-assess|decide-not-assess|request-advice|advice-"
+        "received|\n"
+        "      "
+        "exception|draft|no-plan|final|withdraw|moved-out|reassign|show|list "
+        "...\n"
+        "  timeline CHILD | worklist OFFICER [--as-of D] | scorecard OFFICER "
+        "[--from D --to D]\n"
+        "See the header of tools/casectl/main.cc or README.md for every "
+        "flag.\n");
+    return a.Has("help") ? 0 : 2;
+  }
+  Client client(a);
+  const std::string& command = a.positional[0];
+  if (command == "ehc") return RunEhc(a, client);
+  if (command == "timeline" || command == "worklist" ||
+      command == "scorecard") {
+    return RunProjection(a, client, command);
+  }
+  Die(absl::StrCat("unknown command '", command, "' (see casectl --help)"));
+}

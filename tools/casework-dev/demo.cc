@@ -1,0 +1,239 @@
+#include "tools/casework-dev/demo.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "casework/v1/ehc_assessment.grpc.pb.h"
+#include "libs/core/grpc_status.h"
+#include "libs/rpc/proto_date.h"
+
+namespace casework::demo {
+namespace {
+
+using Stub = v1::EhcAssessmentService::Stub;
+
+class CaseWriter {
+ public:
+  CaseWriter(Stub& stub, std::string prefix, Date today)
+      : stub_(stub), prefix_(std::move(prefix)), today_(today) {}
+
+  // Sends one command unless its date is after today (the case has not got
+  // there yet).
+  template <typename Req>
+  absl::StatusOr<bool> Send(grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                         const Req&,
+                                                         v1::CommandResult*),
+                            Req req, Date on) {
+    if (on > today_) return false;
+    req.set_request_id(absl::StrCat(prefix_, "-", ++step_));
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-casework-actor", "demo-loader");
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    v1::CommandResult result;
+    grpc::Status s = (stub_.*method)(&ctx, req, &result);
+    if (!s.ok()) {
+      return absl::Status(
+          FromGrpcStatus(s).code(),
+          absl::StrCat(prefix_, " step ", step_, ": ", s.error_message()));
+    }
+    commands++;
+    if (result.repeated()) repeated++;
+    return true;
+  }
+
+  int64_t commands = 0;
+  int64_t repeated = 0;
+
+ private:
+  Stub& stub_;
+  const std::string prefix_;
+  const Date today_;
+  int step_ = 0;
+};
+
+#define DEMO_SEND(writer, Rpc, req, on)                                  \
+  ({                                                                     \
+    absl::StatusOr<bool> sent_ = (writer).Send(&Stub::Rpc, (req), (on)); \
+    if (!sent_.ok()) return sent_.status();                              \
+    *sent_;                                                              \
+  })
+
+// One child's assessment, with delays drawn to look like a real LA's: most
+// decisions within 6 weeks, advice mostly on time but EP advice often late,
+// about half the plans within 20 weeks, a few exceptions, refusals, withdrawals
+// and re-assessments.
+absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
+                     std::mt19937_64& rng, int64_t* commands,
+                     int64_t* repeated) {
+  auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  const std::string child = absl::StrFormat("child-%05d", n);
+  const std::string id = absl::StrFormat("demo-asmt-%05d", n);
+  const std::string officer =
+      absl::StrFormat("officer-%02d", n % o.officers + 1);
+  const Date received = o.today.AddDays(-uniform(3, 730));
+  CaseWriter w(stub, id, o.today);
+  struct Done {
+    CaseWriter& w;
+    int64_t* c;
+    int64_t* r;
+    ~Done() {
+      *c += w.commands;
+      *r += w.repeated;
+    }
+  } done{w, commands, repeated};
+
+  v1::RecordRequestRequest rec;
+  rec.set_assessment_id(id);
+  rec.set_child_id(child);
+  rec.set_officer_id(officer);
+  *rec.mutable_received_on() = ToProto(received);
+  const v1::RequestSource sources[] = {v1::REQUEST_SOURCE_PARENT,
+                                       v1::REQUEST_SOURCE_PARENT,
+                                       v1::REQUEST_SOURCE_SCHOOL_OR_SETTING,
+                                       v1::REQUEST_SOURCE_SCHOOL_OR_SETTING,
+                                       v1::REQUEST_SOURCE_YOUNG_PERSON,
+                                       v1::REQUEST_SOURCE_OTHER};
+  rec.set_source(sources[uniform(0, 5)]);
+  rec.set_kind(chance(0.08) ? v1::ASSESSMENT_KIND_REASSESSMENT
+                            : v1::ASSESSMENT_KIND_FIRST);
+  DEMO_SEND(w, RecordRequest, rec, received);
+
+  if (chance(0.1)) {  // a reassignment part-way
+    v1::ReassignOfficerRequest re;
+    re.set_assessment_id(id);
+    re.set_officer_id(
+        absl::StrFormat("officer-%02d", (n + 7) % o.officers + 1));
+    Date on = received.AddDays(uniform(5, 30));
+    *re.mutable_reassigned_on() = ToProto(std::min(on, o.today));
+    DEMO_SEND(w, ReassignOfficer, re, std::min(on, o.today));
+  }
+  if (chance(0.05)) {  // an exception early on
+    v1::RecordExceptionRequest ex;
+    ex.set_assessment_id(id);
+    ex.set_kind(chance(0.5) ? v1::EXCEPTION_KIND_PERSONAL_CIRCUMSTANCES
+                            : v1::EXCEPTION_KIND_ABSENCE_FROM_AREA);
+    Date on = received.AddDays(uniform(7, 35));
+    *ex.mutable_starts_on() = ToProto(on);
+    *ex.mutable_ends_on() = ToProto(on.AddDays(uniform(28, 60)));
+    DEMO_SEND(w, RecordException, ex, on);
+  }
+  const Date decided =
+      received.AddDays(chance(0.82) ? uniform(21, 42) : uniform(43, 70));
+  if (chance(0.03)) {
+    v1::WithdrawRequestRequest wd;
+    wd.set_assessment_id(id);
+    Date on = received.AddDays(uniform(10, 30));
+    *wd.mutable_withdrawn_on() = ToProto(on);
+    DEMO_SEND(w, WithdrawRequest, wd, on);
+    return absl::OkStatus();
+  }
+  if (chance(0.18)) {
+    v1::DecideNotToAssessRequest no;
+    no.set_assessment_id(id);
+    *no.mutable_decided_on() = ToProto(decided);
+    DEMO_SEND(w, DecideNotToAssess, no, decided);
+    return absl::OkStatus();
+  }
+  v1::DecideToAssessRequest yes;
+  yes.set_assessment_id(id);
+  *yes.mutable_decided_on() = ToProto(decided);
+  if (!DEMO_SEND(w, DecideToAssess, yes, decided)) return absl::OkStatus();
+
+  struct AdviceSpec {
+    v1::AdviceType type;
+    const char* code;
+    const char* adviser;
+    double late;
+  };
+  const AdviceSpec advice[] = {
+      {v1::ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY, "ep",
+       "Educational psychology service", 0.3},
+      {v1::ADVICE_TYPE_HEALTH, "health", "Designated clinical officer", 0.2},
+      {v1::ADVICE_TYPE_SOCIAL_CARE, "sc", "Children's social care", 0.15},
+      {v1::ADVICE_TYPE_EDUCATION_SETTING, "school", "Current school or setting",
+       0.1},
+  };
+  Date last_advice = decided;
+  for (const AdviceSpec& a : advice) {
+    if (a.type == v1::ADVICE_TYPE_SOCIAL_CARE && chance(0.5)) continue;
+    v1::RequestAdviceRequest req;
+    req.set_assessment_id(id);
+    req.set_advice_id(a.code);
+    req.set_advice_type(a.type);
+    req.set_adviser(a.adviser);
+    Date asked = decided.AddDays(uniform(0, 7));
+    *req.mutable_requested_on() = ToProto(asked);
+    if (!DEMO_SEND(w, RequestAdvice, req, asked)) continue;
+    Date in = asked.AddDays(chance(a.late) ? uniform(43, 80) : uniform(14, 42));
+    v1::RecordAdviceReceivedRequest got;
+    got.set_assessment_id(id);
+    got.set_advice_id(a.code);
+    *got.mutable_received_on() = ToProto(in);
+    if (DEMO_SEND(w, RecordAdviceReceived, got, in))
+      last_advice = std::max(last_advice, in);
+  }
+  if (chance(0.07)) {
+    v1::DecideNotToIssuePlanRequest no;
+    no.set_assessment_id(id);
+    Date on = std::max(last_advice, received.AddDays(uniform(90, 125)));
+    *no.mutable_decided_on() = ToProto(on);
+    DEMO_SEND(w, DecideNotToIssuePlan, no, on);
+    return absl::OkStatus();
+  }
+  v1::IssueDraftPlanRequest draft;
+  draft.set_assessment_id(id);
+  Date drafted = std::max(last_advice.AddDays(uniform(3, 14)),
+                          received.AddDays(uniform(84, 120)));
+  *draft.mutable_issued_on() = ToProto(drafted);
+  if (!DEMO_SEND(w, IssueDraftPlan, draft, drafted)) return absl::OkStatus();
+  v1::IssueFinalPlanRequest final_plan;
+  final_plan.set_assessment_id(id);
+  Date issued =
+      drafted.AddDays(chance(0.5) ? uniform(15, 25) : uniform(26, 70));
+  *final_plan.mutable_issued_on() = ToProto(issued);
+  DEMO_SEND(w, IssueFinalPlan, final_plan, issued);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<DemoSummary> LoadDemo(const DemoOptions& o) {
+  auto channel =
+      grpc::CreateChannel(o.ehc_address, grpc::InsecureChannelCredentials());
+  auto stub = v1::EhcAssessmentService::NewStub(channel);
+  std::atomic<int> next{1};
+  std::atomic<int64_t> commands{0}, repeated{0};
+  std::mutex mu;
+  absl::Status first_error = absl::OkStatus();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < o.threads; ++t) {
+    threads.emplace_back([&] {
+      for (int n = next++; n <= o.children; n = next++) {
+        std::mt19937_64 rng(o.seed * 1000003u + static_cast<uint64_t>(n));
+        int64_t c = 0, r = 0;
+        absl::Status s = OneCase(*stub, n, o, rng, &c, &r);
+        commands += c;
+        repeated += r;
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_error.ok()) first_error = s;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (!first_error.ok()) return first_error;
+  return DemoSummary{commands.load(), repeated.load(), o.children};
+}
+
+}  // namespace casework::demo

@@ -1,0 +1,205 @@
+// casework-dev: the embedded default. Starts a Kafka-protocol broker on
+// loopback (librdkafka's mock cluster; in memory only: the services' own logs
+// stay the source of truth), creates the topics, starts the services as child
+// processes with data under --data-dir, optionally loads the demo history
+// through the public gRPC API, and stops everything cleanly on Ctrl-C.
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "libs/core/clock.h"
+#include "libs/core/log.h"
+#include "libs/kafka/kafka.h"
+#include "libs/rpc/server.h"
+#include "tools/casework-dev/demo.h"
+
+extern char** environ;
+
+namespace {
+
+using namespace casework;
+
+struct Child {
+  std::string name;
+  pid_t pid = -1;
+};
+
+absl::StatusOr<Child> Spawn(const std::string& binary,
+                            const std::vector<std::string>& args,
+                            const std::string& name) {
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (const std::string& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  // The child must not inherit our blocked SIGINT/SIGTERM.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  pid_t pid = -1;
+  int rc =
+      posix_spawn(&pid, binary.c_str(), nullptr, &attr, argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot start ", binary, ": ", strerror(rc)));
+  }
+  return Child{name, pid};
+}
+
+bool WaitReady(const std::string& address, absl::Duration timeout) {
+  auto channel =
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  return channel->WaitForConnected(std::chrono::system_clock::now() +
+                                   absl::ToChronoNanoseconds(timeout));
+}
+
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "casework-dev: %s\n", std::string(s.message()).c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  BlockShutdownSignals();
+  absl::StatusOr<Flags> flags =
+      Flags::Parse(argc, argv,
+                   {"data-dir", "ehc-port", "projection-port", "partitions",
+                    "demo-children"},
+                   {"demo", "help", "exit-after-demo"});
+  if (!flags.ok()) return Fail(flags.status());
+  if (flags->Has("help")) {
+    std::printf(
+        "usage: casework-dev [--demo] [--data-dir DIR] [--ehc-port N] "
+        "[--projection-port N]\n"
+        "                    [--partitions N] [--demo-children N] "
+        "[--exit-after-demo]\n"
+        "Starts the embedded Kafka-protocol broker and every service on "
+        "loopback.\n");
+    return 0;
+  }
+  const std::string data_dir =
+      flags->Get("data-dir", "CASEWORK_DATA_DIR", "var");
+  int ehc_port = 0, projection_port = 0, partitions = 0, demo_children = 0;
+  if (!absl::SimpleAtoi(flags->Get("ehc-port", "", "7101"), &ehc_port) ||
+      !absl::SimpleAtoi(flags->Get("projection-port", "", "7105"),
+                        &projection_port) ||
+      !absl::SimpleAtoi(flags->Get("partitions", "", "3"), &partitions) ||
+      !absl::SimpleAtoi(flags->Get("demo-children", "", "2000"),
+                        &demo_children) ||
+      partitions < 1 || demo_children < 1) {
+    return Fail(absl::InvalidArgumentError(
+        "--ehc-port, --projection-port, --partitions and --demo-children take "
+        "positive numbers"));
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec)
+    return Fail(
+        absl::UnavailableError(absl::StrCat("cannot create ", data_dir)));
+
+  absl::StatusOr<std::unique_ptr<kafka::EmbeddedBroker>> broker =
+      kafka::EmbeddedBroker::Start();
+  if (!broker.ok()) return Fail(broker.status());
+  for (const char* topic :
+       {"casework.ehc-assessments.v1", "casework.annual-reviews.v1",
+        "casework.transport.v1", "casework.complaints.v1",
+        "casework.directory.v1"}) {
+    absl::Status created = (*broker)->CreateTopic(topic, partitions);
+    if (!created.ok()) return Fail(created);
+  }
+  const std::string bootstrap = (*broker)->bootstrap_servers();
+  {
+    std::ofstream out(data_dir + "/kafka.bootstrap");
+    out << bootstrap << "\n";
+  }
+
+  const std::string bin_dir =
+      std::filesystem::canonical("/proc/self/exe").parent_path().string();
+  std::vector<Child> children;
+  auto stop_all = [&] {
+    for (Child& c : children) {
+      if (c.pid > 0) kill(c.pid, SIGTERM);
+    }
+    for (Child& c : children) {
+      int status = 0;
+      if (c.pid > 0) waitpid(c.pid, &status, 0);
+    }
+  };
+  struct Spec {
+    const char* name;
+    int port;
+  };
+  for (Spec s : {Spec{"ehc-assessments", ehc_port},
+                 Spec{"projection", projection_port}}) {
+    absl::StatusOr<Child> child =
+        Spawn(bin_dir + "/" + s.name,
+              {"--port", std::to_string(s.port), "--data-dir",
+               absl::StrCat(data_dir, "/", s.name), "--brokers", bootstrap},
+              s.name);
+    if (!child.ok()) {
+      stop_all();
+      return Fail(child.status());
+    }
+    children.push_back(*child);
+    if (!WaitReady(absl::StrCat("127.0.0.1:", s.port), absl::Seconds(20))) {
+      stop_all();
+      return Fail(absl::UnavailableError(
+          absl::StrCat(s.name, " did not start on port ", s.port,
+                       " (is the port in use?)")));
+    }
+  }
+
+  std::printf(
+      "casework is running\n"
+      "  kafka bootstrap   %s   (also in %s/kafka.bootstrap)\n"
+      "  ehc-assessments   127.0.0.1:%d\n"
+      "  projection        127.0.0.1:%d\n",
+      bootstrap.c_str(), data_dir.c_str(), ehc_port, projection_port);
+  std::fflush(stdout);
+
+  if (flags->Has("demo")) {
+    std::printf("loading the demo history (%d children) through gRPC...\n",
+                demo_children);
+    std::fflush(stdout);
+    absl::Time start = absl::Now();
+    absl::StatusOr<demo::DemoSummary> summary = demo::LoadDemo(
+        demo::DemoOptions{.ehc_address = absl::StrCat("127.0.0.1:", ehc_port),
+                          .children = demo_children,
+                          .today = SystemClock::Get().Today()});
+    if (!summary.ok()) {
+      stop_all();
+      return Fail(summary.status());
+    }
+    std::printf("demo loaded: %lld commands (%lld already present) in %.1f s\n",
+                static_cast<long long>(summary->commands),
+                static_cast<long long>(summary->repeated),
+                absl::ToDoubleSeconds(absl::Now() - start));
+    std::printf(
+        "try:\n"
+        "  build/bin/casectl scorecard officer-01\n"
+        "  build/bin/casectl worklist officer-01\n"
+        "  build/bin/casectl timeline child-00001\n"
+        "  kcat -b $(cat %s/kafka.bootstrap) -t casework.ehc-assessments.v1 -C "
+        "-e -c 3 -J\n",
+        data_dir.c_str());
+  }
+  std::printf("Ctrl-C stops everything.\n");
+  std::fflush(stdout);
+  if (!flags->Has("exit-after-demo")) WaitForShutdownSignal();
+  LogInfo("stopping services");
+  stop_all();
+  return 0;
+}
