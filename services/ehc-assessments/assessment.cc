@@ -123,22 +123,31 @@ void Open(Event& event, const Assessment& s, absl::string_view clock_id,
   c->set_exception(CaseExceptionLifts(s, rule));
 }
 
+// A change to an open clock, carrying the clock's rule, dates, exception and
+// citation.
+v1::ClockChange* ChangeOf(Event& event, const v1::Clock& open,
+                          v1::ClockAction action) {
+  v1::ClockChange* c = event.add_clocks();
+  c->set_clock_id(open.clock_id());
+  c->set_rule(open.rule());
+  c->set_action(action);
+  *c->mutable_started_on() = open.started_on();
+  *c->mutable_due_on() = open.due_on();
+  c->set_exception(open.exception());
+  c->set_citation(open.citation());
+  c->set_measure_subtype(open.measure_subtype());
+  return c;
+}
+
 // Closes an open clock as met (on or before its due date) or missed.
 void Close(Event& event, const Assessment& s, absl::string_view clock_id,
            Date on) {
   const v1::Clock* open = FindClock(s, clock_id);
   if (open == nullptr || open->status() != v1::CLOCK_STATUS_OPEN) return;
-  v1::ClockChange* c = event.add_clocks();
-  c->set_clock_id(open->clock_id());
-  c->set_rule(open->rule());
-  Date due = Get(open->due_on());
-  c->set_action(on <= due ? v1::CLOCK_MET : v1::CLOCK_MISSED);
-  *c->mutable_started_on() = open->started_on();
-  *c->mutable_due_on() = open->due_on();
+  const Date due = Get(open->due_on());
+  v1::ClockChange* c =
+      ChangeOf(event, *open, on <= due ? v1::CLOCK_MET : v1::CLOCK_MISSED);
   *c->mutable_closed_on() = ToProto(on);
-  c->set_exception(open->exception());
-  c->set_citation(open->citation());
-  c->set_measure_subtype(open->measure_subtype());
   if (on > due) c->set_days_late(due.DaysUntil(on));
 }
 
@@ -146,16 +155,8 @@ void Cancel(Event& event, const Assessment& s, absl::string_view clock_id,
             Date on) {
   const v1::Clock* open = FindClock(s, clock_id);
   if (open == nullptr || open->status() != v1::CLOCK_STATUS_OPEN) return;
-  v1::ClockChange* c = event.add_clocks();
-  c->set_clock_id(open->clock_id());
-  c->set_rule(open->rule());
-  c->set_action(v1::CLOCK_CANCELLED);
-  *c->mutable_started_on() = open->started_on();
-  *c->mutable_due_on() = open->due_on();
-  *c->mutable_closed_on() = ToProto(on);
-  c->set_exception(open->exception());
-  c->set_citation(open->citation());
-  c->set_measure_subtype(open->measure_subtype());
+  *ChangeOf(event, *open, v1::CLOCK_CANCELLED)->mutable_closed_on() =
+      ToProto(on);
 }
 
 // Cancels every clock still open that this event has not already closed.
@@ -477,15 +478,7 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
     if (!c.advice_id().empty() &&
         clock.clock_id() != AdviceClockId(c.advice_id()))
       continue;
-    v1::ClockChange* change = e.add_clocks();
-    change->set_clock_id(clock.clock_id());
-    change->set_rule(clock.rule());
-    change->set_action(v1::CLOCK_EXCEPTION_APPLIED);
-    *change->mutable_started_on() = clock.started_on();
-    *change->mutable_due_on() = clock.due_on();
-    change->set_exception(true);
-    change->set_citation(clock.citation());
-    change->set_measure_subtype(clock.measure_subtype());
+    ChangeOf(e, clock, v1::CLOCK_EXCEPTION_APPLIED)->set_exception(true);
   }
   return One(std::move(e));
 }
