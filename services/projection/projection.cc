@@ -191,6 +191,8 @@ class RocksProjection final : public Projection {
   ~RocksProjection() override { db_->Close().PermitUncheckedError(); }
 
   absl::Status Apply(const kafka::Message& message) override {
+    pending_.clear();  // counters pending in an earlier (possibly failed) batch
+                       // are void
     rocksdb::WriteBatch batch;
     std::string offset_key =
         absl::StrCat("O", K({message.topic, BE64(message.partition)}));
@@ -538,8 +540,8 @@ class RocksProjection final : public Projection {
     // first.
     std::string value;
     auto pending = pending_.find(key);
-    if (pending != pending_.end() && pending->second.first == batch) {
-      value = pending->second.second;
+    if (pending != pending_.end()) {
+      value = pending->second;
     } else {
       ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(key));
       value = stored.value_or(std::string(24, '\0'));
@@ -555,17 +557,15 @@ class RocksProjection final : public Projection {
       ++missed;
     }
     value = BE64(met) + BE64(missed) + BE64(excluded);
-    pending_[key] = {batch, value};
+    pending_[key] = value;
     batch->Put(key, value);
-    if (pending_.size() > 4096) pending_.clear();
     return absl::OkStatus();
   }
 
   const std::unique_ptr<rocksdb::DB> db_;
   std::atomic<int64_t> applied_{0};
   // Counter values written in the batch being built (Apply runs on one thread).
-  std::map<std::string, std::pair<const rocksdb::WriteBatch*, std::string>>
-      pending_;
+  std::map<std::string, std::string> pending_;
 };
 
 }  // namespace
