@@ -105,7 +105,10 @@ class EventStore {
   // it did.
   virtual bool WaitForAppend(int64_t after, absl::Duration timeout) = 0;
 
-  // Named cursors (0 when never set), stored durably beside the log.
+  // Named cursors (0 when never set), stored beside the log. A cursor write is
+  // not synced on its own: after a machine crash it may rewind to an earlier
+  // value (never past what was durable), so its user must tolerate repeating
+  // work (the relay re-publishes; consumers dedupe).
   virtual absl::StatusOr<int64_t> GetCursor(absl::string_view name) = 0;
   virtual absl::Status SetCursor(absl::string_view name, int64_t value) = 0;
 

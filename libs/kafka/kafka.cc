@@ -9,6 +9,7 @@
 #include "casework/v1/common.pb.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
+#include "libs/core/thread.h"
 
 namespace casework::kafka {
 namespace {
@@ -199,7 +200,10 @@ Relay::Relay(EventStore& store, RelayOptions options,
       options_(std::move(options)),
       impl_(std::move(impl)),
       published_(cursor) {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    SetCurrentThreadName("relay");
+    Loop();
+  });
 }
 
 Relay::~Relay() {
@@ -226,6 +230,11 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
   impl->topic =
       rd_kafka_topic_new(impl->producer, options.topic.c_str(), nullptr);
   ASSIGN_OR_RETURN(int64_t cursor, store.GetCursor(options.cursor_name));
+  if (options.from_start && cursor > 0) {
+    LogInfo("relay: re-publishing the whole log",
+            {{"topic", options.topic}, {"was_at", std::to_string(cursor)}});
+    cursor = 0;
+  }
   return std::unique_ptr<Relay>(
       new Relay(store, std::move(options), std::move(impl), cursor));
 }

@@ -79,6 +79,10 @@ struct RelayOptions {
   std::string dataschema;      // e.g. casework.v1.EhcAssessmentEvent
   size_t batch = 1000;
   absl::Duration delivery_timeout = absl::Seconds(10);
+  // Publish the whole log again from position 1, ignoring the stored cursor:
+  // for topics recreated empty (a new cluster, the embedded broker after a
+  // restart). Consumers skip what they already applied.
+  bool from_start = false;
 };
 
 // The CloudEvents headers for a stored event (exposed for tests and the CLI).

@@ -77,16 +77,17 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                    Flags::Parse(argc, argv,
                                 {"port", "listen", "data-dir", "brokers",
                                  "kafka-config", "closures"},
-                                {"help"}));
+                                {"help", "topics-reset"}));
   if (flags.Has("help")) {
     std::printf(
         "usage: %s [--port N] [--listen HOST] [--data-dir DIR] [--brokers "
         "HOST:PORT,...]\n"
-        "          [--kafka-config k=v,k=v] [--closures YYYY-MM-DD,...]\n"
+        "          [--kafka-config k=v,k=v] [--closures YYYY-MM-DD,...] "
+        "[--topics-reset]\n"
         "Environment: CASEWORK_PORT, CASEWORK_LISTEN, CASEWORK_DATA_DIR, "
         "CASEWORK_BROKERS,\n"
         "             CASEWORK_KAFKA_CONFIG, CASEWORK_CLOSURES, "
-        "CASEWORK_LOG_LEVEL\n",
+        "CASEWORK_TOPICS_RESET=1, CASEWORK_LOG_LEVEL\n",
         service_name.c_str());
     std::exit(0);
   }
@@ -104,6 +105,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
   c.brokers = flags.Get("brokers", "CASEWORK_BROKERS", "");
   c.kafka_config = flags.Get("kafka-config", "CASEWORK_KAFKA_CONFIG", "");
   c.holidays = flags.Get("closures", "CASEWORK_CLOSURES", "");
+  c.topics_reset = flags.Has("topics-reset") ||
+                   flags.Get("", "CASEWORK_TOPICS_RESET", "") == "1";
   return c;
 }
 
@@ -141,6 +144,13 @@ absl::StatusOr<int> ServerRunner::Start(
   int bound = 0;
   builder.AddListeningPort(absl::StrCat(host, ":", port),
                            grpc::InsecureServerCredentials(), &bound);
+  // Handlers block until their events are durable (group commit): keep the
+  // threads that served a call polling for the next one instead of letting
+  // all but two exit and be created again under load.
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 4);
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 256);
   for (grpc::Service* s : services) builder.RegisterService(s);
   server_ = builder.BuildAndStart();
   if (!server_ || bound == 0) {

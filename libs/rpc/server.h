@@ -62,11 +62,16 @@ struct ServiceConfig {
   // security.protocol=SSL.
   std::string kafka_config;
   std::string holidays;  // extra closure dates, comma-separated
+  // The topics were recreated empty (a new Kafka cluster; the embedded broker
+  // after a restart): a domain service re-publishes its whole log, the
+  // projection reads every partition from the start (skipping what it applied).
+  bool topics_reset = false;
 
-  // Reads --port, --listen, --data-dir, --brokers, --kafka-config, --closures
-  // and their environment equivalents CASEWORK_PORT, CASEWORK_LISTEN,
-  // CASEWORK_DATA_DIR, CASEWORK_BROKERS, CASEWORK_KAFKA_CONFIG,
-  // CASEWORK_CLOSURES. --help prints usage.
+  // Reads --port, --listen, --data-dir, --brokers, --kafka-config, --closures,
+  // --topics-reset and their environment equivalents CASEWORK_PORT,
+  // CASEWORK_LISTEN, CASEWORK_DATA_DIR, CASEWORK_BROKERS,
+  // CASEWORK_KAFKA_CONFIG, CASEWORK_CLOSURES, CASEWORK_TOPICS_RESET=1. --help
+  // prints usage.
   static absl::StatusOr<ServiceConfig> FromArgs(int argc, char** argv,
                                                 const std::string& service_name,
                                                 int default_port);

@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
                             .topic = "casework.ehc-assessments.v1",
                             .ce_source = "/casework/ehc-assessments",
                             .ce_type_prefix = "uk.send.casework.ehc.v1.",
-                            .dataschema = "casework.v1.EhcAssessmentEvent"});
+                            .dataschema = "casework.v1.EhcAssessmentEvent",
+                            .from_start = config->topics_reset});
     if (!started.ok()) return Fail(started.status());
     relay = std::move(*started);
   } else {

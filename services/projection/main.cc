@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
         kafka::ConsumerOptions{.brokers = config->brokers,
                                .properties = *props,
                                .group_id = "casework-projection"},
-        std::vector<std::string>{"casework.ehc-assessments.v1"});
+        std::vector<std::string>{"casework.ehc-assessments.v1"},
+        /*from_start=*/config->topics_reset);
   } else {
     LogWarn(
         "no --brokers: serving what was projected before, consuming nothing");

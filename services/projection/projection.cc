@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
 #include <rocksdb/write_batch.h>
 
 #include <set>
@@ -11,14 +12,19 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "casework/internal/projection_store.pb.h"
 #include "casework/v1/common.pb.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
+#include "libs/core/thread.h"
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/rules.h"
 
 namespace casework::projection {
 namespace {
+
+// Bumped whenever the keys or values below change meaning.
+constexpr char kLayout[] = "2";
 
 std::string BE64(uint64_t v) {
   std::string out;
@@ -177,6 +183,30 @@ std::string TimelineLine(absl::string_view type,
   return line;
 }
 
+// An iterator over the keys that start with `prefix`, bounded above so that it
+// never walks on through the deleted keys after them (closed clocks leave
+// many).
+class PrefixScan {
+ public:
+  PrefixScan(rocksdb::DB* db, std::string prefix) : upper_(std::move(prefix)) {
+    // The least key above every key with the prefix (prefixes never end in
+    // 0xff here: they end in a separator or a letter).
+    upper_.back() = static_cast<char>(upper_.back() + 1);
+    upper_slice_ = rocksdb::Slice(upper_);
+    rocksdb::ReadOptions options;
+    options.iterate_upper_bound = &upper_slice_;
+    it_.reset(db->NewIterator(options));
+  }
+  PrefixScan(const PrefixScan&) = delete;
+  PrefixScan& operator=(const PrefixScan&) = delete;
+  rocksdb::Iterator* operator->() { return it_.get(); }
+
+ private:
+  std::string upper_;
+  rocksdb::Slice upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
 std::string Header(const kafka::Message& m, absl::string_view key) {
   for (const kafka::Header& h : m.headers) {
     if (h.key == key) return h.value;
@@ -190,34 +220,40 @@ class RocksProjection final : public Projection {
       : db_(std::move(db)) {}
   ~RocksProjection() override { db_->Close().PermitUncheckedError(); }
 
-  absl::Status Apply(const kafka::Message& message) override {
-    pending_.clear();  // counters pending in an earlier (possibly failed) batch
-                       // are void
-    rocksdb::WriteBatch batch;
-    std::string offset_key =
-        absl::StrCat("O", K({message.topic, BE64(message.partition)}));
-    batch.Put(offset_key, BE64(static_cast<uint64_t>(message.offset + 1)));
-    v1::EventEnvelopeHeader e;
-    absl::Status result = absl::OkStatus();
-    if (!e.ParseFromString(message.value) || e.metadata().stream_id().empty()) {
-      result = absl::InvalidArgumentError(
-          absl::StrCat("record ", message.topic, "/", message.partition, "@",
-                       message.offset, " is not a casework event"));
-    } else {
-      absl::Status applied = Effects(message, e, &batch);
-      if (!applied.ok()) return applied;
+  absl::StatusOr<int> Apply(
+      const std::vector<kafka::Message>& messages) override {
+    // Reads see the writes of earlier records of the same batch.
+    rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0,
+                                       /*overwrite_key=*/true);
+    int skipped = 0;
+    for (const kafka::Message& message : messages) {
+      batch
+          .Put(absl::StrCat("O", K({message.topic, BE64(message.partition)})),
+               BE64(static_cast<uint64_t>(message.offset + 1)))
+          .PermitUncheckedError();
+      v1::EventEnvelopeHeader e;
+      if (!e.ParseFromString(message.value) ||
+          e.metadata().stream_id().empty() || e.metadata().version() < 1) {
+        LogWarn("projection: skipped a record that is not a casework event",
+                {{"topic", message.topic},
+                 {"partition", std::to_string(message.partition)},
+                 {"offset", std::to_string(message.offset)}});
+        ++skipped;
+        continue;
+      }
+      RETURN_IF_ERROR(Effects(message, e, &batch));
     }
-    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+    rocksdb::Status s =
+        db_->Write(rocksdb::WriteOptions(), batch.GetWriteBatch());
     RETURN_IF_ERROR(FromRocks(s, "projection write"));
-    applied_++;
-    return result;
+    applied_ += static_cast<int64_t>(messages.size());
+    return skipped;
   }
 
   absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>> Offsets()
       override {
     std::map<std::pair<std::string, int32_t>, int64_t> out;
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions()));
+    PrefixScan it(db_.get(), "O");
     for (it->Seek("O"); it->Valid() && it->key().starts_with("O"); it->Next()) {
       absl::string_view key = View(it->key()).substr(1);
       size_t nul = key.find('\0');
@@ -245,8 +281,7 @@ class RocksProjection final : public Projection {
         absl::StrCat("T", req.child_id(), std::string(1, '\0'));
     v1::Timeline out;
     out.set_child_id(req.child_id());
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions()));
+    PrefixScan it(db_.get(), prefix);
     it->Seek(req.page_token().empty() ? prefix : prefix + req.page_token());
     if (!req.page_token().empty() && it->Valid() &&
         View(it->key()) == prefix + req.page_token()) {
@@ -282,8 +317,7 @@ class RocksProjection final : public Projection {
     *out.mutable_as_of() = ToProto(as_of);
     const std::string prefix =
         absl::StrCat("W", req.officer_id(), std::string(1, '\0'));
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions()));
+    PrefixScan it(db_.get(), prefix);
     bool past_token = req.page_token().empty();
     std::string last_key;
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
@@ -340,8 +374,7 @@ class RocksProjection final : public Projection {
     const std::string prefix =
         absl::StrCat("M", req.officer_id(), std::string(1, '\0'));
     const int32_t lo = from.ToYyyymmdd(), hi = to.ToYyyymmdd();
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions()));
+    PrefixScan it(db_.get(), prefix);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
          it->Next()) {
       absl::string_view rest = View(it->key()).substr(prefix.size());
@@ -387,8 +420,7 @@ class RocksProjection final : public Projection {
     const std::string cprefix =
         absl::StrCat("C", req.officer_id(), std::string(1, '\0'));
     std::set<std::string> children;
-    std::unique_ptr<rocksdb::Iterator> cit(
-        db_->NewIterator(rocksdb::ReadOptions()));
+    PrefixScan cit(db_.get(), cprefix);
     for (cit->Seek(cprefix); cit->Valid() && cit->key().starts_with(cprefix);
          cit->Next()) {
       absl::string_view rest = View(cit->key()).substr(cprefix.size());
@@ -399,9 +431,11 @@ class RocksProjection final : public Projection {
   }
 
  private:
-  absl::StatusOr<std::optional<std::string>> Get(const std::string& key) {
+  absl::StatusOr<std::optional<std::string>> Get(
+      rocksdb::WriteBatchWithIndex* batch, const std::string& key) {
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
+    rocksdb::Status s = batch->GetFromBatchAndDB(
+        db_.get(), rocksdb::ReadOptions(), key, &value);
     if (s.IsNotFound()) return std::optional<std::string>();
     RETURN_IF_ERROR(FromRocks(s, "projection read"));
     return std::optional<std::string>(std::move(value));
@@ -409,17 +443,30 @@ class RocksProjection final : public Projection {
 
   absl::Status Effects(const kafka::Message& message,
                        const v1::EventEnvelopeHeader& e,
-                       rocksdb::WriteBatch* batch) {
+                       rocksdb::WriteBatchWithIndex* batch) {
     const v1::EventMetadata& m = e.metadata();
-    const std::string applied_key =
-        absl::StrCat("A", K({m.stream_id(), BE64(m.version())}));
-    ASSIGN_OR_RETURN(std::optional<std::string> seen, Get(applied_key));
-    if (seen.has_value()) return absl::OkStatus();  // re-delivered: offset only
-    batch->Put(applied_key, "");
+    const std::string source = m.source().empty() ? message.topic : m.source();
+    // One read gives everything needed: the last version applied (events of a
+    // stream arrive in order, so a version not above it is a re-delivery or a
+    // re-publish), the officer responsible and the open clocks.
+    const std::string stream_key =
+        absl::StrCat("S", K({source, m.stream_id()}));
+    ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, stream_key));
+    internal::StreamState state;
+    if (stored.has_value() && !state.ParseFromString(*stored)) {
+      return absl::DataLossError(
+          absl::StrCat("corrupt stream state for ", m.stream_id()));
+    }
+    if (m.version() <= state.applied_version()) return absl::OkStatus();
+    if (m.version() != state.applied_version() + 1) {
+      LogWarn("projection: stream has a gap (earlier events not on the topic)",
+              {{"stream", m.stream_id()},
+               {"applied", std::to_string(state.applied_version())},
+               {"version", std::to_string(m.version())}});
+    }
 
     std::string type = Header(message, "ce_type");
     type = type.substr(type.rfind('.') + 1);
-    const std::string source = m.source().empty() ? message.topic : m.source();
 
     // Timeline.
     v1::TimelineEntry entry;
@@ -437,34 +484,16 @@ class RocksProjection final : public Projection {
                                     BE64(m.position())})),
                entry.SerializeAsString());
 
-    // Stream owner: a change of officer moves every open clock of the stream.
-    const std::string stream_key = absl::StrCat("S", m.stream_id());
-    ASSIGN_OR_RETURN(std::optional<std::string> owner, Get(stream_key));
-    std::string previous_officer =
-        owner ? owner->substr(0, owner->find('\0')) : "";
-    std::map<std::string, v1::WorklistItem>
-        open;  // clock id -> item, after this event
-    {
-      const std::string prefix =
-          absl::StrCat("K", m.stream_id(), std::string(1, '\0'));
-      std::unique_ptr<rocksdb::Iterator> it(
-          db_->NewIterator(rocksdb::ReadOptions()));
-      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-           it->Next()) {
-        v1::WorklistItem item;
-        item.ParseFromArray(it->value().data(),
-                            static_cast<int>(it->value().size()));
-        open[item.clock_id()] = item;
-      }
-      RETURN_IF_ERROR(FromRocks(it->status(), "read open clocks"));
+    // A change of officer moves every open clock of the stream.
+    const std::string previous_officer = state.officer_id();
+    std::map<std::string, v1::WorklistItem> open;  // clock id -> item
+    for (const v1::WorklistItem& item : state.open_clocks()) {
+      open[item.clock_id()] = item;
     }
     auto wkey = [&](const std::string& officer, const v1::WorklistItem& item) {
       return absl::StrCat(
           "W", K({officer, absl::StrCat(Ymd(item.due_on()), item.stream_id()),
                   item.clock_id()}));
-    };
-    auto kkey = [&](const std::string& clock_id) {
-      return absl::StrCat("K", K({m.stream_id(), clock_id}));
     };
     const std::string& officer = m.officer_id();
     if (!previous_officer.empty() && previous_officer != officer) {
@@ -489,7 +518,6 @@ class RocksProjection final : public Projection {
           *item.mutable_started_on() = c.started_on();
           *item.mutable_due_on() = c.due_on();
           item.set_exception(c.exception());
-          batch->Put(kkey(c.clock_id()), item.SerializeAsString());
           batch->Put(wkey(officer, item), item.SerializeAsString());
           open[c.clock_id()] = item;
           break;
@@ -498,7 +526,6 @@ class RocksProjection final : public Projection {
           auto it = open.find(c.clock_id());
           if (it == open.end()) break;
           it->second.set_exception(true);
-          batch->Put(kkey(c.clock_id()), it->second.SerializeAsString());
           batch->Put(wkey(officer, it->second), it->second.SerializeAsString());
           break;
         }
@@ -507,7 +534,6 @@ class RocksProjection final : public Projection {
         case v1::CLOCK_CANCELLED: {
           auto it = open.find(c.clock_id());
           if (it != open.end()) {
-            batch->Delete(kkey(c.clock_id()));
             batch->Delete(wkey(officer, it->second));
             open.erase(it);
           }
@@ -521,10 +547,15 @@ class RocksProjection final : public Projection {
           break;
       }
     }
-    batch->Put(stream_key, K({officer, m.child_id()}));
+    state.set_applied_version(m.version());
+    state.set_officer_id(officer);
+    state.set_child_id(m.child_id());
+    state.clear_open_clocks();
+    for (auto& [id, item] : open) *state.add_open_clocks() = std::move(item);
+    batch->Put(stream_key, state.SerializeAsString());
     const std::string caseload_key =
         absl::StrCat("C", K({officer, m.child_id(), m.stream_id()}));
-    if (open.empty()) {
+    if (state.open_clocks().empty()) {
       batch->Delete(caseload_key);
     } else {
       batch->Put(caseload_key, "");
@@ -532,20 +563,13 @@ class RocksProjection final : public Projection {
     return absl::OkStatus();
   }
 
-  absl::Status Count(rocksdb::WriteBatch* batch, const std::string& officer,
-                     const std::string& measure, const v1::ClockChange& c) {
+  absl::Status Count(rocksdb::WriteBatchWithIndex* batch,
+                     const std::string& officer, const std::string& measure,
+                     const v1::ClockChange& c) {
     const std::string key =
         absl::StrCat("M", K({officer, measure, Ymd(c.closed_on())}));
-    // Several changes in one batch may hit the same key: read through pending_
-    // first.
-    std::string value;
-    auto pending = pending_.find(key);
-    if (pending != pending_.end()) {
-      value = pending->second;
-    } else {
-      ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(key));
-      value = stored.value_or(std::string(24, '\0'));
-    }
+    ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
+    std::string value = stored.value_or(std::string(24, '\0'));
     uint64_t met = FromBE64(value.substr(0, 8)),
              missed = FromBE64(value.substr(8, 8)),
              excluded = FromBE64(value.substr(16, 8));
@@ -557,15 +581,12 @@ class RocksProjection final : public Projection {
       ++missed;
     }
     value = BE64(met) + BE64(missed) + BE64(excluded);
-    pending_[key] = value;
     batch->Put(key, value);
     return absl::OkStatus();
   }
 
   const std::unique_ptr<rocksdb::DB> db_;
   std::atomic<int64_t> applied_{0};
-  // Counter values written in the batch being built (Apply runs on one thread).
-  std::map<std::string, std::string> pending_;
 };
 
 }  // namespace
@@ -584,17 +605,50 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(
     return absl::UnavailableError(
         absl::StrCat("cannot open projection at ", dir, ": ", s.ToString()));
   }
-  return std::unique_ptr<Projection>(
-      new RocksProjection(std::unique_ptr<rocksdb::DB>(raw)));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  // The storage layout: a directory written by another layout is refused
+  // rather than misread (the projection is rebuilt from the topics).
+  std::string layout;
+  s = db->Get(rocksdb::ReadOptions(), "V", &layout);
+  if (s.IsNotFound()) {
+    std::unique_ptr<rocksdb::Iterator> any(
+        db->NewIterator(rocksdb::ReadOptions()));
+    any->SeekToFirst();
+    if (any->Valid()) layout = "1";  // written before the layout was recorded
+  } else if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot read projection at ", dir, ": ", s.ToString()));
+  }
+  if (layout.empty()) {
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    s = db->Put(sync, "V", kLayout);
+    if (!s.ok()) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot write projection at ", dir, ": ", s.ToString()));
+    }
+  } else if (layout != kLayout) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the projection data in ", dir, " has storage layout ", layout,
+        " and this build reads layout ", kLayout,
+        ": delete the directory and the projection rebuilds it from the "
+        "topics"));
+  }
+  return std::unique_ptr<Projection>(new RocksProjection(std::move(db)));
 }
 
 ProjectionConsumer::ProjectionConsumer(Projection& projection,
                                        kafka::ConsumerOptions options,
-                                       std::vector<std::string> topics)
+                                       std::vector<std::string> topics,
+                                       bool from_start)
     : projection_(projection),
       options_(std::move(options)),
-      topics_(std::move(topics)) {
-  thread_ = std::thread([this] { Loop(); });
+      topics_(std::move(topics)),
+      from_start_(from_start) {
+  thread_ = std::thread([this] {
+    SetCurrentThreadName("projection");
+    Loop();
+  });
 }
 
 ProjectionConsumer::~ProjectionConsumer() {
@@ -630,8 +684,12 @@ void ProjectionConsumer::Loop() {
     if (stop_) return;
     for (int32_t p = 0; p < *partitions; ++p) {
       auto it = stored->find({topic, p});
-      assignment[{topic, p}] = it == stored->end() ? 0 : it->second;
+      assignment[{topic, p}] =
+          it == stored->end() || from_start_ ? 0 : it->second;
     }
+  }
+  if (from_start_) {
+    LogInfo("projection: topics reset, reading every partition from the start");
   }
   absl::Status assigned = (*consumer)->Assign(assignment);
   if (!assigned.ok()) {
@@ -641,22 +699,31 @@ void ProjectionConsumer::Loop() {
   }
   LogInfo("projection: consuming",
           {{"partitions", std::to_string(assignment.size())}});
+  std::vector<kafka::Message> batch;
   while (!stop_) {
-    absl::StatusOr<std::optional<kafka::Message>> msg =
-        (*consumer)->Poll(absl::Milliseconds(100));
-    if (!msg.ok()) {
-      LogWarn("projection: consume error",
-              {{"error", std::string(msg.status().message())}});
-      continue;
+    // Wait for one record, then take what else is already here (up to
+    // kMaxBatch) and apply them in one write.
+    batch.clear();
+    absl::Duration wait = absl::Milliseconds(100);
+    while (batch.size() < kMaxBatch) {
+      absl::StatusOr<std::optional<kafka::Message>> msg =
+          (*consumer)->Poll(wait);
+      if (!msg.ok()) {
+        LogWarn("projection: consume error",
+                {{"error", std::string(msg.status().message())}});
+        break;
+      }
+      if (!msg->has_value()) break;
+      batch.push_back(std::move(**msg));
+      wait = absl::ZeroDuration();
     }
-    if (!msg->has_value()) continue;
-    absl::Status applied = projection_.Apply(**msg);
-    if (applied.code() == absl::StatusCode::kInvalidArgument) {
-      LogWarn("projection: skipped record",
-              {{"why", std::string(applied.message())}});
-    } else if (!applied.ok()) {
+    if (batch.empty()) continue;
+    absl::StatusOr<int> applied = projection_.Apply(batch);
+    if (!applied.ok()) {
+      // The records stay unapplied (their offsets were not stored): stop
+      // rather than skip them; a restart resumes from the stored offsets.
       LogError("projection: cannot apply; stopping consumption",
-               {{"error", std::string(applied.message())}});
+               {{"error", std::string(applied.status().message())}});
       return;
     }
   }

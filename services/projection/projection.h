@@ -1,18 +1,19 @@
 // Projection: the read models built from the event topics, in RocksDB.
 //
-// Apply() takes one Kafka record (any domain topic), and in one WriteBatch
-// writes its effects and the partition's next offset, so an event is applied
-// exactly once even across crashes; a (stream, version) already applied (a
-// re-delivery or a re-publish) changes nothing but the offset. Read models:
-//   timeline   T<child>\0<occurred yyyymmdd><source>\0<position>   ->
-//   TimelineEntry open clock K<stream>\0<clock> -> WorklistItem worklist
-//   W<officer>\0<due yyyymmdd><stream>\0<clock>          -> WorklistItem
-//   outcomes   M<officer>\0<measure>\0<closed yyyymmdd>             -> counters
-//   caseload   C<officer>\0<child>\0<stream>                        -> ""
-//   stream     S<stream>                                            -> officer
-//   \0 child applied    A<stream>\0<version>                                 ->
-//   "" offsets    O<topic>\0<partition>                                -> next
-//   offset
+// Apply() takes Kafka records (any domain topic), and in one WriteBatch
+// writes their effects and the partitions' next offsets, so an event is
+// applied exactly once even across crashes; an event whose stream version is
+// not above the last one applied for its stream (a re-delivery or a re-publish)
+// changes nothing but the offset. Keys (\0 separates parts):
+//   stream     S<source>\0<stream>                     -> internal.StreamState
+//              (last version applied, officer, child, open clocks)
+//   timeline   T<child>\0<occurred yyyymmdd><source>\0<position> ->
+//   TimelineEntry worklist   W<officer>\0<due yyyymmdd><stream>\0<clock> ->
+//   WorklistItem outcomes   M<officer>\0<measure>\0<closed yyyymmdd>         ->
+//   counters caseload   C<officer>\0<child>\0<stream>                    -> ""
+//   offsets    O<topic>\0<partition>                            -> next offset
+//   layout     V                                               -> layout
+//   version
 // Measures are attributed to the officer responsible when the clock closed.
 //
 // Thread safety: Apply from one thread; queries from any thread concurrently.
@@ -39,10 +40,15 @@ class Projection {
   static absl::StatusOr<std::unique_ptr<Projection>> Open(
       const std::string& dir);
 
-  // Applies one record. INVALID_ARGUMENT (and only the offset is stored) for a
-  // record that is not a casework event; UNAVAILABLE when storage fails
-  // (nothing written).
-  virtual absl::Status Apply(const kafka::Message& message) = 0;
+  // Applies records in order, all in one RocksDB write together with each
+  // partition's next offset. A record that is not a casework event is skipped
+  // (logged; its offset is still stored); returns how many were skipped.
+  // UNAVAILABLE when storage fails: nothing of the batch is written.
+  virtual absl::StatusOr<int> Apply(
+      const std::vector<kafka::Message>& messages) = 0;
+  absl::StatusOr<int> Apply(const kafka::Message& message) {
+    return Apply(std::vector<kafka::Message>{message});
+  }
   // Next offset to read per (topic, partition) (absent: from the beginning).
   virtual absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>>
   Offsets() = 0;
@@ -61,17 +67,21 @@ class Projection {
 // yet.
 class ProjectionConsumer final {
  public:
+  // from_start: read every partition from offset 0 instead of the stored
+  // offsets (the topics were recreated empty; applied events are skipped).
   ProjectionConsumer(Projection& projection, kafka::ConsumerOptions options,
-                     std::vector<std::string> topics);
+                     std::vector<std::string> topics, bool from_start = false);
   ~ProjectionConsumer();
   ProjectionConsumer(const ProjectionConsumer&) = delete;
   ProjectionConsumer& operator=(const ProjectionConsumer&) = delete;
 
  private:
+  static constexpr size_t kMaxBatch = 500;
   void Loop();
   Projection& projection_;
   const kafka::ConsumerOptions options_;
   const std::vector<std::string> topics_;
+  const bool from_start_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

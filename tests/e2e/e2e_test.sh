@@ -3,6 +3,8 @@
 #  1. casework-dev with a small demo; casectl shows a scorecard, a worklist and a timeline;
 #     kcat reads the topic with its CloudEvents headers; python3-grpcio (a stock client, code
 #     generated from proto/ at test time) records a request and reads it back.
+#     Restarted on the same data, the whole log is re-published to the fresh embedded broker
+#     and the projection follows without double counting.
 #  2. ehc-assessments alone: commands acknowledged, then kill -9, restart: none lost.
 # Usage: e2e_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
@@ -83,7 +85,34 @@ except grpc.RpcError as e:
 print("python grpc client: ok")
 PY
 
+"$bin/casectl" timeline child-00001 --json >"$work/timeline.before"
+before=$(grep -c '"event_id"' "$work/timeline.before" || true)
 kill -INT "${pids[0]}"; wait "${pids[0]}" || fail "casework-dev did not stop cleanly"
+pids=()
+
+# Restart on the same data: the embedded broker starts empty, the service publishes its whole
+# log again and the projection re-reads it without counting anything twice, then follows new
+# commands (which land at offsets it had stored for the old broker).
+"$bin/casework-dev" --data-dir "$work/var" --ehc-port "$ehc_port" --projection-port "$proj_port" \
+  >"$work/dev2.out" 2>"$work/dev2.err" &
+pids+=($!)
+for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev2.out" 2>/dev/null && break; sleep 0.2; done
+grep -q "Ctrl-C stops" "$work/dev2.out" || { cat "$work/dev2.err"; fail "casework-dev did not restart"; }
+"$bin/casectl" ehc request --id after-restart --child child-00001 --officer officer-01 \
+  --received 2026-11-02 >/dev/null || fail "command after restart not acknowledged"
+for _ in $(seq 1 100); do
+  "$bin/casectl" timeline child-00001 --json >"$work/timeline.after" 2>/dev/null || true
+  grep -q '"after-restart"' "$work/timeline.after" && break
+  sleep 0.2
+done
+grep -q '"after-restart"' "$work/timeline.after" || fail "projection missed a command after restart"
+after=$(grep -c '"event_id"' "$work/timeline.after" || true)
+[ "$after" -eq $((before + 1)) ] || fail "timeline had $before entries, now $after (want $((before + 1)))"
+bootstrap=$(cat "$work/var/kafka.bootstrap")
+timeout 30 kcat -b "$bootstrap" -t casework.ehc-assessments.v1 -C -o beginning -e -f '%h\n' \
+  2>/dev/null | grep -c "ce_type=uk.send.casework.ehc.v1.RequestRecorded" >"$work/requests" || true
+[ "$(cat "$work/requests")" -ge 62 ] || fail "log not re-published: $(cat "$work/requests") requests on the topic"
+kill -INT "${pids[0]}"; wait "${pids[0]}" || fail "casework-dev did not stop cleanly after restart"
 pids=()
 
 # kill -9 right after acknowledged commands loses none of them.

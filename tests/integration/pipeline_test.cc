@@ -67,7 +67,8 @@ class PipelineTest : public ::testing::Test {
   void StartConsumer() {
     consumer_ = std::make_unique<projection::ProjectionConsumer>(
         *projection_,
-        kafka::ConsumerOptions{.brokers = broker_->bootstrap_servers()},
+        kafka::ConsumerOptions{.brokers = broker_->bootstrap_servers(),
+                               .properties = {{"fetch.wait.max.ms", "20"}}},
         std::vector<std::string>{kTopic});
   }
 

@@ -144,11 +144,19 @@ int main(int argc, char** argv) {
   };
   for (Spec s : {Spec{"ehc-assessments", ehc_port},
                  Spec{"projection", projection_port}}) {
-    absl::StatusOr<Child> child =
-        Spawn(bin_dir + "/" + s.name,
-              {"--port", std::to_string(s.port), "--data-dir",
-               absl::StrCat(data_dir, "/", s.name), "--brokers", bootstrap},
-              s.name);
+    // The embedded broker starts empty: the services publish their logs again
+    // and the projection re-reads them (skipping what it applied before).
+    std::vector<std::string> args = {
+        "--port",        std::to_string(s.port),
+        "--data-dir",    absl::StrCat(data_dir, "/", s.name),
+        "--brokers",     bootstrap,
+        "--topics-reset"};
+    if (std::string(s.name) == "projection") {
+      // The embedded broker answers a fetch only when its wait runs out, not
+      // when data arrives: a short wait keeps the projection close behind.
+      args.insert(args.end(), {"--kafka-config", "fetch.wait.max.ms=20"});
+    }
+    absl::StatusOr<Child> child = Spawn(bin_dir + "/" + s.name, args, s.name);
     if (!child.ok()) {
       stop_all();
       return Fail(child.status());

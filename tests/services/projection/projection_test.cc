@@ -1,0 +1,255 @@
+// The projection's read models, fed records directly (no broker): batches,
+// re-delivery, officer changes, skipped records, reopen and the storage layout
+// guard.
+#include "services/projection/projection.h"
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include "absl/strings/str_cat.h"
+#include "casework/v1/common.pb.h"
+#include "libs/rpc/proto_date.h"
+#include "tests/testing/temp_dir.h"
+
+namespace casework::projection {
+namespace {
+
+constexpr char kTopic[] = "casework.ehc-assessments.v1";
+
+v1::Date P(int y, int m, int d) { return ToProto(Date::Ymd(y, m, d)); }
+
+// Builds the record the relay would publish for one event.
+class Events {
+ public:
+  kafka::Message Event(const std::string& type, const std::string& stream,
+                       int64_t version, const std::string& officer,
+                       v1::Date occurred,
+                       std::vector<v1::ClockChange> clocks = {}) {
+    v1::EventEnvelopeHeader e;
+    v1::EventMetadata* m = e.mutable_metadata();
+    m->set_event_id(absl::StrCat("ev-", ++position_));
+    m->set_stream_id(stream);
+    m->set_version(version);
+    m->set_position(position_);
+    m->set_child_id("child-1");
+    m->set_officer_id(officer);
+    *m->mutable_occurred_on() = occurred;
+    m->set_source("ehc-assessments");
+    for (v1::ClockChange& c : clocks) *e.add_clocks() = std::move(c);
+    kafka::Message msg;
+    msg.topic = kTopic;
+    msg.partition = 0;
+    msg.offset = offset_++;
+    msg.key = "child-1";
+    msg.value = e.SerializeAsString();
+    msg.headers = {{"ce_type", absl::StrCat("uk.send.casework.ehc.v1.", type)}};
+    return msg;
+  }
+  // The same record delivered again at a later offset (a re-publish).
+  kafka::Message Again(kafka::Message msg) {
+    msg.offset = offset_++;
+    return msg;
+  }
+
+ private:
+  int64_t position_ = 0;
+  int64_t offset_ = 0;
+};
+
+v1::ClockChange Opened(const std::string& id, const std::string& rule,
+                       v1::Date started, v1::Date due) {
+  v1::ClockChange c;
+  c.set_clock_id(id);
+  c.set_rule(rule);
+  c.set_action(v1::CLOCK_OPENED);
+  *c.mutable_started_on() = started;
+  *c.mutable_due_on() = due;
+  return c;
+}
+
+v1::ClockChange Closed(const std::string& id, const std::string& rule,
+                       v1::ClockAction action, v1::Date closed) {
+  v1::ClockChange c;
+  c.set_clock_id(id);
+  c.set_rule(rule);
+  c.set_action(action);
+  *c.mutable_closed_on() = closed;
+  return c;
+}
+
+class ProjectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void Reopen() {
+    projection_.reset();
+    auto opened = Projection::Open(dir_.Sub("projection"));
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    projection_ = std::move(*opened);
+  }
+  v1::Worklist Worklist(const std::string& officer) {
+    v1::GetWorklistRequest r;
+    r.set_officer_id(officer);
+    auto w = projection_->GetWorklist(r, Date::Ymd(2026, 11, 23));
+    EXPECT_TRUE(w.ok()) << w.status();
+    return w.ok() ? *w : v1::Worklist();
+  }
+  v1::Measure Measure(const std::string& officer, const std::string& code) {
+    v1::GetOfficerScorecardRequest r;
+    r.set_officer_id(officer);
+    *r.mutable_from() = P(2026, 1, 1);
+    *r.mutable_to() = P(2026, 12, 31);
+    auto card = projection_->GetOfficerScorecard(r);
+    EXPECT_TRUE(card.ok()) << card.status();
+    if (card.ok()) {
+      for (const v1::Measure& m : card->measures()) {
+        if (m.code() == code) return m;
+      }
+    }
+    return v1::Measure();
+  }
+  int TimelineSize() {
+    v1::GetTimelineRequest r;
+    r.set_child_id("child-1");
+    auto t = projection_->GetTimeline(r);
+    EXPECT_TRUE(t.ok()) << t.status();
+    return t.ok() ? t->entries_size() : -1;
+  }
+
+  testutil::TempDir dir_;
+  std::unique_ptr<Projection> projection_;
+  Events events_;
+};
+
+TEST_F(ProjectionTest, EventsOfOneStreamInOneBatchSeeEachOther) {
+  // Opened and met in the same batch: the second event must see the clock
+  // the first one opened.
+  std::vector<kafka::Message> batch = {
+      events_.Event("AssessmentRequested", "a1", 1, "officer-a", P(2026, 1, 5),
+                    {Opened("decision", "ehc.decision_to_assess", P(2026, 1, 5),
+                            P(2026, 2, 16))}),
+      events_.Event(
+          "DecidedToAssess", "a1", 2, "officer-a", P(2026, 2, 10),
+          {Closed("decision", "ehc.decision_to_assess", v1::CLOCK_MET,
+                  P(2026, 2, 10)),
+           Opened("final", "ehc.final_plan", P(2026, 1, 5), P(2026, 5, 25))})};
+  absl::StatusOr<int> skipped = projection_->Apply(batch);
+  ASSERT_TRUE(skipped.ok()) << skipped.status();
+  EXPECT_EQ(*skipped, 0);
+  v1::Worklist w = Worklist("officer-a");
+  ASSERT_EQ(w.items_size(), 1);
+  EXPECT_EQ(w.items(0).clock_id(), "final");
+  v1::Measure decisions = Measure("officer-a", "ehc.decision_6_weeks");
+  EXPECT_EQ(decisions.numerator(), 1);
+  EXPECT_EQ(decisions.denominator(), 1);
+  EXPECT_EQ(TimelineSize(), 2);
+  EXPECT_EQ(projection_->applied(), 2);
+}
+
+TEST_F(ProjectionTest, RedeliveredEventsChangeNothingButTheOffset) {
+  kafka::Message first =
+      events_.Event("AssessmentRequested", "a1", 1, "officer-a", P(2026, 1, 5),
+                    {Opened("decision", "ehc.decision_to_assess", P(2026, 1, 5),
+                            P(2026, 2, 16))});
+  kafka::Message second =
+      events_.Event("DecidedToAssess", "a1", 2, "officer-a", P(2026, 3, 2),
+                    {Closed("decision", "ehc.decision_to_assess",
+                            v1::CLOCK_MISSED, P(2026, 3, 2))});
+  ASSERT_TRUE(projection_->Apply({first, second}).ok());
+  // A re-publish of the whole stream, one record at a time and then together.
+  kafka::Message again1 = events_.Again(first);
+  kafka::Message again2 = events_.Again(second);
+  ASSERT_TRUE(projection_->Apply(again1).ok());
+  ASSERT_TRUE(projection_->Apply({again1, again2}).ok());
+
+  EXPECT_EQ(TimelineSize(), 2);
+  v1::Measure decisions = Measure("officer-a", "ehc.decision_6_weeks");
+  EXPECT_EQ(decisions.numerator(), 0);
+  EXPECT_EQ(decisions.denominator(), 1);  // missed once, not three times
+  EXPECT_EQ(Worklist("officer-a").items_size(), 0);
+  auto offsets = projection_->Offsets();
+  ASSERT_TRUE(offsets.ok());
+  EXPECT_EQ((offsets->at({kTopic, 0})), again2.offset + 1);
+}
+
+TEST_F(ProjectionTest, ReassignmentMovesOpenClocksAndCaseload) {
+  ASSERT_TRUE(
+      projection_
+          ->Apply(events_.Event("AssessmentRequested", "a1", 1, "officer-a",
+                                P(2026, 1, 5),
+                                {Opened("decision", "ehc.decision_to_assess",
+                                        P(2026, 1, 5), P(2026, 2, 16))}))
+          .ok());
+  ASSERT_EQ(Worklist("officer-a").items_size(), 1);
+  ASSERT_TRUE(projection_
+                  ->Apply(events_.Event("OfficerReassigned", "a1", 2,
+                                        "officer-b", P(2026, 1, 20)))
+                  .ok());
+  EXPECT_EQ(Worklist("officer-a").items_size(), 0);
+  v1::Worklist b = Worklist("officer-b");
+  ASSERT_EQ(b.items_size(), 1);
+  EXPECT_TRUE(b.items(0).overdue());  // due 16 Feb, as of 23 Nov
+  // The decision, now made by officer-b, counts for officer-b.
+  ASSERT_TRUE(projection_
+                  ->Apply(events_.Event(
+                      "DecidedToAssess", "a1", 3, "officer-b", P(2026, 2, 9),
+                      {Closed("decision", "ehc.decision_to_assess",
+                              v1::CLOCK_MET, P(2026, 2, 9))}))
+                  .ok());
+  EXPECT_EQ(Measure("officer-b", "ehc.decision_6_weeks").numerator(), 1);
+  EXPECT_EQ(Measure("officer-a", "ehc.decision_6_weeks").denominator(), 0);
+}
+
+TEST_F(ProjectionTest, RecordsThatAreNotCaseworkEventsAreSkippedNotFatal) {
+  kafka::Message junk;
+  junk.topic = kTopic;
+  junk.partition = 1;
+  junk.offset = 7;
+  junk.value = "not a protobuf event";
+  kafka::Message good =
+      events_.Event("AssessmentRequested", "a1", 1, "officer-a", P(2026, 1, 5));
+  absl::StatusOr<int> skipped = projection_->Apply({junk, good});
+  ASSERT_TRUE(skipped.ok()) << skipped.status();
+  EXPECT_EQ(*skipped, 1);
+  EXPECT_EQ(TimelineSize(), 1);
+  auto offsets = projection_->Offsets();
+  ASSERT_TRUE(offsets.ok());
+  EXPECT_EQ((offsets->at({kTopic, 1})), 8);  // past the junk: never re-read
+}
+
+TEST_F(ProjectionTest, ReopenKeepsOffsetsAndState) {
+  kafka::Message first =
+      events_.Event("AssessmentRequested", "a1", 1, "officer-a", P(2026, 1, 5),
+                    {Opened("decision", "ehc.decision_to_assess", P(2026, 1, 5),
+                            P(2026, 2, 16))});
+  ASSERT_TRUE(projection_->Apply(first).ok());
+  Reopen();
+  auto offsets = projection_->Offsets();
+  ASSERT_TRUE(offsets.ok());
+  EXPECT_EQ((offsets->at({kTopic, 0})), first.offset + 1);
+  // The stream's state survived: a re-delivery is still recognised.
+  ASSERT_TRUE(projection_->Apply(events_.Again(first)).ok());
+  EXPECT_EQ(TimelineSize(), 1);
+  EXPECT_EQ(Worklist("officer-a").items_size(), 1);
+}
+
+TEST(ProjectionLayoutTest, DataOfAnotherLayoutIsRefusedWithAClearError) {
+  testutil::TempDir dir;
+  {
+    // A directory written before the layout was recorded.
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.Sub("p"), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "Ka1", "x").ok());
+  }
+  auto opened = Projection::Open(dir.Sub("p"));
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(opened.status().message().find("delete the directory"),
+            absl::string_view::npos)
+      << opened.status();
+}
+
+}  // namespace
+}  // namespace casework::projection
