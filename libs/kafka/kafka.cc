@@ -194,6 +194,87 @@ void DeliveryCallback(rd_kafka_t*, const rd_kafka_message_t* msg, void*) {
 
 }  // namespace
 
+struct Producer::Impl {
+  rd_kafka_t* producer = nullptr;
+  ~Impl() {
+    if (producer) {
+      rd_kafka_flush(producer, 2000);
+      rd_kafka_destroy(producer);
+    }
+  }
+};
+
+Producer::Producer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Producer::~Producer() = default;
+
+absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(
+    const std::string& brokers,
+    const std::map<std::string, std::string>& properties) {
+  std::map<std::string, std::string> props = properties;
+  props.emplace("enable.idempotence", "true");
+  props.emplace("acks", "all");
+  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewConf(brokers, props));
+  rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCallback);
+  auto impl = std::make_unique<Impl>();
+  char err[512];
+  impl->producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+  if (impl->producer == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
+  }
+  return std::unique_ptr<Producer>(new Producer(std::move(impl)));
+}
+
+absl::Status Producer::Send(const std::string& topic,
+                            const std::vector<Message>& records,
+                            absl::Duration timeout) {
+  BatchDelivery delivery;
+  absl::Status queued = absl::OkStatus();
+  for (const Message& m : records) {
+    rd_kafka_headers_t* headers =
+        rd_kafka_headers_new(std::max<size_t>(1, m.headers.size()));
+    for (const Header& h : m.headers) {
+      rd_kafka_header_add(headers, h.key.data(),
+                          static_cast<ssize_t>(h.key.size()), h.value.data(),
+                          static_cast<ssize_t>(h.value.size()));
+    }
+    delivery.pending++;
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        impl_->producer, RD_KAFKA_V_TOPIC(topic.c_str()),
+        RD_KAFKA_V_KEY(m.key.data(), m.key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(m.value.data()), m.value.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
+        RD_KAFKA_V_OPAQUE(&delivery), RD_KAFKA_V_END);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_headers_destroy(headers);
+      delivery.pending--;
+      queued = absl::UnavailableError(
+          absl::StrCat("kafka produce: ", rd_kafka_err2str(err)));
+      break;
+    }
+  }
+  const absl::Time deadline = absl::Now() + timeout;
+  while (delivery.pending > 0) {
+    rd_kafka_poll(impl_->producer, 20);
+    if (absl::Now() > deadline) {
+      // Let the outstanding callbacks run before `delivery` goes out of scope.
+      rd_kafka_purge(impl_->producer,
+                     RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+      while (delivery.pending > 0) rd_kafka_poll(impl_->producer, 20);
+      return absl::UnavailableError(
+          absl::StrCat("kafka: records to ", topic, " not acknowledged in ",
+                       absl::FormatDuration(timeout)));
+    }
+  }
+  RETURN_IF_ERROR(queued);
+  if (delivery.failed > 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "kafka delivery failed for ", delivery.failed.load(), " record(s): ",
+        rd_kafka_err2str(
+            static_cast<rd_kafka_resp_err_t>(delivery.last_error.load()))));
+  }
+  return absl::OkStatus();
+}
+
 Relay::Relay(EventStore& store, RelayOptions options,
              std::unique_ptr<Impl> impl, int64_t cursor)
     : store_(store),

@@ -157,6 +157,30 @@ class Consumer final {
   std::unique_ptr<Impl> impl_;
 };
 
+// A plain idempotent producer for records that are not events of a log (the
+// officer directory): Send returns once every record is acknowledged by the
+// broker (acks=all) or has failed.
+class Producer final {
+ public:
+  static absl::StatusOr<std::unique_ptr<Producer>> Create(
+      const std::string& brokers,
+      const std::map<std::string, std::string>& properties = {});
+  ~Producer();
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
+
+  // UNAVAILABLE naming the error when any record was not delivered within
+  // `timeout`.
+  absl::Status Send(const std::string& topic,
+                    const std::vector<Message>& records,
+                    absl::Duration timeout = absl::Seconds(10));
+
+ private:
+  struct Impl;
+  explicit Producer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace casework::kafka
 
 #endif  // CASEWORK_LIBS_KAFKA_KAFKA_H_

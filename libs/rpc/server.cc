@@ -2,13 +2,17 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -73,21 +77,32 @@ std::string Flags::Get(const std::string& name, const std::string& env,
 
 absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
     int argc, char** argv, const std::string& service_name, int default_port) {
-  ASSIGN_OR_RETURN(Flags flags,
-                   Flags::Parse(argc, argv,
-                                {"port", "listen", "data-dir", "brokers",
-                                 "kafka-config", "closures"},
-                                {"help", "topics-reset"}));
+  ASSIGN_OR_RETURN(
+      Flags flags,
+      Flags::Parse(argc, argv,
+                   {"port", "listen", "data-dir", "brokers", "kafka-config",
+                    "closures", "auth-issuer", "auth-audience", "auth-jwks",
+                    "auth-hs256-secret-file", "auth-skew-seconds", "audit-dir",
+                    "tls-cert", "tls-key", "tls-client-ca"},
+                   {"help", "topics-reset"}));
   if (flags.Has("help")) {
     std::printf(
         "usage: %s [--port N] [--listen HOST] [--data-dir DIR] [--brokers "
         "HOST:PORT,...]\n"
         "          [--kafka-config k=v,k=v] [--closures YYYY-MM-DD,...] "
         "[--topics-reset]\n"
+        "          --auth-issuer ISS [--auth-audience AUD] (--auth-jwks FILE | "
+        "--auth-hs256-secret-file FILE)\n"
+        "          [--auth-skew-seconds N] [--audit-dir DIR] [--tls-cert FILE "
+        "--tls-key FILE [--tls-client-ca FILE]]\n"
         "Environment: CASEWORK_PORT, CASEWORK_LISTEN, CASEWORK_DATA_DIR, "
         "CASEWORK_BROKERS,\n"
         "             CASEWORK_KAFKA_CONFIG, CASEWORK_CLOSURES, "
-        "CASEWORK_TOPICS_RESET=1, CASEWORK_LOG_LEVEL\n",
+        "CASEWORK_TOPICS_RESET=1, CASEWORK_LOG_LEVEL,\n"
+        "             CASEWORK_AUTH_ISSUER, CASEWORK_AUTH_AUDIENCE, "
+        "CASEWORK_AUTH_JWKS, CASEWORK_AUTH_HS256_SECRET_FILE,\n"
+        "             CASEWORK_AUTH_SKEW_SECONDS, CASEWORK_AUDIT_DIR, "
+        "CASEWORK_TLS_CERT, CASEWORK_TLS_KEY, CASEWORK_TLS_CLIENT_CA\n",
         service_name.c_str());
     std::exit(0);
   }
@@ -107,6 +122,34 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
   c.holidays = flags.Get("closures", "CASEWORK_CLOSURES", "");
   c.topics_reset = flags.Has("topics-reset") ||
                    flags.Get("", "CASEWORK_TOPICS_RESET", "") == "1";
+  c.auth_issuer = flags.Get("auth-issuer", "CASEWORK_AUTH_ISSUER", "");
+  c.auth_audience =
+      flags.Get("auth-audience", "CASEWORK_AUTH_AUDIENCE", "casework");
+  c.auth_jwks_file = flags.Get("auth-jwks", "CASEWORK_AUTH_JWKS", "");
+  c.auth_hs256_secret_file = flags.Get("auth-hs256-secret-file",
+                                       "CASEWORK_AUTH_HS256_SECRET_FILE", "");
+  const std::string skew =
+      flags.Get("auth-skew-seconds", "CASEWORK_AUTH_SKEW_SECONDS", "60");
+  int skew_seconds = 0;
+  if (!absl::SimpleAtoi(skew, &skew_seconds) || skew_seconds < 0 ||
+      skew_seconds > 600) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--auth-skew-seconds: '", skew, "' is not a number from 0 to 600"));
+  }
+  c.auth_skew = absl::Seconds(skew_seconds);
+  c.audit_dir =
+      flags.Get("audit-dir", "CASEWORK_AUDIT_DIR", c.data_dir + "-audit");
+  c.tls.cert_file = flags.Get("tls-cert", "CASEWORK_TLS_CERT", "");
+  c.tls.key_file = flags.Get("tls-key", "CASEWORK_TLS_KEY", "");
+  c.tls.client_ca_file =
+      flags.Get("tls-client-ca", "CASEWORK_TLS_CLIENT_CA", "");
+  if (c.tls.cert_file.empty() != c.tls.key_file.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  if (!c.tls.client_ca_file.empty() && c.tls.cert_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-client-ca needs --tls-cert and --tls-key");
+  }
   return c;
 }
 
@@ -135,15 +178,61 @@ ServerRunner::~ServerRunner() {
   if (server_) Shutdown(absl::ZeroDuration());
 }
 
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> MakeVerifier(
+    const ServiceConfig& config) {
+  if (config.auth_issuer.empty() || (config.auth_jwks_file.empty() &&
+                                     config.auth_hs256_secret_file.empty())) {
+    return absl::InvalidArgumentError(
+        "authentication is required: give --auth-issuer and --auth-jwks FILE "
+        "or --auth-hs256-secret-file FILE (casework-dev does this for you)");
+  }
+  auth::VerifierOptions options{.issuer = config.auth_issuer,
+                                .audience = config.auth_audience,
+                                .skew = config.auth_skew};
+  if (!config.auth_jwks_file.empty()) {
+    ASSIGN_OR_RETURN(options.jwks_json, ReadFile(config.auth_jwks_file));
+  }
+  if (!config.auth_hs256_secret_file.empty()) {
+    ASSIGN_OR_RETURN(std::string secret,
+                     ReadFile(config.auth_hs256_secret_file));
+    options.hs256_secret = std::string(absl::StripAsciiWhitespace(secret));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<auth::JwtVerifier> verifier,
+                   auth::JwtVerifier::Create(std::move(options)));
+  return std::shared_ptr<const auth::JwtVerifier>(std::move(verifier));
+}
+
 absl::StatusOr<int> ServerRunner::Start(
     const std::string& host, int port,
-    const std::vector<grpc::Service*>& services) {
+    const std::vector<grpc::Service*>& services, const TlsFiles& tls) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int bound = 0;
-  builder.AddListeningPort(absl::StrCat(host, ":", port),
-                           grpc::InsecureServerCredentials(), &bound);
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::InsecureServerCredentials();
+  if (!tls.cert_file.empty()) {
+    grpc::SslServerCredentialsOptions ssl(
+        tls.client_ca_file.empty()
+            ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+            : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    ASSIGN_OR_RETURN(std::string cert, ReadFile(tls.cert_file));
+    ASSIGN_OR_RETURN(std::string key, ReadFile(tls.key_file));
+    ssl.pem_key_cert_pairs.push_back({key, cert});
+    if (!tls.client_ca_file.empty()) {
+      ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(tls.client_ca_file));
+    }
+    credentials = grpc::SslServerCredentials(ssl);
+  }
+  builder.AddListeningPort(absl::StrCat(host, ":", port), credentials, &bound);
   // Handlers block until their events are durable (group commit): keep the
   // threads that served a call polling for the next one instead of letting
   // all but two exit and be created again under load.
@@ -160,8 +249,11 @@ absl::StatusOr<int> ServerRunner::Start(
   }
   server_->GetHealthCheckService()->SetServingStatus(true);
   server_->GetHealthCheckService()->SetServingStatus(service_name_, true);
-  LogInfo("server started",
-          {{"service", service_name_}, {"port", std::to_string(bound)}});
+  LogInfo("server started", {{"service", service_name_},
+                             {"port", std::to_string(bound)},
+                             {"tls", tls.cert_file.empty()        ? "off"
+                                     : tls.client_ca_file.empty() ? "on"
+                                                                  : "mutual"}});
   return bound;
 }
 

@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/auth/jwt.h"
 
 namespace grpc {
 class Server;
@@ -52,6 +53,14 @@ class Flags final {
   std::vector<std::string> positional_;
 };
 
+// TLS for a gRPC server: PEM files. No certificate: plaintext (loopback dev
+// only). A client CA: clients must present a certificate it signed (mTLS).
+struct TlsFiles {
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;
+};
+
 struct ServiceConfig {
   std::string service_name;
   std::string listen_host = "127.0.0.1";
@@ -66,12 +75,22 @@ struct ServiceConfig {
   // after a restart): a domain service re-publishes its whole log, the
   // projection reads every partition from the start (skipping what it applied).
   bool topics_reset = false;
+  // Authentication (libs/auth): tokens must come from this issuer for this
+  // audience, signed by a key of the JWKS file or with the HS256 secret file.
+  std::string auth_issuer;
+  std::string auth_audience = "casework";
+  std::string auth_jwks_file;
+  std::string auth_hs256_secret_file;
+  absl::Duration auth_skew = absl::Seconds(60);
+  // The audit log of reads (default: <data_dir>-audit).
+  std::string audit_dir;
+  TlsFiles tls;
 
   // Reads --port, --listen, --data-dir, --brokers, --kafka-config, --closures,
-  // --topics-reset and their environment equivalents CASEWORK_PORT,
-  // CASEWORK_LISTEN, CASEWORK_DATA_DIR, CASEWORK_BROKERS,
-  // CASEWORK_KAFKA_CONFIG, CASEWORK_CLOSURES, CASEWORK_TOPICS_RESET=1. --help
-  // prints usage.
+  // --topics-reset, --auth-issuer, --auth-audience, --auth-jwks,
+  // --auth-hs256-secret-file, --auth-skew-seconds, --audit-dir, --tls-cert,
+  // --tls-key, --tls-client-ca and their environment equivalents CASEWORK_*
+  // (upper case, '-' as '_'; CASEWORK_TOPICS_RESET=1). --help prints usage.
   static absl::StatusOr<ServiceConfig> FromArgs(int argc, char** argv,
                                                 const std::string& service_name,
                                                 int default_port);
@@ -84,6 +103,15 @@ void BlockShutdownSignals();
 // Waits for SIGINT or SIGTERM; returns the signal number.
 int WaitForShutdownSignal();
 
+// The token verifier the configuration describes. INVALID_ARGUMENT when no
+// issuer or no key is configured (every service requires authentication) or a
+// file cannot be read or parsed.
+absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> MakeVerifier(
+    const ServiceConfig& config);
+
+// Reads a whole file; NOT_FOUND naming it when it cannot.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
 class ServerRunner final {
  public:
   explicit ServerRunner(std::string service_name);
@@ -95,7 +123,8 @@ class ServerRunner final {
   // the given services plus health and reflection. Returns the bound port;
   // UNAVAILABLE if it cannot bind.
   absl::StatusOr<int> Start(const std::string& host, int port,
-                            const std::vector<grpc::Service*>& services);
+                            const std::vector<grpc::Service*>& services,
+                            const TlsFiles& tls = {});
   // Marks the server NOT_SERVING, stops accepting calls and waits up to `grace`
   // for those in flight to finish.
   void Shutdown(absl::Duration grace);

@@ -9,10 +9,9 @@
 namespace casework::ehc {
 namespace {
 
-std::string Actor(const grpc::ServerContext* ctx) {
-  auto it = ctx->client_metadata().find("x-casework-actor");
-  if (it == ctx->client_metadata().end()) return "anonymous";
-  return std::string(it->second.data(), it->second.size());
+std::string Method(absl::string_view rpc) {
+  return absl::StrCat("/", v1::EhcAssessmentService::service_full_name(), "/",
+                      rpc);
 }
 
 absl::Status ValidateRequestId(const std::string& request_id) {
@@ -23,12 +22,14 @@ absl::Status ValidateRequestId(const std::string& request_id) {
 
 }  // namespace
 
-EhcAssessmentServiceImpl::EhcAssessmentServiceImpl(EventStore& store,
-                                                   const Clock& clock,
-                                                   const Calendar& calendar)
+EhcAssessmentServiceImpl::EhcAssessmentServiceImpl(
+    EventStore& store, const Clock& clock, const Calendar& calendar,
+    const auth::Authorizer& authorizer, audit::AuditLog& audit)
     : store_(store),
       clock_(clock),
       calendar_(calendar),
+      authorizer_(authorizer),
+      audit_(audit),
       handler_(store, clock) {}
 
 grpc::Status EhcAssessmentServiceImpl::Run(grpc::ServerContext* ctx,
@@ -38,6 +39,9 @@ grpc::Status EhcAssessmentServiceImpl::Run(grpc::ServerContext* ctx,
                                            const DecideFn& decide,
                                            v1::CommandResult* resp) {
   const absl::Time start = absl::Now();
+  absl::StatusOr<auth::Principal> who =
+      authorizer_.Authorize(*ctx, Method(rpc));
+  if (!who.ok()) return ToGrpcStatus(who.status());
   absl::Status valid = ValidateRequestId(request_id);
   if (valid.ok()) valid = ValidateId("assessment_id", assessment_id);
   absl::StatusOr<v1::CommandResult> result = absl::UnknownError("not run");
@@ -46,7 +50,7 @@ grpc::Status EhcAssessmentServiceImpl::Run(grpc::ServerContext* ctx,
   } else {
     const Env env{clock_.Today(), calendar_};
     result = handler_.Execute(
-        assessment_id, CommandContext{Actor(ctx), request_id},
+        assessment_id, CommandContext{who->subject, request_id},
         [&](const Assessment& state, int64_t) { return decide(state, env); });
   }
   LogDebug(
@@ -124,8 +128,11 @@ grpc::Status EhcAssessmentServiceImpl::RecordException(
 }
 
 grpc::Status EhcAssessmentServiceImpl::GetAssessment(
-    grpc::ServerContext*, const v1::GetAssessmentRequest* req,
+    grpc::ServerContext* ctx, const v1::GetAssessmentRequest* req,
     v1::Assessment* resp) {
+  const std::string method = Method("GetAssessment");
+  absl::StatusOr<auth::Principal> who = authorizer_.Authorize(*ctx, method);
+  if (!who.ok()) return ToGrpcStatus(who.status());
   absl::Status valid = ValidateId("assessment_id", req->assessment_id());
   if (!valid.ok()) return ToGrpcStatus(valid);
   absl::StatusOr<CommandHandler<Traits>::Loaded> loaded =
@@ -135,13 +142,20 @@ grpc::Status EhcAssessmentServiceImpl::GetAssessment(
     return ToGrpcStatus(absl::NotFoundError(
         absl::StrCat("assessment_id: no assessment ", req->assessment_id())));
   }
+  absl::Status audited = audit_.Record(
+      *who, method, {{loaded->state.child_id(), req->assessment_id()}});
+  if (!audited.ok()) return ToGrpcStatus(audited);
   *resp = std::move(loaded->state);
   return grpc::Status::OK;
 }
 
 grpc::Status EhcAssessmentServiceImpl::ListAssessments(
-    grpc::ServerContext*, const v1::ListAssessmentsRequest* req,
+    grpc::ServerContext* ctx, const v1::ListAssessmentsRequest* req,
     v1::ListAssessmentsResponse* resp) {
+  const std::string method = Method("ListAssessments");
+  absl::StatusOr<auth::Principal> who =
+      authorizer_.Authorize(*ctx, method, req->officer_id());
+  if (!who.ok()) return ToGrpcStatus(who.status());
   absl::Status valid = absl::OkStatus();
   std::string prefix;
   if (req->child_id().empty() == req->officer_id().empty()) {
@@ -175,6 +189,15 @@ grpc::Status EhcAssessmentServiceImpl::ListAssessments(
   }
   if (entries->size() > page_size)
     resp->set_next_page_token((*entries)[page_size - 1].first);
+  std::vector<audit::Read> reads;
+  for (const v1::Assessment& a : resp->assessments()) {
+    reads.push_back({a.child_id(), a.assessment_id()});
+  }
+  absl::Status audited = audit_.Record(*who, method, reads);
+  if (!audited.ok()) {
+    resp->Clear();
+    return ToGrpcStatus(audited);
+  }
   return grpc::Status::OK;
 }
 

@@ -1,17 +1,19 @@
 // EhcAssessmentServiceImpl: the gRPC adapter of the EHC needs assessment
 // service.
 //
-// Validates the envelope of each call (request id, assessment id), runs the
-// pure domain core through the generic CommandHandler, and maps absl::Status to
-// grpc::Status at the edge. The actor recorded in event metadata is the
-// caller's identity (`x-casework-actor` metadata until authentication lands;
-// "anonymous" when absent).
+// Authorizes each call (libs/auth policy), validates its envelope (request
+// id, assessment id), runs the pure domain core through the generic
+// CommandHandler, and maps absl::Status to grpc::Status at the edge. The actor
+// recorded in event metadata is the token's subject. Reads of assessments are
+// written to the audit log before they are returned.
 //
 // Thread safety: thread-safe (gRPC calls it from many threads).
 #ifndef CASEWORK_SERVICES_EHC_ASSESSMENTS_EHC_SERVICE_H_
 #define CASEWORK_SERVICES_EHC_ASSESSMENTS_EHC_SERVICE_H_
 
 #include "casework/v1/ehc_assessment.grpc.pb.h"
+#include "libs/audit/audit_log.h"
+#include "libs/auth/authorizer.h"
 #include "libs/core/calendar.h"
 #include "libs/core/clock.h"
 #include "libs/eventstore/command_handler.h"
@@ -24,7 +26,9 @@ class EhcAssessmentServiceImpl final
     : public v1::EhcAssessmentService::Service {
  public:
   EhcAssessmentServiceImpl(EventStore& store, const Clock& clock,
-                           const Calendar& calendar);
+                           const Calendar& calendar,
+                           const auth::Authorizer& authorizer,
+                           audit::AuditLog& audit);
 
   grpc::Status RecordRequest(grpc::ServerContext* ctx,
                              const v1::RecordRequestRequest* req,
@@ -80,6 +84,8 @@ class EhcAssessmentServiceImpl final
   EventStore& store_;
   const Clock& clock_;
   const Calendar& calendar_;
+  const auth::Authorizer& authorizer_;
+  audit::AuditLog& audit_;
   CommandHandler<Traits> handler_;
 };
 

@@ -57,15 +57,27 @@ int main(int argc, char** argv) {
     LogWarn("no --brokers: events are kept in the log and not published");
   }
 
-  ehc::EhcAssessmentServiceImpl service(**store, SystemClock::Get(), calendar);
+  absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> verifier =
+      MakeVerifier(*config);
+  if (!verifier.ok()) return Fail(verifier.status());
+  const auth::Authorizer authorizer(*verifier, SystemClock::Get());
+  absl::StatusOr<std::unique_ptr<audit::AuditLog>> audit_log =
+      audit::AuditLog::Open(config->audit_dir, SystemClock::Get());
+  if (!audit_log.ok()) return Fail(audit_log.status());
+  audit::AuditServiceImpl audit_service(**audit_log, authorizer);
+
+  ehc::EhcAssessmentServiceImpl service(**store, SystemClock::Get(), calendar,
+                                        authorizer, **audit_log);
   ServerRunner runner("ehc-assessments");
   absl::StatusOr<int> port =
-      runner.Start(config->listen_host, config->port, {&service});
+      runner.Start(config->listen_host, config->port,
+                   {&service, &audit_service}, config->tls);
   if (!port.ok()) return Fail(port.status());
   int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", std::to_string(sig)}});
   runner.Shutdown(absl::Seconds(10));
   relay.reset();
   store->reset();
+  audit_log->reset();
   return 0;
 }

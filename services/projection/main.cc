@@ -35,20 +35,36 @@ int main(int argc, char** argv) {
         kafka::ConsumerOptions{.brokers = config->brokers,
                                .properties = *props,
                                .group_id = "casework-projection"},
-        std::vector<std::string>{"casework.ehc-assessments.v1"},
+        std::vector<std::string>{"casework.ehc-assessments.v1",
+                                 projection::kDirectoryTopic},
         /*from_start=*/config->topics_reset);
   } else {
     LogWarn(
         "no --brokers: serving what was projected before, consuming nothing");
   }
-  projection::ProjectionServiceImpl service(**store, SystemClock::Get());
+  absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> verifier =
+      MakeVerifier(*config);
+  if (!verifier.ok()) return fail(verifier.status());
+  projection::Projection& projection = **store;
+  const auth::Authorizer authorizer(*verifier, SystemClock::Get(),
+                                    [&projection](const std::string& officer) {
+                                      return projection.TeamsOf(officer);
+                                    });
+  absl::StatusOr<std::unique_ptr<audit::AuditLog>> audit_log =
+      audit::AuditLog::Open(config->audit_dir, SystemClock::Get());
+  if (!audit_log.ok()) return fail(audit_log.status());
+  audit::AuditServiceImpl audit_service(**audit_log, authorizer);
+  projection::ProjectionServiceImpl service(projection, SystemClock::Get(),
+                                            authorizer, **audit_log);
   ServerRunner runner("projection");
   absl::StatusOr<int> port =
-      runner.Start(config->listen_host, config->port, {&service});
+      runner.Start(config->listen_host, config->port,
+                   {&service, &audit_service}, config->tls);
   if (!port.ok()) return fail(port.status());
   WaitForShutdownSignal();
   runner.Shutdown(absl::Seconds(10));
   consumer.reset();
   store->reset();
+  audit_log->reset();
   return 0;
 }

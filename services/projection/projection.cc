@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "casework/internal/projection_store.pb.h"
 #include "casework/v1/common.pb.h"
+#include "casework/v1/directory.pb.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
 #include "libs/core/thread.h"
@@ -231,6 +232,10 @@ class RocksProjection final : public Projection {
           .Put(absl::StrCat("O", K({message.topic, BE64(message.partition)})),
                BE64(static_cast<uint64_t>(message.offset + 1)))
           .PermitUncheckedError();
+      if (message.topic == kDirectoryTopic) {
+        if (!Directory(message, &batch)) ++skipped;
+        continue;
+      }
       v1::EventEnvelopeHeader e;
       if (!e.ParseFromString(message.value) ||
           e.metadata().stream_id().empty() || e.metadata().version() < 1) {
@@ -430,7 +435,52 @@ class RocksProjection final : public Projection {
     return out;
   }
 
+  std::vector<std::string> TeamsOf(const std::string& officer_id) override {
+    std::string value;
+    v1::Officer officer;
+    if (!db_->Get(rocksdb::ReadOptions(), absl::StrCat("D", officer_id), &value)
+             .ok() ||
+        !officer.ParseFromString(value) || officer.team_id().empty()) {
+      return {};
+    }
+    return {officer.team_id()};
+  }
+
  private:
+  // A directory record: the latest for an id wins. false: not a valid record
+  // (logged and skipped; the consumer never stops on bad input).
+  bool Directory(const kafka::Message& message,
+                 rocksdb::WriteBatchWithIndex* batch) {
+    v1::DirectoryRecord record;
+    bool ok = record.ParseFromString(message.value);
+    if (ok && record.has_officer()) {
+      ok = !record.officer().officer_id().empty() &&
+           ValidateId("officer_id", record.officer().officer_id()).ok();
+      if (ok) {
+        batch
+            ->Put(absl::StrCat("D", record.officer().officer_id()),
+                  record.officer().SerializeAsString())
+            .PermitUncheckedError();
+      }
+    } else if (ok && record.has_team()) {
+      ok = ValidateId("team_id", record.team().team_id()).ok();
+      if (ok) {
+        batch
+            ->Put(absl::StrCat("G", record.team().team_id()),
+                  record.team().SerializeAsString())
+            .PermitUncheckedError();
+      }
+    } else {
+      ok = false;
+    }
+    if (!ok) {
+      LogWarn("projection: skipped an invalid directory record",
+              {{"partition", std::to_string(message.partition)},
+               {"offset", std::to_string(message.offset)}});
+    }
+    return ok;
+  }
+
   absl::StatusOr<std::optional<std::string>> Get(
       rocksdb::WriteBatchWithIndex* batch, const std::string& key) {
     std::string value;

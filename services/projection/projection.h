@@ -12,8 +12,8 @@
 //   WorklistItem outcomes   M<officer>\0<measure>\0<closed yyyymmdd>         ->
 //   counters caseload   C<officer>\0<child>\0<stream>                    -> ""
 //   offsets    O<topic>\0<partition>                            -> next offset
-//   layout     V                                               -> layout
-//   version
+//   directory  D<officer> -> Officer, G<team> -> Team (topic
+//   casework.directory.v1) layout     V -> layout version
 // Measures are attributed to the officer responsible when the clock closed.
 //
 // Thread safety: Apply from one thread; queries from any thread concurrently.
@@ -34,6 +34,8 @@
 
 namespace casework::projection {
 
+inline constexpr char kDirectoryTopic[] = "casework.directory.v1";
+
 class Projection {
  public:
   virtual ~Projection() = default;
@@ -53,6 +55,8 @@ class Projection {
   virtual absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>>
   Offsets() = 0;
   virtual int64_t applied() const = 0;
+  // The teams of an officer from the directory (empty when unknown).
+  virtual std::vector<std::string> TeamsOf(const std::string& officer_id) = 0;
 
   virtual absl::StatusOr<v1::Timeline> GetTimeline(
       const v1::GetTimelineRequest& request) = 0;

@@ -1,9 +1,14 @@
 // ProjectionServiceImpl: the gRPC adapter of the projection (queries only).
+// Every call is authorized (libs/auth policy: worklists and scorecards for the
+// officer and the managers of the officer's team); timeline reads are written
+// to the audit log before they are returned.
 // Thread safety: thread-safe.
 #ifndef CASEWORK_SERVICES_PROJECTION_PROJECTION_SERVICE_H_
 #define CASEWORK_SERVICES_PROJECTION_PROJECTION_SERVICE_H_
 
 #include "casework/v1/projection.grpc.pb.h"
+#include "libs/audit/audit_log.h"
+#include "libs/auth/authorizer.h"
 #include "libs/core/clock.h"
 #include "services/projection/projection.h"
 
@@ -11,22 +16,29 @@ namespace casework::projection {
 
 class ProjectionServiceImpl final : public v1::ProjectionService::Service {
  public:
-  ProjectionServiceImpl(Projection& projection, const Clock& clock)
-      : projection_(projection), clock_(clock) {}
+  ProjectionServiceImpl(Projection& projection, const Clock& clock,
+                        const auth::Authorizer& authorizer,
+                        audit::AuditLog& audit)
+      : projection_(projection),
+        clock_(clock),
+        authorizer_(authorizer),
+        audit_(audit) {}
 
-  grpc::Status GetTimeline(grpc::ServerContext*,
+  grpc::Status GetTimeline(grpc::ServerContext* ctx,
                            const v1::GetTimelineRequest* req,
                            v1::Timeline* resp) override;
-  grpc::Status GetWorklist(grpc::ServerContext*,
+  grpc::Status GetWorklist(grpc::ServerContext* ctx,
                            const v1::GetWorklistRequest* req,
                            v1::Worklist* resp) override;
-  grpc::Status GetOfficerScorecard(grpc::ServerContext*,
+  grpc::Status GetOfficerScorecard(grpc::ServerContext* ctx,
                                    const v1::GetOfficerScorecardRequest* req,
                                    v1::OfficerScorecard* resp) override;
 
  private:
   Projection& projection_;
   const Clock& clock_;
+  const auth::Authorizer& authorizer_;
+  audit::AuditLog& audit_;
 };
 
 }  // namespace casework::projection

@@ -9,7 +9,8 @@
 //      Kafka-protocol broker, and the projection consuming the topic.
 // Each of `--concurrency` client slots walks assessments through their life
 // (request, decision, EP advice asked and received, draft, final plan: six
-// durable commands), one call in flight per slot. Reported: commands/s,
+// durable commands), one call in flight per slot. Calls carry a bearer token
+// and are authorized as in production. Reported: commands/s,
 // latency p50/p99/max, and the event-to-projection lag (from the moment the
 // client holds the acknowledgement to the moment the projection has applied
 // that command's last event).
@@ -185,6 +186,9 @@ class TimedProjection final : public projection::Projection {
     return inner_.Offsets();
   }
   int64_t applied() const override { return inner_.applied(); }
+  std::vector<std::string> TeamsOf(const std::string& officer_id) override {
+    return inner_.TeamsOf(officer_id);
+  }
   absl::StatusOr<v1::Timeline> GetTimeline(
       const v1::GetTimelineRequest& r) override {
     return inner_.GetTimeline(r);
@@ -210,6 +214,7 @@ v1::Date D(int y, int m, int d) { return ToProto(Date::Ymd(y, m, d)); }
 
 struct Shared {
   std::string run_id;
+  std::string token;  // bearer token (empty: none)
   absl::Time measure_from;
   absl::Time stop_at;
   LagRecorder* lag = nullptr;  // null: do not record
@@ -242,7 +247,9 @@ class Slot {
         absl::StrCat("b-", shared_.run_id, "-", index_, "-", assessment_);
     const std::string rid = absl::StrCat(asmt, "-", step_);
     ctx_ = std::make_unique<grpc::ClientContext>();
-    ctx_->AddMetadata("x-casework-actor", "bench");
+    if (!shared_.token.empty()) {
+      ctx_->AddMetadata("authorization", "Bearer " + shared_.token);
+    }
     started_ = absl::Now();
     auto done = [this](grpc::Status s) { Done(std::move(s)); };
     auto* async = stub_->async();
@@ -358,7 +365,8 @@ int64_t Percentile(std::vector<int64_t>& v, double p) {
 }
 
 Result Drive(const std::string& name, const std::string& id, int port,
-             const Options& options, LagRecorder* lag) {
+             const Options& options, LagRecorder* lag,
+             const std::string& token = "") {
   std::vector<std::unique_ptr<v1::EhcAssessmentService::Stub>> stubs;
   for (int c = 0; c < options.channels; ++c) {
     grpc::ChannelArguments args;
@@ -371,6 +379,7 @@ Result Drive(const std::string& name, const std::string& id, int port,
   Shared shared;
   shared.run_id = absl::StrCat(id, absl::ToUnixMillis(absl::Now()));
   shared.lag = lag;
+  shared.token = token;
   const absl::Time start = absl::Now();
   shared.measure_from = start + options.warmup;
   shared.stop_at = shared.measure_from + options.duration;
@@ -524,11 +533,33 @@ int Main(int argc, char** argv) {
     // Service dates are in 2026; the fake clock keeps them in the past.
     FakeClock clock(Date::Ymd(2026, 11, 23));
     Calendar calendar;
-    ehc::EhcAssessmentServiceImpl service(**store, clock, calendar);
+    // Authentication on, as in production: every call carries a token and is
+    // authorized; the service's audit log is open (commands are not audited
+    // reads, so it stays empty here).
+    const std::string secret = "bench-secret-0123456789abcdef0123456789";
+    absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> verifier =
+        auth::JwtVerifier::Create(auth::VerifierOptions{
+            .issuer = "bench", .audience = "casework", .hs256_secret = secret});
+    if (!verifier.ok()) return Fail("verifier", verifier.status());
+    const auth::Authorizer authorizer(std::move(*verifier), clock);
+    absl::StatusOr<std::unique_ptr<audit::AuditLog>> audit_log =
+        audit::AuditLog::Open(dir + "/audit", clock);
+    if (!audit_log.ok()) return Fail("audit log", audit_log.status());
+    absl::StatusOr<std::string> token =
+        auth::SignJwt("HS256", secret, "",
+                      auth::ClaimsJson(auth::TokenClaims{
+                          .issuer = "bench",
+                          .audience = "casework",
+                          .subject = "bench-client",
+                          .roles = auth::kOfficer,
+                          .expires = clock.Now() + absl::Hours(1)}));
+    if (!token.ok()) return Fail("token", token.status());
+    ehc::EhcAssessmentServiceImpl service(**store, clock, calendar, authorizer,
+                                          **audit_log);
     ServerRunner runner("ehc-assessments");
     absl::StatusOr<int> port = runner.Start("127.0.0.1", 0, {&service});
     if (!port.ok()) return Fail("ehc server", port.status());
-    Result r = Drive("ehc (durable)", "ehc", *port, options, &lag);
+    Result r = Drive("ehc (durable)", "ehc", *port, options, &lag, *token);
     const absl::Time load_end = absl::Now();
     Print(r);
     ok = ok && r.errors == 0;

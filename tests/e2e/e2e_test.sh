@@ -28,6 +28,10 @@ pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "demo loaded" "$work/dev.out" || { cat "$work/dev.out" "$work/dev.err"; fail "demo did not load"; }
 export CASEWORK_EHC_ADDR=127.0.0.1:$ehc_port CASEWORK_PROJECTION_ADDR=127.0.0.1:$proj_port
+# casework-dev's tokens (CASEWORK_TOKEN = officer-01 of team-north).
+# shellcheck disable=SC1091
+source "$work/var/tokens.env"
+grep -q "manager-north (manager, team-north)" "$work/dev.out" || fail "tokens not printed"
 
 # The projection catches up: wait until officer-01's scorecard counts a decision.
 for _ in $(seq 1 100); do
@@ -39,6 +43,37 @@ grep -q '"ehc.decision_6_weeks"' "$work/score.json" || fail "no scorecard"
 "$bin/casectl" scorecard officer-01 | grep -q "Decisions to assess" || fail "scorecard table"
 "$bin/casectl" worklist officer-01 | grep -q "worklist of officer-01" || fail "worklist"
 "$bin/casectl" timeline child-00001 | grep -q "Request recorded" || fail "timeline"
+
+# Authentication and access.
+if CASEWORK_TOKEN= "$bin/casectl" timeline child-00001 2>"$work/err"; then fail "no token accepted"; fi
+grep -q "UNAUTHENTICATED" "$work/err" || fail "no token: $(cat "$work/err")"
+grep -q "CASEWORK_TOKEN" "$work/err" || fail "no hint about the token: $(cat "$work/err")"
+if "$bin/casectl" --token not.a.jwt timeline child-00001 2>"$work/err"; then fail "junk token accepted"; fi
+grep -q "UNAUTHENTICATED: invalid token" "$work/err" || fail "junk token: $(cat "$work/err")"
+if "$bin/casectl" scorecard officer-08 2>"$work/err"; then fail "officer read another's scorecard"; fi
+grep -q "PERMISSION_DENIED" "$work/err" || fail "officer-08: $(cat "$work/err")"
+# The manager of team-north sees officer-01 (team-north) once the directory is projected, and
+# never officer-08 (team-south).
+for _ in $(seq 1 100); do
+  "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" scorecard officer-01 >/dev/null 2>&1 && break
+  sleep 0.2
+done
+"$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" scorecard officer-01 >/dev/null \
+  || fail "manager cannot see their team's officer"
+if "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" worklist officer-08 2>"$work/err"; then
+  fail "manager saw another team's worklist"
+fi
+grep -q "PERMISSION_DENIED" "$work/err" || fail "manager/officer-08: $(cat "$work/err")"
+# Admins hold no case data, but read the audit trail: officer-01's look at child-00001 is in it.
+if "$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" timeline child-00001 2>"$work/err"; then
+  fail "admin read a timeline"
+fi
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" audit --service projection --child child-00001 \
+  --json >"$work/audit.json" || fail "audit query"
+grep -q '"actor": "officer-01"' "$work/audit.json" || fail "timeline read not audited: $(cat "$work/audit.json")"
+grep -q 'GetTimeline' "$work/audit.json" || fail "audit entry without the query"
+if "$bin/casectl" audit --service projection 2>"$work/err"; then fail "officer read the audit log"; fi
+grep -q "PERMISSION_DENIED" "$work/err" || fail "audit as officer: $(cat "$work/err")"
 
 # Errors are plain and non-zero.
 if "$bin/casectl" ehc decide-assess no-such-assessment --on 2026-01-01 2>"$work/err"; then
@@ -57,10 +92,11 @@ grep -q "^child-" "$work/kcat.out" || fail "key is not the child id"
 # python3-grpcio with code generated from proto/ now.
 mkdir -p "$work/py"
 protoc -I "$src/proto" --python_out="$work/py" "$src"/proto/casework/v1/*.proto
-PYTHONPATH="$work/py" /usr/bin/python3 - "$ehc_port" <<'PY'
+PYTHONPATH="$work/py" /usr/bin/python3 - "$ehc_port" "$CASEWORK_TOKEN" <<'PY'
 import sys, grpc
 from casework.v1 import common_pb2, ehc_assessment_pb2 as ehc
 ch = grpc.insecure_channel(f"127.0.0.1:{sys.argv[1]}")
+auth = [("authorization", "Bearer " + sys.argv[2])]
 record = ch.unary_unary("/casework.v1.EhcAssessmentService/RecordRequest",
     request_serializer=ehc.RecordRequestRequest.SerializeToString,
     response_deserializer=common_pb2.CommandResult.FromString)
@@ -70,16 +106,20 @@ get = ch.unary_unary("/casework.v1.EhcAssessmentService/GetAssessment",
 req = ehc.RecordRequestRequest(request_id="py-1", assessment_id="py-asmt-1", child_id="py-child",
     officer_id="officer-01", received_on=common_pb2.Date(year=2026, month=9, day=1),
     source=ehc.REQUEST_SOURCE_PARENT, kind=ehc.ASSESSMENT_KIND_FIRST)
-r = record(req)
+try:
+    record(req); raise SystemExit("a call without a token was accepted")
+except grpc.RpcError as e:
+    assert e.code() == grpc.StatusCode.UNAUTHENTICATED, e
+r = record(req, metadata=auth)
 assert r.version == 1 and not r.repeated, r
-assert record(req).repeated
-a = get(ehc.GetAssessmentRequest(assessment_id="py-asmt-1"))
+assert record(req, metadata=auth).repeated
+a = get(ehc.GetAssessmentRequest(assessment_id="py-asmt-1"), metadata=auth)
 assert a.child_id == "py-child" and a.clocks[0].rule == "ehc.decision_to_assess", a
 assert (a.clocks[0].due_on.month, a.clocks[0].due_on.day) == (10, 13), a.clocks[0]
 bad = ehc.RecordRequestRequest(request_id="py-2", child_id="py-child", officer_id="officer-01",
     source=ehc.REQUEST_SOURCE_PARENT, kind=ehc.ASSESSMENT_KIND_FIRST)
 try:
-    record(bad); raise SystemExit("missing received_on accepted")
+    record(bad, metadata=auth); raise SystemExit("missing received_on accepted")
 except grpc.RpcError as e:
     assert e.code() == grpc.StatusCode.INVALID_ARGUMENT and "received_on" in e.details(), e
 print("python grpc client: ok")
@@ -117,7 +157,8 @@ pids=()
 
 # kill -9 right after acknowledged commands loses none of them.
 port=$(free_port)
-"$bin/ehc-assessments" --port "$port" --data-dir "$work/ehc" 2>"$work/ehc.err" &
+auth_flags=(--auth-issuer casework-dev --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret")
+"$bin/ehc-assessments" --port "$port" --data-dir "$work/ehc" "${auth_flags[@]}" 2>"$work/ehc.err" &
 pids+=($!)
 for _ in $(seq 1 100); do "$bin/casectl" --ehc "127.0.0.1:$port" ehc list --child x >/dev/null 2>&1 && break; sleep 0.1; done
 for i in $(seq 1 40); do
@@ -126,15 +167,23 @@ for i in $(seq 1 40); do
 done
 kill -9 "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 pids=()
-"$bin/ehc-assessments" --port "$port" --data-dir "$work/ehc" 2>>"$work/ehc.err" &
+"$bin/ehc-assessments" --port "$port" --data-dir "$work/ehc" "${auth_flags[@]}" 2>>"$work/ehc.err" &
 pids+=($!)
 for _ in $(seq 1 100); do "$bin/casectl" --ehc "127.0.0.1:$port" ehc list --child x >/dev/null 2>&1 && break; sleep 0.1; done
 for i in $(seq 1 40); do
   "$bin/casectl" --ehc "127.0.0.1:$port" ehc show "k-$i" >/dev/null || fail "k-$i lost after kill -9"
 done
 
-# No personal data in logs: the services log identifiers only; adviser names never appear.
-if grep -q "Educational psychology service" "$work/dev.err" "$work/ehc.err"; then
-  fail "free text found in logs"
+# No personal data in logs: the services log identifiers only; adviser names, staff names and
+# tokens never appear.
+for text in "Educational psychology service" "Case officer 0" "Team manager (" "$CASEWORK_TOKEN"; do
+  if grep -qF "$text" "$work/dev.err" "$work/dev2.err" "$work/ehc.err"; then
+    fail "found in logs: $text"
+  fi
+done
+# Without an issuer and a key a service refuses to start, saying why.
+if "$bin/ehc-assessments" --port 0 --data-dir "$work/noauth" 2>"$work/noauth.err"; then
+  fail "started without authentication"
 fi
+grep -q "authentication is required" "$work/noauth.err" || fail "no reason: $(cat "$work/noauth.err")"
 echo "e2e: ok"

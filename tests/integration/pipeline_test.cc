@@ -18,6 +18,7 @@ namespace casework {
 namespace {
 
 constexpr char kTopic[] = "casework.ehc-assessments.v1";
+constexpr char kSecret[] = "pipeline-test-secret-0123456789abcdef";
 
 v1::Date P(int y, int m, int d) { return ToProto(Date::Ymd(y, m, d)); }
 
@@ -32,8 +33,16 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(store.ok());
     store_ = std::move(*store);
     StartRelay();
-    service_ = std::make_unique<ehc::EhcAssessmentServiceImpl>(*store_, clock_,
-                                                               calendar_);
+    auto verifier = auth::JwtVerifier::Create(auth::VerifierOptions{
+        .issuer = "test", .audience = "casework", .hs256_secret = kSecret});
+    ASSERT_TRUE(verifier.ok());
+    authorizer_ =
+        std::make_unique<auth::Authorizer>(std::move(*verifier), clock_);
+    auto audit = audit::AuditLog::Open(dir_.Sub("audit"), clock_);
+    ASSERT_TRUE(audit.ok());
+    audit_ = std::move(*audit);
+    service_ = std::make_unique<ehc::EhcAssessmentServiceImpl>(
+        *store_, clock_, calendar_, *authorizer_, *audit_);
     runner_ = std::make_unique<ServerRunner>("ehc-assessments");
     absl::StatusOr<int> port = runner_->Start("127.0.0.1", 0, {service_.get()});
     ASSERT_TRUE(port.ok());
@@ -86,8 +95,18 @@ class PipelineTest : public ::testing::Test {
   grpc::Status Call(auto method, const auto& request,
                     v1::CommandResult* result) {
     grpc::ClientContext ctx;
-    ctx.AddMetadata("x-casework-actor", "officer-a");
+    ctx.AddMetadata("authorization", "Bearer " + Token("officer-a"));
     return ((*stub_).*method)(&ctx, request, result);
+  }
+
+  std::string Token(const std::string& subject) {
+    return *auth::SignJwt("HS256", kSecret, "",
+                          auth::ClaimsJson(auth::TokenClaims{
+                              .issuer = "test",
+                              .audience = "casework",
+                              .subject = subject,
+                              .roles = auth::kOfficer,
+                              .expires = clock_.Now() + absl::Hours(1)}));
   }
 
   testutil::TempDir dir_;
@@ -96,6 +115,8 @@ class PipelineTest : public ::testing::Test {
   std::unique_ptr<kafka::EmbeddedBroker> broker_;
   std::unique_ptr<RocksEventStore> store_;
   std::unique_ptr<kafka::Relay> relay_;
+  std::unique_ptr<auth::Authorizer> authorizer_;
+  std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<ehc::EhcAssessmentServiceImpl> service_;
   std::unique_ptr<ServerRunner> runner_;
   std::unique_ptr<v1::EhcAssessmentService::Stub> stub_;
@@ -116,6 +137,12 @@ TEST_F(PipelineTest, CommandsBecomeTimelineWorklistAndScorecard) {
   request.set_kind(v1::ASSESSMENT_KIND_FIRST);
   ASSERT_TRUE(Call(&S::RecordRequest, request, &r).ok());
   EXPECT_EQ(r.position(), 1);
+  // The actor recorded is the token's subject.
+  auto logged = store_->ReadAfter(0, 1);
+  ASSERT_TRUE(logged.ok() && logged->size() == 1);
+  v1::EventEnvelopeHeader header;
+  ASSERT_TRUE(header.ParseFromString((*logged)[0].payload));
+  EXPECT_EQ(header.metadata().actor(), "officer-a");
   // The repeat is answered from the first result and writes nothing.
   v1::CommandResult again;
   ASSERT_TRUE(Call(&S::RecordRequest, request, &again).ok());

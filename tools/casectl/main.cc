@@ -1,40 +1,53 @@
 // casectl: the command-line client for officers, managers and admins.
 //
-//   casectl [--ehc HOST:PORT] [--projection HOST:PORT] [--json] [--actor ID]
-//   COMMAND ...
+//   casectl [--ehc HOST:PORT] [--projection HOST:PORT] [--json]
+//           [--token JWT] [--tls-ca FILE [--tls-cert FILE --tls-key FILE]]
+//           COMMAND ...
 //
 // Commands (dates are YYYY-MM-DD):
-//   ehc request --child C --officer O --received D [--source
-//   parent|young-person|school|other]
-//               [--kind first|reassessment] [--id ASSESSMENT]
-//   ehc decide-assess ID --on D          ehc decide-not-assess ID --on D
-//   ehc request-advice ID --type ep|health|social-care|setting|pfa|other --on D
-//               [--adviser NAME] [--advice-id X]
+//   ehc request --child C --officer O --received D
+//       [--source parent|young-person|school|other]
+//       [--kind first|reassessment] [--id ASSESSMENT]
+//   ehc decide-assess ID --on D
+//   ehc decide-not-assess ID --on D
+//   ehc request-advice ID --type ep|health|social-care|setting|pfa|other
+//       --on D [--adviser NAME] [--advice-id X]
 //   ehc advice-received ID --advice-id X --on D
-//   ehc exception ID --kind
-//   closure|early-years-closure|personal|absence|missed-appointment
-//               --from D [--to D] [--advice-id X] [--note TEXT]
-//   ehc draft ID --on D    ehc no-plan ID --on D    ehc final ID --on D
-//   [--representations-complete] ehc withdraw ID --on D    ehc moved-out ID
-//   --on D    ehc reassign ID --officer O [--on D] ehc show ID            ehc
-//   list (--child C | --officer O) [--page-size N] [--page-token T] timeline
-//   CHILD         worklist OFFICER [--as-of D] scorecard OFFICER [--from D]
-//   [--to D] [--as-of D]   (default: the last 12 months)
+//   ehc exception ID --from D [--to D] [--advice-id X] [--note TEXT]
+//       --kind closure|early-years-closure|personal|absence|
+//              missed-appointment
+//   ehc draft ID --on D
+//   ehc no-plan ID --on D
+//   ehc final ID --on D [--representations-complete]
+//   ehc withdraw ID --on D
+//   ehc moved-out ID --on D
+//   ehc reassign ID --officer O [--on D]
+//   ehc show ID
+//   ehc list (--child C | --officer O) [--page-size N] [--page-token T]
+//   timeline CHILD
+//   worklist OFFICER [--as-of D]
+//   scorecard OFFICER [--from D] [--to D] [--as-of D]  (default: 12 months)
+//   audit [--service ehc|projection] [--child C] [--actor SUBJECT]
+//       [--page-size N] [--page-token T]                (admins)
 //
-// Environment: CASEWORK_EHC_ADDR, CASEWORK_PROJECTION_ADDR, CASEWORK_ACTOR.
-// Server errors are printed plainly with their gRPC code; the exit status is
-// non-zero.
+// Environment: CASEWORK_EHC_ADDR, CASEWORK_PROJECTION_ADDR, CASEWORK_TOKEN
+// (the bearer token; casework-dev writes var/tokens.env), CASEWORK_TLS_CA,
+// CASEWORK_TLS_CERT, CASEWORK_TLS_KEY. Server errors are printed plainly with
+// their gRPC code; the exit status is non-zero.
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "casework/v1/audit.grpc.pb.h"
 #include "casework/v1/ehc_assessment.grpc.pb.h"
 #include "casework/v1/projection.grpc.pb.h"
 #include "libs/core/clock.h"
@@ -84,6 +97,14 @@ Args Parse(int argc, char** argv) {
 [[noreturn]] void Die(const std::string& message) {
   std::fprintf(stderr, "casectl: %s\n", message.c_str());
   std::exit(2);
+}
+
+std::string ReadOrDie(const std::string& path, const std::string& flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) Die(absl::StrCat(flag, ": cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::string Env(const char* name, const char* fallback) {
@@ -136,10 +157,35 @@ class Client {
   explicit Client(const Args& a) : args_(a) {}
 
   void Context(grpc::ClientContext* ctx) const {
-    ctx->AddMetadata("x-casework-actor",
-                     args_.Get("actor", Env("CASEWORK_ACTOR", "casectl")));
+    const std::string token = Token();
+    if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
     ctx->set_deadline(std::chrono::system_clock::now() +
                       std::chrono::seconds(30));
+  }
+
+  std::string Token() const {
+    return args_.Get("token", Env("CASEWORK_TOKEN", ""));
+  }
+
+  // Plaintext unless a CA is given (then TLS, and mTLS with a client
+  // certificate).
+  std::shared_ptr<grpc::Channel> Channel(const std::string& address) const {
+    const std::string ca = args_.Get("tls-ca", Env("CASEWORK_TLS_CA", ""));
+    if (ca.empty()) {
+      return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    }
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = ReadOrDie(ca, "--tls-ca");
+    const std::string cert =
+        args_.Get("tls-cert", Env("CASEWORK_TLS_CERT", ""));
+    const std::string key = args_.Get("tls-key", Env("CASEWORK_TLS_KEY", ""));
+    if (!cert.empty() || !key.empty()) {
+      if (cert.empty() || key.empty())
+        Die("--tls-cert and --tls-key go together");
+      ssl.pem_cert_chain = ReadOrDie(cert, "--tls-cert");
+      ssl.pem_private_key = ReadOrDie(key, "--tls-key");
+    }
+    return grpc::CreateChannel(address, grpc::SslCredentials(ssl));
   }
 
   int Check(const grpc::Status& s) const {
@@ -165,6 +211,12 @@ class Client {
     std::fprintf(stderr, "casectl: %s: %s\n",
                  code >= 0 && code <= 16 ? kNames[code] : "ERROR",
                  s.error_message().c_str());
+    if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED &&
+        Token().empty()) {
+      std::fprintf(stderr,
+                   "casectl: no token given: set CASEWORK_TOKEN or --token "
+                   "(with casework-dev: source var/tokens.env)\n");
+    }
     return 1;
   }
 
@@ -184,9 +236,8 @@ class Client {
 };
 
 int RunEhc(const Args& a, Client& client) {
-  auto stub = v1::EhcAssessmentService::NewStub(grpc::CreateChannel(
-      a.Get("ehc", Env("CASEWORK_EHC_ADDR", "127.0.0.1:7101")),
-      grpc::InsecureChannelCredentials()));
+  auto stub = v1::EhcAssessmentService::NewStub(
+      client.Channel(a.Get("ehc", Env("CASEWORK_EHC_ADDR", "127.0.0.1:7101"))));
   const std::string verb =
       Positional(a, 1, "ehc command (request, decide-assess, ...)");
   const std::string request_id = a.Get("request-id", NewUuid());
@@ -380,9 +431,8 @@ int RunEhc(const Args& a, Client& client) {
 }
 
 int RunProjection(const Args& a, Client& client, const std::string& command) {
-  auto stub = v1::ProjectionService::NewStub(grpc::CreateChannel(
-      a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105")),
-      grpc::InsecureChannelCredentials()));
+  auto stub = v1::ProjectionService::NewStub(client.Channel(
+      a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"))));
   grpc::ClientContext ctx;
   client.Context(&ctx);
   if (command == "timeline") {
@@ -469,6 +519,56 @@ int RunProjection(const Args& a, Client& client, const std::string& command) {
 
 }  // namespace
 
+int RunAudit(const Args& a, Client& client) {
+  const std::string service = a.Get("service", "ehc");
+  std::string address;
+  if (service == "ehc") {
+    address = a.Get("ehc", Env("CASEWORK_EHC_ADDR", "127.0.0.1:7101"));
+  } else if (service == "projection") {
+    address =
+        a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"));
+  } else {
+    Die("--service: expected ehc or projection");
+  }
+  auto stub = v1::AuditService::NewStub(client.Channel(address));
+  v1::ListAuditEntriesRequest r;
+  r.set_child_id(a.Get("child"));
+  r.set_actor(a.Get("actor"));
+  if (a.Has("page-size")) {
+    int n = 0;
+    if (!absl::SimpleAtoi(a.Get("page-size"), &n))
+      Die("--page-size: not a number");
+    r.set_page_size(n);
+  }
+  r.set_page_token(a.Get("page-token"));
+  grpc::ClientContext ctx;
+  client.Context(&ctx);
+  v1::ListAuditEntriesResponse out;
+  grpc::Status s = stub->ListAuditEntries(&ctx, r, &out);
+  if (!s.ok()) return client.Check(s);
+  if (client.json()) {
+    client.PrintJson(out);
+    return 0;
+  }
+  std::printf("%-8s %-24s %-16s %-18s %-14s %s\n", "seq", "at (UTC)", "actor",
+              "roles", "child", "read");
+  for (const v1::AuditEntry& e : out.entries()) {
+    const absl::Time at = absl::FromUnixSeconds(e.at().seconds());
+    std::string read = e.method().substr(e.method().rfind('/') + 1);
+    if (!e.record_id().empty()) absl::StrAppend(&read, " ", e.record_id());
+    std::printf(
+        "%-8lld %-24s %-16s %-18s %-14s %s\n",
+        static_cast<long long>(e.sequence()),
+        absl::FormatTime("%Y-%m-%d %H:%M:%S", at, absl::UTCTimeZone()).c_str(),
+        e.actor().c_str(), e.roles().c_str(), e.child_id().c_str(),
+        read.c_str());
+  }
+  if (!out.next_page_token().empty()) {
+    std::printf("more: --page-token %s\n", out.next_page_token().c_str());
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   Args a = Parse(argc, argv);
   if (a.Has("help") || a.positional.empty()) {
@@ -483,6 +583,10 @@ int main(int argc, char** argv) {
         "...\n"
         "  timeline CHILD | worklist OFFICER [--as-of D] | scorecard OFFICER "
         "[--from D --to D]\n"
+        "  audit [--service ehc|projection] [--child C] [--actor SUBJECT]   "
+        "(admins)\n"
+        "Credentials: --token JWT or CASEWORK_TOKEN; TLS: --tls-ca FILE "
+        "[--tls-cert FILE --tls-key FILE].\n"
         "See the header of tools/casectl/main.cc or README.md for every "
         "flag.\n");
     return a.Has("help") ? 0 : 2;
@@ -490,6 +594,7 @@ int main(int argc, char** argv) {
   Client client(a);
   const std::string& command = a.positional[0];
   if (command == "ehc") return RunEhc(a, client);
+  if (command == "audit") return RunAudit(a, client);
   if (command == "timeline" || command == "worklist" ||
       command == "scorecard") {
     return RunProjection(a, client, command);

@@ -19,8 +19,9 @@ using Stub = v1::EhcAssessmentService::Stub;
 
 class CaseWriter {
  public:
-  CaseWriter(Stub& stub, std::string prefix, Date today)
-      : stub_(stub), prefix_(std::move(prefix)), today_(today) {}
+  CaseWriter(Stub& stub, std::string prefix, Date today,
+             const std::string& token)
+      : stub_(stub), prefix_(std::move(prefix)), today_(today), token_(token) {}
 
   // Sends one command unless its date is after today (the case has not got
   // there yet).
@@ -32,7 +33,7 @@ class CaseWriter {
     if (on > today_) return false;
     req.set_request_id(absl::StrCat(prefix_, "-", ++step_));
     grpc::ClientContext ctx;
-    ctx.AddMetadata("x-casework-actor", "demo-loader");
+    ctx.AddMetadata("authorization", "Bearer " + token_);
     ctx.set_deadline(std::chrono::system_clock::now() +
                      std::chrono::seconds(30));
     v1::CommandResult result;
@@ -54,6 +55,7 @@ class CaseWriter {
   Stub& stub_;
   const std::string prefix_;
   const Date today_;
+  const std::string& token_;
   int step_ = 0;
 };
 
@@ -80,7 +82,7 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
   const std::string officer =
       absl::StrFormat("officer-%02d", n % o.officers + 1);
   const Date received = o.today.AddDays(-uniform(3, 730));
-  CaseWriter w(stub, id, o.today);
+  CaseWriter w(stub, id, o.today, o.token);
   struct Done {
     CaseWriter& w;
     int64_t* c;
@@ -234,6 +236,41 @@ absl::StatusOr<DemoSummary> LoadDemo(const DemoOptions& o) {
   for (auto& t : threads) t.join();
   if (!first_error.ok()) return first_error;
   return DemoSummary{commands.load(), repeated.load(), o.children};
+}
+
+std::string DemoTeamOf(int officer, int officers) {
+  static const char* kTeams[] = {"team-north", "team-south", "team-east"};
+  return kTeams[std::min(2, (officer - 1) * 3 / std::max(1, officers))];
+}
+
+std::vector<v1::DirectoryRecord> DemoDirectory(int officers) {
+  std::vector<v1::DirectoryRecord> out;
+  for (const char* area : {"north", "south", "east"}) {
+    v1::DirectoryRecord team;
+    team.mutable_team()->set_team_id(absl::StrCat("team-", area));
+    team.mutable_team()->set_name(absl::StrCat("SEND ", area, " team"));
+    team.mutable_team()->set_manager_id(absl::StrCat("manager-", area));
+    out.push_back(team);
+    v1::DirectoryRecord manager;
+    v1::Officer* m = manager.mutable_officer();
+    m->set_officer_id(absl::StrCat("manager-", area));
+    m->set_name(absl::StrCat("Team manager (", area, ")"));
+    m->set_team_id(absl::StrCat("team-", area));
+    m->set_role("team manager");
+    m->set_active(true);
+    out.push_back(manager);
+  }
+  for (int n = 1; n <= officers; ++n) {
+    v1::DirectoryRecord officer;
+    v1::Officer* o = officer.mutable_officer();
+    o->set_officer_id(absl::StrFormat("officer-%02d", n));
+    o->set_name(absl::StrFormat("Case officer %02d", n));
+    o->set_team_id(DemoTeamOf(n, officers));
+    o->set_role("case officer");
+    o->set_active(true);
+    out.push_back(officer);
+  }
+  return out;
 }
 
 }  // namespace casework::demo

@@ -8,8 +8,10 @@
 #define CASEWORK_TOOLS_CASEWORK_DEV_DEMO_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "casework/v1/directory.pb.h"
 #include "libs/core/date.h"
 
 namespace casework::demo {
@@ -21,6 +23,7 @@ struct DemoOptions {
   Date today;
   uint64_t seed = 20261123;
   int threads = 8;
+  std::string token;  // bearer token the loader calls with
 };
 
 struct DemoSummary {
@@ -30,6 +33,13 @@ struct DemoSummary {
 };
 
 absl::StatusOr<DemoSummary> LoadDemo(const DemoOptions& options);
+
+// The demo LA's directory: three teams (team-north, team-south, team-east),
+// each with a manager (manager-north, ...), and officer-01.. spread across
+// them in order.
+std::vector<v1::DirectoryRecord> DemoDirectory(int officers);
+// The team of a demo officer number (1-based).
+std::string DemoTeamOf(int officer, int officers);
 
 }  // namespace casework::demo
 

@@ -13,8 +13,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/auth/jwt.h"
 #include "libs/core/clock.h"
 #include "libs/core/log.h"
 #include "libs/kafka/kafka.h"
@@ -126,6 +128,79 @@ int main(int argc, char** argv) {
     out << bootstrap << "\n";
   }
 
+  // The demo LA's officer directory, as its back office would publish it.
+  {
+    absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
+        kafka::Producer::Create(bootstrap);
+    if (!producer.ok()) return Fail(producer.status());
+    std::vector<kafka::Message> records;
+    for (const v1::DirectoryRecord& r : demo::DemoDirectory(20)) {
+      kafka::Message m;
+      m.key = r.has_team() ? r.team().team_id() : r.officer().officer_id();
+      m.value = r.SerializeAsString();
+      m.headers = {
+          {"content-type", "application/protobuf"},
+          {"ce_type", "uk.send.casework.directory.v1.DirectoryRecord"}};
+      records.push_back(std::move(m));
+    }
+    absl::Status sent = (*producer)->Send("casework.directory.v1", records);
+    if (!sent.ok()) return Fail(sent);
+  }
+
+  // Authentication for the dev stack: an HS256 secret kept in the data
+  // directory (0600), and ready tokens for the demo's people.
+  const std::string secret_file = data_dir + "/auth/dev-hs256.secret";
+  absl::StatusOr<std::string> secret = ReadFile(secret_file);
+  if (!secret.ok()) {
+    secret = auth::GenerateSecret();
+    if (!secret.ok()) return Fail(secret.status());
+    std::filesystem::create_directories(data_dir + "/auth", ec);
+    std::ofstream out(secret_file);
+    out << *secret << "\n";
+    out.close();
+    std::filesystem::permissions(secret_file,
+                                 std::filesystem::perms::owner_read |
+                                     std::filesystem::perms::owner_write,
+                                 ec);
+    if (!out || ec) {
+      return Fail(
+          absl::UnavailableError(absl::StrCat("cannot write ", secret_file)));
+    }
+  }
+  *secret = std::string(absl::StripAsciiWhitespace(*secret));
+  const absl::Time now = absl::Now();
+  auto token = [&](const std::string& subject, unsigned roles,
+                   std::vector<std::string> teams) {
+    return auth::SignJwt("HS256", *secret, "",
+                         auth::ClaimsJson(auth::TokenClaims{
+                             .issuer = "casework-dev",
+                             .audience = "casework",
+                             .subject = subject,
+                             .roles = roles,
+                             .teams = std::move(teams),
+                             .issued_at = now,
+                             .not_before = now,
+                             .expires = now + absl::Hours(12)}))
+        .value_or("");
+  };
+  const std::string officer_token =
+      token("officer-01", auth::kOfficer, {demo::DemoTeamOf(1, 20)});
+  const std::string manager_token =
+      token("manager-north", auth::kManager, {"team-north"});
+  const std::string admin_token = token("admin", auth::kAdmin, {});
+  const std::string loader_token =
+      token("casework-dev-demo-loader", auth::kIntegration, {});
+  {
+    std::ofstream out(data_dir + "/tokens.env");
+    out << "# casework-dev tokens, valid for 12 hours from "
+        << absl::FormatTime("%Y-%m-%d %H:%M UTC", now, absl::UTCTimeZone())
+        << ". Use: source " << data_dir << "/tokens.env\n"
+        << "export CASEWORK_OFFICER_TOKEN=" << officer_token << "\n"
+        << "export CASEWORK_MANAGER_TOKEN=" << manager_token << "\n"
+        << "export CASEWORK_ADMIN_TOKEN=" << admin_token << "\n"
+        << "export CASEWORK_TOKEN=$CASEWORK_OFFICER_TOKEN\n";
+  }
+
   const std::string bin_dir =
       std::filesystem::canonical("/proc/self/exe").parent_path().string();
   std::vector<Child> children;
@@ -147,10 +222,12 @@ int main(int argc, char** argv) {
     // The embedded broker starts empty: the services publish their logs again
     // and the projection re-reads them (skipping what it applied before).
     std::vector<std::string> args = {
-        "--port",        std::to_string(s.port),
-        "--data-dir",    absl::StrCat(data_dir, "/", s.name),
-        "--brokers",     bootstrap,
-        "--topics-reset"};
+        "--port",         std::to_string(s.port),
+        "--data-dir",     absl::StrCat(data_dir, "/", s.name),
+        "--brokers",      bootstrap,
+        "--topics-reset", "--auth-issuer",
+        "casework-dev",   "--auth-hs256-secret-file",
+        secret_file};
     if (std::string(s.name) == "projection") {
       // The embedded broker answers a fetch only when its wait runs out, not
       // when data arrives: a short wait keeps the projection close behind.
@@ -174,8 +251,15 @@ int main(int argc, char** argv) {
       "casework is running\n"
       "  kafka bootstrap   %s   (also in %s/kafka.bootstrap)\n"
       "  ehc-assessments   127.0.0.1:%d\n"
-      "  projection        127.0.0.1:%d\n",
-      bootstrap.c_str(), data_dir.c_str(), ehc_port, projection_port);
+      "  projection        127.0.0.1:%d\n"
+      "tokens (valid 12 hours; all in %s/tokens.env, which sets CASEWORK_TOKEN "
+      "to the officer's):\n"
+      "  officer-01 (officer, team-north)     %s\n"
+      "  manager-north (manager, team-north)  %s\n"
+      "  admin (admin)                        %s\n",
+      bootstrap.c_str(), data_dir.c_str(), ehc_port, projection_port,
+      data_dir.c_str(), officer_token.c_str(), manager_token.c_str(),
+      admin_token.c_str());
   std::fflush(stdout);
 
   if (flags->Has("demo")) {
@@ -186,7 +270,8 @@ int main(int argc, char** argv) {
     absl::StatusOr<demo::DemoSummary> summary = demo::LoadDemo(
         demo::DemoOptions{.ehc_address = absl::StrCat("127.0.0.1:", ehc_port),
                           .children = demo_children,
-                          .today = SystemClock::Get().Today()});
+                          .today = SystemClock::Get().Today(),
+                          .token = loader_token});
     if (!summary.ok()) {
       stop_all();
       return Fail(summary.status());
@@ -197,12 +282,13 @@ int main(int argc, char** argv) {
                 absl::ToDoubleSeconds(absl::Now() - start));
     std::printf(
         "try:\n"
+        "  source %s/tokens.env\n"
         "  build/bin/casectl scorecard officer-01\n"
         "  build/bin/casectl worklist officer-01\n"
         "  build/bin/casectl timeline child-00001\n"
         "  kcat -b $(cat %s/kafka.bootstrap) -t casework.ehc-assessments.v1 -C "
         "-e -c 3 -J\n",
-        data_dir.c_str());
+        data_dir.c_str(), data_dir.c_str());
   }
   std::printf("Ctrl-C stops everything.\n");
   std::fflush(stdout);

@@ -1,0 +1,66 @@
+// Authorizer: the check every handler makes first. It reads the bearer token
+// from the call's `authorization` metadata, verifies it (caching verified
+// tokens until they expire), and applies the method's rule from Policy().
+//
+//   ASSIGN_OR_RETURN_GRPC(auth::Principal who,
+//       authorizer.Authorize(*ctx,
+//       "/casework.v1.ProjectionService/GetWorklist",
+//                            req->officer_id()));
+//
+// UNAUTHENTICATED: no or invalid token. PERMISSION_DENIED: the role or the
+// condition does not allow it (the reason names the rule, never data).
+// INTERNAL: a method missing from the policy table (a programming error that
+// the policy test catches first).
+//
+// Thread safety: thread-safe.
+#ifndef CASEWORK_LIBS_AUTH_AUTHORIZER_H_
+#define CASEWORK_LIBS_AUTH_AUTHORIZER_H_
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "libs/auth/jwt.h"
+#include "libs/core/clock.h"
+
+namespace grpc {
+class ServerContext;
+}  // namespace grpc
+
+namespace casework::auth {
+
+// The teams an officer belongs to (from the officer directory); empty when
+// unknown.
+using TeamLookup =
+    std::function<std::vector<std::string>(const std::string& officer_id)>;
+
+class Authorizer {
+ public:
+  Authorizer(std::shared_ptr<const JwtVerifier> verifier, const Clock& clock,
+             TeamLookup teams = nullptr);
+
+  absl::StatusOr<Principal> Authorize(const grpc::ServerContext& ctx,
+                                      const std::string& method,
+                                      const std::string& officer_id = "") const;
+  // The same check for a token already taken from the metadata.
+  absl::StatusOr<Principal> AuthorizeToken(absl::string_view bearer,
+                                           const std::string& method,
+                                           const std::string& officer_id) const;
+
+ private:
+  absl::StatusOr<Principal> Authenticate(absl::string_view token) const;
+
+  const std::shared_ptr<const JwtVerifier> verifier_;
+  const Clock& clock_;
+  const TeamLookup teams_;
+  mutable std::mutex mu_;
+  mutable absl::flat_hash_map<std::string, Principal> cache_;
+};
+
+}  // namespace casework::auth
+
+#endif  // CASEWORK_LIBS_AUTH_AUTHORIZER_H_

@@ -1,0 +1,43 @@
+#include "libs/auth/policy.h"
+
+namespace casework::auth {
+namespace {
+
+constexpr unsigned kCaseWork = kOfficer | kManager | kIntegration;
+constexpr unsigned kCaseReaders = kOfficer | kManager;
+
+}  // namespace
+
+const std::map<std::string, Rule>& Policy() {
+  static const auto* policy = new std::map<std::string, Rule>{
+      // EHC needs assessments: steps on cases and reads of assessments.
+      {"/casework.v1.EhcAssessmentService/RecordRequest", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/ReassignOfficer", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/DecideToAssess", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/DecideNotToAssess", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/RequestAdvice", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/RecordAdviceReceived", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/RecordException", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/IssueDraftPlan", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/DecideNotToIssuePlan", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/IssueFinalPlan", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/WithdrawRequest", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/RecordMovedOutOfArea", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/GetAssessment", {kCaseWork}},
+      // By child: any case reader; by officer: that officer's caseload.
+      {"/casework.v1.EhcAssessmentService/ListAssessments",
+       {kCaseWork, Scope::kOfficerSelfOrTeam}},
+      // Projection: a child's history for case readers; per-officer views
+      // for the officer and the officer's managers.
+      {"/casework.v1.ProjectionService/GetTimeline", {kCaseReaders}},
+      {"/casework.v1.ProjectionService/GetWorklist",
+       {kCaseReaders, Scope::kOfficerSelfOrTeam}},
+      {"/casework.v1.ProjectionService/GetOfficerScorecard",
+       {kCaseReaders, Scope::kOfficerSelfOrTeam}},
+      // The audit trail of reads, in every service.
+      {"/casework.v1.AuditService/ListAuditEntries", {kAdmin}},
+  };
+  return *policy;
+}
+
+}  // namespace casework::auth
