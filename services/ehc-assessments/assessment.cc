@@ -231,6 +231,15 @@ std::string OfficerIndexKey(absl::string_view officer_id,
   return absl::StrCat("officer/", officer_id, "/", assessment_id);
 }
 
+std::string TextKey(absl::string_view assessment_id, absl::string_view field,
+                    absl::string_view id) {
+  return absl::StrCat(TextPrefix(assessment_id), field, "/", id);
+}
+
+std::string TextPrefix(absl::string_view assessment_id) {
+  return absl::StrCat("text/", assessment_id, "/");
+}
+
 std::string AdviceTypeCode(v1::AdviceType type) {
   switch (type) {
     case v1::ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY:
@@ -394,12 +403,17 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   v1::AdviceRequested* body = e.mutable_advice_requested();
   body->set_advice_id(advice_id);
   body->set_advice_type(c.advice_type());
-  body->set_adviser(c.adviser());
   *body->mutable_requested_on() = ToProto(on);
   // Reg 8(1): advice within 6 weeks of the request for it.
   Open(e, s, AdviceClockId(advice_id), Rule(RuleId::kEhcAdvice), on, env,
        AdviceTypeCode(c.advice_type()));
-  return One(std::move(e));
+  EhcDecision d = One(std::move(e));
+  // Names stay in the service (never in events or on the topics).
+  if (!c.adviser().empty()) {
+    d.index_puts.emplace_back(
+        TextKey(s.assessment_id(), kAdviserField, advice_id), c.adviser());
+  }
+  return d;
 }
 
 absl::StatusOr<EhcDecision> Decide(const Assessment& s,
@@ -468,7 +482,6 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   *body->mutable_starts_on() = c.starts_on();
   if (IsSet(c.ends_on())) *body->mutable_ends_on() = c.ends_on();
   body->set_advice_id(c.advice_id());
-  body->set_note(c.note());
   // Lift exactly the open limits this kind of exception lifts (regs 5(4), 8(2),
   // 10(4), 13(3)), and only the named advice request's clock when one is named.
   for (const v1::Clock& clock : s.clocks()) {
@@ -480,7 +493,13 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
       continue;
     ChangeOf(e, clock, v1::CLOCK_EXCEPTION_APPLIED)->set_exception(true);
   }
-  return One(std::move(e));
+  EhcDecision d = One(std::move(e));
+  // Free text stays in the service (never in events or on the topics).
+  if (!c.note().empty()) {
+    d.index_puts.emplace_back(
+        TextKey(s.assessment_id(), kNoteField, exception_id), c.note());
+  }
+  return d;
 }
 
 absl::StatusOr<EhcDecision> Decide(const Assessment& s,
@@ -670,7 +689,6 @@ void Traits::Evolve(Assessment& s, const Event& e) {
       v1::Advice* a = s.add_advice();
       a->set_advice_id(r.advice_id());
       a->set_advice_type(r.advice_type());
-      a->set_adviser(r.adviser());
       *a->mutable_requested_on() = r.requested_on();
       if (const v1::Clock* c = FindClock(s, AdviceClockId(r.advice_id()))) {
         *a->mutable_due_on() = c->due_on();
@@ -692,7 +710,6 @@ void Traits::Evolve(Assessment& s, const Event& e) {
       *x->mutable_starts_on() = r.starts_on();
       *x->mutable_ends_on() = r.ends_on();
       x->set_advice_id(r.advice_id());
-      x->set_note(r.note());
       break;
     }
     case Event::kDraftPlanIssued:

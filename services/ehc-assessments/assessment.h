@@ -51,6 +51,14 @@ std::string ChildIndexKey(absl::string_view child_id,
                           absl::string_view assessment_id);
 std::string OfficerIndexKey(absl::string_view officer_id,
                             absl::string_view assessment_id);
+// Free text (an adviser's name, an exception's note) is kept out of events:
+// the decision writes it to the service's own index under
+// text/<assessment>/<field>/<id>, and queries attach it.
+inline constexpr char kAdviserField[] = "adviser";
+inline constexpr char kNoteField[] = "note";
+std::string TextPrefix(absl::string_view assessment_id);
+std::string TextKey(absl::string_view assessment_id, absl::string_view field,
+                    absl::string_view id);
 
 // `assessment_id` is the stream id (chosen by the adapter when the client gave
 // none).

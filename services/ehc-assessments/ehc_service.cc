@@ -9,6 +9,29 @@
 namespace casework::ehc {
 namespace {
 
+// Adds the free text the service keeps out of events (adviser names, notes).
+absl::Status AttachTexts(EventStore& store, v1::Assessment* a) {
+  const std::string prefix = TextPrefix(a->assessment_id());
+  ASSIGN_OR_RETURN(auto texts, store.ScanIndex(prefix, "", 10000));
+  for (const auto& [key, text] : texts) {
+    const std::string rest = key.substr(prefix.size());
+    const size_t slash = rest.find('/');
+    if (slash == std::string::npos) continue;
+    const std::string field = rest.substr(0, slash),
+                      id = rest.substr(slash + 1);
+    if (field == kAdviserField) {
+      for (v1::Advice& advice : *a->mutable_advice()) {
+        if (advice.advice_id() == id) advice.set_adviser(text);
+      }
+    } else if (field == kNoteField) {
+      for (v1::RecordedException& x : *a->mutable_exceptions()) {
+        if (x.exception_id() == id) x.set_note(text);
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::string Method(absl::string_view rpc) {
   return absl::StrCat("/", v1::EhcAssessmentService::service_full_name(), "/",
                       rpc);
@@ -142,6 +165,8 @@ grpc::Status EhcAssessmentServiceImpl::GetAssessment(
     return ToGrpcStatus(absl::NotFoundError(
         absl::StrCat("assessment_id: no assessment ", req->assessment_id())));
   }
+  absl::Status texts = AttachTexts(store_, &loaded->state);
+  if (!texts.ok()) return ToGrpcStatus(texts);
   absl::Status audited = audit_.Record(
       *who, method, {{loaded->state.child_id(), req->assessment_id()}});
   if (!audited.ok()) return ToGrpcStatus(audited);
@@ -185,6 +210,8 @@ grpc::Status EhcAssessmentServiceImpl::ListAssessments(
     const std::string id = (*entries)[i].first.substr(prefix.size());
     absl::StatusOr<CommandHandler<Traits>::Loaded> loaded = handler_.Load(id);
     if (!loaded.ok()) return ToGrpcStatus(loaded.status());
+    absl::Status texts = AttachTexts(store_, &loaded->state);
+    if (!texts.ok()) return ToGrpcStatus(texts);
     *resp->add_assessments() = std::move(loaded->state);
   }
   if (entries->size() > page_size)

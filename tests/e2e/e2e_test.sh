@@ -5,7 +5,8 @@
 #     generated from proto/ at test time) records a request and reads it back.
 #     Restarted on the same data, the whole log is re-published to the fresh embedded broker
 #     and the projection follows without double counting.
-#  2. ehc-assessments alone: commands acknowledged, then kill -9, restart: none lost.
+#  2. ehc-assessments alone: commands acknowledged, then kill -9, restart: none lost; then
+#     under mutual TLS with a CA made at test time.
 # Usage: e2e_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$1
@@ -88,6 +89,20 @@ timeout 30 kcat -b "$bootstrap" -t casework.ehc-assessments.v1 -C -o beginning -
 grep -q "ce_specversion=1.0" "$work/kcat.out" || fail "no CloudEvents headers: $(cat "$work/kcat.err")"
 grep -q "ce_type=uk.send.casework.ehc.v1.RequestRecorded" "$work/kcat.out" || fail "no ce_type"
 grep -q "^child-" "$work/kcat.out" || fail "key is not the child id"
+# Data minimisation: the demo's adviser names are in no event on the topic.
+timeout 30 kcat -b "$bootstrap" -t casework.ehc-assessments.v1 -C -o beginning -e -f '%s\n' \
+  >"$work/values.bin" 2>/dev/null || true
+[ -s "$work/values.bin" ] || fail "no event values read"
+if grep -aq "Educational psychology service" "$work/values.bin"; then fail "adviser name on the topic"; fi
+grep -aq "uk.send.casework.ehc.v1" "$work/kcat.out" || fail "kcat read nothing"
+# ... while officers still see it: the service keeps it beside its log.
+"$bin/casectl" ehc request --id min-1 --child min-child --officer officer-01 --received 2026-09-01 \
+  >/dev/null || fail "request"
+"$bin/casectl" ehc decide-assess min-1 --on 2026-09-20 >/dev/null || fail "decide"
+"$bin/casectl" ehc request-advice min-1 --type ep --adviser "Dr Zed Adviser" --advice-id ep-1 \
+  --on 2026-09-21 >/dev/null || fail "request advice"
+"$bin/casectl" ehc show min-1 --json | grep -q '"adviser": "Dr Zed Adviser"' \
+  || fail "the adviser kept by the service is not shown to officers"
 
 # python3-grpcio with code generated from proto/ now.
 mkdir -p "$work/py"
@@ -173,6 +188,39 @@ for _ in $(seq 1 100); do "$bin/casectl" --ehc "127.0.0.1:$port" ehc list --chil
 for i in $(seq 1 40); do
   "$bin/casectl" --ehc "127.0.0.1:$port" ehc show "k-$i" >/dev/null || fail "k-$i lost after kill -9"
 done
+
+# mTLS on the real binary with a CA made now: casectl with a client certificate is served,
+# without one it is refused.
+tls="$work/tls"; mkdir -p "$tls"
+ossl() { openssl "$@" >/dev/null 2>&1 || fail "openssl $1"; }
+ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=e2e CA" \
+  -keyout "$tls/ca.key" -out "$tls/ca.pem"
+for who in server client; do
+  ossl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" \
+    -keyout "$tls/$who.key" -out "$tls/$who.csr"
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$tls/$who.ext"
+  ossl x509 -req -days 1 -in "$tls/$who.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+    -CAcreateserial -extfile "$tls/$who.ext" -out "$tls/$who.pem"
+done
+tls_port=$(free_port)
+"$bin/ehc-assessments" --port "$tls_port" --data-dir "$work/ehc-tls" "${auth_flags[@]}" \
+  --tls-cert "$tls/server.pem" --tls-key "$tls/server.key" --tls-client-ca "$tls/ca.pem" \
+  2>"$work/ehc-tls.err" &
+pids+=($!)
+tls_ok=0
+for _ in $(seq 1 100); do
+  if "$bin/casectl" --ehc "localhost:$tls_port" --tls-ca "$tls/ca.pem" --tls-cert "$tls/client.pem" \
+    --tls-key "$tls/client.key" ehc list --child x >/dev/null 2>&1; then tls_ok=1; break; fi
+  sleep 0.1
+done
+[ "$tls_ok" = 1 ] || fail "mTLS client not served: $(cat "$work/ehc-tls.err")"
+if "$bin/casectl" --ehc "localhost:$tls_port" --tls-ca "$tls/ca.pem" ehc list --child x 2>/dev/null; then
+  fail "mTLS server served a client without a certificate"
+fi
+if "$bin/casectl" --ehc "localhost:$tls_port" ehc list --child x 2>/dev/null; then
+  fail "TLS server served a plaintext client"
+fi
+grep -q 'tls=mutual' "$work/ehc-tls.err" || fail "server did not log mutual TLS"
 
 # No personal data in logs: the services log identifiers only; adviser names, staff names and
 # tokens never appear.

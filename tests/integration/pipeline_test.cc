@@ -159,8 +159,26 @@ TEST_F(PipelineTest, CommandsBecomeTimelineWorklistAndScorecard) {
   advice.set_assessment_id("asmt-1");
   advice.set_advice_id("ep-1");
   advice.set_advice_type(v1::ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY);
+  advice.set_adviser("Dr Jane Example, EP");
   *advice.mutable_requested_on() = P(2026, 2, 23);
   ASSERT_TRUE(Call(&S::RequestAdvice, advice, &r).ok());
+  // The adviser's name is kept by the service and shown to officers, but is
+  // in no event (nor, so, on the topic).
+  auto events = store_->ReadAfter(0, 100);
+  ASSERT_TRUE(events.ok());
+  for (const StoredEvent& e : *events) {
+    EXPECT_EQ(e.payload.find("Jane Example"), std::string::npos);
+  }
+  {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + Token("officer-a"));
+    v1::GetAssessmentRequest get;
+    get.set_assessment_id("asmt-1");
+    v1::Assessment a;
+    ASSERT_TRUE(stub_->GetAssessment(&ctx, get, &a).ok());
+    ASSERT_EQ(a.advice_size(), 1);
+    EXPECT_EQ(a.advice(0).adviser(), "Dr Jane Example, EP");
+  }
   v1::RecordAdviceReceivedRequest received;
   received.set_request_id("req-4");
   received.set_assessment_id("asmt-1");
