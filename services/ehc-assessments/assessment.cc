@@ -4,13 +4,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
+#include "libs/statutory/clock_ops.h"
 #include "libs/statutory/rules.h"
 
 namespace casework::ehc {
 namespace {
 
+using statutory::CancelAllOpen;
+using statutory::ChangeOf;
 using statutory::ClockRule;
 using statutory::ExceptionKind;
+using statutory::FindClock;
 using statutory::Rule;
 using statutory::RuleId;
 
@@ -76,20 +80,6 @@ std::optional<ExceptionKind> ToRuleKind(v1::ExceptionKind kind) {
   }
 }
 
-const v1::Clock* FindClock(const Assessment& s, absl::string_view clock_id) {
-  for (const v1::Clock& c : s.clocks()) {
-    if (c.clock_id() == clock_id) return &c;
-  }
-  return nullptr;
-}
-
-v1::Clock* FindClock(Assessment& s, absl::string_view clock_id) {
-  for (v1::Clock& c : *s.mutable_clocks()) {
-    if (c.clock_id() == clock_id) return &c;
-  }
-  return nullptr;
-}
-
 const v1::Advice* FindAdvice(const Assessment& s, absl::string_view advice_id) {
   for (const v1::Advice& a : s.advice()) {
     if (a.advice_id() == advice_id) return &a;
@@ -97,7 +87,7 @@ const v1::Advice* FindAdvice(const Assessment& s, absl::string_view advice_id) {
   return nullptr;
 }
 
-Date Get(const v1::Date& d) { return Date::Ymd(d.year(), d.month(), d.day()); }
+Date Get(const v1::Date& d) { return statutory::DateOf(d); }
 
 // An exception already recorded on the case (not limited to one advice request)
 // whose kind lifts `rule`: a clock opened later is excepted from the start.
@@ -112,63 +102,19 @@ bool CaseExceptionLifts(const Assessment& s, const ClockRule& rule) {
 void Open(Event& event, const Assessment& s, absl::string_view clock_id,
           const ClockRule& rule, Date start, const Env& env,
           absl::string_view subtype = "") {
-  v1::ClockChange* c = event.add_clocks();
-  c->set_clock_id(std::string(clock_id));
-  c->set_rule(std::string(rule.code));
-  c->set_action(v1::CLOCK_OPENED);
-  *c->mutable_started_on() = ToProto(start);
-  *c->mutable_due_on() = ToProto(rule.DueDate(start, env.calendar));
-  c->set_citation(std::string(rule.citation));
-  c->set_measure_subtype(std::string(subtype));
-  c->set_exception(CaseExceptionLifts(s, rule));
+  statutory::OpenClock(event, clock_id, rule, start,
+                       rule.DueDate(start, env.calendar), subtype,
+                       CaseExceptionLifts(s, rule));
 }
 
-// A change to an open clock, carrying the clock's rule, dates, exception and
-// citation.
-v1::ClockChange* ChangeOf(Event& event, const v1::Clock& open,
-                          v1::ClockAction action) {
-  v1::ClockChange* c = event.add_clocks();
-  c->set_clock_id(open.clock_id());
-  c->set_rule(open.rule());
-  c->set_action(action);
-  *c->mutable_started_on() = open.started_on();
-  *c->mutable_due_on() = open.due_on();
-  c->set_exception(open.exception());
-  c->set_citation(open.citation());
-  c->set_measure_subtype(open.measure_subtype());
-  return c;
-}
-
-// Closes an open clock as met (on or before its due date) or missed.
 void Close(Event& event, const Assessment& s, absl::string_view clock_id,
            Date on) {
-  const v1::Clock* open = FindClock(s, clock_id);
-  if (open == nullptr || open->status() != v1::CLOCK_STATUS_OPEN) return;
-  const Date due = Get(open->due_on());
-  v1::ClockChange* c =
-      ChangeOf(event, *open, on <= due ? v1::CLOCK_MET : v1::CLOCK_MISSED);
-  *c->mutable_closed_on() = ToProto(on);
-  if (on > due) c->set_days_late(due.DaysUntil(on));
+  statutory::CloseClock(event, s, clock_id, on);
 }
 
 void Cancel(Event& event, const Assessment& s, absl::string_view clock_id,
             Date on) {
-  const v1::Clock* open = FindClock(s, clock_id);
-  if (open == nullptr || open->status() != v1::CLOCK_STATUS_OPEN) return;
-  *ChangeOf(event, *open, v1::CLOCK_CANCELLED)->mutable_closed_on() =
-      ToProto(on);
-}
-
-// Cancels every clock still open that this event has not already closed.
-void CancelAllOpen(Event& event, const Assessment& s, Date on) {
-  for (const v1::Clock& c : s.clocks()) {
-    if (c.status() != v1::CLOCK_STATUS_OPEN) continue;
-    bool closed_here = std::any_of(event.clocks().begin(), event.clocks().end(),
-                                   [&](const v1::ClockChange& change) {
-                                     return change.clock_id() == c.clock_id();
-                                   });
-    if (!closed_here) Cancel(event, s, c.clock_id(), on);
-  }
+  statutory::CancelClock(event, s, clock_id, on);
 }
 
 absl::Status RequireExists(const Assessment& s) {
@@ -626,43 +572,7 @@ void Traits::Evolve(Assessment& s, const Event& e) {
   const v1::EventMetadata& m = e.metadata();
   s.set_version(m.version());
   if (!m.officer_id().empty()) s.set_officer_id(m.officer_id());
-  for (const v1::ClockChange& change : e.clocks()) {
-    v1::Clock* clock = FindClock(s, change.clock_id());
-    if (change.action() == v1::CLOCK_OPENED) {
-      if (clock == nullptr) clock = s.add_clocks();
-      clock->set_clock_id(change.clock_id());
-      clock->set_rule(change.rule());
-      const statutory::ClockRule* rule = statutory::FindRule(change.rule());
-      clock->set_name(rule ? std::string(rule->name) : change.rule());
-      clock->set_citation(change.citation());
-      *clock->mutable_started_on() = change.started_on();
-      *clock->mutable_due_on() = change.due_on();
-      clock->set_status(v1::CLOCK_STATUS_OPEN);
-      clock->set_exception(change.exception());
-      clock->set_measure_subtype(change.measure_subtype());
-      continue;
-    }
-    if (clock == nullptr) continue;
-    switch (change.action()) {
-      case v1::CLOCK_MET:
-        clock->set_status(v1::CLOCK_STATUS_MET);
-        *clock->mutable_closed_on() = change.closed_on();
-        break;
-      case v1::CLOCK_MISSED:
-        clock->set_status(v1::CLOCK_STATUS_MISSED);
-        *clock->mutable_closed_on() = change.closed_on();
-        break;
-      case v1::CLOCK_CANCELLED:
-        clock->set_status(v1::CLOCK_STATUS_CANCELLED);
-        *clock->mutable_closed_on() = change.closed_on();
-        break;
-      case v1::CLOCK_EXCEPTION_APPLIED:
-        clock->set_exception(true);
-        break;
-      default:
-        break;
-    }
-  }
+  statutory::ApplyClockChanges(s, e);
   switch (e.event_case()) {
     case Event::kRequestRecorded:
       s.set_assessment_id(m.stream_id());
