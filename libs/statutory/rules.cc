@@ -24,7 +24,7 @@ constexpr uint32_t kAdviceExceptions =
     Bit(ExceptionKind::kAbsenceFromArea) |
     Bit(ExceptionKind::kMissedAppointment);
 
-constexpr std::array<ClockRule, 6> kRules = {{
+constexpr std::array<ClockRule, 14> kRules = {{
     {RuleId::kEhcDecisionToAssess, "ehc.decision_to_assess",
      "Decide whether to assess and notify the family", Unit::kCalendarWeeks, 6,
      "the day the LA received the request",
@@ -53,6 +53,48 @@ constexpr std::array<ClockRule, 6> kRules = {{
      "the day the LA received the re-assessment request",
      "SEND Regulations 2014 reg 27(3); exceptions reg 27(4)",
      kAssessmentExceptions, false},
+    // Annual reviews: no exceptions apply to review clocks.
+    {RuleId::kReviewAnnual, "review.annual",
+     "Review the plan (the review ends when the decision is notified)",
+     Unit::kCalendarMonths, 12,
+     "the day the plan was issued, then the day the last review decision was "
+     "notified",
+     "Children and Families Act 2014 s.44(1); SEND Regulations 2014 reg 18", 0,
+     false},
+    {RuleId::kReviewUnder5, "review.under_5",
+     "Review the plan of a child under 5 (default every 6 months)",
+     Unit::kCalendarMonths, 6,
+     "the day the plan was issued, then the day the last review decision was "
+     "notified",
+     "SEND Code of Practice 2015 para 9.178 (every 3 to 6 months)", 0, false},
+    {RuleId::kReviewPapers, "review.meeting_papers",
+     "Invite to the review meeting and circulate advice at least 2 weeks "
+     "before it",
+     Unit::kCalendarDays, -14, "the date set for the review meeting",
+     "SEND Regulations 2014 reg 20(3)-(4)", 0, false},
+    {RuleId::kReviewDecision, "review.decision",
+     "Notify the review decision (maintain, amend or cease)",
+     Unit::kCalendarWeeks, 4, "the day of the review meeting",
+     "SEND Regulations 2014 reg 20(10)", 0, false},
+    {RuleId::kReviewAmendmentComment, "review.amendment_comment",
+     "Family's period to comment on the proposed amendments",
+     Unit::kCalendarDays, 15, "the day the amendment notice was sent",
+     "SEND Regulations 2014 reg 22(2)(c)", 0, true},
+    {RuleId::kReviewAmendedPlan, "review.amended_plan",
+     "Issue the final amended plan", Unit::kCalendarWeeks, 8,
+     "the day the amendment notice was sent", "SEND Regulations 2014 reg 22(3)",
+     0, false},
+    {RuleId::kReviewAmendedPlanFromMeeting, "review.amended_plan_from_meeting",
+     "Issue the final amended plan within 12 weeks of the review meeting",
+     Unit::kCalendarWeeks, 12, "the day of the review meeting",
+     "SEND Regulations 2014 regs 20(10) and 22(3) (4 + 8 weeks); R (L) v "
+     "Devon CC [2022] EWHC 493 (Admin)",
+     0, false},
+    {RuleId::kReviewPhaseTransfer, "review.phase_transfer",
+     "Finalise the amended plan naming the next school or institution",
+     Unit::kFixedDate, 0,
+     "the move: 15 February or 31 March of its year, or 5 months before it",
+     "SEND Regulations 2014 reg 18", 0, false},
 }};
 
 }  // namespace
@@ -83,8 +125,37 @@ Date ClockRule::DueDate(Date start, const Calendar& calendar) const {
       return start.AddMonths(amount);
     case Unit::kWorkingDays:
       return calendar.AddWorkingDays(start, amount);
+    case Unit::kFixedDate:
+      return start;  // the caller computes the date (PhaseTransferDeadline)
   }
   return start;
+}
+
+int AgeOn(Date dob, Date on) {
+  int age = on.year() - dob.year();
+  if (on.month() < dob.month() ||
+      (on.month() == dob.month() && on.day() < dob.day())) {
+    --age;
+  }
+  return age;
+}
+
+Date ReviewDue(Date from, Date dob, int under5_months) {
+  const bool known = dob != Date();
+  if (known && AgeOn(dob, from) < 5) return from.AddMonths(under5_months);
+  return from.AddMonths(Rule(RuleId::kReviewAnnual).amount);
+}
+
+Date PhaseTransferDeadline(PhaseTransfer kind, Date move_on) {
+  switch (kind) {
+    case PhaseTransfer::kSchoolPhase:
+      return Date::Ymd(move_on.year(), 2, 15);
+    case PhaseTransfer::kSecondaryToPost16:
+      return Date::Ymd(move_on.year(), 3, 31);
+    case PhaseTransfer::kPost16ToPost16:
+      return move_on.AddMonths(-5);
+  }
+  return move_on;
 }
 
 std::span<const ClockRule> AllRules() { return kRules; }

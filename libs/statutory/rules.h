@@ -46,7 +46,9 @@ enum class Unit : uint8_t {
   kCalendarDays,
   kCalendarWeeks,
   kCalendarMonths,
-  kWorkingDays
+  kWorkingDays,
+  // A date fixed by the rule's own function (phase transfers).
+  kFixedDate,
 };
 
 enum class RuleId : uint8_t {
@@ -56,6 +58,14 @@ enum class RuleId : uint8_t {
   kEhcDraftComment,
   kEhcFinalPlan,
   kEhcReassessmentFinalPlan,
+  kReviewAnnual,
+  kReviewUnder5,
+  kReviewPapers,
+  kReviewDecision,
+  kReviewAmendmentComment,
+  kReviewAmendedPlan,
+  kReviewAmendedPlanFromMeeting,
+  kReviewPhaseTransfer,
 };
 
 struct ClockRule {
@@ -83,6 +93,32 @@ struct ClockRule {
   // is on time.
   Date DueDate(Date start, const Calendar& calendar) const;
 };
+
+// --- Annual reviews (Children and Families Act 2014 s.44; SEND Regs 2014
+// regs 18-22) ---
+
+// Age in whole years on `on`.
+int AgeOn(Date date_of_birth, Date on);
+// The next review's due date counted from `from` (the plan's issue or the last
+// decision notice): 12 months (s.44(1)), or `under5_months` when the child is
+// under 5 on `from` (Code of Practice 9.178: every 3 to 6 months). A missing
+// date of birth (epoch) counts as 5 or over.
+Date ReviewDue(Date from, Date date_of_birth, int under5_months);
+
+enum class PhaseTransfer : uint8_t {
+  // Early years to school, infant to junior, primary to middle or secondary,
+  // middle to secondary: final by 15 February of the calendar year of the move
+  // (reg 18(1)(a)).
+  kSchoolPhase,
+  // Secondary school to a post-16 institution: 31 March of the year of the move
+  // (reg 18(1)(b)).
+  kSecondaryToPost16,
+  // Between post-16 institutions at another time: at least 5 months before the
+  // move (reg 18(2)).
+  kPost16ToPost16,
+};
+// The date by which the amended plan naming the new institution must be final.
+Date PhaseTransferDeadline(PhaseTransfer kind, Date move_on);
 
 // Every rule, in RuleId order.
 std::span<const ClockRule> AllRules();

@@ -72,11 +72,91 @@ TEST(Rules, EveryRuleHasAUniqueCodeAndACitation) {
   for (const ClockRule& rule : AllRules()) {
     EXPECT_TRUE(codes.insert(rule.code).second) << rule.code;
     EXPECT_FALSE(rule.citation.empty()) << rule.code;
-    EXPECT_GT(rule.amount, 0) << rule.code;
+    if (rule.unit != Unit::kFixedDate && rule.id != RuleId::kReviewPapers) {
+      EXPECT_GT(rule.amount, 0) << rule.code;
+    }
     EXPECT_EQ(FindRule(rule.code), &rule);
     EXPECT_EQ(&Rule(rule.id), &rule);
   }
   EXPECT_EQ(FindRule("no.such.rule"), nullptr);
+}
+
+// --- Annual reviews ---
+
+TEST(ReviewRules, NextReviewIsTwelveMonthsOnClampedAtMonthEnd) {
+  const Date dob = Date::Ymd(2015, 6, 1);  // well over 5
+  struct Row {
+    Date from, due;
+  } table[] = {
+      {Date::Ymd(2026, 1, 31), Date::Ymd(2027, 1, 31)},
+      {Date::Ymd(2024, 2, 29), Date::Ymd(2025, 2, 28)},  // leap day
+      {Date::Ymd(2027, 2, 28), Date::Ymd(2028, 2, 28)},
+      {Date::Ymd(2026, 12, 31), Date::Ymd(2027, 12, 31)},
+  };
+  for (const Row& r : table) {
+    EXPECT_EQ(ReviewDue(r.from, dob, 6), r.due) << r.from.ToString();
+  }
+  // No date of birth known: the 12-month rule.
+  EXPECT_EQ(ReviewDue(Date::Ymd(2026, 3, 1), Date(), 6), Date::Ymd(2027, 3, 1));
+}
+
+TEST(ReviewRules, UnderFivesUseTheShorterConfiguredInterval) {
+  const Date dob = Date::Ymd(2021, 3, 10);
+  // The day before the 5th birthday: under 5, 6 months.
+  EXPECT_EQ(ReviewDue(Date::Ymd(2026, 3, 9), dob, 6), Date::Ymd(2026, 9, 9));
+  // On the birthday: 12 months.
+  EXPECT_EQ(ReviewDue(Date::Ymd(2026, 3, 10), dob, 6), Date::Ymd(2027, 3, 10));
+  // A configured 3-month interval, from a month end.
+  EXPECT_EQ(ReviewDue(Date::Ymd(2025, 11, 30), dob, 3), Date::Ymd(2026, 2, 28));
+  EXPECT_EQ(AgeOn(Date::Ymd(2020, 2, 29), Date::Ymd(2025, 2, 28)), 4);
+  EXPECT_EQ(AgeOn(Date::Ymd(2020, 2, 29), Date::Ymd(2025, 3, 1)), 5);
+}
+
+TEST(ReviewRules, PhaseTransferDeadlines) {
+  using P = PhaseTransfer;
+  struct Row {
+    P kind;
+    Date move, deadline;
+  } table[] = {
+      // Year 6 to 7 in September 2027: 15 February of 2027, the calendar year
+      // of the move (not of the review that sets it, autumn 2026).
+      {P::kSchoolPhase, Date::Ymd(2027, 9, 1), Date::Ymd(2027, 2, 15)},
+      // A January move: still 15 February of the year of the move, which has
+      // then already passed when the move is that close.
+      {P::kSchoolPhase, Date::Ymd(2028, 1, 8), Date::Ymd(2028, 2, 15)},
+      {P::kSecondaryToPost16, Date::Ymd(2027, 9, 6), Date::Ymd(2027, 3, 31)},
+      {P::kPost16ToPost16, Date::Ymd(2027, 1, 31), Date::Ymd(2026, 8, 31)},
+      {P::kPost16ToPost16, Date::Ymd(2027, 7, 31), Date::Ymd(2027, 2, 28)},
+  };
+  for (const Row& r : table) {
+    EXPECT_EQ(PhaseTransferDeadline(r.kind, r.move), r.deadline)
+        << r.move.ToString();
+  }
+}
+
+TEST(ReviewRules, MeetingClocks) {
+  const Calendar calendar;
+  const Date meeting = Date::Ymd(2026, 6, 20);
+  EXPECT_EQ(Rule(RuleId::kReviewPapers).DueDate(meeting, calendar),
+            Date::Ymd(2026, 6, 6));  // 2 weeks before
+  EXPECT_EQ(Rule(RuleId::kReviewDecision).DueDate(meeting, calendar),
+            Date::Ymd(2026, 7, 18));  // 4 weeks after
+  EXPECT_EQ(
+      Rule(RuleId::kReviewAmendedPlanFromMeeting).DueDate(meeting, calendar),
+      Date::Ymd(2026, 9, 12));  // 12 weeks after
+  const Date notice = Date::Ymd(2026, 7, 10);
+  EXPECT_EQ(Rule(RuleId::kReviewAmendedPlan).DueDate(notice, calendar),
+            Date::Ymd(2026, 9, 4));  // 8 weeks after the amendment notice
+  EXPECT_EQ(Rule(RuleId::kReviewAmendmentComment).DueDate(notice, calendar),
+            Date::Ymd(2026, 7, 25));  // 15 days
+  EXPECT_TRUE(Rule(RuleId::kReviewAmendmentComment).minimum_period);
+  // No exception lifts any review clock.
+  for (RuleId id :
+       {RuleId::kReviewAnnual, RuleId::kReviewUnder5, RuleId::kReviewDecision,
+        RuleId::kReviewAmendedPlan, RuleId::kReviewAmendedPlanFromMeeting,
+        RuleId::kReviewPhaseTransfer}) {
+    EXPECT_EQ(Rule(id).lifted_by, 0u) << Rule(id).code;
+  }
 }
 
 }  // namespace
