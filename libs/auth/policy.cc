@@ -27,6 +27,21 @@ const std::map<std::string, Rule>& Policy() {
       // By child: any case reader; by officer: that officer's caseload.
       {"/casework.v1.EhcAssessmentService/ListAssessments",
        {kCaseWork, Scope::kOfficerSelfOrTeam}},
+      // Annual reviews: steps on plans and reads of plans.
+      {"/casework.v1.AnnualReviewService/RegisterPlan", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/ReassignOfficer", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/ScheduleReviewMeeting", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/RecordPapersSent", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/RecordMeetingHeld", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/RecordReviewDecision", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/IssueAmendedPlan", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/DecideNotToAmend", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/ProposeToCease", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/CeasePlan", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/SetPhaseTransfer", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/GetPlan", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/ListPlans",
+       {kCaseWork, Scope::kOfficerSelfOrTeam}},
       // Projection: a child's history for case readers; per-officer views
       // for the officer and the officer's managers.
       {"/casework.v1.ProjectionService/GetTimeline", {kCaseReaders}},

@@ -76,15 +76,26 @@ std::string Flags::Get(const std::string& name, const std::string& env,
 }
 
 absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
-    int argc, char** argv, const std::string& service_name, int default_port) {
-  ASSIGN_OR_RETURN(
-      Flags flags,
-      Flags::Parse(argc, argv,
-                   {"port", "listen", "data-dir", "brokers", "kafka-config",
-                    "closures", "auth-issuer", "auth-audience", "auth-jwks",
-                    "auth-hs256-secret-file", "auth-skew-seconds", "audit-dir",
-                    "tls-cert", "tls-key", "tls-client-ca"},
-                   {"help", "topics-reset"}));
+    int argc, char** argv, const std::string& service_name, int default_port,
+    const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> known = {"port",
+                                    "listen",
+                                    "data-dir",
+                                    "brokers",
+                                    "kafka-config",
+                                    "closures",
+                                    "auth-issuer",
+                                    "auth-audience",
+                                    "auth-jwks",
+                                    "auth-hs256-secret-file",
+                                    "auth-skew-seconds",
+                                    "audit-dir",
+                                    "tls-cert",
+                                    "tls-key",
+                                    "tls-client-ca"};
+  for (const auto& [name, env] : extra) known.push_back(name);
+  ASSIGN_OR_RETURN(Flags flags,
+                   Flags::Parse(argc, argv, known, {"help", "topics-reset"}));
   if (flags.Has("help")) {
     std::printf(
         "usage: %s [--port N] [--listen HOST] [--data-dir DIR] [--brokers "
@@ -120,6 +131,10 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
   c.brokers = flags.Get("brokers", "CASEWORK_BROKERS", "");
   c.kafka_config = flags.Get("kafka-config", "CASEWORK_KAFKA_CONFIG", "");
   c.holidays = flags.Get("closures", "CASEWORK_CLOSURES", "");
+  for (const auto& [name, env] : extra) {
+    const std::string value = flags.Get(name, env, "");
+    if (!value.empty()) c.extras[name] = value;
+  }
   c.topics_reset = flags.Has("topics-reset") ||
                    flags.Get("", "CASEWORK_TOPICS_RESET", "") == "1";
   c.auth_issuer = flags.Get("auth-issuer", "CASEWORK_AUTH_ISSUER", "");

@@ -91,9 +91,12 @@ struct ServiceConfig {
   // --auth-hs256-secret-file, --auth-skew-seconds, --audit-dir, --tls-cert,
   // --tls-key, --tls-client-ca and their environment equivalents CASEWORK_*
   // (upper case, '-' as '_'; CASEWORK_TOPICS_RESET=1). --help prints usage.
-  static absl::StatusOr<ServiceConfig> FromArgs(int argc, char** argv,
-                                                const std::string& service_name,
-                                                int default_port);
+  // `extra`: the service's own flags (name -> environment variable), read
+  // into `extras` when given.
+  static absl::StatusOr<ServiceConfig> FromArgs(
+      int argc, char** argv, const std::string& service_name, int default_port,
+      const std::map<std::string, std::string>& extra = {});
+  std::map<std::string, std::string> extras;
 };
 
 // Blocks SIGINT and SIGTERM in the calling thread and every thread it starts

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
                                .properties = *props,
                                .group_id = "casework-projection"},
         std::vector<std::string>{"casework.ehc-assessments.v1",
+                                 "casework.annual-reviews.v1",
                                  projection::kDirectoryTopic},
         /*from_start=*/config->topics_reset);
   } else {

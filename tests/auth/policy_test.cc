@@ -24,6 +24,7 @@
 #include "libs/core/calendar.h"
 #include "libs/eventstore/rocks_event_store.h"
 #include "libs/rpc/server.h"
+#include "services/annual-reviews/review_service.h"
 #include "services/ehc-assessments/ehc_service.h"
 #include "services/projection/projection.h"
 #include "services/projection/projection_service.h"
@@ -100,14 +101,18 @@ class PolicyWalkTest : public ::testing::Test {
     projection_ = std::move(*projection);
     ehc_ = std::make_unique<ehc::EhcAssessmentServiceImpl>(
         *store_, clock_, calendar_, *authorizer_, *audit_);
+    reviews_store_ = std::move(*RocksEventStore::Open(dir_.Sub("reviews")));
+    reviews_ = std::make_unique<reviews::AnnualReviewServiceImpl>(
+        *reviews_store_, clock_, calendar_, *authorizer_, *audit_);
     projection_service_ = std::make_unique<projection::ProjectionServiceImpl>(
         *projection_, clock_, *authorizer_, *audit_);
     audit_service_ =
         std::make_unique<audit::AuditServiceImpl>(*audit_, *authorizer_);
     runner_ = std::make_unique<ServerRunner>("policy-test");
-    absl::StatusOr<int> port = runner_->Start(
-        "127.0.0.1", 0,
-        {ehc_.get(), projection_service_.get(), audit_service_.get()});
+    absl::StatusOr<int> port =
+        runner_->Start("127.0.0.1", 0,
+                       {ehc_.get(), reviews_.get(), projection_service_.get(),
+                        audit_service_.get()});
     ASSERT_TRUE(port.ok());
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", *port),
                                    grpc::InsecureChannelCredentials());
@@ -149,6 +154,8 @@ class PolicyWalkTest : public ::testing::Test {
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<projection::Projection> projection_;
   std::unique_ptr<ehc::EhcAssessmentServiceImpl> ehc_;
+  std::unique_ptr<RocksEventStore> reviews_store_;
+  std::unique_ptr<reviews::AnnualReviewServiceImpl> reviews_;
   std::unique_ptr<projection::ProjectionServiceImpl> projection_service_;
   std::unique_ptr<audit::AuditServiceImpl> audit_service_;
   std::unique_ptr<ServerRunner> runner_;

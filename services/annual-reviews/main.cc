@@ -1,0 +1,104 @@
+// annual-reviews: the annual reviews service (wiring only).
+#include <cstdio>
+#include <filesystem>
+
+#include "absl/strings/numbers.h"
+#include "libs/core/calendar.h"
+#include "libs/core/clock.h"
+#include "libs/core/log.h"
+#include "libs/eventstore/rocks_event_store.h"
+#include "libs/kafka/kafka.h"
+#include "libs/rpc/server.h"
+#include "services/annual-reviews/plan_intake.h"
+#include "services/annual-reviews/review_service.h"
+
+namespace {
+
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "annual-reviews: %s\n",
+               std::string(s.message()).c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace casework;
+  BlockShutdownSignals();
+  absl::StatusOr<ServiceConfig> config = ServiceConfig::FromArgs(
+      argc, argv, "annual-reviews", 7102,
+      {{"under5-months", "CASEWORK_REVIEW_UNDER5_MONTHS"}});
+  if (!config.ok()) return Fail(config.status());
+  reviews::ServiceOptions options;
+  if (auto it = config->extras.find("under5-months");
+      it != config->extras.end()) {
+    if (!absl::SimpleAtoi(it->second, &options.under5_months) ||
+        options.under5_months < 3 || options.under5_months > 12) {
+      return Fail(absl::InvalidArgumentError(
+          "--under5-months: a number of months from 3 to 12 (default 6)"));
+    }
+  }
+  absl::StatusOr<std::vector<Date>> closures =
+      Calendar::ParseClosures(config->holidays);
+  if (!closures.ok()) return Fail(closures.status());
+  const Calendar calendar(Calendar::Options{.extra_closures = *closures});
+
+  std::error_code ec;
+  std::filesystem::create_directories(config->data_dir, ec);
+  absl::StatusOr<std::unique_ptr<RocksEventStore>> store =
+      RocksEventStore::Open(config->data_dir);
+  if (!store.ok()) return Fail(store.status());
+  absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> verifier =
+      MakeVerifier(*config);
+  if (!verifier.ok()) return Fail(verifier.status());
+  const auth::Authorizer authorizer(*verifier, SystemClock::Get());
+  absl::StatusOr<std::unique_ptr<audit::AuditLog>> audit_log =
+      audit::AuditLog::Open(config->audit_dir, SystemClock::Get());
+  if (!audit_log.ok()) return Fail(audit_log.status());
+  audit::AuditServiceImpl audit_service(**audit_log, authorizer);
+  reviews::AnnualReviewServiceImpl service(
+      **store, SystemClock::Get(), calendar, authorizer, **audit_log, options);
+
+  std::unique_ptr<kafka::Relay> relay;
+  std::unique_ptr<reviews::FinalPlanIntake> intake;
+  if (!config->brokers.empty()) {
+    absl::StatusOr<std::map<std::string, std::string>> props =
+        kafka::ParseProperties(config->kafka_config);
+    if (!props.ok()) return Fail(props.status());
+    absl::StatusOr<std::unique_ptr<kafka::Relay>> started = kafka::Relay::Start(
+        **store,
+        kafka::RelayOptions{.brokers = config->brokers,
+                            .properties = *props,
+                            .topic = "casework.annual-reviews.v1",
+                            .ce_source = "/casework/annual-reviews",
+                            .ce_type_prefix = "uk.send.casework.reviews.v1.",
+                            .dataschema = "casework.v1.AnnualReviewEvent",
+                            .from_start = config->topics_reset});
+    if (!started.ok()) return Fail(started.status());
+    relay = std::move(*started);
+    intake = std::make_unique<reviews::FinalPlanIntake>(
+        service, **store,
+        kafka::ConsumerOptions{.brokers = config->brokers,
+                               .properties = *props,
+                               .group_id = "casework-annual-reviews"},
+        config->topics_reset);
+  } else {
+    LogWarn(
+        "no --brokers: events are kept in the log and not published, and "
+        "final plans from the EHC service are not received");
+  }
+
+  ServerRunner runner("annual-reviews");
+  absl::StatusOr<int> port =
+      runner.Start(config->listen_host, config->port,
+                   {&service, &audit_service}, config->tls);
+  if (!port.ok()) return Fail(port.status());
+  int sig = WaitForShutdownSignal();
+  LogInfo("shutting down", {{"signal", std::to_string(sig)}});
+  runner.Shutdown(absl::Seconds(10));
+  intake.reset();
+  relay.reset();
+  store->reset();
+  audit_log->reset();
+  return 0;
+}

@@ -1,0 +1,595 @@
+#include "services/annual-reviews/review.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "libs/core/status.h"
+#include "libs/rpc/proto_date.h"
+#include "libs/statutory/clock_ops.h"
+#include "libs/statutory/rules.h"
+
+namespace casework::reviews {
+namespace {
+
+using statutory::CancelAllOpen;
+using statutory::ChangeOf;
+using statutory::CloseClock;
+using statutory::DateOf;
+using statutory::FindOpenClock;
+using statutory::OpenClock;
+using statutory::Rule;
+using statutory::RuleId;
+
+constexpr char kPhaseTransferClock[] = "phase_transfer";
+
+std::string ClockId(absl::string_view kind, int cycle) {
+  return absl::StrCat(kind, "/", cycle);
+}
+
+ReviewDecision One(Event event) {
+  ReviewDecision d;
+  d.events.push_back(std::move(event));
+  return d;
+}
+
+Event At(Date on) {
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  return e;
+}
+
+absl::Status RequireActive(const Plan& s) {
+  if (s.plan_id().empty()) return absl::NotFoundError("plan_id: no such plan");
+  if (s.status() == v1::PLAN_STATUS_CEASED) {
+    return NotAllowed(absl::StrCat("plan ", s.plan_id(), " ceased on ",
+                                   DateOf(s.ceased_on()).ToString(),
+                                   "; no further steps can be recorded"));
+  }
+  return absl::OkStatus();
+}
+
+// A business date: set, real, not in the future, not before `not_before`.
+absl::StatusOr<Date> StepDate(absl::string_view field, const v1::Date& d,
+                              const Env& env, Date not_before,
+                              absl::string_view not_before_what) {
+  ASSIGN_OR_RETURN(Date date, FromProto(field, d));
+  if (date > env.today) {
+    return NotAllowed(absl::StrCat(field, ": ", date.ToString(),
+                                   " is in the future (today is ",
+                                   env.today.ToString(), ")"));
+  }
+  if (date < not_before) {
+    return NotAllowed(absl::StrCat(field, ": ", date.ToString(), " is before ",
+                                   not_before_what, " (", not_before.ToString(),
+                                   ")"));
+  }
+  return date;
+}
+
+Date DobOf(const Plan& s) {
+  return IsSet(s.date_of_birth()) ? DateOf(s.date_of_birth()) : Date();
+}
+
+// Opens cycle `cycle`'s review-due clock counted from `from`.
+void OpenReview(Event& e, int cycle, Date from, Date dob, const Env& env) {
+  const bool under5 = dob != Date() && statutory::AgeOn(dob, from) < 5;
+  const statutory::ClockRule& rule =
+      Rule(under5 ? RuleId::kReviewUnder5 : RuleId::kReviewAnnual);
+  OpenClock(e, ClockId("review", cycle), rule, from,
+            statutory::ReviewDue(from, dob, env.under5_months));
+}
+
+// The plan's first cycle, counted from the last decision notice, else the
+// issue date.
+ReviewDecision Registered(Event e, const std::string& plan_id,
+                          const std::string& child_id,
+                          const std::string& officer_id, Date issued,
+                          std::optional<Date> last_decision, Date dob,
+                          const Env& env) {
+  e.mutable_metadata()->set_child_id(child_id);
+  e.mutable_metadata()->set_officer_id(officer_id);
+  OpenReview(e, 1, last_decision.value_or(issued), dob, env);
+  ReviewDecision d = One(std::move(e));
+  d.index_puts.emplace_back(ChildIndexKey(child_id, plan_id), "");
+  d.index_puts.emplace_back(OfficerIndexKey(officer_id, plan_id), "");
+  return d;
+}
+
+std::optional<statutory::PhaseTransfer> ToRule(v1::PhaseTransferKind kind) {
+  switch (kind) {
+    case v1::PHASE_TRANSFER_KIND_SCHOOL_PHASE:
+      return statutory::PhaseTransfer::kSchoolPhase;
+    case v1::PHASE_TRANSFER_KIND_SECONDARY_TO_POST16:
+      return statutory::PhaseTransfer::kSecondaryToPost16;
+    case v1::PHASE_TRANSFER_KIND_POST16_TO_POST16:
+      return statutory::PhaseTransfer::kPost16ToPost16;
+    default:
+      return std::nullopt;
+  }
+}
+
+int AcademicYearOf(Date d) { return d.month() >= 9 ? d.year() : d.year() - 1; }
+
+}  // namespace
+
+std::string ChildIndexKey(absl::string_view child_id,
+                          absl::string_view plan_id) {
+  return absl::StrCat("child/", child_id, "/", plan_id);
+}
+
+std::string OfficerIndexKey(absl::string_view officer_id,
+                            absl::string_view plan_id) {
+  return absl::StrCat("officer/", officer_id, "/", plan_id);
+}
+
+std::string PlanIdForAssessment(absl::string_view assessment_id) {
+  return absl::StrCat("plan-", assessment_id);
+}
+
+int NcYearOn(int nc_year, Date as_of, Date on) {
+  return nc_year + (AcademicYearOf(on) - AcademicYearOf(as_of));
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s, const std::string& plan_id,
+                                      const v1::RegisterPlanRequest& c,
+                                      const Env& env) {
+  RETURN_IF_ERROR(ValidateId("plan_id", plan_id));
+  RETURN_IF_ERROR(ValidateId("child_id", c.child_id()));
+  RETURN_IF_ERROR(ValidateId("officer_id", c.officer_id()));
+  ASSIGN_OR_RETURN(Date issued, FromProto("issued_on", c.issued_on()));
+  if (issued > env.today) {
+    return NotAllowed(absl::StrCat("issued_on: ", issued.ToString(),
+                                   " is in the future (today is ",
+                                   env.today.ToString(), ")"));
+  }
+  std::optional<Date> last_decision;
+  if (IsSet(c.last_decision_on())) {
+    ASSIGN_OR_RETURN(last_decision,
+                     StepDate("last_decision_on", c.last_decision_on(), env,
+                              issued, "the plan was issued"));
+  }
+  Date dob;
+  if (IsSet(c.date_of_birth())) {
+    ASSIGN_OR_RETURN(dob, FromProto("date_of_birth", c.date_of_birth()));
+    if (dob > issued) {
+      return FieldError("date_of_birth", "is after the plan was issued");
+    }
+    if (statutory::AgeOn(dob, env.today) > 26) {
+      return FieldError("date_of_birth",
+                        "gives an age over 25: plans end by 25 (ceased)");
+    }
+  }
+  if (c.has_nc_year() && (c.nc_year() < -2 || c.nc_year() > 14)) {
+    return FieldError("nc_year", "must be from -2 (nursery) to 14");
+  }
+  v1::PlanOrigin origin = c.origin();
+  if (origin == v1::PLAN_ORIGIN_UNSPECIFIED) origin = v1::PLAN_ORIGIN_MIGRATED;
+  if (origin != v1::PLAN_ORIGIN_MIGRATED &&
+      origin != v1::PLAN_ORIGIN_TRANSFER_IN) {
+    return FieldError("origin", "must be MIGRATED or TRANSFER_IN");
+  }
+  if (!s.plan_id().empty()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("plan_id: plan ", plan_id, " already exists"));
+  }
+  Event e = At(issued);
+  v1::PlanRegistered* body = e.mutable_plan_registered();
+  body->set_origin(origin);
+  *body->mutable_issued_on() = ToProto(issued);
+  if (last_decision)
+    *body->mutable_last_decision_on() = ToProto(*last_decision);
+  if (dob != Date()) *body->mutable_date_of_birth() = ToProto(dob);
+  if (c.has_nc_year()) {
+    body->set_nc_year(c.nc_year());
+    *body->mutable_nc_year_as_of() = ToProto(env.today);
+  }
+  return Registered(std::move(e), plan_id, c.child_id(), c.officer_id(), issued,
+                    last_decision, dob, env);
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const FinalPlanIssuedFacts& f,
+                                      const Env& env) {
+  const std::string plan_id = PlanIdForAssessment(f.assessment_id);
+  RETURN_IF_ERROR(ValidateId("plan_id", plan_id));
+  RETURN_IF_ERROR(ValidateId("child_id", f.child_id));
+  RETURN_IF_ERROR(ValidateId("officer_id", f.officer_id));
+  if (!s.plan_id().empty()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("plan_id: plan ", plan_id, " already exists"));
+  }
+  Event e = At(f.issued_on);
+  v1::PlanRegistered* body = e.mutable_plan_registered();
+  body->set_origin(v1::PLAN_ORIGIN_EHC_FINAL_PLAN);
+  *body->mutable_issued_on() = ToProto(f.issued_on);
+  body->set_source_assessment_id(f.assessment_id);
+  body->set_source_event_id(f.event_id);
+  return Registered(std::move(e), plan_id, f.child_id, f.officer_id,
+                    f.issued_on, std::nullopt, Date(), env);
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::ReassignPlanOfficerRequest& c,
+                                      const Env& env) {
+  RETURN_IF_ERROR(ValidateId("officer_id", c.officer_id()));
+  RETURN_IF_ERROR(RequireActive(s));
+  if (c.officer_id() == s.officer_id()) {
+    return NotAllowed(absl::StrCat(
+        "officer_id: the plan is already assigned to ", c.officer_id()));
+  }
+  Date on = env.today;
+  if (IsSet(c.reassigned_on())) {
+    ASSIGN_OR_RETURN(on,
+                     StepDate("reassigned_on", c.reassigned_on(), env,
+                              DateOf(s.issued_on()), "the plan was issued"));
+  }
+  Event e = At(on);
+  e.mutable_metadata()->set_officer_id(c.officer_id());
+  e.mutable_officer_reassigned()->set_from_officer_id(s.officer_id());
+  e.mutable_officer_reassigned()->set_to_officer_id(c.officer_id());
+  ReviewDecision d = One(std::move(e));
+  d.index_deletes.push_back(OfficerIndexKey(s.officer_id(), s.plan_id()));
+  d.index_puts.emplace_back(OfficerIndexKey(c.officer_id(), s.plan_id()), "");
+  return d;
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::ScheduleReviewMeetingRequest& c,
+                                      const Env& env) {
+  RETURN_IF_ERROR(RequireActive(s));
+  ASSIGN_OR_RETURN(Date meeting, FromProto("meeting_on", c.meeting_on()));
+  if (s.cycle() == 0) {
+    return NotAllowed(
+        "no review is due: the last review decided to cease the plan");
+  }
+  if (IsSet(s.meeting_held_on())) {
+    return NotAllowed(absl::StrCat(
+        "the meeting of review ", s.cycle(), " was held on ",
+        DateOf(s.meeting_held_on()).ToString(), ": record the decision"));
+  }
+  if (meeting < DateOf(s.cycle_from())) {
+    return NotAllowed(absl::StrCat("meeting_on: ", meeting.ToString(),
+                                   " is before this review's cycle began (",
+                                   DateOf(s.cycle_from()).ToString(), ")"));
+  }
+  if (meeting > env.today.AddMonths(12)) {
+    return FieldError("meeting_on", "is more than a year ahead");
+  }
+  Event e = At(std::min(meeting, env.today));
+  e.mutable_meeting_scheduled()->set_cycle(s.cycle());
+  *e.mutable_meeting_scheduled()->mutable_meeting_on() = ToProto(meeting);
+  // Reg 20(3)-(4): invitations and advice at least 2 weeks before. Moving the
+  // meeting moves the papers' due date, unless they have gone.
+  if (!IsSet(s.papers_sent_on())) {
+    const statutory::ClockRule& rule = Rule(RuleId::kReviewPapers);
+    OpenClock(e, ClockId("papers", s.cycle()), rule, env.today,
+              rule.DueDate(meeting, env.calendar));
+  }
+  return One(std::move(e));
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::RecordPapersSentRequest& c,
+                                      const Env& env) {
+  RETURN_IF_ERROR(RequireActive(s));
+  if (!IsSet(s.meeting_on())) {
+    return NotAllowed("schedule the review meeting before recording papers");
+  }
+  if (IsSet(s.papers_sent_on())) {
+    return NotAllowed(absl::StrCat("papers for review ", s.cycle(),
+                                   " were recorded as sent on ",
+                                   DateOf(s.papers_sent_on()).ToString()));
+  }
+  ASSIGN_OR_RETURN(Date on,
+                   StepDate("sent_on", c.sent_on(), env, DateOf(s.cycle_from()),
+                            "this review's cycle began"));
+  Event e = At(on);
+  e.mutable_papers_sent()->set_cycle(s.cycle());
+  *e.mutable_papers_sent()->mutable_sent_on() = ToProto(on);
+  CloseClock(e, s, ClockId("papers", s.cycle()), on);
+  return One(std::move(e));
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::RecordMeetingHeldRequest& c,
+                                      const Env& env) {
+  RETURN_IF_ERROR(RequireActive(s));
+  if (s.cycle() == 0) {
+    return NotAllowed(
+        "no review is due: the last review decided to cease the plan");
+  }
+  if (IsSet(s.meeting_held_on())) {
+    return NotAllowed(absl::StrCat(
+        "the meeting of review ", s.cycle(), " was already recorded (",
+        DateOf(s.meeting_held_on()).ToString(), ")"));
+  }
+  ASSIGN_OR_RETURN(Date held,
+                   StepDate("held_on", c.held_on(), env, DateOf(s.cycle_from()),
+                            "this review's cycle began"));
+  if (s.has_nc_year() &&
+      NcYearOn(s.nc_year(), DateOf(s.nc_year_as_of()), held) >= 9 &&
+      !c.preparation_for_adulthood_covered()) {
+    return NotAllowed(
+        "preparation_for_adulthood_covered: from Year 9 every review must "
+        "cover preparation for adulthood (SEND Code of Practice 2015, chapter "
+        "8)");
+  }
+  Event e = At(held);
+  v1::ReviewMeetingHeld* body = e.mutable_meeting_held();
+  body->set_cycle(s.cycle());
+  *body->mutable_held_on() = ToProto(held);
+  body->set_preparation_for_adulthood_covered(
+      c.preparation_for_adulthood_covered());
+  // Papers never recorded by the meeting were not sent in time.
+  if (const v1::Clock* papers =
+          FindOpenClock(s, ClockId("papers", s.cycle()))) {
+    v1::ClockChange* missed = ChangeOf(e, *papers, v1::CLOCK_MISSED);
+    *missed->mutable_closed_on() = ToProto(held);
+    missed->set_days_late(
+        std::max(0, DateOf(papers->due_on()).DaysUntil(held)));
+  }
+  // Reg 20(10): the decision within 4 weeks of the meeting.
+  const statutory::ClockRule& rule = Rule(RuleId::kReviewDecision);
+  OpenClock(e, ClockId("decision", s.cycle()), rule, held,
+            rule.DueDate(held, env.calendar));
+  return One(std::move(e));
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::RecordReviewDecisionRequest& c,
+                                      const Env& env) {
+  if (!v1::ReviewDecision_IsValid(c.decision()) ||
+      c.decision() == v1::REVIEW_DECISION_UNSPECIFIED) {
+    return FieldError("decision", "is required (maintain, amend or cease)");
+  }
+  RETURN_IF_ERROR(RequireActive(s));
+  if (!IsSet(s.meeting_held_on())) {
+    return NotAllowed(
+        "record the review meeting before the decision (reg 20(10))");
+  }
+  if (s.amending_cycle() != 0 && c.decision() == v1::REVIEW_DECISION_AMEND) {
+    return NotAllowed(absl::StrCat(
+        "the amendment from review ", s.amending_cycle(),
+        " is still pending: issue the amended plan or decide not to amend"));
+  }
+  ASSIGN_OR_RETURN(Date on,
+                   StepDate("notified_on", c.notified_on(), env,
+                            DateOf(s.meeting_held_on()), "the review meeting"));
+  const int cycle = s.cycle();
+  Event e = At(on);
+  v1::ReviewDecisionNotified* body = e.mutable_decision_notified();
+  body->set_cycle(cycle);
+  body->set_decision(c.decision());
+  *body->mutable_notified_on() = ToProto(on);
+  CloseClock(e, s, ClockId("decision", cycle), on);  // reg 20(10)
+  CloseClock(e, s, ClockId("review", cycle), on);    // s.44(1): review done
+  if (c.decision() != v1::REVIEW_DECISION_CEASE) {
+    // The decision notice restarts the 12-month clock.
+    body->set_next_cycle(cycle + 1);
+    OpenReview(e, cycle + 1, on, DobOf(s), env);
+  }
+  if (c.decision() == v1::REVIEW_DECISION_AMEND) {
+    // The amendment notice goes with the decision (R (L) v Devon CC [2022]):
+    // 15 days for comments, the final amended plan within 8 weeks of it and
+    // so within 12 weeks of the meeting.
+    const Date held = DateOf(s.meeting_held_on());
+    for (RuleId id :
+         {RuleId::kReviewAmendmentComment, RuleId::kReviewAmendedPlan}) {
+      const statutory::ClockRule& rule = Rule(id);
+      OpenClock(e,
+                ClockId(id == RuleId::kReviewAmendedPlan ? "amended_plan"
+                                                         : "amendment_comment",
+                        cycle),
+                rule, on, rule.DueDate(on, env.calendar));
+    }
+    const statutory::ClockRule& twelve =
+        Rule(RuleId::kReviewAmendedPlanFromMeeting);
+    OpenClock(e, ClockId("amended_plan_from_meeting", cycle), twelve, held,
+              twelve.DueDate(held, env.calendar));
+  }
+  return One(std::move(e));
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::IssueAmendedPlanRequest& c,
+                                      const Env& env) {
+  RETURN_IF_ERROR(RequireActive(s));
+  const int k = s.amending_cycle();
+  if (k == 0) {
+    return NotAllowed(
+        "no amendment is pending: an amended plan follows a review decision to "
+        "amend (reg 22)");
+  }
+  const Date notice = DateOf(s.amendment_notice_on());
+  ASSIGN_OR_RETURN(Date on, StepDate("issued_on", c.issued_on(), env, notice,
+                                     "the amendment notice"));
+  const v1::Clock* comment = FindOpenClock(s, ClockId("amendment_comment", k));
+  if (comment != nullptr && on < DateOf(comment->due_on()) &&
+      !c.representations_complete()) {
+    return NotAllowed(absl::StrCat(
+        "issued_on: the family's 15 days to comment run to ",
+        DateOf(comment->due_on()).ToString(),
+        " (reg 22(2)(c)); issue after that, or set representations_complete"));
+  }
+  Event e = At(on);
+  e.mutable_amended_plan_issued()->set_cycle(k);
+  *e.mutable_amended_plan_issued()->mutable_issued_on() = ToProto(on);
+  if (comment != nullptr) {
+    CloseClock(e, s, ClockId("amendment_comment", k),
+               std::min(on, DateOf(comment->due_on())));
+  }
+  CloseClock(e, s, ClockId("amended_plan", k), on);               // reg 22(3)
+  CloseClock(e, s, ClockId("amended_plan_from_meeting", k), on);  // 12 weeks
+  // An amended plan naming the next school settles a pending phase transfer.
+  CloseClock(e, s, kPhaseTransferClock, on);
+  return One(std::move(e));
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::DecideNotToAmendRequest& c,
+                                      const Env& env) {
+  RETURN_IF_ERROR(RequireActive(s));
+  const int k = s.amending_cycle();
+  if (k == 0) return NotAllowed("no amendment is pending");
+  ASSIGN_OR_RETURN(Date on, StepDate("decided_on", c.decided_on(), env,
+                                     DateOf(s.amendment_notice_on()),
+                                     "the amendment notice"));
+  Event e = At(on);
+  e.mutable_decided_not_to_amend()->set_cycle(k);
+  *e.mutable_decided_not_to_amend()->mutable_decided_on() = ToProto(on);
+  if (const v1::Clock* comment =
+          FindOpenClock(s, ClockId("amendment_comment", k))) {
+    CloseClock(e, s, ClockId("amendment_comment", k),
+               std::min(on, DateOf(comment->due_on())));
+  }
+  // No amended plan will follow: its clocks are cancelled, not missed.
+  statutory::CancelClock(e, s, ClockId("amended_plan", k), on);
+  statutory::CancelClock(e, s, ClockId("amended_plan_from_meeting", k), on);
+  return One(std::move(e));
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::ProposeToCeaseRequest& c,
+                                      const Env& env) {
+  RETURN_IF_ERROR(RequireActive(s));
+  ASSIGN_OR_RETURN(Date on,
+                   StepDate("proposed_on", c.proposed_on(), env,
+                            DateOf(s.issued_on()), "the plan was issued"));
+  Event e = At(on);
+  *e.mutable_cease_proposed()->mutable_proposed_on() = ToProto(on);
+  return One(std::move(e));
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::CeasePlanRequest& c,
+                                      const Env& env) {
+  if (!v1::CeaseReason_IsValid(c.reason()) ||
+      c.reason() == v1::CEASE_REASON_UNSPECIFIED) {
+    return FieldError("reason", "is required (a SEN2 reason)");
+  }
+  RETURN_IF_ERROR(RequireActive(s));
+  ASSIGN_OR_RETURN(
+      Date on, StepDate("ceased_on", c.ceased_on(), env, DateOf(s.issued_on()),
+                        "the plan was issued"));
+  Event e = At(on);
+  *e.mutable_plan_ceased()->mutable_ceased_on() = ToProto(on);
+  e.mutable_plan_ceased()->set_reason(c.reason());
+  CancelAllOpen(e, s, on);
+  return One(std::move(e));
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::SetPhaseTransferRequest& c,
+                                      const Env& env) {
+  std::optional<statutory::PhaseTransfer> kind = ToRule(c.kind());
+  if (!kind) {
+    return FieldError("kind",
+                      "is required (school phase, secondary to post-16, "
+                      "post-16 to post-16)");
+  }
+  RETURN_IF_ERROR(RequireActive(s));
+  ASSIGN_OR_RETURN(Date move, FromProto("move_on", c.move_on()));
+  Date set = env.today;
+  if (IsSet(c.set_on())) {
+    ASSIGN_OR_RETURN(set,
+                     StepDate("set_on", c.set_on(), env, DateOf(s.issued_on()),
+                              "the plan was issued"));
+  }
+  if (move <= set) return FieldError("move_on", "must be after set_on");
+  const Date deadline = statutory::PhaseTransferDeadline(*kind, move);
+  Event e = At(set);
+  v1::PhaseTransferSet* body = e.mutable_phase_transfer_set();
+  body->set_kind(c.kind());
+  *body->mutable_move_on() = ToProto(move);
+  *body->mutable_deadline() = ToProto(deadline);
+  // A changed transfer replaces the open one (reg 18).
+  OpenClock(e, kPhaseTransferClock, Rule(RuleId::kReviewPhaseTransfer), set,
+            deadline);
+  return One(std::move(e));
+}
+
+void Traits::Evolve(Plan& s, const Event& e) {
+  const v1::EventMetadata& m = e.metadata();
+  s.set_version(m.version());
+  if (!m.officer_id().empty()) s.set_officer_id(m.officer_id());
+  statutory::ApplyClockChanges(s, e);
+  switch (e.event_case()) {
+    case Event::kPlanRegistered: {
+      const v1::PlanRegistered& r = e.plan_registered();
+      s.set_plan_id(m.stream_id());
+      s.set_child_id(m.child_id());
+      s.set_origin(r.origin());
+      s.set_status(v1::PLAN_STATUS_ACTIVE);
+      *s.mutable_issued_on() = r.issued_on();
+      *s.mutable_date_of_birth() = r.date_of_birth();
+      if (r.has_nc_year()) {
+        s.set_nc_year(r.nc_year());
+        *s.mutable_nc_year_as_of() = r.nc_year_as_of();
+      }
+      s.set_source_assessment_id(r.source_assessment_id());
+      s.set_cycle(1);
+      *s.mutable_cycle_from() =
+          IsSet(r.last_decision_on()) ? r.last_decision_on() : r.issued_on();
+      break;
+    }
+    case Event::kMeetingScheduled:
+      *s.mutable_meeting_on() = e.meeting_scheduled().meeting_on();
+      break;
+    case Event::kPapersSent:
+      *s.mutable_papers_sent_on() = e.papers_sent().sent_on();
+      break;
+    case Event::kMeetingHeld:
+      *s.mutable_meeting_held_on() = e.meeting_held().held_on();
+      s.set_preparation_for_adulthood_covered(
+          e.meeting_held().preparation_for_adulthood_covered());
+      break;
+    case Event::kDecisionNotified: {
+      const v1::ReviewDecisionNotified& d = e.decision_notified();
+      s.set_decision(d.decision());
+      *s.mutable_decision_notified_on() = d.notified_on();
+      if (d.decision() == v1::REVIEW_DECISION_AMEND) {
+        s.set_amending_cycle(d.cycle());
+        *s.mutable_amendment_notice_on() = d.notified_on();
+      }
+      if (d.decision() == v1::REVIEW_DECISION_CEASE) {
+        *s.mutable_cease_proposed_on() = d.notified_on();
+      }
+      s.set_cycle(d.next_cycle());
+      if (d.next_cycle() != 0) {
+        *s.mutable_cycle_from() = d.notified_on();
+        s.clear_meeting_on();
+        s.clear_papers_sent_on();
+        s.clear_meeting_held_on();
+        s.clear_preparation_for_adulthood_covered();
+      }
+      break;
+    }
+    case Event::kAmendedPlanIssued:
+      *s.mutable_amended_plan_issued_on() = e.amended_plan_issued().issued_on();
+      s.set_amending_cycle(0);
+      break;
+    case Event::kDecidedNotToAmend:
+      *s.mutable_not_amended_on() = e.decided_not_to_amend().decided_on();
+      s.set_amending_cycle(0);
+      break;
+    case Event::kCeaseProposed:
+      *s.mutable_cease_proposed_on() = e.cease_proposed().proposed_on();
+      break;
+    case Event::kPlanCeased:
+      s.set_status(v1::PLAN_STATUS_CEASED);
+      *s.mutable_ceased_on() = e.plan_ceased().ceased_on();
+      s.set_cease_reason(e.plan_ceased().reason());
+      break;
+    case Event::kPhaseTransferSet: {
+      v1::PhaseTransfer* p = s.mutable_phase_transfer();
+      p->set_kind(e.phase_transfer_set().kind());
+      *p->mutable_move_on() = e.phase_transfer_set().move_on();
+      *p->mutable_deadline() = e.phase_transfer_set().deadline();
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace casework::reviews

@@ -1,0 +1,109 @@
+// The annual reviews domain core: pure Decide and Evolve functions over one
+// EHC plan's stream (`casework.v1.Plan` state, `AnnualReviewEvent` events).
+//
+// A plan enters by registration (migration, transfer in) or from a final plan
+// the EHC service issued. Each review cycle opens a review-due clock (12
+// months from the plan's issue, then from the last decision notice; the
+// configured shorter interval for under-5s), and the steps of the cycle open
+// and close the clocks of SEND Regulations 2014 regs 18-22: meeting papers 2
+// weeks before, decision within 4 weeks of the meeting, amended plan within 8
+// weeks of the notice and 12 of the meeting, phase transfer deadlines. A
+// review never held keeps its clock open and overdue: that is the backlog.
+//
+// Errors as in the EHC core: INVALID_ARGUMENT naming the field, NOT_FOUND,
+// ALREADY_EXISTS, FAILED_PRECONDITION saying which rule or state forbids it.
+//
+// Thread safety: pure functions; thread-safe.
+#ifndef CASEWORK_SERVICES_ANNUAL_REVIEWS_REVIEW_H_
+#define CASEWORK_SERVICES_ANNUAL_REVIEWS_REVIEW_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "casework/v1/annual_review.pb.h"
+#include "libs/core/calendar.h"
+#include "libs/core/date.h"
+#include "libs/eventstore/command_handler.h"
+
+namespace casework::reviews {
+
+using Plan = v1::Plan;
+using Event = v1::AnnualReviewEvent;
+using ReviewDecision = Decision<Event>;
+
+struct Env {
+  Date today;
+  const Calendar& calendar;
+  int under5_months = 6;  // review interval for children under 5
+};
+
+struct Traits {
+  using State = Plan;
+  using Event = v1::AnnualReviewEvent;
+  static void Evolve(State& state, const Event& event);
+  static std::string ChildId(const State& s) { return s.child_id(); }
+  static std::string OfficerId(const State& s) { return s.officer_id(); }
+  static constexpr const char* kSource = "annual-reviews";
+};
+
+std::string ChildIndexKey(absl::string_view child_id,
+                          absl::string_view plan_id);
+std::string OfficerIndexKey(absl::string_view officer_id,
+                            absl::string_view plan_id);
+
+// The plan id for a final plan issued by the EHC service.
+std::string PlanIdForAssessment(absl::string_view assessment_id);
+
+// A final plan issued by the EHC service, as read off its topic.
+struct FinalPlanIssuedFacts {
+  std::string assessment_id;
+  std::string child_id;
+  std::string officer_id;
+  Date issued_on;
+  std::string event_id;
+};
+
+// National curriculum year on `on`, from the year recorded on `as_of` (it
+// advances on each 1 September).
+int NcYearOn(int nc_year, Date as_of, Date on);
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s, const std::string& plan_id,
+                                      const v1::RegisterPlanRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const FinalPlanIssuedFacts& f,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::ReassignPlanOfficerRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::ScheduleReviewMeetingRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::RecordPapersSentRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::RecordMeetingHeldRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::RecordReviewDecisionRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::IssueAmendedPlanRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::DecideNotToAmendRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::ProposeToCeaseRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::CeasePlanRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::SetPhaseTransferRequest& c,
+                                      const Env& env);
+
+}  // namespace casework::reviews
+
+#endif  // CASEWORK_SERVICES_ANNUAL_REVIEWS_REVIEW_H_
