@@ -220,9 +220,9 @@ int main(int argc, char** argv) {
     const char* name;
     int port;
   };
-  for (Spec s : {Spec{"ehc-assessments", ehc_port},
-                 Spec{"annual-reviews", reviews_port},
-                 Spec{"projection", projection_port}}) {
+  for (Spec s :
+       {Spec{"ehc-assessments", ehc_port}, Spec{"annual-reviews", reviews_port},
+        Spec{"projection", projection_port}}) {
     // The embedded broker starts empty: the services publish their logs again
     // and the projection re-reads them (skipping what it applied before).
     std::vector<std::string> args = {
@@ -263,8 +263,8 @@ int main(int argc, char** argv) {
       "  manager-north (manager, team-north)  %s\n"
       "  admin (admin)                        %s\n",
       bootstrap.c_str(), data_dir.c_str(), ehc_port, reviews_port,
-      projection_port, data_dir.c_str(), officer_token.c_str(), manager_token.c_str(),
-      admin_token.c_str());
+      projection_port, data_dir.c_str(), officer_token.c_str(),
+      manager_token.c_str(), admin_token.c_str());
   std::fflush(stdout);
 
   if (flags->Has("demo")) {
