@@ -139,6 +139,7 @@ void FinalPlanIntake::Loop() {
     }
     const kafka::Message& m = **msg;
     while (!stop_ && !Handle(m)) absl::SleepFor(absl::Seconds(1));
+    ++seen_;
     pending[m.partition] = m.offset + 1;
     if (pending.size() > 0 && m.offset % 100 == 0) save();
   }

@@ -31,6 +31,8 @@ class FinalPlanIntake {
   FinalPlanIntake& operator=(const FinalPlanIntake&) = delete;
 
   int64_t plans_opened() const { return opened_.load(); }
+  // Records of the EHC topic handled (any event type) since construction.
+  int64_t records_seen() const { return seen_.load(); }
 
  private:
   void Loop();
@@ -43,6 +45,7 @@ class FinalPlanIntake {
   const bool from_start_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> opened_{0};
+  std::atomic<int64_t> seen_{0};
   std::thread thread_;
 };
 

@@ -76,7 +76,35 @@ struct MeasureDef {
   std::string name;
 };
 
+bool IsReviewDue(absl::string_view rule) {
+  return rule == "review.annual" || rule == "review.under_5";
+}
+
 std::vector<MeasureDef> MeasuresFor(const v1::ClockChange& c) {
+  if (IsReviewDue(c.rule())) {
+    return {{"review.on_time",
+             "Reviews whose decision was notified by the due date"}};
+  }
+  if (c.rule() == "review.decision") {
+    return {{"review.decision_4_weeks",
+             "Review decisions notified within 4 weeks of the meeting"}};
+  }
+  if (c.rule() == "review.amended_plan_from_meeting") {
+    return {{"review.amended_plan_12_weeks",
+             "Final amended plans within 12 weeks of the review meeting"}};
+  }
+  if (c.rule() == "review.amended_plan") {
+    return {{"review.amended_plan_8_weeks",
+             "Final amended plans within 8 weeks of the amendment notice"}};
+  }
+  if (c.rule() == "review.phase_transfer") {
+    return {{"review.phase_transfer_on_time",
+             "Phase transfers finalised by 15 February / 31 March"}};
+  }
+  if (c.rule() == "review.meeting_papers") {
+    return {{"review.papers_2_weeks",
+             "Review invitations and advice sent 2 weeks before the meeting"}};
+  }
   if (c.rule() == "ehc.decision_to_assess") {
     return {{"ehc.decision_6_weeks",
              "Decisions to assess (or not) within 6 weeks"}};
@@ -111,10 +139,18 @@ std::vector<MeasureDef> MeasuresFor(const v1::ClockChange& c) {
 // The fixed order measures are reported in; advice subtypes follow their
 // parent.
 const std::vector<std::string>& MeasureOrder() {
-  static const auto* order = new std::vector<std::string>{
-      "ehc.decision_6_weeks", "ehc.final_plan_20_weeks",
-      "ehc.reassessment_final_plan_14_weeks", "ehc.no_plan_decision_16_weeks",
-      "ehc.advice_6_weeks"};
+  static const auto* order =
+      new std::vector<std::string>{"ehc.decision_6_weeks",
+                                   "ehc.final_plan_20_weeks",
+                                   "ehc.reassessment_final_plan_14_weeks",
+                                   "ehc.no_plan_decision_16_weeks",
+                                   "ehc.advice_6_weeks",
+                                   "review.on_time",
+                                   "review.decision_4_weeks",
+                                   "review.amended_plan_12_weeks",
+                                   "review.amended_plan_8_weeks",
+                                   "review.phase_transfer_on_time",
+                                   "review.papers_2_weeks"};
   return *order;
 }
 
@@ -128,7 +164,10 @@ std::string MeasureName(const std::string& code) {
   }
   for (const char* rule :
        {"ehc.decision_to_assess", "ehc.final_plan",
-        "ehc.reassessment_final_plan", "ehc.no_plan_decision", "ehc.advice"}) {
+        "ehc.reassessment_final_plan", "ehc.no_plan_decision", "ehc.advice",
+        "review.annual", "review.decision", "review.amended_plan_from_meeting",
+        "review.amended_plan", "review.phase_transfer",
+        "review.meeting_papers"}) {
     probe.set_rule(rule);
     std::vector<MeasureDef> defs = MeasuresFor(probe);
     if (!defs.empty() && defs[0].code == code) return defs[0].name;
@@ -422,6 +461,30 @@ class RocksProjection final : public Projection {
     ASSIGN_OR_RETURN(v1::Worklist worklist, GetWorklist(wl, as_of));
     out.set_open_items(worklist.open_count());
     out.set_overdue_items(worklist.overdue_count());
+    // The review backlog: plans whose review-due clock is open past as_of.
+    {
+      const std::string wprefix =
+          absl::StrCat("W", req.officer_id(), std::string(1, '\0'));
+      PrefixScan it(db_.get(), wprefix);
+      int64_t active = 0, backlog = 0;
+      for (it->Seek(wprefix); it->Valid(); it->Next()) {
+        v1::WorklistItem item;
+        if (!item.ParseFromArray(it->value().data(),
+                                 static_cast<int>(it->value().size())) ||
+            !IsReviewDue(item.rule())) {
+          continue;
+        }
+        ++active;
+        if (ToDate(item.due_on()) < as_of) ++backlog;
+      }
+      RETURN_IF_ERROR(FromRocks(it->status(), "read worklist"));
+      out.set_active_plans(active);
+      out.set_review_backlog(backlog);
+      out.set_review_backlog_percent(
+          active == 0 ? 0.0
+                      : 100.0 * static_cast<double>(backlog) /
+                            static_cast<double>(active));
+    }
     const std::string cprefix =
         absl::StrCat("C", req.officer_id(), std::string(1, '\0'));
     std::set<std::string> children;

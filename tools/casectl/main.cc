@@ -504,6 +504,10 @@ int RunProjection(const Args& a, Client& client, const std::string& command) {
       static_cast<long long>(out.caseload()),
       static_cast<long long>(out.open_items()),
       static_cast<long long>(out.overdue_items()), Str(out.as_of()).c_str());
+  std::printf("review backlog %lld of %lld active plans (%.1f%%)\n",
+              static_cast<long long>(out.review_backlog()),
+              static_cast<long long>(out.active_plans()),
+              out.review_backlog_percent());
   std::printf("%-58s %9s %7s %8s\n", "MEASURE", "ON TIME", "OF", "%");
   for (const v1::Measure& m : out.measures()) {
     std::string excluded = m.excluded() ? absl::StrCat("  (", m.excluded(),
