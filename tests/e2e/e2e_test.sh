@@ -76,6 +76,44 @@ grep -q 'GetTimeline' "$work/audit.json" || fail "audit entry without the query"
 if "$bin/casectl" audit --service projection 2>"$work/err"; then fail "officer read the audit log"; fi
 grep -q "PERMISSION_DENIED" "$work/err" || fail "audit as officer: $(cat "$work/err")"
 
+# Annual reviews: the demo's final plans opened review cycles by themselves (intake from the
+# EHC topic); a migration file is imported row by row, bad rows reported by line.
+for _ in $(seq 1 100); do
+  "$bin/casectl" review list --officer officer-01 >"$work/plans.out" 2>/dev/null || true
+  grep -q "^plan-" "$work/plans.out" && break
+  sleep 0.2
+done
+grep -q "^plan-" "$work/plans.out" || fail "no review cycle opened from a final plan"
+cat >"$work/plans.csv" <<'CSV'
+plan_id,child_id,officer_id,issued_on,last_decision_on,date_of_birth,nc_year,origin
+mig-1,mchild-1,officer-01,2025-03-14,,2014-05-02,7,migrated
+mig-2,mchild-2,officer-01,2024-01-31,2025-02-10,2010-09-30,10,migrated
+mig-3,mchild-3,officer-01,2026-02-01,,,,transfer_in
+mig-4,mchild-4,officer-01,2025-13-01,,,,migrated
+mig-5,mchild-5,officer-01,2025-06-01,,,
+mig-6,mchild-6,officer 01,2025-06-01,,,,migrated
+CSV
+if "$bin/casectl" plans import "$work/plans.csv" >"$work/import.out" 2>"$work/import.err"; then
+  fail "an import with bad rows exited 0"
+fi
+grep -q "3 imported, 0 already present, 3 rejected" "$work/import.out" || fail "import: $(cat "$work/import.out" "$work/import.err")"
+grep -q "line 5: issued_on: '2025-13-01' is not a date" "$work/import.err" || fail "bad date: $(cat "$work/import.err")"
+grep -q "line 6: has 7 fields; the header has 8" "$work/import.err" || fail "short row: $(cat "$work/import.err")"
+grep -q "line 7: officer_id" "$work/import.err" || fail "bad officer: $(cat "$work/import.err")"
+"$bin/casectl" plans import "$work/plans.csv" >"$work/import2.out" 2>/dev/null || true
+grep -q "0 imported, 3 already present, 3 rejected" "$work/import2.out" || fail "re-import: $(cat "$work/import2.out")"
+"$bin/casectl" review show mig-2 | grep -q "review.annual" || fail "review show"
+"$bin/casectl" review held mig-2 --on 2026-02-01 2>"$work/err" && fail "Year 10 review without PfA accepted"
+grep -q "preparation for adulthood" "$work/err" || fail "PfA rule: $(cat "$work/err")"
+"$bin/casectl" review held mig-2 --on 2026-02-01 --pfa >/dev/null || fail "held with PfA"
+"$bin/casectl" review decision mig-2 --decision amend --on 2026-02-20 >/dev/null || fail "amend"
+"$bin/casectl" review show mig-2 --json | grep -q '"amended_plan_from_meeting/1"' || fail "12-week clock"
+timeout 30 kcat -b "$(cat "$work/var/kafka.bootstrap")" -t casework.annual-reviews.v1 -C -o beginning -e \
+  -f '%k|%h\n' >"$work/kcat-reviews.out" 2>/dev/null || true
+grep -q "ce_type=uk.send.casework.reviews.v1.PlanRegistered" "$work/kcat-reviews.out" \
+  || fail "no review events on the topic"
+grep -q "^mchild-2|" "$work/kcat-reviews.out" || fail "review events not keyed by child"
+
 # Errors are plain and non-zero.
 if "$bin/casectl" ehc decide-assess no-such-assessment --on 2026-01-01 2>"$work/err"; then
   fail "unknown assessment accepted"

@@ -27,10 +27,26 @@
 //   timeline CHILD
 //   worklist OFFICER [--as-of D]
 //   scorecard OFFICER [--from D] [--to D] [--as-of D]  (default: 12 months)
-//   audit [--service ehc|projection] [--child C] [--actor SUBJECT]
+//   review register --child C --officer O --issued D [--last-decision D]
+//       [--dob D] [--nc-year N] [--transfer-in] [--id PLAN]
+//   review schedule PLAN --on D           review papers PLAN --on D
+//   review held PLAN --on D [--pfa]
+//   review decision PLAN --decision maintain|amend|cease --on D
+//   review amended PLAN --on D [--representations-complete]
+//   review not-amend PLAN --on D          review propose-cease PLAN --on D
+//   review cease PLAN --on D --reason max-age|needs-met|higher-education|
+//       employment|transferred|no-engagement|left-england|deceased|other
+//   review phase-transfer PLAN --kind school|post16|post16-move --move D
+//       [--on D]
+//   review reassign PLAN --officer O [--on D]
+//   review show PLAN    review list (--child C | --officer O)
+//   plans import FILE.csv   (columns: plan_id, child_id, officer_id,
+//       issued_on, last_decision_on, date_of_birth, nc_year, origin)
+//   audit [--service ehc|reviews|projection] [--child C] [--actor SUBJECT]
 //       [--page-size N] [--page-token T]                (admins)
 //
-// Environment: CASEWORK_EHC_ADDR, CASEWORK_PROJECTION_ADDR, CASEWORK_TOKEN
+// Environment: CASEWORK_EHC_ADDR, CASEWORK_REVIEWS_ADDR,
+// CASEWORK_PROJECTION_ADDR, CASEWORK_TOKEN
 // (the bearer token; casework-dev writes var/tokens.env), CASEWORK_TLS_CA,
 // CASEWORK_TLS_CERT, CASEWORK_TLS_KEY. Server errors are printed plainly with
 // their gRPC code; the exit status is non-zero.
@@ -52,188 +68,12 @@
 #include "casework/v1/projection.grpc.pb.h"
 #include "libs/core/clock.h"
 #include "libs/rpc/proto_date.h"
+#include "tools/casectl/cli.h"
 
 namespace {
 
 using namespace casework;
-
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> flags;
-  bool Has(const std::string& k) const { return flags.contains(k); }
-  std::string Get(const std::string& k,
-                  const std::string& fallback = "") const {
-    auto it = flags.find(k);
-    return it == flags.end() ? fallback : it->second;
-  }
-};
-
-const char* const kBooleans[] = {"json", "representations-complete", "help"};
-
-Args Parse(int argc, char** argv) {
-  Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s.rfind("--", 0) != 0) {
-      a.positional.push_back(s);
-      continue;
-    }
-    std::string name = s.substr(2), value;
-    size_t eq = name.find('=');
-    if (eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    } else if (std::find(std::begin(kBooleans), std::end(kBooleans), name) !=
-               std::end(kBooleans)) {
-      value = "true";
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    }
-    a.flags[name] = value;
-  }
-  return a;
-}
-
-[[noreturn]] void Die(const std::string& message) {
-  std::fprintf(stderr, "casectl: %s\n", message.c_str());
-  std::exit(2);
-}
-
-std::string ReadOrDie(const std::string& path, const std::string& flag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) Die(absl::StrCat(flag, ": cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string Env(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-
-v1::Date DateFlag(const Args& a, const std::string& name,
-                  bool required = true) {
-  if (!a.Has(name)) {
-    if (required) Die(absl::StrCat("--", name, " YYYY-MM-DD is required"));
-    return v1::Date();
-  }
-  absl::StatusOr<Date> d = Date::Parse(a.Get(name));
-  if (!d.ok()) Die(absl::StrCat("--", name, ": ", d.status().message()));
-  return ToProto(*d);
-}
-
-std::string Str(const v1::Date& d) {
-  if (!IsSet(d)) return "-";
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
-
-std::string Require(const Args& a, const std::string& name) {
-  if (!a.Has(name) || a.Get(name).empty())
-    Die(absl::StrCat("--", name, " is required"));
-  return a.Get(name);
-}
-
-std::string Positional(const Args& a, size_t i, const char* what) {
-  if (a.positional.size() <= i) Die(absl::StrCat("missing ", what));
-  return a.positional[i];
-}
-
-template <typename T>
-T Pick(const std::map<std::string, T>& table, const std::string& flag,
-       const std::string& value) {
-  auto it = table.find(value);
-  if (it == table.end()) {
-    std::string known;
-    for (const auto& [k, v] : table)
-      absl::StrAppend(&known, known.empty() ? "" : ", ", k);
-    Die(absl::StrCat("--", flag, ": '", value, "' is not one of ", known));
-  }
-  return it->second;
-}
-
-class Client {
- public:
-  explicit Client(const Args& a) : args_(a) {}
-
-  void Context(grpc::ClientContext* ctx) const {
-    const std::string token = Token();
-    if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-    ctx->set_deadline(std::chrono::system_clock::now() +
-                      std::chrono::seconds(30));
-  }
-
-  std::string Token() const {
-    return args_.Get("token", Env("CASEWORK_TOKEN", ""));
-  }
-
-  // Plaintext unless a CA is given (then TLS, and mTLS with a client
-  // certificate).
-  std::shared_ptr<grpc::Channel> Channel(const std::string& address) const {
-    const std::string ca = args_.Get("tls-ca", Env("CASEWORK_TLS_CA", ""));
-    if (ca.empty()) {
-      return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-    }
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = ReadOrDie(ca, "--tls-ca");
-    const std::string cert =
-        args_.Get("tls-cert", Env("CASEWORK_TLS_CERT", ""));
-    const std::string key = args_.Get("tls-key", Env("CASEWORK_TLS_KEY", ""));
-    if (!cert.empty() || !key.empty()) {
-      if (cert.empty() || key.empty())
-        Die("--tls-cert and --tls-key go together");
-      ssl.pem_cert_chain = ReadOrDie(cert, "--tls-cert");
-      ssl.pem_private_key = ReadOrDie(key, "--tls-key");
-    }
-    return grpc::CreateChannel(address, grpc::SslCredentials(ssl));
-  }
-
-  int Check(const grpc::Status& s) const {
-    if (s.ok()) return 0;
-    static const char* kNames[] = {"OK",
-                                   "CANCELLED",
-                                   "UNKNOWN",
-                                   "INVALID_ARGUMENT",
-                                   "DEADLINE_EXCEEDED",
-                                   "NOT_FOUND",
-                                   "ALREADY_EXISTS",
-                                   "PERMISSION_DENIED",
-                                   "RESOURCE_EXHAUSTED",
-                                   "FAILED_PRECONDITION",
-                                   "ABORTED",
-                                   "OUT_OF_RANGE",
-                                   "UNIMPLEMENTED",
-                                   "INTERNAL",
-                                   "UNAVAILABLE",
-                                   "DATA_LOSS",
-                                   "UNAUTHENTICATED"};
-    int code = static_cast<int>(s.error_code());
-    std::fprintf(stderr, "casectl: %s: %s\n",
-                 code >= 0 && code <= 16 ? kNames[code] : "ERROR",
-                 s.error_message().c_str());
-    if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED &&
-        Token().empty()) {
-      std::fprintf(stderr,
-                   "casectl: no token given: set CASEWORK_TOKEN or --token "
-                   "(with casework-dev: source var/tokens.env)\n");
-    }
-    return 1;
-  }
-
-  void PrintJson(const google::protobuf::Message& m) const {
-    std::string out;
-    google::protobuf::util::JsonPrintOptions opts;
-    opts.add_whitespace = true;
-    opts.preserve_proto_field_names = true;
-    (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
-    std::printf("%s", out.c_str());
-  }
-
-  bool json() const { return args_.Has("json"); }
-
- private:
-  const Args& args_;
-};
+using namespace casework::cli;
 
 int RunEhc(const Args& a, Client& client) {
   auto stub = v1::EhcAssessmentService::NewStub(
@@ -528,11 +368,13 @@ int RunAudit(const Args& a, Client& client) {
   std::string address;
   if (service == "ehc") {
     address = a.Get("ehc", Env("CASEWORK_EHC_ADDR", "127.0.0.1:7101"));
+  } else if (service == "reviews") {
+    address = a.Get("reviews", Env("CASEWORK_REVIEWS_ADDR", "127.0.0.1:7102"));
   } else if (service == "projection") {
     address =
         a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"));
   } else {
-    Die("--service: expected ehc or projection");
+    Die("--service: expected ehc, reviews or projection");
   }
   auto stub = v1::AuditService::NewStub(client.Channel(address));
   v1::ListAuditEntriesRequest r;
@@ -587,8 +429,11 @@ int main(int argc, char** argv) {
         "...\n"
         "  timeline CHILD | worklist OFFICER [--as-of D] | scorecard OFFICER "
         "[--from D --to D]\n"
-        "  audit [--service ehc|projection] [--child C] [--actor SUBJECT]   "
-        "(admins)\n"
+        "  review register|schedule|papers|held|decision|amended|not-amend|\n"
+        "         propose-cease|cease|phase-transfer|reassign|show|list ...\n"
+        "  plans import FILE.csv\n"
+        "  audit [--service ehc|reviews|projection] [--child C] [--actor "
+        "SUBJECT]   (admins)\n"
         "Credentials: --token JWT or CASEWORK_TOKEN; TLS: --tls-ca FILE "
         "[--tls-cert FILE --tls-key FILE].\n"
         "See the header of tools/casectl/main.cc or README.md for every "
@@ -599,6 +444,11 @@ int main(int argc, char** argv) {
   const std::string& command = a.positional[0];
   if (command == "ehc") return RunEhc(a, client);
   if (command == "audit") return RunAudit(a, client);
+  if (command == "review") return RunReview(a, client);
+  if (command == "plans" && a.positional.size() > 1 &&
+      a.positional[1] == "import") {
+    return RunPlansImport(a, client);
+  }
   if (command == "timeline" || command == "worklist" ||
       command == "scorecard") {
     return RunProjection(a, client, command);

@@ -1,0 +1,211 @@
+// Shared pieces of casectl's commands: argument parsing, plain errors, date
+// flags, and the gRPC client (token, TLS, deadlines, error printing).
+#ifndef CASEWORK_TOOLS_CASECTL_CLI_H_
+#define CASEWORK_TOOLS_CASECTL_CLI_H_
+
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "casework/v1/common.pb.h"
+#include "libs/core/date.h"
+#include "libs/rpc/proto_date.h"
+
+namespace casework::cli {
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> flags;
+  bool Has(const std::string& k) const { return flags.contains(k); }
+  std::string Get(const std::string& k,
+                  const std::string& fallback = "") const {
+    auto it = flags.find(k);
+    return it == flags.end() ? fallback : it->second;
+  }
+};
+
+inline const char* const kBooleans[] = {"json", "representations-complete",
+                                        "help", "pfa", "transfer-in"};
+
+inline Args Parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s.rfind("--", 0) != 0) {
+      a.positional.push_back(s);
+      continue;
+    }
+    std::string name = s.substr(2), value;
+    size_t eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (std::find(std::begin(kBooleans), std::end(kBooleans), name) !=
+               std::end(kBooleans)) {
+      value = "true";
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    }
+    a.flags[name] = value;
+  }
+  return a;
+}
+
+[[noreturn]] inline void Die(const std::string& message) {
+  std::fprintf(stderr, "casectl: %s\n", message.c_str());
+  std::exit(2);
+}
+
+inline std::string ReadOrDie(const std::string& path, const std::string& flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) Die(absl::StrCat(flag, ": cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline std::string Env(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+inline v1::Date DateFlag(const Args& a, const std::string& name,
+                         bool required = true) {
+  if (!a.Has(name)) {
+    if (required) Die(absl::StrCat("--", name, " YYYY-MM-DD is required"));
+    return v1::Date();
+  }
+  absl::StatusOr<Date> d = Date::Parse(a.Get(name));
+  if (!d.ok()) Die(absl::StrCat("--", name, ": ", d.status().message()));
+  return ToProto(*d);
+}
+
+inline std::string Str(const v1::Date& d) {
+  if (!IsSet(d)) return "-";
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+inline std::string Require(const Args& a, const std::string& name) {
+  if (!a.Has(name) || a.Get(name).empty())
+    Die(absl::StrCat("--", name, " is required"));
+  return a.Get(name);
+}
+
+inline std::string Positional(const Args& a, size_t i, const char* what) {
+  if (a.positional.size() <= i) Die(absl::StrCat("missing ", what));
+  return a.positional[i];
+}
+
+template <typename T>
+T Pick(const std::map<std::string, T>& table, const std::string& flag,
+       const std::string& value) {
+  auto it = table.find(value);
+  if (it == table.end()) {
+    std::string known;
+    for (const auto& [k, v] : table)
+      absl::StrAppend(&known, known.empty() ? "" : ", ", k);
+    Die(absl::StrCat("--", flag, ": '", value, "' is not one of ", known));
+  }
+  return it->second;
+}
+
+class Client {
+ public:
+  explicit Client(const Args& a) : args_(a) {}
+
+  void Context(grpc::ClientContext* ctx) const {
+    const std::string token = Token();
+    if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(30));
+  }
+
+  std::string Token() const {
+    return args_.Get("token", Env("CASEWORK_TOKEN", ""));
+  }
+
+  // Plaintext unless a CA is given (then TLS, and mTLS with a client
+  // certificate).
+  std::shared_ptr<grpc::Channel> Channel(const std::string& address) const {
+    const std::string ca = args_.Get("tls-ca", Env("CASEWORK_TLS_CA", ""));
+    if (ca.empty()) {
+      return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    }
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = ReadOrDie(ca, "--tls-ca");
+    const std::string cert =
+        args_.Get("tls-cert", Env("CASEWORK_TLS_CERT", ""));
+    const std::string key = args_.Get("tls-key", Env("CASEWORK_TLS_KEY", ""));
+    if (!cert.empty() || !key.empty()) {
+      if (cert.empty() || key.empty())
+        Die("--tls-cert and --tls-key go together");
+      ssl.pem_cert_chain = ReadOrDie(cert, "--tls-cert");
+      ssl.pem_private_key = ReadOrDie(key, "--tls-key");
+    }
+    return grpc::CreateChannel(address, grpc::SslCredentials(ssl));
+  }
+
+  int Check(const grpc::Status& s) const {
+    if (s.ok()) return 0;
+    static const char* kNames[] = {"OK",
+                                   "CANCELLED",
+                                   "UNKNOWN",
+                                   "INVALID_ARGUMENT",
+                                   "DEADLINE_EXCEEDED",
+                                   "NOT_FOUND",
+                                   "ALREADY_EXISTS",
+                                   "PERMISSION_DENIED",
+                                   "RESOURCE_EXHAUSTED",
+                                   "FAILED_PRECONDITION",
+                                   "ABORTED",
+                                   "OUT_OF_RANGE",
+                                   "UNIMPLEMENTED",
+                                   "INTERNAL",
+                                   "UNAVAILABLE",
+                                   "DATA_LOSS",
+                                   "UNAUTHENTICATED"};
+    int code = static_cast<int>(s.error_code());
+    std::fprintf(stderr, "casectl: %s: %s\n",
+                 code >= 0 && code <= 16 ? kNames[code] : "ERROR",
+                 s.error_message().c_str());
+    if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED &&
+        Token().empty()) {
+      std::fprintf(stderr,
+                   "casectl: no token given: set CASEWORK_TOKEN or --token "
+                   "(with casework-dev: source var/tokens.env)\n");
+    }
+    return 1;
+  }
+
+  void PrintJson(const google::protobuf::Message& m) const {
+    std::string out;
+    google::protobuf::util::JsonPrintOptions opts;
+    opts.add_whitespace = true;
+    opts.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
+    std::printf("%s", out.c_str());
+  }
+
+  bool json() const { return args_.Has("json"); }
+
+ private:
+  const Args& args_;
+};
+
+// Commands in other files.
+int RunReview(const Args& a, Client& client);
+int RunPlansImport(const Args& a, Client& client);
+
+}  // namespace casework::cli
+
+#endif  // CASEWORK_TOOLS_CASECTL_CLI_H_

@@ -1,0 +1,379 @@
+// casectl review ... and casectl plans import FILE.csv: the annual reviews
+// service from the command line.
+#include <fstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
+#include "casework/v1/annual_review.grpc.pb.h"
+#include "libs/core/clock.h"
+#include "tools/casectl/cli.h"
+
+namespace casework::cli {
+namespace {
+
+std::unique_ptr<v1::AnnualReviewService::Stub> Stub(const Args& a,
+                                                    const Client& client) {
+  return v1::AnnualReviewService::NewStub(client.Channel(
+      a.Get("reviews", Env("CASEWORK_REVIEWS_ADDR", "127.0.0.1:7102"))));
+}
+
+std::string Name(const std::string& enum_name, size_t prefix) {
+  std::string out = absl::AsciiStrToLower(enum_name.substr(prefix));
+  std::replace(out.begin(), out.end(), '_', '-');
+  return out;
+}
+
+void PrintPlan(const v1::Plan& p) {
+  std::printf("plan %s  child %s  officer %s  %s (%s)\n", p.plan_id().c_str(),
+              p.child_id().c_str(), p.officer_id().c_str(),
+              Name(v1::PlanStatus_Name(p.status()), 12).c_str(),
+              Name(v1::PlanOrigin_Name(p.origin()), 12).c_str());
+  std::printf(
+      "issued %s  review %d from %s  meeting %s  held %s  decision %s %s\n",
+      Str(p.issued_on()).c_str(), p.cycle(), Str(p.cycle_from()).c_str(),
+      Str(p.meeting_on()).c_str(), Str(p.meeting_held_on()).c_str(),
+      p.decision() == v1::REVIEW_DECISION_UNSPECIFIED
+          ? "-"
+          : Name(v1::ReviewDecision_Name(p.decision()), 16).c_str(),
+      Str(p.decision_notified_on()).c_str());
+  if (p.has_phase_transfer()) {
+    std::printf(
+        "phase transfer %s on %s: final by %s\n",
+        Name(v1::PhaseTransferKind_Name(p.phase_transfer().kind()), 20).c_str(),
+        Str(p.phase_transfer().move_on()).c_str(),
+        Str(p.phase_transfer().deadline()).c_str());
+  }
+  std::printf("%-30s %-32s %-11s %-11s %s\n", "CLOCK", "RULE", "DUE", "CLOSED",
+              "STATUS");
+  for (const v1::Clock& c : p.clocks()) {
+    std::printf("%-30s %-32s %-11s %-11s %s\n", c.clock_id().c_str(),
+                c.rule().c_str(), Str(c.due_on()).c_str(),
+                Str(c.closed_on()).c_str(),
+                v1::ClockStatus_Name(c.status()).substr(13).c_str());
+  }
+}
+
+// One CSV record (RFC 4180: commas, "quoted, fields", "" inside quotes).
+std::vector<std::string> SplitCsv(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back().push_back('"');
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back().push_back(c);
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back().push_back(c);
+    }
+  }
+  for (std::string& f : out) f = std::string(absl::StripAsciiWhitespace(f));
+  return out;
+}
+
+}  // namespace
+
+int RunReview(const Args& a, Client& client) {
+  auto stub = Stub(a, client);
+  const std::string verb =
+      Positional(a, 1, "review command (register, schedule, held, ...)");
+  const std::string request_id = a.Get("request-id", NewUuid());
+  auto id = [&] { return Positional(a, 2, "plan id"); };
+  v1::CommandResult result;
+  grpc::ClientContext ctx;
+  client.Context(&ctx);
+  grpc::Status s;
+  if (verb == "register") {
+    v1::RegisterPlanRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(a.Get("id"));
+    r.set_child_id(Require(a, "child"));
+    r.set_officer_id(Require(a, "officer"));
+    *r.mutable_issued_on() = DateFlag(a, "issued");
+    *r.mutable_last_decision_on() = DateFlag(a, "last-decision", false);
+    *r.mutable_date_of_birth() = DateFlag(a, "dob", false);
+    if (a.Has("nc-year")) {
+      int year = 0;
+      if (!absl::SimpleAtoi(a.Get("nc-year"), &year))
+        Die("--nc-year takes a number (R = 0)");
+      r.set_nc_year(year);
+    }
+    r.set_origin(a.Has("transfer-in") ? v1::PLAN_ORIGIN_TRANSFER_IN
+                                      : v1::PLAN_ORIGIN_MIGRATED);
+    s = stub->RegisterPlan(&ctx, r, &result);
+  } else if (verb == "schedule") {
+    v1::ScheduleReviewMeetingRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    *r.mutable_meeting_on() = DateFlag(a, "on");
+    s = stub->ScheduleReviewMeeting(&ctx, r, &result);
+  } else if (verb == "papers") {
+    v1::RecordPapersSentRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    *r.mutable_sent_on() = DateFlag(a, "on");
+    s = stub->RecordPapersSent(&ctx, r, &result);
+  } else if (verb == "held") {
+    v1::RecordMeetingHeldRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    *r.mutable_held_on() = DateFlag(a, "on");
+    r.set_preparation_for_adulthood_covered(a.Has("pfa"));
+    s = stub->RecordMeetingHeld(&ctx, r, &result);
+  } else if (verb == "decision") {
+    v1::RecordReviewDecisionRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    r.set_decision(
+        Pick<v1::ReviewDecision>({{"maintain", v1::REVIEW_DECISION_MAINTAIN},
+                                  {"amend", v1::REVIEW_DECISION_AMEND},
+                                  {"cease", v1::REVIEW_DECISION_CEASE}},
+                                 "decision", Require(a, "decision")));
+    *r.mutable_notified_on() = DateFlag(a, "on");
+    s = stub->RecordReviewDecision(&ctx, r, &result);
+  } else if (verb == "amended") {
+    v1::IssueAmendedPlanRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    *r.mutable_issued_on() = DateFlag(a, "on");
+    r.set_representations_complete(a.Has("representations-complete"));
+    s = stub->IssueAmendedPlan(&ctx, r, &result);
+  } else if (verb == "not-amend") {
+    v1::DecideNotToAmendRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    *r.mutable_decided_on() = DateFlag(a, "on");
+    s = stub->DecideNotToAmend(&ctx, r, &result);
+  } else if (verb == "propose-cease") {
+    v1::ProposeToCeaseRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    *r.mutable_proposed_on() = DateFlag(a, "on");
+    s = stub->ProposeToCease(&ctx, r, &result);
+  } else if (verb == "cease") {
+    v1::CeasePlanRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    *r.mutable_ceased_on() = DateFlag(a, "on");
+    r.set_reason(Pick<v1::CeaseReason>(
+        {{"max-age", v1::CEASE_REASON_MAX_AGE},
+         {"needs-met", v1::CEASE_REASON_NEEDS_MET},
+         {"higher-education", v1::CEASE_REASON_HIGHER_EDUCATION},
+         {"employment", v1::CEASE_REASON_EMPLOYMENT},
+         {"transferred", v1::CEASE_REASON_TRANSFERRED_TO_ANOTHER_LA},
+         {"no-engagement", v1::CEASE_REASON_NO_ENGAGEMENT},
+         {"left-england", v1::CEASE_REASON_LEFT_ENGLAND},
+         {"deceased", v1::CEASE_REASON_DECEASED},
+         {"other", v1::CEASE_REASON_OTHER}},
+        "reason", Require(a, "reason")));
+    s = stub->CeasePlan(&ctx, r, &result);
+  } else if (verb == "phase-transfer") {
+    v1::SetPhaseTransferRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    r.set_kind(Pick<v1::PhaseTransferKind>(
+        {{"school", v1::PHASE_TRANSFER_KIND_SCHOOL_PHASE},
+         {"post16", v1::PHASE_TRANSFER_KIND_SECONDARY_TO_POST16},
+         {"post16-move", v1::PHASE_TRANSFER_KIND_POST16_TO_POST16}},
+        "kind", Require(a, "kind")));
+    *r.mutable_move_on() = DateFlag(a, "move");
+    *r.mutable_set_on() = DateFlag(a, "on", false);
+    s = stub->SetPhaseTransfer(&ctx, r, &result);
+  } else if (verb == "reassign") {
+    v1::ReassignPlanOfficerRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    r.set_officer_id(Require(a, "officer"));
+    *r.mutable_reassigned_on() = DateFlag(a, "on", false);
+    s = stub->ReassignOfficer(&ctx, r, &result);
+  } else if (verb == "show") {
+    v1::GetPlanRequest r;
+    r.set_plan_id(id());
+    v1::Plan out;
+    s = stub->GetPlan(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+    } else {
+      PrintPlan(out);
+    }
+    return 0;
+  } else if (verb == "list") {
+    v1::ListPlansRequest r;
+    r.set_child_id(a.Get("child"));
+    r.set_officer_id(a.Get("officer"));
+    int page_size = 0;
+    if (a.Has("page-size") &&
+        !absl::SimpleAtoi(a.Get("page-size"), &page_size)) {
+      Die("--page-size takes a number");
+    }
+    r.set_page_size(page_size);
+    r.set_page_token(a.Get("page-token"));
+    v1::ListPlansResponse out;
+    s = stub->ListPlans(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf("%-24s %-12s %-12s %-11s %-6s %s\n", "PLAN", "CHILD", "OFFICER",
+                "ISSUED", "REVIEW", "STATUS");
+    for (const v1::Plan& p : out.plans()) {
+      std::printf("%-24s %-12s %-12s %-11s %-6d %s\n", p.plan_id().c_str(),
+                  p.child_id().c_str(), p.officer_id().c_str(),
+                  Str(p.issued_on()).c_str(), p.cycle(),
+                  Name(v1::PlanStatus_Name(p.status()), 12).c_str());
+    }
+    if (!out.next_page_token().empty()) {
+      std::printf("more: --page-token '%s'\n", out.next_page_token().c_str());
+    }
+    return 0;
+  } else {
+    Die(absl::StrCat("unknown review command '", verb,
+                     "' (see casectl --help)"));
+  }
+  if (!s.ok()) return client.Check(s);
+  if (client.json()) {
+    client.PrintJson(result);
+    return 0;
+  }
+  std::printf("%s %s: version %lld, log position %lld%s\n", verb.c_str(),
+              result.stream_id().c_str(),
+              static_cast<long long>(result.version()),
+              static_cast<long long>(result.position()),
+              result.repeated() ? " (repeat: nothing new written)" : "");
+  return 0;
+}
+
+// plans import FILE.csv. Columns (header row required, any order):
+//   plan_id (optional), child_id, officer_id, issued_on, last_decision_on,
+//   date_of_birth, nc_year, origin (migrated | transfer_in)
+// Every row is sent as RegisterPlan with the request id "import:<plan_id>" (or
+// of the row's content), so importing the same file again writes nothing.
+// Rejected rows are reported with their line number and reason; the rest are
+// imported. Exit status 1 when any row was rejected.
+int RunPlansImport(const Args& a, Client& client) {
+  const std::string path = Positional(a, 2, "CSV file");
+  std::ifstream in(path);
+  if (!in) Die(absl::StrCat("cannot read ", path));
+  auto stub = Stub(a, client);
+  std::string line;
+  if (!std::getline(in, line)) Die(absl::StrCat(path, ": empty file"));
+  const std::vector<std::string> header = SplitCsv(line);
+  std::map<std::string, size_t> column;
+  for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
+  for (const char* required : {"child_id", "officer_id", "issued_on"}) {
+    if (!column.contains(required)) {
+      Die(absl::StrCat(path, ": line 1: the header has no '", required,
+                       "' column (columns: plan_id, child_id, officer_id, "
+                       "issued_on, last_decision_on, date_of_birth, nc_year, "
+                       "origin)"));
+    }
+  }
+  for (const std::string& name : header) {
+    static const char* kKnown[] = {
+        "plan_id",          "child_id",      "officer_id", "issued_on",
+        "last_decision_on", "date_of_birth", "nc_year",    "origin"};
+    if (std::find(std::begin(kKnown), std::end(kKnown), name) ==
+        std::end(kKnown)) {
+      Die(absl::StrCat(path, ": line 1: unknown column '", name, "'"));
+    }
+  }
+  int line_no = 1, imported = 0, present = 0, rejected = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    const std::vector<std::string> f = SplitCsv(line);
+    auto reject = [&](const std::string& why) {
+      ++rejected;
+      std::fprintf(stderr, "%s: line %d: %s\n", path.c_str(), line_no,
+                   why.c_str());
+    };
+    if (f.size() != header.size()) {
+      reject(absl::StrCat("has ", f.size(), " fields; the header has ",
+                          header.size()));
+      continue;
+    }
+    auto get = [&](const char* name) -> std::string {
+      auto it = column.find(name);
+      return it == column.end() ? "" : f[it->second];
+    };
+    v1::RegisterPlanRequest r;
+    r.set_plan_id(get("plan_id"));
+    r.set_child_id(get("child_id"));
+    r.set_officer_id(get("officer_id"));
+    bool ok = true;
+    auto date = [&](const char* name, v1::Date* out, bool required) {
+      const std::string text = get(name);
+      if (text.empty()) {
+        if (required) {
+          reject(absl::StrCat(name, ": is required"));
+          ok = false;
+        }
+        return;
+      }
+      absl::StatusOr<Date> d = Date::Parse(text);
+      if (!d.ok()) {
+        reject(absl::StrCat(name, ": '", text, "' is not a date (YYYY-MM-DD)"));
+        ok = false;
+        return;
+      }
+      *out = ToProto(*d);
+    };
+    date("issued_on", r.mutable_issued_on(), true);
+    if (ok) date("last_decision_on", r.mutable_last_decision_on(), false);
+    if (ok) date("date_of_birth", r.mutable_date_of_birth(), false);
+    if (!ok) continue;
+    if (const std::string year = get("nc_year"); !year.empty()) {
+      int n = 0;
+      if (!absl::SimpleAtoi(year, &n)) {
+        reject(absl::StrCat("nc_year: '", year, "' is not a number"));
+        continue;
+      }
+      r.set_nc_year(n);
+    }
+    const std::string origin = absl::AsciiStrToLower(get("origin"));
+    if (origin.empty() || origin == "migrated") {
+      r.set_origin(v1::PLAN_ORIGIN_MIGRATED);
+    } else if (origin == "transfer_in" || origin == "transfer-in") {
+      r.set_origin(v1::PLAN_ORIGIN_TRANSFER_IN);
+    } else {
+      reject(absl::StrCat("origin: '", origin,
+                          "' is not migrated or transfer_in"));
+      continue;
+    }
+    r.set_request_id(r.plan_id().empty()
+                         ? absl::StrCat("import:", std::hash<std::string>{}(
+                                                       r.SerializeAsString()))
+                         : absl::StrCat("import:", r.plan_id()));
+    grpc::ClientContext ctx;
+    client.Context(&ctx);
+    v1::CommandResult result;
+    grpc::Status s = stub->RegisterPlan(&ctx, r, &result);
+    if (s.ok()) {
+      (result.repeated() ? present : imported)++;
+    } else if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+               s.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
+               s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      // Not the row's fault: stop rather than report every row.
+      std::fprintf(stderr, "%s: line %d: stopped: ", path.c_str(), line_no);
+      return client.Check(s);
+    } else {
+      reject(s.error_message());
+    }
+  }
+  std::printf("%s: %d imported, %d already present, %d rejected\n",
+              path.c_str(), imported, present, rejected);
+  return rejected == 0 ? 0 : 1;
+}
+
+}  // namespace casework::cli
