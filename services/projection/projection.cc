@@ -103,7 +103,7 @@ std::vector<MeasureDef> MeasuresFor(const v1::ClockChange& c) {
   }
   if (c.rule() == "review.meeting_papers") {
     return {{"review.papers_2_weeks",
-             "Review invitations and advice sent 2 weeks before the meeting"}};
+             "Review papers (invitations, advice) 2 weeks before"}};
   }
   if (c.rule() == "ehc.decision_to_assess") {
     return {{"ehc.decision_6_weeks",

@@ -71,8 +71,9 @@ class CaseWriter {
 // about half the plans within 20 weeks, a few exceptions, refusals, withdrawals
 // and re-assessments.
 absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
-                     std::mt19937_64& rng, int64_t* commands,
-                     int64_t* repeated) {
+                     std::mt19937_64& rng, int64_t* commands, int64_t* repeated,
+                     std::vector<IssuedPlan>* issued_plans,
+                     std::mutex* issued_mu) {
   auto uniform = [&](int lo, int hi) {
     return std::uniform_int_distribution<int>(lo, hi)(rng);
   };
@@ -202,7 +203,10 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
   Date issued =
       drafted.AddDays(chance(0.5) ? uniform(15, 25) : uniform(26, 70));
   *final_plan.mutable_issued_on() = ToProto(issued);
-  DEMO_SEND(w, IssueFinalPlan, final_plan, issued);
+  if (DEMO_SEND(w, IssueFinalPlan, final_plan, issued)) {
+    std::lock_guard<std::mutex> lock(*issued_mu);
+    issued_plans->push_back(IssuedPlan{id, issued});
+  }
   return absl::OkStatus();
 }
 
@@ -214,7 +218,8 @@ absl::StatusOr<DemoSummary> LoadDemo(const DemoOptions& o) {
   auto stub = v1::EhcAssessmentService::NewStub(channel);
   std::atomic<int> next{1};
   std::atomic<int64_t> commands{0}, repeated{0};
-  std::mutex mu;
+  std::mutex mu, issued_mu;
+  std::vector<IssuedPlan> issued_plans;
   absl::Status first_error = absl::OkStatus();
   std::vector<std::thread> threads;
   for (int t = 0; t < o.threads; ++t) {
@@ -222,7 +227,8 @@ absl::StatusOr<DemoSummary> LoadDemo(const DemoOptions& o) {
       for (int n = next++; n <= o.children; n = next++) {
         std::mt19937_64 rng(o.seed * 1000003u + static_cast<uint64_t>(n));
         int64_t c = 0, r = 0;
-        absl::Status s = OneCase(*stub, n, o, rng, &c, &r);
+        absl::Status s =
+            OneCase(*stub, n, o, rng, &c, &r, &issued_plans, &issued_mu);
         commands += c;
         repeated += r;
         if (!s.ok()) {
@@ -235,7 +241,12 @@ absl::StatusOr<DemoSummary> LoadDemo(const DemoOptions& o) {
   }
   for (auto& t : threads) t.join();
   if (!first_error.ok()) return first_error;
-  return DemoSummary{commands.load(), repeated.load(), o.children};
+  std::sort(issued_plans.begin(), issued_plans.end(),
+            [](const IssuedPlan& a, const IssuedPlan& b) {
+              return a.assessment_id < b.assessment_id;
+            });
+  return DemoSummary{commands.load(), repeated.load(), o.children,
+                     std::move(issued_plans)};
 }
 
 std::string DemoTeamOf(int officer, int officers) {

@@ -26,13 +26,40 @@ struct DemoOptions {
   std::string token;  // bearer token the loader calls with
 };
 
+// A final plan the demo issued (its review cycle opens in annual-reviews).
+struct IssuedPlan {
+  std::string assessment_id;
+  Date issued_on;
+};
+
 struct DemoSummary {
   int64_t commands = 0;
   int64_t repeated = 0;
   int64_t children = 0;
+  std::vector<IssuedPlan> final_plans;
 };
 
 absl::StatusOr<DemoSummary> LoadDemo(const DemoOptions& options);
+
+// The annual reviews of the demo LA, through the reviews service's gRPC API:
+// `migrated_plans` existing plans registered as a migration would (issued up
+// to six years ago, children aged 3 to 19, phase transfers for Years 6 and
+// 11), and the review cycles of those and of the demo's final plans (whose
+// cycles the service opened from the EHC topic; waited for up to a minute):
+// most reviews held and decided on time, some late, amendments and ceasings,
+// and a realistic backlog of reviews never held. Idempotent like LoadDemo.
+struct ReviewDemoOptions {
+  std::string reviews_address;
+  std::string token;
+  Date today;
+  int migrated_plans = 600;
+  int officers = 20;
+  uint64_t seed = 20261123;
+  int threads = 8;
+};
+absl::StatusOr<DemoSummary> LoadReviewDemo(
+    const ReviewDemoOptions& options,
+    const std::vector<IssuedPlan>& final_plans);
 
 // The demo LA's directory: three teams (team-north, team-south, team-east),
 // each with a manager (manager-north, ...), and officer-01.. spread across

@@ -281,10 +281,34 @@ int main(int argc, char** argv) {
       stop_all();
       return Fail(summary.status());
     }
-    std::printf("demo loaded: %lld commands (%lld already present) in %.1f s\n",
-                static_cast<long long>(summary->commands),
-                static_cast<long long>(summary->repeated),
-                absl::ToDoubleSeconds(absl::Now() - start));
+    std::printf(
+        "EHC demo loaded: %lld commands (%lld already present) in %.1f s; "
+        "%zu final plans\n",
+        static_cast<long long>(summary->commands),
+        static_cast<long long>(summary->repeated),
+        absl::ToDoubleSeconds(absl::Now() - start),
+        summary->final_plans.size());
+    std::fflush(stdout);
+    start = absl::Now();
+    absl::StatusOr<demo::DemoSummary> reviews = demo::LoadReviewDemo(
+        demo::ReviewDemoOptions{
+            .reviews_address = absl::StrCat("127.0.0.1:", reviews_port),
+            .token = loader_token,
+            .today = SystemClock::Get().Today(),
+            .migrated_plans = std::max(1, demo_children * 3 / 10)},
+        summary->final_plans);
+    if (!reviews.ok()) {
+      stop_all();
+      return Fail(reviews.status());
+    }
+    std::printf(
+        "review demo loaded: %lld plans, %lld commands (%lld already present) "
+        "in %.1f s\n"
+        "demo loaded\n",
+        static_cast<long long>(reviews->children),
+        static_cast<long long>(reviews->commands),
+        static_cast<long long>(reviews->repeated),
+        absl::ToDoubleSeconds(absl::Now() - start));
     std::printf(
         "try:\n"
         "  source %s/tokens.env\n"

@@ -1,0 +1,286 @@
+// The demo LA's annual reviews (see demo.h, LoadReviewDemo).
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "casework/v1/annual_review.grpc.pb.h"
+#include "libs/core/grpc_status.h"
+#include "libs/rpc/proto_date.h"
+#include "libs/statutory/rules.h"
+#include "tools/casework-dev/demo.h"
+
+namespace casework::demo {
+namespace {
+
+using Stub = v1::AnnualReviewService::Stub;
+
+// Sends one plan's commands with request ids derived from the plan and step.
+class PlanWriter {
+ public:
+  PlanWriter(Stub& stub, std::string plan_id, Date today,
+             const std::string& token)
+      : stub_(stub),
+        plan_id_(std::move(plan_id)),
+        today_(today),
+        token_(token) {}
+
+  // false when the step's date is after today (not reached yet).
+  template <typename Req>
+  absl::StatusOr<bool> Send(grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                         const Req&,
+                                                         v1::CommandResult*),
+                            Req req, Date on) {
+    if (on > today_) return false;
+    req.set_request_id(absl::StrCat("demo-", plan_id_, "-", ++step_));
+    req.set_plan_id(plan_id_);
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token_);
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    v1::CommandResult result;
+    grpc::Status s = (stub_.*method)(&ctx, req, &result);
+    if (!s.ok() && repeated > 0 &&
+        (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
+         s.error_code() == grpc::StatusCode::ALREADY_EXISTS)) {
+      // Loaded before on another day: the plan went another way then. Leave
+      // it as it is.
+      return false;
+    }
+    if (!s.ok()) {
+      return absl::Status(
+          FromGrpcStatus(s).code(),
+          absl::StrCat(plan_id_, " step ", step_, ": ", s.error_message()));
+    }
+    ++commands;
+    if (result.repeated()) ++repeated;
+    return true;
+  }
+
+  int64_t commands = 0;
+  int64_t repeated = 0;
+
+ private:
+  Stub& stub_;
+  const std::string plan_id_;
+  const Date today_;
+  const std::string& token_;
+  int step_ = 0;
+};
+
+#define REVIEW_SEND(writer, Rpc, req, on)                                \
+  ({                                                                     \
+    absl::StatusOr<bool> sent_ = (writer).Send(&Stub::Rpc, (req), (on)); \
+    if (!sent_.ok()) return sent_.status();                              \
+    *sent_;                                                              \
+  })
+
+// The current review cycle of a plan whose cycle counts from `from`: held and
+// decided (on time or late), or never held (the backlog) when it is overdue.
+absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
+                      const Date today, std::mt19937_64& rng) {
+  auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  const Date due = statutory::ReviewDue(from, dob, 6);
+  if (due > today.AddDays(45)) return absl::OkStatus();  // not started yet
+  const bool overdue = due < today;
+  if (overdue && chance(0.45)) return absl::OkStatus();  // never held: backlog
+  // Most meetings 2-6 weeks before the due date; late ones after it.
+  Date meeting = overdue && chance(0.3) ? due.AddDays(uniform(3, 60))
+                                        : due.AddDays(-uniform(14, 42));
+  meeting = std::max(meeting, from.AddDays(30));
+  if (meeting > today) {
+    // Scheduled, papers maybe out, not yet held.
+    v1::ScheduleReviewMeetingRequest schedule;
+    *schedule.mutable_meeting_on() = ToProto(meeting);
+    REVIEW_SEND(w, ScheduleReviewMeeting, schedule, today);
+    return absl::OkStatus();
+  }
+  v1::ScheduleReviewMeetingRequest schedule;
+  *schedule.mutable_meeting_on() = ToProto(meeting);
+  REVIEW_SEND(w, ScheduleReviewMeeting, schedule, today);
+  v1::RecordPapersSentRequest papers;
+  const Date sent =
+      meeting.AddDays(chance(0.8) ? -uniform(14, 21) : -uniform(3, 13));
+  *papers.mutable_sent_on() = ToProto(std::max(sent, from));
+  REVIEW_SEND(w, RecordPapersSent, papers, std::max(sent, from));
+  v1::RecordMeetingHeldRequest held;
+  *held.mutable_held_on() = ToProto(meeting);
+  held.set_preparation_for_adulthood_covered(nc_year >= 9 || chance(0.3));
+  REVIEW_SEND(w, RecordMeetingHeld, held, meeting);
+  const Date notified =
+      meeting.AddDays(chance(0.85) ? uniform(7, 28) : uniform(29, 50));
+  v1::RecordReviewDecisionRequest decision;
+  const int roll = uniform(1, 100);
+  const v1::ReviewDecision what = roll <= 60   ? v1::REVIEW_DECISION_MAINTAIN
+                                  : roll <= 92 ? v1::REVIEW_DECISION_AMEND
+                                               : v1::REVIEW_DECISION_CEASE;
+  decision.set_decision(what);
+  *decision.mutable_notified_on() = ToProto(notified);
+  if (!REVIEW_SEND(w, RecordReviewDecision, decision, notified)) {
+    return absl::OkStatus();
+  }
+  if (what == v1::REVIEW_DECISION_AMEND) {
+    if (chance(0.08)) {
+      v1::DecideNotToAmendRequest no;
+      const Date on = notified.AddDays(uniform(16, 30));
+      *no.mutable_decided_on() = ToProto(on);
+      REVIEW_SEND(w, DecideNotToAmend, no, on);
+    } else {
+      v1::IssueAmendedPlanRequest amended;
+      const Date on =
+          notified.AddDays(chance(0.55) ? uniform(20, 56) : uniform(57, 100));
+      *amended.mutable_issued_on() = ToProto(on);
+      REVIEW_SEND(w, IssueAmendedPlan, amended, on);
+    }
+  } else if (what == v1::REVIEW_DECISION_CEASE) {
+    v1::CeasePlanRequest cease;
+    const Date on = notified.AddDays(uniform(14, 40));
+    *cease.mutable_ceased_on() = ToProto(on);
+    const v1::CeaseReason reasons[] = {
+        v1::CEASE_REASON_NEEDS_MET, v1::CEASE_REASON_MAX_AGE,
+        v1::CEASE_REASON_EMPLOYMENT, v1::CEASE_REASON_HIGHER_EDUCATION,
+        v1::CEASE_REASON_TRANSFERRED_TO_ANOTHER_LA};
+    cease.set_reason(reasons[uniform(0, 4)]);
+    REVIEW_SEND(w, CeasePlan, cease, on);
+  }
+  return absl::OkStatus();
+}
+
+// National curriculum year on `on` for a child born on `dob` (Year R: aged 4
+// on the 31 August before).
+int NcYear(Date dob, Date on) {
+  const int start = on.month() >= 9 ? on.year() : on.year() - 1;
+  return statutory::AgeOn(dob, Date::Ymd(start, 8, 31)) - 4;
+}
+
+absl::Status OneMigratedPlan(Stub& stub, int n, const ReviewDemoOptions& o,
+                             std::mt19937_64& rng, int64_t* commands,
+                             int64_t* repeated) {
+  auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  const std::string plan = absl::StrFormat("demo-plan-%04d", n);
+  PlanWriter w(stub, plan, o.today, o.token);
+  struct Done {
+    PlanWriter& w;
+    int64_t* c;
+    int64_t* r;
+    ~Done() {
+      *c += w.commands;
+      *r += w.repeated;
+    }
+  } done{w, commands, repeated};
+  const Date dob = o.today.AddDays(-uniform(3 * 365, 19 * 365));
+  const Date issued =
+      std::max(dob.AddDays(2 * 365), o.today.AddDays(-uniform(60, 6 * 365)));
+  const int nc_year = NcYear(dob, o.today);
+  v1::RegisterPlanRequest reg;
+  reg.set_child_id(absl::StrFormat("pchild-%04d", n));
+  reg.set_officer_id(absl::StrFormat("officer-%02d", n % o.officers + 1));
+  *reg.mutable_issued_on() = ToProto(issued);
+  *reg.mutable_date_of_birth() = ToProto(dob);
+  reg.set_nc_year(std::clamp(nc_year, -2, 14));
+  reg.set_origin(chance(0.05) ? v1::PLAN_ORIGIN_TRANSFER_IN
+                              : v1::PLAN_ORIGIN_MIGRATED);
+  // Plans older than a year were last reviewed some months ago; a few
+  // reviews are already overdue (the backlog the LA inherits).
+  Date from = issued;
+  if (issued < o.today.AddDays(-380)) {
+    from = std::max(issued.AddDays(300), o.today.AddDays(-uniform(40, 420)));
+    *reg.mutable_last_decision_on() = ToProto(from);
+  }
+  REVIEW_SEND(w, RegisterPlan, reg, issued);
+  if (nc_year == 6 || nc_year == 11) {
+    v1::SetPhaseTransferRequest t;
+    t.set_kind(nc_year == 6 ? v1::PHASE_TRANSFER_KIND_SCHOOL_PHASE
+                            : v1::PHASE_TRANSFER_KIND_SECONDARY_TO_POST16);
+    const int move_year =
+        o.today.month() >= 9 ? o.today.year() + 1 : o.today.year();
+    *t.mutable_move_on() = ToProto(Date::Ymd(move_year, 9, 1));
+    const Date set = std::max(issued, o.today.AddDays(-uniform(0, 60)));
+    *t.mutable_set_on() = ToProto(set);
+    REVIEW_SEND(w, SetPhaseTransfer, t, set);
+  }
+  return OneCycle(w, from, dob, nc_year, o.today, rng);
+}
+
+bool PlanExists(Stub& stub, const std::string& token,
+                const std::string& plan_id) {
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::GetPlanRequest r;
+  r.set_plan_id(plan_id);
+  v1::Plan out;
+  return stub.GetPlan(&ctx, r, &out).ok();
+}
+
+}  // namespace
+
+absl::StatusOr<DemoSummary> LoadReviewDemo(
+    const ReviewDemoOptions& o, const std::vector<IssuedPlan>& final_plans) {
+  auto stub = v1::AnnualReviewService::NewStub(grpc::CreateChannel(
+      o.reviews_address, grpc::InsecureChannelCredentials()));
+  // The service opens the final plans' cycles from the EHC topic: wait until
+  // the last of them is there.
+  if (!final_plans.empty()) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    for (const IssuedPlan& p : {final_plans.front(), final_plans.back()}) {
+      const std::string id = absl::StrCat("plan-", p.assessment_id);
+      while (!PlanExists(*stub, o.token, id)) {
+        if (absl::Now() > deadline) {
+          return absl::DeadlineExceededError(absl::StrCat(
+              "annual-reviews did not open ", id, " from the EHC topic"));
+        }
+        absl::SleepFor(absl::Milliseconds(200));
+      }
+    }
+  }
+  const int total = o.migrated_plans + static_cast<int>(final_plans.size());
+  std::atomic<int> next{0};
+  std::atomic<int64_t> commands{0}, repeated{0};
+  std::mutex mu;
+  absl::Status first_error = absl::OkStatus();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < o.threads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = next++; i < total; i = next++) {
+        std::mt19937_64 rng(o.seed * 7919u + static_cast<uint64_t>(i));
+        int64_t c = 0, r = 0;
+        absl::Status s;
+        if (i < o.migrated_plans) {
+          s = OneMigratedPlan(*stub, i + 1, o, rng, &c, &r);
+        } else {
+          const IssuedPlan& p =
+              final_plans[static_cast<size_t>(i - o.migrated_plans)];
+          PlanWriter w(*stub, absl::StrCat("plan-", p.assessment_id), o.today,
+                       o.token);
+          s = OneCycle(w, p.issued_on, Date(), 0, o.today, rng);
+          c = w.commands;
+          r = w.repeated;
+        }
+        commands += c;
+        repeated += r;
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_error.ok()) first_error = s;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (!first_error.ok()) return first_error;
+  return DemoSummary{commands.load(), repeated.load(), total, {}};
+}
+
+}  // namespace casework::demo
