@@ -24,7 +24,7 @@ constexpr uint32_t kAdviceExceptions =
     Bit(ExceptionKind::kAbsenceFromArea) |
     Bit(ExceptionKind::kMissedAppointment);
 
-constexpr std::array<ClockRule, 14> kRules = {{
+constexpr std::array<ClockRule, 19> kRules = {{
     {RuleId::kEhcDecisionToAssess, "ehc.decision_to_assess",
      "Decide whether to assess and notify the family", Unit::kCalendarWeeks, 6,
      "the day the LA received the request",
@@ -95,6 +95,37 @@ constexpr std::array<ClockRule, 14> kRules = {{
      Unit::kFixedDate, 0,
      "the move: 15 February or 31 March of its year, or 5 months before it",
      "SEND Regulations 2014 reg 18", 0, false},
+    // Home-to-school travel. The decision time is the LA's own target
+    // (configurable; this is the default); review and appeal times are the
+    // DfE's statutory guidance.
+    {RuleId::kTransportDecision, "transport.decision",
+     "Decide the travel application and notify the family", Unit::kWorkingDays,
+     20, "the day the application was received",
+     "LA target (default 20 working days); DfE Travel to school for children "
+     "of compulsory school age (2024)",
+     0, false},
+    {RuleId::kTransportInPlace, "transport.in_place",
+     "Travel arrangements in place for the first day of term", Unit::kFixedDate,
+     0, "the start of the term the child needs it for",
+     "Education Act 1996 s.508B(1)", 0, false},
+    {RuleId::kTransportStage1, "transport.stage1_review",
+     "Stage 1 review decision", Unit::kWorkingDays, 20,
+     "the day the family asked for the review",
+     "DfE Travel to school for children of compulsory school age (2024), "
+     "review and appeals: stage 1",
+     0, false},
+    {RuleId::kTransportStage2Panel, "transport.stage2_panel",
+     "Stage 2 independent appeal panel decision", Unit::kWorkingDays, 40,
+     "the day the family asked for stage 2",
+     "DfE Travel to school for children of compulsory school age (2024), "
+     "review and appeals: stage 2",
+     0, false},
+    {RuleId::kTransportStage2Outcome, "transport.stage2_outcome",
+     "Written outcome of the stage 2 panel", Unit::kWorkingDays, 5,
+     "the day the panel decided",
+     "DfE Travel to school for children of compulsory school age (2024), "
+     "review and appeals: stage 2",
+     0, false},
 }};
 
 }  // namespace

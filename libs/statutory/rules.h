@@ -66,6 +66,11 @@ enum class RuleId : uint8_t {
   kReviewAmendedPlan,
   kReviewAmendedPlanFromMeeting,
   kReviewPhaseTransfer,
+  kTransportDecision,
+  kTransportInPlace,
+  kTransportStage1,
+  kTransportStage2Panel,
+  kTransportStage2Outcome,
 };
 
 struct ClockRule {

@@ -159,5 +159,26 @@ TEST(ReviewRules, MeetingClocks) {
   }
 }
 
+// --- Home-to-school travel ---
+
+TEST(TransportRules, WorkingDayClocksSkipChristmasAndEaster) {
+  const Calendar calendar;
+  // 20 working days from Monday 14 December 2026 skip Christmas Day (Fri),
+  // Boxing Day's substitute (Mon 28) and New Year's Day (Fri 1 January).
+  EXPECT_EQ(Rule(RuleId::kTransportDecision)
+                .DueDate(Date::Ymd(2026, 12, 14), calendar),
+            Date::Ymd(2027, 1, 14));
+  // Stage 1: 20 working days from Monday 15 March 2027 skip Good Friday
+  // (26 March) and Easter Monday (29 March).
+  EXPECT_EQ(
+      Rule(RuleId::kTransportStage1).DueDate(Date::Ymd(2027, 3, 15), calendar),
+      Date::Ymd(2027, 4, 14));
+  // Stage 2: 40 working days; written outcome 5.
+  EXPECT_EQ(Rule(RuleId::kTransportStage2Outcome)
+                .DueDate(Date::Ymd(2026, 12, 22), calendar),
+            Date::Ymd(2026, 12, 31));  // 23, 24, (25, 28 closed) 29, 30, 31
+  EXPECT_EQ(Rule(RuleId::kTransportStage2Panel).amount, 40);
+}
+
 }  // namespace
 }  // namespace casework::statutory
