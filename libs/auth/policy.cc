@@ -42,6 +42,23 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.AnnualReviewService/GetPlan", {kCaseWork}},
       {"/casework.v1.AnnualReviewService/ListPlans",
        {kCaseWork, Scope::kOfficerSelfOrTeam}},
+      // Home-to-school travel: steps on applications and reads of them.
+      {"/casework.v1.TransportService/SubmitApplication", {kCaseWork}},
+      {"/casework.v1.TransportService/AssessEligibility", {kCaseWork}},
+      {"/casework.v1.TransportService/RecordDecision", {kCaseWork}},
+      {"/casework.v1.TransportService/ArrangeTransport", {kCaseWork}},
+      {"/casework.v1.TransportService/ChangeArrangement", {kCaseWork}},
+      {"/casework.v1.TransportService/EndArrangement", {kCaseWork}},
+      {"/casework.v1.TransportService/RecordTravelTraining", {kCaseWork}},
+      {"/casework.v1.TransportService/RequestStage1Review", {kCaseWork}},
+      {"/casework.v1.TransportService/RecordStage1Decision", {kCaseWork}},
+      {"/casework.v1.TransportService/RequestStage2Appeal", {kCaseWork}},
+      {"/casework.v1.TransportService/RecordPanelDecision", {kCaseWork}},
+      {"/casework.v1.TransportService/RecordWrittenOutcome", {kCaseWork}},
+      {"/casework.v1.TransportService/ReassignOfficer", {kCaseWork}},
+      {"/casework.v1.TransportService/GetApplication", {kCaseWork}},
+      {"/casework.v1.TransportService/ListApplications",
+       {kCaseWork, Scope::kOfficerSelfOrTeam}},
       // Projection: a child's history for case readers; per-officer views
       // for the officer and the officer's managers.
       {"/casework.v1.ProjectionService/GetTimeline", {kCaseReaders}},

@@ -28,6 +28,7 @@
 #include "services/ehc-assessments/ehc_service.h"
 #include "services/projection/projection.h"
 #include "services/projection/projection_service.h"
+#include "services/transport/transport_service.h"
 #include "tests/testing/temp_dir.h"
 
 namespace casework {
@@ -104,6 +105,9 @@ class PolicyWalkTest : public ::testing::Test {
     reviews_store_ = std::move(*RocksEventStore::Open(dir_.Sub("reviews")));
     reviews_ = std::make_unique<reviews::AnnualReviewServiceImpl>(
         *reviews_store_, clock_, calendar_, *authorizer_, *audit_);
+    transport_store_ = std::move(*RocksEventStore::Open(dir_.Sub("transport")));
+    transport_ = std::make_unique<transport::TransportServiceImpl>(
+        *transport_store_, clock_, calendar_, *authorizer_, *audit_);
     projection_service_ = std::make_unique<projection::ProjectionServiceImpl>(
         *projection_, clock_, *authorizer_, *audit_);
     audit_service_ =
@@ -111,8 +115,8 @@ class PolicyWalkTest : public ::testing::Test {
     runner_ = std::make_unique<ServerRunner>("policy-test");
     absl::StatusOr<int> port =
         runner_->Start("127.0.0.1", 0,
-                       {ehc_.get(), reviews_.get(), projection_service_.get(),
-                        audit_service_.get()});
+                       {ehc_.get(), reviews_.get(), transport_.get(),
+                        projection_service_.get(), audit_service_.get()});
     ASSERT_TRUE(port.ok());
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", *port),
                                    grpc::InsecureChannelCredentials());
@@ -156,6 +160,8 @@ class PolicyWalkTest : public ::testing::Test {
   std::unique_ptr<ehc::EhcAssessmentServiceImpl> ehc_;
   std::unique_ptr<RocksEventStore> reviews_store_;
   std::unique_ptr<reviews::AnnualReviewServiceImpl> reviews_;
+  std::unique_ptr<RocksEventStore> transport_store_;
+  std::unique_ptr<transport::TransportServiceImpl> transport_;
   std::unique_ptr<projection::ProjectionServiceImpl> projection_service_;
   std::unique_ptr<audit::AuditServiceImpl> audit_service_;
   std::unique_ptr<ServerRunner> runner_;

@@ -1,0 +1,105 @@
+// transport: the home-to-school travel eligibility service (wiring only).
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "absl/strings/numbers.h"
+#include "libs/core/calendar.h"
+#include "libs/core/clock.h"
+#include "libs/core/log.h"
+#include "libs/eventstore/rocks_event_store.h"
+#include "libs/kafka/kafka.h"
+#include "libs/rpc/server.h"
+#include "services/transport/transport_service.h"
+
+namespace {
+
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "transport: %s\n", std::string(s.message()).c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace casework;
+  BlockShutdownSignals();
+  absl::StatusOr<ServiceConfig> config = ServiceConfig::FromArgs(
+      argc, argv, "transport", 7103,
+      {{"decision-working-days", "CASEWORK_TRANSPORT_DECISION_WORKING_DAYS"},
+       {"term-starts", "CASEWORK_TERM_STARTS"}});
+  if (!config.ok()) return Fail(config.status());
+  transport::ServiceOptions options;
+  if (auto it = config->extras.find("decision-working-days");
+      it != config->extras.end()) {
+    if (!absl::SimpleAtoi(it->second, &options.decision_working_days) ||
+        options.decision_working_days < 1 ||
+        options.decision_working_days > 100) {
+      return Fail(absl::InvalidArgumentError(
+          "--decision-working-days: a number of working days from 1 to 100 "
+          "(default 20)"));
+    }
+  }
+  if (auto it = config->extras.find("term-starts");
+      it != config->extras.end()) {
+    absl::StatusOr<std::vector<Date>> terms =
+        Calendar::ParseClosures(it->second);
+    if (!terms.ok()) {
+      return Fail(absl::InvalidArgumentError(absl::StrCat(
+          "--term-starts: YYYY-MM-DD,...: ", terms.status().message())));
+    }
+    options.term_starts = *terms;
+    std::sort(options.term_starts.begin(), options.term_starts.end());
+  }
+  absl::StatusOr<std::vector<Date>> closures =
+      Calendar::ParseClosures(config->holidays);
+  if (!closures.ok()) return Fail(closures.status());
+  const Calendar calendar(Calendar::Options{.extra_closures = *closures});
+
+  std::error_code ec;
+  std::filesystem::create_directories(config->data_dir, ec);
+  absl::StatusOr<std::unique_ptr<RocksEventStore>> store =
+      RocksEventStore::Open(config->data_dir);
+  if (!store.ok()) return Fail(store.status());
+  absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> verifier =
+      MakeVerifier(*config);
+  if (!verifier.ok()) return Fail(verifier.status());
+  const auth::Authorizer authorizer(*verifier, SystemClock::Get());
+  absl::StatusOr<std::unique_ptr<audit::AuditLog>> audit_log =
+      audit::AuditLog::Open(config->audit_dir, SystemClock::Get());
+  if (!audit_log.ok()) return Fail(audit_log.status());
+  audit::AuditServiceImpl audit_service(**audit_log, authorizer);
+  transport::TransportServiceImpl service(**store, SystemClock::Get(), calendar,
+                                          authorizer, **audit_log, options);
+  std::unique_ptr<kafka::Relay> relay;
+  if (!config->brokers.empty()) {
+    absl::StatusOr<std::map<std::string, std::string>> props =
+        kafka::ParseProperties(config->kafka_config);
+    if (!props.ok()) return Fail(props.status());
+    absl::StatusOr<std::unique_ptr<kafka::Relay>> started = kafka::Relay::Start(
+        **store,
+        kafka::RelayOptions{.brokers = config->brokers,
+                            .properties = *props,
+                            .topic = "casework.transport.v1",
+                            .ce_source = "/casework/transport",
+                            .ce_type_prefix = "uk.send.casework.transport.v1.",
+                            .dataschema = "casework.v1.TransportEvent",
+                            .from_start = config->topics_reset});
+    if (!started.ok()) return Fail(started.status());
+    relay = std::move(*started);
+  } else {
+    LogWarn("no --brokers: events are kept in the log and not published");
+  }
+  ServerRunner runner("transport");
+  absl::StatusOr<int> port =
+      runner.Start(config->listen_host, config->port,
+                   {&service, &audit_service}, config->tls);
+  if (!port.ok()) return Fail(port.status());
+  int sig = WaitForShutdownSignal();
+  LogInfo("shutting down", {{"signal", std::to_string(sig)}});
+  runner.Shutdown(absl::Seconds(10));
+  relay.reset();
+  store->reset();
+  audit_log->reset();
+  return 0;
+}
