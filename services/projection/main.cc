@@ -35,10 +35,9 @@ int main(int argc, char** argv) {
         kafka::ConsumerOptions{.brokers = config->brokers,
                                .properties = *props,
                                .group_id = "casework-projection"},
-        std::vector<std::string>{"casework.ehc-assessments.v1",
-                                 "casework.annual-reviews.v1",
-                                 "casework.transport.v1",
-                                 projection::kDirectoryTopic},
+        std::vector<std::string>{
+            "casework.ehc-assessments.v1", "casework.annual-reviews.v1",
+            "casework.transport.v1", projection::kDirectoryTopic},
         /*from_start=*/config->topics_reset);
   } else {
     LogWarn(

@@ -76,6 +76,10 @@ struct MeasureDef {
   std::string name;
 };
 
+// Event counters (not clocks) kept with the outcome counters.
+constexpr char kIttStarted[] = "transport.itt_started";
+constexpr char kIttCompleted[] = "transport.itt_completed";
+
 bool IsReviewDue(absl::string_view rule) {
   return rule == "review.annual" || rule == "review.under_5";
 }
@@ -100,6 +104,26 @@ std::vector<MeasureDef> MeasuresFor(const v1::ClockChange& c) {
   if (c.rule() == "review.phase_transfer") {
     return {{"review.phase_transfer_on_time",
              "Phase transfers finalised by 15 February / 31 March"}};
+  }
+  if (c.rule() == "transport.decision") {
+    return {{"transport.decided_in_time",
+             "Travel applications decided within the LA's target"}};
+  }
+  if (c.rule() == "transport.in_place") {
+    return {{"transport.in_place_for_term",
+             "Transport in place by the start of term"}};
+  }
+  if (c.rule() == "transport.stage1_review") {
+    return {{"transport.stage1_on_time",
+             "Travel stage 1 reviews decided within 20 working days"}};
+  }
+  if (c.rule() == "transport.stage2_panel") {
+    return {{"transport.stage2_on_time",
+             "Travel stage 2 panels decided within 40 working days"}};
+  }
+  if (c.rule() == "transport.stage2_outcome") {
+    return {{"transport.stage2_outcome_on_time",
+             "Travel stage 2 written outcomes within 5 working days"}};
   }
   if (c.rule() == "review.meeting_papers") {
     return {{"review.papers_2_weeks",
@@ -150,7 +174,12 @@ const std::vector<std::string>& MeasureOrder() {
                                    "review.amended_plan_12_weeks",
                                    "review.amended_plan_8_weeks",
                                    "review.phase_transfer_on_time",
-                                   "review.papers_2_weeks"};
+                                   "review.papers_2_weeks",
+                                   "transport.decided_in_time",
+                                   "transport.in_place_for_term",
+                                   "transport.stage1_on_time",
+                                   "transport.stage2_on_time",
+                                   "transport.stage2_outcome_on_time"};
   return *order;
 }
 
@@ -166,8 +195,9 @@ std::string MeasureName(const std::string& code) {
        {"ehc.decision_to_assess", "ehc.final_plan",
         "ehc.reassessment_final_plan", "ehc.no_plan_decision", "ehc.advice",
         "review.annual", "review.decision", "review.amended_plan_from_meeting",
-        "review.amended_plan", "review.phase_transfer",
-        "review.meeting_papers"}) {
+        "review.amended_plan", "review.phase_transfer", "review.meeting_papers",
+        "transport.decision", "transport.in_place", "transport.stage1_review",
+        "transport.stage2_panel", "transport.stage2_outcome"}) {
     probe.set_rule(rule);
     std::vector<MeasureDef> defs = MeasuresFor(probe);
     if (!defs.empty() && defs[0].code == code) return defs[0].name;
@@ -453,6 +483,18 @@ class RocksProjection final : public Projection {
         }
       }
     }
+    // Independent travel training: completions of the trainings started
+    // (event counts, not a clock).
+    {
+      v1::Measure* m = out.add_measures();
+      const int64_t started = counts[kIttStarted].met;
+      const int64_t completed = counts[kIttCompleted].met;
+      m->set_code("transport.itt_completions");
+      m->set_name("Independent travel training completed (of started)");
+      m->set_numerator(completed);
+      m->set_denominator(started);
+      m->set_percent(started == 0 ? 0.0 : 100.0 * completed / started);
+    }
     // Open and overdue items, and caseload.
     v1::GetWorklistRequest wl;
     wl.set_officer_id(req.officer_id());
@@ -659,6 +701,15 @@ class RocksProjection final : public Projection {
         default:
           break;
       }
+    }
+    if (type == "TravelTrainingStarted" || type == "TravelTrainingCompleted") {
+      v1::ClockChange event_count;
+      event_count.set_action(v1::CLOCK_MET);
+      *event_count.mutable_closed_on() = m.occurred_on();
+      RETURN_IF_ERROR(
+          Count(batch, officer,
+                type == "TravelTrainingStarted" ? kIttStarted : kIttCompleted,
+                event_count));
     }
     state.set_applied_version(m.version());
     state.set_officer_id(officer);

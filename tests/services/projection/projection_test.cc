@@ -232,6 +232,21 @@ TEST_F(ProjectionTest, ReopenKeepsOffsetsAndState) {
   EXPECT_EQ(Worklist("officer-a").items_size(), 1);
 }
 
+TEST_F(ProjectionTest, TravelTrainingCompletionsAreCountedFromEvents) {
+  ASSERT_TRUE(projection_
+                  ->Apply({events_.Event("TravelTrainingStarted", "t1", 1,
+                                         "officer-a", P(2026, 3, 1)),
+                           events_.Event("TravelTrainingStarted", "t2", 1,
+                                         "officer-a", P(2026, 4, 1)),
+                           events_.Event("TravelTrainingCompleted", "t1", 2,
+                                         "officer-a", P(2026, 6, 1))})
+                  .ok());
+  v1::Measure itt = Measure("officer-a", "transport.itt_completions");
+  EXPECT_EQ(itt.numerator(), 1);
+  EXPECT_EQ(itt.denominator(), 2);
+  EXPECT_DOUBLE_EQ(itt.percent(), 50.0);
+}
+
 TEST(ProjectionLayoutTest, DataOfAnotherLayoutIsRefusedWithAClearError) {
   testutil::TempDir dir;
   {

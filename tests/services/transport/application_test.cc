@@ -1,0 +1,205 @@
+// The transport core: the statutory outcome on receipt, what the officer may
+// decide, the in-place clock against term start, and the working-day review
+// and appeal clocks (across Christmas), with bad input refused.
+#include "services/transport/application.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "libs/rpc/proto_date.h"
+#include "libs/statutory/clock_ops.h"
+
+namespace casework::transport {
+namespace {
+
+using ::testing::HasSubstr;
+
+Date D(int y, int m, int d) { return Date::Ymd(y, m, d); }
+Date Due(const v1::Clock& c) { return statutory::DateOf(c.due_on()); }
+
+class AppCase {
+ public:
+  explicit AppCase(Date today)
+      : env_{today,
+             calendar_,
+             20,
+             {D(2026, 9, 3), D(2027, 1, 5), D(2027, 4, 19), D(2027, 9, 2)}} {}
+
+  template <typename... Args>
+  absl::StatusOr<TransportDecision> Do(const Args&... args) {
+    absl::StatusOr<TransportDecision> d = Decide(state_, args..., env_);
+    if (!d.ok()) return d.status();
+    for (Event& e : d->events) {
+      e.mutable_metadata()->set_stream_id("app-1");
+      e.mutable_metadata()->set_version(state_.version() + 1);
+      Traits::Evolve(state_, e);
+    }
+    return d;
+  }
+  void SetToday(Date d) { env_.today = d; }
+  const Application& state() const { return state_; }
+  const v1::Clock& clock(absl::string_view id) const {
+    for (const v1::Clock& c : state_.clocks()) {
+      if (c.clock_id() == id) return c;
+    }
+    static const v1::Clock kNone;
+    return kNone;
+  }
+
+ private:
+  Calendar calendar_;
+  Env env_;
+  Application state_;
+};
+
+v1::SubmitApplicationRequest Application_(Date received, double walking,
+                                          Date dob = D(2015, 5, 1)) {
+  v1::SubmitApplicationRequest r;
+  r.set_child_id("child-1");
+  r.set_officer_id("officer-1");
+  *r.mutable_received_on() = ToProto(received);
+  v1::TravelFacts* f = r.mutable_facts();
+  *f->mutable_date_of_birth() = ToProto(dob);
+  f->set_academic_year(2026);
+  f->set_school_id("school-42");
+  f->set_nearest_suitable_school(true);
+  f->set_walking_miles(walking);
+  f->set_road_miles(walking);
+  return r;
+}
+
+v1::RecordTransportDecisionRequest Decision(v1::TransportDecision d, Date on,
+                                            std::string reason = "") {
+  v1::RecordTransportDecisionRequest r;
+  r.set_decision(d);
+  *r.mutable_notified_on() = ToProto(on);
+  r.set_reason(reason);
+  return r;
+}
+
+TEST(TransportTest, ReceiptComputesTheOutcomeAndOpensTheDecisionClock) {
+  AppCase c(D(2026, 11, 23));
+  ASSERT_TRUE(c.Do("app-1", Application_(D(2026, 6, 1), 3.4)).ok());
+  EXPECT_EQ(c.state().assessment().outcome(), v1::ELIGIBILITY_OUTCOME_ELIGIBLE);
+  EXPECT_THAT(c.state().assessment().grounds(),
+              ::testing::ElementsAre("beyond_walking_distance"));
+  // 20 working days from Monday 1 June 2026 (no bank holiday): 29 June.
+  EXPECT_EQ(Due(c.clock("decision")), D(2026, 6, 29));
+  // Needed from the first day of the autumn term.
+  EXPECT_EQ(statutory::DateOf(c.state().needed_from()), D(2026, 9, 3));
+}
+
+TEST(TransportTest, AnEligibleChildCannotBeRefused) {
+  AppCase c(D(2026, 11, 23));
+  ASSERT_TRUE(c.Do("app-1", Application_(D(2026, 6, 1), 3.4)).ok());
+  auto refused =
+      c.Do(Decision(v1::TRANSPORT_DECISION_REFUSED, D(2026, 6, 20), "budget"));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("s.508B"));
+  ASSERT_TRUE(
+      c.Do(Decision(v1::TRANSPORT_DECISION_ELIGIBLE, D(2026, 6, 20))).ok());
+  EXPECT_EQ(c.clock("decision").status(), v1::CLOCK_STATUS_MET);
+  EXPECT_EQ(Due(c.clock("in_place")), D(2026, 9, 3));
+}
+
+TEST(TransportTest, NotEligibleMeansDiscretionWithAReasonOrRefusal) {
+  AppCase c(D(2026, 11, 23));
+  ASSERT_TRUE(c.Do("app-1", Application_(D(2026, 6, 1), 1.2)).ok());
+  EXPECT_EQ(c.state().assessment().outcome(),
+            v1::ELIGIBILITY_OUTCOME_NOT_ELIGIBLE);
+  EXPECT_EQ(c.Do(Decision(v1::TRANSPORT_DECISION_ELIGIBLE, D(2026, 6, 20)))
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(c.Do(Decision(v1::TRANSPORT_DECISION_REFUSED, D(2026, 6, 20)))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);  // no reason
+  auto d = c.Do(Decision(v1::TRANSPORT_DECISION_REFUSED, D(2026, 7, 15),
+                         "within walking distance on a safe route"));
+  ASSERT_TRUE(d.ok());
+  // The reason is kept beside the log, never in the event.
+  ASSERT_EQ(d->index_puts.size(), 1u);
+  EXPECT_EQ(d->index_puts[0].first, ReasonKey("app-1"));
+  EXPECT_EQ(d->events[0].SerializeAsString().find("walking distance"),
+            std::string::npos);
+  EXPECT_EQ(c.clock("decision").status(), v1::CLOCK_STATUS_MISSED);  // 29 June
+  EXPECT_EQ(c.clock("in_place").clock_id(), "");  // nothing to arrange
+}
+
+TEST(TransportTest, InPlaceIsJudgedOnTheDayTransportStarts) {
+  AppCase c(D(2026, 11, 23));
+  ASSERT_TRUE(c.Do("app-1", Application_(D(2026, 6, 1), 3.4)).ok());
+  ASSERT_TRUE(
+      c.Do(Decision(v1::TRANSPORT_DECISION_ELIGIBLE, D(2026, 6, 20))).ok());
+  v1::ArrangeTransportRequest arrange;
+  arrange.set_type(v1::ARRANGEMENT_TYPE_VEHICLE_OR_TAXI);
+  *arrange.mutable_starts_on() = ToProto(D(2026, 9, 7));  // 2 school days late
+  *arrange.mutable_arranged_on() = ToProto(D(2026, 9, 4));
+  ASSERT_TRUE(c.Do(arrange).ok());
+  EXPECT_EQ(c.clock("in_place").status(), v1::CLOCK_STATUS_MISSED);
+  EXPECT_EQ(c.state().status(), v1::APPLICATION_STATUS_ARRANGED);
+  // Travel training: the child then travels independently.
+  v1::RecordTravelTrainingRequest itt;
+  *itt.mutable_on() = ToProto(D(2026, 10, 1));
+  ASSERT_TRUE(c.Do(itt).ok());
+  itt.set_completed(true);
+  *itt.mutable_on() = ToProto(D(2026, 11, 20));
+  ASSERT_TRUE(c.Do(itt).ok());
+  EXPECT_EQ(c.state().status(), v1::APPLICATION_STATUS_ENDED);
+}
+
+TEST(TransportTest, ReviewAndAppealOnWorkingDaysAcrossChristmas) {
+  AppCase c(D(2027, 3, 1));
+  ASSERT_TRUE(c.Do("app-1", Application_(D(2026, 11, 2), 1.0)).ok());
+  ASSERT_TRUE(c.Do(Decision(v1::TRANSPORT_DECISION_REFUSED, D(2026, 11, 20),
+                            "within distance"))
+                  .ok());
+  // Asked for 22 working days after the decision: heard, recorded as late.
+  v1::RequestStage1ReviewRequest stage1;
+  *stage1.mutable_requested_on() = ToProto(D(2026, 12, 22));
+  ASSERT_TRUE(c.Do(stage1).ok());
+  EXPECT_TRUE(c.state().stage1_late());
+  // 20 working days from 22 Dec skip 25, 28 Dec and 1 Jan: 22 January.
+  EXPECT_EQ(Due(c.clock("stage1")), D(2027, 1, 22));
+  v1::RecordStage1DecisionRequest upheld;
+  upheld.set_outcome(v1::APPEAL_OUTCOME_UPHELD);
+  *upheld.mutable_decided_on() = ToProto(D(2027, 1, 20));
+  ASSERT_TRUE(c.Do(upheld).ok());
+  EXPECT_EQ(c.clock("stage1").status(), v1::CLOCK_STATUS_MET);
+  v1::RequestStage2AppealRequest stage2;
+  *stage2.mutable_requested_on() = ToProto(D(2027, 1, 25));
+  ASSERT_TRUE(c.Do(stage2).ok());
+  EXPECT_FALSE(c.state().stage2_late());
+  v1::RecordPanelDecisionRequest panel;
+  panel.set_outcome(v1::APPEAL_OUTCOME_CHANGED);
+  *panel.mutable_decided_on() = ToProto(D(2027, 2, 26));
+  ASSERT_TRUE(c.Do(panel).ok());
+  EXPECT_EQ(c.clock("stage2_panel").status(), v1::CLOCK_STATUS_MET);
+  EXPECT_EQ(Due(c.clock("stage2_outcome")), D(2027, 3, 5));  // 5 working days
+  // The refusal is overturned: transport to arrange by the next term start.
+  EXPECT_EQ(c.state().status(), v1::APPLICATION_STATUS_AWARDED);
+  EXPECT_EQ(Due(c.clock("in_place")), D(2027, 4, 19));
+}
+
+TEST(TransportTest, BadInputIsRefusedNamingTheField) {
+  AppCase c(D(2026, 11, 23));
+  auto negative = c.Do("app-1", Application_(D(2026, 6, 1), -0.5));
+  EXPECT_EQ(negative.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(negative.status().message()),
+              HasSubstr("facts.walking_miles"));
+  auto unborn = c.Do("app-1", Application_(D(2026, 6, 1), 2.5, D(2027, 1, 1)));
+  EXPECT_EQ(unborn.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(unborn.status().message()),
+              HasSubstr("facts.date_of_birth"));
+  auto future = c.Do("app-1", Application_(D(2026, 12, 1), 2.5));
+  EXPECT_EQ(future.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(c.state().application_id(), "");  // nothing recorded
+  EXPECT_EQ(c.Do(Decision(v1::TRANSPORT_DECISION_ELIGIBLE, D(2026, 6, 20)))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace casework::transport
