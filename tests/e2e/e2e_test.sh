@@ -22,13 +22,16 @@ fail() { echo "E2E FAILED: $*" >&2; exit 1; }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 ehc_port=$(free_port)
+reviews_port=$(free_port)
+transport_port=$(free_port)
 proj_port=$(free_port)
 "$bin/casework-dev" --demo --demo-children 60 --data-dir "$work/var" \
-  --ehc-port "$ehc_port" --projection-port "$proj_port" >"$work/dev.out" 2>"$work/dev.err" &
+  --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --projection-port "$proj_port" >"$work/dev.out" 2>"$work/dev.err" &
 pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "demo loaded" "$work/dev.out" || { cat "$work/dev.out" "$work/dev.err"; fail "demo did not load"; }
 export CASEWORK_EHC_ADDR=127.0.0.1:$ehc_port CASEWORK_PROJECTION_ADDR=127.0.0.1:$proj_port
+export CASEWORK_REVIEWS_ADDR=127.0.0.1:$reviews_port CASEWORK_TRANSPORT_ADDR=127.0.0.1:$transport_port
 # casework-dev's tokens (CASEWORK_TOKEN = officer-01 of team-north).
 # shellcheck disable=SC1091
 source "$work/var/tokens.env"
@@ -178,6 +181,70 @@ except grpc.RpcError as e:
 print("python grpc client: ok")
 PY
 
+# Transport: the statutory outcome, a refusal the law forbids, and bad input from a stock
+# client answered with the right code and nothing written.
+"$bin/casectl" transport assess --dob 2018-09-02 --academic-year 2026 --walking-miles 2.01 \
+  --nearest | grep -q "statutory outcome: eligible (age 7" || fail "assess 2.01 miles at 7"
+"$bin/casectl" transport assess --dob 2018-09-01 --academic-year 2026 --walking-miles 3.0 \
+  --nearest | grep -q "statutory outcome: not-eligible (age 8" || fail "assess 3.0 miles at 8"
+"$bin/casectl" transport apply --id tr-1 --child tchild-1 --officer officer-01 --received 2026-06-01 \
+  --dob 2015-05-01 --academic-year 2026 --walking-miles 3.4 --nearest --school sch-1 >/dev/null \
+  || fail "transport apply"
+"$bin/casectl" transport decide tr-1 --decision refused --reason budget --on 2026-06-20 \
+  2>"$work/err" && fail "an eligible child was refused"
+grep -q "FAILED_PRECONDITION.*s.508B" "$work/err" || fail "refusal: $(cat "$work/err")"
+"$bin/casectl" transport decide tr-1 --decision eligible --on 2026-06-20 >/dev/null || fail "decide"
+"$bin/casectl" transport arrange tr-1 --type taxi --starts 2026-09-03 --on 2026-08-20 >/dev/null \
+  || fail "arrange"
+"$bin/casectl" transport show tr-1 --json | grep -q '"status": "CLOCK_STATUS_MET"' || fail "in place"
+PYTHONPATH="$work/py" /usr/bin/python3 - "127.0.0.1:$transport_port" "$CASEWORK_TOKEN" <<'PY' \
+  || fail "transport bad input"
+import sys, grpc
+from casework.v1 import common_pb2, transport_pb2 as t
+ch = grpc.insecure_channel(sys.argv[1])
+auth = [("authorization", "Bearer " + sys.argv[2])]
+submit = ch.unary_unary("/casework.v1.TransportService/SubmitApplication",
+    request_serializer=t.SubmitApplicationRequest.SerializeToString,
+    response_deserializer=common_pb2.CommandResult.FromString)
+get = ch.unary_unary("/casework.v1.TransportService/GetApplication",
+    request_serializer=t.GetApplicationRequest.SerializeToString,
+    response_deserializer=t.TransportApplication.FromString)
+listing = ch.unary_unary("/casework.v1.TransportService/ListApplications",
+    request_serializer=t.ListApplicationsRequest.SerializeToString,
+    response_deserializer=t.ListApplicationsResponse.FromString)
+def facts(**kw):
+    f = dict(date_of_birth=common_pb2.Date(year=2015, month=5, day=1), academic_year=2026,
+             nearest_suitable_school=True, walking_miles=3.2, road_miles=3.5)
+    f.update(kw)
+    return t.TravelFacts(**f)
+def expect(code, field, req):
+    try:
+        submit(req, metadata=auth); raise SystemExit(f"accepted: {req}")
+    except grpc.RpcError as e:
+        assert e.code() == code and field in e.details(), (e.code(), e.details())
+base = dict(request_id="py-t1", application_id="py-t1", child_id="py-tchild",
+            officer_id="officer-01", received_on=common_pb2.Date(year=2026, month=6, day=1))
+expect(grpc.StatusCode.INVALID_ARGUMENT, "facts.walking_miles",
+       t.SubmitApplicationRequest(**base, facts=facts(walking_miles=-1.0)))
+expect(grpc.StatusCode.INVALID_ARGUMENT, "facts.date_of_birth",
+       t.SubmitApplicationRequest(**base, facts=facts(date_of_birth=common_pb2.Date(year=2030, month=1, day=1))))
+try:
+    get(t.GetApplicationRequest(application_id="no-such-app"), metadata=auth)
+    raise SystemExit("unknown application found")
+except grpc.RpcError as e:
+    assert e.code() == grpc.StatusCode.NOT_FOUND, e
+assert len(listing(t.ListApplicationsRequest(child_id="py-tchild"), metadata=auth).applications) == 0
+print("transport stock client: ok")
+PY
+for _ in $(seq 1 50); do
+  timeout 30 kcat -b "$(cat "$work/var/kafka.bootstrap")" -t casework.transport.v1 -C -o beginning -e \
+    -f '%k|%h\n' >"$work/kcat-transport.out" 2>/dev/null || true
+  grep -q "ce_type=uk.send.casework.transport.v1.TransportArranged" "$work/kcat-transport.out" && break
+  sleep 0.2
+done
+grep -q "^tchild-1|.*ce_type=uk.send.casework.transport.v1.ApplicationReceived" "$work/kcat-transport.out" \
+  || fail "no transport events on the topic: $(head -3 "$work/kcat-transport.out")"
+
 "$bin/casectl" timeline child-00001 --json >"$work/timeline.before"
 before=$(grep -c '"event_id"' "$work/timeline.before" || true)
 kill -INT "${pids[0]}"; wait "${pids[0]}" || fail "casework-dev did not stop cleanly"
@@ -186,7 +253,7 @@ pids=()
 # Restart on the same data: the embedded broker starts empty, the service publishes its whole
 # log again and the projection re-reads it without counting anything twice, then follows new
 # commands (which land at offsets it had stored for the old broker).
-"$bin/casework-dev" --data-dir "$work/var" --ehc-port "$ehc_port" --projection-port "$proj_port" \
+"$bin/casework-dev" --data-dir "$work/var" --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --projection-port "$proj_port" \
   >"$work/dev2.out" 2>"$work/dev2.err" &
 pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev2.out" 2>/dev/null && break; sleep 0.2; done

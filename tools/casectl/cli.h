@@ -34,8 +34,13 @@ struct Args {
   }
 };
 
-inline const char* const kBooleans[] = {"json", "representations-complete",
-                                        "help", "pfa", "transfer-in"};
+inline const char* const kBooleans[] = {
+    "json",          "representations-complete",
+    "help",          "pfa",
+    "transfer-in",   "nearest",
+    "three-nearest", "religion-or-belief",
+    "sen",           "unsafe-route",
+    "low-income",    "post16"};
 
 inline Args Parse(int argc, char** argv) {
   Args a;
@@ -205,6 +210,7 @@ class Client {
 // Commands in other files.
 int RunReview(const Args& a, Client& client);
 int RunPlansImport(const Args& a, Client& client);
+int RunTransport(const Args& a, Client& client);
 
 }  // namespace casework::cli
 

@@ -42,12 +42,28 @@
 //   review show PLAN    review list (--child C | --officer O)
 //   plans import FILE.csv   (columns: plan_id, child_id, officer_id,
 //       issued_on, last_decision_on, date_of_birth, nc_year, origin)
-//   audit [--service ehc|reviews|projection] [--child C] [--actor SUBJECT]
+//   transport apply --child C --officer O --received D --dob D
+//       --academic-year YYYY --walking-miles N [--road-miles N] [--school S]
+//       [--nearest] [--three-nearest] [--religion-or-belief] [--sen]
+//       [--unsafe-route] [--low-income] [--post16] [--needed-from D] [--id A]
+//   transport assess (the same facts; records nothing)
+//   transport decide A --decision eligible|discretionary|post16|refused
+//       --on D [--reason TEXT]
+//   transport arrange A --type taxi|minibus|bus-pass|ptb|mileage|itt
+//       --starts D [--on D]     transport change A --type T --starts D
+//   transport end A --on D   transport itt-started|itt-completed A --on D
+//   transport review A --on D   transport review-decision A --outcome
+//       upheld|changed --on D   transport appeal A --on D
+//   transport panel A --outcome upheld|changed --on D
+//   transport written-outcome A --on D   transport reassign A --officer O
+//   transport show A   transport list (--child C | --officer O)
+//   audit [--service ehc|reviews|transport|projection] [--child C] [--actor
+//   SUBJECT]
 //       [--page-size N] [--page-token T]                (admins)
 //
 // Environment: CASEWORK_EHC_ADDR, CASEWORK_REVIEWS_ADDR,
-// CASEWORK_PROJECTION_ADDR, CASEWORK_TOKEN
-// (the bearer token; casework-dev writes var/tokens.env), CASEWORK_TLS_CA,
+// CASEWORK_TRANSPORT_ADDR, CASEWORK_PROJECTION_ADDR, CASEWORK_TOKEN (the bearer
+// token; casework-dev writes var/tokens.env), CASEWORK_TLS_CA,
 // CASEWORK_TLS_CERT, CASEWORK_TLS_KEY. Server errors are printed plainly with
 // their gRPC code; the exit status is non-zero.
 #include <google/protobuf/util/json_util.h>
@@ -368,13 +384,16 @@ int RunAudit(const Args& a, Client& client) {
   std::string address;
   if (service == "ehc") {
     address = a.Get("ehc", Env("CASEWORK_EHC_ADDR", "127.0.0.1:7101"));
+  } else if (service == "transport") {
+    address =
+        a.Get("transport", Env("CASEWORK_TRANSPORT_ADDR", "127.0.0.1:7103"));
   } else if (service == "reviews") {
     address = a.Get("reviews", Env("CASEWORK_REVIEWS_ADDR", "127.0.0.1:7102"));
   } else if (service == "projection") {
     address =
         a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"));
   } else {
-    Die("--service: expected ehc, reviews or projection");
+    Die("--service: expected ehc, reviews, transport or projection");
   }
   auto stub = v1::AuditService::NewStub(client.Channel(address));
   v1::ListAuditEntriesRequest r;
@@ -432,6 +451,10 @@ int main(int argc, char** argv) {
         "  review register|schedule|papers|held|decision|amended|not-amend|\n"
         "         propose-cease|cease|phase-transfer|reassign|show|list ...\n"
         "  plans import FILE.csv\n"
+        "  transport apply|assess|decide|arrange|change|end|itt-started|"
+        "itt-completed|\n"
+        "            review|review-decision|appeal|panel|written-outcome|"
+        "reassign|show|list ...\n"
         "  audit [--service ehc|reviews|projection] [--child C] [--actor "
         "SUBJECT]   (admins)\n"
         "Credentials: --token JWT or CASEWORK_TOKEN; TLS: --tls-ca FILE "
@@ -445,6 +468,7 @@ int main(int argc, char** argv) {
   if (command == "ehc") return RunEhc(a, client);
   if (command == "audit") return RunAudit(a, client);
   if (command == "review") return RunReview(a, client);
+  if (command == "transport") return RunTransport(a, client);
   if (command == "plans" && a.positional.size() > 1 &&
       a.positional[1] == "import") {
     return RunPlansImport(a, client);
