@@ -61,6 +61,23 @@ absl::StatusOr<DemoSummary> LoadReviewDemo(
     const ReviewDemoOptions& options,
     const std::vector<IssuedPlan>& final_plans);
 
+// Home-to-school travel applications of the demo LA for the current academic
+// year, through the transport service's gRPC API: the statutory outcomes as
+// computed, decisions mostly within the target, arrangements mostly in place
+// for the first day of term, some travel training, stage 1 reviews and stage
+// 2 appeals. Idempotent like LoadDemo.
+struct TransportDemoOptions {
+  std::string transport_address;
+  std::string token;
+  Date today;
+  int applications = 500;
+  int officers = 20;
+  uint64_t seed = 20261123;
+  int threads = 8;
+};
+absl::StatusOr<DemoSummary> LoadTransportDemo(
+    const TransportDemoOptions& options);
+
 // The demo LA's directory: three teams (team-north, team-south, team-east),
 // each with a manager (manager-north, ...), and officer-01.. spread across
 // them in order.

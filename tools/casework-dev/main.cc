@@ -236,6 +236,13 @@ int main(int argc, char** argv) {
         "--topics-reset", "--auth-issuer",
         "casework-dev",   "--auth-hs256-secret-file",
         secret_file};
+    if (std::string(s.name) == "transport") {
+      // The demo LA's term dates (the first day of each term).
+      args.insert(args.end(),
+                  {"--term-starts",
+                   "2025-09-03,2026-01-05,2026-04-20,2026-09-03,2027-01-05,"
+                   "2027-04-19,2027-09-02"});
+    }
     if (std::string(s.name) == "projection") {
       // The embedded broker answers a fetch only when its wait runs out, not
       // when data arrives: a short wait keeps the projection close behind.
@@ -308,11 +315,29 @@ int main(int argc, char** argv) {
     }
     std::printf(
         "review demo loaded: %lld plans, %lld commands (%lld already present) "
-        "in %.1f s\n"
-        "demo loaded\n",
+        "in %.1f s\n",
         static_cast<long long>(reviews->children),
         static_cast<long long>(reviews->commands),
         static_cast<long long>(reviews->repeated),
+        absl::ToDoubleSeconds(absl::Now() - start));
+    start = absl::Now();
+    absl::StatusOr<demo::DemoSummary> travel =
+        demo::LoadTransportDemo(demo::TransportDemoOptions{
+            .transport_address = absl::StrCat("127.0.0.1:", transport_port),
+            .token = loader_token,
+            .today = SystemClock::Get().Today(),
+            .applications = std::max(1, demo_children / 4)});
+    if (!travel.ok()) {
+      stop_all();
+      return Fail(travel.status());
+    }
+    std::printf(
+        "transport demo loaded: %lld applications, %lld commands (%lld already "
+        "present) in %.1f s\n"
+        "demo loaded\n",
+        static_cast<long long>(travel->children),
+        static_cast<long long>(travel->commands),
+        static_cast<long long>(travel->repeated),
         absl::ToDoubleSeconds(absl::Now() - start));
     std::printf(
         "try:\n"

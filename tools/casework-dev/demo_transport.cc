@@ -1,0 +1,276 @@
+// The demo LA's home-to-school travel applications (see demo.h,
+// LoadTransportDemo).
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "casework/v1/transport.grpc.pb.h"
+#include "libs/core/calendar.h"
+#include "libs/core/grpc_status.h"
+#include "libs/rpc/proto_date.h"
+#include "tools/casework-dev/demo.h"
+
+namespace casework::demo {
+namespace {
+
+using Stub = v1::TransportService::Stub;
+
+class AppWriter {
+ public:
+  AppWriter(Stub& stub, std::string id, Date today, const std::string& token)
+      : stub_(stub), id_(std::move(id)), today_(today), token_(token) {}
+
+  template <typename Req>
+  absl::StatusOr<bool> Send(grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                         const Req&,
+                                                         v1::CommandResult*),
+                            Req req, Date on) {
+    if (on > today_) return false;
+    req.set_request_id(absl::StrCat("demo-", id_, "-", ++step_));
+    req.set_application_id(id_);
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token_);
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    v1::CommandResult result;
+    grpc::Status s = (stub_.*method)(&ctx, req, &result);
+    if (!s.ok() && repeated > 0 &&
+        (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
+         s.error_code() == grpc::StatusCode::ALREADY_EXISTS)) {
+      return false;  // loaded on another day, when it went another way
+    }
+    if (!s.ok()) {
+      return absl::Status(
+          FromGrpcStatus(s).code(),
+          absl::StrCat(id_, " step ", step_, ": ", s.error_message()));
+    }
+    ++commands;
+    if (result.repeated()) ++repeated;
+    return true;
+  }
+
+  int64_t commands = 0;
+  int64_t repeated = 0;
+
+ private:
+  Stub& stub_;
+  const std::string id_;
+  const Date today_;
+  const std::string& token_;
+  int step_ = 0;
+};
+
+#define APP_SEND(writer, Rpc, req, on)                                   \
+  ({                                                                     \
+    absl::StatusOr<bool> sent_ = (writer).Send(&Stub::Rpc, (req), (on)); \
+    if (!sent_.ok()) return sent_.status();                              \
+    *sent_;                                                              \
+  })
+
+absl::Status OneApplication(Stub& stub, int n, const TransportDemoOptions& o,
+                            const Calendar& calendar, std::mt19937_64& rng,
+                            int64_t* commands, int64_t* repeated) {
+  auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  auto miles = [&](double lo, double hi) {
+    return std::round(std::uniform_real_distribution<double>(lo, hi)(rng) *
+                      10) /
+           10;
+  };
+  const std::string id = absl::StrFormat("demo-travel-%04d", n);
+  AppWriter w(stub, id, o.today, o.token);
+  struct Done {
+    AppWriter& w;
+    int64_t* c;
+    int64_t* r;
+    ~Done() {
+      *c += w.commands;
+      *r += w.repeated;
+    }
+  } done{w, commands, repeated};
+  // Applications for the current academic year, most in the spring and
+  // summer before it starts, some during it.
+  const int year = o.today.month() >= 9 ? o.today.year() : o.today.year() - 1;
+  const Date year_start = Date::Ymd(year, 9, 1);
+  Date received = chance(0.75) ? year_start.AddDays(-uniform(20, 170))
+                               : year_start.AddDays(uniform(5, 70));
+  received = std::min(received, o.today);
+  const bool post16 = chance(0.06);
+  const Date dob = Date::Ymd(year - (post16 ? uniform(16, 18) : uniform(4, 15)),
+                             uniform(1, 12), uniform(1, 28));
+  v1::SubmitApplicationRequest app;
+  app.set_child_id(absl::StrFormat("child-%05d", n * 3 % 2000 + 1));
+  app.set_officer_id(absl::StrFormat("officer-%02d", n % o.officers + 1));
+  *app.mutable_received_on() = ToProto(received);
+  v1::TravelFacts* f = app.mutable_facts();
+  *f->mutable_date_of_birth() = ToProto(dob);
+  f->set_academic_year(year);
+  f->set_school_id(absl::StrFormat("school-%03d", uniform(1, 60)));
+  f->set_nearest_suitable_school(chance(0.8));
+  f->set_among_three_nearest(f->nearest_suitable_school() || chance(0.5));
+  f->set_religion_or_belief(!f->nearest_suitable_school() && chance(0.2));
+  f->set_walking_miles(miles(0.3, 9.0));
+  f->set_road_miles(f->walking_miles() + miles(0.0, 1.5));
+  f->set_cannot_walk_sen_disability(chance(0.45));
+  f->set_route_unsafe(chance(0.05));
+  f->set_low_income(chance(0.2));
+  f->set_post16(post16);
+  if (!APP_SEND(w, SubmitApplication, app, received)) return absl::OkStatus();
+
+  // The outcome the service computed decides what the officer may record.
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + o.token);
+  v1::AssessEligibilityRequest assess;
+  *assess.mutable_facts() = *f;
+  v1::EligibilityAssessment a;
+  grpc::Status s = stub.AssessEligibility(&ctx, assess, &a);
+  if (!s.ok()) return FromGrpcStatus(s);
+  v1::RecordTransportDecisionRequest decide;
+  switch (a.outcome()) {
+    case v1::ELIGIBILITY_OUTCOME_ELIGIBLE:
+      decide.set_decision(v1::TRANSPORT_DECISION_ELIGIBLE);
+      break;
+    case v1::ELIGIBILITY_OUTCOME_POLICY_DECISION:
+      decide.set_decision(post16 && chance(0.6)
+                              ? v1::TRANSPORT_DECISION_POST16_POLICY
+                          : chance(0.5) ? v1::TRANSPORT_DECISION_DISCRETIONARY
+                                        : v1::TRANSPORT_DECISION_REFUSED);
+      decide.set_reason("decided under the LA's policy statement");
+      if (decide.decision() == v1::TRANSPORT_DECISION_POST16_POLICY &&
+          !post16) {
+        decide.set_decision(v1::TRANSPORT_DECISION_DISCRETIONARY);
+      }
+      break;
+    default:
+      decide.set_decision(chance(0.2) ? v1::TRANSPORT_DECISION_DISCRETIONARY
+                                      : v1::TRANSPORT_DECISION_REFUSED);
+      decide.set_reason(
+          "within walking distance of the nearest suitable "
+          "school on a safe route");
+  }
+  const Date decided = calendar.AddWorkingDays(
+      received, chance(0.8) ? uniform(5, 20) : uniform(21, 40));
+  *decide.mutable_notified_on() = ToProto(decided);
+  if (!APP_SEND(w, RecordDecision, decide, decided)) return absl::OkStatus();
+
+  if (decide.decision() == v1::TRANSPORT_DECISION_REFUSED) {
+    if (!chance(0.3)) return absl::OkStatus();
+    v1::RequestStage1ReviewRequest review;
+    const Date asked = calendar.AddWorkingDays(
+        decided, chance(0.9) ? uniform(3, 20) : uniform(21, 30));
+    *review.mutable_requested_on() = ToProto(asked);
+    if (!APP_SEND(w, RequestStage1Review, review, asked))
+      return absl::OkStatus();
+    v1::RecordStage1DecisionRequest stage1;
+    const Date s1 = calendar.AddWorkingDays(
+        asked, chance(0.85) ? uniform(5, 20) : uniform(21, 30));
+    const bool changed = chance(0.3);
+    stage1.set_outcome(changed ? v1::APPEAL_OUTCOME_CHANGED
+                               : v1::APPEAL_OUTCOME_UPHELD);
+    *stage1.mutable_decided_on() = ToProto(s1);
+    if (!APP_SEND(w, RecordStage1Decision, stage1, s1)) return absl::OkStatus();
+    if (changed) {
+      v1::ArrangeTransportRequest arrange;
+      arrange.set_type(v1::ARRANGEMENT_TYPE_BUS_PASS);
+      const Date starts = calendar.AddWorkingDays(s1, uniform(5, 15));
+      *arrange.mutable_starts_on() = ToProto(starts);
+      *arrange.mutable_arranged_on() = ToProto(s1.AddDays(2));
+      APP_SEND(w, ArrangeTransport, arrange, s1.AddDays(2));
+      return absl::OkStatus();
+    }
+    if (!chance(0.4)) return absl::OkStatus();
+    v1::RequestStage2AppealRequest appeal;
+    const Date asked2 = calendar.AddWorkingDays(s1, uniform(3, 18));
+    *appeal.mutable_requested_on() = ToProto(asked2);
+    if (!APP_SEND(w, RequestStage2Appeal, appeal, asked2))
+      return absl::OkStatus();
+    v1::RecordPanelDecisionRequest panel;
+    const Date p = calendar.AddWorkingDays(
+        asked2, chance(0.8) ? uniform(15, 40) : uniform(41, 55));
+    panel.set_outcome(chance(0.25) ? v1::APPEAL_OUTCOME_CHANGED
+                                   : v1::APPEAL_OUTCOME_UPHELD);
+    *panel.mutable_decided_on() = ToProto(p);
+    if (!APP_SEND(w, RecordPanelDecision, panel, p)) return absl::OkStatus();
+    v1::RecordWrittenOutcomeRequest letter;
+    const Date sent = calendar.AddWorkingDays(
+        p, chance(0.85) ? uniform(1, 5) : uniform(6, 9));
+    *letter.mutable_sent_on() = ToProto(sent);
+    APP_SEND(w, RecordWrittenOutcome, letter, sent);
+    return absl::OkStatus();
+  }
+
+  // Awarded: arranged for the first day of term, mostly.
+  v1::ArrangeTransportRequest arrange;
+  const v1::ArrangementType types[] = {
+      v1::ARRANGEMENT_TYPE_VEHICLE_OR_TAXI,
+      v1::ARRANGEMENT_TYPE_VEHICLE_OR_TAXI,
+      v1::ARRANGEMENT_TYPE_MINIBUS,
+      v1::ARRANGEMENT_TYPE_BUS_PASS,
+      v1::ARRANGEMENT_TYPE_PERSONAL_TRANSPORT_BUDGET,
+      v1::ARRANGEMENT_TYPE_MILEAGE_ALLOWANCE};
+  arrange.set_type(types[uniform(0, 5)]);
+  const Date term = std::max(Date::Ymd(year, 9, 3), decided.AddDays(7));
+  const Date starts =
+      chance(0.85) ? term : calendar.AddWorkingDays(term, uniform(1, 12));
+  const Date arranged = std::min(decided.AddDays(uniform(3, 40)), starts);
+  *arrange.mutable_starts_on() = ToProto(starts);
+  *arrange.mutable_arranged_on() = ToProto(std::max(arranged, decided));
+  if (!APP_SEND(w, ArrangeTransport, arrange, std::max(arranged, decided)))
+    return absl::OkStatus();
+  if (chance(0.08)) {
+    v1::RecordTravelTrainingRequest itt;
+    const Date began = starts.AddDays(uniform(20, 60));
+    *itt.mutable_on() = ToProto(began);
+    if (!APP_SEND(w, RecordTravelTraining, itt, began)) return absl::OkStatus();
+    if (chance(0.6)) {
+      itt.set_completed(true);
+      const Date done_on = began.AddDays(uniform(30, 90));
+      *itt.mutable_on() = ToProto(done_on);
+      APP_SEND(w, RecordTravelTraining, itt, done_on);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<DemoSummary> LoadTransportDemo(const TransportDemoOptions& o) {
+  auto stub = v1::TransportService::NewStub(grpc::CreateChannel(
+      o.transport_address, grpc::InsecureChannelCredentials()));
+  const Calendar calendar;
+  std::atomic<int> next{1};
+  std::atomic<int64_t> commands{0}, repeated{0};
+  std::mutex mu;
+  absl::Status first_error = absl::OkStatus();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < o.threads; ++t) {
+    threads.emplace_back([&] {
+      for (int n = next++; n <= o.applications; n = next++) {
+        std::mt19937_64 rng(o.seed * 104729u + static_cast<uint64_t>(n));
+        int64_t c = 0, r = 0;
+        absl::Status s = OneApplication(*stub, n, o, calendar, rng, &c, &r);
+        commands += c;
+        repeated += r;
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_error.ok()) first_error = s;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (!first_error.ok()) return first_error;
+  return DemoSummary{commands.load(), repeated.load(), o.applications, {}};
+}
+
+}  // namespace casework::demo
