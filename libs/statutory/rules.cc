@@ -1,5 +1,6 @@
 #include "libs/statutory/rules.h"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 
@@ -24,7 +25,7 @@ constexpr uint32_t kAdviceExceptions =
     Bit(ExceptionKind::kAbsenceFromArea) |
     Bit(ExceptionKind::kMissedAppointment);
 
-constexpr std::array<ClockRule, 19> kRules = {{
+constexpr std::array<ClockRule, 32> kRules = {{
     {RuleId::kEhcDecisionToAssess, "ehc.decision_to_assess",
      "Decide whether to assess and notify the family", Unit::kCalendarWeeks, 6,
      "the day the LA received the request",
@@ -126,6 +127,73 @@ constexpr std::array<ClockRule, 19> kRules = {{
      "DfE Travel to school for children of compulsory school age (2024), "
      "review and appeals: stage 2",
      0, false},
+    // Complaints. Council (corporate) complaints have no statutory timescale:
+    // these are the Ombudsman's Complaint Handling Code defaults, which the
+    // service lets an LA configure.
+    {RuleId::kComplaintAcknowledge, "complaint.acknowledge",
+     "Acknowledge the complaint", Unit::kWorkingDays, 5,
+     "the day the complaint was received",
+     "LGSCO Complaint Handling Code (from 1 April 2026): acknowledge within 5 "
+     "working days",
+     0, false},
+    {RuleId::kComplaintStage1, "complaint.stage1", "Stage 1 reply",
+     Unit::kWorkingDays, 10, "the day the complaint was acknowledged",
+     "LGSCO Complaint Handling Code: stage 1 within 10 working days of the "
+     "acknowledgement (one extension of up to 10)",
+     0, false},
+    {RuleId::kComplaintStage2, "complaint.stage2", "Stage 2 reply",
+     Unit::kWorkingDays, 20, "the day the complaint was escalated",
+     "LGSCO Complaint Handling Code: stage 2 within 20 working days", 0, false},
+    {RuleId::kCscStage1, "complaint.csc_stage1",
+     "Children's social care complaint: stage 1 response", Unit::kWorkingDays,
+     10, "the day the complaint was received",
+     "Children Act 1989 Representations Procedure (England) Regulations 2006 "
+     "(SI 2006/1738): 10 working days, up to 20",
+     0, false},
+    {RuleId::kCscStage2, "complaint.csc_stage2",
+     "Children's social care complaint: stage 2 investigation",
+     Unit::kWorkingDays, 25, "the day stage 2 was requested",
+     "SI 2006/1738: 25 working days, up to 65", 0, false},
+    {RuleId::kCscStage3, "complaint.csc_stage3",
+     "Children's social care complaint: stage 3 review panel",
+     Unit::kWorkingDays, 30, "the day stage 3 was requested",
+     "SI 2006/1738: review panel within 30 working days", 0, false},
+    {RuleId::kMediationCertificate, "mediation.certificate",
+     "Issue the mediation certificate", Unit::kWorkingDays, 3,
+     "the day mediation was declined or ended",
+     "SEND Regulations 2014 regs 32-42 (mediation): certificate within 3 "
+     "working days",
+     0, false},
+    {RuleId::kMediationHeld, "mediation.held", "Hold the mediation",
+     Unit::kCalendarDays, 30,
+     "the day the mediation adviser was told the family wants mediation",
+     "SEND Regulations 2014 regs 32-42 (mediation): held within 30 days", 0,
+     false},
+    {RuleId::kOrderAssess, "tribunal.order_assess",
+     "Tribunal order to assess: notify the decision to assess",
+     Unit::kCalendarWeeks, 2, "the day the order was made",
+     "SEND Regulations 2014 reg 44 (compliance with Tribunal orders)", 0,
+     false},
+    {RuleId::kOrderDraftPlan, "tribunal.order_draft_plan",
+     "Tribunal order to make a plan: issue the draft", Unit::kCalendarWeeks, 5,
+     "the day the order was made",
+     "SEND Regulations 2014 reg 44 (compliance with Tribunal orders)", 0,
+     false},
+    {RuleId::kOrderFinalPlan, "tribunal.order_final_plan",
+     "Tribunal order to make a plan: issue the final plan",
+     Unit::kCalendarWeeks, 11, "the day the order was made",
+     "SEND Regulations 2014 reg 44 (compliance with Tribunal orders)", 0,
+     false},
+    {RuleId::kOrderAmendPlan, "tribunal.order_amend_plan",
+     "Tribunal order to amend the plan: issue the amended plan",
+     Unit::kCalendarWeeks, 5, "the day the order was made",
+     "SEND Regulations 2014 reg 44 (compliance with Tribunal orders)", 0,
+     false},
+    {RuleId::kOrderNamedSchool, "tribunal.order_named_school",
+     "Tribunal order changing only the named school: issue the amended plan",
+     Unit::kCalendarWeeks, 2, "the day the order was made",
+     "SEND Regulations 2014 reg 44 (compliance with Tribunal orders)", 0,
+     false},
 }};
 
 }  // namespace
@@ -175,6 +243,20 @@ Date ReviewDue(Date from, Date dob, int under5_months) {
   const bool known = dob != Date();
   if (known && AgeOn(dob, from) < 5) return from.AddMonths(under5_months);
   return from.AddMonths(Rule(RuleId::kReviewAnnual).amount);
+}
+
+Date TribunalAppealDeadline(Date letter, Date certificate,
+                            const Calendar& calendar) {
+  Date d = letter.AddMonths(2);
+  if (certificate != Date()) d = std::max(d, certificate.AddMonths(1));
+  if ((d.month() == 12 && d.day() >= 25) || (d.month() == 1 && d.day() == 1)) {
+    d = Date::Ymd(d.month() == 12 ? d.year() + 1 : d.year(), 1, 2);
+    while (!calendar.IsWorkingDay(d)) d = d.AddDays(1);
+  } else if (d.month() == 8) {
+    d = Date::Ymd(d.year(), 9, 1);
+    while (!calendar.IsWorkingDay(d)) d = d.AddDays(1);
+  }
+  return d;
 }
 
 Date PhaseTransferDeadline(PhaseTransfer kind, Date move_on) {

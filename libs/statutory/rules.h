@@ -71,6 +71,19 @@ enum class RuleId : uint8_t {
   kTransportStage1,
   kTransportStage2Panel,
   kTransportStage2Outcome,
+  kComplaintAcknowledge,
+  kComplaintStage1,
+  kComplaintStage2,
+  kCscStage1,
+  kCscStage2,
+  kCscStage3,
+  kMediationCertificate,
+  kMediationHeld,
+  kOrderAssess,
+  kOrderDraftPlan,
+  kOrderFinalPlan,
+  kOrderAmendPlan,
+  kOrderNamedSchool,
 };
 
 struct ClockRule {
@@ -124,6 +137,18 @@ enum class PhaseTransfer : uint8_t {
 };
 // The date by which the amended plan naming the new institution must be final.
 Date PhaseTransferDeadline(PhaseTransfer kind, Date move_on);
+
+// --- Disagreements (SEND Regulations 2014 Part 6; Tribunal Procedure Rules)
+// ---
+
+// The last day to register a SEND Tribunal appeal: 2 months from the decision
+// letter or 1 month from the mediation certificate, whichever is later; a
+// day falling from 25 December to 1 January moves to the next working day,
+// and one in August to the first working day of September (SEND Regulations
+// 2014 Part 6; Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008).
+// `certificate`: epoch when there was none.
+Date TribunalAppealDeadline(Date decision_letter, Date certificate,
+                            const Calendar& calendar);
 
 // Every rule, in RuleId order.
 std::span<const ClockRule> AllRules();

@@ -180,5 +180,56 @@ TEST(TransportRules, WorkingDayClocksSkipChristmasAndEaster) {
   EXPECT_EQ(Rule(RuleId::kTransportStage2Panel).amount, 40);
 }
 
+// --- Disagreements ---
+
+TEST(DisagreementRules, TribunalAppealDeadline) {
+  const Calendar calendar;
+  struct Row {
+    Date letter, certificate, deadline;
+  } table[] = {
+      // 2 months from the letter.
+      {Date::Ymd(2026, 3, 10), Date(), Date::Ymd(2026, 5, 10)},
+      // The certificate's month ends later: that wins.
+      {Date::Ymd(2026, 3, 10), Date::Ymd(2026, 4, 20), Date::Ymd(2026, 5, 20)},
+      // ... and earlier: the letter's 2 months win.
+      {Date::Ymd(2026, 3, 10), Date::Ymd(2026, 3, 20), Date::Ymd(2026, 5, 10)},
+      // Falls on 27 December: the next working day after 1 January (Sat 2,
+      // Sun 3 January 2027: Monday 4th).
+      {Date::Ymd(2026, 10, 27), Date(), Date::Ymd(2027, 1, 4)},
+      // Falls on 1 January 2027 exactly.
+      {Date::Ymd(2026, 11, 1), Date(), Date::Ymd(2027, 1, 4)},
+      // 24 December is not moved.
+      {Date::Ymd(2026, 10, 24), Date(), Date::Ymd(2026, 12, 24)},
+      // In August: the first working day of September (Tue 1 Sep 2026).
+      {Date::Ymd(2026, 6, 15), Date(), Date::Ymd(2026, 9, 1)},
+      // 31 July is not moved.
+      {Date::Ymd(2026, 5, 31), Date(), Date::Ymd(2026, 7, 31)},
+  };
+  for (const Row& r : table) {
+    EXPECT_EQ(TribunalAppealDeadline(r.letter, r.certificate, calendar),
+              r.deadline)
+        << r.letter.ToString();
+  }
+}
+
+TEST(DisagreementRules, OrderComplianceAndMediation) {
+  const Calendar calendar;
+  const Date made = Date::Ymd(2026, 12, 18);  // a Friday
+  EXPECT_EQ(Rule(RuleId::kOrderAssess).DueDate(made, calendar),
+            Date::Ymd(2027, 1, 1));  // calendar weeks: not moved
+  EXPECT_EQ(Rule(RuleId::kOrderDraftPlan).DueDate(made, calendar),
+            Date::Ymd(2027, 1, 22));
+  EXPECT_EQ(Rule(RuleId::kOrderFinalPlan).DueDate(made, calendar),
+            Date::Ymd(2027, 3, 5));
+  // The certificate within 3 working days of mediation ending on Wed 23 Dec.
+  EXPECT_EQ(Rule(RuleId::kMediationCertificate)
+                .DueDate(Date::Ymd(2026, 12, 23), calendar),
+            Date::Ymd(2026, 12, 30));
+  // Complaints: acknowledge within 5 working days over Easter 2027.
+  EXPECT_EQ(Rule(RuleId::kComplaintAcknowledge)
+                .DueDate(Date::Ymd(2027, 3, 25), calendar),
+            Date::Ymd(2027, 4, 5));
+}
+
 }  // namespace
 }  // namespace casework::statutory
