@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
                                .group_id = "casework-projection"},
         std::vector<std::string>{
             "casework.ehc-assessments.v1", "casework.annual-reviews.v1",
-            "casework.transport.v1", projection::kDirectoryTopic},
+            "casework.transport.v1", "casework.complaints.v1",
+            projection::kDirectoryTopic},
         /*from_start=*/config->topics_reset);
   } else {
     LogWarn(

@@ -25,6 +25,7 @@
 #include "libs/eventstore/rocks_event_store.h"
 #include "libs/rpc/server.h"
 #include "services/annual-reviews/review_service.h"
+#include "services/complaints/complaints_service.h"
 #include "services/ehc-assessments/ehc_service.h"
 #include "services/projection/projection.h"
 #include "services/projection/projection_service.h"
@@ -108,15 +109,19 @@ class PolicyWalkTest : public ::testing::Test {
     transport_store_ = std::move(*RocksEventStore::Open(dir_.Sub("transport")));
     transport_ = std::make_unique<transport::TransportServiceImpl>(
         *transport_store_, clock_, calendar_, *authorizer_, *audit_);
+    complaints_store_ =
+        std::move(*RocksEventStore::Open(dir_.Sub("complaints")));
+    complaints_ = std::make_unique<complaints::ComplaintsServiceImpl>(
+        *complaints_store_, clock_, calendar_, *authorizer_, *audit_);
     projection_service_ = std::make_unique<projection::ProjectionServiceImpl>(
         *projection_, clock_, *authorizer_, *audit_);
     audit_service_ =
         std::make_unique<audit::AuditServiceImpl>(*audit_, *authorizer_);
     runner_ = std::make_unique<ServerRunner>("policy-test");
-    absl::StatusOr<int> port =
-        runner_->Start("127.0.0.1", 0,
-                       {ehc_.get(), reviews_.get(), transport_.get(),
-                        projection_service_.get(), audit_service_.get()});
+    absl::StatusOr<int> port = runner_->Start(
+        "127.0.0.1", 0,
+        {ehc_.get(), reviews_.get(), transport_.get(), complaints_.get(),
+         projection_service_.get(), audit_service_.get()});
     ASSERT_TRUE(port.ok());
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", *port),
                                    grpc::InsecureChannelCredentials());
@@ -162,6 +167,8 @@ class PolicyWalkTest : public ::testing::Test {
   std::unique_ptr<reviews::AnnualReviewServiceImpl> reviews_;
   std::unique_ptr<RocksEventStore> transport_store_;
   std::unique_ptr<transport::TransportServiceImpl> transport_;
+  std::unique_ptr<RocksEventStore> complaints_store_;
+  std::unique_ptr<complaints::ComplaintsServiceImpl> complaints_;
   std::unique_ptr<projection::ProjectionServiceImpl> projection_service_;
   std::unique_ptr<audit::AuditServiceImpl> audit_service_;
   std::unique_ptr<ServerRunner> runner_;

@@ -76,16 +76,17 @@ int Fail(const absl::Status& s) {
 
 int main(int argc, char** argv) {
   BlockShutdownSignals();
-  absl::StatusOr<Flags> flags =
-      Flags::Parse(argc, argv,
-                   {"data-dir", "ehc-port", "reviews-port", "transport-port",
-                    "projection-port", "partitions", "demo-children"},
-                   {"demo", "help", "exit-after-demo"});
+  absl::StatusOr<Flags> flags = Flags::Parse(
+      argc, argv,
+      {"data-dir", "ehc-port", "reviews-port", "transport-port",
+       "complaints-port", "projection-port", "partitions", "demo-children"},
+      {"demo", "help", "exit-after-demo"});
   if (!flags.ok()) return Fail(flags.status());
   if (flags->Has("help")) {
     std::printf(
         "usage: casework-dev [--demo] [--data-dir DIR] [--ehc-port N] "
-        "[--reviews-port N] [--transport-port N] [--projection-port N]\n"
+        "[--reviews-port N] [--transport-port N]\n"
+        "                    [--complaints-port N] [--projection-port N]\n"
         "                    [--partitions N] [--demo-children N] "
         "[--exit-after-demo]\n"
         "Starts the embedded Kafka-protocol broker and every service on "
@@ -94,13 +95,15 @@ int main(int argc, char** argv) {
   }
   const std::string data_dir =
       flags->Get("data-dir", "CASEWORK_DATA_DIR", "var");
-  int ehc_port = 0, reviews_port = 0, transport_port = 0, projection_port = 0,
-      partitions = 0, demo_children = 0;
+  int ehc_port = 0, reviews_port = 0, transport_port = 0, complaints_port = 0,
+      projection_port = 0, partitions = 0, demo_children = 0;
   if (!absl::SimpleAtoi(flags->Get("ehc-port", "", "7101"), &ehc_port) ||
       !absl::SimpleAtoi(flags->Get("reviews-port", "", "7102"),
                         &reviews_port) ||
       !absl::SimpleAtoi(flags->Get("transport-port", "", "7103"),
                         &transport_port) ||
+      !absl::SimpleAtoi(flags->Get("complaints-port", "", "7104"),
+                        &complaints_port) ||
       !absl::SimpleAtoi(flags->Get("projection-port", "", "7105"),
                         &projection_port) ||
       !absl::SimpleAtoi(flags->Get("partitions", "", "3"), &partitions) ||
@@ -225,7 +228,7 @@ int main(int argc, char** argv) {
   };
   for (Spec s :
        {Spec{"ehc-assessments", ehc_port}, Spec{"annual-reviews", reviews_port},
-        Spec{"transport", transport_port},
+        Spec{"transport", transport_port}, Spec{"complaints", complaints_port},
         Spec{"projection", projection_port}}) {
     // The embedded broker starts empty: the services publish their logs again
     // and the projection re-reads them (skipping what it applied before).
@@ -268,6 +271,7 @@ int main(int argc, char** argv) {
       "  ehc-assessments   127.0.0.1:%d\n"
       "  annual-reviews    127.0.0.1:%d\n"
       "  transport         127.0.0.1:%d\n"
+      "  complaints        127.0.0.1:%d\n"
       "  projection        127.0.0.1:%d\n"
       "tokens (valid 12 hours; all in %s/tokens.env, which sets CASEWORK_TOKEN "
       "to the officer's):\n"
@@ -275,8 +279,8 @@ int main(int argc, char** argv) {
       "  manager-north (manager, team-north)  %s\n"
       "  admin (admin)                        %s\n",
       bootstrap.c_str(), data_dir.c_str(), ehc_port, reviews_port,
-      transport_port, projection_port, data_dir.c_str(), officer_token.c_str(),
-      manager_token.c_str(), admin_token.c_str());
+      transport_port, complaints_port, projection_port, data_dir.c_str(),
+      officer_token.c_str(), manager_token.c_str(), admin_token.c_str());
   std::fflush(stdout);
 
   if (flags->Has("demo")) {
