@@ -1,0 +1,254 @@
+// The complaints core: every timescale in working days over bank holidays,
+// extensions, the stage 2 handler rule, the Ombudsman, and disagreements
+// through mediation, the appeal deadline rules and Tribunal order compliance.
+#include "services/complaints/complaint.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "libs/rpc/proto_date.h"
+#include "libs/statutory/clock_ops.h"
+
+namespace casework::complaints {
+namespace {
+
+using ::testing::HasSubstr;
+
+Date D(int y, int m, int d) { return Date::Ymd(y, m, d); }
+Date Due(const v1::Clock& c) { return statutory::DateOf(c.due_on()); }
+
+template <typename State>
+class Case {
+ public:
+  explicit Case(Date today) : env_{today, calendar_, {}} {}
+  template <typename... Args>
+  absl::StatusOr<ComplaintsDecision> Do(const Args&... args) {
+    absl::StatusOr<ComplaintsDecision> d = Decide(state_, args..., env_);
+    if (!d.ok()) return d.status();
+    for (Event& e : d->events) {
+      e.mutable_metadata()->set_stream_id("x-1");
+      e.mutable_metadata()->set_version(state_.version() + 1);
+      if constexpr (std::is_same_v<State, Complaint>) {
+        ComplaintTraits::Evolve(state_, e);
+      } else {
+        DisagreementTraits::Evolve(state_, e);
+      }
+    }
+    return d;
+  }
+  const State& state() const { return state_; }
+  const v1::Clock& clock(absl::string_view id) const {
+    for (const v1::Clock& c : state_.clocks()) {
+      if (c.clock_id() == id) return c;
+    }
+    static const v1::Clock kNone;
+    return kNone;
+  }
+  Env& env() { return env_; }
+
+ private:
+  Calendar calendar_;
+  Env env_;
+  State state_;
+};
+
+v1::LogComplaintRequest Logged(
+    Date received,
+    v1::ComplaintProcedure p = v1::COMPLAINT_PROCEDURE_CORPORATE) {
+  v1::LogComplaintRequest r;
+  r.set_child_id("child-1");
+  r.set_officer_id("officer-1");
+  r.set_complainant(v1::COMPLAINANT_PARENT);
+  r.set_subject(v1::COMPLAINT_SUBJECT_COMMUNICATION);
+  r.set_procedure(p);
+  *r.mutable_received_on() = ToProto(received);
+  return r;
+}
+
+v1::RespondToComplaintRequest Reply(Date on, std::string handler = "") {
+  v1::RespondToComplaintRequest r;
+  r.set_finding(v1::COMPLAINT_FINDING_PARTLY_UPHELD);
+  *r.mutable_responded_on() = ToProto(on);
+  r.set_handler_id(handler);
+  return r;
+}
+
+TEST(ComplaintTest, CorporateStagesOnWorkingDaysOverChristmas) {
+  Case<Complaint> c(D(2027, 3, 1));
+  ASSERT_TRUE(c.Do("c-1", Logged(D(2026, 12, 21))).ok());
+  // 5 working days from Mon 21 December: 22, 23, 24, 29, 30.
+  EXPECT_EQ(Due(c.clock("acknowledge")), D(2026, 12, 30));
+  v1::AcknowledgeComplaintRequest ack;
+  *ack.mutable_acknowledged_on() = ToProto(D(2026, 12, 23));
+  ASSERT_TRUE(c.Do(ack).ok());
+  EXPECT_EQ(c.clock("acknowledge").status(), v1::CLOCK_STATUS_MET);
+  // Stage 1: 10 working days from 23 December skip 25, 28 Dec and 1 Jan.
+  EXPECT_EQ(Due(c.clock("stage1")), D(2027, 1, 11));
+  // One extension of up to 10 working days, with a reason.
+  v1::ExtendComplaintRequest ext;
+  ext.set_working_days(10);
+  EXPECT_EQ(c.Do(ext).status().code(), absl::StatusCode::kInvalidArgument);
+  ext.set_reason("waiting for the school's account");
+  auto extended = c.Do(ext);
+  ASSERT_TRUE(extended.ok());
+  EXPECT_EQ(extended->events[0].SerializeAsString().find("school's account"),
+            std::string::npos);  // the reason stays out of the event
+  EXPECT_EQ(Due(c.clock("stage1")), D(2027, 1, 25));
+  ext.set_working_days(1);
+  EXPECT_EQ(c.Do(ext).status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(c.Do(Reply(D(2027, 1, 26))).ok());  // a day late
+  EXPECT_EQ(c.clock("stage1").status(), v1::CLOCK_STATUS_MISSED);
+  EXPECT_EQ(c.state().stage1_handler_id(), "officer-1");
+}
+
+TEST(ComplaintTest, TheStageTwoHandlerMustNotBeTheStageOneHandler) {
+  Case<Complaint> c(D(2027, 3, 1));
+  ASSERT_TRUE(c.Do("c-1", Logged(D(2027, 1, 4))).ok());
+  v1::AcknowledgeComplaintRequest ack;
+  *ack.mutable_acknowledged_on() = ToProto(D(2027, 1, 5));
+  ASSERT_TRUE(c.Do(ack).ok());
+  ASSERT_TRUE(c.Do(Reply(D(2027, 1, 15), "officer-1")).ok());
+  v1::EscalateComplaintRequest esc;
+  *esc.mutable_escalated_on() = ToProto(D(2027, 1, 20));
+  esc.set_handler_id("officer-1");
+  auto same = c.Do(esc);
+  EXPECT_EQ(same.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(same.status().message()), HasSubstr("stage 1"));
+  esc.set_handler_id("manager-north");
+  ASSERT_TRUE(c.Do(esc).ok());
+  EXPECT_EQ(c.state().stage(), 2);
+  EXPECT_EQ(Due(c.clock("stage2")), D(2027, 2, 17));  // 20 working days
+  // Responding as the stage 1 handler is refused too.
+  EXPECT_EQ(c.Do(Reply(D(2027, 2, 10), "officer-1")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(c.Do(Reply(D(2027, 2, 10))).ok());  // by the stage 2 handler
+  EXPECT_EQ(c.state().stage2_handler_id(), "manager-north");
+  // Last stage: escalation is refused; the Ombudsman is next.
+  EXPECT_EQ(c.Do(esc).status().code(), absl::StatusCode::kFailedPrecondition);
+  v1::ReferToOmbudsmanRequest ref;
+  *ref.mutable_referred_on() = ToProto(D(2027, 2, 20));
+  ASSERT_TRUE(c.Do(ref).ok());
+  v1::RecordOmbudsmanDecisionRequest lgo;
+  lgo.set_finding(v1::OMBUDSMAN_FINDING_FAULT_REMEDY);
+  *lgo.mutable_decided_on() = ToProto(D(2027, 2, 28));
+  ASSERT_TRUE(c.Do(lgo).ok());
+  EXPECT_EQ(c.state().status(), v1::COMPLAINT_STATUS_CLOSED);
+}
+
+TEST(ComplaintTest, ChildrensSocialCareHasThreeStagesAndLongerExtensions) {
+  Case<Complaint> c(D(2027, 6, 1));
+  ASSERT_TRUE(c.Do("c-1", Logged(D(2027, 3, 1),
+                                 v1::COMPLAINT_PROCEDURE_CHILDRENS_SOCIAL_CARE))
+                  .ok());
+  // Stage 1 runs from receipt: 10 working days.
+  EXPECT_EQ(Due(c.clock("stage1")), D(2027, 3, 15));
+  v1::ExtendComplaintRequest ext;
+  ext.set_working_days(10);
+  ext.set_reason("complex");
+  ASSERT_TRUE(c.Do(ext).ok());  // to 20 in all
+  ext.set_working_days(1);
+  EXPECT_EQ(c.Do(ext).status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(c.Do(Reply(D(2027, 3, 20))).ok());
+  v1::EscalateComplaintRequest esc;
+  *esc.mutable_escalated_on() = ToProto(D(2027, 3, 22));
+  ASSERT_TRUE(c.Do(esc).ok());
+  EXPECT_EQ(c.clock("stage2").rule(), "complaint.csc_stage2");
+  ASSERT_TRUE(c.Do(Reply(D(2027, 4, 20))).ok());
+  *esc.mutable_escalated_on() = ToProto(D(2027, 4, 21));
+  ASSERT_TRUE(c.Do(esc).ok());
+  EXPECT_EQ(c.state().stage(), 3);
+  EXPECT_EQ(c.clock("stage3").rule(), "complaint.csc_stage3");
+}
+
+TEST(ComplaintTest, BadInputIsRefusedAndWithdrawalCancels) {
+  Case<Complaint> c(D(2027, 3, 1));
+  v1::LogComplaintRequest bad = Logged(D(2027, 1, 4));
+  bad.set_procedure(v1::COMPLAINT_PROCEDURE_UNSPECIFIED);
+  auto refused = c.Do("c-1", bad);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("procedure"));
+  EXPECT_EQ(c.Do("c-1", Logged(D(2027, 3, 2))).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // in the future
+  EXPECT_EQ(c.state().complaint_id(), "");
+  ASSERT_TRUE(c.Do("c-1", Logged(D(2027, 1, 4))).ok());
+  v1::WithdrawComplaintRequest w;
+  *w.mutable_withdrawn_on() = ToProto(D(2027, 1, 6));
+  ASSERT_TRUE(c.Do(w).ok());
+  EXPECT_EQ(c.clock("acknowledge").status(), v1::CLOCK_STATUS_CANCELLED);
+  EXPECT_EQ(c.Do(Reply(D(2027, 1, 7))).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+v1::RecordDisagreementRequest Disputed(Date letter) {
+  v1::RecordDisagreementRequest r;
+  r.set_child_id("child-1");
+  r.set_officer_id("officer-1");
+  r.set_decision(v1::APPEALABLE_DECISION_REFUSAL_TO_ASSESS);
+  *r.mutable_decision_letter_on() = ToProto(letter);
+  return r;
+}
+
+TEST(DisagreementTest, MediationCertificateAndTheAppealDeadline) {
+  Case<Disagreement> c(D(2027, 3, 1));
+  ASSERT_TRUE(c.Do("d-1", Disputed(D(2026, 10, 27))).ok());
+  // 2 months from the letter is 27 December: moved to Monday 4 January.
+  EXPECT_EQ(statutory::DateOf(c.state().appeal_deadline()), D(2027, 1, 4));
+  v1::RecordMediationContactRequest contact;
+  *contact.mutable_contacted_on() = ToProto(D(2026, 11, 20));
+  contact.set_mediation_wanted(true);
+  ASSERT_TRUE(c.Do(contact).ok());
+  EXPECT_EQ(Due(c.clock("mediation")), D(2026, 12, 20));  // 30 days
+  v1::RecordMediationHeldRequest held;
+  held.set_outcome(v1::MEDIATION_OUTCOME_NOT_AGREED);
+  *held.mutable_held_on() = ToProto(D(2026, 12, 23));  // 3 days late
+  ASSERT_TRUE(c.Do(held).ok());
+  EXPECT_EQ(c.clock("mediation").status(), v1::CLOCK_STATUS_MISSED);
+  EXPECT_EQ(Due(c.clock("certificate")), D(2026, 12, 30));  // 3 working days
+  v1::IssueMediationCertificateRequest cert;
+  *cert.mutable_issued_on() = ToProto(D(2026, 12, 29));
+  ASSERT_TRUE(c.Do(cert).ok());
+  EXPECT_EQ(c.clock("certificate").status(), v1::CLOCK_STATUS_MET);
+  // 1 month from the certificate (29 January) is later than 4 January.
+  EXPECT_EQ(statutory::DateOf(c.state().appeal_deadline()), D(2027, 1, 29));
+  v1::RegisterAppealRequest appeal;
+  *appeal.mutable_registered_on() = ToProto(D(2027, 2, 1));
+  ASSERT_TRUE(c.Do(appeal).ok());
+  EXPECT_TRUE(c.state().appeal_late());
+}
+
+TEST(DisagreementTest, TribunalOrdersOpenTheirComplianceClocks) {
+  Case<Disagreement> c(D(2027, 6, 1));
+  ASSERT_TRUE(c.Do("d-1", Disputed(D(2026, 11, 2))).ok());
+  v1::RecordMediationContactRequest declined;
+  *declined.mutable_contacted_on() = ToProto(D(2026, 11, 10));
+  ASSERT_TRUE(c.Do(declined).ok());
+  EXPECT_EQ(Due(c.clock("certificate")), D(2026, 11, 13));
+  v1::RegisterAppealRequest appeal;
+  *appeal.mutable_registered_on() = ToProto(D(2026, 12, 1));
+  ASSERT_TRUE(c.Do(appeal).ok());
+  v1::RecordTribunalOrderRequest order;
+  order.set_kind(v1::TRIBUNAL_ORDER_KIND_MAKE_PLAN);
+  *order.mutable_made_on() = ToProto(D(2027, 3, 1));
+  EXPECT_EQ(c.Do(std::string("o-1"), order).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // no decision yet
+  v1::RecordTribunalDecisionRequest decided;
+  decided.set_outcome(v1::TRIBUNAL_OUTCOME_ALLOWED);
+  *decided.mutable_decided_on() = ToProto(D(2027, 3, 1));
+  ASSERT_TRUE(c.Do(decided).ok());
+  ASSERT_TRUE(c.Do(std::string("o-1"), order).ok());
+  EXPECT_EQ(Due(c.clock("order/o-1/draft")), D(2027, 4, 5));   // 5 weeks
+  EXPECT_EQ(Due(c.clock("order/o-1/final")), D(2027, 5, 17));  // 11 weeks
+  v1::RecordOrderComplianceRequest done;
+  done.set_order_id("o-1");
+  done.set_step(v1::COMPLIANCE_STEP_DRAFT_PLAN);
+  *done.mutable_done_on() = ToProto(D(2027, 4, 1));
+  ASSERT_TRUE(c.Do(done).ok());
+  EXPECT_EQ(c.clock("order/o-1/draft").status(), v1::CLOCK_STATUS_MET);
+  done.set_step(v1::COMPLIANCE_STEP_DONE);
+  EXPECT_EQ(c.Do(done).status().code(), absl::StatusCode::kInvalidArgument);
+  done.set_order_id("o-9");
+  EXPECT_EQ(c.Do(done).status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace casework::complaints
