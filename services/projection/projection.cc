@@ -76,9 +76,28 @@ struct MeasureDef {
   std::string name;
 };
 
-// Event counters (not clocks) kept with the outcome counters.
+// Event counters (not clocks) kept with the outcome counters: the event type
+// counted and its counter.
 constexpr char kIttStarted[] = "transport.itt_started";
 constexpr char kIttCompleted[] = "transport.itt_completed";
+constexpr char kComplaintsLogged[] = "complaints.logged";
+constexpr char kComplaintsEscalated[] = "complaints.escalated";
+constexpr char kComplaintsToOmbudsman[] = "complaints.to_ombudsman";
+constexpr char kMediationsHeld[] = "disagreements.mediations";
+constexpr char kAppealsRegistered[] = "disagreements.appeals";
+
+const char* EventCounter(absl::string_view event_type) {
+  static const auto* counters = new std::map<std::string, const char*>{
+      {"TravelTrainingStarted", kIttStarted},
+      {"TravelTrainingCompleted", kIttCompleted},
+      {"ComplaintLogged", kComplaintsLogged},
+      {"ComplaintEscalated", kComplaintsEscalated},
+      {"ComplaintReferredToOmbudsman", kComplaintsToOmbudsman},
+      {"MediationHeld", kMediationsHeld},
+      {"AppealRegistered", kAppealsRegistered}};
+  auto it = counters->find(std::string(event_type));
+  return it == counters->end() ? nullptr : it->second;
+}
 
 bool IsReviewDue(absl::string_view rule) {
   return rule == "review.annual" || rule == "review.under_5";
@@ -124,6 +143,31 @@ std::vector<MeasureDef> MeasuresFor(const v1::ClockChange& c) {
   if (c.rule() == "transport.stage2_outcome") {
     return {{"transport.stage2_outcome_on_time",
              "Travel stage 2 written outcomes within 5 working days"}};
+  }
+  if (c.rule() == "complaint.acknowledge") {
+    return {{"complaints.acknowledged_on_time",
+             "Complaints acknowledged within 5 working days"}};
+  }
+  if (c.rule() == "complaint.stage1" || c.rule() == "complaint.csc_stage1") {
+    return {{"complaints.stage1_on_time", "Stage 1 complaint replies on time"}};
+  }
+  if (c.rule() == "complaint.stage2" || c.rule() == "complaint.csc_stage2") {
+    return {{"complaints.stage2_on_time", "Stage 2 complaint replies on time"}};
+  }
+  if (c.rule() == "complaint.csc_stage3") {
+    return {{"complaints.stage3_on_time",
+             "Stage 3 review panels on time (children's social care)"}};
+  }
+  if (c.rule() == "mediation.certificate") {
+    return {{"mediation.certificate_on_time",
+             "Mediation certificates within 3 working days"}};
+  }
+  if (c.rule() == "mediation.held") {
+    return {{"mediation.held_on_time", "Mediations held within 30 days"}};
+  }
+  if (absl::StartsWith(c.rule(), "tribunal.order_")) {
+    return {{"tribunal.orders_on_time",
+             "Tribunal orders complied with on time (reg 44)"}};
   }
   if (c.rule() == "review.meeting_papers") {
     return {{"review.papers_2_weeks",
@@ -179,7 +223,14 @@ const std::vector<std::string>& MeasureOrder() {
                                    "transport.in_place_for_term",
                                    "transport.stage1_on_time",
                                    "transport.stage2_on_time",
-                                   "transport.stage2_outcome_on_time"};
+                                   "transport.stage2_outcome_on_time",
+                                   "complaints.acknowledged_on_time",
+                                   "complaints.stage1_on_time",
+                                   "complaints.stage2_on_time",
+                                   "complaints.stage3_on_time",
+                                   "mediation.certificate_on_time",
+                                   "mediation.held_on_time",
+                                   "tribunal.orders_on_time"};
   return *order;
 }
 
@@ -191,13 +242,29 @@ std::string MeasureName(const std::string& code) {
         code.substr(std::string("ehc.advice_6_weeks.").size()));
     return MeasuresFor(probe)[1].name;
   }
-  for (const char* rule :
-       {"ehc.decision_to_assess", "ehc.final_plan",
-        "ehc.reassessment_final_plan", "ehc.no_plan_decision", "ehc.advice",
-        "review.annual", "review.decision", "review.amended_plan_from_meeting",
-        "review.amended_plan", "review.phase_transfer", "review.meeting_papers",
-        "transport.decision", "transport.in_place", "transport.stage1_review",
-        "transport.stage2_panel", "transport.stage2_outcome"}) {
+  for (const char* rule : {"ehc.decision_to_assess",
+                           "ehc.final_plan",
+                           "ehc.reassessment_final_plan",
+                           "ehc.no_plan_decision",
+                           "ehc.advice",
+                           "review.annual",
+                           "review.decision",
+                           "review.amended_plan_from_meeting",
+                           "review.amended_plan",
+                           "review.phase_transfer",
+                           "review.meeting_papers",
+                           "transport.decision",
+                           "transport.in_place",
+                           "transport.stage1_review",
+                           "transport.stage2_panel",
+                           "transport.stage2_outcome",
+                           "complaint.acknowledge",
+                           "complaint.stage1",
+                           "complaint.stage2",
+                           "complaint.csc_stage3",
+                           "mediation.certificate",
+                           "mediation.held",
+                           "tribunal.order_assess"}) {
     probe.set_rule(rule);
     std::vector<MeasureDef> defs = MeasuresFor(probe);
     if (!defs.empty() && defs[0].code == code) return defs[0].name;
@@ -483,18 +550,30 @@ class RocksProjection final : public Projection {
         }
       }
     }
-    // Independent travel training: completions of the trainings started
-    // (event counts, not a clock).
-    {
+    // Rates from event counts (not clocks).
+    auto rate = [&](const char* code, const char* name, int64_t numerator,
+                    int64_t denominator) {
       v1::Measure* m = out.add_measures();
-      const int64_t started = counts[kIttStarted].met;
-      const int64_t completed = counts[kIttCompleted].met;
-      m->set_code("transport.itt_completions");
-      m->set_name("Independent travel training completed (of started)");
-      m->set_numerator(completed);
-      m->set_denominator(started);
-      m->set_percent(started == 0 ? 0.0 : 100.0 * completed / started);
-    }
+      m->set_code(code);
+      m->set_name(name);
+      m->set_numerator(numerator);
+      m->set_denominator(denominator);
+      m->set_percent(denominator == 0 ? 0.0
+                                      : 100.0 * static_cast<double>(numerator) /
+                                            static_cast<double>(denominator));
+    };
+    rate("transport.itt_completions",
+         "Independent travel training completed (of started)",
+         counts[kIttCompleted].met, counts[kIttStarted].met);
+    rate("complaints.escalated_to_stage2",
+         "Complaints escalated to the next stage (of logged)",
+         counts[kComplaintsEscalated].met, counts[kComplaintsLogged].met);
+    rate("complaints.referred_to_ombudsman",
+         "Complaints referred to the Ombudsman (of logged)",
+         counts[kComplaintsToOmbudsman].met, counts[kComplaintsLogged].met);
+    rate("disagreements.mediation_to_appeal",
+         "Tribunal appeals registered (of mediations held)",
+         counts[kAppealsRegistered].met, counts[kMediationsHeld].met);
     // Open and overdue items, and caseload.
     v1::GetWorklistRequest wl;
     wl.set_officer_id(req.officer_id());
@@ -537,6 +616,9 @@ class RocksProjection final : public Projection {
       children.insert(std::string(rest.substr(0, rest.find('\0'))));
     }
     out.set_caseload(static_cast<int64_t>(children.size()));
+    // Complaints logged in the period per 100 cases of the caseload.
+    rate("complaints.per_100_cases", "Complaints per 100 open cases",
+         counts[kComplaintsLogged].met, out.caseload());
     return out;
   }
 
@@ -702,14 +784,11 @@ class RocksProjection final : public Projection {
           break;
       }
     }
-    if (type == "TravelTrainingStarted" || type == "TravelTrainingCompleted") {
+    if (const char* counter = EventCounter(type)) {
       v1::ClockChange event_count;
       event_count.set_action(v1::CLOCK_MET);
       *event_count.mutable_closed_on() = m.occurred_on();
-      RETURN_IF_ERROR(
-          Count(batch, officer,
-                type == "TravelTrainingStarted" ? kIttStarted : kIttCompleted,
-                event_count));
+      RETURN_IF_ERROR(Count(batch, officer, counter, event_count));
     }
     state.set_applied_version(m.version());
     state.set_officer_id(officer);

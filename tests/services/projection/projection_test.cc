@@ -247,6 +247,25 @@ TEST_F(ProjectionTest, TravelTrainingCompletionsAreCountedFromEvents) {
   EXPECT_DOUBLE_EQ(itt.percent(), 50.0);
 }
 
+TEST_F(ProjectionTest, ComplaintEscalationRatesAreCountedFromEvents) {
+  ASSERT_TRUE(projection_
+                  ->Apply({events_.Event("ComplaintLogged", "c1", 1,
+                                         "officer-a", P(2026, 3, 1)),
+                           events_.Event("ComplaintLogged", "c2", 1,
+                                         "officer-a", P(2026, 3, 2)),
+                           events_.Event("ComplaintEscalated", "c1", 2,
+                                         "officer-a", P(2026, 4, 1)),
+                           events_.Event("ComplaintReferredToOmbudsman", "c1",
+                                         3, "officer-a", P(2026, 6, 1))})
+                  .ok());
+  v1::Measure escalated =
+      Measure("officer-a", "complaints.escalated_to_stage2");
+  EXPECT_EQ(escalated.numerator(), 1);
+  EXPECT_EQ(escalated.denominator(), 2);
+  EXPECT_EQ(
+      Measure("officer-a", "complaints.referred_to_ombudsman").numerator(), 1);
+}
+
 TEST(ProjectionLayoutTest, DataOfAnotherLayoutIsRefusedWithAClearError) {
   testutil::TempDir dir;
   {
