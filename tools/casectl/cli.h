@@ -40,7 +40,8 @@ inline const char* const kBooleans[] = {
     "transfer-in",   "nearest",
     "three-nearest", "religion-or-belief",
     "sen",           "unsafe-route",
-    "low-income",    "post16"};
+    "low-income",    "post16",
+    "remedy",        "declined"};
 
 inline Args Parse(int argc, char** argv) {
   Args a;
@@ -211,6 +212,8 @@ class Client {
 int RunReview(const Args& a, Client& client);
 int RunPlansImport(const Args& a, Client& client);
 int RunTransport(const Args& a, Client& client);
+int RunComplaint(const Args& a, Client& client);
+int RunDisagreement(const Args& a, Client& client);
 
 }  // namespace casework::cli
 

@@ -57,8 +57,27 @@
 //   transport panel A --outcome upheld|changed --on D
 //   transport written-outcome A --on D   transport reassign A --officer O
 //   transport show A   transport list (--child C | --officer O)
-//   audit [--service ehc|reviews|transport|projection] [--child C] [--actor
-//   SUBJECT]
+//   complaint log --child C --officer O --subject S --received D
+//       [--procedure corporate|social-care] [--complainant C] [--id X]
+//   complaint ack X --on D   complaint extend X --working-days N --reason T
+//   complaint respond X --finding upheld|partly|not-upheld --on D
+//       [--handler H] [--remedy]   complaint escalate X --on D --handler H
+//   complaint ombudsman X --on D   complaint ombudsman-decision X
+//       --finding fault|fault-remedy|no-fault|not-investigated --on D
+//   complaint withdraw|close X --on D   complaint show X
+//   disagreement record --child C --officer O --decision refusal-to-assess|
+//       refusal-to-issue|plan-contents|review-decision|ceasing --letter D
+//   disagreement mediation-contact X --on D [--declined]
+//   disagreement mediation-held X --outcome agreed|partly|not-agreed --on D
+//   disagreement certificate|appeal X --on D
+//   disagreement tribunal-decision X --outcome allowed|partly|dismissed|
+//       conceded|withdrawn --on D
+//   disagreement order X --kind assess|make-plan|amend-plan|named-school
+//       --on D [--order-id O]
+//   disagreement comply X --order-id O [--step done|draft|final] --on D
+//   disagreement show X
+//   audit [--service ehc|reviews|transport|complaints|projection] [--child C]
+//   [--actor SUBJECT]
 //       [--page-size N] [--page-token T]                (admins)
 //
 // Environment: CASEWORK_EHC_ADDR, CASEWORK_REVIEWS_ADDR,
@@ -384,6 +403,9 @@ int RunAudit(const Args& a, Client& client) {
   std::string address;
   if (service == "ehc") {
     address = a.Get("ehc", Env("CASEWORK_EHC_ADDR", "127.0.0.1:7101"));
+  } else if (service == "complaints") {
+    address =
+        a.Get("complaints", Env("CASEWORK_COMPLAINTS_ADDR", "127.0.0.1:7104"));
   } else if (service == "transport") {
     address =
         a.Get("transport", Env("CASEWORK_TRANSPORT_ADDR", "127.0.0.1:7103"));
@@ -393,7 +415,8 @@ int RunAudit(const Args& a, Client& client) {
     address =
         a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"));
   } else {
-    Die("--service: expected ehc, reviews, transport or projection");
+    Die("--service: expected ehc, reviews, transport, complaints or "
+        "projection");
   }
   auto stub = v1::AuditService::NewStub(client.Channel(address));
   v1::ListAuditEntriesRequest r;
@@ -455,6 +478,10 @@ int main(int argc, char** argv) {
         "itt-completed|\n"
         "            review|review-decision|appeal|panel|written-outcome|"
         "reassign|show|list ...\n"
+        "  complaint log|ack|extend|respond|escalate|ombudsman|"
+        "ombudsman-decision|withdraw|close|show ...\n"
+        "  disagreement record|mediation-contact|mediation-held|certificate|"
+        "appeal|tribunal-decision|order|comply|show ...\n"
         "  audit [--service ehc|reviews|projection] [--child C] [--actor "
         "SUBJECT]   (admins)\n"
         "Credentials: --token JWT or CASEWORK_TOKEN; TLS: --tls-ca FILE "
@@ -469,6 +496,8 @@ int main(int argc, char** argv) {
   if (command == "audit") return RunAudit(a, client);
   if (command == "review") return RunReview(a, client);
   if (command == "transport") return RunTransport(a, client);
+  if (command == "complaint") return RunComplaint(a, client);
+  if (command == "disagreement") return RunDisagreement(a, client);
   if (command == "plans" && a.positional.size() > 1 &&
       a.positional[1] == "import") {
     return RunPlansImport(a, client);
