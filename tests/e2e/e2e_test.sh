@@ -24,14 +24,16 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 ehc_port=$(free_port)
 reviews_port=$(free_port)
 transport_port=$(free_port)
+complaints_port=$(free_port)
 proj_port=$(free_port)
 "$bin/casework-dev" --demo --demo-children 60 --data-dir "$work/var" \
-  --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --projection-port "$proj_port" >"$work/dev.out" 2>"$work/dev.err" &
+  --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" >"$work/dev.out" 2>"$work/dev.err" &
 pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "demo loaded" "$work/dev.out" || { cat "$work/dev.out" "$work/dev.err"; fail "demo did not load"; }
 export CASEWORK_EHC_ADDR=127.0.0.1:$ehc_port CASEWORK_PROJECTION_ADDR=127.0.0.1:$proj_port
 export CASEWORK_REVIEWS_ADDR=127.0.0.1:$reviews_port CASEWORK_TRANSPORT_ADDR=127.0.0.1:$transport_port
+export CASEWORK_COMPLAINTS_ADDR=127.0.0.1:$complaints_port
 # casework-dev's tokens (CASEWORK_TOKEN = officer-01 of team-north).
 # shellcheck disable=SC1091
 source "$work/var/tokens.env"
@@ -245,6 +247,59 @@ done
 grep -q "^tchild-1|.*ce_type=uk.send.casework.transport.v1.ApplicationReceived" "$work/kcat-transport.out" \
   || fail "no transport events on the topic: $(head -3 "$work/kcat-transport.out")"
 
+# Complaints: the stage 2 handler rule, the appeal deadline moved out of Christmas, and bad
+# input from a stock client.
+"$bin/casectl" complaint log --id cp-1 --child cchild-1 --officer officer-01 --subject transport \
+  --received 2026-10-01 >/dev/null || fail "complaint log"
+"$bin/casectl" complaint ack cp-1 --on 2026-10-02 >/dev/null || fail "ack"
+"$bin/casectl" complaint respond cp-1 --finding not-upheld --on 2026-10-09 >/dev/null || fail "respond"
+"$bin/casectl" complaint escalate cp-1 --handler officer-01 --on 2026-10-12 2>"$work/err" \
+  && fail "stage 2 given to the stage 1 handler"
+grep -q "FAILED_PRECONDITION.*stage 1 handler" "$work/err" || fail "handler rule: $(cat "$work/err")"
+"$bin/casectl" complaint escalate cp-1 --handler manager-north --on 2026-10-12 >/dev/null \
+  || fail "escalate"
+"$bin/casectl" complaint show cp-1 | grep -q "stage 2" || fail "complaint show"
+"$bin/casectl" disagreement record --id dg-1 --child cchild-1 --officer officer-01 \
+  --decision refusal-to-assess --letter 2026-10-27 >/dev/null || fail "disagreement"
+"$bin/casectl" disagreement show dg-1 | grep -q "appeal deadline 2027-01-04" || fail "appeal deadline"
+PYTHONPATH="$work/py" /usr/bin/python3 - "127.0.0.1:$complaints_port" "$CASEWORK_TOKEN" <<'PY' \
+  || fail "complaints bad input"
+import sys, grpc
+from casework.v1 import common_pb2, complaints_pb2 as c
+ch = grpc.insecure_channel(sys.argv[1])
+auth = [("authorization", "Bearer " + sys.argv[2])]
+log = ch.unary_unary("/casework.v1.ComplaintsService/LogComplaint",
+    request_serializer=c.LogComplaintRequest.SerializeToString,
+    response_deserializer=common_pb2.CommandResult.FromString)
+get = ch.unary_unary("/casework.v1.ComplaintsService/GetComplaint",
+    request_serializer=c.GetComplaintRequest.SerializeToString,
+    response_deserializer=c.Complaint.FromString)
+listing = ch.unary_unary("/casework.v1.ComplaintsService/ListComplaints",
+    request_serializer=c.ListComplaintsRequest.SerializeToString,
+    response_deserializer=c.ListComplaintsResponse.FromString)
+req = c.LogComplaintRequest(request_id="py-c1", complaint_id="py-c1", child_id="py-cchild",
+    officer_id="officer-01", complainant=c.COMPLAINANT_PARENT, subject=c.COMPLAINT_SUBJECT_OTHER,
+    received_on=common_pb2.Date(year=2026, month=10, day=1))
+try:
+    log(req, metadata=auth); raise SystemExit("a complaint without a procedure was logged")
+except grpc.RpcError as e:
+    assert e.code() == grpc.StatusCode.INVALID_ARGUMENT and "procedure" in e.details(), e
+try:
+    get(c.GetComplaintRequest(complaint_id="no-such"), metadata=auth); raise SystemExit("found")
+except grpc.RpcError as e:
+    assert e.code() == grpc.StatusCode.NOT_FOUND, e
+assert len(listing(c.ListComplaintsRequest(child_id="py-cchild"), metadata=auth).complaints) == 0
+print("complaints stock client: ok")
+PY
+for _ in $(seq 1 50); do
+  timeout 30 kcat -b "$(cat "$work/var/kafka.bootstrap")" -t casework.complaints.v1 -C -o beginning -e \
+    -f '%k|%h\n' >"$work/kcat-complaints.out" 2>/dev/null || true
+  grep -q "^cchild-1|.*ComplaintEscalated" "$work/kcat-complaints.out" && break
+  sleep 0.2
+done
+grep -q "^cchild-1|.*ce_type=uk.send.casework.complaints.v1.ComplaintLogged" "$work/kcat-complaints.out" \
+  || fail "no complaint events on the topic"
+
 "$bin/casectl" timeline child-00001 --json >"$work/timeline.before"
 before=$(grep -c '"event_id"' "$work/timeline.before" || true)
 kill -INT "${pids[0]}"; wait "${pids[0]}" || fail "casework-dev did not stop cleanly"
@@ -253,7 +308,7 @@ pids=()
 # Restart on the same data: the embedded broker starts empty, the service publishes its whole
 # log again and the projection re-reads it without counting anything twice, then follows new
 # commands (which land at offsets it had stored for the old broker).
-"$bin/casework-dev" --data-dir "$work/var" --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --projection-port "$proj_port" \
+"$bin/casework-dev" --data-dir "$work/var" --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" \
   >"$work/dev2.out" 2>"$work/dev2.err" &
 pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev2.out" 2>/dev/null && break; sleep 0.2; done

@@ -78,6 +78,23 @@ struct TransportDemoOptions {
 absl::StatusOr<DemoSummary> LoadTransportDemo(
     const TransportDemoOptions& options);
 
+// Complaints (corporate and children's social care, through their stages, a
+// few to the Ombudsman) and disagreements (mediation, certificates, appeals,
+// Tribunal decisions and orders with their compliance), through the complaints
+// service's gRPC API. Idempotent like LoadDemo.
+struct ComplaintsDemoOptions {
+  std::string complaints_address;
+  std::string token;
+  Date today;
+  int complaints = 100;
+  int disagreements = 60;
+  int officers = 20;
+  uint64_t seed = 20261123;
+  int threads = 8;
+};
+absl::StatusOr<DemoSummary> LoadComplaintsDemo(
+    const ComplaintsDemoOptions& options);
+
 // The demo LA's directory: three teams (team-north, team-south, team-east),
 // each with a manager (manager-north, ...), and officer-01.. spread across
 // them in order.

@@ -337,11 +337,30 @@ int main(int argc, char** argv) {
     }
     std::printf(
         "transport demo loaded: %lld applications, %lld commands (%lld already "
-        "present) in %.1f s\n"
-        "demo loaded\n",
+        "present) in %.1f s\n",
         static_cast<long long>(travel->children),
         static_cast<long long>(travel->commands),
         static_cast<long long>(travel->repeated),
+        absl::ToDoubleSeconds(absl::Now() - start));
+    start = absl::Now();
+    absl::StatusOr<demo::DemoSummary> disputes =
+        demo::LoadComplaintsDemo(demo::ComplaintsDemoOptions{
+            .complaints_address = absl::StrCat("127.0.0.1:", complaints_port),
+            .token = loader_token,
+            .today = SystemClock::Get().Today(),
+            .complaints = std::max(1, demo_children / 20),
+            .disagreements = std::max(1, demo_children * 3 / 100)});
+    if (!disputes.ok()) {
+      stop_all();
+      return Fail(disputes.status());
+    }
+    std::printf(
+        "complaints demo loaded: %lld complaints and disagreements, %lld "
+        "commands (%lld already present) in %.1f s\n"
+        "demo loaded\n",
+        static_cast<long long>(disputes->children),
+        static_cast<long long>(disputes->commands),
+        static_cast<long long>(disputes->repeated),
         absl::ToDoubleSeconds(absl::Now() - start));
     std::printf(
         "try:\n"

@@ -1,0 +1,331 @@
+// The demo LA's complaints and disagreements (see demo.h,
+// LoadComplaintsDemo).
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "casework/v1/complaints.grpc.pb.h"
+#include "libs/core/calendar.h"
+#include "libs/core/grpc_status.h"
+#include "libs/rpc/proto_date.h"
+#include "tools/casework-dev/demo.h"
+
+namespace casework::demo {
+namespace {
+
+using Stub = v1::ComplaintsService::Stub;
+
+// Sends one stream's commands with request ids derived from the stream and
+// step. `set_id` puts the stream id in the request.
+class Writer {
+ public:
+  Writer(Stub& stub, std::string id, Date today, const std::string& token)
+      : stub_(stub), id_(std::move(id)), today_(today), token_(token) {}
+
+  template <typename Req, typename SetId>
+  absl::StatusOr<bool> Send(grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                         const Req&,
+                                                         v1::CommandResult*),
+                            Req req, Date on, SetId set_id) {
+    if (on > today_) return false;
+    req.set_request_id(absl::StrCat("demo-", id_, "-", ++step_));
+    set_id(req, id_);
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token_);
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    v1::CommandResult result;
+    grpc::Status s = (stub_.*method)(&ctx, req, &result);
+    if (!s.ok() && repeated > 0 &&
+        (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
+         s.error_code() == grpc::StatusCode::ALREADY_EXISTS)) {
+      return false;
+    }
+    if (!s.ok()) {
+      return absl::Status(
+          FromGrpcStatus(s).code(),
+          absl::StrCat(id_, " step ", step_, ": ", s.error_message()));
+    }
+    ++commands;
+    if (result.repeated()) ++repeated;
+    return true;
+  }
+
+  int64_t commands = 0;
+  int64_t repeated = 0;
+
+ private:
+  Stub& stub_;
+  const std::string id_;
+  const Date today_;
+  const std::string& token_;
+  int step_ = 0;
+};
+
+const auto kComplaintId = [](auto& r, const std::string& id) {
+  r.set_complaint_id(id);
+};
+const auto kDisagreementId = [](auto& r, const std::string& id) {
+  r.set_disagreement_id(id);
+};
+
+#define SEND(writer, Rpc, req, on, set_id)                \
+  ({                                                      \
+    absl::StatusOr<bool> sent_ =                          \
+        (writer).Send(&Stub::Rpc, (req), (on), (set_id)); \
+    if (!sent_.ok()) return sent_.status();               \
+    *sent_;                                               \
+  })
+
+absl::Status OneComplaint(Stub& stub, int n, const ComplaintsDemoOptions& o,
+                          const Calendar& cal, std::mt19937_64& rng,
+                          int64_t* commands, int64_t* repeated) {
+  auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  Writer w(stub, absl::StrFormat("demo-complaint-%04d", n), o.today, o.token);
+  struct Done {
+    Writer& w;
+    int64_t* c;
+    int64_t* r;
+    ~Done() {
+      *c += w.commands;
+      *r += w.repeated;
+    }
+  } done{w, commands, repeated};
+  const int officer = n % o.officers + 1;
+  v1::LogComplaintRequest log;
+  log.set_child_id(absl::StrFormat("child-%05d", n * 7 % 2000 + 1));
+  log.set_officer_id(absl::StrFormat("officer-%02d", officer));
+  log.set_complainant(chance(0.8) ? v1::COMPLAINANT_PARENT
+                                  : v1::COMPLAINANT_ADVOCATE);
+  const v1::ComplaintSubject subjects[] = {
+      v1::COMPLAINT_SUBJECT_EHC_ASSESSMENT, v1::COMPLAINT_SUBJECT_COMMUNICATION,
+      v1::COMPLAINT_SUBJECT_TRANSPORT, v1::COMPLAINT_SUBJECT_PROVISION,
+      v1::COMPLAINT_SUBJECT_ANNUAL_REVIEW};
+  log.set_subject(subjects[uniform(0, 4)]);
+  const bool csc = chance(0.1);
+  log.set_procedure(csc ? v1::COMPLAINT_PROCEDURE_CHILDRENS_SOCIAL_CARE
+                        : v1::COMPLAINT_PROCEDURE_CORPORATE);
+  const Date received = o.today.AddDays(-uniform(5, 365));
+  *log.mutable_received_on() = ToProto(received);
+  if (!SEND(w, LogComplaint, log, received, kComplaintId))
+    return absl::OkStatus();
+  Date stage_start = received;
+  if (!csc) {
+    v1::AcknowledgeComplaintRequest ack;
+    const Date on = cal.AddWorkingDays(
+        received, chance(0.9) ? uniform(1, 5) : uniform(6, 9));
+    *ack.mutable_acknowledged_on() = ToProto(on);
+    if (!SEND(w, AcknowledgeComplaint, ack, on, kComplaintId))
+      return absl::OkStatus();
+    stage_start = on;
+  }
+  if (chance(0.15)) {
+    v1::ExtendComplaintRequest ext;
+    ext.set_working_days(csc ? 10 : uniform(5, 10));
+    ext.set_reason("more information needed from a school");
+    if (!SEND(w, ExtendComplaint, ext, stage_start.AddDays(5), kComplaintId))
+      return absl::OkStatus();
+  }
+  v1::RespondToComplaintRequest reply;
+  const v1::ComplaintFinding findings[] = {
+      v1::COMPLAINT_FINDING_UPHELD, v1::COMPLAINT_FINDING_PARTLY_UPHELD,
+      v1::COMPLAINT_FINDING_NOT_UPHELD, v1::COMPLAINT_FINDING_NOT_UPHELD};
+  reply.set_finding(findings[uniform(0, 3)]);
+  reply.set_remedy_offered(reply.finding() != v1::COMPLAINT_FINDING_NOT_UPHELD);
+  const Date replied = cal.AddWorkingDays(
+      stage_start, chance(0.75) ? uniform(5, 10) : uniform(11, 20));
+  *reply.mutable_responded_on() = ToProto(replied);
+  if (!SEND(w, RespondToComplaint, reply, replied, kComplaintId))
+    return absl::OkStatus();
+  if (!chance(0.25)) {
+    v1::CloseComplaintRequest close;
+    const Date on = replied.AddDays(uniform(14, 30));
+    *close.mutable_closed_on() = ToProto(on);
+    SEND(w, CloseComplaint, close, on, kComplaintId);
+    return absl::OkStatus();
+  }
+  v1::EscalateComplaintRequest esc;
+  const Date escalated = replied.AddDays(uniform(3, 20));
+  *esc.mutable_escalated_on() = ToProto(escalated);
+  const int area = (officer - 1) * 3 / std::max(1, o.officers);
+  esc.set_handler_id(area == 0   ? "manager-north"
+                     : area == 1 ? "manager-south"
+                                 : "manager-east");
+  if (!SEND(w, EscalateComplaint, esc, escalated, kComplaintId))
+    return absl::OkStatus();
+  v1::RespondToComplaintRequest reply2;
+  reply2.set_finding(chance(0.7) ? v1::COMPLAINT_FINDING_NOT_UPHELD
+                                 : v1::COMPLAINT_FINDING_PARTLY_UPHELD);
+  const Date replied2 = cal.AddWorkingDays(
+      escalated, chance(0.7) ? uniform(10, 20) : uniform(21, 35));
+  *reply2.mutable_responded_on() = ToProto(replied2);
+  if (!SEND(w, RespondToComplaint, reply2, replied2, kComplaintId))
+    return absl::OkStatus();
+  if (chance(0.3)) {
+    v1::ReferToOmbudsmanRequest ref;
+    const Date on = replied2.AddDays(uniform(10, 60));
+    *ref.mutable_referred_on() = ToProto(on);
+    SEND(w, ReferToOmbudsman, ref, on, kComplaintId);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OneDisagreement(Stub& stub, int n, const ComplaintsDemoOptions& o,
+                             const Calendar& cal, std::mt19937_64& rng,
+                             int64_t* commands, int64_t* repeated) {
+  auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  Writer w(stub, absl::StrFormat("demo-disagreement-%04d", n), o.today,
+           o.token);
+  struct Done {
+    Writer& w;
+    int64_t* c;
+    int64_t* r;
+    ~Done() {
+      *c += w.commands;
+      *r += w.repeated;
+    }
+  } done{w, commands, repeated};
+  v1::RecordDisagreementRequest rec;
+  rec.set_child_id(absl::StrFormat("child-%05d", n * 11 % 2000 + 1));
+  rec.set_officer_id(absl::StrFormat("officer-%02d", n % o.officers + 1));
+  const v1::AppealableDecision decisions[] = {
+      v1::APPEALABLE_DECISION_REFUSAL_TO_ASSESS,
+      v1::APPEALABLE_DECISION_PLAN_CONTENTS,
+      v1::APPEALABLE_DECISION_PLAN_CONTENTS,
+      v1::APPEALABLE_DECISION_REFUSAL_TO_ISSUE_PLAN,
+      v1::APPEALABLE_DECISION_REVIEW_DECISION};
+  rec.set_decision(decisions[uniform(0, 4)]);
+  const Date letter = o.today.AddDays(-uniform(20, 540));
+  *rec.mutable_decision_letter_on() = ToProto(letter);
+  if (!SEND(w, RecordDisagreement, rec, letter, kDisagreementId))
+    return absl::OkStatus();
+  v1::RecordMediationContactRequest contact;
+  const Date contacted = letter.AddDays(uniform(5, 50));
+  const bool wanted = chance(0.45);
+  contact.set_mediation_wanted(wanted);
+  *contact.mutable_contacted_on() = ToProto(contacted);
+  if (!SEND(w, RecordMediationContact, contact, contacted, kDisagreementId))
+    return absl::OkStatus();
+  Date ended = contacted;
+  bool settled = false;
+  if (wanted) {
+    v1::RecordMediationHeldRequest held;
+    ended = contacted.AddDays(chance(0.8) ? uniform(10, 30) : uniform(31, 50));
+    settled = chance(0.45);
+    held.set_outcome(settled ? v1::MEDIATION_OUTCOME_AGREED
+                             : v1::MEDIATION_OUTCOME_NOT_AGREED);
+    *held.mutable_held_on() = ToProto(ended);
+    if (!SEND(w, RecordMediationHeld, held, ended, kDisagreementId))
+      return absl::OkStatus();
+  }
+  v1::IssueMediationCertificateRequest cert;
+  const Date certified =
+      cal.AddWorkingDays(ended, chance(0.85) ? uniform(1, 3) : uniform(4, 8));
+  *cert.mutable_issued_on() = ToProto(certified);
+  if (!SEND(w, IssueMediationCertificate, cert, certified, kDisagreementId))
+    return absl::OkStatus();
+  if (settled || !chance(0.6)) return absl::OkStatus();
+  v1::RegisterAppealRequest appeal;
+  const Date registered = certified.AddDays(uniform(7, 35));
+  *appeal.mutable_registered_on() = ToProto(registered);
+  if (!SEND(w, RegisterAppeal, appeal, registered, kDisagreementId))
+    return absl::OkStatus();
+  v1::RecordTribunalDecisionRequest decided;
+  const Date hearing = registered.AddDays(uniform(100, 200));
+  const int roll = uniform(1, 100);
+  decided.set_outcome(roll <= 55   ? v1::TRIBUNAL_OUTCOME_ALLOWED
+                      : roll <= 70 ? v1::TRIBUNAL_OUTCOME_CONCEDED
+                      : roll <= 85 ? v1::TRIBUNAL_OUTCOME_DISMISSED
+                                   : v1::TRIBUNAL_OUTCOME_WITHDRAWN);
+  *decided.mutable_decided_on() = ToProto(hearing);
+  if (!SEND(w, RecordTribunalDecision, decided, hearing, kDisagreementId))
+    return absl::OkStatus();
+  if (decided.outcome() != v1::TRIBUNAL_OUTCOME_ALLOWED &&
+      decided.outcome() != v1::TRIBUNAL_OUTCOME_CONCEDED) {
+    return absl::OkStatus();
+  }
+  v1::RecordTribunalOrderRequest order;
+  order.set_order_id("o1");
+  const bool make_plan =
+      rec.decision() == v1::APPEALABLE_DECISION_REFUSAL_TO_ISSUE_PLAN;
+  order.set_kind(rec.decision() == v1::APPEALABLE_DECISION_REFUSAL_TO_ASSESS
+                     ? v1::TRIBUNAL_ORDER_KIND_ASSESS
+                 : make_plan ? v1::TRIBUNAL_ORDER_KIND_MAKE_PLAN
+                             : v1::TRIBUNAL_ORDER_KIND_AMEND_PLAN);
+  *order.mutable_made_on() = ToProto(hearing);
+  if (!SEND(w, RecordTribunalOrder, order, hearing, kDisagreementId))
+    return absl::OkStatus();
+  v1::RecordOrderComplianceRequest comply;
+  comply.set_order_id("o1");
+  if (make_plan) {
+    comply.set_step(v1::COMPLIANCE_STEP_DRAFT_PLAN);
+    const Date draft =
+        hearing.AddDays(chance(0.8) ? uniform(20, 35) : uniform(36, 50));
+    *comply.mutable_done_on() = ToProto(draft);
+    if (!SEND(w, RecordOrderCompliance, comply, draft, kDisagreementId))
+      return absl::OkStatus();
+    comply.set_step(v1::COMPLIANCE_STEP_FINAL_PLAN);
+    const Date final_on =
+        hearing.AddDays(chance(0.75) ? uniform(60, 77) : uniform(78, 100));
+    *comply.mutable_done_on() = ToProto(final_on);
+    SEND(w, RecordOrderCompliance, comply, final_on, kDisagreementId);
+  } else {
+    comply.set_step(v1::COMPLIANCE_STEP_DONE);
+    const Date on =
+        hearing.AddDays(chance(0.8) ? uniform(5, 14) : uniform(15, 40));
+    *comply.mutable_done_on() = ToProto(on);
+    SEND(w, RecordOrderCompliance, comply, on, kDisagreementId);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<DemoSummary> LoadComplaintsDemo(const ComplaintsDemoOptions& o) {
+  auto stub = v1::ComplaintsService::NewStub(grpc::CreateChannel(
+      o.complaints_address, grpc::InsecureChannelCredentials()));
+  const Calendar calendar;
+  const int total = o.complaints + o.disagreements;
+  std::atomic<int> next{0};
+  std::atomic<int64_t> commands{0}, repeated{0};
+  std::mutex mu;
+  absl::Status first_error = absl::OkStatus();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < o.threads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = next++; i < total; i = next++) {
+        std::mt19937_64 rng(o.seed * 15485863u + static_cast<uint64_t>(i));
+        int64_t c = 0, r = 0;
+        absl::Status s =
+            i < o.complaints
+                ? OneComplaint(*stub, i + 1, o, calendar, rng, &c, &r)
+                : OneDisagreement(*stub, i - o.complaints + 1, o, calendar, rng,
+                                  &c, &r);
+        commands += c;
+        repeated += r;
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_error.ok()) first_error = s;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (!first_error.ok()) return first_error;
+  return DemoSummary{commands.load(), repeated.load(), total, {}};
+}
+
+}  // namespace casework::demo
