@@ -45,7 +45,7 @@ absl::StatusOr<Principal> Authorizer::Authenticate(
 
 absl::StatusOr<Principal> Authorizer::Authorize(
     const grpc::ServerContext& ctx, const std::string& method,
-    const std::string& officer_id) const {
+    const std::string& officer_id, const std::string& team_id) const {
   const auto& metadata = ctx.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
@@ -53,12 +53,12 @@ absl::StatusOr<Principal> Authorizer::Authorize(
         "no credentials: send 'authorization: Bearer <token>'");
   }
   return AuthorizeToken(absl::string_view(it->second.data(), it->second.size()),
-                        method, officer_id);
+                        method, officer_id, team_id);
 }
 
 absl::StatusOr<Principal> Authorizer::AuthorizeToken(
     absl::string_view bearer, const std::string& method,
-    const std::string& officer_id) const {
+    const std::string& officer_id, const std::string& team_id) const {
   if (!absl::StartsWithIgnoreCase(bearer, "bearer ")) {
     return absl::UnauthenticatedError(
         "the authorization metadata must be 'Bearer <token>'");
@@ -75,6 +75,15 @@ absl::StatusOr<Principal> Authorizer::AuthorizeToken(
     return absl::PermissionDeniedError(absl::StrCat(
         method, " needs the role ", RoleNames(rule->second.roles),
         "; the caller has ", who->roles == 0 ? "none" : RoleNames(who->roles)));
+  }
+  const bool integration_passes =
+      who->Has(kIntegration) && (rule->second.roles & kIntegration) != 0;
+  if (rule->second.scope == Scope::kOfficerSelfOrTeam && !team_id.empty() &&
+      !integration_passes &&
+      !(who->Has(kManager) && std::find(who->teams.begin(), who->teams.end(),
+                                        team_id) != who->teams.end())) {
+    return absl::PermissionDeniedError(
+        "a team's figures are for the managers of that team");
   }
   if (rule->second.scope == Scope::kOfficerSelfOrTeam && !officer_id.empty() &&
       officer_id != who->officer_id &&

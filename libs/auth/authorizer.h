@@ -43,13 +43,16 @@ class Authorizer {
   Authorizer(std::shared_ptr<const JwtVerifier> verifier, const Clock& clock,
              TeamLookup teams = nullptr);
 
+  // `officer_id` / `team_id`: what the request is about (for rules with a
+  // scope); a team is for the managers of that team only.
   absl::StatusOr<Principal> Authorize(const grpc::ServerContext& ctx,
                                       const std::string& method,
-                                      const std::string& officer_id = "") const;
+                                      const std::string& officer_id = "",
+                                      const std::string& team_id = "") const;
   // The same check for a token already taken from the metadata.
-  absl::StatusOr<Principal> AuthorizeToken(absl::string_view bearer,
-                                           const std::string& method,
-                                           const std::string& officer_id) const;
+  absl::StatusOr<Principal> AuthorizeToken(
+      absl::string_view bearer, const std::string& method,
+      const std::string& officer_id, const std::string& team_id = "") const;
 
  private:
   absl::StatusOr<Principal> Authenticate(absl::string_view token) const;

@@ -88,6 +88,12 @@ const std::map<std::string, Rule>& Policy() {
        {kCaseReaders, Scope::kOfficerSelfOrTeam}},
       {"/casework.v1.ProjectionService/GetOfficerScorecard",
        {kCaseReaders, Scope::kOfficerSelfOrTeam}},
+      {"/casework.v1.ProjectionService/GetTeamScorecard",
+       {kManager, Scope::kOfficerSelfOrTeam}},
+      {"/casework.v1.ProjectionService/GetExceptionReport",
+       {kCaseReaders, Scope::kOfficerSelfOrTeam}},
+      {"/casework.v1.ProjectionService/GetTrend",
+       {kCaseReaders, Scope::kOfficerSelfOrTeam}},
       // The audit trail of reads, in every service.
       {"/casework.v1.AuditService/ListAuditEntries", {kAdmin}},
   };

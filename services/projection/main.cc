@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "absl/strings/str_cat.h"
 #include "libs/core/clock.h"
 #include "libs/core/log.h"
 #include "libs/kafka/kafka.h"
@@ -17,13 +18,25 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "projection: %s\n", std::string(s.message()).c_str());
     return 2;
   };
-  absl::StatusOr<ServiceConfig> config =
-      ServiceConfig::FromArgs(argc, argv, "projection", 7105);
+  absl::StatusOr<ServiceConfig> config = ServiceConfig::FromArgs(
+      argc, argv, "projection", 7105, {{"targets", "CASEWORK_TARGETS"}});
   if (!config.ok()) return fail(config.status());
+  projection::Targets targets = projection::DefaultTargets();
+  if (auto it = config->extras.find("targets"); it != config->extras.end()) {
+    absl::StatusOr<std::string> text = ReadFile(it->second);
+    if (!text.ok()) return fail(text.status());
+    absl::StatusOr<projection::Targets> parsed =
+        projection::ParseTargets(*text);
+    if (!parsed.ok()) {
+      return fail(absl::InvalidArgumentError(
+          absl::StrCat(it->second, ": ", parsed.status().message())));
+    }
+    targets = *parsed;
+  }
   std::error_code ec;
   std::filesystem::create_directories(config->data_dir, ec);
   absl::StatusOr<std::unique_ptr<projection::Projection>> store =
-      projection::Projection::Open(config->data_dir);
+      projection::Projection::Open(config->data_dir, targets);
   if (!store.ok()) return fail(store.status());
   std::unique_ptr<projection::ProjectionConsumer> consumer;
   if (!config->brokers.empty()) {

@@ -6,12 +6,14 @@
 #include <rocksdb/utilities/write_batch_with_index.h>
 #include <rocksdb/write_batch.h>
 
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "casework/internal/projection_store.pb.h"
 #include "casework/v1/common.pb.h"
 #include "casework/v1/directory.pb.h"
@@ -25,7 +27,7 @@ namespace casework::projection {
 namespace {
 
 // Bumped whenever the keys or values below change meaning.
-constexpr char kLayout[] = "2";
+constexpr char kLayout[] = "3";
 
 std::string BE64(uint64_t v) {
   std::string out;
@@ -234,6 +236,34 @@ const std::vector<std::string>& MeasureOrder() {
   return *order;
 }
 
+// Whether a clock of `rule` counts toward the measure `code`.
+bool CountsToward(const std::string& rule, const std::string& code) {
+  v1::ClockChange probe;
+  probe.set_rule(rule);
+  for (const MeasureDef& def : MeasuresFor(probe)) {
+    if (def.code == code) return true;
+  }
+  return false;
+}
+
+// The event counters of a rate measure: (numerator, denominator).
+std::optional<std::pair<std::string, std::string>> RateCounters(
+    const std::string& code) {
+  if (code == "transport.itt_completions") {
+    return std::make_pair(kIttCompleted, kIttStarted);
+  }
+  if (code == "complaints.escalated_to_stage2") {
+    return std::make_pair(kComplaintsEscalated, kComplaintsLogged);
+  }
+  if (code == "complaints.referred_to_ombudsman") {
+    return std::make_pair(kComplaintsToOmbudsman, kComplaintsLogged);
+  }
+  if (code == "disagreements.mediation_to_appeal") {
+    return std::make_pair(kAppealsRegistered, kMediationsHeld);
+  }
+  return std::nullopt;
+}
+
 std::string MeasureName(const std::string& code) {
   v1::ClockChange probe;
   if (absl::StartsWith(code, "ehc.advice_6_weeks.")) {
@@ -353,8 +383,8 @@ std::string Header(const kafka::Message& m, absl::string_view key) {
 
 class RocksProjection final : public Projection {
  public:
-  explicit RocksProjection(std::unique_ptr<rocksdb::DB> db)
-      : db_(std::move(db)) {}
+  RocksProjection(std::unique_ptr<rocksdb::DB> db, Targets targets)
+      : db_(std::move(db)), targets_(std::move(targets)) {}
   ~RocksProjection() override { db_->Close().PermitUncheckedError(); }
 
   absl::StatusOr<int> Apply(
@@ -498,22 +528,384 @@ class RocksProjection final : public Projection {
   absl::StatusOr<v1::OfficerScorecard> GetOfficerScorecard(
       const v1::GetOfficerScorecardRequest& req) override {
     RETURN_IF_ERROR(ValidateId("officer_id", req.officer_id()));
-    ASSIGN_OR_RETURN(Date from, FromProto("from", req.from()));
-    ASSIGN_OR_RETURN(Date to, FromProto("to", req.to()));
-    if (to < from) return FieldError("to", "is before from");
-    ASSIGN_OR_RETURN(Date as_of, FromProtoOr("as_of", req.as_of(), to));
+    ASSIGN_OR_RETURN(Period p, ReadPeriod(req.from(), req.to(), req.as_of()));
+    ASSIGN_OR_RETURN(v1::OfficerScorecard out, Scorecard(req.officer_id(), p));
+    ApplyTargets(&out);
+    return out;
+  }
+
+  absl::StatusOr<v1::TeamScorecard> GetTeamScorecard(
+      const v1::GetTeamScorecardRequest& req) override {
+    RETURN_IF_ERROR(ValidateId("team_id", req.team_id()));
+    ASSIGN_OR_RETURN(Period p, ReadPeriod(req.from(), req.to(), req.as_of()));
+    v1::TeamScorecard out;
+    out.set_team_id(req.team_id());
+    std::string team;
+    if (db_->Get(rocksdb::ReadOptions(), absl::StrCat("G", req.team_id()),
+                 &team)
+            .ok()) {
+      v1::Team t;
+      if (t.ParseFromString(team)) out.set_team_name(t.name());
+    }
+    const std::vector<std::string> members = TeamMembers(req.team_id());
+    if (members.empty() && out.team_name().empty()) {
+      return absl::NotFoundError(absl::StrCat(
+          "team_id: no team ", req.team_id(), " in the directory"));
+    }
+    v1::OfficerScorecard* totals = out.mutable_totals();
+    totals->set_officer_id(req.team_id());
+    *totals->mutable_from() = ToProto(p.from);
+    *totals->mutable_to() = ToProto(p.to);
+    *totals->mutable_as_of() = ToProto(p.as_of);
+    for (const std::string& officer : members) {
+      ASSIGN_OR_RETURN(v1::OfficerScorecard card, Scorecard(officer, p));
+      AddInto(card, totals);
+      ApplyTargets(&card);
+      *out.add_officers() = std::move(card);
+    }
+    Recompute(totals);
+    ApplyTargets(totals);
+    // Sort by a measure's percentage (or the officer id).
+    auto percent_of = [&](const v1::OfficerScorecard& c) {
+      for (const v1::Measure& m : c.measures()) {
+        if (m.code() == req.sort_by()) return m.percent();
+      }
+      return -1.0;
+    };
+    if (!req.sort_by().empty()) {
+      bool known = false;
+      for (const v1::Measure& m : totals->measures()) {
+        known = known || m.code() == req.sort_by();
+      }
+      if (!known) {
+        return FieldError("sort_by", absl::StrCat("'", req.sort_by(),
+                                                  "' is not a measure code"));
+      }
+    }
+    std::stable_sort(
+        out.mutable_officers()->begin(), out.mutable_officers()->end(),
+        [&](const v1::OfficerScorecard& a, const v1::OfficerScorecard& b) {
+          if (req.sort_by().empty()) {
+            return req.descending() ? a.officer_id() > b.officer_id()
+                                    : a.officer_id() < b.officer_id();
+          }
+          return req.descending() ? percent_of(a) > percent_of(b)
+                                  : percent_of(a) < percent_of(b);
+        });
+    return out;
+  }
+
+  absl::StatusOr<v1::ExceptionReport> GetExceptionReport(
+      const v1::GetExceptionReportRequest& req) override {
+    ASSIGN_OR_RETURN(std::vector<std::string> officers,
+                     OfficersOf(req.officer_id(), req.team_id()));
+    if (req.measure().empty()) return FieldError("measure", "is required");
+    ASSIGN_OR_RETURN(Period p, ReadPeriod(req.from(), req.to(), req.as_of()));
+    if (req.page_size() < 0)
+      return FieldError("page_size", "must not be negative");
+    const size_t limit =
+        req.page_size() == 0
+            ? 200
+            : std::min<size_t>(1000, static_cast<size_t>(req.page_size()));
+    v1::ExceptionReport out;
+    out.set_measure(req.measure());
+    out.set_name(MeasureName(req.measure()));
+    std::vector<v1::ExceptionItem> missed, open;
+    const std::string lo = absl::StrCat(p.from.ToYyyymmdd());
+    const std::string hi = absl::StrCat(p.to.ToYyyymmdd());
+    for (const std::string& officer : officers) {
+      const std::string prefix =
+          absl::StrCat("X", K({officer, req.measure(), ""}));
+      PrefixScan it(db_.get(), prefix);
+      for (it->Seek(prefix + lo); it->Valid(); it->Next()) {
+        absl::string_view day = View(it->key()).substr(prefix.size(), 8);
+        if (day > hi) break;
+        v1::ExceptionItem x;
+        if (x.ParseFromArray(it->value().data(),
+                             static_cast<int>(it->value().size()))) {
+          missed.push_back(std::move(x));
+        }
+      }
+      RETURN_IF_ERROR(FromRocks(it->status(), "read exceptions"));
+      // Open clocks of this measure past their due date on as_of.
+      const std::string wprefix =
+          absl::StrCat("W", officer, std::string(1, '\0'));
+      PrefixScan w(db_.get(), wprefix);
+      for (w->Seek(wprefix); w->Valid(); w->Next()) {
+        v1::WorklistItem item;
+        if (!item.ParseFromArray(w->value().data(),
+                                 static_cast<int>(w->value().size())) ||
+            item.exception()) {
+          continue;
+        }
+        const Date due = ToDate(item.due_on());
+        const statutory::ClockRule* rule = statutory::FindRule(item.rule());
+        if (!(due < p.as_of) || (rule != nullptr && rule->minimum_period)) {
+          continue;
+        }
+        if (!CountsToward(item.rule(), req.measure())) continue;
+        v1::ExceptionItem x;
+        x.set_officer_id(officer);
+        x.set_child_id(item.child_id());
+        x.set_source(item.source());
+        x.set_stream_id(item.stream_id());
+        x.set_clock_id(item.clock_id());
+        x.set_rule(item.rule());
+        *x.mutable_started_on() = item.started_on();
+        *x.mutable_due_on() = item.due_on();
+        x.set_days_late(due.DaysUntil(p.as_of));
+        x.set_open(true);
+        open.push_back(std::move(x));
+      }
+      RETURN_IF_ERROR(FromRocks(w->status(), "read worklist"));
+    }
+    auto by = [](const v1::Date& a, const v1::Date& b) {
+      return ToDate(a) < ToDate(b);
+    };
+    std::stable_sort(missed.begin(), missed.end(),
+                     [&](const auto& a, const auto& b) {
+                       return by(a.closed_on(), b.closed_on());
+                     });
+    std::stable_sort(open.begin(), open.end(),
+                     [&](const auto& a, const auto& b) {
+                       return by(a.due_on(), b.due_on());
+                     });
+    for (auto* list : {&missed, &open}) {
+      for (v1::ExceptionItem& x : *list) {
+        if (static_cast<size_t>(out.items_size()) == limit) {
+          out.set_truncated(true);
+          return out;
+        }
+        *out.add_items() = std::move(x);
+      }
+    }
+    return out;
+  }
+
+  absl::StatusOr<v1::Trend> GetTrend(const v1::GetTrendRequest& req,
+                                     Date today) override {
+    ASSIGN_OR_RETURN(std::vector<std::string> officers,
+                     OfficersOf(req.officer_id(), req.team_id()));
+    if (req.measure().empty()) return FieldError("measure", "is required");
+    if (req.months() < 0 || req.months() > 36)
+      return FieldError("months", "must be from 1 to 36");
+    const int months = req.months() == 0 ? 12 : req.months();
+    if (req.measure() == "review.backlog" ||
+        req.measure() == "complaints.per_100_cases") {
+      return FieldError(
+          "measure", "is a figure on a date, not counted by month: no trend");
+    }
+    ASSIGN_OR_RETURN(Date to, FromProtoOr("to", req.to(), today));
+    // Clock measures count from their own counters; rates from two.
+    std::string numerator_code = req.measure(), denominator_code;
+    if (auto rate = RateCounters(req.measure())) {
+      numerator_code = rate->first;
+      denominator_code = rate->second;
+    }
+    const int last = to.year() * 12 + to.month() - 1;
+    const int first = last - months + 1;
+    std::vector<std::pair<int64_t, int64_t>> buckets(
+        static_cast<size_t>(months));  // (met, missed) or (num, den)
+    auto scan = [&](const std::string& officer, const std::string& code,
+                    bool numerator_only, bool as_denominator) -> absl::Status {
+      const std::string prefix = absl::StrCat("M", K({officer, code, ""}));
+      PrefixScan it(db_.get(), prefix);
+      for (it->Seek(prefix); it->Valid(); it->Next()) {
+        int32_t day = 0;
+        if (!absl::SimpleAtoi(View(it->key()).substr(prefix.size()), &day))
+          continue;
+        const int month = (day / 10000) * 12 + (day / 100 % 100) - 1;
+        if (month < first || month > last) continue;
+        absl::string_view v = View(it->value());
+        if (v.size() != 24) continue;
+        auto& b = buckets[static_cast<size_t>(month - first)];
+        const int64_t met = static_cast<int64_t>(FromBE64(v.substr(0, 8)));
+        const int64_t missed = static_cast<int64_t>(FromBE64(v.substr(8, 8)));
+        if (as_denominator) {
+          b.second += met;
+        } else {
+          b.first += met;
+          if (!numerator_only) b.second += met + missed;
+        }
+      }
+      return FromRocks(it->status(), "read outcomes");
+    };
+    for (const std::string& officer : officers) {
+      RETURN_IF_ERROR(
+          scan(officer, numerator_code, !denominator_code.empty(), false));
+      if (!denominator_code.empty()) {
+        RETURN_IF_ERROR(scan(officer, denominator_code, false, true));
+      }
+    }
+    v1::Trend out;
+    out.set_measure(req.measure());
+    out.set_name(MeasureName(req.measure()));
+    const MeasureTarget target = TargetOf(req.measure());
+    out.set_target(target.target);
+    for (int i = 0; i < months; ++i) {
+      v1::TrendPoint* point = out.add_points();
+      point->set_year((first + i) / 12);
+      point->set_month((first + i) % 12 + 1);
+      const auto& b = buckets[static_cast<size_t>(i)];
+      point->set_numerator(b.first);
+      point->set_denominator(b.second);
+      point->set_percent(b.second == 0 ? 0.0
+                                       : 100.0 * static_cast<double>(b.first) /
+                                             static_cast<double>(b.second));
+      point->set_rag(Rate(target, point->percent(), b.second));
+    }
+    return out;
+  }
+
+  int64_t AppliedVersion(const std::string& source,
+                         const std::string& stream_id) override {
+    std::string value;
+    internal::StreamState state;
+    if (!db_->Get(rocksdb::ReadOptions(),
+                  absl::StrCat("S", K({source, stream_id})), &value)
+             .ok() ||
+        !state.ParseFromString(value)) {
+      return 0;
+    }
+    return state.applied_version();
+  }
+
+  std::vector<std::string> TeamMembers(const std::string& team_id) override {
+    std::vector<std::string> out;
+    PrefixScan it(db_.get(), "D");
+    for (it->Seek("D"); it->Valid(); it->Next()) {
+      v1::Officer officer;
+      if (officer.ParseFromArray(it->value().data(),
+                                 static_cast<int>(it->value().size())) &&
+          officer.team_id() == team_id) {
+        out.push_back(officer.officer_id());
+      }
+    }
+    return out;
+  }
+
+ private:
+  struct Period {
+    Date from, to, as_of;
+  };
+
+  static absl::StatusOr<Period> ReadPeriod(const v1::Date& from_p,
+                                           const v1::Date& to_p,
+                                           const v1::Date& as_of_p) {
+    Period p;
+    ASSIGN_OR_RETURN(p.from, FromProto("from", from_p));
+    ASSIGN_OR_RETURN(p.to, FromProto("to", to_p));
+    if (p.to < p.from) return FieldError("to", "is before from");
+    ASSIGN_OR_RETURN(p.as_of, FromProtoOr("as_of", as_of_p, p.to));
+    return p;
+  }
+
+  absl::StatusOr<std::vector<std::string>> OfficersOf(
+      const std::string& officer_id, const std::string& team_id) {
+    if (officer_id.empty() == team_id.empty()) {
+      return FieldError("officer_id",
+                        "give exactly one of officer_id and team_id");
+    }
+    if (!officer_id.empty()) {
+      RETURN_IF_ERROR(ValidateId("officer_id", officer_id));
+      return std::vector<std::string>{officer_id};
+    }
+    RETURN_IF_ERROR(ValidateId("team_id", team_id));
+    std::vector<std::string> members = TeamMembers(team_id);
+    if (members.empty()) {
+      return absl::NotFoundError(absl::StrCat("team_id: no officers of team ",
+                                              team_id, " in the directory"));
+    }
+    return members;
+  }
+
+  MeasureTarget TargetOf(const std::string& code) const {
+    auto it = targets_.find(code);
+    if (it != targets_.end()) return it->second;
+    // Advice by adviser type: the advice target.
+    if (absl::StartsWith(code, "ehc.advice_6_weeks.")) {
+      it = targets_.find("ehc.advice_6_weeks");
+      if (it != targets_.end()) return it->second;
+    }
+    return MeasureTarget{};
+  }
+
+  static v1::Rag Rate(const MeasureTarget& t, double value,
+                      int64_t denominator) {
+    if (denominator == 0 && !t.lower_is_better) return v1::RAG_NO_DATA;
+    if (t.lower_is_better) {
+      if (value <= t.target) return v1::RAG_GREEN;
+      return value <= t.target + t.amber_margin ? v1::RAG_AMBER : v1::RAG_RED;
+    }
+    if (value >= t.target) return v1::RAG_GREEN;
+    return value >= t.target - t.amber_margin ? v1::RAG_AMBER : v1::RAG_RED;
+  }
+
+  void ApplyTargets(v1::OfficerScorecard* card) const {
+    for (v1::Measure& m : *card->mutable_measures()) {
+      const MeasureTarget t = TargetOf(m.code());
+      if (t.target == 0 && t.amber_margin == 0 && !t.lower_is_better) {
+        continue;  // no target for this measure
+      }
+      m.set_target(t.target);
+      m.set_lower_is_better(t.lower_is_better);
+      m.set_rag(Rate(t, m.percent(), m.denominator()));
+    }
+  }
+
+  // Adds an officer's figures into the team's.
+  static void AddInto(const v1::OfficerScorecard& card,
+                      v1::OfficerScorecard* totals) {
+    for (const v1::Measure& m : card.measures()) {
+      v1::Measure* t = nullptr;
+      for (v1::Measure& existing : *totals->mutable_measures()) {
+        if (existing.code() == m.code()) t = &existing;
+      }
+      if (t == nullptr) {
+        t = totals->add_measures();
+        t->set_code(m.code());
+        t->set_name(m.name());
+      }
+      t->set_numerator(t->numerator() + m.numerator());
+      t->set_denominator(t->denominator() + m.denominator());
+      t->set_excluded(t->excluded() + m.excluded());
+    }
+    totals->set_caseload(totals->caseload() + card.caseload());
+    totals->set_open_items(totals->open_items() + card.open_items());
+    totals->set_overdue_items(totals->overdue_items() + card.overdue_items());
+    totals->set_active_plans(totals->active_plans() + card.active_plans());
+    totals->set_review_backlog(totals->review_backlog() +
+                               card.review_backlog());
+  }
+
+  static void Recompute(v1::OfficerScorecard* totals) {
+    for (v1::Measure& m : *totals->mutable_measures()) {
+      m.set_percent(m.denominator() == 0
+                        ? 0.0
+                        : 100.0 * static_cast<double>(m.numerator()) /
+                              static_cast<double>(m.denominator()));
+    }
+    totals->set_review_backlog_percent(
+        totals->active_plans() == 0
+            ? 0.0
+            : 100.0 * static_cast<double>(totals->review_backlog()) /
+                  static_cast<double>(totals->active_plans()));
+  }
+
+  absl::StatusOr<v1::OfficerScorecard> Scorecard(const std::string& officer,
+                                                 const Period& p) {
+    const Date from = p.from, to = p.to, as_of = p.as_of;
     v1::OfficerScorecard out;
-    out.set_officer_id(req.officer_id());
-    *out.mutable_from() = req.from();
-    *out.mutable_to() = req.to();
+    out.set_officer_id(officer);
+    *out.mutable_from() = ToProto(from);
+    *out.mutable_to() = ToProto(to);
     *out.mutable_as_of() = ToProto(as_of);
 
     struct Counts {
       int64_t met = 0, missed = 0, excluded = 0;
     };
     std::map<std::string, Counts> counts;
-    const std::string prefix =
-        absl::StrCat("M", req.officer_id(), std::string(1, '\0'));
+    const std::string prefix = absl::StrCat("M", officer, std::string(1, '\0'));
     const int32_t lo = from.ToYyyymmdd(), hi = to.ToYyyymmdd();
     PrefixScan it(db_.get(), prefix);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
@@ -576,7 +968,7 @@ class RocksProjection final : public Projection {
          counts[kAppealsRegistered].met, counts[kMediationsHeld].met);
     // Open and overdue items, and caseload.
     v1::GetWorklistRequest wl;
-    wl.set_officer_id(req.officer_id());
+    wl.set_officer_id(officer);
     *wl.mutable_as_of() = ToProto(as_of);
     wl.set_page_size(1);
     ASSIGN_OR_RETURN(v1::Worklist worklist, GetWorklist(wl, as_of));
@@ -585,7 +977,7 @@ class RocksProjection final : public Projection {
     // The review backlog: plans whose review-due clock is open past as_of.
     {
       const std::string wprefix =
-          absl::StrCat("W", req.officer_id(), std::string(1, '\0'));
+          absl::StrCat("W", officer, std::string(1, '\0'));
       PrefixScan it(db_.get(), wprefix);
       int64_t active = 0, backlog = 0;
       for (it->Seek(wprefix); it->Valid(); it->Next()) {
@@ -605,9 +997,15 @@ class RocksProjection final : public Projection {
           active == 0 ? 0.0
                       : 100.0 * static_cast<double>(backlog) /
                             static_cast<double>(active));
+      v1::Measure* b = out.add_measures();
+      b->set_code("review.backlog");
+      b->set_name("Review backlog (active plans overdue for review)");
+      b->set_numerator(backlog);
+      b->set_denominator(active);
+      b->set_percent(out.review_backlog_percent());
     }
     const std::string cprefix =
-        absl::StrCat("C", req.officer_id(), std::string(1, '\0'));
+        absl::StrCat("C", officer, std::string(1, '\0'));
     std::set<std::string> children;
     PrefixScan cit(db_.get(), cprefix);
     for (cit->Seek(cprefix); cit->Valid() && cit->key().starts_with(cprefix);
@@ -777,6 +1175,26 @@ class RocksProjection final : public Projection {
           if (c.action() == v1::CLOCK_CANCELLED) break;
           for (const MeasureDef& def : MeasuresFor(c)) {
             RETURN_IF_ERROR(Count(batch, officer, def.code, c));
+            if (c.action() == v1::CLOCK_MISSED && !c.exception()) {
+              // The case behind the figure, for the exception report.
+              v1::ExceptionItem x;
+              x.set_officer_id(officer);
+              x.set_child_id(m.child_id());
+              x.set_source(source);
+              x.set_stream_id(m.stream_id());
+              x.set_clock_id(c.clock_id());
+              x.set_rule(c.rule());
+              *x.mutable_started_on() = c.started_on();
+              *x.mutable_due_on() = c.due_on();
+              *x.mutable_closed_on() = c.closed_on();
+              x.set_days_late(c.days_late());
+              batch
+                  ->Put(absl::StrCat("X",
+                                     K({officer, def.code, Ymd(c.closed_on()),
+                                        source, m.stream_id(), c.clock_id()})),
+                        x.SerializeAsString())
+                  .PermitUncheckedError();
+            }
           }
           break;
         }
@@ -829,13 +1247,73 @@ class RocksProjection final : public Projection {
   }
 
   const std::unique_ptr<rocksdb::DB> db_;
+  const Targets targets_;
   std::atomic<int64_t> applied_{0};
 };
 
 }  // namespace
 
+const Targets& DefaultTargets() {
+  static const auto* targets = new Targets{
+      {"ehc.decision_6_weeks", {90, 10}},
+      {"ehc.final_plan_20_weeks", {60, 10}},
+      {"ehc.reassessment_final_plan_14_weeks", {60, 10}},
+      {"ehc.no_plan_decision_16_weeks", {90, 10}},
+      {"ehc.advice_6_weeks", {85, 10}},
+      {"review.on_time", {90, 10}},
+      {"review.decision_4_weeks", {90, 10}},
+      {"review.amended_plan_12_weeks", {80, 10}},
+      {"review.amended_plan_8_weeks", {80, 10}},
+      {"review.phase_transfer_on_time", {100, 5}},
+      {"review.papers_2_weeks", {90, 10}},
+      {"review.backlog", {0, 5, true}},
+      {"transport.decided_in_time", {90, 10}},
+      {"transport.in_place_for_term", {100, 5}},
+      {"transport.stage1_on_time", {90, 10}},
+      {"transport.stage2_on_time", {90, 10}},
+      {"transport.stage2_outcome_on_time", {90, 10}},
+      {"transport.itt_completions", {70, 10}},
+      {"complaints.acknowledged_on_time", {95, 5}},
+      {"complaints.stage1_on_time", {90, 10}},
+      {"complaints.stage2_on_time", {90, 10}},
+      {"complaints.stage3_on_time", {90, 10}},
+      {"complaints.escalated_to_stage2", {20, 10, true}},
+      {"complaints.referred_to_ombudsman", {5, 5, true}},
+      {"complaints.per_100_cases", {5, 5, true}},
+      {"mediation.certificate_on_time", {95, 5}},
+      {"mediation.held_on_time", {90, 10}},
+      {"disagreements.mediation_to_appeal", {40, 10, true}},
+      {"tribunal.orders_on_time", {100, 5}},
+  };
+  return *targets;
+}
+
+absl::StatusOr<Targets> ParseTargets(const std::string& text) {
+  Targets out = DefaultTargets();
+  int line_no = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_no;
+    line = line.substr(0, line.find('#'));
+    std::vector<absl::string_view> f =
+        absl::StrSplit(line, ' ', absl::SkipWhitespace());
+    if (f.empty()) continue;
+    MeasureTarget t;
+    if ((f.size() != 3 && f.size() != 4) ||
+        !absl::SimpleAtod(f[1], &t.target) ||
+        !absl::SimpleAtod(f[2], &t.amber_margin) || t.amber_margin < 0 ||
+        (f.size() == 4 && f[3] != "lower")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("targets line ", line_no,
+                       ": expected 'MEASURE TARGET AMBER_MARGIN [lower]'"));
+    }
+    t.lower_is_better = f.size() == 4;
+    out[std::string(f[0])] = t;
+  }
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(
-    const std::string& dir) {
+    const std::string& dir, Targets targets) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.IncreaseParallelism(2);
@@ -877,7 +1355,8 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(
         ": delete the directory and the projection rebuilds it from the "
         "topics"));
   }
-  return std::unique_ptr<Projection>(new RocksProjection(std::move(db)));
+  return std::unique_ptr<Projection>(
+      new RocksProjection(std::move(db), std::move(targets)));
 }
 
 ProjectionConsumer::ProjectionConsumer(Projection& projection,

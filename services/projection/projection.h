@@ -5,15 +5,17 @@
 // applied exactly once even across crashes; an event whose stream version is
 // not above the last one applied for its stream (a re-delivery or a re-publish)
 // changes nothing but the offset. Keys (\0 separates parts):
-//   stream     S<source>\0<stream>                     -> internal.StreamState
-//              (last version applied, officer, child, open clocks)
-//   timeline   T<child>\0<occurred yyyymmdd><source>\0<position> ->
-//   TimelineEntry worklist   W<officer>\0<due yyyymmdd><stream>\0<clock> ->
-//   WorklistItem outcomes   M<officer>\0<measure>\0<closed yyyymmdd>         ->
-//   counters caseload   C<officer>\0<child>\0<stream>                    -> ""
-//   offsets    O<topic>\0<partition>                            -> next offset
-//   directory  D<officer> -> Officer, G<team> -> Team (topic
-//   casework.directory.v1) layout     V -> layout version
+//   S<source>\0<stream>               stream state (internal.StreamState:
+//                                     last version, officer, child, clocks)
+//   T<child>\0<yyyymmdd><source>\0<position>   timeline entry
+//   W<officer>\0<due yyyymmdd><stream>\0<clock> worklist item
+//   M<officer>\0<measure>\0<closed yyyymmdd>    met/missed/excluded counters
+//   X<officer>\0<measure>\0<closed yyyymmdd>\0<source>\0<stream>\0<clock>
+//                                     a missed clock (exception report)
+//   C<officer>\0<child>\0<stream>      caseload
+//   O<topic>\0<partition>              next offset
+//   D<officer>, G<team>                directory (casework.directory.v1)
+//   V                                  storage layout version
 // Measures are attributed to the officer responsible when the clock closed.
 //
 // Thread safety: Apply from one thread; queries from any thread concurrently.
@@ -36,11 +38,27 @@ namespace casework::projection {
 
 inline constexpr char kDirectoryTopic[] = "casework.directory.v1";
 
+// A measure's target and amber margin (percentage points, or a count for a
+// lower-is-better measure such as the review backlog).
+struct MeasureTarget {
+  double target = 0;
+  double amber_margin = 0;
+  bool lower_is_better = false;
+};
+using Targets = std::map<std::string, MeasureTarget>;
+
+// The default targets (DOMAIN.md section 6 and the seeds: 20-week plans 60%,
+// EP advice 85%, backlog 0, ...).
+const Targets& DefaultTargets();
+// Lines "CODE TARGET AMBER_MARGIN [lower]" ('#' starts a comment) over the
+// defaults. INVALID_ARGUMENT naming the line when one cannot be read.
+absl::StatusOr<Targets> ParseTargets(const std::string& text);
+
 class Projection {
  public:
   virtual ~Projection() = default;
   static absl::StatusOr<std::unique_ptr<Projection>> Open(
-      const std::string& dir);
+      const std::string& dir, Targets targets = DefaultTargets());
 
   // Applies records in order, all in one RocksDB write together with each
   // partition's next offset. A record that is not a casework event is skipped
@@ -64,6 +82,18 @@ class Projection {
       const v1::GetWorklistRequest& request, Date today) = 0;
   virtual absl::StatusOr<v1::OfficerScorecard> GetOfficerScorecard(
       const v1::GetOfficerScorecardRequest& request) = 0;
+  virtual absl::StatusOr<v1::TeamScorecard> GetTeamScorecard(
+      const v1::GetTeamScorecardRequest& request) = 0;
+  virtual absl::StatusOr<v1::ExceptionReport> GetExceptionReport(
+      const v1::GetExceptionReportRequest& request) = 0;
+  // `today` gives the default last month.
+  virtual absl::StatusOr<v1::Trend> GetTrend(const v1::GetTrendRequest& request,
+                                             Date today) = 0;
+  // The last version of a stream applied (0 when none): read-your-writes.
+  virtual int64_t AppliedVersion(const std::string& source,
+                                 const std::string& stream_id) = 0;
+  // The officers of a team from the directory.
+  virtual std::vector<std::string> TeamMembers(const std::string& team_id) = 0;
 };
 
 // Consumes the given topics into a Projection on a background thread, starting

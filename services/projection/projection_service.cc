@@ -20,12 +20,34 @@ grpc::Status Reply(absl::StatusOr<T> result, T* resp) {
 
 }  // namespace
 
+absl::Status ProjectionServiceImpl::WaitFor(
+    const google::protobuf::RepeatedPtrField<v1::SeenWrite>& after) {
+  if (after.size() > 100) {
+    return absl::InvalidArgumentError("after: at most 100 writes");
+  }
+  const absl::Time deadline = absl::Now() + consistency_wait_;
+  for (const v1::SeenWrite& w : after) {
+    while (projection_.AppliedVersion(w.source(), w.stream_id()) <
+           w.version()) {
+      if (absl::Now() >= deadline) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("after: ", w.source(), " ", w.stream_id(), " version ",
+                         w.version(), " is not applied yet; retry"));
+      }
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+  }
+  return absl::OkStatus();
+}
+
 grpc::Status ProjectionServiceImpl::GetTimeline(
     grpc::ServerContext* ctx, const v1::GetTimelineRequest* req,
     v1::Timeline* resp) {
   const std::string method = Method("GetTimeline");
   absl::StatusOr<auth::Principal> who = authorizer_.Authorize(*ctx, method);
   if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::Status waited = WaitFor(req->after());
+  if (!waited.ok()) return ToGrpcStatus(waited);
   absl::StatusOr<v1::Timeline> timeline = projection_.GetTimeline(*req);
   if (!timeline.ok()) return ToGrpcStatus(timeline.status());
   absl::Status audited = audit_.Record(*who, method, {{req->child_id(), ""}});
@@ -40,6 +62,8 @@ grpc::Status ProjectionServiceImpl::GetWorklist(
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, Method("GetWorklist"), req->officer_id());
   if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::Status waited = WaitFor(req->after());
+  if (!waited.ok()) return ToGrpcStatus(waited);
   return Reply(projection_.GetWorklist(*req, clock_.Today()), resp);
 }
 
@@ -49,7 +73,50 @@ grpc::Status ProjectionServiceImpl::GetOfficerScorecard(
   absl::StatusOr<auth::Principal> who = authorizer_.Authorize(
       *ctx, Method("GetOfficerScorecard"), req->officer_id());
   if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::Status waited = WaitFor(req->after());
+  if (!waited.ok()) return ToGrpcStatus(waited);
   return Reply(projection_.GetOfficerScorecard(*req), resp);
+}
+
+grpc::Status ProjectionServiceImpl::GetTeamScorecard(
+    grpc::ServerContext* ctx, const v1::GetTeamScorecardRequest* req,
+    v1::TeamScorecard* resp) {
+  absl::StatusOr<auth::Principal> who = authorizer_.Authorize(
+      *ctx, Method("GetTeamScorecard"), "", req->team_id());
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::Status waited = WaitFor(req->after());
+  if (!waited.ok()) return ToGrpcStatus(waited);
+  return Reply(projection_.GetTeamScorecard(*req), resp);
+}
+
+grpc::Status ProjectionServiceImpl::GetExceptionReport(
+    grpc::ServerContext* ctx, const v1::GetExceptionReportRequest* req,
+    v1::ExceptionReport* resp) {
+  const std::string method = Method("GetExceptionReport");
+  absl::StatusOr<auth::Principal> who =
+      authorizer_.Authorize(*ctx, method, req->officer_id(), req->team_id());
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<v1::ExceptionReport> report =
+      projection_.GetExceptionReport(*req);
+  if (!report.ok()) return ToGrpcStatus(report.status());
+  // The report names children: an audited read.
+  std::vector<audit::Read> reads;
+  for (const v1::ExceptionItem& x : report->items()) {
+    reads.push_back({x.child_id(), x.stream_id()});
+  }
+  absl::Status audited = audit_.Record(*who, method, reads);
+  if (!audited.ok()) return ToGrpcStatus(audited);
+  *resp = std::move(*report);
+  return grpc::Status::OK;
+}
+
+grpc::Status ProjectionServiceImpl::GetTrend(grpc::ServerContext* ctx,
+                                             const v1::GetTrendRequest* req,
+                                             v1::Trend* resp) {
+  absl::StatusOr<auth::Principal> who = authorizer_.Authorize(
+      *ctx, Method("GetTrend"), req->officer_id(), req->team_id());
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return Reply(projection_.GetTrend(*req, clock_.Today()), resp);
 }
 
 }  // namespace casework::projection

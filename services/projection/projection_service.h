@@ -33,9 +33,27 @@ class ProjectionServiceImpl final : public v1::ProjectionService::Service {
   grpc::Status GetOfficerScorecard(grpc::ServerContext* ctx,
                                    const v1::GetOfficerScorecardRequest* req,
                                    v1::OfficerScorecard* resp) override;
+  grpc::Status GetTeamScorecard(grpc::ServerContext* ctx,
+                                const v1::GetTeamScorecardRequest* req,
+                                v1::TeamScorecard* resp) override;
+  grpc::Status GetExceptionReport(grpc::ServerContext* ctx,
+                                  const v1::GetExceptionReportRequest* req,
+                                  v1::ExceptionReport* resp) override;
+  grpc::Status GetTrend(grpc::ServerContext* ctx,
+                        const v1::GetTrendRequest* req,
+                        v1::Trend* resp) override;
+
+  // How long a query waits for the writes it names (read-your-writes).
+  void set_consistency_wait(absl::Duration d) { consistency_wait_ = d; }
 
  private:
+  // OK once every write in `after` is applied; FAILED_PRECONDITION when the
+  // wait runs out.
+  absl::Status WaitFor(
+      const google::protobuf::RepeatedPtrField<v1::SeenWrite>& after);
+
   Projection& projection_;
+  absl::Duration consistency_wait_ = absl::Seconds(5);
   const Clock& clock_;
   const auth::Authorizer& authorizer_;
   audit::AuditLog& audit_;

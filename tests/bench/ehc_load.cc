@@ -189,6 +189,25 @@ class TimedProjection final : public projection::Projection {
   std::vector<std::string> TeamsOf(const std::string& officer_id) override {
     return inner_.TeamsOf(officer_id);
   }
+  absl::StatusOr<v1::TeamScorecard> GetTeamScorecard(
+      const v1::GetTeamScorecardRequest& r) override {
+    return inner_.GetTeamScorecard(r);
+  }
+  absl::StatusOr<v1::ExceptionReport> GetExceptionReport(
+      const v1::GetExceptionReportRequest& r) override {
+    return inner_.GetExceptionReport(r);
+  }
+  absl::StatusOr<v1::Trend> GetTrend(const v1::GetTrendRequest& r,
+                                     Date today) override {
+    return inner_.GetTrend(r, today);
+  }
+  int64_t AppliedVersion(const std::string& source,
+                         const std::string& stream) override {
+    return inner_.AppliedVersion(source, stream);
+  }
+  std::vector<std::string> TeamMembers(const std::string& team) override {
+    return inner_.TeamMembers(team);
+  }
   absl::StatusOr<v1::Timeline> GetTimeline(
       const v1::GetTimelineRequest& r) override {
     return inner_.GetTimeline(r);

@@ -41,7 +41,8 @@ inline const char* const kBooleans[] = {
     "three-nearest", "religion-or-belief",
     "sen",           "unsafe-route",
     "low-income",    "post16",
-    "remedy",        "declined"};
+    "remedy",        "declined",
+    "desc"};
 
 inline Args Parse(int argc, char** argv) {
   Args a;

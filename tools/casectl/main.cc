@@ -76,6 +76,9 @@
 //       --on D [--order-id O]
 //   disagreement comply X --order-id O [--step done|draft|final] --on D
 //   disagreement show X
+//   team-scorecard TEAM [--sort-by MEASURE] [--desc] [--from D] [--to D]
+//   exceptions (--officer O | --team T) --measure M [--from D] [--to D]
+//   trend (--officer O | --team T) --measure M [--months N] [--to D]
 //   audit [--service ehc|reviews|transport|complaints|projection] [--child C]
 //   [--actor SUBJECT]
 //       [--page-size N] [--page-token T]                (admins)
@@ -305,6 +308,139 @@ int RunEhc(const Args& a, Client& client) {
   return 0;
 }
 
+const char* RagName(v1::Rag rag) {
+  switch (rag) {
+    case v1::RAG_GREEN:
+      return "green";
+    case v1::RAG_AMBER:
+      return "AMBER";
+    case v1::RAG_RED:
+      return "RED";
+    case v1::RAG_NO_DATA:
+      return "-";
+    default:
+      return "";
+  }
+}
+
+void PrintMeasures(const v1::OfficerScorecard& out) {
+  std::printf("%-58s %7s %7s %8s %7s %6s\n", "MEASURE", "MET", "OF", "%",
+              "TARGET", "RAG");
+  for (const v1::Measure& m : out.measures()) {
+    std::string excluded = m.excluded() ? absl::StrCat("  (", m.excluded(),
+                                                       " excluded: exceptions)")
+                                        : "";
+    std::printf("%-58s %7lld %7lld %7.1f%% %6.0f%s %6s%s\n", m.name().c_str(),
+                static_cast<long long>(m.numerator()),
+                static_cast<long long>(m.denominator()), m.percent(),
+                m.target(), m.lower_is_better() ? "v" : "^", RagName(m.rag()),
+                excluded.c_str());
+  }
+}
+
+int RunManager(const Args& a, Client& client, const std::string& command) {
+  auto stub = v1::ProjectionService::NewStub(client.Channel(
+      a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"))));
+  grpc::ClientContext ctx;
+  client.Context(&ctx);
+  const Date today = SystemClock::Get().Today();
+  const v1::Date from = a.Has("from")
+                            ? DateFlag(a, "from")
+                            : ToProto(today.AddMonths(-12).AddDays(1));
+  const v1::Date to = a.Has("to") ? DateFlag(a, "to") : ToProto(today);
+  if (command == "team-scorecard") {
+    v1::GetTeamScorecardRequest r;
+    r.set_team_id(Positional(a, 1, "team id"));
+    *r.mutable_from() = from;
+    *r.mutable_to() = to;
+    r.set_sort_by(a.Get("sort-by"));
+    r.set_descending(a.Has("desc"));
+    v1::TeamScorecard out;
+    grpc::Status s = stub->GetTeamScorecard(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    const std::string code = a.Get("sort-by", "ehc.final_plan_20_weeks");
+    std::printf("team %s (%s), %s to %s; column: %s\n", out.team_id().c_str(),
+                out.team_name().c_str(), Str(r.from()).c_str(),
+                Str(r.to()).c_str(), code.c_str());
+    std::printf("%-14s %8s %8s %8s %8s %8s %6s\n", "OFFICER", "CASELOAD",
+                "OVERDUE", "BACKLOG", "MET/OF", "%", "RAG");
+    auto row = [&](const v1::OfficerScorecard& c) {
+      const v1::Measure* m = nullptr;
+      for (const v1::Measure& x : c.measures()) {
+        if (x.code() == code) m = &x;
+      }
+      std::printf(
+          "%-14s %8lld %8lld %8lld %8s %7.1f%% %6s\n", c.officer_id().c_str(),
+          static_cast<long long>(c.caseload()),
+          static_cast<long long>(c.overdue_items()),
+          static_cast<long long>(c.review_backlog()),
+          m ? absl::StrCat(m->numerator(), "/", m->denominator()).c_str() : "-",
+          m ? m->percent() : 0.0, m ? RagName(m->rag()) : "");
+    };
+    for (const v1::OfficerScorecard& c : out.officers()) row(c);
+    row(out.totals());
+    return 0;
+  }
+  if (command == "exceptions") {
+    v1::GetExceptionReportRequest r;
+    r.set_officer_id(a.Get("officer"));
+    r.set_team_id(a.Get("team"));
+    r.set_measure(Require(a, "measure"));
+    *r.mutable_from() = from;
+    *r.mutable_to() = to;
+    v1::ExceptionReport out;
+    grpc::Status s = stub->GetExceptionReport(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf("%s: %d case(s)%s\n", out.name().c_str(), out.items_size(),
+                out.truncated() ? " (more: narrow the period)" : "");
+    std::printf("%-12s %-12s %-24s %-30s %-11s %-11s %s\n", "OFFICER", "CHILD",
+                "STREAM", "CLOCK", "DUE", "CLOSED", "DAYS LATE");
+    for (const v1::ExceptionItem& x : out.items()) {
+      std::printf("%-12s %-12s %-24s %-30s %-11s %-11s %d%s\n",
+                  x.officer_id().c_str(), x.child_id().c_str(),
+                  x.stream_id().c_str(), x.clock_id().c_str(),
+                  Str(x.due_on()).c_str(),
+                  x.open() ? "(open)" : Str(x.closed_on()).c_str(),
+                  x.days_late(), x.open() ? " so far" : "");
+    }
+    return 0;
+  }
+  v1::GetTrendRequest r;
+  r.set_officer_id(a.Get("officer"));
+  r.set_team_id(a.Get("team"));
+  r.set_measure(Require(a, "measure"));
+  *r.mutable_to() = to;
+  if (a.Has("months")) {
+    int months = 0;
+    if (!absl::SimpleAtoi(a.Get("months"), &months))
+      Die("--months takes a number");
+    r.set_months(months);
+  }
+  v1::Trend out;
+  grpc::Status s = stub->GetTrend(&ctx, r, &out);
+  if (!s.ok()) return client.Check(s);
+  if (client.json()) {
+    client.PrintJson(out);
+    return 0;
+  }
+  std::printf("%s (target %.0f%%)\n", out.name().c_str(), out.target());
+  for (const v1::TrendPoint& p : out.points()) {
+    std::printf("%04d-%02d %6lld/%-6lld %6.1f%% %6s\n", p.year(), p.month(),
+                static_cast<long long>(p.numerator()),
+                static_cast<long long>(p.denominator()), p.percent(),
+                RagName(p.rag()));
+  }
+  return 0;
+}
+
 int RunProjection(const Args& a, Client& client, const std::string& command) {
   auto stub = v1::ProjectionService::NewStub(client.Channel(
       a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"))));
@@ -383,16 +519,7 @@ int RunProjection(const Args& a, Client& client, const std::string& command) {
               static_cast<long long>(out.review_backlog()),
               static_cast<long long>(out.active_plans()),
               out.review_backlog_percent());
-  std::printf("%-58s %9s %7s %8s\n", "MEASURE", "ON TIME", "OF", "%");
-  for (const v1::Measure& m : out.measures()) {
-    std::string excluded = m.excluded() ? absl::StrCat("  (", m.excluded(),
-                                                       " excluded: exceptions)")
-                                        : "";
-    std::printf("%-58s %9lld %7lld %7.1f%%%s\n", m.name().c_str(),
-                static_cast<long long>(m.numerator()),
-                static_cast<long long>(m.denominator()), m.percent(),
-                excluded.c_str());
-  }
+  PrintMeasures(out);
   return 0;
 }
 
@@ -473,6 +600,9 @@ int main(int argc, char** argv) {
         "[--from D --to D]\n"
         "  review register|schedule|papers|held|decision|amended|not-amend|\n"
         "         propose-cease|cease|phase-transfer|reassign|show|list ...\n"
+        "  team-scorecard TEAM [--sort-by MEASURE] [--desc] [--from D --to D]\n"
+        "  exceptions (--officer O | --team T) --measure M [--from D --to D]\n"
+        "  trend (--officer O | --team T) --measure M [--months N]\n"
         "  plans import FILE.csv\n"
         "  transport apply|assess|decide|arrange|change|end|itt-started|"
         "itt-completed|\n"
@@ -501,6 +631,10 @@ int main(int argc, char** argv) {
   if (command == "plans" && a.positional.size() > 1 &&
       a.positional[1] == "import") {
     return RunPlansImport(a, client);
+  }
+  if (command == "team-scorecard" || command == "exceptions" ||
+      command == "trend") {
+    return RunManager(a, client, command);
   }
   if (command == "timeline" || command == "worklist" ||
       command == "scorecard") {
