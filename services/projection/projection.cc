@@ -387,8 +387,8 @@ class RocksProjection final : public Projection {
       : db_(std::move(db)), targets_(std::move(targets)) {}
   ~RocksProjection() override { db_->Close().PermitUncheckedError(); }
 
-  absl::StatusOr<int> Apply(
-      const std::vector<kafka::Message>& messages) override {
+  absl::StatusOr<int> Apply(const std::vector<kafka::Message>& messages,
+                            std::vector<Rejected>* rejected) override {
     // Reads see the writes of earlier records of the same batch.
     rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0,
                                        /*overwrite_key=*/true);
@@ -399,7 +399,12 @@ class RocksProjection final : public Projection {
                BE64(static_cast<uint64_t>(message.offset + 1)))
           .PermitUncheckedError();
       if (message.topic == kDirectoryTopic) {
-        if (!Directory(message, &batch)) ++skipped;
+        std::string why = Directory(message, &batch);
+        if (!why.empty()) {
+          ++skipped;
+          if (rejected != nullptr)
+            rejected->push_back({message, std::move(why)});
+        }
         continue;
       }
       v1::EventEnvelopeHeader e;
@@ -1032,38 +1037,45 @@ class RocksProjection final : public Projection {
   }
 
  private:
-  // A directory record: the latest for an id wins. false: not a valid record
-  // (logged and skipped; the consumer never stops on bad input).
-  bool Directory(const kafka::Message& message,
-                 rocksdb::WriteBatchWithIndex* batch) {
+  // A directory record: the latest for an id wins. Returns why a record is
+  // not valid (empty when it is): it is then skipped, never fatal.
+  std::string Directory(const kafka::Message& message,
+                        rocksdb::WriteBatchWithIndex* batch) {
     v1::DirectoryRecord record;
-    bool ok = record.ParseFromString(message.value);
-    if (ok && record.has_officer()) {
-      ok = !record.officer().officer_id().empty() &&
-           ValidateId("officer_id", record.officer().officer_id()).ok();
-      if (ok) {
-        batch
-            ->Put(absl::StrCat("D", record.officer().officer_id()),
-                  record.officer().SerializeAsString())
+    std::string why;
+    if (!record.ParseFromString(message.value)) {
+      why = "not a casework.v1.DirectoryRecord (protobuf)";
+    } else if (record.has_officer()) {
+      const v1::Officer& o = record.officer();
+      if (absl::Status s = ValidateId("officer_id", o.officer_id()); !s.ok()) {
+        why = std::string(s.message());
+      } else if (!o.team_id().empty() &&
+                 !ValidateId("team_id", o.team_id()).ok()) {
+        why = "team_id: not a valid id";
+      } else {
+        batch->Put(absl::StrCat("D", o.officer_id()), o.SerializeAsString())
             .PermitUncheckedError();
       }
-    } else if (ok && record.has_team()) {
-      ok = ValidateId("team_id", record.team().team_id()).ok();
-      if (ok) {
+    } else if (record.has_team()) {
+      if (absl::Status s = ValidateId("team_id", record.team().team_id());
+          !s.ok()) {
+        why = std::string(s.message());
+      } else {
         batch
             ->Put(absl::StrCat("G", record.team().team_id()),
                   record.team().SerializeAsString())
             .PermitUncheckedError();
       }
     } else {
-      ok = false;
+      why = "neither an officer nor a team";
     }
-    if (!ok) {
+    if (!why.empty()) {
       LogWarn("projection: skipped an invalid directory record",
               {{"partition", std::to_string(message.partition)},
-               {"offset", std::to_string(message.offset)}});
+               {"offset", std::to_string(message.offset)},
+               {"why", why}});
     }
-    return ok;
+    return why;
   }
 
   absl::StatusOr<std::optional<std::string>> Get(
@@ -1422,6 +1434,7 @@ void ProjectionConsumer::Loop() {
   LogInfo("projection: consuming",
           {{"partitions", std::to_string(assignment.size())}});
   std::vector<kafka::Message> batch;
+  std::unique_ptr<kafka::Producer> dead_letters;
   while (!stop_) {
     // Wait for one record, then take what else is already here (up to
     // kMaxBatch) and apply them in one write.
@@ -1440,13 +1453,43 @@ void ProjectionConsumer::Loop() {
       wait = absl::ZeroDuration();
     }
     if (batch.empty()) continue;
-    absl::StatusOr<int> applied = projection_.Apply(batch);
+    std::vector<Projection::Rejected> rejected;
+    absl::StatusOr<int> applied = projection_.Apply(batch, &rejected);
     if (!applied.ok()) {
       // The records stay unapplied (their offsets were not stored): stop
       // rather than skip them; a restart resumes from the stored offsets.
       LogError("projection: cannot apply; stopping consumption",
                {{"error", std::string(applied.status().message())}});
       return;
+    }
+    // Records that could not be read go, with the reason and their original
+    // bytes, to the dead-letter topic (after they are skipped: at least once).
+    if (!rejected.empty()) {
+      if (!dead_letters) {
+        absl::StatusOr<std::unique_ptr<kafka::Producer>> p =
+            kafka::Producer::Create(options_.brokers, options_.properties);
+        if (p.ok()) dead_letters = std::move(*p);
+      }
+      std::vector<kafka::Message> out;
+      for (Projection::Rejected& r : rejected) {
+        kafka::Message m;
+        m.key = r.message.key;
+        m.value = r.message.value;
+        m.headers = r.message.headers;
+        m.headers.push_back({"casework_reason", r.reason});
+        m.headers.push_back({"casework_source_topic", r.message.topic});
+        m.headers.push_back(
+            {"casework_source_offset",
+             absl::StrCat(r.message.partition, "@", r.message.offset)});
+        out.push_back(std::move(m));
+      }
+      absl::Status sent =
+          dead_letters ? dead_letters->Send(kDirectoryDeadLetterTopic, out)
+                       : absl::UnavailableError("no producer");
+      if (!sent.ok()) {
+        LogWarn("projection: cannot write to the dead-letter topic",
+                {{"error", std::string(sent.message())}});
+      }
     }
   }
 }

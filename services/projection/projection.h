@@ -37,6 +37,8 @@
 namespace casework::projection {
 
 inline constexpr char kDirectoryTopic[] = "casework.directory.v1";
+inline constexpr char kDirectoryDeadLetterTopic[] =
+    "casework.directory.deadletter.v1";
 
 // A measure's target and amber margin (percentage points, or a count for a
 // lower-is-better measure such as the review backlog).
@@ -64,10 +66,19 @@ class Projection {
   // partition's next offset. A record that is not a casework event is skipped
   // (logged; its offset is still stored); returns how many were skipped.
   // UNAVAILABLE when storage fails: nothing of the batch is written.
-  virtual absl::StatusOr<int> Apply(
-      const std::vector<kafka::Message>& messages) = 0;
+  // A directory record that could not be read, and why (for the dead-letter
+  // topic).
+  struct Rejected {
+    kafka::Message message;
+    std::string reason;
+  };
+  virtual absl::StatusOr<int> Apply(const std::vector<kafka::Message>& messages,
+                                    std::vector<Rejected>* rejected) = 0;
+  absl::StatusOr<int> Apply(const std::vector<kafka::Message>& messages) {
+    return Apply(messages, nullptr);
+  }
   absl::StatusOr<int> Apply(const kafka::Message& message) {
-    return Apply(std::vector<kafka::Message>{message});
+    return Apply(std::vector<kafka::Message>{message}, nullptr);
   }
   // Next offset to read per (topic, partition) (absent: from the beginning).
   virtual absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>>

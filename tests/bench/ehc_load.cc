@@ -165,9 +165,9 @@ class TimedProjection final : public projection::Projection {
  public:
   TimedProjection(Projection& inner, LagRecorder& lag)
       : inner_(inner), lag_(lag) {}
-  absl::StatusOr<int> Apply(
-      const std::vector<kafka::Message>& messages) override {
-    absl::StatusOr<int> s = inner_.Apply(messages);
+  absl::StatusOr<int> Apply(const std::vector<kafka::Message>& messages,
+                            std::vector<Rejected>* rejected) override {
+    absl::StatusOr<int> s = inner_.Apply(messages, rejected);
     if (!s.ok()) return s;
     const absl::Time now = absl::Now();
     for (const kafka::Message& message : messages) {

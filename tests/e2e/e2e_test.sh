@@ -119,6 +119,42 @@ grep -q "ce_type=uk.send.casework.reviews.v1.PlanRegistered" "$work/kcat-reviews
   || fail "no review events on the topic"
 grep -q "^mchild-2|" "$work/kcat-reviews.out" || fail "review events not keyed by child"
 
+# The officer directory: malformed bytes (kcat) go to the dead-letter topic with the reason, and
+# the consumer goes on: an officer imported afterwards joins the manager's team.
+"$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" worklist officer-32 2>/dev/null \
+  && fail "officer-32 visible before joining the team"
+printf 'not a directory record' | kcat -b "$CASEWORK_BROKERS" -t casework.directory.v1 -P -k bad-1 \
+  || fail "kcat produce"
+cat >"$work/directory.csv" <<'CSV'
+kind,id,name,team_id,role,active,manager_id
+officer,officer-32,Case officer 32,team-north,case officer,true,
+team,team-west,SEND west team,,,,manager-west
+robot,r2,,,,,
+CSV
+"$bin/casectl" directory import "$work/directory.csv" >"$work/dir.out" 2>"$work/dir.err" \
+  && fail "a directory file with a bad row exited 0"
+grep -q "line 4: kind: 'robot' is not officer or team" "$work/dir.err" || fail "dir: $(cat "$work/dir.err")"
+grep -q "2 record(s) published, 1 rejected" "$work/dir.out" || fail "dir: $(cat "$work/dir.out")"
+for _ in $(seq 1 100); do
+  "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" worklist officer-32 >/dev/null 2>&1 && break
+  sleep 0.2
+done
+"$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" worklist officer-32 >/dev/null \
+  || fail "the directory consumer stopped at the malformed record"
+timeout 30 kcat -b "$CASEWORK_BROKERS" -t casework.directory.deadletter.v1 -C -o beginning -c 1 -e \
+  -f '%k|%s|%h\n' >"$work/dead.out" 2>/dev/null || true
+grep -q "^bad-1|not a directory record|.*casework_reason=not a casework.v1.DirectoryRecord" "$work/dead.out" \
+  || fail "dead letter: $(cat "$work/dead.out")"
+
+# Manager views: a team scorecard side by side with totals, and the cases behind a figure.
+"$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" team-scorecard team-north --json >"$work/team.json" \
+  || fail "team scorecard"
+grep -q '"officer_id": "team-north"' "$work/team.json" || fail "team totals"
+grep -q '"rag": "RAG_' "$work/team.json" || fail "no RAG"
+"$bin/casectl" team-scorecard team-north 2>"$work/err" && fail "an officer read a team scorecard"
+"$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" exceptions --team team-north \
+  --measure ehc.decision_6_weeks --json >/dev/null || fail "exception report"
+
 # Errors are plain and non-zero.
 if "$bin/casectl" ehc decide-assess no-such-assessment --on 2026-01-01 2>"$work/err"; then
   fail "unknown assessment accepted"

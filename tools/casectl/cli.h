@@ -214,6 +214,7 @@ int RunReview(const Args& a, Client& client);
 int RunPlansImport(const Args& a, Client& client);
 int RunTransport(const Args& a, Client& client);
 int RunComplaint(const Args& a, Client& client);
+int RunDirectoryImport(const Args& a, Client& client);
 int RunDisagreement(const Args& a, Client& client);
 
 }  // namespace casework::cli

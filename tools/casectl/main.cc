@@ -79,6 +79,8 @@
 //   team-scorecard TEAM [--sort-by MEASURE] [--desc] [--from D] [--to D]
 //   exceptions (--officer O | --team T) --measure M [--from D] [--to D]
 //   trend (--officer O | --team T) --measure M [--months N] [--to D]
+//   directory import FILE.csv [--brokers HOST:PORT]   (columns: kind, id,
+//       name, team_id, role, active, manager_id; CASEWORK_BROKERS)
 //   audit [--service ehc|reviews|transport|complaints|projection] [--child C]
 //   [--actor SUBJECT]
 //       [--page-size N] [--page-token T]                (admins)
@@ -604,6 +606,7 @@ int main(int argc, char** argv) {
         "  exceptions (--officer O | --team T) --measure M [--from D --to D]\n"
         "  trend (--officer O | --team T) --measure M [--months N]\n"
         "  plans import FILE.csv\n"
+        "  directory import FILE.csv [--brokers HOST:PORT]\n"
         "  transport apply|assess|decide|arrange|change|end|itt-started|"
         "itt-completed|\n"
         "            review|review-decision|appeal|panel|written-outcome|"
@@ -628,6 +631,10 @@ int main(int argc, char** argv) {
   if (command == "transport") return RunTransport(a, client);
   if (command == "complaint") return RunComplaint(a, client);
   if (command == "disagreement") return RunDisagreement(a, client);
+  if (command == "directory" && a.positional.size() > 1 &&
+      a.positional[1] == "import") {
+    return RunDirectoryImport(a, client);
+  }
   if (command == "plans" && a.positional.size() > 1 &&
       a.positional[1] == "import") {
     return RunPlansImport(a, client);

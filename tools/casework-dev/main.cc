@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
   for (const char* topic :
        {"casework.ehc-assessments.v1", "casework.annual-reviews.v1",
         "casework.transport.v1", "casework.complaints.v1",
-        "casework.directory.v1"}) {
+        "casework.directory.v1", "casework.directory.deadletter.v1"}) {
     absl::Status created = (*broker)->CreateTopic(topic, partitions);
     if (!created.ok()) return Fail(created);
   }
@@ -207,7 +207,8 @@ int main(int argc, char** argv) {
         << "export CASEWORK_OFFICER_TOKEN=" << officer_token << "\n"
         << "export CASEWORK_MANAGER_TOKEN=" << manager_token << "\n"
         << "export CASEWORK_ADMIN_TOKEN=" << admin_token << "\n"
-        << "export CASEWORK_TOKEN=$CASEWORK_OFFICER_TOKEN\n";
+        << "export CASEWORK_TOKEN=$CASEWORK_OFFICER_TOKEN\n"
+        << "export CASEWORK_BROKERS=" << bootstrap << "\n";
   }
 
   const std::string bin_dir =
