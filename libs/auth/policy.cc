@@ -94,6 +94,8 @@ const std::map<std::string, Rule>& Policy() {
        {kCaseReaders, Scope::kOfficerSelfOrTeam}},
       {"/casework.v1.ProjectionService/GetTrend",
        {kCaseReaders, Scope::kOfficerSelfOrTeam}},
+      // Administration of a domain service: re-publish its log.
+      {"/casework.v1.AdminService/Republish", {kAdmin}},
       // The audit trail of reads, in every service.
       {"/casework.v1.AuditService/ListAuditEntries", {kAdmin}},
   };

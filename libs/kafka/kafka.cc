@@ -364,9 +364,24 @@ absl::Status Relay::PublishBatch(const std::vector<StoredEvent>& events) {
   return absl::OkStatus();
 }
 
+void Relay::RepublishFrom(int64_t position) {
+  // Taken by the loop at its next turn (within its idle wait).
+  rewind_to_ = std::max<int64_t>(0, position - 1);
+}
+
 void Relay::Loop() {
   bool was_failing = false;
   while (!stop_) {
+    if (const int64_t rewind = rewind_to_.exchange(-1); rewind >= 0) {
+      LogInfo("relay: re-publishing", {{"topic", options_.topic},
+                                       {"from", std::to_string(rewind + 1)}});
+      published_ = rewind;
+      absl::Status saved = store_.SetCursor(options_.cursor_name, rewind);
+      if (!saved.ok()) {
+        LogError("relay: cannot save cursor",
+                 {{"error", std::string(saved.message())}});
+      }
+    }
     const int64_t cursor = published_.load();
     absl::StatusOr<std::vector<StoredEvent>> events =
         store_.ReadAfter(cursor, options_.batch);

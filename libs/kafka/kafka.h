@@ -95,6 +95,9 @@ class Relay final {
   static absl::StatusOr<std::unique_ptr<Relay>> Start(EventStore& store,
                                                       RelayOptions options);
   ~Relay();  // stops after the batch in flight
+  // Publishes the log again from `position` (1: all of it), after the batch in
+  // flight; the cursor moves back with it.
+  void RepublishFrom(int64_t position);
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
 
@@ -112,6 +115,7 @@ class Relay final {
   const RelayOptions options_;
   std::unique_ptr<Impl> impl_;
   std::atomic<int64_t> published_;
+  std::atomic<int64_t> rewind_to_{-1};  // a cursor asked for by RepublishFrom
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -75,6 +75,8 @@ struct ServiceConfig {
   // after a restart): a domain service re-publishes its whole log, the
   // projection reads every partition from the start (skipping what it applied).
   bool topics_reset = false;
+  // projection only: delete the read models and rebuild them from the topics.
+  bool rebuild = false;
   // Authentication (libs/auth): tokens must come from this issuer for this
   // audience, signed by a key of the JWKS file or with the HS256 secret file.
   std::string auth_issuer;

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "libs/admin/admin_service.h"
 #include "libs/core/calendar.h"
 #include "libs/core/clock.h"
 #include "libs/core/log.h"
@@ -68,10 +69,11 @@ int main(int argc, char** argv) {
 
   ehc::EhcAssessmentServiceImpl service(**store, SystemClock::Get(), calendar,
                                         authorizer, **audit_log);
+  admin::AdminServiceImpl admin_service(**store, relay.get(), authorizer);
   ServerRunner runner("ehc-assessments");
   absl::StatusOr<int> port =
       runner.Start(config->listen_host, config->port,
-                   {&service, &audit_service}, config->tls);
+                   {&service, &audit_service, &admin_service}, config->tls);
   if (!port.ok()) return Fail(port.status());
   int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", std::to_string(sig)}});

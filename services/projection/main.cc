@@ -35,6 +35,12 @@ int main(int argc, char** argv) {
   }
   std::error_code ec;
   std::filesystem::create_directories(config->data_dir, ec);
+  if (config->rebuild) {
+    LogInfo("rebuilding the projection from the topics",
+            {{"dir", config->data_dir}});
+    absl::Status destroyed = projection::Projection::Destroy(config->data_dir);
+    if (!destroyed.ok()) return fail(destroyed);
+  }
   absl::StatusOr<std::unique_ptr<projection::Projection>> store =
       projection::Projection::Open(config->data_dir, targets);
   if (!store.ok()) return fail(store.status());
@@ -52,7 +58,7 @@ int main(int argc, char** argv) {
             "casework.ehc-assessments.v1", "casework.annual-reviews.v1",
             "casework.transport.v1", "casework.complaints.v1",
             projection::kDirectoryTopic},
-        /*from_start=*/config->topics_reset);
+        /*from_start=*/config->topics_reset || config->rebuild);
   } else {
     LogWarn(
         "no --brokers: serving what was projected before, consuming nothing");

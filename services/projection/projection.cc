@@ -1265,6 +1265,16 @@ class RocksProjection final : public Projection {
 
 }  // namespace
 
+absl::Status Projection::Destroy(const std::string& dir) {
+  rocksdb::Status s = rocksdb::DestroyDB(dir, rocksdb::Options());
+  if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot delete the projection at ", dir, ": ",
+                     s.ToString()));
+  }
+  return absl::OkStatus();
+}
+
 const Targets& DefaultTargets() {
   static const auto* targets = new Targets{
       {"ehc.decision_6_weeks", {90, 10}},

@@ -61,6 +61,8 @@ class Projection {
   virtual ~Projection() = default;
   static absl::StatusOr<std::unique_ptr<Projection>> Open(
       const std::string& dir, Targets targets = DefaultTargets());
+  // Deletes the read models in `dir` (a rebuild from the topics follows).
+  static absl::Status Destroy(const std::string& dir);
 
   // Applies records in order, all in one RocksDB write together with each
   // partition's next offset. A record that is not a casework event is skipped

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "absl/strings/numbers.h"
+#include "libs/admin/admin_service.h"
 #include "libs/core/calendar.h"
 #include "libs/core/clock.h"
 #include "libs/core/log.h"
@@ -90,10 +91,11 @@ int main(int argc, char** argv) {
   } else {
     LogWarn("no --brokers: events are kept in the log and not published");
   }
+  admin::AdminServiceImpl admin_service(**store, relay.get(), authorizer);
   ServerRunner runner("transport");
   absl::StatusOr<int> port =
       runner.Start(config->listen_host, config->port,
-                   {&service, &audit_service}, config->tls);
+                   {&service, &audit_service, &admin_service}, config->tls);
   if (!port.ok()) return Fail(port.status());
   int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", std::to_string(sig)}});

@@ -155,6 +155,26 @@ grep -q '"rag": "RAG_' "$work/team.json" || fail "no RAG"
 "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" exceptions --team team-north \
   --measure ehc.decision_6_weeks --json >/dev/null || fail "exception report"
 
+# Re-publish (admins): the EHC log goes to the topic again and the projection counts nothing
+# twice.
+"$bin/casectl" --token "$CASEWORK_OFFICER_TOKEN" admin republish --service ehc 2>/dev/null \
+  && fail "an officer re-published"
+"$bin/casectl" scorecard officer-01 --json >"$work/score.before"
+requests_before=$(timeout 30 kcat -b "$CASEWORK_BROKERS" -t casework.ehc-assessments.v1 -C -o beginning -e \
+  -f '%h\n' 2>/dev/null | grep -c "RequestRecorded" || true)
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" admin republish --service ehc --from 1 | grep -q "re-publishing" \
+  || fail "republish"
+for _ in $(seq 1 100); do
+  requests_after=$(timeout 30 kcat -b "$CASEWORK_BROKERS" -t casework.ehc-assessments.v1 -C -o beginning -e \
+    -f '%h\n' 2>/dev/null | grep -c "RequestRecorded" || true)
+  [ "$requests_after" -ge $((2 * requests_before)) ] && break
+  sleep 0.2
+done
+[ "$requests_after" -ge $((2 * requests_before)) ] || fail "log not re-published ($requests_before, $requests_after)"
+sleep 1
+"$bin/casectl" scorecard officer-01 --json >"$work/score.after"
+diff -q "$work/score.before" "$work/score.after" >/dev/null || fail "a re-publish changed the scorecard"
+
 # Errors are plain and non-zero.
 if "$bin/casectl" ehc decide-assess no-such-assessment --on 2026-01-01 2>"$work/err"; then
   fail "unknown assessment accepted"

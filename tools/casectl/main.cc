@@ -81,6 +81,7 @@
 //   trend (--officer O | --team T) --measure M [--months N] [--to D]
 //   directory import FILE.csv [--brokers HOST:PORT]   (columns: kind, id,
 //       name, team_id, role, active, manager_id; CASEWORK_BROKERS)
+//   admin republish --service ehc|reviews|transport|complaints [--from N]
 //   audit [--service ehc|reviews|transport|complaints|projection] [--child C]
 //   [--actor SUBJECT]
 //       [--page-size N] [--page-token T]                (admins)
@@ -103,6 +104,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "casework/v1/admin.grpc.pb.h"
 #include "casework/v1/audit.grpc.pb.h"
 #include "casework/v1/ehc_assessment.grpc.pb.h"
 #include "casework/v1/projection.grpc.pb.h"
@@ -527,6 +529,44 @@ int RunProjection(const Args& a, Client& client, const std::string& command) {
 
 }  // namespace
 
+std::string ServiceAddress(const Args& a, const std::string& service) {
+  if (service == "ehc")
+    return a.Get("ehc", Env("CASEWORK_EHC_ADDR", "127.0.0.1:7101"));
+  if (service == "reviews")
+    return a.Get("reviews", Env("CASEWORK_REVIEWS_ADDR", "127.0.0.1:7102"));
+  if (service == "transport")
+    return a.Get("transport", Env("CASEWORK_TRANSPORT_ADDR", "127.0.0.1:7103"));
+  if (service == "complaints")
+    return a.Get("complaints",
+                 Env("CASEWORK_COMPLAINTS_ADDR", "127.0.0.1:7104"));
+  Die("--service: expected ehc, reviews, transport or complaints");
+}
+
+int RunAdmin(const Args& a, Client& client) {
+  const std::string verb = Positional(a, 1, "admin command (republish)");
+  if (verb != "republish") Die("unknown admin command (see casectl --help)");
+  auto stub = v1::AdminService::NewStub(
+      client.Channel(ServiceAddress(a, Require(a, "service"))));
+  v1::RepublishRequest r;
+  int64_t from = 1;
+  if (a.Has("from") && !absl::SimpleAtoi(a.Get("from"), &from))
+    Die("--from takes a log position (1: the whole log)");
+  r.set_from_position(from);
+  grpc::ClientContext ctx;
+  client.Context(&ctx);
+  v1::RepublishResponse out;
+  grpc::Status s = stub->Republish(&ctx, r, &out);
+  if (!s.ok()) return client.Check(s);
+  if (client.json()) {
+    client.PrintJson(out);
+    return 0;
+  }
+  std::printf("re-publishing positions %lld to %lld\n",
+              static_cast<long long>(out.from_position()),
+              static_cast<long long>(out.last_position()));
+  return 0;
+}
+
 int RunAudit(const Args& a, Client& client) {
   const std::string service = a.Get("service", "ehc");
   std::string address;
@@ -607,6 +647,8 @@ int main(int argc, char** argv) {
         "  trend (--officer O | --team T) --measure M [--months N]\n"
         "  plans import FILE.csv\n"
         "  directory import FILE.csv [--brokers HOST:PORT]\n"
+        "  admin republish --service ehc|reviews|transport|complaints [--from "
+        "POSITION]   (admins)\n"
         "  transport apply|assess|decide|arrange|change|end|itt-started|"
         "itt-completed|\n"
         "            review|review-decision|appeal|panel|written-outcome|"
@@ -627,6 +669,7 @@ int main(int argc, char** argv) {
   const std::string& command = a.positional[0];
   if (command == "ehc") return RunEhc(a, client);
   if (command == "audit") return RunAudit(a, client);
+  if (command == "admin") return RunAdmin(a, client);
   if (command == "review") return RunReview(a, client);
   if (command == "transport") return RunTransport(a, client);
   if (command == "complaint") return RunComplaint(a, client);
