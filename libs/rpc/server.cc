@@ -94,9 +94,9 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                                     "tls-key",
                                     "tls-client-ca"};
   for (const auto& [name, env] : extra) known.push_back(name);
-  ASSIGN_OR_RETURN(Flags flags,
-                   Flags::Parse(argc, argv, known,
-                                {"help", "topics-reset", "rebuild"}));
+  ASSIGN_OR_RETURN(
+      Flags flags,
+      Flags::Parse(argc, argv, known, {"help", "topics-reset", "rebuild"}));
   if (flags.Has("help")) {
     std::printf(
         "usage: %s [--port N] [--listen HOST] [--data-dir DIR] [--brokers "
@@ -136,8 +136,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
     const std::string value = flags.Get(name, env, "");
     if (!value.empty()) c.extras[name] = value;
   }
-  c.rebuild = flags.Has("rebuild") ||
-              flags.Get("", "CASEWORK_REBUILD", "") == "1";
+  c.rebuild =
+      flags.Has("rebuild") || flags.Get("", "CASEWORK_REBUILD", "") == "1";
   c.topics_reset = flags.Has("topics-reset") ||
                    flags.Get("", "CASEWORK_TOPICS_RESET", "") == "1";
   c.auth_issuer = flags.Get("auth-issuer", "CASEWORK_AUTH_ISSUER", "");

@@ -1268,9 +1268,8 @@ class RocksProjection final : public Projection {
 absl::Status Projection::Destroy(const std::string& dir) {
   rocksdb::Status s = rocksdb::DestroyDB(dir, rocksdb::Options());
   if (!s.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot delete the projection at ", dir, ": ",
-                     s.ToString()));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot delete the projection at ", dir, ": ", s.ToString()));
   }
   return absl::OkStatus();
 }
