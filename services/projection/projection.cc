@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -27,7 +28,7 @@ namespace casework::projection {
 namespace {
 
 // Bumped whenever the keys or values below change meaning.
-constexpr char kLayout[] = "3";
+constexpr char kLayout[] = "4";
 
 std::string BE64(uint64_t v) {
   std::string out;
@@ -103,6 +104,24 @@ const char* EventCounter(absl::string_view event_type) {
 
 bool IsReviewDue(absl::string_view rule) {
   return rule == "review.annual" || rule == "review.under_5";
+}
+
+// Worklist values: a flag byte, then the WorklistItem, so counting open and
+// overdue items needs no parsing.
+constexpr uint8_t kMinimumPeriod = 1;
+constexpr uint8_t kReviewDueFlag = 2;
+
+std::string WorklistValue(const v1::WorklistItem& item) {
+  uint8_t flags = 0;
+  const statutory::ClockRule* rule = statutory::FindRule(item.rule());
+  if (rule != nullptr && rule->minimum_period) flags |= kMinimumPeriod;
+  if (IsReviewDue(item.rule())) flags |= kReviewDueFlag;
+  return std::string(1, static_cast<char>(flags)) + item.SerializeAsString();
+}
+
+bool ParseWorklistValue(const rocksdb::Slice& v, v1::WorklistItem* item) {
+  return v.size() >= 1 &&
+         item->ParseFromArray(v.data() + 1, static_cast<int>(v.size() - 1));
 }
 
 std::vector<MeasureDef> MeasuresFor(const v1::ClockChange& c) {
@@ -381,6 +400,22 @@ std::string Header(const kafka::Message& m, absl::string_view key) {
   return "";
 }
 
+// The writes of one Apply. Keys read back within the batch (stream states,
+// counters, offsets) are kept in an overlay and written once at the end, so a
+// key updated by many records of a batch costs one write; the rest go straight
+// to the WriteBatch, in order.
+struct Batch {
+  rocksdb::WriteBatch writes;
+  absl::flat_hash_map<std::string, std::string> overlay;
+  rocksdb::Status Put(const std::string& key, const std::string& value) {
+    return writes.Put(key, value);
+  }
+  rocksdb::Status Delete(const std::string& key) { return writes.Delete(key); }
+  void Set(const std::string& key, std::string value) {
+    overlay[key] = std::move(value);
+  }
+};
+
 class RocksProjection final : public Projection {
  public:
   RocksProjection(std::unique_ptr<rocksdb::DB> db, Targets targets)
@@ -389,15 +424,11 @@ class RocksProjection final : public Projection {
 
   absl::StatusOr<int> Apply(const std::vector<kafka::Message>& messages,
                             std::vector<Rejected>* rejected) override {
-    // Reads see the writes of earlier records of the same batch.
-    rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0,
-                                       /*overwrite_key=*/true);
+    Batch batch;
     int skipped = 0;
     for (const kafka::Message& message : messages) {
-      batch
-          .Put(absl::StrCat("O", K({message.topic, BE64(message.partition)})),
-               BE64(static_cast<uint64_t>(message.offset + 1)))
-          .PermitUncheckedError();
+      batch.Set(absl::StrCat("O", K({message.topic, BE64(message.partition)})),
+                BE64(static_cast<uint64_t>(message.offset + 1)));
       if (message.topic == kDirectoryTopic) {
         std::string why = Directory(message, &batch);
         if (!why.empty()) {
@@ -419,8 +450,10 @@ class RocksProjection final : public Projection {
       }
       RETURN_IF_ERROR(Effects(message, e, &batch));
     }
-    rocksdb::Status s =
-        db_->Write(rocksdb::WriteOptions(), batch.GetWriteBatch());
+    for (auto& [key, value] : batch.overlay) {
+      batch.writes.Put(key, value).PermitUncheckedError();
+    }
+    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch.writes);
     RETURN_IF_ERROR(FromRocks(s, "projection write"));
     applied_ += static_cast<int64_t>(messages.size());
     return skipped;
@@ -499,8 +532,7 @@ class RocksProjection final : public Projection {
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
          it->Next()) {
       v1::WorklistItem item;
-      if (!item.ParseFromArray(it->value().data(),
-                               static_cast<int>(it->value().size()))) {
+      if (!ParseWorklistValue(it->value(), &item)) {
         return absl::DataLossError("corrupt worklist entry");
       }
       const Date due = ToDate(item.due_on());
@@ -638,9 +670,7 @@ class RocksProjection final : public Projection {
       PrefixScan w(db_.get(), wprefix);
       for (w->Seek(wprefix); w->Valid(); w->Next()) {
         v1::WorklistItem item;
-        if (!item.ParseFromArray(w->value().data(),
-                                 static_cast<int>(w->value().size())) ||
-            item.exception()) {
+        if (!ParseWorklistValue(w->value(), &item) || item.exception()) {
           continue;
         }
         const Date due = ToDate(item.due_on());
@@ -762,6 +792,14 @@ class RocksProjection final : public Projection {
     return out;
   }
 
+  absl::Status Compact() override {
+    rocksdb::CompactRangeOptions options;
+    options.bottommost_level_compaction =
+        rocksdb::BottommostLevelCompaction::kForce;
+    return FromRocks(db_->CompactRange(options, nullptr, nullptr),
+                     "projection compaction");
+  }
+
   int64_t AppliedVersion(const std::string& source,
                          const std::string& stream_id) override {
     std::string value;
@@ -793,6 +831,79 @@ class RocksProjection final : public Projection {
   struct Period {
     Date from, to, as_of;
   };
+  struct Counts {
+    int64_t met = 0, missed = 0, excluded = 0;
+  };
+
+  static void AddCounts(absl::string_view v, Counts* c) {
+    if (v.size() != 24) return;
+    c->met += static_cast<int64_t>(FromBE64(v.substr(0, 8)));
+    c->missed += static_cast<int64_t>(FromBE64(v.substr(8, 8)));
+    c->excluded += static_cast<int64_t>(FromBE64(v.substr(16, 8)));
+  }
+
+  // Sums an officer's outcome counters for [from, to]: whole months from the
+  // monthly rollups (Q), the partial months at the ends from the days (M).
+  // Visits each measure once (a skip scan), never the days outside the period.
+  absl::Status SumOutcomes(const std::string& officer, Date from, Date to,
+                           std::map<std::string, Counts>* counts) {
+    const std::string qprefix =
+        absl::StrCat("Q", officer, std::string(1, '\0'));
+    const std::string mprefix =
+        absl::StrCat("M", officer, std::string(1, '\0'));
+    // Whole months: the first month starting on or after `from`, to the last
+    // month ending on or before `to`.
+    const Date first_full =
+        from.day() == 1 ? from
+                        : Date::Ymd(from.year(), from.month(), 1).AddMonths(1);
+    const Date after_to = to.AddDays(1);
+    const Date end_full =
+        Date::Ymd(after_to.year(), after_to.month(), 1);  // exclusive
+    const bool any_full = first_full < end_full;
+    auto ym = [](Date d) { return absl::StrCat(d.ToYyyymmdd() / 100); };
+    auto ymd = [](Date d) { return absl::StrCat(d.ToYyyymmdd()); };
+    PrefixScan q(db_.get(), qprefix);
+    PrefixScan m(db_.get(), mprefix);
+    // Days from a to b (inclusive) of one measure.
+    auto days = [&](const std::string& code, Date a, Date b, Counts* c) {
+      const std::string base =
+          absl::StrCat(mprefix, code, std::string(1, '\0'));
+      const std::string last = base + ymd(b);
+      for (m->Seek(base + ymd(a)); m->Valid(); m->Next()) {
+        if (View(m->key()) > absl::string_view(last)) break;
+        AddCounts(View(m->value()), c);
+      }
+    };
+    // Each measure that has a rollup (every counted day has one).
+    q->Seek(qprefix);
+    while (q->Valid()) {
+      absl::string_view rest = View(q->key()).substr(qprefix.size());
+      const size_t nul = rest.find('\0');
+      if (nul == absl::string_view::npos) break;
+      const std::string code(rest.substr(0, nul));
+      Counts& c = (*counts)[code];
+      const std::string base =
+          absl::StrCat(qprefix, code, std::string(1, '\0'));
+      if (any_full) {
+        const std::string stop = base + ym(end_full);
+        for (q->Seek(base + ym(first_full)); q->Valid(); q->Next()) {
+          if (View(q->key()) >= absl::string_view(stop) ||
+              !q->key().starts_with(rocksdb::Slice(base))) {
+            break;
+          }
+          AddCounts(View(q->value()), &c);
+        }
+        if (from < first_full) days(code, from, first_full.AddDays(-1), &c);
+        if (end_full <= to) days(code, end_full, to, &c);
+      } else {
+        days(code, from, to, &c);
+      }
+      // The next measure: past every key of this one.
+      q->Seek(absl::StrCat(qprefix, code, std::string(1, '\1')));
+    }
+    RETURN_IF_ERROR(FromRocks(q->status(), "read outcomes"));
+    return FromRocks(m->status(), "read outcomes");
+  }
 
   static absl::StatusOr<Period> ReadPeriod(const v1::Date& from_p,
                                            const v1::Date& to_p,
@@ -906,29 +1017,8 @@ class RocksProjection final : public Projection {
     *out.mutable_to() = ToProto(to);
     *out.mutable_as_of() = ToProto(as_of);
 
-    struct Counts {
-      int64_t met = 0, missed = 0, excluded = 0;
-    };
     std::map<std::string, Counts> counts;
-    const std::string prefix = absl::StrCat("M", officer, std::string(1, '\0'));
-    const int32_t lo = from.ToYyyymmdd(), hi = to.ToYyyymmdd();
-    PrefixScan it(db_.get(), prefix);
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-         it->Next()) {
-      absl::string_view rest = View(it->key()).substr(prefix.size());
-      size_t nul = rest.find('\0');
-      if (nul == absl::string_view::npos) continue;
-      int32_t day = 0;
-      if (!absl::SimpleAtoi(rest.substr(nul + 1), &day) || day < lo || day > hi)
-        continue;
-      absl::string_view v = View(it->value());
-      if (v.size() != 24) continue;
-      Counts& c = counts[std::string(rest.substr(0, nul))];
-      c.met += static_cast<int64_t>(FromBE64(v.substr(0, 8)));
-      c.missed += static_cast<int64_t>(FromBE64(v.substr(8, 8)));
-      c.excluded += static_cast<int64_t>(FromBE64(v.substr(16, 8)));
-    }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read outcomes"));
+    RETURN_IF_ERROR(SumOutcomes(officer, from, to, &counts));
     auto add = [&](const std::string& code, const Counts& c) {
       v1::Measure* m = out.add_measures();
       m->set_code(code);
@@ -971,31 +1061,30 @@ class RocksProjection final : public Projection {
     rate("disagreements.mediation_to_appeal",
          "Tribunal appeals registered (of mediations held)",
          counts[kAppealsRegistered].met, counts[kMediationsHeld].met);
-    // Open and overdue items, and caseload.
-    v1::GetWorklistRequest wl;
-    wl.set_officer_id(officer);
-    *wl.mutable_as_of() = ToProto(as_of);
-    wl.set_page_size(1);
-    ASSIGN_OR_RETURN(v1::Worklist worklist, GetWorklist(wl, as_of));
-    out.set_open_items(worklist.open_count());
-    out.set_overdue_items(worklist.overdue_count());
-    // The review backlog: plans whose review-due clock is open past as_of.
+    // Open and overdue items and the review backlog, in one pass over the
+    // worklist keys (the due date is in the key, the kind in the value's
+    // flag byte: nothing is parsed).
     {
       const std::string wprefix =
           absl::StrCat("W", officer, std::string(1, '\0'));
+      const std::string as_of_day = absl::StrCat(as_of.ToYyyymmdd());
       PrefixScan it(db_.get(), wprefix);
-      int64_t active = 0, backlog = 0;
+      int64_t open = 0, overdue = 0, active = 0, backlog = 0;
       for (it->Seek(wprefix); it->Valid(); it->Next()) {
-        v1::WorklistItem item;
-        if (!item.ParseFromArray(it->value().data(),
-                                 static_cast<int>(it->value().size())) ||
-            !IsReviewDue(item.rule())) {
-          continue;
+        const absl::string_view due = View(it->key()).substr(wprefix.size(), 8);
+        const uint8_t flags =
+            it->value().size() > 0 ? static_cast<uint8_t>(it->value()[0]) : 0;
+        const bool past = due < absl::string_view(as_of_day);
+        ++open;
+        if (past && (flags & kMinimumPeriod) == 0) ++overdue;
+        if ((flags & kReviewDueFlag) != 0) {
+          ++active;
+          if (past) ++backlog;
         }
-        ++active;
-        if (ToDate(item.due_on()) < as_of) ++backlog;
       }
       RETURN_IF_ERROR(FromRocks(it->status(), "read worklist"));
+      out.set_open_items(open);
+      out.set_overdue_items(overdue);
       out.set_active_plans(active);
       out.set_review_backlog(backlog);
       out.set_review_backlog_percent(
@@ -1011,14 +1100,19 @@ class RocksProjection final : public Projection {
     }
     const std::string cprefix =
         absl::StrCat("C", officer, std::string(1, '\0'));
-    std::set<std::string> children;
+    // Distinct children (keys are sorted by child: count the changes).
+    int64_t caseload = 0;
+    std::string last_child;
     PrefixScan cit(db_.get(), cprefix);
-    for (cit->Seek(cprefix); cit->Valid() && cit->key().starts_with(cprefix);
-         cit->Next()) {
+    for (cit->Seek(cprefix); cit->Valid(); cit->Next()) {
       absl::string_view rest = View(cit->key()).substr(cprefix.size());
-      children.insert(std::string(rest.substr(0, rest.find('\0'))));
+      absl::string_view child = rest.substr(0, rest.find('\0'));
+      if (caseload == 0 || child != absl::string_view(last_child)) {
+        ++caseload;
+        last_child.assign(child.data(), child.size());
+      }
     }
-    out.set_caseload(static_cast<int64_t>(children.size()));
+    out.set_caseload(caseload);
     // Complaints logged in the period per 100 cases of the caseload.
     rate("complaints.per_100_cases", "Complaints per 100 open cases",
          counts[kComplaintsLogged].met, out.caseload());
@@ -1039,8 +1133,7 @@ class RocksProjection final : public Projection {
  private:
   // A directory record: the latest for an id wins. Returns why a record is
   // not valid (empty when it is): it is then skipped, never fatal.
-  std::string Directory(const kafka::Message& message,
-                        rocksdb::WriteBatchWithIndex* batch) {
+  std::string Directory(const kafka::Message& message, Batch* batch) {
     v1::DirectoryRecord record;
     std::string why;
     if (!record.ParseFromString(message.value)) {
@@ -1078,19 +1171,21 @@ class RocksProjection final : public Projection {
     return why;
   }
 
-  absl::StatusOr<std::optional<std::string>> Get(
-      rocksdb::WriteBatchWithIndex* batch, const std::string& key) {
+  absl::StatusOr<std::optional<std::string>> Get(Batch* batch,
+                                                 const std::string& key) {
+    auto pending = batch->overlay.find(key);
+    if (pending != batch->overlay.end()) {
+      return std::optional<std::string>(pending->second);
+    }
     std::string value;
-    rocksdb::Status s = batch->GetFromBatchAndDB(
-        db_.get(), rocksdb::ReadOptions(), key, &value);
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
     if (s.IsNotFound()) return std::optional<std::string>();
     RETURN_IF_ERROR(FromRocks(s, "projection read"));
     return std::optional<std::string>(std::move(value));
   }
 
   absl::Status Effects(const kafka::Message& message,
-                       const v1::EventEnvelopeHeader& e,
-                       rocksdb::WriteBatchWithIndex* batch) {
+                       const v1::EventEnvelopeHeader& e, Batch* batch) {
     const v1::EventMetadata& m = e.metadata();
     const std::string source = m.source().empty() ? message.topic : m.source();
     // One read gives everything needed: the last version applied (events of a
@@ -1146,7 +1241,7 @@ class RocksProjection final : public Projection {
     if (!previous_officer.empty() && previous_officer != officer) {
       for (auto& [id, item] : open) {
         batch->Delete(wkey(previous_officer, item));
-        batch->Put(wkey(officer, item), item.SerializeAsString());
+        batch->Put(wkey(officer, item), WorklistValue(item));
       }
       batch->Delete(absl::StrCat(
           "C", K({previous_officer, m.child_id(), m.stream_id()})));
@@ -1165,7 +1260,7 @@ class RocksProjection final : public Projection {
           *item.mutable_started_on() = c.started_on();
           *item.mutable_due_on() = c.due_on();
           item.set_exception(c.exception());
-          batch->Put(wkey(officer, item), item.SerializeAsString());
+          batch->Put(wkey(officer, item), WorklistValue(item));
           open[c.clock_id()] = item;
           break;
         }
@@ -1173,7 +1268,7 @@ class RocksProjection final : public Projection {
           auto it = open.find(c.clock_id());
           if (it == open.end()) break;
           it->second.set_exception(true);
-          batch->Put(wkey(officer, it->second), it->second.SerializeAsString());
+          batch->Put(wkey(officer, it->second), WorklistValue(it->second));
           break;
         }
         case v1::CLOCK_MET:
@@ -1225,7 +1320,7 @@ class RocksProjection final : public Projection {
     state.set_child_id(m.child_id());
     state.clear_open_clocks();
     for (auto& [id, item] : open) *state.add_open_clocks() = std::move(item);
-    batch->Put(stream_key, state.SerializeAsString());
+    batch->Set(stream_key, state.SerializeAsString());
     const std::string caseload_key =
         absl::StrCat("C", K({officer, m.child_id(), m.stream_id()}));
     if (state.open_clocks().empty()) {
@@ -1236,9 +1331,8 @@ class RocksProjection final : public Projection {
     return absl::OkStatus();
   }
 
-  absl::Status Count(rocksdb::WriteBatchWithIndex* batch,
-                     const std::string& officer, const std::string& measure,
-                     const v1::ClockChange& c) {
+  absl::Status Count(Batch* batch, const std::string& officer,
+                     const std::string& measure, const v1::ClockChange& c) {
     const std::string key =
         absl::StrCat("M", K({officer, measure, Ymd(c.closed_on())}));
     ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
@@ -1254,7 +1348,18 @@ class RocksProjection final : public Projection {
       ++missed;
     }
     value = BE64(met) + BE64(missed) + BE64(excluded);
-    batch->Put(key, value);
+    batch->Set(key, value);
+    // The month's rollup, so a long period sums months, not days.
+    const std::string month_key = absl::StrCat(
+        "Q", K({officer, measure, Ymd(c.closed_on()).substr(0, 6)}));
+    ASSIGN_OR_RETURN(std::optional<std::string> month, Get(batch, month_key));
+    std::string m = month.value_or(std::string(24, '\0'));
+    const bool excluded_now = c.exception();
+    const bool met_now = !excluded_now && c.action() == v1::CLOCK_MET;
+    m = BE64(FromBE64(m.substr(0, 8)) + (met_now ? 1 : 0)) +
+        BE64(FromBE64(m.substr(8, 8)) + (!met_now && !excluded_now ? 1 : 0)) +
+        BE64(FromBE64(m.substr(16, 8)) + (excluded_now ? 1 : 0));
+    batch->Set(month_key, m);
     return absl::OkStatus();
   }
 

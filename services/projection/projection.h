@@ -105,6 +105,9 @@ class Projection {
   // The last version of a stream applied (0 when none): read-your-writes.
   virtual int64_t AppliedVersion(const std::string& source,
                                  const std::string& stream_id) = 0;
+  // Compacts the store: drops the tombstones that closed clocks leave (after a
+  // rebuild, or periodically), so scans skip nothing.
+  virtual absl::Status Compact() = 0;
   // The officers of a team from the directory.
   virtual std::vector<std::string> TeamMembers(const std::string& team_id) = 0;
 };

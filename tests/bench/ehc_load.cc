@@ -208,6 +208,7 @@ class TimedProjection final : public projection::Projection {
   std::vector<std::string> TeamMembers(const std::string& team) override {
     return inner_.TeamMembers(team);
   }
+  absl::Status Compact() override { return inner_.Compact(); }
   absl::StatusOr<v1::Timeline> GetTimeline(
       const v1::GetTimelineRequest& r) override {
     return inner_.GetTimeline(r);
