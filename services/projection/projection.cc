@@ -28,7 +28,7 @@ namespace casework::projection {
 namespace {
 
 // Bumped whenever the keys or values below change meaning.
-constexpr char kLayout[] = "4";
+constexpr char kLayout[] = "5";
 
 std::string BE64(uint64_t v) {
   std::string out;
@@ -104,6 +104,16 @@ const char* EventCounter(absl::string_view event_type) {
 
 bool IsReviewDue(absl::string_view rule) {
   return rule == "review.annual" || rule == "review.under_5";
+}
+
+// Short codes for the services in keys (shorter keys: cheaper comparisons in
+// the memtable); any other source keeps its name.
+std::string SourceCode(absl::string_view source) {
+  if (source == "ehc-assessments") return "e";
+  if (source == "annual-reviews") return "r";
+  if (source == "transport") return "t";
+  if (source == "complaints") return "c";
+  return std::string(source);
 }
 
 // Worklist values: a flag byte, then the WorklistItem, so counting open and
@@ -594,11 +604,21 @@ class RocksProjection final : public Projection {
     *totals->mutable_from() = ToProto(p.from);
     *totals->mutable_to() = ToProto(p.to);
     *totals->mutable_as_of() = ToProto(p.as_of);
-    for (const std::string& officer : members) {
-      ASSIGN_OR_RETURN(v1::OfficerScorecard card, Scorecard(officer, p));
-      AddInto(card, totals);
-      ApplyTargets(&card);
-      *out.add_officers() = std::move(card);
+    // The officers' scorecards, on two threads (reads are concurrent-safe).
+    std::vector<absl::StatusOr<v1::OfficerScorecard>> cards(
+        members.size(), absl::UnknownError("not computed"));
+    auto compute = [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) cards[i] = Scorecard(members[i], p);
+    };
+    const size_t half = members.size() / 2;
+    std::thread helper(compute, half, members.size());
+    compute(0, half);
+    helper.join();
+    for (absl::StatusOr<v1::OfficerScorecard>& card : cards) {
+      if (!card.ok()) return card.status();
+      AddInto(*card, totals);
+      ApplyTargets(&*card);
+      *out.add_officers() = std::move(*card);
     }
     Recompute(totals);
     ApplyTargets(totals);
@@ -805,7 +825,7 @@ class RocksProjection final : public Projection {
     std::string value;
     internal::StreamState state;
     if (!db_->Get(rocksdb::ReadOptions(),
-                  absl::StrCat("S", K({source, stream_id})), &value)
+                  absl::StrCat("S", K({SourceCode(source), stream_id})), &value)
              .ok() ||
         !state.ParseFromString(value)) {
       return 0;
@@ -1192,7 +1212,7 @@ class RocksProjection final : public Projection {
     // stream arrive in order, so a version not above it is a re-delivery or a
     // re-publish), the officer responsible and the open clocks.
     const std::string stream_key =
-        absl::StrCat("S", K({source, m.stream_id()}));
+        absl::StrCat("S", K({SourceCode(source), m.stream_id()}));
     ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, stream_key));
     internal::StreamState state;
     if (stored.has_value() && !state.ParseFromString(*stored)) {
@@ -1221,13 +1241,16 @@ class RocksProjection final : public Projection {
     entry.set_officer_id(m.officer_id());
     entry.set_position(m.position());
     entry.set_line(TimelineLine(type, e));
-    batch->Put(absl::StrCat("T", K({m.child_id(),
-                                    absl::StrCat(Ymd(m.occurred_on()), source),
-                                    BE64(m.position())})),
-               entry.SerializeAsString());
+    batch->Put(
+        absl::StrCat("T",
+                     K({m.child_id(),
+                        absl::StrCat(Ymd(m.occurred_on()), SourceCode(source)),
+                        BE64(m.position())})),
+        entry.SerializeAsString());
 
     // A change of officer moves every open clock of the stream.
     const std::string previous_officer = state.officer_id();
+    const bool was_open = !state.open_clocks().empty();
     std::map<std::string, v1::WorklistItem> open;  // clock id -> item
     for (const v1::WorklistItem& item : state.open_clocks()) {
       open[item.clock_id()] = item;
@@ -1323,9 +1346,12 @@ class RocksProjection final : public Projection {
     batch->Set(stream_key, state.SerializeAsString());
     const std::string caseload_key =
         absl::StrCat("C", K({officer, m.child_id(), m.stream_id()}));
-    if (state.open_clocks().empty()) {
+    // Written only when the stream opens or closes (or changes hands).
+    const bool is_open = !state.open_clocks().empty();
+    const bool moved = !previous_officer.empty() && previous_officer != officer;
+    if (!is_open && was_open && !moved) {
       batch->Delete(caseload_key);
-    } else {
+    } else if (is_open && (!was_open || moved)) {
       batch->Put(caseload_key, "");
     }
     return absl::OkStatus();

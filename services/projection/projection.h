@@ -5,9 +5,10 @@
 // applied exactly once even across crashes; an event whose stream version is
 // not above the last one applied for its stream (a re-delivery or a re-publish)
 // changes nothing but the offset. Keys (\0 separates parts):
-//   S<source>\0<stream>               stream state (internal.StreamState:
+//   S<source code>\0<stream>          stream state (internal.StreamState:
 //                                     last version, officer, child, clocks)
-//   T<child>\0<yyyymmdd><source>\0<position>   timeline entry
+//   T<child>\0<yyyymmdd><source code>\0<position>   timeline entry
+//   (source codes: e, r, t, c for the four services; others by name)
 //   W<officer>\0<due yyyymmdd><stream>\0<clock> worklist item
 //   M<officer>\0<measure>\0<closed yyyymmdd>    met/missed/excluded counters
 //   X<officer>\0<measure>\0<closed yyyymmdd>\0<source>\0<stream>\0<clock>
