@@ -12,7 +12,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev librocksdb-dev libabsl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  kcat openssl python3 python3-grpcio python3-protobuf python3-confluent-kafka
+  kcat openssl python3 python3-grpcio python3-protobuf python3-confluent-kafka docker-compose
   tzdata
 )
 missing=()

@@ -102,7 +102,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "usage: %s [--port N] [--listen HOST] [--data-dir DIR] [--brokers "
         "HOST:PORT,...]\n"
         "          [--kafka-config k=v,k=v] [--closures YYYY-MM-DD,...] "
-        "[--topics-reset]\n"
+        "[--topics-reset] [--rebuild]\n"
         "          --auth-issuer ISS [--auth-audience AUD] (--auth-jwks FILE | "
         "--auth-hs256-secret-file FILE)\n"
         "          [--auth-skew-seconds N] [--audit-dir DIR] [--tls-cert FILE "
@@ -114,8 +114,12 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "             CASEWORK_AUTH_ISSUER, CASEWORK_AUTH_AUDIENCE, "
         "CASEWORK_AUTH_JWKS, CASEWORK_AUTH_HS256_SECRET_FILE,\n"
         "             CASEWORK_AUTH_SKEW_SECONDS, CASEWORK_AUDIT_DIR, "
-        "CASEWORK_TLS_CERT, CASEWORK_TLS_KEY, CASEWORK_TLS_CLIENT_CA\n",
+        "CASEWORK_TLS_CERT, CASEWORK_TLS_KEY, CASEWORK_TLS_CLIENT_CA,\n"
+        "             CASEWORK_REBUILD=1 (projection)\n",
         service_name.c_str());
+    for (const auto& [name, env] : extra) {
+      std::printf("Also: --%s VALUE (%s)\n", name.c_str(), env.c_str());
+    }
     std::exit(0);
   }
   ServiceConfig c;

@@ -82,6 +82,7 @@
 //   directory import FILE.csv [--brokers HOST:PORT]   (columns: kind, id,
 //       name, team_id, role, active, manager_id; CASEWORK_BROKERS)
 //   admin republish --service ehc|reviews|transport|complaints [--from N]
+//   health HOST:PORT   (grpc.health.v1; exit 0 when SERVING)
 //   audit [--service ehc|reviews|transport|complaints|projection] [--child C]
 //   [--actor SUBJECT]
 //       [--page-size N] [--page-token T]                (admins)
@@ -92,10 +93,12 @@
 // CASEWORK_TLS_CERT, CASEWORK_TLS_KEY. Server errors are printed plainly with
 // their gRPC code; the exit status is non-zero.
 #include <google/protobuf/util/json_util.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <map>
 #include <sstream>
 #include <string>
@@ -567,6 +570,33 @@ int RunAdmin(const Args& a, Client& client) {
   return 0;
 }
 
+// casectl health HOST:PORT: the grpc.health.v1 status of a service (no token
+// needed); exit 0 when SERVING. For container health checks.
+int RunHealth(const Args& a, Client& client) {
+  const std::string address = Positional(a, 1, "HOST:PORT");
+  grpc::GenericStub stub(client.Channel(address));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  grpc::Slice empty("");
+  grpc::ByteBuffer in(&empty, 1), out;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &in,
+                 &out, [&](grpc::Status s) { done.set_value(std::move(s)); });
+  grpc::Status s = done.get_future().get();
+  if (!s.ok()) return client.Check(s);
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (out.Dump(&slices).ok()) {
+    for (const grpc::Slice& slice : slices) {
+      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+  }
+  // HealthCheckResponse { status = 1 }: SERVING is 1, encoded 08 01.
+  const bool serving = bytes == std::string("\x08\x01", 2);
+  std::printf("%s: %s\n", address.c_str(), serving ? "SERVING" : "NOT_SERVING");
+  return serving ? 0 : 1;
+}
+
 int RunAudit(const Args& a, Client& client) {
   const std::string service = a.Get("service", "ehc");
   std::string address;
@@ -649,6 +679,7 @@ int main(int argc, char** argv) {
         "  directory import FILE.csv [--brokers HOST:PORT]\n"
         "  admin republish --service ehc|reviews|transport|complaints [--from "
         "POSITION]   (admins)\n"
+        "  health HOST:PORT   (grpc.health.v1; exit 0 when serving)\n"
         "  transport apply|assess|decide|arrange|change|end|itt-started|"
         "itt-completed|\n"
         "            review|review-decision|appeal|panel|written-outcome|"
@@ -670,6 +701,7 @@ int main(int argc, char** argv) {
   if (command == "ehc") return RunEhc(a, client);
   if (command == "audit") return RunAudit(a, client);
   if (command == "admin") return RunAdmin(a, client);
+  if (command == "health") return RunHealth(a, client);
   if (command == "review") return RunReview(a, client);
   if (command == "transport") return RunTransport(a, client);
   if (command == "complaint") return RunComplaint(a, client);
