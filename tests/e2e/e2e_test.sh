@@ -155,6 +155,12 @@ grep -q '"rag": "RAG_' "$work/team.json" || fail "no RAG"
 "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" exceptions --team team-north \
   --measure ehc.decision_6_weeks --json >/dev/null || fail "exception report"
 
+# casectl events tail decodes the topic to JSON lines.
+"$bin/casectl" events tail casework.ehc-assessments.v1 --count 3 >"$work/tail.out" || fail "events tail"
+[ "$(wc -l <"$work/tail.out")" -eq 3 ] || fail "events tail: $(cat "$work/tail.out")"
+grep -q '"type": "uk.send.casework.ehc.v1.RequestRecorded", "value": {"metadata":{"event_id"' \
+  "$work/tail.out" || fail "events tail JSON: $(head -1 "$work/tail.out")"
+
 # Re-publish (admins): the EHC log goes to the topic again and the projection counts nothing
 # twice.
 "$bin/casectl" --token "$CASEWORK_OFFICER_TOKEN" admin republish --service ehc 2>/dev/null \

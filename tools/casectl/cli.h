@@ -42,7 +42,7 @@ inline const char* const kBooleans[] = {
     "sen",           "unsafe-route",
     "low-income",    "post16",
     "remedy",        "declined",
-    "desc"};
+    "desc",          "follow"};
 
 inline Args Parse(int argc, char** argv) {
   Args a;
@@ -215,6 +215,7 @@ int RunPlansImport(const Args& a, Client& client);
 int RunTransport(const Args& a, Client& client);
 int RunComplaint(const Args& a, Client& client);
 int RunDirectoryImport(const Args& a, Client& client);
+int RunEventsTail(const Args& a, Client& client);
 int RunDisagreement(const Args& a, Client& client);
 
 }  // namespace casework::cli

@@ -83,6 +83,7 @@
 //       name, team_id, role, active, manager_id; CASEWORK_BROKERS)
 //   admin republish --service ehc|reviews|transport|complaints [--from N]
 //   health HOST:PORT   (grpc.health.v1; exit 0 when SERVING)
+//   events tail TOPIC [--count N] [--follow]   (JSON lines; CASEWORK_BROKERS)
 //   audit [--service ehc|reviews|transport|complaints|projection] [--child C]
 //   [--actor SUBJECT]
 //       [--page-size N] [--page-token T]                (admins)
@@ -677,6 +678,7 @@ int main(int argc, char** argv) {
         "  trend (--officer O | --team T) --measure M [--months N]\n"
         "  plans import FILE.csv\n"
         "  directory import FILE.csv [--brokers HOST:PORT]\n"
+        "  events tail TOPIC [--count N] [--follow] [--brokers HOST:PORT]\n"
         "  admin republish --service ehc|reviews|transport|complaints [--from "
         "POSITION]   (admins)\n"
         "  health HOST:PORT   (grpc.health.v1; exit 0 when serving)\n"
@@ -706,6 +708,10 @@ int main(int argc, char** argv) {
   if (command == "transport") return RunTransport(a, client);
   if (command == "complaint") return RunComplaint(a, client);
   if (command == "disagreement") return RunDisagreement(a, client);
+  if (command == "events" && a.positional.size() > 1 &&
+      a.positional[1] == "tail") {
+    return RunEventsTail(a, client);
+  }
   if (command == "directory" && a.positional.size() > 1 &&
       a.positional[1] == "import") {
     return RunDirectoryImport(a, client);
