@@ -1,5 +1,7 @@
 #include "libs/kafka/kafka.h"
 
+#include <google/protobuf/message.h>
+#include <google/protobuf/util/json_util.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
@@ -142,6 +144,38 @@ void EmbeddedBroker::SetDown(bool down) {
 
 // ---------------------------------------------------------------- Relay
 
+absl::StatusOr<Encoding> ParseEncoding(const std::string& text) {
+  if (text == "protobuf") return Encoding::kProtobuf;
+  if (text == "json") return Encoding::kJson;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--event-format: '", text, "' is not protobuf or json"));
+}
+
+absl::Status DecodeValue(const Message& message,
+                         google::protobuf::Message* out) {
+  bool json = false;
+  for (const Header& h : message.headers) {
+    if (h.key == "content-type") json = h.value == "application/json";
+  }
+  if (json) {
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;
+    const auto s = google::protobuf::util::JsonStringToMessage(message.value,
+                                                               out, options);
+    if (!s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("not a ", out->GetTypeName(),
+                       " in the protobuf JSON mapping: ", s.ToString()));
+    }
+    return absl::OkStatus();
+  }
+  if (!out->ParseFromString(message.value)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a ", out->GetTypeName(), " (protobuf)"));
+  }
+  return absl::OkStatus();
+}
+
 std::vector<Header> CloudEventHeaders(const RelayOptions& options,
                                       const StoredEvent& event) {
   v1::EventEnvelopeHeader envelope;
@@ -154,7 +188,9 @@ std::vector<Header> CloudEventHeaders(const RelayOptions& options,
       {"ce_type", absl::StrCat(options.ce_type_prefix, event.type)},
       {"ce_subject", event.child_id},
       {"ce_time", Rfc3339(m.recorded_at())},
-      {"content-type", "application/protobuf"},
+      {"content-type", options.encoding == Encoding::kJson
+                           ? "application/json"
+                           : "application/protobuf"},
       {"ce_dataschema", options.dataschema},
       {"casework_stream_id", event.stream_id},
       {"casework_version", std::to_string(event.version)},
@@ -300,6 +336,9 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
   props.emplace("linger.ms", "5");
   props.emplace("message.timeout.ms",
                 std::to_string(Millis(options.delivery_timeout)));
+  if (options.encoding == Encoding::kJson && options.event_type == nullptr) {
+    return absl::InvalidArgumentError("relay: JSON needs the event type");
+  }
   ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewConf(options.brokers, props));
   rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCallback);
   auto impl = std::make_unique<Impl>();
@@ -322,7 +361,34 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
 
 absl::Status Relay::PublishBatch(const std::vector<StoredEvent>& events) {
   BatchDelivery delivery;
+  std::unique_ptr<google::protobuf::Message> decoded;
+  google::protobuf::util::JsonPrintOptions json;
+  json.preserve_proto_field_names = true;
+  std::string value;
   for (const StoredEvent& e : events) {
+    const std::string* payload = &e.payload;
+    if (options_.encoding == Encoding::kJson) {
+      if (decoded == nullptr) decoded.reset(options_.event_type->New());
+      value.clear();
+      absl::Status s;
+      if (!decoded->ParseFromString(e.payload)) {
+        s = absl::DataLossError(absl::StrCat("relay: event at position ",
+                                             e.position, " is not a ",
+                                             decoded->GetTypeName()));
+      } else if (const auto printed =
+                     google::protobuf::util::MessageToJsonString(*decoded,
+                                                                 &value, json);
+                 !printed.ok()) {
+        s = absl::InternalError(absl::StrCat(
+            "relay: JSON of position ", e.position, ": ", printed.ToString()));
+      }
+      if (!s.ok()) {
+        // What was queued holds `delivery`: wait for it before failing.
+        while (delivery.pending > 0) rd_kafka_poll(impl_->producer, 50);
+        return s;
+      }
+      payload = &value;
+    }
     rd_kafka_headers_t* headers = rd_kafka_headers_new(12);
     for (const Header& h : CloudEventHeaders(options_, e)) {
       rd_kafka_header_add(headers, h.key.data(),
@@ -334,8 +400,7 @@ absl::Status Relay::PublishBatch(const std::vector<StoredEvent>& events) {
       rd_kafka_resp_err_t err = rd_kafka_producev(
           impl_->producer, RD_KAFKA_V_RKT(impl_->topic),
           RD_KAFKA_V_KEY(e.child_id.data(), e.child_id.size()),
-          RD_KAFKA_V_VALUE(const_cast<char*>(e.payload.data()),
-                           e.payload.size()),
+          RD_KAFKA_V_VALUE(const_cast<char*>(payload->data()), payload->size()),
           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
           RD_KAFKA_V_OPAQUE(&delivery), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;

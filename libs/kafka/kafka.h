@@ -15,7 +15,9 @@
 // own database.
 // - CloudEvents Kafka binding, binary mode: ce_specversion, ce_id, ce_source,
 // ce_type,
-//   ce_subject, ce_time, content-type, ce_dataschema headers.
+//   ce_subject, ce_time, content-type, ce_dataschema headers. The value is the
+//   protobuf binary encoding (content-type application/protobuf) or, chosen by
+//   configuration, the protobuf JSON mapping (application/json).
 //
 // librdkafka types stay inside kafka.cc. Thread safety: each object is used by
 // one owner; Relay runs its own thread.
@@ -33,6 +35,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/eventstore/event_store.h"
+
+namespace google::protobuf {
+class Message;
+}  // namespace google::protobuf
 
 namespace casework::kafka {
 
@@ -69,6 +75,14 @@ struct Header {
   std::string value;
 };
 
+// How event values are encoded on a topic.
+enum class Encoding {
+  kProtobuf,  // content-type application/protobuf: the binary encoding
+  kJson,      // content-type application/json: the protobuf JSON mapping
+};
+// "protobuf" or "json" (the --event-format flag); INVALID_ARGUMENT otherwise.
+absl::StatusOr<Encoding> ParseEncoding(const std::string& text);
+
 struct RelayOptions {
   std::string brokers;
   std::map<std::string, std::string> properties;  // extra librdkafka properties
@@ -77,6 +91,10 @@ struct RelayOptions {
   std::string ce_source;       // e.g. /casework/ehc-assessments
   std::string ce_type_prefix;  // e.g. uk.send.casework.ehc.v1.
   std::string dataschema;      // e.g. casework.v1.EhcAssessmentEvent
+  Encoding encoding = Encoding::kProtobuf;
+  // The envelope type of the log's payloads (e.g.
+  // &v1::EhcAssessmentEvent::default_instance()); required for kJson.
+  const google::protobuf::Message* event_type = nullptr;
   size_t batch = 1000;
   absl::Duration delivery_timeout = absl::Seconds(10);
   // Publish the whole log again from position 1, ignoring the stored cursor:
@@ -128,6 +146,13 @@ struct Message {
   std::string value;
   std::vector<Header> headers;
 };
+
+// Decodes a record's value into `out`: the protobuf JSON mapping when its
+// content-type header is application/json (unknown fields ignored, as v1 only
+// grows by additions), otherwise the protobuf binary encoding.
+// INVALID_ARGUMENT, naming the encoding, when it does not decode.
+absl::Status DecodeValue(const Message& message,
+                         google::protobuf::Message* out);
 
 struct ConsumerOptions {
   std::string brokers;

@@ -83,6 +83,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                                     "data-dir",
                                     "brokers",
                                     "kafka-config",
+                                    "event-format",
                                     "closures",
                                     "auth-issuer",
                                     "auth-audience",
@@ -101,15 +102,17 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
     std::printf(
         "usage: %s [--port N] [--listen HOST] [--data-dir DIR] [--brokers "
         "HOST:PORT,...]\n"
-        "          [--kafka-config k=v,k=v] [--closures YYYY-MM-DD,...] "
-        "[--topics-reset] [--rebuild]\n"
+        "          [--kafka-config k=v,k=v] [--event-format protobuf|json] "
+        "[--closures YYYY-MM-DD,...]\n"
+        "          [--topics-reset] [--rebuild]\n"
         "          --auth-issuer ISS [--auth-audience AUD] (--auth-jwks FILE | "
         "--auth-hs256-secret-file FILE)\n"
         "          [--auth-skew-seconds N] [--audit-dir DIR] [--tls-cert FILE "
         "--tls-key FILE [--tls-client-ca FILE]]\n"
         "Environment: CASEWORK_PORT, CASEWORK_LISTEN, CASEWORK_DATA_DIR, "
         "CASEWORK_BROKERS,\n"
-        "             CASEWORK_KAFKA_CONFIG, CASEWORK_CLOSURES, "
+        "             CASEWORK_KAFKA_CONFIG, CASEWORK_EVENT_FORMAT, "
+        "CASEWORK_CLOSURES, "
         "CASEWORK_TOPICS_RESET=1, CASEWORK_LOG_LEVEL,\n"
         "             CASEWORK_AUTH_ISSUER, CASEWORK_AUTH_AUDIENCE, "
         "CASEWORK_AUTH_JWKS, CASEWORK_AUTH_HS256_SECRET_FILE,\n"
@@ -135,6 +138,12 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                          absl::StrCat("var/", service_name));
   c.brokers = flags.Get("brokers", "CASEWORK_BROKERS", "");
   c.kafka_config = flags.Get("kafka-config", "CASEWORK_KAFKA_CONFIG", "");
+  c.event_format =
+      flags.Get("event-format", "CASEWORK_EVENT_FORMAT", "protobuf");
+  if (c.event_format != "protobuf" && c.event_format != "json") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--event-format: '", c.event_format, "' is not protobuf or json"));
+  }
   c.holidays = flags.Get("closures", "CASEWORK_CLOSURES", "");
   for (const auto& [name, env] : extra) {
     const std::string value = flags.Get(name, env, "");

@@ -70,6 +70,9 @@ struct ServiceConfig {
   // Extra librdkafka properties ("key=value,key=value"), e.g.
   // security.protocol=SSL.
   std::string kafka_config;
+  // How the relay encodes events: "protobuf" (default) or "json" (the
+  // protobuf JSON mapping, content-type application/json).
+  std::string event_format = "protobuf";
   std::string holidays;  // extra closure dates, comma-separated
   // The topics were recreated empty (a new Kafka cluster; the embedded broker
   // after a restart): a domain service re-publishes its whole log, the

@@ -49,7 +49,8 @@ bool FinalPlanIntake::Handle(const kafka::Message& message) {
     return true;
   }
   v1::EhcAssessmentEvent event;
-  if (!event.ParseFromString(message.value) || !event.has_final_plan_issued()) {
+  if (!kafka::DecodeValue(message, &event).ok() ||
+      !event.has_final_plan_issued()) {
     LogWarn("plan intake: skipped an unreadable FinalPlanIssued record",
             {{"partition", std::to_string(message.partition)},
              {"offset", std::to_string(message.offset)}});

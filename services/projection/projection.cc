@@ -449,7 +449,7 @@ class RocksProjection final : public Projection {
         continue;
       }
       v1::EventEnvelopeHeader e;
-      if (!e.ParseFromString(message.value) ||
+      if (!kafka::DecodeValue(message, &e).ok() ||
           e.metadata().stream_id().empty() || e.metadata().version() < 1) {
         LogWarn("projection: skipped a record that is not a casework event",
                 {{"topic", message.topic},
@@ -1156,8 +1156,8 @@ class RocksProjection final : public Projection {
   std::string Directory(const kafka::Message& message, Batch* batch) {
     v1::DirectoryRecord record;
     std::string why;
-    if (!record.ParseFromString(message.value)) {
-      why = "not a casework.v1.DirectoryRecord (protobuf)";
+    if (absl::Status s = kafka::DecodeValue(message, &record); !s.ok()) {
+      why = std::string(s.message());
     } else if (record.has_officer()) {
       const v1::Officer& o = record.officer();
       if (absl::Status s = ValidateId("officer_id", o.officer_id()); !s.ok()) {

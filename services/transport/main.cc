@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "absl/strings/numbers.h"
+#include "casework/v1/transport.pb.h"
 #include "libs/admin/admin_service.h"
 #include "libs/core/calendar.h"
 #include "libs/core/clock.h"
@@ -77,15 +78,20 @@ int main(int argc, char** argv) {
     absl::StatusOr<std::map<std::string, std::string>> props =
         kafka::ParseProperties(config->kafka_config);
     if (!props.ok()) return Fail(props.status());
+    absl::StatusOr<kafka::Encoding> encoding =
+        kafka::ParseEncoding(config->event_format);
+    if (!encoding.ok()) return Fail(encoding.status());
     absl::StatusOr<std::unique_ptr<kafka::Relay>> started = kafka::Relay::Start(
-        **store,
-        kafka::RelayOptions{.brokers = config->brokers,
-                            .properties = *props,
-                            .topic = "casework.transport.v1",
-                            .ce_source = "/casework/transport",
-                            .ce_type_prefix = "uk.send.casework.transport.v1.",
-                            .dataschema = "casework.v1.TransportEvent",
-                            .from_start = config->topics_reset});
+        **store, kafka::RelayOptions{
+                     .brokers = config->brokers,
+                     .properties = *props,
+                     .topic = "casework.transport.v1",
+                     .ce_source = "/casework/transport",
+                     .ce_type_prefix = "uk.send.casework.transport.v1.",
+                     .dataschema = "casework.v1.TransportEvent",
+                     .encoding = *encoding,
+                     .event_type = &v1::TransportEvent::default_instance(),
+                     .from_start = config->topics_reset});
     if (!started.ok()) return Fail(started.status());
     relay = std::move(*started);
   } else {

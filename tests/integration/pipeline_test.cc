@@ -1,6 +1,7 @@
 // Integration: the EHC service over real gRPC, its RocksDB log, the relay to
 // the embedded Kafka-protocol broker, and the projection consuming the topic,
 // all in one process.
+#include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -62,13 +63,15 @@ class PipelineTest : public ::testing::Test {
 
   void StartRelay() {
     auto relay = kafka::Relay::Start(
-        *store_,
-        kafka::RelayOptions{.brokers = broker_->bootstrap_servers(),
-                            .topic = kTopic,
-                            .ce_source = "/casework/ehc-assessments",
-                            .ce_type_prefix = "uk.send.casework.ehc.v1.",
-                            .dataschema = "casework.v1.EhcAssessmentEvent",
-                            .delivery_timeout = absl::Seconds(2)});
+        *store_, kafka::RelayOptions{
+                     .brokers = broker_->bootstrap_servers(),
+                     .topic = kTopic,
+                     .ce_source = "/casework/ehc-assessments",
+                     .ce_type_prefix = "uk.send.casework.ehc.v1.",
+                     .dataschema = "casework.v1.EhcAssessmentEvent",
+                     .encoding = encoding_,
+                     .event_type = &v1::EhcAssessmentEvent::default_instance(),
+                     .delivery_timeout = absl::Seconds(2)});
     ASSERT_TRUE(relay.ok()) << relay.status();
     relay_ = std::move(*relay);
   }
@@ -109,6 +112,7 @@ class PipelineTest : public ::testing::Test {
                               .expires = clock_.Now() + absl::Hours(1)}));
   }
 
+  kafka::Encoding encoding_ = kafka::Encoding::kProtobuf;
   testutil::TempDir dir_;
   FakeClock clock_{Date::Ymd(2026, 11, 23)};
   Calendar calendar_;
@@ -275,6 +279,106 @@ TEST_F(PipelineTest, BrokerOutageLosesNothingAndReplaysAreNotAppliedTwice) {
   v1::GetTimelineRequest tl;
   tl.set_child_id("child-0");
   EXPECT_EQ(projection_->GetTimeline(tl)->entries_size(), 4);
+}
+
+// The same pipeline with the services configured to publish JSON.
+class JsonPipelineTest : public PipelineTest {
+ protected:
+  JsonPipelineTest() { encoding_ = kafka::Encoding::kJson; }
+};
+
+TEST_F(JsonPipelineTest, EventsArePublishedAsProtobufJsonAndProjected) {
+  using S = v1::EhcAssessmentService::Stub;
+  v1::CommandResult r;
+  v1::RecordRequestRequest request;
+  request.set_request_id("req-1");
+  request.set_assessment_id("asmt-1");
+  request.set_child_id("child-1");
+  request.set_officer_id("officer-a");
+  *request.mutable_received_on() = P(2026, 1, 5);
+  request.set_source(v1::REQUEST_SOURCE_PARENT);
+  request.set_kind(v1::ASSESSMENT_KIND_FIRST);
+  ASSERT_TRUE(Call(&S::RecordRequest, request, &r).ok());
+  v1::DecideToAssessRequest assess;
+  assess.set_request_id("req-2");
+  assess.set_assessment_id("asmt-1");
+  *assess.mutable_decided_on() = P(2026, 2, 20);  // 4 days late
+  ASSERT_TRUE(Call(&S::DecideToAssess, assess, &r).ok());
+
+  // On the topic: JSON values with the same CloudEvents headers (only the
+  // content-type differs), decoding to exactly the events in the log.
+  auto reader = kafka::Consumer::Create(
+      kafka::ConsumerOptions{.brokers = broker_->bootstrap_servers(),
+                             .properties = {{"fetch.wait.max.ms", "20"}},
+                             .group_id = "json-test"});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  std::map<std::pair<std::string, int32_t>, int64_t> from;
+  for (int32_t p = 0; p < 3; ++p) from[{kTopic, p}] = 0;
+  ASSERT_TRUE((*reader)->Assign(from).ok());
+  std::vector<kafka::Message> got;
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (got.size() < 2 && absl::Now() < deadline) {
+    auto m = (*reader)->Poll(absl::Milliseconds(100));
+    ASSERT_TRUE(m.ok()) << m.status();
+    if (m->has_value()) got.push_back(std::move(**m));
+  }
+  ASSERT_EQ(got.size(), 2u);
+  auto logged = store_->ReadAfter(0, 10);
+  ASSERT_TRUE(logged.ok() && logged->size() == 2);
+  for (const kafka::Message& m : got) {
+    std::map<std::string, std::string> headers;
+    for (const kafka::Header& h : m.headers) headers[h.key] = h.value;
+    EXPECT_EQ(headers["content-type"], "application/json");
+    EXPECT_EQ(headers["ce_dataschema"], "casework.v1.EhcAssessmentEvent");
+    EXPECT_EQ(m.key, "child-1");
+    // Proto field names, readable without protobuf.
+    EXPECT_NE(m.value.find("\"child_id\":\"child-1\""), std::string::npos)
+        << m.value;
+    const int64_t version = std::stoll(headers["casework_version"]);
+    ASSERT_TRUE(version == 1 || version == 2);
+    const StoredEvent& stored = (*logged)[version - 1];
+    EXPECT_EQ(headers["ce_id"], stored.event_id);
+    v1::EhcAssessmentEvent decoded, original;
+    ASSERT_TRUE(kafka::DecodeValue(m, &decoded).ok());
+    ASSERT_TRUE(original.ParseFromString(stored.payload));
+    EXPECT_TRUE(
+        google::protobuf::util::MessageDifferencer::Equals(decoded, original))
+        << decoded.DebugString() << " vs " << original.DebugString();
+  }
+  // A value that is not the JSON of the type is refused with the reason.
+  kafka::Message junk = got[0];
+  junk.value = "{\"metadata\": 7}";
+  v1::EhcAssessmentEvent e;
+  absl::Status bad = kafka::DecodeValue(junk, &e);
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.message().find("casework.v1.EhcAssessmentEvent"),
+            std::string::npos)
+      << bad;
+
+  // The projection reads JSON as it reads protobuf.
+  ASSERT_TRUE(WaitApplied(2));
+  v1::GetTimelineRequest tl;
+  tl.set_child_id("child-1");
+  auto timeline = projection_->GetTimeline(tl);
+  ASSERT_TRUE(timeline.ok());
+  ASSERT_EQ(timeline->entries_size(), 2);
+  EXPECT_NE(timeline->entries(1).line().find("4 days late"), std::string::npos)
+      << timeline->entries(1).line();
+  v1::GetOfficerScorecardRequest sc;
+  sc.set_officer_id("officer-a");
+  *sc.mutable_from() = P(2026, 1, 1);
+  *sc.mutable_to() = P(2026, 12, 31);
+  auto scorecard = projection_->GetOfficerScorecard(sc);
+  ASSERT_TRUE(scorecard.ok());
+  bool counted = false;
+  for (const v1::Measure& m : scorecard->measures()) {
+    if (m.code() == "ehc.decision_6_weeks") {
+      counted = true;
+      EXPECT_EQ(m.numerator(), 0);
+      EXPECT_EQ(m.denominator(), 1);
+    }
+  }
+  EXPECT_TRUE(counted);
 }
 
 }  // namespace

@@ -82,15 +82,16 @@ int RunEventsTail(const Args& a, Client& client) {
     quiet_since = absl::Now();
     const kafka::Message& m = **msg;
     std::string body;
-    if (HeaderOf(m, "content-type") == "application/json") {
-      body = m.value;
-    } else if (type != nullptr) {
+    if (type != nullptr) {
+      // Either encoding prints the same: the JSON mapping with proto names.
       std::unique_ptr<google::protobuf::Message> decoded(
           factory.GetPrototype(type)->New());
-      if (decoded->ParseFromString(m.value)) {
+      if (kafka::DecodeValue(m, decoded.get()).ok()) {
         (void)google::protobuf::util::MessageToJsonString(*decoded, &body,
                                                           json);
       }
+    } else if (HeaderOf(m, "content-type") == "application/json") {
+      body = m.value;
     }
     if (body.empty()) body = "null";  // unreadable: see the dead-letter topic
     std::printf(

@@ -1,0 +1,151 @@
+"""Contract test, part 1: a stock gRPC client (python3-grpcio, code generated from proto/)
+takes cases through the paths the demo may not reach at small sizes, so that every event
+type of every topic is published at least once: an EHC request that ends with a move out of
+the area; plans reassigned, not amended after representations, and proposed to cease; a
+transport arrangement changed, replaced by travel training and ended, a refusal taken to the
+stage 2 panel; a complaint extended, escalated, referred to the Ombudsman and decided, one
+withdrawn; a disagreement through mediation, tribunal, order and compliance.
+
+Usage: walk.py EHC_ADDR REVIEWS_ADDR TRANSPORT_ADDR COMPLAINTS_ADDR TOKEN
+All dates are in 2025, so always in the past.
+"""
+import sys
+
+import grpc
+
+from casework.v1 import (annual_review_pb2 as r, common_pb2, complaints_pb2 as c,
+                         ehc_assessment_pb2 as e, transport_pb2 as t)
+
+
+def D(y, m, d):
+    return common_pb2.Date(year=y, month=m, day=d)
+
+
+class Service:
+    def __init__(self, address, module, name, token):
+        self.channel = grpc.insecure_channel(address)
+        self.module = module
+        self.descriptor = module.DESCRIPTOR.services_by_name[name]
+        self.name = name
+        self.auth = [("authorization", "Bearer " + token)]
+        self.count = 0
+
+    def __call__(self, method, **fields):
+        m = self.descriptor.methods_by_name[method]
+        request_type = getattr(self.module, m.input_type.name)
+        self.count += 1
+        fields.setdefault("request_id", f"walk-{self.name}-{method}-{self.count}")
+        call = self.channel.unary_unary(
+            f"/casework.v1.{self.name}/{method}",
+            request_serializer=request_type.SerializeToString,
+            response_deserializer=common_pb2.CommandResult.FromString)
+        try:
+            return call(request_type(**fields), metadata=self.auth, timeout=30)
+        except grpc.RpcError as err:
+            raise SystemExit(f"{self.name}.{method}: {err.code()} {err.details()}")
+
+
+def main():
+    ehc_addr, reviews_addr, transport_addr, complaints_addr, token = sys.argv[1:6]
+    officer = "officer-01"
+
+    ehc = Service(ehc_addr, e, "EhcAssessmentService", token)
+    ehc("RecordRequest", assessment_id="walk-asmt-1", child_id="walk-child-1",
+        officer_id=officer, received_on=D(2025, 3, 3), source=e.REQUEST_SOURCE_PARENT,
+        kind=e.ASSESSMENT_KIND_FIRST)
+    ehc("RecordMovedOutOfArea", assessment_id="walk-asmt-1", moved_on=D(2025, 3, 20))
+
+    rev = Service(reviews_addr, r, "AnnualReviewService", token)
+    rev("RegisterPlan", plan_id="walk-plan-1", child_id="walk-child-2", officer_id=officer,
+        issued_on=D(2024, 2, 1), date_of_birth=D(2014, 5, 1), nc_year=5)
+    rev("ReassignOfficer", plan_id="walk-plan-1", officer_id="officer-02",
+        reassigned_on=D(2025, 1, 6))
+    rev("ScheduleReviewMeeting", plan_id="walk-plan-1", meeting_on=D(2025, 1, 20))
+    rev("RecordPapersSent", plan_id="walk-plan-1", sent_on=D(2025, 1, 6))
+    rev("RecordMeetingHeld", plan_id="walk-plan-1", held_on=D(2025, 1, 20))
+    rev("RecordReviewDecision", plan_id="walk-plan-1", decision=r.REVIEW_DECISION_AMEND,
+        notified_on=D(2025, 2, 10))
+    rev("DecideNotToAmend", plan_id="walk-plan-1", decided_on=D(2025, 3, 10))
+    rev("RegisterPlan", plan_id="walk-plan-2", child_id="walk-child-3", officer_id=officer,
+        issued_on=D(2023, 6, 1), last_decision_on=D(2024, 6, 1),
+        date_of_birth=D(2006, 9, 1), nc_year=14)
+    rev("ProposeToCease", plan_id="walk-plan-2", proposed_on=D(2025, 4, 1))
+
+    tr = Service(transport_addr, t, "TransportService", token)
+    eligible = t.TravelFacts(date_of_birth=D(2015, 5, 1), academic_year=2025, school_id="sch-1",
+                             nearest_suitable_school=True, walking_miles=3.4, road_miles=3.8)
+    tr("SubmitApplication", application_id="walk-tr-1", child_id="walk-child-4",
+       officer_id=officer, received_on=D(2025, 5, 1), facts=eligible)
+    tr("RecordDecision", application_id="walk-tr-1", decision=t.TRANSPORT_DECISION_ELIGIBLE,
+       notified_on=D(2025, 5, 20))
+    tr("ArrangeTransport", application_id="walk-tr-1", type=t.ARRANGEMENT_TYPE_VEHICLE_OR_TAXI,
+       starts_on=D(2025, 9, 3), arranged_on=D(2025, 8, 1))
+    tr("ChangeArrangement", application_id="walk-tr-1", type=t.ARRANGEMENT_TYPE_MINIBUS,
+       starts_on=D(2025, 10, 6))
+    tr("EndArrangement", application_id="walk-tr-1", ends_on=D(2025, 11, 28))
+    tr("ReassignOfficer", application_id="walk-tr-1", officer_id="officer-02",
+       reassigned_on=D(2025, 12, 1))
+    tr("SubmitApplication", application_id="walk-tr-3", child_id="walk-child-9",
+       officer_id=officer, received_on=D(2025, 5, 1), facts=eligible)
+    tr("RecordDecision", application_id="walk-tr-3", decision=t.TRANSPORT_DECISION_ELIGIBLE,
+       notified_on=D(2025, 5, 20))
+    tr("ArrangeTransport", application_id="walk-tr-3",
+       type=t.ARRANGEMENT_TYPE_INDEPENDENT_TRAVEL_TRAINING, starts_on=D(2025, 9, 3),
+       arranged_on=D(2025, 8, 1))
+    tr("RecordTravelTraining", application_id="walk-tr-3", completed=False, on=D(2025, 9, 8))
+    tr("RecordTravelTraining", application_id="walk-tr-3", completed=True, on=D(2025, 11, 24))
+    near = t.TravelFacts(date_of_birth=D(2014, 5, 1), academic_year=2025, school_id="sch-2",
+                         nearest_suitable_school=True, walking_miles=1.1, road_miles=1.3)
+    tr("SubmitApplication", application_id="walk-tr-2", child_id="walk-child-5",
+       officer_id=officer, received_on=D(2025, 5, 1), facts=near)
+    tr("RecordDecision", application_id="walk-tr-2", decision=t.TRANSPORT_DECISION_REFUSED,
+       notified_on=D(2025, 5, 20), reason="within walking distance")
+    tr("RequestStage1Review", application_id="walk-tr-2", requested_on=D(2025, 6, 2))
+    tr("RecordStage1Decision", application_id="walk-tr-2", outcome=t.APPEAL_OUTCOME_UPHELD,
+       decided_on=D(2025, 6, 20))
+    tr("RequestStage2Appeal", application_id="walk-tr-2", requested_on=D(2025, 7, 1))
+    tr("RecordPanelDecision", application_id="walk-tr-2", outcome=t.APPEAL_OUTCOME_UPHELD,
+       decided_on=D(2025, 8, 1))
+    tr("RecordWrittenOutcome", application_id="walk-tr-2", sent_on=D(2025, 8, 5))
+
+    cp = Service(complaints_addr, c, "ComplaintsService", token)
+    cp("LogComplaint", complaint_id="walk-cp-1", child_id="walk-child-6", officer_id=officer,
+       complainant=c.COMPLAINANT_PARENT, subject=c.COMPLAINT_SUBJECT_COMMUNICATION,
+       procedure=c.COMPLAINT_PROCEDURE_CORPORATE, received_on=D(2025, 2, 3))
+    cp("AcknowledgeComplaint", complaint_id="walk-cp-1", acknowledged_on=D(2025, 2, 5))
+    cp("ExtendComplaint", complaint_id="walk-cp-1", working_days=5,
+       reason="waiting for the school's account")
+    cp("RespondToComplaint", complaint_id="walk-cp-1", finding=c.COMPLAINT_FINDING_NOT_UPHELD,
+       responded_on=D(2025, 2, 20))
+    cp("EscalateComplaint", complaint_id="walk-cp-1", escalated_on=D(2025, 3, 3),
+       handler_id="manager-north")
+    cp("RespondToComplaint", complaint_id="walk-cp-1",
+       finding=c.COMPLAINT_FINDING_PARTLY_UPHELD, remedy_offered=True,
+       responded_on=D(2025, 3, 24), handler_id="manager-north")
+    cp("ReferToOmbudsman", complaint_id="walk-cp-1", referred_on=D(2025, 5, 1))
+    cp("RecordOmbudsmanDecision", complaint_id="walk-cp-1", finding=c.OMBUDSMAN_FINDING_FAULT,
+       decided_on=D(2025, 9, 1))
+    cp("LogComplaint", complaint_id="walk-cp-2", child_id="walk-child-7", officer_id=officer,
+       complainant=c.COMPLAINANT_ADVOCATE, subject=c.COMPLAINT_SUBJECT_TRANSPORT,
+       procedure=c.COMPLAINT_PROCEDURE_CORPORATE, received_on=D(2025, 4, 7))
+    cp("WithdrawComplaint", complaint_id="walk-cp-2", withdrawn_on=D(2025, 4, 9))
+    cp("RecordDisagreement", disagreement_id="walk-dg-1", child_id="walk-child-8",
+       officer_id=officer, decision=c.APPEALABLE_DECISION_PLAN_CONTENTS,
+       decision_letter_on=D(2025, 1, 10))
+    cp("RecordMediationContact", disagreement_id="walk-dg-1", contacted_on=D(2025, 1, 24),
+       mediation_wanted=True)
+    cp("RecordMediationHeld", disagreement_id="walk-dg-1", held_on=D(2025, 2, 14),
+       outcome=c.MEDIATION_OUTCOME_NOT_AGREED)
+    cp("IssueMediationCertificate", disagreement_id="walk-dg-1", issued_on=D(2025, 2, 17))
+    cp("RegisterAppeal", disagreement_id="walk-dg-1", registered_on=D(2025, 3, 10))
+    cp("RecordTribunalDecision", disagreement_id="walk-dg-1",
+       outcome=c.TRIBUNAL_OUTCOME_ALLOWED, decided_on=D(2025, 8, 4))
+    cp("RecordTribunalOrder", disagreement_id="walk-dg-1", order_id="o1",
+       kind=c.TRIBUNAL_ORDER_KIND_AMEND_PLAN, made_on=D(2025, 8, 4))
+    cp("RecordOrderCompliance", disagreement_id="walk-dg-1", order_id="o1",
+       step=c.COMPLIANCE_STEP_DONE, done_on=D(2025, 9, 1))
+    print(f"walk: {ehc.count + rev.count + tr.count + cp.count} commands accepted")
+
+
+if __name__ == "__main__":
+    main()
