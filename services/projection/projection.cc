@@ -30,7 +30,7 @@ namespace casework::projection {
 namespace {
 
 // Bumped whenever the keys or values below change meaning.
-constexpr char kLayout[] = "5";
+constexpr char kLayout[] = "6";
 
 std::string BE64(uint64_t v) {
   std::string out;
@@ -123,12 +123,17 @@ std::string SourceCode(absl::string_view source) {
 constexpr uint8_t kMinimumPeriod = 1;
 constexpr uint8_t kReviewDueFlag = 2;
 
-std::string WorklistValue(const v1::WorklistItem& item) {
+uint8_t WorklistFlags(const v1::WorklistItem& item) {
   uint8_t flags = 0;
   const statutory::ClockRule* rule = statutory::FindRule(item.rule());
   if (rule != nullptr && rule->minimum_period) flags |= kMinimumPeriod;
   if (IsReviewDue(item.rule())) flags |= kReviewDueFlag;
-  return std::string(1, static_cast<char>(flags)) + item.SerializeAsString();
+  return flags;
+}
+
+std::string WorklistValue(const v1::WorklistItem& item) {
+  return std::string(1, static_cast<char>(WorklistFlags(item))) +
+         item.SerializeAsString();
 }
 
 bool ParseWorklistValue(const rocksdb::Slice& v, v1::WorklistItem* item) {
@@ -1130,22 +1135,43 @@ class RocksProjection final : public Projection {
     // worklist keys (the due date is in the key, the kind in the value's
     // flag byte: nothing is parsed).
     {
+      // Months before as_of's from the monthly counts; as_of's own month
+      // from its worklist keys due before as_of.
+      const std::string as_of_day = absl::StrCat(as_of.ToYyyymmdd());
+      const std::string as_of_month = as_of_day.substr(0, 6);
+      const std::string yprefix =
+          absl::StrCat("Y", officer, std::string(1, '\0'));
+      int64_t open = 0, overdue = 0, active = 0, backlog = 0;
+      {
+        PrefixScan it(db_.get(), yprefix);
+        for (it->Seek(yprefix); it->Valid(); it->Next()) {
+          const absl::string_view month =
+              View(it->key()).substr(yprefix.size());
+          const absl::string_view v = View(it->value());
+          if (v.size() != 24) continue;
+          const auto items = static_cast<int64_t>(FromBE64(v.substr(0, 8)));
+          const auto can_be_late =
+              static_cast<int64_t>(FromBE64(v.substr(8, 8)));
+          const auto reviews = static_cast<int64_t>(FromBE64(v.substr(16, 8)));
+          open += items;
+          active += reviews;
+          if (month < absl::string_view(as_of_month)) {
+            overdue += can_be_late;
+            backlog += reviews;
+          }
+        }
+        RETURN_IF_ERROR(FromRocks(it->status(), "read worklist counts"));
+      }
       const std::string wprefix =
           absl::StrCat("W", officer, std::string(1, '\0'));
-      const std::string as_of_day = absl::StrCat(as_of.ToYyyymmdd());
       PrefixScan it(db_.get(), wprefix);
-      int64_t open = 0, overdue = 0, active = 0, backlog = 0;
-      for (it->Seek(wprefix); it->Valid(); it->Next()) {
+      for (it->Seek(wprefix + as_of_month); it->Valid(); it->Next()) {
         const absl::string_view due = View(it->key()).substr(wprefix.size(), 8);
+        if (due >= absl::string_view(as_of_day)) break;
         const uint8_t flags =
             it->value().size() > 0 ? static_cast<uint8_t>(it->value()[0]) : 0;
-        const bool past = due < absl::string_view(as_of_day);
-        ++open;
-        if (past && (flags & kMinimumPeriod) == 0) ++overdue;
-        if ((flags & kReviewDueFlag) != 0) {
-          ++active;
-          if (past) ++backlog;
-        }
+        if ((flags & kMinimumPeriod) == 0) ++overdue;
+        if ((flags & kReviewDueFlag) != 0) ++backlog;
       }
       RETURN_IF_ERROR(FromRocks(it->status(), "read worklist"));
       out.set_open_items(open);
@@ -1313,7 +1339,9 @@ class RocksProjection final : public Projection {
     if (!previous_officer.empty() && previous_officer != officer) {
       for (auto& [id, item] : open) {
         batch->Delete(wkey(previous_officer, item));
+        RETURN_IF_ERROR(CountOpen(batch, previous_officer, item, -1));
         batch->Put(wkey(officer, item), WorklistValue(item));
+        RETURN_IF_ERROR(CountOpen(batch, officer, item, +1));
       }
       batch->Delete(absl::StrCat(
           "C", K({previous_officer, m.child_id(), m.stream_id()})));
@@ -1332,7 +1360,13 @@ class RocksProjection final : public Projection {
           *item.mutable_started_on() = c.started_on();
           *item.mutable_due_on() = c.due_on();
           item.set_exception(c.exception());
+          if (auto again = open.find(c.clock_id()); again != open.end()) {
+            // Opened again while open: the new due date replaces the old.
+            batch->Delete(wkey(officer, again->second));
+            RETURN_IF_ERROR(CountOpen(batch, officer, again->second, -1));
+          }
           batch->Put(wkey(officer, item), WorklistValue(item));
+          RETURN_IF_ERROR(CountOpen(batch, officer, item, +1));
           open[c.clock_id()] = item;
           break;
         }
@@ -1349,6 +1383,7 @@ class RocksProjection final : public Projection {
           auto it = open.find(c.clock_id());
           if (it != open.end()) {
             batch->Delete(wkey(officer, it->second));
+            RETURN_IF_ERROR(CountOpen(batch, officer, it->second, -1));
             open.erase(it);
           }
           if (c.action() == v1::CLOCK_CANCELLED) break;
@@ -1403,6 +1438,31 @@ class RocksProjection final : public Projection {
     } else if (is_open && (!was_open || moved)) {
       batch->Put(caseload_key, "");
     }
+    return absl::OkStatus();
+  }
+
+  // An officer's open worklist items by the month they are due (Y keys):
+  // items, items that can be overdue (not minimum periods), review-due clocks.
+  // The scorecard sums these instead of reading every worklist key.
+  absl::Status CountOpen(Batch* batch, const std::string& officer,
+                         const v1::WorklistItem& item, int delta) {
+    const std::string key =
+        absl::StrCat("Y", K({officer, Ymd(item.due_on()).substr(0, 6)}));
+    ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
+    std::string value = stored.value_or(std::string(24, '\0'));
+    if (value.size() != 24) value.assign(24, '\0');
+    const uint8_t flags = WorklistFlags(item);
+    auto add = [&](size_t at, bool counts) {
+      if (!counts) return;
+      const int64_t now =
+          static_cast<int64_t>(FromBE64(value.substr(at, 8))) + delta;
+      value.replace(at, 8,
+                    BE64(static_cast<uint64_t>(std::max<int64_t>(now, 0))));
+    };
+    add(0, true);
+    add(8, (flags & kMinimumPeriod) == 0);
+    add(16, (flags & kReviewDueFlag) != 0);
+    batch->Set(key, std::move(value));
     return absl::OkStatus();
   }
 

@@ -10,7 +10,10 @@
 //   T<child>\0<yyyymmdd><source code>\0<position>   timeline entry
 //   (source codes: e, r, t, c for the four services; others by name)
 //   W<officer>\0<due yyyymmdd><stream>\0<clock> worklist item
+//   Y<officer>\0<due yyyymm>          open items due that month: all, those
+//                                     that can be overdue, review-due clocks
 //   M<officer>\0<measure>\0<closed yyyymmdd>    met/missed/excluded counters
+//   Q<officer>\0<measure>\0<closed yyyymm>      the month's rollup of M
 //   X<officer>\0<measure>\0<closed yyyymmdd>\0<source>\0<stream>\0<clock>
 //                                     a missed clock (exception report)
 //   C<officer>\0<child>\0<stream>      caseload

@@ -199,6 +199,89 @@ TEST_F(ProjectionTest, ReassignmentMovesOpenClocksAndCaseload) {
   EXPECT_EQ(Measure("officer-a", "ehc.decision_6_weeks").denominator(), 0);
 }
 
+// The scorecard's open, overdue and backlog figures come from monthly counts
+// plus the as-of month's worklist keys; they must agree with the worklist
+// itself (every key read) on any date, through opens, closes and moves.
+TEST_F(ProjectionTest, ScorecardOpenAndOverdueAgreeWithTheWorklist) {
+  auto card = [&](const std::string& officer, v1::Date as_of) {
+    v1::GetOfficerScorecardRequest r;
+    r.set_officer_id(officer);
+    *r.mutable_from() = P(2026, 1, 1);
+    *r.mutable_to() = P(2026, 12, 31);
+    *r.mutable_as_of() = as_of;
+    auto c = projection_->GetOfficerScorecard(r);
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? *c : v1::OfficerScorecard();
+  };
+  auto worklist = [&](const std::string& officer, v1::Date as_of) {
+    v1::GetWorklistRequest r;
+    r.set_officer_id(officer);
+    r.set_page_size(1000);
+    *r.mutable_as_of() = as_of;
+    auto w = projection_->GetWorklist(r, Date::Ymd(2026, 11, 23));
+    EXPECT_TRUE(w.ok()) << w.status();
+    return w.ok() ? *w : v1::Worklist();
+  };
+  auto agree = [&](const std::string& officer) {
+    for (const v1::Date& as_of :
+         {P(2026, 1, 1), P(2026, 2, 16), P(2026, 2, 17), P(2026, 5, 20),
+          P(2026, 5, 21), P(2026, 5, 31), P(2027, 1, 1)}) {
+      const v1::OfficerScorecard c = card(officer, as_of);
+      const v1::Worklist w = worklist(officer, as_of);
+      EXPECT_EQ(c.open_items(), w.open_count())
+          << officer << " as of " << as_of.ShortDebugString();
+      EXPECT_EQ(c.overdue_items(), w.overdue_count())
+          << officer << " as of " << as_of.ShortDebugString();
+    }
+  };
+  ASSERT_TRUE(
+      projection_
+          ->Apply({events_.Event("AssessmentRequested", "a1", 1, "officer-a",
+                                 P(2026, 1, 5),
+                                 {Opened("decision", "ehc.decision_to_assess",
+                                         P(2026, 1, 5), P(2026, 2, 16)),
+                                  Opened("draft_comment", "ehc.draft_comment",
+                                         P(2026, 2, 23), P(2026, 3, 10)),
+                                  Opened("final_plan", "ehc.final_plan",
+                                         P(2026, 1, 5), P(2026, 5, 25))}),
+                   events_.Event("AssessmentRequested", "a2", 1, "officer-a",
+                                 P(2026, 4, 8),
+                                 {Opened("decision", "ehc.decision_to_assess",
+                                         P(2026, 4, 8), P(2026, 5, 20)),
+                                  Opened("final_plan", "ehc.final_plan",
+                                         P(2026, 4, 8), P(2026, 5, 28))}),
+                   events_.Event("PlanRegistered", "p1", 1, "officer-a",
+                                 P(2025, 3, 1),
+                                 {Opened("review", "review.annual",
+                                         P(2025, 3, 1), P(2026, 3, 1))})})
+          .ok());
+  // As of 21 May: the a1 decision (16 Feb), the review (1 Mar) and the a2
+  // decision (20 May) are overdue; the 15-day comment period never is.
+  v1::OfficerScorecard c = card("officer-a", P(2026, 5, 21));
+  EXPECT_EQ(c.open_items(), 6);
+  EXPECT_EQ(c.overdue_items(), 3);
+  EXPECT_EQ(c.active_plans(), 1);
+  EXPECT_EQ(c.review_backlog(), 1);
+  EXPECT_EQ(card("officer-a", P(2026, 3, 1)).review_backlog(), 0);  // due day
+  agree("officer-a");
+  // Closing and moving change the counts as they change the worklist.
+  ASSERT_TRUE(
+      projection_
+          ->Apply({events_.Event("DecidedToAssess", "a1", 2, "officer-a",
+                                 P(2026, 2, 20),
+                                 {Closed("decision", "ehc.decision_to_assess",
+                                         v1::CLOCK_MISSED, P(2026, 2, 20))}),
+                   events_.Event("OfficerReassigned", "a2", 2, "officer-b",
+                                 P(2026, 4, 20))})
+          .ok());
+  c = card("officer-a", P(2026, 5, 21));
+  EXPECT_EQ(c.open_items(), 3);
+  EXPECT_EQ(c.overdue_items(), 1);  // the review
+  EXPECT_EQ(card("officer-b", P(2026, 5, 21)).overdue_items(), 1);
+  agree("officer-a");
+  agree("officer-b");
+}
+
 TEST_F(ProjectionTest, RecordsThatAreNotCaseworkEventsAreSkippedNotFatal) {
   kafka::Message junk;
   junk.topic = kTopic;
