@@ -7,6 +7,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -431,6 +432,11 @@ struct Batch {
   };
   std::vector<Op> ops;
   absl::flat_hash_map<std::string, std::string> overlay;
+  // Changes to the open-item counts (Y keys) of the batch, applied once per
+  // key when the batch ends.
+  absl::flat_hash_map<std::string, std::array<int64_t, 3>> open_deltas;
+  // Likewise for the outcome counters (M and Q keys).
+  absl::flat_hash_map<std::string, std::array<int64_t, 3>> counter_deltas;
   rocksdb::Status Put(std::string key, std::string value) {
     ops.push_back({std::move(key), std::move(value), false});
     return rocksdb::Status::OK();
@@ -497,6 +503,7 @@ class RocksProjection final : public Projection {
       }
       RETURN_IF_ERROR(Effects(message, e, &batch));
     }
+    RETURN_IF_ERROR(FlushOpenCounts(&batch));
     rocksdb::WriteBatch writes = batch.Finish();
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &writes);
     RETURN_IF_ERROR(FromRocks(s, "projection write"));
@@ -1446,55 +1453,52 @@ class RocksProjection final : public Projection {
   // The scorecard sums these instead of reading every worklist key.
   absl::Status CountOpen(Batch* batch, const std::string& officer,
                          const v1::WorklistItem& item, int delta) {
-    const std::string key =
-        absl::StrCat("Y", K({officer, Ymd(item.due_on()).substr(0, 6)}));
-    ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
-    std::string value = stored.value_or(std::string(24, '\0'));
-    if (value.size() != 24) value.assign(24, '\0');
+    const v1::Date& due = item.due_on();
+    const std::string key = absl::StrCat(
+        "Y", K({officer, absl::StrCat(due.year() * 100 + due.month())}));
     const uint8_t flags = WorklistFlags(item);
-    auto add = [&](size_t at, bool counts) {
-      if (!counts) return;
-      const int64_t now =
-          static_cast<int64_t>(FromBE64(value.substr(at, 8))) + delta;
-      value.replace(at, 8,
-                    BE64(static_cast<uint64_t>(std::max<int64_t>(now, 0))));
-    };
-    add(0, true);
-    add(8, (flags & kMinimumPeriod) == 0);
-    add(16, (flags & kReviewDueFlag) != 0);
-    batch->Set(key, std::move(value));
+    std::array<int64_t, 3>& d = batch->open_deltas[key];
+    d[0] += delta;
+    if ((flags & kMinimumPeriod) == 0) d[1] += delta;
+    if ((flags & kReviewDueFlag) != 0) d[2] += delta;
     return absl::OkStatus();
   }
 
+  // Adds the batch's count changes to the stored counts.
+  absl::Status FlushOpenCounts(Batch* batch) {
+    RETURN_IF_ERROR(AddCounts(batch, batch->open_deltas));
+    return AddCounts(batch, batch->counter_deltas);
+  }
+
+  absl::Status AddCounts(
+      Batch* batch,
+      const absl::flat_hash_map<std::string, std::array<int64_t, 3>>& deltas) {
+    for (const auto& [key, d] : deltas) {
+      if (d[0] == 0 && d[1] == 0 && d[2] == 0) continue;
+      ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
+      std::string value = stored.value_or(std::string(24, '\0'));
+      if (value.size() != 24) value.assign(24, '\0');
+      std::string out;
+      for (size_t i = 0; i < 3; ++i) {
+        const int64_t now =
+            static_cast<int64_t>(FromBE64(value.substr(i * 8, 8))) + d[i];
+        out += BE64(static_cast<uint64_t>(std::max<int64_t>(now, 0)));
+      }
+      batch->Set(key, std::move(out));
+    }
+    return absl::OkStatus();
+  }
+
+  // One closed clock in the outcome counters (met / missed / excluded) of
+  // its closing day (M) and month (Q), so a long period sums months, not days.
   absl::Status Count(Batch* batch, const std::string& officer,
                      const std::string& measure, const v1::ClockChange& c) {
-    const std::string key =
-        absl::StrCat("M", K({officer, measure, Ymd(c.closed_on())}));
-    ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
-    std::string value = stored.value_or(std::string(24, '\0'));
-    uint64_t met = FromBE64(value.substr(0, 8)),
-             missed = FromBE64(value.substr(8, 8)),
-             excluded = FromBE64(value.substr(16, 8));
-    if (c.exception()) {
-      ++excluded;
-    } else if (c.action() == v1::CLOCK_MET) {
-      ++met;
-    } else {
-      ++missed;
-    }
-    value = BE64(met) + BE64(missed) + BE64(excluded);
-    batch->Set(key, value);
-    // The month's rollup, so a long period sums months, not days.
-    const std::string month_key = absl::StrCat(
-        "Q", K({officer, measure, Ymd(c.closed_on()).substr(0, 6)}));
-    ASSIGN_OR_RETURN(std::optional<std::string> month, Get(batch, month_key));
-    std::string m = month.value_or(std::string(24, '\0'));
-    const bool excluded_now = c.exception();
-    const bool met_now = !excluded_now && c.action() == v1::CLOCK_MET;
-    m = BE64(FromBE64(m.substr(0, 8)) + (met_now ? 1 : 0)) +
-        BE64(FromBE64(m.substr(8, 8)) + (!met_now && !excluded_now ? 1 : 0)) +
-        BE64(FromBE64(m.substr(16, 8)) + (excluded_now ? 1 : 0));
-    batch->Set(month_key, m);
+    const size_t slot = c.exception() ? 2 : c.action() == v1::CLOCK_MET ? 0 : 1;
+    const std::string day = Ymd(c.closed_on());
+    ++batch
+          ->counter_deltas[absl::StrCat("M", K({officer, measure, day}))][slot];
+    ++batch->counter_deltas[absl::StrCat(
+        "Q", K({officer, measure, day.substr(0, 6)}))][slot];
     return absl::OkStatus();
   }
 
