@@ -2,7 +2,8 @@
 # End to end: the real binaries over real sockets.
 #  1. casework-dev with a small demo; casectl shows a scorecard, a worklist and a timeline;
 #     kcat reads the topic with its CloudEvents headers; python3-grpcio (a stock client, code
-#     generated from proto/ at test time) records a request and reads it back.
+#     generated from proto/ at test time) records a request and reads it back, and reads
+#     scorecards as a manager (the same figures as casectl; a team card refused to officers).
 #     Restarted on the same data, the whole log is re-published to the fresh embedded broker
 #     and the projection follows without double counting.
 #  2. ehc-assessments alone: commands acknowledged, then kill -9, restart: none lost; then
@@ -244,6 +245,51 @@ except grpc.RpcError as e:
     assert e.code() == grpc.StatusCode.INVALID_ARGUMENT and "received_on" in e.details(), e
 print("python grpc client: ok")
 PY
+
+# Managers' figures through a stock client: python3-grpcio reads officer-01's scorecard and
+# team-north's team scorecard; the figures equal what casectl shows for the same period (read
+# until two casectl reads around the Python one agree, as the projection may still be moving).
+for attempt in $(seq 1 20); do
+  "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" scorecard officer-01 --from 2025-01-01 \
+    --to 2025-12-31 --json >"$work/sc1.json"
+  PYTHONPATH="$work/py" /usr/bin/python3 - "$proj_port" "$CASEWORK_MANAGER_TOKEN" \
+    "$CASEWORK_OFFICER_TOKEN" "$work/sc1.json" >"$work/pysc.out" 2>&1 <<'PY' && ok=1 || ok=0
+import json, sys, grpc
+from casework.v1 import common_pb2, projection_pb2 as p
+ch = grpc.insecure_channel(f"127.0.0.1:{sys.argv[1]}")
+manager = [("authorization", "Bearer " + sys.argv[2])]
+officer = [("authorization", "Bearer " + sys.argv[3])]
+def rpc(name, req, resp):
+    return ch.unary_unary(f"/casework.v1.ProjectionService/{name}",
+        request_serializer=req.SerializeToString, response_deserializer=resp.FromString)
+period = dict(**{"from": common_pb2.Date(year=2025, month=1, day=1)},
+              to=common_pb2.Date(year=2025, month=12, day=31))
+card = rpc("GetOfficerScorecard", p.GetOfficerScorecardRequest, p.OfficerScorecard)(
+    p.GetOfficerScorecardRequest(officer_id="officer-01", **period), metadata=manager)
+mine = {m.code: (m.numerator, m.denominator) for m in card.measures}
+shown = {m["code"]: (int(m.get("numerator", 0)), int(m.get("denominator", 0)))
+         for m in json.load(open(sys.argv[4]))["measures"]}
+assert mine == shown, (mine, shown)
+assert sum(d for _, d in mine.values()) > 0, "an empty scorecard"
+team = rpc("GetTeamScorecard", p.GetTeamScorecardRequest, p.TeamScorecard)(
+    p.GetTeamScorecardRequest(team_id="team-north", **period), metadata=manager)
+ids = [o.officer_id for o in team.officers]
+assert "officer-01" in ids and "officer-08" not in ids, ids
+assert all(m.rag != p.RAG_UNSPECIFIED for m in team.totals.measures if m.denominator > 0)
+try:
+    rpc("GetTeamScorecard", p.GetTeamScorecardRequest, p.TeamScorecard)(
+        p.GetTeamScorecardRequest(team_id="team-north", **period), metadata=officer)
+    raise SystemExit("an officer read the team scorecard")
+except grpc.RpcError as e:
+    assert e.code() == grpc.StatusCode.PERMISSION_DENIED, e
+print("python scorecards: ok")
+PY
+  "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" scorecard officer-01 --from 2025-01-01 \
+    --to 2025-12-31 --json >"$work/sc2.json"
+  if cmp -s "$work/sc1.json" "$work/sc2.json"; then break; fi
+  sleep 0.5
+done
+[ "$ok" = 1 ] || fail "python scorecards: $(cat "$work/pysc.out")"
 
 # Transport: the statutory outcome, a refusal the law forbids, and bad input from a stock
 # client answered with the right code and nothing written.
