@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/grpc_status.h"
 #include "libs/core/status.h"
+#include "libs/rpc/listing.h"
 #include "libs/rpc/proto_date.h"
 
 namespace casework::reviews {
@@ -123,29 +124,12 @@ grpc::Status AnnualReviewServiceImpl::ListPlans(grpc::ServerContext* ctx,
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, method, req->officer_id());
   if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status valid = absl::OkStatus();
-  std::string prefix;
-  if (req->child_id().empty() == req->officer_id().empty()) {
-    valid =
-        FieldError("child_id", "give exactly one of child_id and officer_id");
-  } else if (!req->child_id().empty()) {
-    valid = ValidateId("child_id", req->child_id());
-    prefix = ChildIndexKey(req->child_id(), "");
-  } else {
-    valid = ValidateId("officer_id", req->officer_id());
-    prefix = OfficerIndexKey(req->officer_id(), "");
-  }
-  if (valid.ok() && req->page_size() < 0)
-    valid = FieldError("page_size", "must not be negative");
-  if (valid.ok() && !req->page_token().empty() &&
-      req->page_token().rfind(prefix, 0) != 0) {
-    valid = FieldError("page_token", "does not belong to this listing");
-  }
-  if (!valid.ok()) return ToGrpcStatus(valid);
-  const size_t page_size =
-      req->page_size() == 0
-          ? 50
-          : std::min<size_t>(500, static_cast<size_t>(req->page_size()));
+  absl::StatusOr<Listing> listing =
+      CheckListing(req->child_id(), req->officer_id(), req->page_size(),
+                   req->page_token(), ChildIndexKey, OfficerIndexKey);
+  if (!listing.ok()) return ToGrpcStatus(listing.status());
+  const std::string& prefix = listing->prefix;
+  const size_t page_size = listing->page_size;
   auto entries = store_.ScanIndex(prefix, req->page_token(), page_size + 1);
   if (!entries.ok()) return ToGrpcStatus(entries.status());
   std::vector<audit::Read> reads;
