@@ -30,6 +30,23 @@ v1::Date ToProto(Date d) {
   return out;
 }
 
+absl::StatusOr<Date> StepDate(absl::string_view field, const v1::Date& d,
+                              Date today, Date not_before,
+                              absl::string_view not_before_what) {
+  ASSIGN_OR_RETURN(Date date, FromProto(field, d));
+  if (date > today) {
+    return NotAllowed(absl::StrCat(field, ": ", date.ToString(),
+                                   " is in the future (today is ",
+                                   today.ToString(), ")"));
+  }
+  if (date < not_before) {
+    return NotAllowed(absl::StrCat(field, ": ", date.ToString(), " is before ",
+                                   not_before_what, " (", not_before.ToString(),
+                                   ")"));
+  }
+  return date;
+}
+
 absl::Status ValidateId(absl::string_view field, absl::string_view value) {
   if (value.empty()) return FieldError(field, "is required");
   if (value.size() > 64)

@@ -18,6 +18,13 @@ absl::StatusOr<Date> FromProtoOr(absl::string_view field, const v1::Date& d,
 v1::Date ToProto(Date d);
 bool IsSet(const v1::Date& d);
 
+// The date of a step in a case: set, real, not after `today`, not before
+// `not_before` (the request or an earlier step, named by `not_before_what`).
+// INVALID_ARGUMENT or FAILED_PRECONDITION naming the field.
+absl::StatusOr<Date> StepDate(absl::string_view field, const v1::Date& d,
+                              Date today, Date not_before,
+                              absl::string_view not_before_what);
+
 // Validates an id field: 1-64 characters of [A-Za-z0-9._:-]. INVALID_ARGUMENT
 // naming it.
 absl::Status ValidateId(absl::string_view field, absl::string_view value);

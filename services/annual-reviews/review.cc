@@ -48,24 +48,6 @@ absl::Status RequireActive(const Plan& s) {
   return absl::OkStatus();
 }
 
-// A business date: set, real, not in the future, not before `not_before`.
-absl::StatusOr<Date> StepDate(absl::string_view field, const v1::Date& d,
-                              const Env& env, Date not_before,
-                              absl::string_view not_before_what) {
-  ASSIGN_OR_RETURN(Date date, FromProto(field, d));
-  if (date > env.today) {
-    return NotAllowed(absl::StrCat(field, ": ", date.ToString(),
-                                   " is in the future (today is ",
-                                   env.today.ToString(), ")"));
-  }
-  if (date < not_before) {
-    return NotAllowed(absl::StrCat(field, ": ", date.ToString(), " is before ",
-                                   not_before_what, " (", not_before.ToString(),
-                                   ")"));
-  }
-  return date;
-}
-
 Date DobOf(const Plan& s) {
   return IsSet(s.date_of_birth()) ? DateOf(s.date_of_birth()) : Date();
 }
@@ -145,8 +127,8 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s, const std::string& plan_id,
   std::optional<Date> last_decision;
   if (IsSet(c.last_decision_on())) {
     ASSIGN_OR_RETURN(last_decision,
-                     StepDate("last_decision_on", c.last_decision_on(), env,
-                              issued, "the plan was issued"));
+                     StepDate("last_decision_on", c.last_decision_on(),
+                              env.today, issued, "the plan was issued"));
   }
   Date dob;
   if (IsSet(c.date_of_birth())) {
@@ -220,7 +202,7 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   Date on = env.today;
   if (IsSet(c.reassigned_on())) {
     ASSIGN_OR_RETURN(on,
-                     StepDate("reassigned_on", c.reassigned_on(), env,
+                     StepDate("reassigned_on", c.reassigned_on(), env.today,
                               DateOf(s.issued_on()), "the plan was issued"));
   }
   Event e = At(on);
@@ -280,9 +262,9 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                    " were recorded as sent on ",
                                    DateOf(s.papers_sent_on()).ToString()));
   }
-  ASSIGN_OR_RETURN(Date on,
-                   StepDate("sent_on", c.sent_on(), env, DateOf(s.cycle_from()),
-                            "this review's cycle began"));
+  ASSIGN_OR_RETURN(
+      Date on, StepDate("sent_on", c.sent_on(), env.today,
+                        DateOf(s.cycle_from()), "this review's cycle began"));
   Event e = At(on);
   e.mutable_papers_sent()->set_cycle(s.cycle());
   *e.mutable_papers_sent()->mutable_sent_on() = ToProto(on);
@@ -303,9 +285,9 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
         "the meeting of review ", s.cycle(), " was already recorded (",
         DateOf(s.meeting_held_on()).ToString(), ")"));
   }
-  ASSIGN_OR_RETURN(Date held,
-                   StepDate("held_on", c.held_on(), env, DateOf(s.cycle_from()),
-                            "this review's cycle began"));
+  ASSIGN_OR_RETURN(
+      Date held, StepDate("held_on", c.held_on(), env.today,
+                          DateOf(s.cycle_from()), "this review's cycle began"));
   if (s.has_nc_year() &&
       NcYearOn(s.nc_year(), DateOf(s.nc_year_as_of()), held) >= 9 &&
       !c.preparation_for_adulthood_covered()) {
@@ -353,7 +335,7 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
         " is still pending: issue the amended plan or decide not to amend"));
   }
   ASSIGN_OR_RETURN(Date on,
-                   StepDate("notified_on", c.notified_on(), env,
+                   StepDate("notified_on", c.notified_on(), env.today,
                             DateOf(s.meeting_held_on()), "the review meeting"));
   const int cycle = s.cycle();
   Event e = At(on);
@@ -401,8 +383,8 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
         "amend (reg 22)");
   }
   const Date notice = DateOf(s.amendment_notice_on());
-  ASSIGN_OR_RETURN(Date on, StepDate("issued_on", c.issued_on(), env, notice,
-                                     "the amendment notice"));
+  ASSIGN_OR_RETURN(Date on, StepDate("issued_on", c.issued_on(), env.today,
+                                     notice, "the amendment notice"));
   const v1::Clock* comment = FindOpenClock(s, ClockId("amendment_comment", k));
   if (comment != nullptr && on < DateOf(comment->due_on()) &&
       !c.representations_complete()) {
@@ -431,7 +413,7 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   RETURN_IF_ERROR(RequireActive(s));
   const int k = s.amending_cycle();
   if (k == 0) return NotAllowed("no amendment is pending");
-  ASSIGN_OR_RETURN(Date on, StepDate("decided_on", c.decided_on(), env,
+  ASSIGN_OR_RETURN(Date on, StepDate("decided_on", c.decided_on(), env.today,
                                      DateOf(s.amendment_notice_on()),
                                      "the amendment notice"));
   Event e = At(on);
@@ -453,7 +435,7 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                       const Env& env) {
   RETURN_IF_ERROR(RequireActive(s));
   ASSIGN_OR_RETURN(Date on,
-                   StepDate("proposed_on", c.proposed_on(), env,
+                   StepDate("proposed_on", c.proposed_on(), env.today,
                             DateOf(s.issued_on()), "the plan was issued"));
   Event e = At(on);
   *e.mutable_cease_proposed()->mutable_proposed_on() = ToProto(on);
@@ -468,9 +450,9 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
     return FieldError("reason", "is required (a SEN2 reason)");
   }
   RETURN_IF_ERROR(RequireActive(s));
-  ASSIGN_OR_RETURN(
-      Date on, StepDate("ceased_on", c.ceased_on(), env, DateOf(s.issued_on()),
-                        "the plan was issued"));
+  ASSIGN_OR_RETURN(Date on,
+                   StepDate("ceased_on", c.ceased_on(), env.today,
+                            DateOf(s.issued_on()), "the plan was issued"));
   Event e = At(on);
   *e.mutable_plan_ceased()->mutable_ceased_on() = ToProto(on);
   e.mutable_plan_ceased()->set_reason(c.reason());
@@ -491,9 +473,9 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   ASSIGN_OR_RETURN(Date move, FromProto("move_on", c.move_on()));
   Date set = env.today;
   if (IsSet(c.set_on())) {
-    ASSIGN_OR_RETURN(set,
-                     StepDate("set_on", c.set_on(), env, DateOf(s.issued_on()),
-                              "the plan was issued"));
+    ASSIGN_OR_RETURN(
+        set, StepDate("set_on", c.set_on(), env.today, DateOf(s.issued_on()),
+                      "the plan was issued"));
   }
   if (move <= set) return FieldError("move_on", "must be after set_on");
   const Date deadline = statutory::PhaseTransferDeadline(*kind, move);

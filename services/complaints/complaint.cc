@@ -35,23 +35,6 @@ Event At(Date on) {
   return e;
 }
 
-absl::StatusOr<Date> StepDate(absl::string_view field, const v1::Date& d,
-                              const Env& env, Date not_before,
-                              absl::string_view not_before_what) {
-  ASSIGN_OR_RETURN(Date date, FromProto(field, d));
-  if (date > env.today) {
-    return NotAllowed(absl::StrCat(field, ": ", date.ToString(),
-                                   " is in the future (today is ",
-                                   env.today.ToString(), ")"));
-  }
-  if (date < not_before) {
-    return NotAllowed(absl::StrCat(field, ": ", date.ToString(), " is before ",
-                                   not_before_what, " (", not_before.ToString(),
-                                   ")"));
-  }
-  return date;
-}
-
 bool IsCsc(const Complaint& s) {
   return s.procedure() == v1::COMPLAINT_PROCEDURE_CHILDRENS_SOCIAL_CARE;
 }
@@ -183,7 +166,7 @@ absl::StatusOr<ComplaintsDecision> Decide(
     return NotAllowed("the complaint was already acknowledged");
   }
   ASSIGN_OR_RETURN(
-      Date on, StepDate("acknowledged_on", c.acknowledged_on(), env,
+      Date on, StepDate("acknowledged_on", c.acknowledged_on(), env.today,
                         DateOf(s.received_on()), "the complaint was received"));
   Event e = At(on);
   *e.mutable_complaint_acknowledged()->mutable_acknowledged_on() = ToProto(on);
@@ -273,7 +256,7 @@ absl::StatusOr<ComplaintsDecision> Decide(
         "1 handler (Complaint Handling Code)");
   }
   ASSIGN_OR_RETURN(
-      Date on, StepDate("responded_on", c.responded_on(), env,
+      Date on, StepDate("responded_on", c.responded_on(), env.today,
                         DateOf(s.received_on()), "the complaint was received"));
   Event e = At(on);
   v1::ComplaintResponded* body = e.mutable_complaint_responded();
@@ -307,7 +290,7 @@ absl::StatusOr<ComplaintsDecision> Decide(const Complaint& s,
         "handler (Complaint Handling Code)");
   }
   ASSIGN_OR_RETURN(Date on,
-                   StepDate("escalated_on", c.escalated_on(), env,
+                   StepDate("escalated_on", c.escalated_on(), env.today,
                             DateOf(s.responded_on()), "the last reply"));
   Event e = At(on);
   v1::ComplaintEscalated* body = e.mutable_complaint_escalated();
@@ -327,7 +310,7 @@ absl::StatusOr<ComplaintsDecision> Decide(const Complaint& s,
         "the Ombudsman looks at a complaint after the council's reply");
   }
   ASSIGN_OR_RETURN(Date on,
-                   StepDate("referred_on", c.referred_on(), env,
+                   StepDate("referred_on", c.referred_on(), env.today,
                             DateOf(s.responded_on()), "the last reply"));
   Event e = At(on);
   *e.mutable_referred_to_ombudsman()->mutable_referred_on() = ToProto(on);
@@ -346,7 +329,7 @@ absl::StatusOr<ComplaintsDecision> Decide(
     return NotAllowed("the complaint is not with the Ombudsman");
   }
   ASSIGN_OR_RETURN(
-      Date on, StepDate("decided_on", c.decided_on(), env,
+      Date on, StepDate("decided_on", c.decided_on(), env.today,
                         DateOf(s.referred_to_ombudsman_on()), "the referral"));
   Event e = At(on);
   e.mutable_ombudsman_decided()->set_finding(c.finding());
@@ -359,7 +342,7 @@ absl::StatusOr<ComplaintsDecision> Decide(const Complaint& s,
                                           const Env& env) {
   RETURN_IF_ERROR(RequireComplaint(s));
   ASSIGN_OR_RETURN(
-      Date on, StepDate("withdrawn_on", c.withdrawn_on(), env,
+      Date on, StepDate("withdrawn_on", c.withdrawn_on(), env.today,
                         DateOf(s.received_on()), "the complaint was received"));
   Event e = At(on);
   *e.mutable_complaint_withdrawn()->mutable_withdrawn_on() = ToProto(on);
@@ -377,7 +360,7 @@ absl::StatusOr<ComplaintsDecision> Decide(const Complaint& s,
         "the complaint is awaiting a reply: respond (or withdraw) first");
   }
   ASSIGN_OR_RETURN(
-      Date on, StepDate("closed_on", c.closed_on(), env,
+      Date on, StepDate("closed_on", c.closed_on(), env.today,
                         DateOf(s.received_on()), "the complaint was received"));
   Event e = At(on);
   *e.mutable_complaint_closed()->mutable_closed_on() = ToProto(on);
@@ -500,7 +483,7 @@ absl::StatusOr<ComplaintsDecision> Decide(
     return NotAllowed("the mediation adviser contact was already recorded");
   }
   ASSIGN_OR_RETURN(
-      Date on, StepDate("contacted_on", c.contacted_on(), env,
+      Date on, StepDate("contacted_on", c.contacted_on(), env.today,
                         DateOf(s.decision_letter_on()), "the decision letter"));
   Event e = At(on);
   e.mutable_mediation_contacted()->set_mediation_wanted(c.mediation_wanted());
@@ -527,7 +510,7 @@ absl::StatusOr<ComplaintsDecision> Decide(
   if (!s.mediation_wanted() || IsSet(s.mediation_held_on())) {
     return NotAllowed("no mediation is awaited for this disagreement");
   }
-  ASSIGN_OR_RETURN(Date on, StepDate("held_on", c.held_on(), env,
+  ASSIGN_OR_RETURN(Date on, StepDate("held_on", c.held_on(), env.today,
                                      DateOf(s.mediation_contacted_on()),
                                      "the mediation adviser was contacted"));
   Event e = At(on);
@@ -549,7 +532,7 @@ absl::StatusOr<ComplaintsDecision> Decide(
             ? "the certificate was already issued"
             : "a certificate follows a declined or completed mediation");
   }
-  ASSIGN_OR_RETURN(Date on, StepDate("issued_on", c.issued_on(), env,
+  ASSIGN_OR_RETURN(Date on, StepDate("issued_on", c.issued_on(), env.today,
                                      DateOf(s.mediation_contacted_on()),
                                      "the mediation adviser was contacted"));
   Event e = At(on);
@@ -569,7 +552,7 @@ absl::StatusOr<ComplaintsDecision> Decide(const Disagreement& s,
     return NotAllowed("the appeal was already registered");
   }
   ASSIGN_OR_RETURN(
-      Date on, StepDate("registered_on", c.registered_on(), env,
+      Date on, StepDate("registered_on", c.registered_on(), env.today,
                         DateOf(s.decision_letter_on()), "the decision letter"));
   Event e = At(on);
   *e.mutable_appeal_registered()->mutable_registered_on() = ToProto(on);
@@ -591,7 +574,7 @@ absl::StatusOr<ComplaintsDecision> Decide(
   if (IsSet(s.tribunal_decided_on())) {
     return NotAllowed("the Tribunal's decision was already recorded");
   }
-  ASSIGN_OR_RETURN(Date on, StepDate("decided_on", c.decided_on(), env,
+  ASSIGN_OR_RETURN(Date on, StepDate("decided_on", c.decided_on(), env.today,
                                      DateOf(s.appeal_registered_on()),
                                      "the appeal was registered"));
   Event e = At(on);
@@ -625,7 +608,7 @@ absl::StatusOr<ComplaintsDecision> Decide(
           absl::StrCat("order_id: order ", order_id, " already recorded"));
     }
   }
-  ASSIGN_OR_RETURN(Date made, StepDate("made_on", c.made_on(), env,
+  ASSIGN_OR_RETURN(Date made, StepDate("made_on", c.made_on(), env.today,
                                        DateOf(s.tribunal_decided_on()),
                                        "the Tribunal's decision"));
   Event e = At(made);
@@ -684,9 +667,9 @@ absl::StatusOr<ComplaintsDecision> Decide(
   if (FindOpenClock(s, clock) == nullptr) {
     return NotAllowed("that step of the order was already recorded");
   }
-  ASSIGN_OR_RETURN(
-      Date on, StepDate("done_on", c.done_on(), env, DateOf(order->made_on()),
-                        "the order was made"));
+  ASSIGN_OR_RETURN(Date on,
+                   StepDate("done_on", c.done_on(), env.today,
+                            DateOf(order->made_on()), "the order was made"));
   Event e = At(on);
   v1::OrderComplied* body = e.mutable_order_complied();
   body->set_order_id(order->order_id());

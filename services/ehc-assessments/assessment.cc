@@ -134,28 +134,9 @@ absl::Status RequireOpen(const Assessment& s) {
   return absl::OkStatus();
 }
 
-// A business date: set, real, not in the future, not before `not_before` (the
-// request or an earlier step).
-absl::StatusOr<Date> StepDate(absl::string_view field, const v1::Date& d,
-                              const Env& env, Date not_before,
-                              absl::string_view not_before_what) {
-  ASSIGN_OR_RETURN(Date date, FromProto(field, d));
-  if (date > env.today) {
-    return NotAllowed(absl::StrCat(field, ": ", date.ToString(),
-                                   " is in the future (today is ",
-                                   env.today.ToString(), ")"));
-  }
-  if (date < not_before) {
-    return NotAllowed(absl::StrCat(field, ": ", date.ToString(), " is before ",
-                                   not_before_what, " (", not_before.ToString(),
-                                   ")"));
-  }
-  return date;
-}
-
 absl::StatusOr<Date> AfterRequest(absl::string_view field, const v1::Date& d,
                                   const Assessment& s, const Env& env) {
-  return StepDate(field, d, env, Get(s.received_on()),
+  return StepDate(field, d, env.today, Get(s.received_on()),
                   "the date the request was received");
 }
 
@@ -342,7 +323,7 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
         "advice_id: advice ", advice_id, " was already requested"));
   }
   ASSIGN_OR_RETURN(Date on,
-                   StepDate("requested_on", c.requested_on(), env,
+                   StepDate("requested_on", c.requested_on(), env.today,
                             Get(s.decided_on()), "the decision to assess"));
   Event e;
   *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
@@ -377,7 +358,7 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    " was already received on ",
                                    Get(advice->received_on()).ToString()));
   }
-  ASSIGN_OR_RETURN(Date on, StepDate("received_on", c.received_on(), env,
+  ASSIGN_OR_RETURN(Date on, StepDate("received_on", c.received_on(), env.today,
                                      Get(advice->requested_on()),
                                      "the advice was requested"));
   Event e;
@@ -459,9 +440,9 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
             : absl::StrCat("a draft plan cannot be issued: the assessment is ",
                            StatusText(s.status())));
   }
-  ASSIGN_OR_RETURN(
-      Date on, StepDate("issued_on", c.issued_on(), env, Get(s.decided_on()),
-                        "the decision to assess"));
+  ASSIGN_OR_RETURN(Date on,
+                   StepDate("issued_on", c.issued_on(), env.today,
+                            Get(s.decided_on()), "the decision to assess"));
   Event e;
   *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
   const ClockRule& comment = Rule(RuleId::kEhcDraftComment);
@@ -489,9 +470,9 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
             : absl::StrCat("cannot decide not to issue: the assessment is ",
                            StatusText(s.status())));
   }
-  ASSIGN_OR_RETURN(
-      Date on, StepDate("decided_on", c.decided_on(), env, Get(s.decided_on()),
-                        "the decision to assess"));
+  ASSIGN_OR_RETURN(Date on,
+                   StepDate("decided_on", c.decided_on(), env.today,
+                            Get(s.decided_on()), "the decision to assess"));
   Event e;
   *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
   *e.mutable_decided_not_to_issue_plan()->mutable_decided_on() = ToProto(on);
@@ -511,7 +492,7 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
     return NotAllowed("a final plan needs a draft plan first (reg 13(1))");
   }
   ASSIGN_OR_RETURN(
-      Date on, StepDate("issued_on", c.issued_on(), env,
+      Date on, StepDate("issued_on", c.issued_on(), env.today,
                         Get(s.draft_issued_on()), "the draft plan was issued"));
   const v1::Clock* comment = FindClock(s, kDraftCommentClock);
   if (comment != nullptr && on < Get(comment->due_on()) &&

@@ -48,23 +48,6 @@ absl::Status RequireExists(const Application& s) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Date> StepDate(absl::string_view field, const v1::Date& d,
-                              const Env& env, Date not_before,
-                              absl::string_view not_before_what) {
-  ASSIGN_OR_RETURN(Date date, FromProto(field, d));
-  if (date > env.today) {
-    return NotAllowed(absl::StrCat(field, ": ", date.ToString(),
-                                   " is in the future (today is ",
-                                   env.today.ToString(), ")"));
-  }
-  if (date < not_before) {
-    return NotAllowed(absl::StrCat(field, ": ", date.ToString(), " is before ",
-                                   not_before_what, " (", not_before.ToString(),
-                                   ")"));
-  }
-  return date;
-}
-
 bool Awarded(v1::TransportDecision d) {
   return d == v1::TRANSPORT_DECISION_ELIGIBLE ||
          d == v1::TRANSPORT_DECISION_DISCRETIONARY ||
@@ -251,7 +234,7 @@ absl::StatusOr<TransportDecision> Decide(
                       "for a refusal");
   }
   ASSIGN_OR_RETURN(Date on,
-                   StepDate("notified_on", c.notified_on(), env,
+                   StepDate("notified_on", c.notified_on(), env.today,
                             DateOf(s.received_on()), "the application"));
   Event e = At(on);
   e.mutable_transport_decided()->set_decision(c.decision());
@@ -289,7 +272,7 @@ absl::StatusOr<TransportDecision> Decide(const Application& s,
   Date arranged = env.today;
   if (IsSet(c.arranged_on())) {
     ASSIGN_OR_RETURN(arranged,
-                     StepDate("arranged_on", c.arranged_on(), env,
+                     StepDate("arranged_on", c.arranged_on(), env.today,
                               DateOf(s.decided_on()), "the decision"));
   }
   Event e = At(arranged);
@@ -350,7 +333,7 @@ absl::StatusOr<TransportDecision> Decide(
       return NotAllowed("travel training has already started");
     }
     ASSIGN_OR_RETURN(Date on,
-                     StepDate("on", c.on(), env, DateOf(s.received_on()),
+                     StepDate("on", c.on(), env.today, DateOf(s.received_on()),
                               "the application"));
     Event e = At(on);
     *e.mutable_travel_training_started()->mutable_started_on() = ToProto(on);
@@ -359,7 +342,7 @@ absl::StatusOr<TransportDecision> Decide(
   if (!IsSet(s.travel_training_started_on())) {
     return NotAllowed("record the start of travel training first");
   }
-  ASSIGN_OR_RETURN(Date on, StepDate("on", c.on(), env,
+  ASSIGN_OR_RETURN(Date on, StepDate("on", c.on(), env.today,
                                      DateOf(s.travel_training_started_on()),
                                      "the training started"));
   Event e = At(on);
@@ -378,8 +361,8 @@ absl::StatusOr<TransportDecision> Decide(
     return NotAllowed("a stage 1 review was already requested");
   }
   const Date decided = DateOf(s.decided_on());
-  ASSIGN_OR_RETURN(Date on, StepDate("requested_on", c.requested_on(), env,
-                                     decided, "the decision"));
+  ASSIGN_OR_RETURN(Date on, StepDate("requested_on", c.requested_on(),
+                                     env.today, decided, "the decision"));
   Event e = At(on);
   e.mutable_stage1_requested()->set_late(
       on > env.calendar.AddWorkingDays(decided, kRequestWorkingDays));
@@ -401,7 +384,7 @@ absl::StatusOr<TransportDecision> Decide(
     return NotAllowed("there is no stage 1 review awaiting a decision");
   }
   ASSIGN_OR_RETURN(
-      Date on, StepDate("decided_on", c.decided_on(), env,
+      Date on, StepDate("decided_on", c.decided_on(), env.today,
                         DateOf(s.stage1_requested_on()), "the review request"));
   Event e = At(on);
   e.mutable_stage1_decided()->set_outcome(c.outcome());
@@ -430,8 +413,9 @@ absl::StatusOr<TransportDecision> Decide(
     return NotAllowed("a stage 2 appeal was already requested");
   }
   const Date stage1 = DateOf(s.stage1_decided_on());
-  ASSIGN_OR_RETURN(Date on, StepDate("requested_on", c.requested_on(), env,
-                                     stage1, "the stage 1 decision"));
+  ASSIGN_OR_RETURN(Date on,
+                   StepDate("requested_on", c.requested_on(), env.today, stage1,
+                            "the stage 1 decision"));
   Event e = At(on);
   e.mutable_stage2_requested()->set_late(
       on > env.calendar.AddWorkingDays(stage1, kRequestWorkingDays));
@@ -453,7 +437,7 @@ absl::StatusOr<TransportDecision> Decide(
     return NotAllowed("there is no stage 2 appeal awaiting the panel");
   }
   ASSIGN_OR_RETURN(
-      Date on, StepDate("decided_on", c.decided_on(), env,
+      Date on, StepDate("decided_on", c.decided_on(), env.today,
                         DateOf(s.stage2_requested_on()), "the appeal request"));
   Event e = At(on);
   e.mutable_panel_decided()->set_outcome(c.outcome());
@@ -477,7 +461,7 @@ absl::StatusOr<TransportDecision> Decide(
         "there is no panel decision awaiting its written outcome");
   }
   ASSIGN_OR_RETURN(
-      Date on, StepDate("sent_on", c.sent_on(), env,
+      Date on, StepDate("sent_on", c.sent_on(), env.today,
                         DateOf(s.panel_decided_on()), "the panel decision"));
   Event e = At(on);
   *e.mutable_written_outcome_sent()->mutable_sent_on() = ToProto(on);
@@ -496,7 +480,7 @@ absl::StatusOr<TransportDecision> Decide(
   }
   Date on = env.today;
   if (IsSet(c.reassigned_on())) {
-    ASSIGN_OR_RETURN(on, StepDate("reassigned_on", c.reassigned_on(), env,
+    ASSIGN_OR_RETURN(on, StepDate("reassigned_on", c.reassigned_on(), env.today,
                                   DateOf(s.received_on()), "the application"));
   }
   Event e = At(on);
