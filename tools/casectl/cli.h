@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -100,6 +101,33 @@ inline v1::Date DateFlag(const Args& a, const std::string& name,
 inline std::string Str(const v1::Date& d) {
   if (!IsSet(d)) return "-";
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+// An enum value's name as a word for people and flags: the prefix dropped,
+// lower case, dashes (COMPLAINT_FINDING_NOT_UPHELD, 18 -> not-upheld).
+inline std::string EnumWord(const std::string& enum_name, size_t prefix) {
+  std::string out = absl::AsciiStrToLower(enum_name.substr(prefix));
+  std::replace(out.begin(), out.end(), '_', '-');
+  return out;
+}
+
+// A case's statutory clocks as a table, columns as wide as their contents.
+inline void PrintClocks(
+    const google::protobuf::RepeatedPtrField<v1::Clock>& clocks) {
+  int id_width = 5, rule_width = 4;  // "CLOCK", "RULE"
+  for (const v1::Clock& c : clocks) {
+    id_width = std::max(id_width, static_cast<int>(c.clock_id().size()));
+    rule_width = std::max(rule_width, static_cast<int>(c.rule().size()));
+  }
+  std::printf("%-*s %-*s %-11s %-11s %-10s %s\n", id_width, "CLOCK", rule_width,
+              "RULE", "DUE", "CLOSED", "STATUS", "EXCEPTION");
+  for (const v1::Clock& c : clocks) {
+    std::printf("%-*s %-*s %-11s %-11s %-10s %s\n", id_width,
+                c.clock_id().c_str(), rule_width, c.rule().c_str(),
+                Str(c.due_on()).c_str(), Str(c.closed_on()).c_str(),
+                v1::ClockStatus_Name(c.status()).substr(13).c_str(),
+                c.exception() ? "yes" : "");
+  }
 }
 
 inline std::string Require(const Args& a, const std::string& name) {

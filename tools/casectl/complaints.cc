@@ -8,23 +8,6 @@
 namespace casework::cli {
 namespace {
 
-std::string Lower(const std::string& enum_name, size_t prefix) {
-  std::string out = absl::AsciiStrToLower(enum_name.substr(prefix));
-  std::replace(out.begin(), out.end(), '_', '-');
-  return out;
-}
-
-void PrintClocks(const google::protobuf::RepeatedPtrField<v1::Clock>& clocks) {
-  std::printf("%-22s %-28s %-11s %-11s %s\n", "CLOCK", "RULE", "DUE", "CLOSED",
-              "STATUS");
-  for (const v1::Clock& c : clocks) {
-    std::printf("%-22s %-28s %-11s %-11s %s\n", c.clock_id().c_str(),
-                c.rule().c_str(), Str(c.due_on()).c_str(),
-                Str(c.closed_on()).c_str(),
-                v1::ClockStatus_Name(c.status()).substr(13).c_str());
-  }
-}
-
 int Result(const Client& client, const std::string& verb, grpc::Status s,
            const v1::CommandResult& result) {
   if (!s.ok()) return client.Check(s);
@@ -167,8 +150,9 @@ int RunComplaint(const Args& a, Client& client) {
         "complaint %s  child %s  officer %s  %s, stage %d (%s)\n",
         out.complaint_id().c_str(), out.child_id().c_str(),
         out.officer_id().c_str(),
-        Lower(v1::ComplaintStatus_Name(out.status()), 17).c_str(), out.stage(),
-        Lower(v1::ComplaintProcedure_Name(out.procedure()), 20).c_str());
+        EnumWord(v1::ComplaintStatus_Name(out.status()), 17).c_str(),
+        out.stage(),
+        EnumWord(v1::ComplaintProcedure_Name(out.procedure()), 20).c_str());
     PrintClocks(out.clocks());
     return 0;
   } else {
@@ -282,11 +266,12 @@ int RunDisagreement(const Args& a, Client& client) {
       client.PrintJson(out);
       return 0;
     }
-    std::printf("disagreement %s  child %s  officer %s  %s, letter %s\n",
-                out.disagreement_id().c_str(), out.child_id().c_str(),
-                out.officer_id().c_str(),
-                Lower(v1::AppealableDecision_Name(out.decision()), 20).c_str(),
-                Str(out.decision_letter_on()).c_str());
+    std::printf(
+        "disagreement %s  child %s  officer %s  %s, letter %s\n",
+        out.disagreement_id().c_str(), out.child_id().c_str(),
+        out.officer_id().c_str(),
+        EnumWord(v1::AppealableDecision_Name(out.decision()), 20).c_str(),
+        Str(out.decision_letter_on()).c_str());
     std::printf("appeal deadline %s  registered %s%s\n",
                 Str(out.appeal_deadline()).c_str(),
                 Str(out.appeal_registered_on()).c_str(),

@@ -260,15 +260,7 @@ int RunEhc(const Args& a, Client& client) {
                 Str(out.received_on()).c_str(), Str(out.decided_on()).c_str(),
                 Str(out.draft_issued_on()).c_str(),
                 Str(out.closed_on()).c_str());
-    std::printf("%-22s %-30s %-11s %-11s %-10s %s\n", "CLOCK", "RULE", "DUE",
-                "CLOSED", "STATUS", "EXCEPTION");
-    for (const v1::Clock& c : out.clocks()) {
-      std::printf("%-22s %-30s %-11s %-11s %-10s %s\n", c.clock_id().c_str(),
-                  c.rule().c_str(), Str(c.due_on()).c_str(),
-                  Str(c.closed_on()).c_str(),
-                  v1::ClockStatus_Name(c.status()).substr(13).c_str(),
-                  c.exception() ? "yes" : "");
-    }
+    PrintClocks(out.clocks());
     return 0;
   } else if (verb == "list") {
     v1::ListAssessmentsRequest r;

@@ -17,40 +17,28 @@ std::unique_ptr<v1::AnnualReviewService::Stub> Stub(const Args& a,
       a.Get("reviews", Env("CASEWORK_REVIEWS_ADDR", "127.0.0.1:7102"))));
 }
 
-std::string Name(const std::string& enum_name, size_t prefix) {
-  std::string out = absl::AsciiStrToLower(enum_name.substr(prefix));
-  std::replace(out.begin(), out.end(), '_', '-');
-  return out;
-}
-
 void PrintPlan(const v1::Plan& p) {
   std::printf("plan %s  child %s  officer %s  %s (%s)\n", p.plan_id().c_str(),
               p.child_id().c_str(), p.officer_id().c_str(),
-              Name(v1::PlanStatus_Name(p.status()), 12).c_str(),
-              Name(v1::PlanOrigin_Name(p.origin()), 12).c_str());
+              EnumWord(v1::PlanStatus_Name(p.status()), 12).c_str(),
+              EnumWord(v1::PlanOrigin_Name(p.origin()), 12).c_str());
   std::printf(
       "issued %s  review %d from %s  meeting %s  held %s  decision %s %s\n",
       Str(p.issued_on()).c_str(), p.cycle(), Str(p.cycle_from()).c_str(),
       Str(p.meeting_on()).c_str(), Str(p.meeting_held_on()).c_str(),
       p.decision() == v1::REVIEW_DECISION_UNSPECIFIED
           ? "-"
-          : Name(v1::ReviewDecision_Name(p.decision()), 16).c_str(),
+          : EnumWord(v1::ReviewDecision_Name(p.decision()), 16).c_str(),
       Str(p.decision_notified_on()).c_str());
   if (p.has_phase_transfer()) {
     std::printf(
         "phase transfer %s on %s: final by %s\n",
-        Name(v1::PhaseTransferKind_Name(p.phase_transfer().kind()), 20).c_str(),
+        EnumWord(v1::PhaseTransferKind_Name(p.phase_transfer().kind()), 20)
+            .c_str(),
         Str(p.phase_transfer().move_on()).c_str(),
         Str(p.phase_transfer().deadline()).c_str());
   }
-  std::printf("%-30s %-32s %-11s %-11s %s\n", "CLOCK", "RULE", "DUE", "CLOSED",
-              "STATUS");
-  for (const v1::Clock& c : p.clocks()) {
-    std::printf("%-30s %-32s %-11s %-11s %s\n", c.clock_id().c_str(),
-                c.rule().c_str(), Str(c.due_on()).c_str(),
-                Str(c.closed_on()).c_str(),
-                v1::ClockStatus_Name(c.status()).substr(13).c_str());
-  }
+  PrintClocks(p.clocks());
 }
 
 // One CSV record (RFC 4180: commas, "quoted, fields", "" inside quotes).
@@ -231,7 +219,7 @@ int RunReview(const Args& a, Client& client) {
       std::printf("%-24s %-12s %-12s %-11s %-6d %s\n", p.plan_id().c_str(),
                   p.child_id().c_str(), p.officer_id().c_str(),
                   Str(p.issued_on()).c_str(), p.cycle(),
-                  Name(v1::PlanStatus_Name(p.status()), 12).c_str());
+                  EnumWord(v1::PlanStatus_Name(p.status()), 12).c_str());
     }
     if (!out.next_page_token().empty()) {
       std::printf("more: --page-token '%s'\n", out.next_page_token().c_str());

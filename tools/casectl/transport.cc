@@ -9,12 +9,6 @@
 namespace casework::cli {
 namespace {
 
-std::string Lower(const std::string& enum_name, size_t prefix) {
-  std::string out = absl::AsciiStrToLower(enum_name.substr(prefix));
-  std::replace(out.begin(), out.end(), '_', '-');
-  return out;
-}
-
 double Miles(const Args& a, const std::string& name) {
   double miles = 0;
   if (!a.Has(name)) return 0;
@@ -48,7 +42,7 @@ void PrintAssessment(const v1::EligibilityAssessment& x) {
   std::printf(
       "statutory outcome: %s (age %d on 1 September; walking distance "
       "%.0f miles)\n  %s\n",
-      Lower(v1::EligibilityOutcome_Name(x.outcome()), 20).c_str(), x.age(),
+      EnumWord(v1::EligibilityOutcome_Name(x.outcome()), 20).c_str(), x.age(),
       x.walking_distance_limit_miles(), x.explanation().c_str());
 }
 
@@ -195,7 +189,7 @@ int RunTransport(const Args& a, Client& client) {
     std::printf("application %s  child %s  officer %s  %s\n",
                 out.application_id().c_str(), out.child_id().c_str(),
                 out.officer_id().c_str(),
-                Lower(v1::ApplicationStatus_Name(out.status()), 19).c_str());
+                EnumWord(v1::ApplicationStatus_Name(out.status()), 19).c_str());
     PrintAssessment(out.assessment());
     std::printf(
         "received %s  needed from %s  decided %s %s\n",
@@ -203,15 +197,8 @@ int RunTransport(const Args& a, Client& client) {
         Str(out.decided_on()).c_str(),
         out.decision() == v1::TRANSPORT_DECISION_UNSPECIFIED
             ? ""
-            : Lower(v1::TransportDecision_Name(out.decision()), 19).c_str());
-    std::printf("%-16s %-28s %-11s %-11s %s\n", "CLOCK", "RULE", "DUE",
-                "CLOSED", "STATUS");
-    for (const v1::Clock& c : out.clocks()) {
-      std::printf("%-16s %-28s %-11s %-11s %s\n", c.clock_id().c_str(),
-                  c.rule().c_str(), Str(c.due_on()).c_str(),
-                  Str(c.closed_on()).c_str(),
-                  v1::ClockStatus_Name(c.status()).substr(13).c_str());
-    }
+            : EnumWord(v1::TransportDecision_Name(out.decision()), 19).c_str());
+    PrintClocks(out.clocks());
     return 0;
   } else if (verb == "list") {
     v1::ListApplicationsRequest r;
@@ -231,9 +218,9 @@ int RunTransport(const Args& a, Client& client) {
           "%-22s %-12s %-12s %-11s %-14s %s\n", x.application_id().c_str(),
           x.child_id().c_str(), x.officer_id().c_str(),
           Str(x.received_on()).c_str(),
-          Lower(v1::EligibilityOutcome_Name(x.assessment().outcome()), 20)
+          EnumWord(v1::EligibilityOutcome_Name(x.assessment().outcome()), 20)
               .c_str(),
-          Lower(v1::ApplicationStatus_Name(x.status()), 19).c_str());
+          EnumWord(v1::ApplicationStatus_Name(x.status()), 19).c_str());
     }
     return 0;
   } else {
