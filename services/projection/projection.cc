@@ -503,7 +503,7 @@ class RocksProjection final : public Projection {
       }
       RETURN_IF_ERROR(Effects(message, e, &batch));
     }
-    RETURN_IF_ERROR(FlushOpenCounts(&batch));
+    RETURN_IF_ERROR(FlushCounts(&batch));
     rocksdb::WriteBatch writes = batch.Finish();
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &writes);
     RETURN_IF_ERROR(FromRocks(s, "projection write"));
@@ -1465,7 +1465,7 @@ class RocksProjection final : public Projection {
   }
 
   // Adds the batch's count changes to the stored counts.
-  absl::Status FlushOpenCounts(Batch* batch) {
+  absl::Status FlushCounts(Batch* batch) {
     RETURN_IF_ERROR(AddCounts(batch, batch->open_deltas));
     return AddCounts(batch, batch->counter_deltas);
   }
