@@ -1,6 +1,7 @@
 #include "services/projection/projection.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
@@ -31,7 +32,7 @@ namespace casework::projection {
 namespace {
 
 // Bumped whenever the keys or values below change meaning.
-constexpr char kLayout[] = "6";
+constexpr char kLayout[] = "7";
 
 std::string BE64(uint64_t v) {
   std::string out;
@@ -437,6 +438,8 @@ struct Batch {
   absl::flat_hash_map<std::string, std::array<int64_t, 3>> open_deltas;
   // Likewise for the outcome counters (M and Q keys).
   absl::flat_hash_map<std::string, std::array<int64_t, 3>> counter_deltas;
+  // Changes to the open streams of (officer \0 child) (C keys).
+  absl::flat_hash_map<std::string, int64_t> case_deltas;
   rocksdb::Status Put(std::string key, std::string value) {
     ops.push_back({std::move(key), std::move(value), false});
     return rocksdb::Status::OK();
@@ -1196,18 +1199,15 @@ class RocksProjection final : public Projection {
       b->set_denominator(active);
       b->set_percent(out.review_backlog_percent());
     }
-    const std::string cprefix =
-        absl::StrCat("C", officer, std::string(1, '\0'));
-    // Distinct children (keys are sorted by child: count the changes).
+    // Caseload: one counter, kept by Apply (no scan of the officer's cases).
     int64_t caseload = 0;
-    std::string last_child;
-    PrefixScan cit(db_.get(), cprefix);
-    for (cit->Seek(cprefix); cit->Valid(); cit->Next()) {
-      absl::string_view rest = View(cit->key()).substr(cprefix.size());
-      absl::string_view child = rest.substr(0, rest.find('\0'));
-      if (caseload == 0 || child != absl::string_view(last_child)) {
-        ++caseload;
-        last_child.assign(child.data(), child.size());
+    {
+      std::string value;
+      rocksdb::Status s =
+          db_->Get(rocksdb::ReadOptions(), absl::StrCat("N", officer), &value);
+      if (!s.IsNotFound()) RETURN_IF_ERROR(FromRocks(s, "read caseload"));
+      if (value.size() == 24) {
+        caseload = static_cast<int64_t>(FromBE64(value.substr(0, 8)));
       }
     }
     out.set_caseload(caseload);
@@ -1350,8 +1350,6 @@ class RocksProjection final : public Projection {
         batch->Put(wkey(officer, item), WorklistValue(item));
         RETURN_IF_ERROR(CountOpen(batch, officer, item, +1));
       }
-      batch->Delete(absl::StrCat(
-          "C", K({previous_officer, m.child_id(), m.stream_id()})));
     }
     for (const v1::ClockChange& c : e.clocks()) {
       switch (c.action()) {
@@ -1435,15 +1433,16 @@ class RocksProjection final : public Projection {
     state.clear_open_clocks();
     for (auto& [id, item] : open) *state.add_open_clocks() = std::move(item);
     batch->Set(stream_key, state.SerializeAsString());
-    const std::string caseload_key =
-        absl::StrCat("C", K({officer, m.child_id(), m.stream_id()}));
-    // Written only when the stream opens or closes (or changes hands).
+    // Caseload: an officer's open streams per child change only when a
+    // stream opens or closes (or changes hands).
     const bool is_open = !state.open_clocks().empty();
     const bool moved = !previous_officer.empty() && previous_officer != officer;
-    if (!is_open && was_open && !moved) {
-      batch->Delete(caseload_key);
-    } else if (is_open && (!was_open || moved)) {
-      batch->Put(caseload_key, "");
+    const std::string& child = m.child_id();
+    if (moved) {
+      if (was_open) --batch->case_deltas[K({previous_officer, child})];
+      if (is_open) ++batch->case_deltas[K({officer, child})];
+    } else if (was_open != is_open) {
+      batch->case_deltas[K({officer, child})] += is_open ? 1 : -1;
     }
     return absl::OkStatus();
   }
@@ -1466,6 +1465,25 @@ class RocksProjection final : public Projection {
 
   // Adds the batch's count changes to the stored counts.
   absl::Status FlushCounts(Batch* batch) {
+    // Open streams per (officer, child): a child joins an officer's caseload
+    // when the first opens and leaves it when the last closes.
+    absl::flat_hash_map<std::string, std::array<int64_t, 3>> caseload_deltas;
+    for (const auto& [officer_child, d] : batch->case_deltas) {
+      if (d == 0) continue;
+      const std::string key = absl::StrCat("C", officer_child);
+      ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
+      const int64_t before = stored.has_value() && stored->size() == 8
+                                 ? static_cast<int64_t>(FromBE64(*stored))
+                                 : 0;
+      const int64_t after = std::max<int64_t>(before + d, 0);
+      batch->Set(key, BE64(static_cast<uint64_t>(after)));
+      if ((before > 0) != (after > 0)) {
+        const std::string officer =
+            officer_child.substr(0, officer_child.find('\0'));
+        caseload_deltas[absl::StrCat("N", officer)][0] += after > 0 ? 1 : -1;
+      }
+    }
+    RETURN_IF_ERROR(AddCounts(batch, caseload_deltas));
     RETURN_IF_ERROR(AddCounts(batch, batch->open_deltas));
     return AddCounts(batch, batch->counter_deltas);
   }
@@ -1595,6 +1613,16 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(
   options.IncreaseParallelism(2);
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(128 << 20);
+  // Apply reads a stream's state before its first event: without filters,
+  // each such miss searches every memtable and file. Bloom filters (files and
+  // memtables, whole keys) answer most misses without a search (measured:
+  // about 10% more events/s on a rebuild; see the README).
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = 0.05;
+  // LZ4 costs the flushes and compactions that share the cores with Apply
+  // less than the default Snappy.
+  options.compression = rocksdb::kLZ4Compression;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);

@@ -16,7 +16,8 @@
 //   Q<officer>\0<measure>\0<closed yyyymm>      the month's rollup of M
 //   X<officer>\0<measure>\0<closed yyyymmdd>\0<source>\0<stream>\0<clock>
 //                                     a missed clock (exception report)
-//   C<officer>\0<child>\0<stream>      caseload
+//   C<officer>\0<child>                the officer's open streams of the child
+//   N<officer>                        caseload: children with an open stream
 //   O<topic>\0<partition>              next offset
 //   D<officer>, G<team>                directory (casework.directory.v1)
 //   V                                  storage layout version

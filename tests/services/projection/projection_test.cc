@@ -31,7 +31,7 @@ class Events {
     m->set_stream_id(stream);
     m->set_version(version);
     m->set_position(position_);
-    m->set_child_id("child-1");
+    m->set_child_id(child);
     m->set_officer_id(officer);
     *m->mutable_occurred_on() = occurred;
     m->set_source("ehc-assessments");
@@ -40,11 +40,12 @@ class Events {
     msg.topic = kTopic;
     msg.partition = 0;
     msg.offset = offset_++;
-    msg.key = "child-1";
+    msg.key = child;
     msg.value = e.SerializeAsString();
     msg.headers = {{"ce_type", absl::StrCat("uk.send.casework.ehc.v1.", type)}};
     return msg;
   }
+  std::string child = "child-1";  // of the events built next
   // The same record delivered again at a later offset (a re-publish).
   kafka::Message Again(kafka::Message msg) {
     msg.offset = offset_++;
@@ -106,6 +107,15 @@ class ProjectionTest : public ::testing::Test {
       }
     }
     return v1::Measure();
+  }
+  int64_t Caseload(const std::string& officer) {
+    v1::GetOfficerScorecardRequest r;
+    r.set_officer_id(officer);
+    *r.mutable_from() = P(2026, 1, 1);
+    *r.mutable_to() = P(2026, 12, 31);
+    auto card = projection_->GetOfficerScorecard(r);
+    EXPECT_TRUE(card.ok()) << card.status();
+    return card.ok() ? card->caseload() : -1;
   }
   int TimelineSize() {
     v1::GetTimelineRequest r;
@@ -197,6 +207,59 @@ TEST_F(ProjectionTest, ReassignmentMovesOpenClocksAndCaseload) {
                   .ok());
   EXPECT_EQ(Measure("officer-b", "ehc.decision_6_weeks").numerator(), 1);
   EXPECT_EQ(Measure("officer-a", "ehc.decision_6_weeks").denominator(), 0);
+}
+
+// Caseload: the children with at least one open stream of the officer's,
+// through a second stream of the same child, closes, a move to another
+// officer, a stream opened and closed within one batch, and a re-delivery.
+TEST_F(ProjectionTest, CaseloadCountsChildrenWithAnOpenStream) {
+  auto open = [&](const std::string& child, const std::string& stream,
+                  const std::string& officer) {
+    events_.child = child;
+    return events_.Event("AssessmentRequested", stream, 1, officer,
+                         P(2026, 1, 5),
+                         {Opened("decision", "ehc.decision_to_assess",
+                                 P(2026, 1, 5), P(2026, 2, 16))});
+  };
+  auto close = [&](const std::string& child, const std::string& stream,
+                   int64_t version, const std::string& officer) {
+    events_.child = child;
+    return events_.Event("DecidedToAssess", stream, version, officer,
+                         P(2026, 2, 9),
+                         {Closed("decision", "ehc.decision_to_assess",
+                                 v1::CLOCK_MET, P(2026, 2, 9))});
+  };
+  const kafka::Message a2 = open("child-1", "a2", "officer-a");
+  ASSERT_TRUE(projection_->Apply(open("child-1", "a1", "officer-a")).ok());
+  EXPECT_EQ(Caseload("officer-a"), 1);
+  ASSERT_TRUE(projection_->Apply(a2).ok());
+  EXPECT_EQ(Caseload("officer-a"), 1);  // the same child
+  ASSERT_TRUE(projection_->Apply(open("child-2", "a3", "officer-a")).ok());
+  EXPECT_EQ(Caseload("officer-a"), 2);
+  ASSERT_TRUE(projection_->Apply(close("child-1", "a1", 2, "officer-a")).ok());
+  EXPECT_EQ(Caseload("officer-a"), 2);  // a2 keeps child-1 open
+  events_.child = "child-1";
+  ASSERT_TRUE(projection_
+                  ->Apply(events_.Event("OfficerReassigned", "a2", 2,
+                                        "officer-b", P(2026, 1, 20)))
+                  .ok());
+  EXPECT_EQ(Caseload("officer-a"), 1);
+  EXPECT_EQ(Caseload("officer-b"), 1);
+  ASSERT_TRUE(projection_->Apply(close("child-2", "a3", 2, "officer-a")).ok());
+  EXPECT_EQ(Caseload("officer-a"), 0);
+  // Opened and closed in one batch: never on the caseload.
+  ASSERT_TRUE(projection_
+                  ->Apply(std::vector<kafka::Message>{
+                      open("child-3", "a4", "officer-a"),
+                      close("child-3", "a4", 2, "officer-a")})
+                  .ok());
+  EXPECT_EQ(Caseload("officer-a"), 0);
+  // A re-delivered opening changes nothing.
+  ASSERT_TRUE(projection_->Apply(events_.Again(a2)).ok());
+  EXPECT_EQ(Caseload("officer-a"), 0);
+  EXPECT_EQ(Caseload("officer-b"), 1);
+  Reopen();
+  EXPECT_EQ(Caseload("officer-b"), 1);
 }
 
 // The scorecard's open, overdue and backlog figures come from monthly counts
