@@ -482,7 +482,11 @@ class RocksProjection final : public Projection {
     std::lock_guard<std::mutex> lock(apply_mu_);
     Batch batch;
     int skipped = 0;
+    size_t done = 0;
     for (const kafka::Message& message : messages) {
+      if (fault_hook_ && ++done == messages.size() / 2 + 1) {
+        fault_hook_(kFaultMidBatch);
+      }
       batch.Set(absl::StrCat("O", K({message.topic, BE64(message.partition)})),
                 BE64(static_cast<uint64_t>(message.offset + 1)));
       if (message.topic == kDirectoryTopic) {
@@ -510,6 +514,7 @@ class RocksProjection final : public Projection {
     rocksdb::WriteBatch writes = batch.Finish();
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &writes);
     RETURN_IF_ERROR(FromRocks(s, "projection write"));
+    if (fault_hook_) fault_hook_(kFaultWritten);
     // Written: what the overlay held is now what the database holds.
     for (auto& [key, value] : batch.overlay) {
       auto [it, inserted] = cache_.try_emplace(key);
@@ -891,6 +896,12 @@ class RocksProjection final : public Projection {
       return 0;
     }
     return state.applied_version();
+  }
+
+  void SetFaultHookForTesting(
+      std::function<void(const char* point)> hook) override {
+    std::lock_guard<std::mutex> lock(apply_mu_);
+    fault_hook_ = std::move(hook);
   }
 
   std::vector<std::string> TeamMembers(const std::string& team_id) override {
@@ -1534,6 +1545,7 @@ class RocksProjection final : public Projection {
   static constexpr size_t kCacheEntryOverhead = 64;
   absl::flat_hash_map<std::string, std::string> cache_;
   size_t cache_bytes_ = 0;
+  std::function<void(const char*)> fault_hook_;  // tests only
 };
 
 }  // namespace

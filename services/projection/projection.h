@@ -28,6 +28,7 @@
 #define CASEWORK_SERVICES_PROJECTION_PROJECTION_H_
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -115,6 +116,14 @@ class Projection {
   virtual absl::Status Compact() = 0;
   // The officers of a team from the directory.
   virtual std::vector<std::string> TeamMembers(const std::string& team_id) = 0;
+
+  // For crash tests: called inside Apply at kFaultMidBatch (half the batch's
+  // effects built, nothing written) and kFaultWritten (the batch written,
+  // Apply not yet returned), so a test can kill the process there.
+  static constexpr char kFaultMidBatch[] = "mid-batch";
+  static constexpr char kFaultWritten[] = "written";
+  virtual void SetFaultHookForTesting(
+      std::function<void(const char* point)> hook) = 0;
 };
 
 // Consumes the given topics into a Projection on a background thread, starting

@@ -209,6 +209,10 @@ class TimedProjection final : public projection::Projection {
     return inner_.TeamMembers(team);
   }
   absl::Status Compact() override { return inner_.Compact(); }
+  void SetFaultHookForTesting(
+      std::function<void(const char* point)> hook) override {
+    inner_.SetFaultHookForTesting(std::move(hook));
+  }
   absl::StatusOr<v1::Timeline> GetTimeline(
       const v1::GetTimelineRequest& r) override {
     return inner_.GetTimeline(r);
