@@ -32,7 +32,7 @@ namespace casework::projection {
 namespace {
 
 // Bumped whenever the keys or values below change meaning.
-constexpr char kLayout[] = "7";
+constexpr char kLayout[] = "8";
 
 std::string BE64(uint64_t v) {
   std::string out;
@@ -66,6 +66,19 @@ std::string Ymd(const v1::Date& d) {
 Date ToDate(const v1::Date& d) {
   absl::StatusOr<Date> date = Date::FromYmd(d.year(), d.month(), d.day());
   return date.ok() ? *date : Date();
+}
+
+absl::StatusOr<Date> FromDay(int64_t yyyymmdd) {
+  return Date::FromYmd(static_cast<int>(yyyymmdd / 10000),
+                       static_cast<int>(yyyymmdd / 100 % 100),
+                       static_cast<int>(yyyymmdd % 100));
+}
+
+// Months as one number (year * 12 + month - 1), for ranges of months.
+int MonthIndex(const v1::Date& d) { return d.year() * 12 + d.month() - 1; }
+int MonthIndex(Date d) { return d.year() * 12 + d.month() - 1; }
+std::string MonthKey(int index) {
+  return absl::StrCat((index / 12) * 100 + index % 12 + 1);
 }
 
 absl::string_view View(const rocksdb::Slice& s) {
@@ -438,8 +451,6 @@ struct Batch {
   absl::flat_hash_map<std::string, std::array<int64_t, 3>> open_deltas;
   // Likewise for the outcome counters (M and Q keys).
   absl::flat_hash_map<std::string, std::array<int64_t, 3>> counter_deltas;
-  // Changes to the open streams of (officer \0 child) (C keys).
-  absl::flat_hash_map<std::string, int64_t> case_deltas;
   rocksdb::Status Put(std::string key, std::string value) {
     ops.push_back({std::move(key), std::move(value), false});
     return rocksdb::Status::OK();
@@ -810,11 +821,6 @@ class RocksProjection final : public Projection {
     if (req.months() < 0 || req.months() > 36)
       return FieldError("months", "must be from 1 to 36");
     const int months = req.months() == 0 ? 12 : req.months();
-    if (req.measure() == "review.backlog" ||
-        req.measure() == "complaints.per_100_cases") {
-      return FieldError(
-          "measure", "is a figure on a date, not counted by month: no trend");
-    }
     ASSIGN_OR_RETURN(Date to, FromProtoOr("to", req.to(), today));
     // Clock measures count from their own counters; rates from two.
     std::string numerator_code = req.measure(), denominator_code;
@@ -850,7 +856,46 @@ class RocksProjection final : public Projection {
       }
       return FromRocks(it->status(), "read outcomes");
     };
+    // Figures on a date (the review backlog of active plans; complaints per
+    // 100 cases of the caseload): a past month's point is the figure at its
+    // end, the current month's the figure today.
+    const bool backlog = req.measure() == "review.backlog";
+    const bool per_100 = req.measure() == "complaints.per_100_cases";
+    if (backlog || per_100) {
+      const int current = MonthIndex(today);
+      for (const std::string& officer : officers) {
+        if (per_100) {
+          RETURN_IF_ERROR(scan(officer, kComplaintsLogged, true, false));
+        }
+        std::vector<std::array<int64_t, 3>> ends;
+        if (first < current) {
+          RETURN_IF_ERROR(
+              MonthEnds(officer, first, std::min(last, current - 1), &ends));
+        }
+        for (size_t i = 0; i < ends.size(); ++i) {
+          if (backlog) {
+            buckets[i].first += ends[i][1];
+            buckets[i].second += ends[i][0];
+          } else {
+            buckets[i].second += ends[i][2];
+          }
+        }
+        if (first <= current && current <= last) {
+          const Date month_start = Date::Ymd(today.year(), today.month(), 1);
+          ASSIGN_OR_RETURN(v1::OfficerScorecard now,
+                           Scorecard(officer, {month_start, today, today}));
+          auto& b = buckets[static_cast<size_t>(current - first)];
+          if (backlog) {
+            b.first += now.review_backlog();
+            b.second += now.active_plans();
+          } else {
+            b.second += now.caseload();
+          }
+        }
+      }
+    }
     for (const std::string& officer : officers) {
+      if (backlog || per_100) break;
       RETURN_IF_ERROR(
           scan(officer, numerator_code, !denominator_code.empty(), false));
       if (!denominator_code.empty()) {
@@ -994,6 +1039,65 @@ class RocksProjection final : public Projection {
     }
     RETURN_IF_ERROR(FromRocks(q->status(), "read outcomes"));
     return FromRocks(m->status(), "read outcomes");
+  }
+
+  // An officer's month-end figures (active plans, backlog, caseload) for the
+  // months `first` to `last` (indexes): what closed intervals left in H, plus
+  // the intervals still open that had started to count by then (I).
+  absl::Status MonthEnds(const std::string& officer, int first, int last,
+                         std::vector<std::array<int64_t, 3>>* out) {
+    out->assign(static_cast<size_t>(last - first + 1), {0, 0, 0});
+    auto month_of = [](absl::string_view key, size_t at) {
+      int32_t yyyymm = 0;
+      if (!absl::SimpleAtoi(key.substr(at), &yyyymm)) return -1;
+      return (yyyymm / 100) * 12 + yyyymm % 100 - 1;
+    };
+    auto values = [](absl::string_view v) {
+      std::array<int64_t, 3> a{0, 0, 0};
+      if (v.size() != 24) return a;
+      for (size_t i = 0; i < 3; ++i) {
+        a[i] = static_cast<int64_t>(FromBE64(v.substr(i * 8, 8)));
+      }
+      return a;
+    };
+    const std::string hprefix =
+        absl::StrCat("H", officer, std::string(1, '\0'));
+    PrefixScan h(db_.get(), hprefix);
+    for (h->Seek(hprefix + MonthKey(first)); h->Valid(); h->Next()) {
+      const int month = month_of(View(h->key()), hprefix.size());
+      if (month > last) break;
+      if (month < first) continue;
+      const auto v = values(View(h->value()));
+      for (size_t i = 0; i < 3; ++i) {
+        (*out)[static_cast<size_t>(month - first)][i] += v[i];
+      }
+    }
+    RETURN_IF_ERROR(FromRocks(h->status(), "read month ends"));
+    const std::string iprefix =
+        absl::StrCat("I", officer, std::string(1, '\0'));
+    std::array<int64_t, 3> running{0, 0, 0};
+    std::vector<std::array<int64_t, 3>> starts(out->size(), {0, 0, 0});
+    PrefixScan it(db_.get(), iprefix);
+    for (it->Seek(iprefix); it->Valid(); it->Next()) {
+      const int month = month_of(View(it->key()), iprefix.size());
+      if (month > last) break;
+      const auto v = values(View(it->value()));
+      for (size_t i = 0; i < 3; ++i) {
+        if (month < first) {
+          running[i] += v[i];
+        } else {
+          starts[static_cast<size_t>(month - first)][i] += v[i];
+        }
+      }
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read open intervals"));
+    for (size_t m = 0; m < out->size(); ++m) {
+      for (size_t i = 0; i < 3; ++i) {
+        running[i] += starts[m][i];
+        (*out)[m][i] += running[i];
+      }
+    }
+    return absl::OkStatus();
   }
 
   static absl::StatusOr<Period> ReadPeriod(const v1::Date& from_p,
@@ -1354,12 +1458,17 @@ class RocksProjection final : public Projection {
                   item.clock_id()}));
     };
     const std::string& officer = m.officer_id();
+    const Date occurred = ToDate(m.occurred_on());
     if (!previous_officer.empty() && previous_officer != officer) {
       for (auto& [id, item] : open) {
         batch->Delete(wkey(previous_officer, item));
         RETURN_IF_ERROR(CountOpen(batch, previous_officer, item, -1));
         batch->Put(wkey(officer, item), WorklistValue(item));
         RETURN_IF_ERROR(CountOpen(batch, officer, item, +1));
+        if (IsReviewDue(item.rule())) {
+          LetGo(batch, previous_officer, item, &state, occurred);
+          TakeOn(batch, officer, item, &state, occurred);
+        }
       }
     }
     for (const v1::ClockChange& c : e.clocks()) {
@@ -1380,9 +1489,15 @@ class RocksProjection final : public Projection {
             // Opened again while open: the new due date replaces the old.
             batch->Delete(wkey(officer, again->second));
             RETURN_IF_ERROR(CountOpen(batch, officer, again->second, -1));
+            if (IsReviewDue(again->second.rule())) {
+              LetGo(batch, officer, again->second, &state, occurred);
+            }
           }
           batch->Put(wkey(officer, item), WorklistValue(item));
           RETURN_IF_ERROR(CountOpen(batch, officer, item, +1));
+          if (IsReviewDue(item.rule())) {
+            TakeOn(batch, officer, item, &state, occurred);
+          }
           open[c.clock_id()] = item;
           break;
         }
@@ -1400,6 +1515,9 @@ class RocksProjection final : public Projection {
           if (it != open.end()) {
             batch->Delete(wkey(officer, it->second));
             RETURN_IF_ERROR(CountOpen(batch, officer, it->second, -1));
+            if (IsReviewDue(it->second.rule())) {
+              LetGo(batch, officer, it->second, &state, occurred);
+            }
             open.erase(it);
           }
           if (c.action() == v1::CLOCK_CANCELLED) break;
@@ -1450,11 +1568,97 @@ class RocksProjection final : public Projection {
     const bool moved = !previous_officer.empty() && previous_officer != officer;
     const std::string& child = m.child_id();
     if (moved) {
-      if (was_open) --batch->case_deltas[K({previous_officer, child})];
-      if (is_open) ++batch->case_deltas[K({officer, child})];
+      if (was_open) {
+        RETURN_IF_ERROR(
+            CaseChange(batch, previous_officer, child, -1, occurred));
+      }
+      if (is_open) {
+        RETURN_IF_ERROR(CaseChange(batch, officer, child, +1, occurred));
+      }
     } else if (was_open != is_open) {
-      batch->case_deltas[K({officer, child})] += is_open ? 1 : -1;
+      RETURN_IF_ERROR(
+          CaseChange(batch, officer, child, is_open ? 1 : -1, occurred));
     }
+    return absl::OkStatus();
+  }
+
+  // Histories by month, for the trends of figures on a date (active plans,
+  // review backlog, caseload): each officer's holding of a review-due clock
+  // or of a child's case is an interval of days [taken on, let go). A closed
+  // interval adds to the month-end figures (H keys) of every month it spans;
+  // an open one is counted by the month it starts to count (I keys) and
+  // summed up to the month asked for. Slots: 0 active plans, 1 backlog,
+  // 2 caseload. A month's end figure counts what was held after its last
+  // day; backlog, what was also due on or before that day.
+  static constexpr int kMaxHistoryMonths = 1200;
+  void HistoryMonths(Batch* batch, const std::string& officer, size_t slot,
+                     int first, int last) {
+    last = std::min(last, first + kMaxHistoryMonths);
+    for (int month = first; month <= last; ++month) {
+      ++batch->counter_deltas[absl::StrCat("H", K({officer, MonthKey(month)}))]
+                             [slot];
+    }
+  }
+  void OpenFrom(Batch* batch, const std::string& officer, size_t slot,
+                int month, int delta) {
+    batch->counter_deltas[absl::StrCat("I", K({officer, MonthKey(month)}))]
+                         [slot] += delta;
+  }
+  // A review-due clock becomes `officer`'s on `on`.
+  void TakeOn(Batch* batch, const std::string& officer,
+              const v1::WorklistItem& item, internal::StreamState* state,
+              Date on) {
+    (*state->mutable_held_since())[item.clock_id()] = on.ToYyyymmdd();
+    const int from = MonthIndex(on);
+    OpenFrom(batch, officer, 0, from, +1);
+    OpenFrom(batch, officer, 1, std::max(from, MonthIndex(item.due_on())), +1);
+  }
+  // ... and stops being theirs on `on` (closed, or moved to another).
+  void LetGo(Batch* batch, const std::string& officer,
+             const v1::WorklistItem& item, internal::StreamState* state,
+             Date on) {
+    auto since = state->held_since().find(item.clock_id());
+    if (since == state->held_since().end()) return;
+    absl::StatusOr<Date> taken = FromDay(since->second);
+    state->mutable_held_since()->erase(item.clock_id());
+    if (!taken.ok()) return;
+    const int from = MonthIndex(*taken);
+    const int due = std::max(from, MonthIndex(item.due_on()));
+    OpenFrom(batch, officer, 0, from, -1);
+    OpenFrom(batch, officer, 1, due, -1);
+    const int until = MonthIndex(on) - 1;  // the last month-end it was held
+    HistoryMonths(batch, officer, 0, from, until);
+    HistoryMonths(batch, officer, 1, due, until);
+  }
+
+  // The officer's open streams of a child change by `delta` on `on`: the
+  // child joins their caseload when the first opens and leaves it when the
+  // last closes (C value: open streams, then the day it joined).
+  absl::Status CaseChange(Batch* batch, const std::string& officer,
+                          const std::string& child, int delta, Date on) {
+    const std::string key = absl::StrCat("C", K({officer, child}));
+    ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
+    int64_t before = 0;
+    uint64_t since = 0;
+    if (stored.has_value() && stored->size() == 16) {
+      before = static_cast<int64_t>(FromBE64(stored->substr(0, 8)));
+      since = FromBE64(stored->substr(8, 8));
+    }
+    const int64_t after = std::max<int64_t>(before + delta, 0);
+    if (before == 0 && after > 0) {
+      since = static_cast<uint64_t>(on.ToYyyymmdd());
+      ++batch->counter_deltas[absl::StrCat("N", officer)][0];
+      OpenFrom(batch, officer, 2, MonthIndex(on), +1);
+    } else if (before > 0 && after == 0) {
+      --batch->counter_deltas[absl::StrCat("N", officer)][0];
+      absl::StatusOr<Date> joined = FromDay(static_cast<int64_t>(since));
+      if (joined.ok()) {
+        OpenFrom(batch, officer, 2, MonthIndex(*joined), -1);
+        HistoryMonths(batch, officer, 2, MonthIndex(*joined),
+                      MonthIndex(on) - 1);
+      }
+    }
+    batch->Set(key, BE64(static_cast<uint64_t>(after)) + BE64(since));
     return absl::OkStatus();
   }
 
@@ -1476,25 +1680,6 @@ class RocksProjection final : public Projection {
 
   // Adds the batch's count changes to the stored counts.
   absl::Status FlushCounts(Batch* batch) {
-    // Open streams per (officer, child): a child joins an officer's caseload
-    // when the first opens and leaves it when the last closes.
-    absl::flat_hash_map<std::string, std::array<int64_t, 3>> caseload_deltas;
-    for (const auto& [officer_child, d] : batch->case_deltas) {
-      if (d == 0) continue;
-      const std::string key = absl::StrCat("C", officer_child);
-      ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
-      const int64_t before = stored.has_value() && stored->size() == 8
-                                 ? static_cast<int64_t>(FromBE64(*stored))
-                                 : 0;
-      const int64_t after = std::max<int64_t>(before + d, 0);
-      batch->Set(key, BE64(static_cast<uint64_t>(after)));
-      if ((before > 0) != (after > 0)) {
-        const std::string officer =
-            officer_child.substr(0, officer_child.find('\0'));
-        caseload_deltas[absl::StrCat("N", officer)][0] += after > 0 ? 1 : -1;
-      }
-    }
-    RETURN_IF_ERROR(AddCounts(batch, caseload_deltas));
     RETURN_IF_ERROR(AddCounts(batch, batch->open_deltas));
     return AddCounts(batch, batch->counter_deltas);
   }

@@ -155,6 +155,19 @@ grep -q '"rag": "RAG_' "$work/team.json" || fail "no RAG"
 "$bin/casectl" team-scorecard team-north 2>"$work/err" && fail "an officer read a team scorecard"
 "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" exceptions --team team-north \
   --measure ehc.decision_6_weeks --json >/dev/null || fail "exception report"
+# The backlog trend: month-end figures, and this month's point is the team's backlog today
+# (the team scorecard's totals).
+"$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" trend --team team-north --measure review.backlog \
+  >"$work/trend.out" || fail "backlog trend"
+[ "$(grep -c '^20[0-9][0-9]-[0-9][0-9] ' "$work/trend.out")" -eq 12 ] || fail "trend: $(cat "$work/trend.out")"
+python3 - "$work/team.json" "$work/trend.out" <<'PY' || fail "backlog trend and team scorecard differ"
+import json, sys
+totals = json.load(open(sys.argv[1]))["totals"]
+last = open(sys.argv[2]).read().split("\n")[-2].split()[1]
+want = "%s/%s" % (totals.get("review_backlog", "0"), totals.get("active_plans", "0"))
+if last != want or want.endswith("/0"):
+    sys.exit("this month's point %s, the team scorecard %s" % (last, want))
+PY
 
 # casectl events tail decodes the topic to JSON lines.
 "$bin/casectl" events tail casework.ehc-assessments.v1 --count 3 >"$work/tail.out" || fail "events tail"

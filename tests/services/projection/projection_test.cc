@@ -262,6 +262,121 @@ TEST_F(ProjectionTest, CaseloadCountsChildrenWithAnOpenStream) {
   EXPECT_EQ(Caseload("officer-b"), 1);
 }
 
+// The trend of figures on a date: each past month's point is the figure at
+// the month's end (what the officer held after its last day), the current
+// month's the figure today - through a move to another officer, a close and
+// a clock opened again later.
+TEST_F(ProjectionTest, TrendsOfBacklogAndComplaintsPerCaseAreMonthEndFigures) {
+  auto review = [](const std::string& id, v1::Date start, v1::Date due) {
+    return Opened(id, "review.annual", start, due);
+  };
+  std::vector<kafka::Message> history = {
+      events_.Event("PlanRegistered", "p1", 1, "officer-a", P(2026, 1, 10),
+                    {review("review/1", P(2026, 1, 10), P(2026, 3, 10))}),
+      events_.Event("OfficerReassigned", "p1", 2, "officer-b", P(2026, 4, 20)),
+      events_.Event("ReviewDecisionNotified", "p1", 3, "officer-b",
+                    P(2026, 5, 5),
+                    {Closed("review/1", "review.annual", v1::CLOCK_MISSED,
+                            P(2026, 5, 5))}),
+      events_.Event("ReviewDecisionNotified", "p1", 4, "officer-b",
+                    P(2026, 6, 1),
+                    {review("review/2", P(2026, 6, 1), P(2026, 7, 1))})};
+  events_.child = "child-2";
+  history.push_back(events_.Event(
+      "ComplaintLogged", "c1", 1, "officer-a", P(2026, 2, 3),
+      {Opened("ack", "complaint.acknowledge", P(2026, 2, 3), P(2026, 2, 10))}));
+  history.push_back(events_.Event(
+      "ComplaintAcknowledged", "c1", 2, "officer-a", P(2026, 2, 6),
+      {Closed("ack", "complaint.acknowledge", v1::CLOCK_MET, P(2026, 2, 6))}));
+  // One record per batch, then all again in one batch elsewhere: the same.
+  for (const kafka::Message& m : history) {
+    ASSERT_TRUE(projection_->Apply(m).ok());
+  }
+  auto trend = [&](const std::string& officer, const std::string& measure) {
+    v1::GetTrendRequest r;
+    r.set_officer_id(officer);
+    r.set_measure(measure);
+    r.set_months(11);  // January to November 2026
+    auto t = projection_->GetTrend(r, Date::Ymd(2026, 11, 23));
+    EXPECT_TRUE(t.ok()) << t.status();
+    std::vector<std::pair<int64_t, int64_t>> out;
+    if (t.ok()) {
+      EXPECT_EQ(t->points(0).month(), 1);
+      for (const v1::TrendPoint& p : t->points()) {
+        out.emplace_back(p.numerator(), p.denominator());
+      }
+    }
+    return out;
+  };
+  using Points = std::vector<std::pair<int64_t, int64_t>>;
+  // officer-a held review/1 from 10 Jan to 20 Apr; due 10 Mar, so overdue at
+  // the end of March only.
+  EXPECT_EQ(trend("officer-a", "review.backlog"), (Points{{0, 1},
+                                                          {0, 1},
+                                                          {1, 1},
+                                                          {0, 0},
+                                                          {0, 0},
+                                                          {0, 0},
+                                                          {0, 0},
+                                                          {0, 0},
+                                                          {0, 0},
+                                                          {0, 0},
+                                                          {0, 0}}));
+  // officer-b: review/1 overdue from 20 Apr to 5 May (April's end); review/2
+  // from 1 Jun, due 1 Jul: active at June's end, overdue from July's; today
+  // (23 Nov) still open and overdue.
+  EXPECT_EQ(trend("officer-b", "review.backlog"), (Points{{0, 0},
+                                                          {0, 0},
+                                                          {0, 0},
+                                                          {1, 1},
+                                                          {0, 0},
+                                                          {0, 1},
+                                                          {1, 1},
+                                                          {1, 1},
+                                                          {1, 1},
+                                                          {1, 1},
+                                                          {1, 1}}));
+  // Complaints logged in the month per the caseload at its end: child-2's
+  // complaint (3-6 Feb) is logged in February but never open at a month end;
+  // child-1 is officer-a's from 10 Jan to 20 Apr.
+  EXPECT_EQ(trend("officer-a", "complaints.per_100_cases"), (Points{{0, 1},
+                                                                    {1, 1},
+                                                                    {0, 1},
+                                                                    {0, 0},
+                                                                    {0, 0},
+                                                                    {0, 0},
+                                                                    {0, 0},
+                                                                    {0, 0},
+                                                                    {0, 0},
+                                                                    {0, 0},
+                                                                    {0, 0}}));
+  // officer-b: child-1 from 20 Apr to 5 May, and again from 1 Jun.
+  EXPECT_EQ(trend("officer-b", "complaints.per_100_cases"), (Points{{0, 0},
+                                                                    {0, 0},
+                                                                    {0, 0},
+                                                                    {0, 1},
+                                                                    {0, 0},
+                                                                    {0, 1},
+                                                                    {0, 1},
+                                                                    {0, 1},
+                                                                    {0, 1},
+                                                                    {0, 1},
+                                                                    {0, 1}}));
+  // The same history in one batch gives the same points.
+  testutil::TempDir other;
+  auto once = Projection::Open(other.Sub("projection"));
+  ASSERT_TRUE(once.ok());
+  ASSERT_TRUE((*once)->Apply(history).ok());
+  v1::GetTrendRequest r;
+  r.set_officer_id("officer-b");
+  r.set_measure("review.backlog");
+  r.set_months(11);
+  auto a = projection_->GetTrend(r, Date::Ymd(2026, 11, 23));
+  auto b = (*once)->GetTrend(r, Date::Ymd(2026, 11, 23));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->SerializeAsString(), b->SerializeAsString());
+}
+
 // The scorecard's open, overdue and backlog figures come from monthly counts
 // plus the as-of month's worklist keys; they must agree with the worklist
 // itself (every key read) on any date, through opens, closes and moves.
