@@ -449,8 +449,10 @@ struct Batch {
   // Changes to the open-item counts (Y keys) of the batch, applied once per
   // key when the batch ends.
   absl::flat_hash_map<std::string, std::array<int64_t, 3>> open_deltas;
-  // Likewise for the outcome counters (M and Q keys).
+  // Likewise for the outcome counters (M and Q keys) and caseloads (N).
   absl::flat_hash_map<std::string, std::array<int64_t, 3>> counter_deltas;
+  // Likewise for the month histories (H keys), which are signed.
+  absl::flat_hash_map<std::string, std::array<int64_t, 3>> month_deltas;
   rocksdb::Status Put(std::string key, std::string value) {
     ops.push_back({std::move(key), std::move(value), false});
     return rocksdb::Status::OK();
@@ -1042,59 +1044,37 @@ class RocksProjection final : public Projection {
   }
 
   // An officer's month-end figures (active plans, backlog, caseload) for the
-  // months `first` to `last` (indexes): what closed intervals left in H, plus
-  // the intervals still open that had started to count by then (I).
+  // months `first` to `last` (indexes): the sums of the H keys up to each.
   absl::Status MonthEnds(const std::string& officer, int first, int last,
                          std::vector<std::array<int64_t, 3>>* out) {
     out->assign(static_cast<size_t>(last - first + 1), {0, 0, 0});
-    auto month_of = [](absl::string_view key, size_t at) {
-      int32_t yyyymm = 0;
-      if (!absl::SimpleAtoi(key.substr(at), &yyyymm)) return -1;
-      return (yyyymm / 100) * 12 + yyyymm % 100 - 1;
-    };
-    auto values = [](absl::string_view v) {
-      std::array<int64_t, 3> a{0, 0, 0};
-      if (v.size() != 24) return a;
-      for (size_t i = 0; i < 3; ++i) {
-        a[i] = static_cast<int64_t>(FromBE64(v.substr(i * 8, 8)));
-      }
-      return a;
-    };
-    const std::string hprefix =
-        absl::StrCat("H", officer, std::string(1, '\0'));
-    PrefixScan h(db_.get(), hprefix);
-    for (h->Seek(hprefix + MonthKey(first)); h->Valid(); h->Next()) {
-      const int month = month_of(View(h->key()), hprefix.size());
-      if (month > last) break;
-      if (month < first) continue;
-      const auto v = values(View(h->value()));
-      for (size_t i = 0; i < 3; ++i) {
-        (*out)[static_cast<size_t>(month - first)][i] += v[i];
-      }
-    }
-    RETURN_IF_ERROR(FromRocks(h->status(), "read month ends"));
-    const std::string iprefix =
-        absl::StrCat("I", officer, std::string(1, '\0'));
+    const std::string prefix = absl::StrCat("H", officer, std::string(1, '\0'));
     std::array<int64_t, 3> running{0, 0, 0};
-    std::vector<std::array<int64_t, 3>> starts(out->size(), {0, 0, 0});
-    PrefixScan it(db_.get(), iprefix);
-    for (it->Seek(iprefix); it->Valid(); it->Next()) {
-      const int month = month_of(View(it->key()), iprefix.size());
+    std::vector<std::array<int64_t, 3>> changes(out->size(), {0, 0, 0});
+    PrefixScan it(db_.get(), prefix);
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      int32_t yyyymm = 0;
+      if (!absl::SimpleAtoi(View(it->key()).substr(prefix.size()), &yyyymm)) {
+        continue;
+      }
+      const int month = (yyyymm / 100) * 12 + yyyymm % 100 - 1;
       if (month > last) break;
-      const auto v = values(View(it->value()));
+      const absl::string_view v = View(it->value());
+      if (v.size() != 24) continue;
       for (size_t i = 0; i < 3; ++i) {
+        const auto change = static_cast<int64_t>(FromBE64(v.substr(i * 8, 8)));
         if (month < first) {
-          running[i] += v[i];
+          running[i] += change;
         } else {
-          starts[static_cast<size_t>(month - first)][i] += v[i];
+          changes[static_cast<size_t>(month - first)][i] += change;
         }
       }
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read open intervals"));
+    RETURN_IF_ERROR(FromRocks(it->status(), "read month histories"));
     for (size_t m = 0; m < out->size(); ++m) {
       for (size_t i = 0; i < 3; ++i) {
-        running[i] += starts[m][i];
-        (*out)[m][i] += running[i];
+        running[i] += changes[m][i];
+        (*out)[m][i] = running[i];
       }
     }
     return absl::OkStatus();
@@ -1583,26 +1563,17 @@ class RocksProjection final : public Projection {
   }
 
   // Histories by month, for the trends of figures on a date (active plans,
-  // review backlog, caseload): each officer's holding of a review-due clock
-  // or of a child's case is an interval of days [taken on, let go). A closed
-  // interval adds to the month-end figures (H keys) of every month it spans;
-  // an open one is counted by the month it starts to count (I keys) and
-  // summed up to the month asked for. Slots: 0 active plans, 1 backlog,
-  // 2 caseload. A month's end figure counts what was held after its last
-  // day; backlog, what was also due on or before that day.
-  static constexpr int kMaxHistoryMonths = 1200;
-  void HistoryMonths(Batch* batch, const std::string& officer, size_t slot,
-                     int first, int last) {
-    last = std::min(last, first + kMaxHistoryMonths);
-    for (int month = first; month <= last; ++month) {
-      ++batch->counter_deltas[absl::StrCat("H", K({officer, MonthKey(month)}))]
-                             [slot];
-    }
-  }
-  void OpenFrom(Batch* batch, const std::string& officer, size_t slot,
-                int month, int delta) {
-    batch->counter_deltas[absl::StrCat("I", K({officer, MonthKey(month)}))]
-                         [slot] += delta;
+  // review backlog, caseload). Each officer's holding of a review-due clock
+  // or of a child's case is an interval of days [taken on, let go). What is
+  // held at a month's end is what was taken on by then less what was let go
+  // by then, so the H keys hold, per month, taken-on less let-go (signed),
+  // and a month-end figure is their sum up to that month: two writes per
+  // interval, however long. Slots: 0 active plans, 1 backlog (a review-due
+  // clock counts from the month it falls due, if still held), 2 caseload.
+  void MonthChange(Batch* batch, const std::string& officer, size_t slot,
+                   int month, int delta) {
+    batch->month_deltas[absl::StrCat("H", K({officer, MonthKey(month)}))]
+                       [slot] += delta;
   }
   // A review-due clock becomes `officer`'s on `on`.
   void TakeOn(Batch* batch, const std::string& officer,
@@ -1610,8 +1581,9 @@ class RocksProjection final : public Projection {
               Date on) {
     (*state->mutable_held_since())[item.clock_id()] = on.ToYyyymmdd();
     const int from = MonthIndex(on);
-    OpenFrom(batch, officer, 0, from, +1);
-    OpenFrom(batch, officer, 1, std::max(from, MonthIndex(item.due_on())), +1);
+    MonthChange(batch, officer, 0, from, +1);
+    MonthChange(batch, officer, 1, std::max(from, MonthIndex(item.due_on())),
+                +1);
   }
   // ... and stops being theirs on `on` (closed, or moved to another).
   void LetGo(Batch* batch, const std::string& officer,
@@ -1623,42 +1595,30 @@ class RocksProjection final : public Projection {
     state->mutable_held_since()->erase(item.clock_id());
     if (!taken.ok()) return;
     const int from = MonthIndex(*taken);
-    const int due = std::max(from, MonthIndex(item.due_on()));
-    OpenFrom(batch, officer, 0, from, -1);
-    OpenFrom(batch, officer, 1, due, -1);
-    const int until = MonthIndex(on) - 1;  // the last month-end it was held
-    HistoryMonths(batch, officer, 0, from, until);
-    HistoryMonths(batch, officer, 1, due, until);
+    const int overdue_from = std::max(from, MonthIndex(item.due_on()));
+    const int until = std::max(from, MonthIndex(on));
+    MonthChange(batch, officer, 0, until, -1);
+    // Let go before the month it would have counted in: it never did.
+    MonthChange(batch, officer, 1, std::max(overdue_from, until), -1);
   }
 
   // The officer's open streams of a child change by `delta` on `on`: the
   // child joins their caseload when the first opens and leaves it when the
-  // last closes (C value: open streams, then the day it joined).
+  // last closes (C value: open streams).
   absl::Status CaseChange(Batch* batch, const std::string& officer,
                           const std::string& child, int delta, Date on) {
     const std::string key = absl::StrCat("C", K({officer, child}));
     ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
-    int64_t before = 0;
-    uint64_t since = 0;
-    if (stored.has_value() && stored->size() == 16) {
-      before = static_cast<int64_t>(FromBE64(stored->substr(0, 8)));
-      since = FromBE64(stored->substr(8, 8));
-    }
+    const int64_t before = stored.has_value() && stored->size() == 8
+                               ? static_cast<int64_t>(FromBE64(*stored))
+                               : 0;
     const int64_t after = std::max<int64_t>(before + delta, 0);
-    if (before == 0 && after > 0) {
-      since = static_cast<uint64_t>(on.ToYyyymmdd());
-      ++batch->counter_deltas[absl::StrCat("N", officer)][0];
-      OpenFrom(batch, officer, 2, MonthIndex(on), +1);
-    } else if (before > 0 && after == 0) {
-      --batch->counter_deltas[absl::StrCat("N", officer)][0];
-      absl::StatusOr<Date> joined = FromDay(static_cast<int64_t>(since));
-      if (joined.ok()) {
-        OpenFrom(batch, officer, 2, MonthIndex(*joined), -1);
-        HistoryMonths(batch, officer, 2, MonthIndex(*joined),
-                      MonthIndex(on) - 1);
-      }
+    if ((before > 0) != (after > 0)) {
+      const int change = after > 0 ? 1 : -1;
+      batch->counter_deltas[absl::StrCat("N", officer)][0] += change;
+      MonthChange(batch, officer, 2, MonthIndex(on), change);
     }
-    batch->Set(key, BE64(static_cast<uint64_t>(after)) + BE64(since));
+    batch->Set(key, BE64(static_cast<uint64_t>(after)));
     return absl::OkStatus();
   }
 
@@ -1681,12 +1641,14 @@ class RocksProjection final : public Projection {
   // Adds the batch's count changes to the stored counts.
   absl::Status FlushCounts(Batch* batch) {
     RETURN_IF_ERROR(AddCounts(batch, batch->open_deltas));
+    RETURN_IF_ERROR(AddCounts(batch, batch->month_deltas, /*is_signed=*/true));
     return AddCounts(batch, batch->counter_deltas);
   }
 
   absl::Status AddCounts(
       Batch* batch,
-      const absl::flat_hash_map<std::string, std::array<int64_t, 3>>& deltas) {
+      const absl::flat_hash_map<std::string, std::array<int64_t, 3>>& deltas,
+      bool is_signed = false) {
     for (const auto& [key, d] : deltas) {
       if (d[0] == 0 && d[1] == 0 && d[2] == 0) continue;
       ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
@@ -1696,7 +1658,8 @@ class RocksProjection final : public Projection {
       for (size_t i = 0; i < 3; ++i) {
         const int64_t now =
             static_cast<int64_t>(FromBE64(value.substr(i * 8, 8))) + d[i];
-        out += BE64(static_cast<uint64_t>(std::max<int64_t>(now, 0)));
+        out += BE64(
+            static_cast<uint64_t>(is_signed ? now : std::max<int64_t>(now, 0)));
       }
       batch->Set(key, std::move(out));
     }

@@ -18,6 +18,9 @@
 //                                     a missed clock (exception report)
 //   C<officer>\0<child>                the officer's open streams of the child
 //   N<officer>                        caseload: children with an open stream
+//   H<officer>\0<yyyymm>              month history: review-due clocks and
+//                                     children taken on less let go that
+//                                     month (signed); summed for month ends
 //   O<topic>\0<partition>              next offset
 //   D<officer>, G<team>                directory (casework.directory.v1)
 //   V                                  storage layout version
