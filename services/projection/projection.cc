@@ -464,20 +464,37 @@ struct Batch {
   void Set(const std::string& key, std::string value) {
     overlay[key] = std::move(value);
   }
-  // The WriteBatch: every operation, the overlay last (its keys are never
-  // also written through Put or Delete), in key order.
-  rocksdb::WriteBatch Finish() {
-    for (const auto& [key, value] : overlay) {
-      ops.push_back({key, value, false});
-    }
-    std::stable_sort(ops.begin(), ops.end(),
-                     [](const Op& a, const Op& b) { return a.key < b.key; });
-    rocksdb::WriteBatch writes;
+  // The WriteBatch: every operation and the overlay (whose keys are never
+  // also written through Put or Delete), in key order; the operations on one
+  // key keep their order.
+  rocksdb::WriteBatch Finish() const {
+    struct Ref {
+      absl::string_view key, value;
+      bool is_delete;
+      size_t seq;
+    };
+    std::vector<Ref> refs;
+    refs.reserve(ops.size() + overlay.size());
     for (const Op& op : ops) {
-      if (op.is_delete) {
-        writes.Delete(op.key).PermitUncheckedError();
+      refs.push_back({op.key, op.value, op.is_delete, refs.size()});
+    }
+    for (const auto& [key, value] : overlay) {
+      refs.push_back({key, value, false, refs.size()});
+    }
+    std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
+      const int c = a.key.compare(b.key);
+      return c != 0 ? c < 0 : a.seq < b.seq;
+    });
+    size_t bytes = 64;
+    for (const Ref& r : refs) bytes += r.key.size() + r.value.size() + 16;
+    rocksdb::WriteBatch writes(bytes);
+    for (const Ref& r : refs) {
+      const rocksdb::Slice key(r.key.data(), r.key.size());
+      if (r.is_delete) {
+        writes.Delete(key).PermitUncheckedError();
       } else {
-        writes.Put(op.key, op.value).PermitUncheckedError();
+        writes.Put(key, rocksdb::Slice(r.value.data(), r.value.size()))
+            .PermitUncheckedError();
       }
     }
     return writes;
@@ -1364,21 +1381,19 @@ class RocksProjection final : public Projection {
     return why;
   }
 
-  absl::StatusOr<std::optional<std::string>> Get(Batch* batch,
-                                                 const std::string& key) {
+  // The value of a key Apply reads back, as this batch has it so far: from
+  // the batch, the cache or RocksDB (read into *scratch). Null when absent.
+  // The pointer is good until the batch or the cache next changes.
+  absl::StatusOr<const std::string*> Get(Batch* batch, const std::string& key,
+                                         std::string* scratch) {
     auto pending = batch->overlay.find(key);
-    if (pending != batch->overlay.end()) {
-      return std::optional<std::string>(pending->second);
-    }
+    if (pending != batch->overlay.end()) return &pending->second;
     auto cached = cache_.find(key);
-    if (cached != cache_.end()) {
-      return std::optional<std::string>(cached->second);
-    }
-    std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
-    if (s.IsNotFound()) return std::optional<std::string>();
+    if (cached != cache_.end()) return &cached->second;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, scratch);
+    if (s.IsNotFound()) return nullptr;
     RETURN_IF_ERROR(FromRocks(s, "projection read"));
-    return std::optional<std::string>(std::move(value));
+    return scratch;
   }
 
   absl::Status Effects(const kafka::Message& message,
@@ -1390,9 +1405,11 @@ class RocksProjection final : public Projection {
     // re-publish), the officer responsible and the open clocks.
     const std::string stream_key =
         absl::StrCat("S", K({SourceCode(source), m.stream_id()}));
-    ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, stream_key));
+    std::string scratch;
+    ASSIGN_OR_RETURN(const std::string* stored,
+                     Get(batch, stream_key, &scratch));
     internal::StreamState state;
-    if (stored.has_value() && !state.ParseFromString(*stored)) {
+    if (stored != nullptr && !state.ParseFromString(*stored)) {
       return absl::DataLossError(
           absl::StrCat("corrupt stream state for ", m.stream_id()));
     }
@@ -1428,10 +1445,14 @@ class RocksProjection final : public Projection {
     // A change of officer moves every open clock of the stream.
     const std::string previous_officer = state.officer_id();
     const bool was_open = !state.open_clocks().empty();
-    std::map<std::string, v1::WorklistItem> open;  // clock id -> item
-    for (const v1::WorklistItem& item : state.open_clocks()) {
-      open[item.clock_id()] = item;
-    }
+    // The stream's open clocks, worked on in place (a stream has a few).
+    auto* open = state.mutable_open_clocks();
+    auto find = [&](const std::string& clock_id) {
+      for (int i = 0; i < open->size(); ++i) {
+        if (open->Get(i).clock_id() == clock_id) return i;
+      }
+      return -1;
+    };
     auto wkey = [&](const std::string& officer, const v1::WorklistItem& item) {
       return absl::StrCat(
           "W", K({officer, absl::StrCat(Ymd(item.due_on()), item.stream_id()),
@@ -1440,7 +1461,7 @@ class RocksProjection final : public Projection {
     const std::string& officer = m.officer_id();
     const Date occurred = ToDate(m.occurred_on());
     if (!previous_officer.empty() && previous_officer != officer) {
-      for (auto& [id, item] : open) {
+      for (const v1::WorklistItem& item : *open) {
         batch->Delete(wkey(previous_officer, item));
         RETURN_IF_ERROR(CountOpen(batch, previous_officer, item, -1));
         batch->Put(wkey(officer, item), WorklistValue(item));
@@ -1465,12 +1486,14 @@ class RocksProjection final : public Projection {
           *item.mutable_started_on() = c.started_on();
           *item.mutable_due_on() = c.due_on();
           item.set_exception(c.exception());
-          if (auto again = open.find(c.clock_id()); again != open.end()) {
+          const int again = find(c.clock_id());
+          if (again >= 0) {
             // Opened again while open: the new due date replaces the old.
-            batch->Delete(wkey(officer, again->second));
-            RETURN_IF_ERROR(CountOpen(batch, officer, again->second, -1));
-            if (IsReviewDue(again->second.rule())) {
-              LetGo(batch, officer, again->second, &state, occurred);
+            const v1::WorklistItem& old = open->Get(again);
+            batch->Delete(wkey(officer, old));
+            RETURN_IF_ERROR(CountOpen(batch, officer, old, -1));
+            if (IsReviewDue(old.rule())) {
+              LetGo(batch, officer, old, &state, occurred);
             }
           }
           batch->Put(wkey(officer, item), WorklistValue(item));
@@ -1478,27 +1501,29 @@ class RocksProjection final : public Projection {
           if (IsReviewDue(item.rule())) {
             TakeOn(batch, officer, item, &state, occurred);
           }
-          open[c.clock_id()] = item;
+          *(again >= 0 ? open->Mutable(again) : open->Add()) = std::move(item);
           break;
         }
         case v1::CLOCK_EXCEPTION_APPLIED: {
-          auto it = open.find(c.clock_id());
-          if (it == open.end()) break;
-          it->second.set_exception(true);
-          batch->Put(wkey(officer, it->second), WorklistValue(it->second));
+          const int i = find(c.clock_id());
+          if (i < 0) break;
+          v1::WorklistItem* item = open->Mutable(i);
+          item->set_exception(true);
+          batch->Put(wkey(officer, *item), WorklistValue(*item));
           break;
         }
         case v1::CLOCK_MET:
         case v1::CLOCK_MISSED:
         case v1::CLOCK_CANCELLED: {
-          auto it = open.find(c.clock_id());
-          if (it != open.end()) {
-            batch->Delete(wkey(officer, it->second));
-            RETURN_IF_ERROR(CountOpen(batch, officer, it->second, -1));
-            if (IsReviewDue(it->second.rule())) {
-              LetGo(batch, officer, it->second, &state, occurred);
+          if (const int i = find(c.clock_id()); i >= 0) {
+            const v1::WorklistItem& item = open->Get(i);
+            batch->Delete(wkey(officer, item));
+            RETURN_IF_ERROR(CountOpen(batch, officer, item, -1));
+            if (IsReviewDue(item.rule())) {
+              LetGo(batch, officer, item, &state, occurred);
             }
-            open.erase(it);
+            open->SwapElements(i, open->size() - 1);
+            open->RemoveLast();
           }
           if (c.action() == v1::CLOCK_CANCELLED) break;
           for (const MeasureDef& def : MeasuresFor(c)) {
@@ -1539,8 +1564,6 @@ class RocksProjection final : public Projection {
     state.set_applied_version(m.version());
     state.set_officer_id(officer);
     state.set_child_id(m.child_id());
-    state.clear_open_clocks();
-    for (auto& [id, item] : open) *state.add_open_clocks() = std::move(item);
     batch->Set(stream_key, state.SerializeAsString());
     // Caseload: an officer's open streams per child change only when a
     // stream opens or closes (or changes hands).
@@ -1608,8 +1631,9 @@ class RocksProjection final : public Projection {
   absl::Status CaseChange(Batch* batch, const std::string& officer,
                           const std::string& child, int delta, Date on) {
     const std::string key = absl::StrCat("C", K({officer, child}));
-    ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
-    const int64_t before = stored.has_value() && stored->size() == 8
+    std::string scratch;
+    ASSIGN_OR_RETURN(const std::string* stored, Get(batch, key, &scratch));
+    const int64_t before = stored != nullptr && stored->size() == 8
                                ? static_cast<int64_t>(FromBE64(*stored))
                                : 0;
     const int64_t after = std::max<int64_t>(before + delta, 0);
@@ -1649,15 +1673,19 @@ class RocksProjection final : public Projection {
       Batch* batch,
       const absl::flat_hash_map<std::string, std::array<int64_t, 3>>& deltas,
       bool is_signed = false) {
+    std::string scratch;
     for (const auto& [key, d] : deltas) {
       if (d[0] == 0 && d[1] == 0 && d[2] == 0) continue;
-      ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(batch, key));
-      std::string value = stored.value_or(std::string(24, '\0'));
-      if (value.size() != 24) value.assign(24, '\0');
+      ASSIGN_OR_RETURN(const std::string* stored, Get(batch, key, &scratch));
+      const bool valid = stored != nullptr && stored->size() == 24;
       std::string out;
+      out.reserve(24);
       for (size_t i = 0; i < 3; ++i) {
         const int64_t now =
-            static_cast<int64_t>(FromBE64(value.substr(i * 8, 8))) + d[i];
+            (valid ? static_cast<int64_t>(
+                         FromBE64(absl::string_view(*stored).substr(i * 8, 8)))
+                   : 0) +
+            d[i];
         out += BE64(
             static_cast<uint64_t>(is_signed ? now : std::max<int64_t>(now, 0)));
       }
