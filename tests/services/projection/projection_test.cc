@@ -299,69 +299,34 @@ TEST_F(ProjectionTest, TrendsOfBacklogAndComplaintsPerCaseAreMonthEndFigures) {
     r.set_months(11);  // January to November 2026
     auto t = projection_->GetTrend(r, Date::Ymd(2026, 11, 23));
     EXPECT_TRUE(t.ok()) << t.status();
-    std::vector<std::pair<int64_t, int64_t>> out;
+    // "numerator/denominator" a month, January first.
+    std::string out;
     if (t.ok()) {
       EXPECT_EQ(t->points(0).month(), 1);
       for (const v1::TrendPoint& p : t->points()) {
-        out.emplace_back(p.numerator(), p.denominator());
+        absl::StrAppend(&out, out.empty() ? "" : " ", p.numerator(), "/",
+                        p.denominator());
       }
     }
     return out;
   };
-  using Points = std::vector<std::pair<int64_t, int64_t>>;
   // officer-a held review/1 from 10 Jan to 20 Apr; due 10 Mar, so overdue at
   // the end of March only.
-  EXPECT_EQ(trend("officer-a", "review.backlog"), (Points{{0, 1},
-                                                          {0, 1},
-                                                          {1, 1},
-                                                          {0, 0},
-                                                          {0, 0},
-                                                          {0, 0},
-                                                          {0, 0},
-                                                          {0, 0},
-                                                          {0, 0},
-                                                          {0, 0},
-                                                          {0, 0}}));
+  EXPECT_EQ(trend("officer-a", "review.backlog"),
+            "0/1 0/1 1/1 0/0 0/0 0/0 0/0 0/0 0/0 0/0 0/0");
   // officer-b: review/1 overdue from 20 Apr to 5 May (April's end); review/2
   // from 1 Jun, due 1 Jul: active at June's end, overdue from July's; today
   // (23 Nov) still open and overdue.
-  EXPECT_EQ(trend("officer-b", "review.backlog"), (Points{{0, 0},
-                                                          {0, 0},
-                                                          {0, 0},
-                                                          {1, 1},
-                                                          {0, 0},
-                                                          {0, 1},
-                                                          {1, 1},
-                                                          {1, 1},
-                                                          {1, 1},
-                                                          {1, 1},
-                                                          {1, 1}}));
+  EXPECT_EQ(trend("officer-b", "review.backlog"),
+            "0/0 0/0 0/0 1/1 0/0 0/1 1/1 1/1 1/1 1/1 1/1");
   // Complaints logged in the month per the caseload at its end: child-2's
   // complaint (3-6 Feb) is logged in February but never open at a month end;
   // child-1 is officer-a's from 10 Jan to 20 Apr.
-  EXPECT_EQ(trend("officer-a", "complaints.per_100_cases"), (Points{{0, 1},
-                                                                    {1, 1},
-                                                                    {0, 1},
-                                                                    {0, 0},
-                                                                    {0, 0},
-                                                                    {0, 0},
-                                                                    {0, 0},
-                                                                    {0, 0},
-                                                                    {0, 0},
-                                                                    {0, 0},
-                                                                    {0, 0}}));
+  EXPECT_EQ(trend("officer-a", "complaints.per_100_cases"),
+            "0/1 1/1 0/1 0/0 0/0 0/0 0/0 0/0 0/0 0/0 0/0");
   // officer-b: child-1 from 20 Apr to 5 May, and again from 1 Jun.
-  EXPECT_EQ(trend("officer-b", "complaints.per_100_cases"), (Points{{0, 0},
-                                                                    {0, 0},
-                                                                    {0, 0},
-                                                                    {0, 1},
-                                                                    {0, 0},
-                                                                    {0, 1},
-                                                                    {0, 1},
-                                                                    {0, 1},
-                                                                    {0, 1},
-                                                                    {0, 1},
-                                                                    {0, 1}}));
+  EXPECT_EQ(trend("officer-b", "complaints.per_100_cases"),
+            "0/0 0/0 0/0 0/1 0/0 0/1 0/1 0/1 0/1 0/1 0/1");
   // The same history in one batch gives the same points.
   testutil::TempDir other;
   auto once = Projection::Open(other.Sub("projection"));
