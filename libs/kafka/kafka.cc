@@ -328,6 +328,28 @@ Relay::~Relay() {
   thread_.join();
 }
 
+absl::StatusOr<std::unique_ptr<Relay>> StartServiceRelay(
+    EventStore& store, const std::string& service,
+    const std::string& type_prefix, const google::protobuf::Message& event_type,
+    const RelayFlags& flags) {
+  if (flags.brokers.empty()) {
+    LogWarn("no --brokers: events are kept in the log and not published");
+    return nullptr;
+  }
+  ASSIGN_OR_RETURN(auto properties, ParseProperties(flags.kafka_config));
+  ASSIGN_OR_RETURN(Encoding encoding, ParseEncoding(flags.event_format));
+  return Relay::Start(
+      store, RelayOptions{.brokers = flags.brokers,
+                          .properties = std::move(properties),
+                          .topic = absl::StrCat("casework.", service, ".v1"),
+                          .ce_source = absl::StrCat("/casework/", service),
+                          .ce_type_prefix = type_prefix,
+                          .dataschema = event_type.GetDescriptor()->full_name(),
+                          .encoding = encoding,
+                          .event_type = &event_type,
+                          .from_start = flags.topics_reset});
+}
+
 absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
                                                     RelayOptions options) {
   std::map<std::string, std::string> props = options.properties;

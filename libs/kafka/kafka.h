@@ -138,6 +138,21 @@ class Relay final {
   std::thread thread_;
 };
 
+// A domain service's relay from its flags: publishes its log to
+// casework.<service>.v1 with CloudEvents source /casework/<service>, types
+// `type_prefix` + event name and dataschema the envelope's full name. Null
+// (and a warning) when `brokers` is empty: events stay in the log.
+struct RelayFlags {
+  std::string brokers;
+  std::string kafka_config;  // "key=value,..." (ParseProperties)
+  std::string event_format;  // ParseEncoding
+  bool topics_reset = false;
+};
+absl::StatusOr<std::unique_ptr<Relay>> StartServiceRelay(
+    EventStore& store, const std::string& service,
+    const std::string& type_prefix, const google::protobuf::Message& event_type,
+    const RelayFlags& flags);
+
 struct Message {
   std::string topic;
   int32_t partition = 0;

@@ -61,28 +61,21 @@ int main(int argc, char** argv) {
   reviews::AnnualReviewServiceImpl service(
       **store, SystemClock::Get(), calendar, authorizer, **audit_log, options);
 
-  std::unique_ptr<kafka::Relay> relay;
+  absl::StatusOr<std::unique_ptr<kafka::Relay>> relay =
+      kafka::StartServiceRelay(
+          **store, "annual-reviews", "uk.send.casework.reviews.v1.",
+          v1::AnnualReviewEvent::default_instance(),
+          kafka::RelayFlags{.brokers = config->brokers,
+                            .kafka_config = config->kafka_config,
+                            .event_format = config->event_format,
+                            .topics_reset = config->topics_reset});
+  if (!relay.ok()) return Fail(relay.status());
+  // Final plans from the EHC service open the first review cycle.
   std::unique_ptr<reviews::FinalPlanIntake> intake;
   if (!config->brokers.empty()) {
     absl::StatusOr<std::map<std::string, std::string>> props =
         kafka::ParseProperties(config->kafka_config);
     if (!props.ok()) return Fail(props.status());
-    absl::StatusOr<kafka::Encoding> encoding =
-        kafka::ParseEncoding(config->event_format);
-    if (!encoding.ok()) return Fail(encoding.status());
-    absl::StatusOr<std::unique_ptr<kafka::Relay>> started = kafka::Relay::Start(
-        **store, kafka::RelayOptions{
-                     .brokers = config->brokers,
-                     .properties = *props,
-                     .topic = "casework.annual-reviews.v1",
-                     .ce_source = "/casework/annual-reviews",
-                     .ce_type_prefix = "uk.send.casework.reviews.v1.",
-                     .dataschema = "casework.v1.AnnualReviewEvent",
-                     .encoding = *encoding,
-                     .event_type = &v1::AnnualReviewEvent::default_instance(),
-                     .from_start = config->topics_reset});
-    if (!started.ok()) return Fail(started.status());
-    relay = std::move(*started);
     intake = std::make_unique<reviews::FinalPlanIntake>(
         service, **store,
         kafka::ConsumerOptions{.brokers = config->brokers,
@@ -90,12 +83,10 @@ int main(int argc, char** argv) {
                                .group_id = "casework-annual-reviews"},
         config->topics_reset);
   } else {
-    LogWarn(
-        "no --brokers: events are kept in the log and not published, and "
-        "final plans from the EHC service are not received");
+    LogWarn("no --brokers: final plans from the EHC service are not received");
   }
 
-  admin::AdminServiceImpl admin_service(**store, relay.get(), authorizer);
+  admin::AdminServiceImpl admin_service(**store, relay->get(), authorizer);
   ServerRunner runner("annual-reviews");
   absl::StatusOr<int> port =
       runner.Start(config->listen_host, config->port,
@@ -105,7 +96,7 @@ int main(int argc, char** argv) {
   LogInfo("shutting down", {{"signal", std::to_string(sig)}});
   runner.Shutdown(absl::Seconds(10));
   intake.reset();
-  relay.reset();
+  relay->reset();
   store->reset();
   audit_log->reset();
   return 0;

@@ -39,30 +39,15 @@ int main(int argc, char** argv) {
       RocksEventStore::Open(config->data_dir);
   if (!store.ok()) return Fail(store.status());
 
-  std::unique_ptr<kafka::Relay> relay;
-  if (!config->brokers.empty()) {
-    absl::StatusOr<std::map<std::string, std::string>> props =
-        kafka::ParseProperties(config->kafka_config);
-    if (!props.ok()) return Fail(props.status());
-    absl::StatusOr<kafka::Encoding> encoding =
-        kafka::ParseEncoding(config->event_format);
-    if (!encoding.ok()) return Fail(encoding.status());
-    absl::StatusOr<std::unique_ptr<kafka::Relay>> started = kafka::Relay::Start(
-        **store, kafka::RelayOptions{
-                     .brokers = config->brokers,
-                     .properties = *props,
-                     .topic = "casework.ehc-assessments.v1",
-                     .ce_source = "/casework/ehc-assessments",
-                     .ce_type_prefix = "uk.send.casework.ehc.v1.",
-                     .dataschema = "casework.v1.EhcAssessmentEvent",
-                     .encoding = *encoding,
-                     .event_type = &v1::EhcAssessmentEvent::default_instance(),
-                     .from_start = config->topics_reset});
-    if (!started.ok()) return Fail(started.status());
-    relay = std::move(*started);
-  } else {
-    LogWarn("no --brokers: events are kept in the log and not published");
-  }
+  absl::StatusOr<std::unique_ptr<kafka::Relay>> relay =
+      kafka::StartServiceRelay(
+          **store, "ehc-assessments", "uk.send.casework.ehc.v1.",
+          v1::EhcAssessmentEvent::default_instance(),
+          kafka::RelayFlags{.brokers = config->brokers,
+                            .kafka_config = config->kafka_config,
+                            .event_format = config->event_format,
+                            .topics_reset = config->topics_reset});
+  if (!relay.ok()) return Fail(relay.status());
 
   absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> verifier =
       MakeVerifier(*config);
@@ -75,7 +60,7 @@ int main(int argc, char** argv) {
 
   ehc::EhcAssessmentServiceImpl service(**store, SystemClock::Get(), calendar,
                                         authorizer, **audit_log);
-  admin::AdminServiceImpl admin_service(**store, relay.get(), authorizer);
+  admin::AdminServiceImpl admin_service(**store, relay->get(), authorizer);
   ServerRunner runner("ehc-assessments");
   absl::StatusOr<int> port =
       runner.Start(config->listen_host, config->port,
@@ -84,7 +69,7 @@ int main(int argc, char** argv) {
   int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", std::to_string(sig)}});
   runner.Shutdown(absl::Seconds(10));
-  relay.reset();
+  relay->reset();
   store->reset();
   audit_log->reset();
   return 0;

@@ -73,31 +73,16 @@ int main(int argc, char** argv) {
   audit::AuditServiceImpl audit_service(**audit_log, authorizer);
   transport::TransportServiceImpl service(**store, SystemClock::Get(), calendar,
                                           authorizer, **audit_log, options);
-  std::unique_ptr<kafka::Relay> relay;
-  if (!config->brokers.empty()) {
-    absl::StatusOr<std::map<std::string, std::string>> props =
-        kafka::ParseProperties(config->kafka_config);
-    if (!props.ok()) return Fail(props.status());
-    absl::StatusOr<kafka::Encoding> encoding =
-        kafka::ParseEncoding(config->event_format);
-    if (!encoding.ok()) return Fail(encoding.status());
-    absl::StatusOr<std::unique_ptr<kafka::Relay>> started = kafka::Relay::Start(
-        **store, kafka::RelayOptions{
-                     .brokers = config->brokers,
-                     .properties = *props,
-                     .topic = "casework.transport.v1",
-                     .ce_source = "/casework/transport",
-                     .ce_type_prefix = "uk.send.casework.transport.v1.",
-                     .dataschema = "casework.v1.TransportEvent",
-                     .encoding = *encoding,
-                     .event_type = &v1::TransportEvent::default_instance(),
-                     .from_start = config->topics_reset});
-    if (!started.ok()) return Fail(started.status());
-    relay = std::move(*started);
-  } else {
-    LogWarn("no --brokers: events are kept in the log and not published");
-  }
-  admin::AdminServiceImpl admin_service(**store, relay.get(), authorizer);
+  absl::StatusOr<std::unique_ptr<kafka::Relay>> relay =
+      kafka::StartServiceRelay(
+          **store, "transport", "uk.send.casework.transport.v1.",
+          v1::TransportEvent::default_instance(),
+          kafka::RelayFlags{.brokers = config->brokers,
+                            .kafka_config = config->kafka_config,
+                            .event_format = config->event_format,
+                            .topics_reset = config->topics_reset});
+  if (!relay.ok()) return Fail(relay.status());
+  admin::AdminServiceImpl admin_service(**store, relay->get(), authorizer);
   ServerRunner runner("transport");
   absl::StatusOr<int> port =
       runner.Start(config->listen_host, config->port,
@@ -106,7 +91,7 @@ int main(int argc, char** argv) {
   int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", std::to_string(sig)}});
   runner.Shutdown(absl::Seconds(10));
-  relay.reset();
+  relay->reset();
   store->reset();
   audit_log->reset();
   return 0;
