@@ -900,25 +900,24 @@ class RocksProjection final : public Projection {
           }
         }
         if (first <= current && current <= last) {
-          const Date month_start = Date::Ymd(today.year(), today.month(), 1);
-          ASSIGN_OR_RETURN(v1::OfficerScorecard now,
-                           Scorecard(officer, {month_start, today, today}));
           auto& b = buckets[static_cast<size_t>(current - first)];
           if (backlog) {
-            b.first += now.review_backlog();
-            b.second += now.active_plans();
+            ASSIGN_OR_RETURN(const OpenFigures now, OpenItems(officer, today));
+            b.first += now.backlog;
+            b.second += now.active;
           } else {
-            b.second += now.caseload();
+            ASSIGN_OR_RETURN(const int64_t caseload, Caseload(officer));
+            b.second += caseload;
           }
         }
       }
-    }
-    for (const std::string& officer : officers) {
-      if (backlog || per_100) break;
-      RETURN_IF_ERROR(
-          scan(officer, numerator_code, !denominator_code.empty(), false));
-      if (!denominator_code.empty()) {
-        RETURN_IF_ERROR(scan(officer, denominator_code, false, true));
+    } else {
+      for (const std::string& officer : officers) {
+        RETURN_IF_ERROR(
+            scan(officer, numerator_code, !denominator_code.empty(), false));
+        if (!denominator_code.empty()) {
+          RETURN_IF_ERROR(scan(officer, denominator_code, false, true));
+        }
       }
     }
     v1::Trend out;
@@ -1200,6 +1199,64 @@ class RocksProjection final : public Projection {
                   static_cast<double>(totals->active_plans()));
   }
 
+  struct OpenFigures {
+    int64_t open = 0, overdue = 0, active = 0, backlog = 0;
+  };
+  // An officer's open and overdue items, active plans and review backlog on
+  // `as_of`: the months before as_of's from the monthly counts (Y), as_of's
+  // own month from its worklist keys due before as_of (the due date is in
+  // the key, the kind in the value's flag byte: nothing is parsed).
+  absl::StatusOr<OpenFigures> OpenItems(const std::string& officer,
+                                        Date as_of) {
+    OpenFigures f;
+    const std::string as_of_day = absl::StrCat(as_of.ToYyyymmdd());
+    const std::string as_of_month = as_of_day.substr(0, 6);
+    const std::string yprefix =
+        absl::StrCat("Y", officer, std::string(1, '\0'));
+    {
+      PrefixScan it(db_.get(), yprefix);
+      for (it->Seek(yprefix); it->Valid(); it->Next()) {
+        const absl::string_view month = View(it->key()).substr(yprefix.size());
+        const absl::string_view v = View(it->value());
+        if (v.size() != 24) continue;
+        const auto items = static_cast<int64_t>(FromBE64(v.substr(0, 8)));
+        const auto can_be_late = static_cast<int64_t>(FromBE64(v.substr(8, 8)));
+        const auto reviews = static_cast<int64_t>(FromBE64(v.substr(16, 8)));
+        f.open += items;
+        f.active += reviews;
+        if (month < absl::string_view(as_of_month)) {
+          f.overdue += can_be_late;
+          f.backlog += reviews;
+        }
+      }
+      RETURN_IF_ERROR(FromRocks(it->status(), "read worklist counts"));
+    }
+    const std::string wprefix =
+        absl::StrCat("W", officer, std::string(1, '\0'));
+    PrefixScan it(db_.get(), wprefix);
+    for (it->Seek(wprefix + as_of_month); it->Valid(); it->Next()) {
+      const absl::string_view due = View(it->key()).substr(wprefix.size(), 8);
+      if (due >= absl::string_view(as_of_day)) break;
+      const uint8_t flags =
+          it->value().size() > 0 ? static_cast<uint8_t>(it->value()[0]) : 0;
+      if ((flags & kMinimumPeriod) == 0) ++f.overdue;
+      if ((flags & kReviewDueFlag) != 0) ++f.backlog;
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read worklist"));
+    return f;
+  }
+
+  // Caseload: one counter, kept by Apply (no scan of the officer's cases).
+  absl::StatusOr<int64_t> Caseload(const std::string& officer) {
+    std::string value;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), absl::StrCat("N", officer), &value);
+    if (!s.IsNotFound()) RETURN_IF_ERROR(FromRocks(s, "read caseload"));
+    return value.size() == 24
+               ? static_cast<int64_t>(FromBE64(value.substr(0, 8)))
+               : 0;
+  }
+
   absl::StatusOr<v1::OfficerScorecard> Scorecard(const std::string& officer,
                                                  const Period& p) {
     const Date from = p.from, to = p.to, as_of = p.as_of;
@@ -1253,75 +1310,22 @@ class RocksProjection final : public Projection {
     rate("disagreements.mediation_to_appeal",
          "Tribunal appeals registered (of mediations held)",
          counts[kAppealsRegistered].met, counts[kMediationsHeld].met);
-    // Open and overdue items and the review backlog, in one pass over the
-    // worklist keys (the due date is in the key, the kind in the value's
-    // flag byte: nothing is parsed).
-    {
-      // Months before as_of's from the monthly counts; as_of's own month
-      // from its worklist keys due before as_of.
-      const std::string as_of_day = absl::StrCat(as_of.ToYyyymmdd());
-      const std::string as_of_month = as_of_day.substr(0, 6);
-      const std::string yprefix =
-          absl::StrCat("Y", officer, std::string(1, '\0'));
-      int64_t open = 0, overdue = 0, active = 0, backlog = 0;
-      {
-        PrefixScan it(db_.get(), yprefix);
-        for (it->Seek(yprefix); it->Valid(); it->Next()) {
-          const absl::string_view month =
-              View(it->key()).substr(yprefix.size());
-          const absl::string_view v = View(it->value());
-          if (v.size() != 24) continue;
-          const auto items = static_cast<int64_t>(FromBE64(v.substr(0, 8)));
-          const auto can_be_late =
-              static_cast<int64_t>(FromBE64(v.substr(8, 8)));
-          const auto reviews = static_cast<int64_t>(FromBE64(v.substr(16, 8)));
-          open += items;
-          active += reviews;
-          if (month < absl::string_view(as_of_month)) {
-            overdue += can_be_late;
-            backlog += reviews;
-          }
-        }
-        RETURN_IF_ERROR(FromRocks(it->status(), "read worklist counts"));
-      }
-      const std::string wprefix =
-          absl::StrCat("W", officer, std::string(1, '\0'));
-      PrefixScan it(db_.get(), wprefix);
-      for (it->Seek(wprefix + as_of_month); it->Valid(); it->Next()) {
-        const absl::string_view due = View(it->key()).substr(wprefix.size(), 8);
-        if (due >= absl::string_view(as_of_day)) break;
-        const uint8_t flags =
-            it->value().size() > 0 ? static_cast<uint8_t>(it->value()[0]) : 0;
-        if ((flags & kMinimumPeriod) == 0) ++overdue;
-        if ((flags & kReviewDueFlag) != 0) ++backlog;
-      }
-      RETURN_IF_ERROR(FromRocks(it->status(), "read worklist"));
-      out.set_open_items(open);
-      out.set_overdue_items(overdue);
-      out.set_active_plans(active);
-      out.set_review_backlog(backlog);
-      out.set_review_backlog_percent(
-          active == 0 ? 0.0
-                      : 100.0 * static_cast<double>(backlog) /
-                            static_cast<double>(active));
-      v1::Measure* b = out.add_measures();
-      b->set_code("review.backlog");
-      b->set_name("Review backlog (active plans overdue for review)");
-      b->set_numerator(backlog);
-      b->set_denominator(active);
-      b->set_percent(out.review_backlog_percent());
-    }
-    // Caseload: one counter, kept by Apply (no scan of the officer's cases).
-    int64_t caseload = 0;
-    {
-      std::string value;
-      rocksdb::Status s =
-          db_->Get(rocksdb::ReadOptions(), absl::StrCat("N", officer), &value);
-      if (!s.IsNotFound()) RETURN_IF_ERROR(FromRocks(s, "read caseload"));
-      if (value.size() == 24) {
-        caseload = static_cast<int64_t>(FromBE64(value.substr(0, 8)));
-      }
-    }
+    ASSIGN_OR_RETURN(const OpenFigures now, OpenItems(officer, as_of));
+    out.set_open_items(now.open);
+    out.set_overdue_items(now.overdue);
+    out.set_active_plans(now.active);
+    out.set_review_backlog(now.backlog);
+    out.set_review_backlog_percent(
+        now.active == 0 ? 0.0
+                        : 100.0 * static_cast<double>(now.backlog) /
+                              static_cast<double>(now.active));
+    v1::Measure* b = out.add_measures();
+    b->set_code("review.backlog");
+    b->set_name("Review backlog (active plans overdue for review)");
+    b->set_numerator(now.backlog);
+    b->set_denominator(now.active);
+    b->set_percent(out.review_backlog_percent());
+    ASSIGN_OR_RETURN(const int64_t caseload, Caseload(officer));
     out.set_caseload(caseload);
     // Complaints logged in the period per 100 cases of the caseload.
     rate("complaints.per_100_cases", "Complaints per 100 open cases",
