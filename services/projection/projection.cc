@@ -19,6 +19,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "casework/internal/projection_store.pb.h"
 #include "casework/v1/common.pb.h"
 #include "casework/v1/directory.pb.h"
@@ -315,7 +316,7 @@ std::optional<std::pair<std::string, std::string>> RateCounters(
   return std::nullopt;
 }
 
-std::string MeasureName(const std::string& code) {
+std::string ComputeMeasureName(const std::string& code) {
   v1::ClockChange probe;
   if (absl::StartsWith(code, "ehc.advice_6_weeks.")) {
     probe.set_rule("ehc.advice");
@@ -351,6 +352,24 @@ std::string MeasureName(const std::string& code) {
     if (!defs.empty() && defs[0].code == code) return defs[0].name;
   }
   return code;
+}
+
+// Measure names, computed once per code (a scorecard names every measure of
+// every officer). Only codes that have a name are kept, so codes a caller
+// makes up cannot grow the table.
+std::string MeasureName(const std::string& code) {
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* names = new absl::flat_hash_map<std::string, std::string>();
+  {
+    absl::MutexLock lock(&mu);
+    if (auto it = names->find(code); it != names->end()) return it->second;
+  }
+  std::string name = ComputeMeasureName(code);
+  if (name != code) {
+    absl::MutexLock lock(&mu);
+    names->emplace(code, name);
+  }
+  return name;
 }
 
 std::string Humanize(absl::string_view type) {
