@@ -19,10 +19,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "casework/internal/projection_store.pb.h"
 #include "casework/v1/common.pb.h"
 #include "casework/v1/directory.pb.h"
+#include "casework/v1/ehc_assessment.pb.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
 #include "libs/core/thread.h"
@@ -33,7 +35,7 @@ namespace casework::projection {
 namespace {
 
 // Bumped whenever the keys or values below change meaning.
-constexpr char kLayout[] = "8";
+constexpr char kLayout[] = "9";
 
 std::string BE64(uint64_t v) {
   std::string out;
@@ -288,6 +290,32 @@ const std::vector<std::string>& MeasureOrder() {
   return *order;
 }
 
+// The advice measure of each kind of adviser the EHC service records
+// (v1.AdviceType: ADVICE_TYPE_HEALTH -> "ehc.advice_6_weeks.health"), in the
+// enum's order.
+const std::vector<std::string>& AdviceMeasures() {
+  static const auto* codes = [] {
+    auto* out = new std::vector<std::string>;
+    const google::protobuf::EnumDescriptor* e = v1::AdviceType_descriptor();
+    constexpr absl::string_view kPrefix = "ADVICE_TYPE_";
+    for (int i = 0; i < e->value_count(); ++i) {
+      absl::string_view name = e->value(i)->name();
+      if (e->value(i)->number() == 0 || !absl::ConsumePrefix(&name, kPrefix)) {
+        continue;
+      }
+      out->push_back(
+          absl::StrCat("ehc.advice_6_weeks.", absl::AsciiStrToLower(name)));
+    }
+    return out;
+  }();
+  return *codes;
+}
+
+bool IsAdviceMeasure(absl::string_view code) {
+  const std::vector<std::string>& codes = AdviceMeasures();
+  return std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+
 // Whether a clock of `rule` counts toward the measure `code`.
 bool CountsToward(const std::string& rule, const std::string& code) {
   v1::ClockChange probe;
@@ -423,25 +451,38 @@ std::string TimelineLine(absl::string_view type,
 // An iterator over the keys that start with `prefix`, bounded above so that it
 // never walks on through the deleted keys after them (closed clocks leave
 // many).
-class PrefixScan {
+// Iterates the keys below `upper` (exclusive) from where it is Seek()ed, so
+// a range scan stops in RocksDB, not after reading the next key.
+class Scan {
  public:
-  PrefixScan(rocksdb::DB* db, std::string prefix) : upper_(std::move(prefix)) {
-    // The least key above every key with the prefix (prefixes never end in
-    // 0xff here: they end in a separator or a letter).
-    upper_.back() = static_cast<char>(upper_.back() + 1);
+  Scan(rocksdb::DB* db, std::string upper) : upper_(std::move(upper)) {
     upper_slice_ = rocksdb::Slice(upper_);
     rocksdb::ReadOptions options;
     options.iterate_upper_bound = &upper_slice_;
     it_.reset(db->NewIterator(options));
   }
-  PrefixScan(const PrefixScan&) = delete;
-  PrefixScan& operator=(const PrefixScan&) = delete;
+  Scan(const Scan&) = delete;
+  Scan& operator=(const Scan&) = delete;
   rocksdb::Iterator* operator->() { return it_.get(); }
 
  private:
   std::string upper_;
   rocksdb::Slice upper_slice_;
   std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+// The least key above every key with `prefix` (prefixes never end in 0xff
+// here: they end in a separator or a letter).
+std::string PrefixEnd(std::string prefix) {
+  prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+// Iterates the keys that start with a prefix.
+class PrefixScan : public Scan {
+ public:
+  PrefixScan(rocksdb::DB* db, std::string prefix)
+      : Scan(db, PrefixEnd(std::move(prefix))) {}
 };
 
 std::string Header(const kafka::Message& m, absl::string_view key) {
@@ -870,21 +911,22 @@ class RocksProjection final : public Projection {
     const int first = last - months + 1;
     std::vector<std::pair<int64_t, int64_t>> buckets(
         static_cast<size_t>(months));  // (met, missed) or (num, den)
+    // A measure's monthly rollups (Q) of the months first..last.
     auto scan = [&](const std::string& officer, const std::string& code,
                     bool numerator_only, bool as_denominator) -> absl::Status {
-      const std::string prefix = absl::StrCat("M", K({officer, code, ""}));
-      PrefixScan it(db_.get(), prefix);
-      for (it->Seek(prefix); it->Valid(); it->Next()) {
-        int32_t day = 0;
-        if (!absl::SimpleAtoi(View(it->key()).substr(prefix.size()), &day))
-          continue;
-        const int month = (day / 10000) * 12 + (day / 100 % 100) - 1;
-        if (month < first || month > last) continue;
-        absl::string_view v = View(it->value());
+      std::string v;
+      for (int month = first; month <= last; ++month) {
+        rocksdb::Status s = db_->Get(
+            rocksdb::ReadOptions(),
+            absl::StrCat("Q", K({officer, MonthKey(month), code})), &v);
+        if (s.IsNotFound()) continue;
+        RETURN_IF_ERROR(FromRocks(s, "read outcomes"));
         if (v.size() != 24) continue;
         auto& b = buckets[static_cast<size_t>(month - first)];
-        const int64_t met = static_cast<int64_t>(FromBE64(v.substr(0, 8)));
-        const int64_t missed = static_cast<int64_t>(FromBE64(v.substr(8, 8)));
+        const absl::string_view counters(v);
+        const auto met = static_cast<int64_t>(FromBE64(counters.substr(0, 8)));
+        const auto missed =
+            static_cast<int64_t>(FromBE64(counters.substr(8, 8)));
         if (as_denominator) {
           b.second += met;
         } else {
@@ -892,7 +934,7 @@ class RocksProjection final : public Projection {
           if (!numerator_only) b.second += met + missed;
         }
       }
-      return FromRocks(it->status(), "read outcomes");
+      return absl::OkStatus();
     };
     // Figures on a date (the review backlog of active plans; complaints per
     // 100 cases of the caseload): a past month's point is the figure at its
@@ -1007,6 +1049,8 @@ class RocksProjection final : public Projection {
   struct Counts {
     int64_t met = 0, missed = 0, excluded = 0;
   };
+  // Outcome counts by measure code (looked up by string_view).
+  using OutcomeCounts = std::map<std::string, Counts, std::less<>>;
 
   static void AddCounts(absl::string_view v, Counts* c) {
     if (v.size() != 24) return;
@@ -1017,13 +1061,9 @@ class RocksProjection final : public Projection {
 
   // Sums an officer's outcome counters for [from, to]: whole months from the
   // monthly rollups (Q), the partial months at the ends from the days (M).
-  // Visits each measure once (a skip scan), never the days outside the period.
+  // The keys are period first, so each part is one range scan.
   absl::Status SumOutcomes(const std::string& officer, Date from, Date to,
-                           std::map<std::string, Counts>* counts) {
-    const std::string qprefix =
-        absl::StrCat("Q", officer, std::string(1, '\0'));
-    const std::string mprefix =
-        absl::StrCat("M", officer, std::string(1, '\0'));
+                           OutcomeCounts* counts) {
     // Whole months: the first month starting on or after `from`, to the last
     // month ending on or before `to`.
     const Date first_full =
@@ -1032,50 +1072,38 @@ class RocksProjection final : public Projection {
     const Date after_to = to.AddDays(1);
     const Date end_full =
         Date::Ymd(after_to.year(), after_to.month(), 1);  // exclusive
-    const bool any_full = first_full < end_full;
     auto ym = [](Date d) { return absl::StrCat(d.ToYyyymmdd() / 100); };
     auto ymd = [](Date d) { return absl::StrCat(d.ToYyyymmdd()); };
-    PrefixScan q(db_.get(), qprefix);
-    PrefixScan m(db_.get(), mprefix);
-    // Days from a to b (inclusive) of one measure.
-    auto days = [&](const std::string& code, Date a, Date b, Counts* c) {
+    // The counters of the periods [lower, upper) of one kind of key.
+    auto sum = [&](const char* kind, const std::string& lower,
+                   const std::string& upper) -> absl::Status {
       const std::string base =
-          absl::StrCat(mprefix, code, std::string(1, '\0'));
-      const std::string last = base + ymd(b);
-      for (m->Seek(base + ymd(a)); m->Valid(); m->Next()) {
-        if (View(m->key()) > absl::string_view(last)) break;
-        AddCounts(View(m->value()), c);
-      }
-    };
-    // Each measure that has a rollup (every counted day has one).
-    q->Seek(qprefix);
-    while (q->Valid()) {
-      absl::string_view rest = View(q->key()).substr(qprefix.size());
-      const size_t nul = rest.find('\0');
-      if (nul == absl::string_view::npos) break;
-      const std::string code(rest.substr(0, nul));
-      Counts& c = (*counts)[code];
-      const std::string base =
-          absl::StrCat(qprefix, code, std::string(1, '\0'));
-      if (any_full) {
-        const std::string stop = base + ym(end_full);
-        for (q->Seek(base + ym(first_full)); q->Valid(); q->Next()) {
-          if (View(q->key()) >= absl::string_view(stop) ||
-              !q->key().starts_with(rocksdb::Slice(base))) {
-            break;
-          }
-          AddCounts(View(q->value()), &c);
+          absl::StrCat(kind, officer, std::string(1, '\0'));
+      Scan it(db_.get(), base + upper);
+      for (it->Seek(base + lower); it->Valid(); it->Next()) {
+        const absl::string_view rest = View(it->key()).substr(base.size());
+        const size_t nul = rest.find('\0');
+        if (nul == absl::string_view::npos) continue;
+        const absl::string_view code = rest.substr(nul + 1);
+        auto found = counts->find(code);
+        if (found == counts->end()) {
+          found = counts->emplace(std::string(code), Counts()).first;
         }
-        if (from < first_full) days(code, from, first_full.AddDays(-1), &c);
-        if (end_full <= to) days(code, end_full, to, &c);
-      } else {
-        days(code, from, to, &c);
+        AddCounts(View(it->value()), &found->second);
       }
-      // The next measure: past every key of this one.
-      q->Seek(absl::StrCat(qprefix, code, std::string(1, '\1')));
+      return FromRocks(it->status(), "read outcomes");
+    };
+    if (first_full < end_full) {
+      RETURN_IF_ERROR(sum("Q", ym(first_full), ym(end_full)));
+      if (from < first_full) {
+        RETURN_IF_ERROR(sum("M", ymd(from), ymd(first_full)));
+      }
+      if (end_full <= to) {
+        RETURN_IF_ERROR(sum("M", ymd(end_full), ymd(after_to)));
+      }
+      return absl::OkStatus();
     }
-    RETURN_IF_ERROR(FromRocks(q->status(), "read outcomes"));
-    return FromRocks(m->status(), "read outcomes");
+    return sum("M", ymd(from), ymd(after_to));
   }
 
   // An officer's month-end figures (active plans, backlog, caseload) for the
@@ -1285,7 +1313,7 @@ class RocksProjection final : public Projection {
     *out.mutable_to() = ToProto(to);
     *out.mutable_as_of() = ToProto(as_of);
 
-    std::map<std::string, Counts> counts;
+    OutcomeCounts counts;
     RETURN_IF_ERROR(SumOutcomes(officer, from, to, &counts));
     auto add = [&](const std::string& code, const Counts& c) {
       v1::Measure* m = out.add_measures();
@@ -1300,8 +1328,14 @@ class RocksProjection final : public Projection {
     for (const std::string& code : MeasureOrder()) {
       add(code, counts[code]);
       if (code == "ehc.advice_6_weeks") {
+        // Every kind of adviser, so officers' scorecards line up side by
+        // side; then any kind this build does not know, as counted.
+        for (const std::string& sub : AdviceMeasures()) add(sub, counts[sub]);
         for (const auto& [sub, c] : counts) {
-          if (absl::StartsWith(sub, "ehc.advice_6_weeks.")) add(sub, c);
+          if (absl::StartsWith(sub, "ehc.advice_6_weeks.") &&
+              !IsAdviceMeasure(sub)) {
+            add(sub, c);
+          }
         }
       }
     }
@@ -1724,9 +1758,9 @@ class RocksProjection final : public Projection {
     const size_t slot = c.exception() ? 2 : c.action() == v1::CLOCK_MET ? 0 : 1;
     const std::string day = Ymd(c.closed_on());
     ++batch
-          ->counter_deltas[absl::StrCat("M", K({officer, measure, day}))][slot];
+          ->counter_deltas[absl::StrCat("M", K({officer, day, measure}))][slot];
     ++batch->counter_deltas[absl::StrCat(
-        "Q", K({officer, measure, day.substr(0, 6)}))][slot];
+        "Q", K({officer, absl::string_view(day).substr(0, 6), measure}))][slot];
     return absl::OkStatus();
   }
 

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "casework/v1/common.pb.h"
 #include "libs/rpc/proto_date.h"
@@ -490,6 +492,98 @@ TEST_F(ProjectionTest, ComplaintEscalationRatesAreCountedFromEvents) {
   EXPECT_EQ(escalated.denominator(), 2);
   EXPECT_EQ(
       Measure("officer-a", "complaints.referred_to_ombudsman").numerator(), 1);
+}
+
+// A scorecard sums whole months from the monthly rollups and the days at
+// each end of the period from the daily counters; every period must count
+// each closed clock once, compared here with counting the clocks one by one.
+TEST_F(ProjectionTest, ScorecardsOfAnyPeriodCountEachClosedClockOnce) {
+  // One decision clock closed every day from 20 Jan to 10 May (met on odd
+  // days of the month), and health advice every third day; officer-a2 (whose
+  // id extends officer-a's) gets clocks on the same days.
+  const Date first = Date::Ymd(2026, 1, 20), last = Date::Ymd(2026, 5, 10);
+  std::vector<kafka::Message> batch;
+  int n = 0;
+  for (Date d = first; d <= last; d = d.AddDays(1), ++n) {
+    std::vector<v1::ClockChange> clocks = {Closed(
+        "decision", "ehc.decision_to_assess",
+        d.day() % 2 == 1 ? v1::CLOCK_MET : v1::CLOCK_MISSED, ToProto(d))};
+    if (n % 3 == 0) {
+      clocks.push_back(
+          Closed("advice", "ehc.advice", v1::CLOCK_MET, ToProto(d)));
+      clocks.back().set_measure_subtype("health");
+    }
+    batch.push_back(events_.Event("DecidedToAssess", absl::StrCat("a", n), 1,
+                                  "officer-a", ToProto(d), clocks));
+    batch.push_back(events_.Event("DecidedToAssess", absl::StrCat("b", n), 1,
+                                  "officer-a2", ToProto(d), clocks));
+  }
+  ASSERT_TRUE(projection_->Apply(batch).ok());
+
+  const std::vector<Date> ends = {
+      Date::Ymd(2026, 1, 1),  Date::Ymd(2026, 1, 19), Date::Ymd(2026, 1, 20),
+      Date::Ymd(2026, 1, 31), Date::Ymd(2026, 2, 1),  Date::Ymd(2026, 2, 15),
+      Date::Ymd(2026, 2, 28), Date::Ymd(2026, 3, 1),  Date::Ymd(2026, 3, 31),
+      Date::Ymd(2026, 4, 1),  Date::Ymd(2026, 4, 30), Date::Ymd(2026, 5, 10),
+      Date::Ymd(2026, 5, 11), Date::Ymd(2026, 5, 31)};
+  int periods = 0;
+  for (Date from : ends) {
+    for (Date to : ends) {
+      if (to < from) continue;
+      int64_t met = 0, decided = 0, advice = 0;
+      int k = 0;
+      for (Date d = first; d <= last; d = d.AddDays(1), ++k) {
+        if (d < from || to < d) continue;
+        ++decided;
+        if (d.day() % 2 == 1) ++met;
+        if (k % 3 == 0) ++advice;
+      }
+      v1::GetOfficerScorecardRequest r;
+      r.set_officer_id("officer-a");
+      *r.mutable_from() = ToProto(from);
+      *r.mutable_to() = ToProto(to);
+      absl::StatusOr<v1::OfficerScorecard> card =
+          projection_->GetOfficerScorecard(r);
+      ASSERT_TRUE(card.ok()) << card.status();
+      std::map<std::string, v1::Measure> by_code;
+      for (const v1::Measure& m : card->measures()) by_code[m.code()] = m;
+      const std::string period =
+          absl::StrCat(from.ToYyyymmdd(), "-", to.ToYyyymmdd());
+      EXPECT_EQ(by_code["ehc.decision_6_weeks"].numerator(), met) << period;
+      EXPECT_EQ(by_code["ehc.decision_6_weeks"].denominator(), decided)
+          << period;
+      EXPECT_EQ(by_code["ehc.advice_6_weeks"].denominator(), advice) << period;
+      EXPECT_EQ(by_code["ehc.advice_6_weeks.health"].denominator(), advice)
+          << period;
+      // Every kind of adviser is listed, counted or not.
+      EXPECT_EQ(by_code.count("ehc.advice_6_weeks.educational_psychology"), 1u)
+          << period;
+      EXPECT_EQ(by_code["ehc.advice_6_weeks.social_care"].denominator(), 0)
+          << period;
+      ++periods;
+    }
+  }
+  EXPECT_EQ(periods, 105);
+
+  // The monthly trend counts the same clocks by month.
+  v1::GetTrendRequest t;
+  t.set_officer_id("officer-a");
+  t.set_measure("ehc.decision_6_weeks");
+  t.set_months(6);
+  *t.mutable_to() = P(2026, 6, 30);
+  absl::StatusOr<v1::Trend> trend =
+      projection_->GetTrend(t, Date::Ymd(2026, 11, 23));
+  ASSERT_TRUE(trend.ok()) << trend.status();
+  ASSERT_EQ(trend->points_size(), 6);
+  // Jan 20-31: 12 decided, 6 met (21, 23, ..., 31); Feb: 28, 14; Mar: 31, 16;
+  // Apr: 30, 15; May 1-10: 10, 5; Jun: none.
+  const int64_t decided[] = {12, 28, 31, 30, 10, 0};
+  const int64_t met[] = {6, 14, 16, 15, 5, 0};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(trend->points(i).month(), i + 1);
+    EXPECT_EQ(trend->points(i).denominator(), decided[i]) << i;
+    EXPECT_EQ(trend->points(i).numerator(), met[i]) << i;
+  }
 }
 
 TEST(ProjectionLayoutTest, DataOfAnotherLayoutIsRefusedWithAClearError) {
