@@ -35,7 +35,7 @@ namespace casework::projection {
 namespace {
 
 // Bumped whenever the keys or values below change meaning.
-constexpr char kLayout[] = "9";
+constexpr char kLayout[] = "10";
 
 std::string BE64(uint64_t v) {
   std::string out;
@@ -49,6 +49,68 @@ uint64_t FromBE64(absl::string_view s) {
   for (size_t i = 0; i < 8 && i < s.size(); ++i)
     v = (v << 8) | static_cast<uint8_t>(s[i]);
   return v;
+}
+
+// An officer's outcome counts of one measure in one month (a Q value), by day
+// of the month (index 1-31): met, missed, excluded.
+using MonthOutcomes = std::array<std::array<int64_t, 3>, 32>;
+
+void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+bool GetVarint(absl::string_view* in, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    *v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+// A Q value: the month's totals (met, missed, excluded: 8 bytes each,
+// big-endian), so whole months are summed without decoding; then each day
+// with counts, in order: the day (1 byte) and its three counts (varints).
+std::string EncodeMonthOutcomes(const MonthOutcomes& days) {
+  std::array<int64_t, 3> total{0, 0, 0};
+  std::string tail;
+  for (size_t day = 1; day < days.size(); ++day) {
+    const auto& c = days[day];
+    if (c[0] == 0 && c[1] == 0 && c[2] == 0) continue;
+    tail.push_back(static_cast<char>(day));
+    for (size_t i = 0; i < 3; ++i) {
+      total[i] += c[i];
+      PutVarint(static_cast<uint64_t>(c[i]), &tail);
+    }
+  }
+  std::string out;
+  out.reserve(24 + tail.size());
+  for (int64_t t : total) out += BE64(static_cast<uint64_t>(t));
+  out += tail;
+  return out;
+}
+
+bool DecodeMonthOutcomes(absl::string_view v, MonthOutcomes* days) {
+  *days = MonthOutcomes{};
+  if (v.size() < 24) return false;
+  v.remove_prefix(24);
+  while (!v.empty()) {
+    const auto day = static_cast<uint8_t>(v.front());
+    v.remove_prefix(1);
+    if (day < 1 || day > 31) return false;
+    for (size_t i = 0; i < 3; ++i) {
+      uint64_t n = 0;
+      if (!GetVarint(&v, &n)) return false;
+      (*days)[day][i] = static_cast<int64_t>(n);
+    }
+  }
+  return true;
 }
 
 std::string K(std::initializer_list<absl::string_view> parts) {
@@ -509,8 +571,10 @@ struct Batch {
   // Changes to the open-item counts (Y keys) of the batch, applied once per
   // key when the batch ends.
   absl::flat_hash_map<std::string, std::array<int64_t, 3>> open_deltas;
-  // Likewise for the outcome counters (M and Q keys) and caseloads (N).
+  // Likewise for the caseloads (N keys).
   absl::flat_hash_map<std::string, std::array<int64_t, 3>> counter_deltas;
+  // Likewise for the outcome counters (Q keys), by day of the month.
+  absl::flat_hash_map<std::string, MonthOutcomes> outcome_deltas;
   // Likewise for the month histories (H keys), which are signed.
   absl::flat_hash_map<std::string, std::array<int64_t, 3>> month_deltas;
   rocksdb::Status Put(std::string key, std::string value) {
@@ -921,7 +985,7 @@ class RocksProjection final : public Projection {
             absl::StrCat("Q", K({officer, MonthKey(month), code})), &v);
         if (s.IsNotFound()) continue;
         RETURN_IF_ERROR(FromRocks(s, "read outcomes"));
-        if (v.size() != 24) continue;
+        if (v.size() < 24) continue;
         auto& b = buckets[static_cast<size_t>(month - first)];
         const absl::string_view counters(v);
         const auto met = static_cast<int64_t>(FromBE64(counters.substr(0, 8)));
@@ -1052,58 +1116,59 @@ class RocksProjection final : public Projection {
   // Outcome counts by measure code (looked up by string_view).
   using OutcomeCounts = std::map<std::string, Counts, std::less<>>;
 
+  // Adds a Q value's month totals.
   static void AddCounts(absl::string_view v, Counts* c) {
-    if (v.size() != 24) return;
+    if (v.size() < 24) return;
     c->met += static_cast<int64_t>(FromBE64(v.substr(0, 8)));
     c->missed += static_cast<int64_t>(FromBE64(v.substr(8, 8)));
     c->excluded += static_cast<int64_t>(FromBE64(v.substr(16, 8)));
   }
 
-  // Sums an officer's outcome counters for [from, to]: whole months from the
-  // monthly rollups (Q), the partial months at the ends from the days (M).
-  // The keys are period first, so each part is one range scan.
+  // Sums an officer's outcome counters for [from, to] in one range scan of
+  // the months' counters (Q): a whole month from its totals, a month at
+  // either end that the period covers in part from its days.
   absl::Status SumOutcomes(const std::string& officer, Date from, Date to,
                            OutcomeCounts* counts) {
-    // Whole months: the first month starting on or after `from`, to the last
-    // month ending on or before `to`.
-    const Date first_full =
-        from.day() == 1 ? from
-                        : Date::Ymd(from.year(), from.month(), 1).AddMonths(1);
-    const Date after_to = to.AddDays(1);
-    const Date end_full =
-        Date::Ymd(after_to.year(), after_to.month(), 1);  // exclusive
-    auto ym = [](Date d) { return absl::StrCat(d.ToYyyymmdd() / 100); };
-    auto ymd = [](Date d) { return absl::StrCat(d.ToYyyymmdd()); };
-    // The counters of the periods [lower, upper) of one kind of key.
-    auto sum = [&](const char* kind, const std::string& lower,
-                   const std::string& upper) -> absl::Status {
-      const std::string base =
-          absl::StrCat(kind, officer, std::string(1, '\0'));
-      Scan it(db_.get(), base + upper);
-      for (it->Seek(base + lower); it->Valid(); it->Next()) {
-        const absl::string_view rest = View(it->key()).substr(base.size());
-        const size_t nul = rest.find('\0');
-        if (nul == absl::string_view::npos) continue;
-        const absl::string_view code = rest.substr(nul + 1);
-        auto found = counts->find(code);
-        if (found == counts->end()) {
-          found = counts->emplace(std::string(code), Counts()).first;
-        }
-        AddCounts(View(it->value()), &found->second);
+    const std::string base = absl::StrCat("Q", officer, std::string(1, '\0'));
+    const int first = MonthIndex(from), last = MonthIndex(to);
+    const bool to_is_month_end = to.AddDays(1).month() != to.month();
+    Scan it(db_.get(), base + MonthKey(last + 1));
+    MonthOutcomes days;
+    for (it->Seek(base + MonthKey(first)); it->Valid(); it->Next()) {
+      const absl::string_view rest = View(it->key()).substr(base.size());
+      const size_t nul = rest.find('\0');
+      int32_t yyyymm = 0;
+      if (nul == absl::string_view::npos ||
+          !absl::SimpleAtoi(rest.substr(0, nul), &yyyymm)) {
+        continue;
       }
-      return FromRocks(it->status(), "read outcomes");
-    };
-    if (first_full < end_full) {
-      RETURN_IF_ERROR(sum("Q", ym(first_full), ym(end_full)));
-      if (from < first_full) {
-        RETURN_IF_ERROR(sum("M", ymd(from), ymd(first_full)));
+      const int month = (yyyymm / 100) * 12 + yyyymm % 100 - 1;
+      const absl::string_view code = rest.substr(nul + 1);
+      auto found = counts->find(code);
+      if (found == counts->end()) {
+        found = counts->emplace(std::string(code), Counts()).first;
       }
-      if (end_full <= to) {
-        RETURN_IF_ERROR(sum("M", ymd(end_full), ymd(after_to)));
+      Counts& c = found->second;
+      const absl::string_view value = View(it->value());
+      const int lo = month == first ? from.day() : 1;
+      const bool to_end = month != last || to_is_month_end;
+      if (lo == 1 && to_end) {
+        AddCounts(value, &c);
+        continue;
       }
-      return absl::OkStatus();
+      if (!DecodeMonthOutcomes(value, &days)) {
+        return absl::DataLossError(
+            absl::StrCat("corrupt outcome counters of ", officer));
+      }
+      const int hi = to_end ? 31 : to.day();
+      for (int day = lo; day <= hi; ++day) {
+        const auto& d = days[static_cast<size_t>(day)];
+        c.met += d[0];
+        c.missed += d[1];
+        c.excluded += d[2];
+      }
     }
-    return sum("M", ymd(from), ymd(after_to));
+    return FromRocks(it->status(), "read outcomes");
   }
 
   // An officer's month-end figures (active plans, backlog, caseload) for the
@@ -1723,7 +1788,20 @@ class RocksProjection final : public Projection {
   absl::Status FlushCounts(Batch* batch) {
     RETURN_IF_ERROR(AddCounts(batch, batch->open_deltas));
     RETURN_IF_ERROR(AddCounts(batch, batch->month_deltas, /*is_signed=*/true));
-    return AddCounts(batch, batch->counter_deltas);
+    RETURN_IF_ERROR(AddCounts(batch, batch->counter_deltas));
+    std::string scratch;
+    for (const auto& [key, delta] : batch->outcome_deltas) {
+      ASSIGN_OR_RETURN(const std::string* stored, Get(batch, key, &scratch));
+      MonthOutcomes days{};
+      if (stored != nullptr && !DecodeMonthOutcomes(*stored, &days)) {
+        return absl::DataLossError("corrupt outcome counters");
+      }
+      for (size_t day = 1; day < days.size(); ++day) {
+        for (size_t i = 0; i < 3; ++i) days[day][i] += delta[day][i];
+      }
+      batch->Set(key, EncodeMonthOutcomes(days));
+    }
+    return absl::OkStatus();
   }
 
   absl::Status AddCounts(
@@ -1752,15 +1830,18 @@ class RocksProjection final : public Projection {
   }
 
   // One closed clock in the outcome counters (met / missed / excluded) of
-  // its closing day (M) and month (Q), so a long period sums months, not days.
+  // its officer, closing month and day.
   absl::Status Count(Batch* batch, const std::string& officer,
                      const std::string& measure, const v1::ClockChange& c) {
     const size_t slot = c.exception() ? 2 : c.action() == v1::CLOCK_MET ? 0 : 1;
-    const std::string day = Ymd(c.closed_on());
-    ++batch
-          ->counter_deltas[absl::StrCat("M", K({officer, day, measure}))][slot];
-    ++batch->counter_deltas[absl::StrCat(
-        "Q", K({officer, absl::string_view(day).substr(0, 6), measure}))][slot];
+    const v1::Date& closed = c.closed_on();
+    if (closed.day() < 1 || closed.day() > 31) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("clock ", c.clock_id(), ": closed_on is not a date"));
+    }
+    MonthOutcomes& days = batch->outcome_deltas[absl::StrCat(
+        "Q", K({officer, MonthKey(MonthIndex(closed)), measure}))];
+    ++days[static_cast<size_t>(closed.day())][slot];
     return absl::OkStatus();
   }
 

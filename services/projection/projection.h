@@ -12,8 +12,8 @@
 //   W<officer>\0<due yyyymmdd><stream>\0<clock> worklist item
 //   Y<officer>\0<due yyyymm>          open items due that month: all, those
 //                                     that can be overdue, review-due clocks
-//   M<officer>\0<closed yyyymmdd>\0<measure>    met/missed/excluded counters
-//   Q<officer>\0<closed yyyymm>\0<measure>      the month's rollup of M
+//   Q<officer>\0<closed yyyymm>\0<measure>      met/missed/excluded counts of
+//                                     the month, then of each of its days
 //                                     (period first: a scorecard's months
 //                                     are one range scan)
 //   X<officer>\0<measure>\0<closed yyyymmdd>\0<source>\0<stream>\0<clock>

@@ -499,15 +499,21 @@ TEST_F(ProjectionTest, ComplaintEscalationRatesAreCountedFromEvents) {
 // each closed clock once, compared here with counting the clocks one by one.
 TEST_F(ProjectionTest, ScorecardsOfAnyPeriodCountEachClosedClockOnce) {
   // One decision clock closed every day from 20 Jan to 10 May (met on odd
-  // days of the month), and health advice every third day; officer-a2 (whose
-  // id extends officer-a's) gets clocks on the same days.
+  // days of the month) and 130 more on 15 Feb (counts above a byte), and
+  // health advice every third day; officer-a2 (whose id extends officer-a's)
+  // gets clocks on the same days.
   const Date first = Date::Ymd(2026, 1, 20), last = Date::Ymd(2026, 5, 10);
+  const Date busy = Date::Ymd(2026, 2, 15);
+  auto decisions_on = [&](Date d) { return d == busy ? 131 : 1; };
   std::vector<kafka::Message> batch;
   int n = 0;
   for (Date d = first; d <= last; d = d.AddDays(1), ++n) {
-    std::vector<v1::ClockChange> clocks = {Closed(
-        "decision", "ehc.decision_to_assess",
-        d.day() % 2 == 1 ? v1::CLOCK_MET : v1::CLOCK_MISSED, ToProto(d))};
+    std::vector<v1::ClockChange> clocks;
+    for (int i = 0; i < decisions_on(d); ++i) {
+      clocks.push_back(Closed(
+          absl::StrCat("decision-", i), "ehc.decision_to_assess",
+          d.day() % 2 == 1 ? v1::CLOCK_MET : v1::CLOCK_MISSED, ToProto(d)));
+    }
     if (n % 3 == 0) {
       clocks.push_back(
           Closed("advice", "ehc.advice", v1::CLOCK_MET, ToProto(d)));
@@ -534,8 +540,8 @@ TEST_F(ProjectionTest, ScorecardsOfAnyPeriodCountEachClosedClockOnce) {
       int k = 0;
       for (Date d = first; d <= last; d = d.AddDays(1), ++k) {
         if (d < from || to < d) continue;
-        ++decided;
-        if (d.day() % 2 == 1) ++met;
+        decided += decisions_on(d);
+        if (d.day() % 2 == 1) met += decisions_on(d);
         if (k % 3 == 0) ++advice;
       }
       v1::GetOfficerScorecardRequest r;
@@ -575,10 +581,10 @@ TEST_F(ProjectionTest, ScorecardsOfAnyPeriodCountEachClosedClockOnce) {
       projection_->GetTrend(t, Date::Ymd(2026, 11, 23));
   ASSERT_TRUE(trend.ok()) << trend.status();
   ASSERT_EQ(trend->points_size(), 6);
-  // Jan 20-31: 12 decided, 6 met (21, 23, ..., 31); Feb: 28, 14; Mar: 31, 16;
-  // Apr: 30, 15; May 1-10: 10, 5; Jun: none.
-  const int64_t decided[] = {12, 28, 31, 30, 10, 0};
-  const int64_t met[] = {6, 14, 16, 15, 5, 0};
+  // Jan 20-31: 12 decided, 6 met (21, 23, ..., 31); Feb: 28 + 130, 14 + 130;
+  // Mar: 31, 16; Apr: 30, 15; May 1-10: 10, 5; Jun: none.
+  const int64_t decided[] = {12, 158, 31, 30, 10, 0};
+  const int64_t met[] = {6, 144, 16, 15, 5, 0};
   for (int i = 0; i < 6; ++i) {
     EXPECT_EQ(trend->points(i).month(), i + 1);
     EXPECT_EQ(trend->points(i).denominator(), decided[i]) << i;
