@@ -1950,6 +1950,10 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(
   // less than the default Snappy.
   options.compression = rocksdb::kLZ4Compression;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // Memtables of 16 MiB rather than 64: Apply's inserts search a smaller skip
+  // list that stays in cache (measured on a 15,000-child rebuild: 79-88k
+  // events/s against 73-76k; 8 MiB was faster still but cost more compaction).
+  options.write_buffer_size = 16 << 20;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
   if (!s.ok()) {

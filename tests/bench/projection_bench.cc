@@ -10,12 +10,16 @@
 //   2. team scorecard: asks for the 25-officer team's scorecard over 12 months
 //      `--queries` times and reports p50/p99/max;
 //   3. memory: the process's peak resident set.
+// It names the allocator it runs on (the servers link jemalloc; see
+// cmake/casework.cmake), since that changes the figures.
 // Records are built as the relays publish them (envelope header, CloudEvents
 // type), straight into Projection::Apply: no broker, so the figures are the
 // projection's own.
 //
 //   casework-bench-projection [--children=15000] [--queries=300]
-//                             [--data-dir=DIR]
+//                             [--data-dir=DIR] [--expect-allocator=NAME]
+// --expect-allocator=jemalloc: exit 2 unless running on it (the smoke test).
+#include <dlfcn.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -46,8 +50,8 @@ int64_t Percentile(std::vector<int64_t> v, double p) {
 }
 
 int Main(int argc, char** argv) {
-  absl::StatusOr<Flags> flags =
-      Flags::Parse(argc, argv, {"children", "queries", "data-dir"});
+  absl::StatusOr<Flags> flags = Flags::Parse(
+      argc, argv, {"children", "queries", "data-dir", "expect-allocator"});
   if (!flags.ok()) {
     std::fprintf(stderr, "%s\n", std::string(flags.status().message()).c_str());
     return 2;
@@ -57,6 +61,15 @@ int Main(int argc, char** argv) {
       !absl::SimpleAtoi(flags->Get("queries", "", "300"), &queries) ||
       children < 1 || queries < 1) {
     std::fprintf(stderr, "--children and --queries take positive numbers\n");
+    return 2;
+  }
+  // jemalloc exports mallctl; glibc's malloc does not.
+  const bool jemalloc = dlsym(RTLD_DEFAULT, "mallctl") != nullptr;
+  const char* allocator = jemalloc ? "jemalloc" : "the C library's malloc";
+  const std::string expected = flags->Get("expect-allocator", "", "");
+  if (!expected.empty() && expected != (jemalloc ? "jemalloc" : "libc")) {
+    std::fprintf(stderr, "running on %s, not %s\n", allocator,
+                 expected.c_str());
     return 2;
   }
   std::string dir = flags->Get("data-dir", "", "");
@@ -78,9 +91,9 @@ int Main(int argc, char** argv) {
   const std::vector<kafka::Message> records = testutil::LaHistory(history);
   std::printf(
       "casework-bench-projection: %d children, %d officers in one team, %zu "
-      "records generated in %.1f s; data in %s\n",
+      "records generated in %.1f s; data in %s; allocator %s\n",
       children, kOfficers, records.size(),
-      absl::ToDoubleSeconds(absl::Now() - gen_start), dir.c_str());
+      absl::ToDoubleSeconds(absl::Now() - gen_start), dir.c_str(), allocator);
 
   absl::StatusOr<std::unique_ptr<projection::Projection>> p =
       projection::Projection::Open(dir + "/projection");
