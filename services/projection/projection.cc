@@ -14,6 +14,7 @@
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -35,7 +36,7 @@ namespace casework::projection {
 namespace {
 
 // Bumped whenever the keys or values below change meaning.
-constexpr char kLayout[] = "10";
+constexpr char kLayout[] = "11";
 
 std::string BE64(uint64_t v) {
   std::string out;
@@ -51,9 +52,17 @@ uint64_t FromBE64(absl::string_view s) {
   return v;
 }
 
-// An officer's outcome counts of one measure in one month (a Q value), by day
-// of the month (index 1-31): met, missed, excluded.
-using MonthOutcomes = std::array<std::array<int64_t, 3>, 32>;
+// Counts of one month by day of the month (index 1-31; 0 unused), N per day.
+template <size_t N>
+using DayCounts = std::array<std::array<int64_t, N>, 32>;
+// An officer's outcomes of one measure in a month (Q): met, missed, excluded.
+using MonthOutcomes = DayCounts<3>;
+// An officer's holding changes in a month (H), by the day they take effect:
+// open items, overdue items, active plans (review-due clocks), review
+// backlog (those overdue), caseload (children with an open stream).
+constexpr size_t kHeldSlots = 5;
+enum HeldSlot : size_t { kOpen, kOverdue, kActive, kBacklog, kCaseload };
+using MonthHolding = DayCounts<kHeldSlots>;
 
 void PutVarint(uint64_t v, std::string* out) {
   while (v >= 0x80) {
@@ -74,43 +83,60 @@ bool GetVarint(absl::string_view* in, uint64_t* v) {
   return false;
 }
 
-// A Q value: the month's totals (met, missed, excluded: 8 bytes each,
-// big-endian), so whole months are summed without decoding; then each day
-// with counts, in order: the day (1 byte) and its three counts (varints).
-std::string EncodeMonthOutcomes(const MonthOutcomes& days) {
-  std::array<int64_t, 3> total{0, 0, 0};
+// A month's counts as stored: the month's totals (N signed 8-byte
+// big-endian numbers), so whole months are summed without decoding; then
+// each day with a count, in order: the day (1 byte) and its N counts
+// (zigzag varints: small either side of zero).
+template <size_t N>
+std::string EncodeDays(const DayCounts<N>& days) {
+  std::array<int64_t, N> total{};
   std::string tail;
   for (size_t day = 1; day < days.size(); ++day) {
     const auto& c = days[day];
-    if (c[0] == 0 && c[1] == 0 && c[2] == 0) continue;
+    if (std::all_of(c.begin(), c.end(), [](int64_t n) { return n == 0; })) {
+      continue;
+    }
     tail.push_back(static_cast<char>(day));
-    for (size_t i = 0; i < 3; ++i) {
+    for (size_t i = 0; i < N; ++i) {
       total[i] += c[i];
-      PutVarint(static_cast<uint64_t>(c[i]), &tail);
+      const auto u = static_cast<uint64_t>(c[i]);
+      PutVarint((u << 1) ^ (c[i] < 0 ? ~uint64_t{0} : 0), &tail);
     }
   }
   std::string out;
-  out.reserve(24 + tail.size());
+  out.reserve(8 * N + tail.size());
   for (int64_t t : total) out += BE64(static_cast<uint64_t>(t));
   out += tail;
   return out;
 }
 
-bool DecodeMonthOutcomes(absl::string_view v, MonthOutcomes* days) {
-  *days = MonthOutcomes{};
-  if (v.size() < 24) return false;
-  v.remove_prefix(24);
+template <size_t N>
+bool DecodeDays(absl::string_view v, DayCounts<N>* days) {
+  *days = DayCounts<N>{};
+  if (v.size() < 8 * N) return false;
+  v.remove_prefix(8 * N);
   while (!v.empty()) {
     const auto day = static_cast<uint8_t>(v.front());
     v.remove_prefix(1);
     if (day < 1 || day > 31) return false;
-    for (size_t i = 0; i < 3; ++i) {
-      uint64_t n = 0;
-      if (!GetVarint(&v, &n)) return false;
-      (*days)[day][i] = static_cast<int64_t>(n);
+    for (size_t i = 0; i < N; ++i) {
+      uint64_t u = 0;
+      if (!GetVarint(&v, &u)) return false;
+      (*days)[day][i] = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
     }
   }
   return true;
+}
+
+// The month totals at the start of a stored month.
+template <size_t N>
+std::array<int64_t, N> MonthTotals(absl::string_view v) {
+  std::array<int64_t, N> out{};
+  if (v.size() < 8 * N) return out;
+  for (size_t i = 0; i < N; ++i) {
+    out[i] = static_cast<int64_t>(FromBE64(v.substr(i * 8, 8)));
+  }
+  return out;
 }
 
 std::string K(std::initializer_list<absl::string_view> parts) {
@@ -568,15 +594,11 @@ struct Batch {
   };
   std::vector<Op> ops;
   absl::flat_hash_map<std::string, std::string> overlay;
-  // Changes to the open-item counts (Y keys) of the batch, applied once per
-  // key when the batch ends.
-  absl::flat_hash_map<std::string, std::array<int64_t, 3>> open_deltas;
-  // Likewise for the caseloads (N keys).
-  absl::flat_hash_map<std::string, std::array<int64_t, 3>> counter_deltas;
-  // Likewise for the outcome counters (Q keys), by day of the month.
-  absl::flat_hash_map<std::string, MonthOutcomes> outcome_deltas;
-  // Likewise for the month histories (H keys), which are signed.
-  absl::flat_hash_map<std::string, std::array<int64_t, 3>> month_deltas;
+  // Changes to the outcome counters (Q keys) and holding histories (H keys)
+  // of the batch, by day, applied once per key when the batch ends.
+  // (Node maps: the values are large, and stay put as the maps grow.)
+  absl::node_hash_map<std::string, MonthOutcomes> outcome_deltas;
+  absl::node_hash_map<std::string, MonthHolding> held_deltas;
   rocksdb::Status Put(std::string key, std::string value) {
     ops.push_back({std::move(key), std::move(value), false});
     return rocksdb::Status::OK();
@@ -1011,28 +1033,21 @@ class RocksProjection final : public Projection {
         if (per_100) {
           RETURN_IF_ERROR(scan(officer, kComplaintsLogged, true, false));
         }
-        std::vector<std::array<int64_t, 3>> ends;
+        std::vector<std::array<int64_t, kHeldSlots>> ends;
         if (first < current) {
           RETURN_IF_ERROR(
               MonthEnds(officer, first, std::min(last, current - 1), &ends));
         }
+        if (first <= current && current <= last) {
+          ASSIGN_OR_RETURN(const auto now, HeldOn(officer, today));
+          ends.push_back(now);
+        }
         for (size_t i = 0; i < ends.size(); ++i) {
           if (backlog) {
-            buckets[i].first += ends[i][1];
-            buckets[i].second += ends[i][0];
+            buckets[i].first += ends[i][kBacklog];
+            buckets[i].second += ends[i][kActive];
           } else {
-            buckets[i].second += ends[i][2];
-          }
-        }
-        if (first <= current && current <= last) {
-          auto& b = buckets[static_cast<size_t>(current - first)];
-          if (backlog) {
-            ASSIGN_OR_RETURN(const OpenFigures now, OpenItems(officer, today));
-            b.first += now.backlog;
-            b.second += now.active;
-          } else {
-            ASSIGN_OR_RETURN(const int64_t caseload, Caseload(officer));
-            b.second += caseload;
+            buckets[i].second += ends[i][kCaseload];
           }
         }
       }
@@ -1156,7 +1171,7 @@ class RocksProjection final : public Projection {
         AddCounts(value, &c);
         continue;
       }
-      if (!DecodeMonthOutcomes(value, &days)) {
+      if (!DecodeDays(value, &days)) {
         return absl::DataLossError(
             absl::StrCat("corrupt outcome counters of ", officer));
       }
@@ -1171,36 +1186,30 @@ class RocksProjection final : public Projection {
     return FromRocks(it->status(), "read outcomes");
   }
 
-  // An officer's month-end figures (active plans, backlog, caseload) for the
-  // months `first` to `last` (indexes): the sums of the H keys up to each.
+  // An officer's holding at the end of each of the months `first` to `last`
+  // (indexes; HeldOn of each month's last day): the running sums of the H
+  // keys' month totals.
   absl::Status MonthEnds(const std::string& officer, int first, int last,
-                         std::vector<std::array<int64_t, 3>>* out) {
-    out->assign(static_cast<size_t>(last - first + 1), {0, 0, 0});
+                         std::vector<std::array<int64_t, kHeldSlots>>* out) {
+    out->assign(static_cast<size_t>(last - first + 1), {});
     const std::string prefix = absl::StrCat("H", officer, std::string(1, '\0'));
-    std::array<int64_t, 3> running{0, 0, 0};
-    std::vector<std::array<int64_t, 3>> changes(out->size(), {0, 0, 0});
-    PrefixScan it(db_.get(), prefix);
+    std::array<int64_t, kHeldSlots> running{};
+    std::vector<std::array<int64_t, kHeldSlots>> changes(out->size());
+    Scan it(db_.get(), prefix + MonthKey(last + 1));
     for (it->Seek(prefix); it->Valid(); it->Next()) {
       int32_t yyyymm = 0;
       if (!absl::SimpleAtoi(View(it->key()).substr(prefix.size()), &yyyymm)) {
         continue;
       }
       const int month = (yyyymm / 100) * 12 + yyyymm % 100 - 1;
-      if (month > last) break;
-      const absl::string_view v = View(it->value());
-      if (v.size() != 24) continue;
-      for (size_t i = 0; i < 3; ++i) {
-        const auto change = static_cast<int64_t>(FromBE64(v.substr(i * 8, 8)));
-        if (month < first) {
-          running[i] += change;
-        } else {
-          changes[static_cast<size_t>(month - first)][i] += change;
-        }
-      }
+      const auto totals = MonthTotals<kHeldSlots>(View(it->value()));
+      auto& into =
+          month < first ? running : changes[static_cast<size_t>(month - first)];
+      for (size_t i = 0; i < kHeldSlots; ++i) into[i] += totals[i];
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read month histories"));
+    RETURN_IF_ERROR(FromRocks(it->status(), "read holding histories"));
     for (size_t m = 0; m < out->size(); ++m) {
-      for (size_t i = 0; i < 3; ++i) {
+      for (size_t i = 0; i < kHeldSlots; ++i) {
         running[i] += changes[m][i];
         (*out)[m][i] = running[i];
       }
@@ -1311,62 +1320,35 @@ class RocksProjection final : public Projection {
                   static_cast<double>(totals->active_plans()));
   }
 
-  struct OpenFigures {
-    int64_t open = 0, overdue = 0, active = 0, backlog = 0;
-  };
-  // An officer's open and overdue items, active plans and review backlog on
-  // `as_of`: the months before as_of's from the monthly counts (Y), as_of's
-  // own month from its worklist keys due before as_of (the due date is in
-  // the key, the kind in the value's flag byte: nothing is parsed).
-  absl::StatusOr<OpenFigures> OpenItems(const std::string& officer,
-                                        Date as_of) {
-    OpenFigures f;
-    const std::string as_of_day = absl::StrCat(as_of.ToYyyymmdd());
-    const std::string as_of_month = as_of_day.substr(0, 6);
-    const std::string yprefix =
-        absl::StrCat("Y", officer, std::string(1, '\0'));
-    {
-      PrefixScan it(db_.get(), yprefix);
-      for (it->Seek(yprefix); it->Valid(); it->Next()) {
-        const absl::string_view month = View(it->key()).substr(yprefix.size());
-        const absl::string_view v = View(it->value());
-        if (v.size() != 24) continue;
-        const auto items = static_cast<int64_t>(FromBE64(v.substr(0, 8)));
-        const auto can_be_late = static_cast<int64_t>(FromBE64(v.substr(8, 8)));
-        const auto reviews = static_cast<int64_t>(FromBE64(v.substr(16, 8)));
-        f.open += items;
-        f.active += reviews;
-        if (month < absl::string_view(as_of_month)) {
-          f.overdue += can_be_late;
-          f.backlog += reviews;
+  // An officer's holding on a day: open and overdue items, active plans,
+  // review backlog, caseload (HeldSlot order): the sum of the H keys' changes
+  // dated up to that day, whole months from their totals.
+  absl::StatusOr<std::array<int64_t, kHeldSlots>> HeldOn(
+      const std::string& officer, Date on) {
+    std::array<int64_t, kHeldSlots> held{};
+    const std::string prefix = absl::StrCat("H", officer, std::string(1, '\0'));
+    const int month = MonthIndex(on);
+    Scan it(db_.get(), prefix + MonthKey(month + 1));
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      const absl::string_view v = View(it->value());
+      if (View(it->key()).substr(prefix.size()) != MonthKey(month)) {
+        const auto totals = MonthTotals<kHeldSlots>(v);
+        for (size_t i = 0; i < kHeldSlots; ++i) held[i] += totals[i];
+        continue;
+      }
+      MonthHolding days;
+      if (!DecodeDays(v, &days)) {
+        return absl::DataLossError(
+            absl::StrCat("corrupt holding history of ", officer));
+      }
+      for (int day = 1; day <= on.day(); ++day) {
+        for (size_t i = 0; i < kHeldSlots; ++i) {
+          held[i] += days[static_cast<size_t>(day)][i];
         }
       }
-      RETURN_IF_ERROR(FromRocks(it->status(), "read worklist counts"));
     }
-    const std::string wprefix =
-        absl::StrCat("W", officer, std::string(1, '\0'));
-    PrefixScan it(db_.get(), wprefix);
-    for (it->Seek(wprefix + as_of_month); it->Valid(); it->Next()) {
-      const absl::string_view due = View(it->key()).substr(wprefix.size(), 8);
-      if (due >= absl::string_view(as_of_day)) break;
-      const uint8_t flags =
-          it->value().size() > 0 ? static_cast<uint8_t>(it->value()[0]) : 0;
-      if ((flags & kMinimumPeriod) == 0) ++f.overdue;
-      if ((flags & kReviewDueFlag) != 0) ++f.backlog;
-    }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read worklist"));
-    return f;
-  }
-
-  // Caseload: one counter, kept by Apply (no scan of the officer's cases).
-  absl::StatusOr<int64_t> Caseload(const std::string& officer) {
-    std::string value;
-    rocksdb::Status s =
-        db_->Get(rocksdb::ReadOptions(), absl::StrCat("N", officer), &value);
-    if (!s.IsNotFound()) RETURN_IF_ERROR(FromRocks(s, "read caseload"));
-    return value.size() == 24
-               ? static_cast<int64_t>(FromBE64(value.substr(0, 8)))
-               : 0;
+    RETURN_IF_ERROR(FromRocks(it->status(), "read holding histories"));
+    return held;
   }
 
   absl::StatusOr<v1::OfficerScorecard> Scorecard(const std::string& officer,
@@ -1428,23 +1410,22 @@ class RocksProjection final : public Projection {
     rate("disagreements.mediation_to_appeal",
          "Tribunal appeals registered (of mediations held)",
          counts[kAppealsRegistered].met, counts[kMediationsHeld].met);
-    ASSIGN_OR_RETURN(const OpenFigures now, OpenItems(officer, as_of));
-    out.set_open_items(now.open);
-    out.set_overdue_items(now.overdue);
-    out.set_active_plans(now.active);
-    out.set_review_backlog(now.backlog);
+    ASSIGN_OR_RETURN(const auto held, HeldOn(officer, as_of));
+    out.set_open_items(held[kOpen]);
+    out.set_overdue_items(held[kOverdue]);
+    out.set_active_plans(held[kActive]);
+    out.set_review_backlog(held[kBacklog]);
     out.set_review_backlog_percent(
-        now.active == 0 ? 0.0
-                        : 100.0 * static_cast<double>(now.backlog) /
-                              static_cast<double>(now.active));
+        held[kActive] == 0 ? 0.0
+                           : 100.0 * static_cast<double>(held[kBacklog]) /
+                                 static_cast<double>(held[kActive]));
     v1::Measure* b = out.add_measures();
     b->set_code("review.backlog");
     b->set_name("Review backlog (active plans overdue for review)");
-    b->set_numerator(now.backlog);
-    b->set_denominator(now.active);
+    b->set_numerator(held[kBacklog]);
+    b->set_denominator(held[kActive]);
     b->set_percent(out.review_backlog_percent());
-    ASSIGN_OR_RETURN(const int64_t caseload, Caseload(officer));
-    out.set_caseload(caseload);
+    out.set_caseload(held[kCaseload]);
     // Complaints logged in the period per 100 cases of the caseload.
     rate("complaints.per_100_cases", "Complaints per 100 open cases",
          counts[kComplaintsLogged].met, out.caseload());
@@ -1585,13 +1566,9 @@ class RocksProjection final : public Projection {
     if (!previous_officer.empty() && previous_officer != officer) {
       for (const v1::WorklistItem& item : *open) {
         batch->Delete(wkey(previous_officer, item));
-        RETURN_IF_ERROR(CountOpen(batch, previous_officer, item, -1));
         batch->Put(wkey(officer, item), WorklistValue(item));
-        RETURN_IF_ERROR(CountOpen(batch, officer, item, +1));
-        if (IsReviewDue(item.rule())) {
-          LetGo(batch, previous_officer, item, &state, occurred);
-          TakeOn(batch, officer, item, &state, occurred);
-        }
+        LetGo(batch, previous_officer, item, &state, occurred);
+        TakeOn(batch, officer, item, &state, occurred);
       }
     }
     for (const v1::ClockChange& c : e.clocks()) {
@@ -1613,16 +1590,10 @@ class RocksProjection final : public Projection {
             // Opened again while open: the new due date replaces the old.
             const v1::WorklistItem& old = open->Get(again);
             batch->Delete(wkey(officer, old));
-            RETURN_IF_ERROR(CountOpen(batch, officer, old, -1));
-            if (IsReviewDue(old.rule())) {
-              LetGo(batch, officer, old, &state, occurred);
-            }
+            LetGo(batch, officer, old, &state, occurred);
           }
           batch->Put(wkey(officer, item), WorklistValue(item));
-          RETURN_IF_ERROR(CountOpen(batch, officer, item, +1));
-          if (IsReviewDue(item.rule())) {
-            TakeOn(batch, officer, item, &state, occurred);
-          }
+          TakeOn(batch, officer, item, &state, occurred);
           *(again >= 0 ? open->Mutable(again) : open->Add()) = std::move(item);
           break;
         }
@@ -1640,10 +1611,7 @@ class RocksProjection final : public Projection {
           if (const int i = find(c.clock_id()); i >= 0) {
             const v1::WorklistItem& item = open->Get(i);
             batch->Delete(wkey(officer, item));
-            RETURN_IF_ERROR(CountOpen(batch, officer, item, -1));
-            if (IsReviewDue(item.rule())) {
-              LetGo(batch, officer, item, &state, occurred);
-            }
+            LetGo(batch, officer, item, &state, occurred);
             open->SwapElements(i, open->size() - 1);
             open->RemoveLast();
           }
@@ -1694,41 +1662,63 @@ class RocksProjection final : public Projection {
     const std::string& child = m.child_id();
     if (moved) {
       if (was_open) {
-        RETURN_IF_ERROR(
-            CaseChange(batch, previous_officer, child, -1, occurred));
+        RETURN_IF_ERROR(CaseChange(batch, previous_officer, child, stream_key,
+                                   false, occurred));
       }
       if (is_open) {
-        RETURN_IF_ERROR(CaseChange(batch, officer, child, +1, occurred));
+        RETURN_IF_ERROR(
+            CaseChange(batch, officer, child, stream_key, true, occurred));
       }
     } else if (was_open != is_open) {
       RETURN_IF_ERROR(
-          CaseChange(batch, officer, child, is_open ? 1 : -1, occurred));
+          CaseChange(batch, officer, child, stream_key, is_open, occurred));
     }
     return absl::OkStatus();
   }
 
-  // Histories by month, for the trends of figures on a date (active plans,
-  // review backlog, caseload). Each officer's holding of a review-due clock
-  // or of a child's case is an interval of days [taken on, let go). What is
-  // held at a month's end is what was taken on by then less what was let go
-  // by then, so the H keys hold, per month, taken-on less let-go (signed),
-  // and a month-end figure is their sum up to that month: two writes per
-  // interval, however long. Slots: 0 active plans, 1 backlog (a review-due
-  // clock counts from the month it falls due, if still held), 2 caseload.
-  void MonthChange(Batch* batch, const std::string& officer, size_t slot,
-                   int month, int delta) {
-    batch->month_deltas[absl::StrCat("H", K({officer, MonthKey(month)}))]
-                       [slot] += delta;
+  // Holding histories, for the figures on any date (open and overdue items,
+  // active plans, review backlog, caseload). Each officer's holding of an
+  // open clock, or of a child's case, is an interval of days [taken on, let
+  // go); a clock counts as overdue from the day after it is due, if still
+  // held then. What is held on a day is what was taken on by then less what
+  // was let go by then, so the H keys hold each month's changes by day
+  // (signed), and a figure on a day is their sum up to it: a few writes per
+  // interval, however long, and no later event changes an earlier day's
+  // figure unless it is dated before it.
+  // The changes of `officer`'s holding on day `on`.
+  std::array<int64_t, kHeldSlots>& Held(Batch* batch,
+                                        const std::string& officer, Date on) {
+    MonthHolding& days = batch->held_deltas[absl::StrCat(
+        "H", K({officer, MonthKey(MonthIndex(on))}))];
+    return days[static_cast<size_t>(on.day())];
   }
-  // A review-due clock becomes `officer`'s on `on`.
+  // Changes `officer`'s holding of an open clock taken on `taken` by `delta`
+  // from `on` (the take-on day, or the day it is let go).
+  void HoldClock(Batch* batch, const std::string& officer,
+                 const v1::WorklistItem& item, Date taken, Date on, int delta) {
+    const uint8_t flags = WorklistFlags(item);
+    const bool review = (flags & kReviewDueFlag) != 0;
+    auto& held = Held(batch, officer, on);
+    held[kOpen] += delta;
+    if (review) held[kActive] += delta;
+    // Overdue from the day after it is due; let go before that, it never
+    // was (the change then lands on that day and cancels the take-on's).
+    const bool can_be_late = (flags & kMinimumPeriod) == 0;
+    if (!can_be_late && !review) return;
+    const v1::Date& d = item.due_on();
+    absl::StatusOr<Date> due = Date::FromYmd(d.year(), d.month(), d.day());
+    if (!due.ok()) return;
+    const Date from = std::max(on, std::max(taken, due->AddDays(1)));
+    auto& late = Held(batch, officer, from);
+    if (can_be_late) late[kOverdue] += delta;
+    if (review) late[kBacklog] += delta;
+  }
+  // An open clock becomes `officer`'s on `on` (opened, or moved to them).
   void TakeOn(Batch* batch, const std::string& officer,
               const v1::WorklistItem& item, internal::StreamState* state,
               Date on) {
     (*state->mutable_held_since())[item.clock_id()] = on.ToYyyymmdd();
-    const int from = MonthIndex(on);
-    MonthChange(batch, officer, 0, from, +1);
-    MonthChange(batch, officer, 1, std::max(from, MonthIndex(item.due_on())),
-                +1);
+    HoldClock(batch, officer, item, on, on, +1);
   }
   // ... and stops being theirs on `on` (closed, or moved to another).
   void LetGo(Batch* batch, const std::string& officer,
@@ -1739,92 +1729,99 @@ class RocksProjection final : public Projection {
     absl::StatusOr<Date> taken = FromDay(since->second);
     state->mutable_held_since()->erase(item.clock_id());
     if (!taken.ok()) return;
-    const int from = MonthIndex(*taken);
-    const int overdue_from = std::max(from, MonthIndex(item.due_on()));
-    const int until = std::max(from, MonthIndex(on));
-    MonthChange(batch, officer, 0, until, -1);
-    // Let go before the month it would have counted in: it never did.
-    MonthChange(batch, officer, 1, std::max(overdue_from, until), -1);
+    // An event dated before the take-on lets go on the take-on day.
+    HoldClock(batch, officer, item, *taken, std::max(*taken, on), -1);
   }
 
-  // The officer's open streams of a child change by `delta` on `on`: the
-  // child joins their caseload when the first opens and leaves it when the
-  // last closes (C value: open streams).
+  // The officer starts (`held`) or stops holding a stream of a child on
+  // `on`. The child is in their caseload on the days of the union of their
+  // holdings of its streams (C value), so the caseload changes (H keys) are
+  // the union's change days after this less those before.
   absl::Status CaseChange(Batch* batch, const std::string& officer,
-                          const std::string& child, int delta, Date on) {
+                          const std::string& child, const std::string& stream,
+                          bool held, Date on) {
     const std::string key = absl::StrCat("C", K({officer, child}));
     std::string scratch;
     ASSIGN_OR_RETURN(const std::string* stored, Get(batch, key, &scratch));
-    const int64_t before = stored != nullptr && stored->size() == 8
-                               ? static_cast<int64_t>(FromBE64(*stored))
-                               : 0;
-    const int64_t after = std::max<int64_t>(before + delta, 0);
-    if ((before > 0) != (after > 0)) {
-      const int change = after > 0 ? 1 : -1;
-      batch->counter_deltas[absl::StrCat("N", officer)][0] += change;
-      MonthChange(batch, officer, 2, MonthIndex(on), change);
+    internal::CaseHolding holding;
+    if (stored != nullptr && !holding.ParseFromString(*stored)) {
+      return absl::DataLossError(
+          absl::StrCat("corrupt caseload of ", officer, " for ", child));
     }
-    batch->Set(key, BE64(static_cast<uint64_t>(after)));
+    std::map<int32_t, int> changes;  // day -> change in the caseload
+    UnionChanges(holding, -1, &changes);
+    const int32_t day = on.ToYyyymmdd();
+    auto* intervals = holding.mutable_intervals();
+    if (held) {
+      internal::CaseHolding::Interval* added = intervals->Add();
+      added->set_stream(stream);
+      added->set_start(day);
+    } else {
+      for (int i = 0; i < intervals->size(); ++i) {
+        internal::CaseHolding::Interval* open = intervals->Mutable(i);
+        if (open->stream() != stream || open->end() != 0) continue;
+        if (day <= open->start()) {
+          // Let go on or before the day taken on: never held.
+          intervals->DeleteSubrange(i, 1);
+        } else {
+          open->set_end(day);
+        }
+        break;
+      }
+    }
+    UnionChanges(holding, +1, &changes);
+    for (const auto& [yyyymmdd, change] : changes) {
+      if (change == 0) continue;
+      absl::StatusOr<Date> d = FromDay(yyyymmdd);
+      if (d.ok()) Held(batch, officer, *d)[kCaseload] += change;
+    }
+    batch->Set(key, holding.SerializeAsString());
     return absl::OkStatus();
   }
 
-  // An officer's open worklist items by the month they are due (Y keys):
-  // items, items that can be overdue (not minimum periods), review-due clocks.
-  // The scorecard sums these instead of reading every worklist key.
-  absl::Status CountOpen(Batch* batch, const std::string& officer,
-                         const v1::WorklistItem& item, int delta) {
-    const v1::Date& due = item.due_on();
-    const std::string key = absl::StrCat(
-        "Y", K({officer, absl::StrCat(due.year() * 100 + due.month())}));
-    const uint8_t flags = WorklistFlags(item);
-    std::array<int64_t, 3>& d = batch->open_deltas[key];
-    d[0] += delta;
-    if ((flags & kMinimumPeriod) == 0) d[1] += delta;
-    if ((flags & kReviewDueFlag) != 0) d[2] += delta;
-    return absl::OkStatus();
+  // Adds `sign` times the change days of the union of `holding`'s intervals
+  // (+1 where a run of held days starts, -1 where it ends) to `changes`.
+  static void UnionChanges(const internal::CaseHolding& holding, int sign,
+                           std::map<int32_t, int>* changes) {
+    constexpr int32_t kOpenEnd = 99999999;
+    std::vector<std::pair<int32_t, int32_t>> spans;
+    for (const auto& i : holding.intervals()) {
+      spans.emplace_back(i.start(), i.end() == 0 ? kOpenEnd : i.end());
+    }
+    std::sort(spans.begin(), spans.end());
+    for (size_t i = 0; i < spans.size();) {
+      const int32_t start = spans[i].first;
+      int32_t end = spans[i].second;
+      for (++i; i < spans.size() && spans[i].first <= end; ++i) {
+        end = std::max(end, spans[i].second);
+      }
+      (*changes)[start] += sign;
+      if (end != kOpenEnd) (*changes)[end] -= sign;
+    }
   }
 
   // Adds the batch's count changes to the stored counts.
   absl::Status FlushCounts(Batch* batch) {
-    RETURN_IF_ERROR(AddCounts(batch, batch->open_deltas));
-    RETURN_IF_ERROR(AddCounts(batch, batch->month_deltas, /*is_signed=*/true));
-    RETURN_IF_ERROR(AddCounts(batch, batch->counter_deltas));
-    std::string scratch;
-    for (const auto& [key, delta] : batch->outcome_deltas) {
-      ASSIGN_OR_RETURN(const std::string* stored, Get(batch, key, &scratch));
-      MonthOutcomes days{};
-      if (stored != nullptr && !DecodeMonthOutcomes(*stored, &days)) {
-        return absl::DataLossError("corrupt outcome counters");
-      }
-      for (size_t day = 1; day < days.size(); ++day) {
-        for (size_t i = 0; i < 3; ++i) days[day][i] += delta[day][i];
-      }
-      batch->Set(key, EncodeMonthOutcomes(days));
-    }
-    return absl::OkStatus();
+    RETURN_IF_ERROR(AddDays(batch, batch->outcome_deltas));
+    return AddDays(batch, batch->held_deltas);
   }
 
-  absl::Status AddCounts(
+  template <size_t N>
+  absl::Status AddDays(
       Batch* batch,
-      const absl::flat_hash_map<std::string, std::array<int64_t, 3>>& deltas,
-      bool is_signed = false) {
+      const absl::node_hash_map<std::string, DayCounts<N>>& deltas) {
     std::string scratch;
-    for (const auto& [key, d] : deltas) {
-      if (d[0] == 0 && d[1] == 0 && d[2] == 0) continue;
+    for (const auto& [key, delta] : deltas) {
       ASSIGN_OR_RETURN(const std::string* stored, Get(batch, key, &scratch));
-      const bool valid = stored != nullptr && stored->size() == 24;
-      std::string out;
-      out.reserve(24);
-      for (size_t i = 0; i < 3; ++i) {
-        const int64_t now =
-            (valid ? static_cast<int64_t>(
-                         FromBE64(absl::string_view(*stored).substr(i * 8, 8)))
-                   : 0) +
-            d[i];
-        out += BE64(
-            static_cast<uint64_t>(is_signed ? now : std::max<int64_t>(now, 0)));
+      DayCounts<N> days{};
+      if (stored != nullptr && !DecodeDays(*stored, &days)) {
+        return absl::DataLossError(
+            absl::StrCat("corrupt counters under key ", key.substr(0, 1)));
       }
-      batch->Set(key, std::move(out));
+      for (size_t day = 1; day < days.size(); ++day) {
+        for (size_t i = 0; i < N; ++i) days[day][i] += delta[day][i];
+      }
+      batch->Set(key, EncodeDays(days));
     }
     return absl::OkStatus();
   }

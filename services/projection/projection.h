@@ -10,19 +10,19 @@
 //   T<child>\0<yyyymmdd><source code>\0<position>   timeline entry
 //   (source codes: e, r, t, c for the four services; others by name)
 //   W<officer>\0<due yyyymmdd><stream>\0<clock> worklist item
-//   Y<officer>\0<due yyyymm>          open items due that month: all, those
-//                                     that can be overdue, review-due clocks
 //   Q<officer>\0<closed yyyymm>\0<measure>      met/missed/excluded counts of
 //                                     the month, then of each of its days
 //                                     (period first: a scorecard's months
 //                                     are one range scan)
 //   X<officer>\0<measure>\0<closed yyyymmdd>\0<source>\0<stream>\0<clock>
 //                                     a missed clock (exception report)
-//   C<officer>\0<child>                the officer's open streams of the child
-//   N<officer>                        caseload: children with an open stream
-//   H<officer>\0<yyyymm>              month history: review-due clocks and
-//                                     children taken on less let go that
-//                                     month (signed); summed for month ends
+//   C<officer>\0<child>                the days the officer held each of the
+//                                     child's streams (internal.CaseHolding)
+//   H<officer>\0<yyyymm>              holding history: each day's changes to
+//                                     open and overdue items, active plans,
+//                                     backlog and caseload (signed), the
+//                                     month's totals first; summed for the
+//                                     figures on any day
 //   O<topic>\0<partition>              next offset
 //   D<officer>, G<team>                directory (casework.directory.v1)
 //   V                                  storage layout version

@@ -121,19 +121,27 @@ void Child(Generator& g, int n, int officers, Date today) {
                received.AddWeeks(16))});
   const char* types[] = {"educational_psychology", "health", "social_care",
                          "education_setting"};
+  // The four requests on one day, then the advice as it arrives (a stream's
+  // events in the order of their days).
   Date last = decided;
+  const Date asked = decided.AddDays(1);
+  std::vector<std::pair<Date, int>> arrivals;
   for (int a = 0; a < 4; ++a) {
-    const std::string id = absl::StrCat("advice/", a);
-    const Date asked = decided.AddDays(1);
-    g.Emit(ehc, "ehc-assessments", "ehc.v1.AdviceRequested", stream, ++v, child,
-           officer, asked,
-           {Open(id, "ehc.advice", asked, asked.AddWeeks(6), types[a])});
     const Date got =
         asked.AddDays(g.Chance(0.75) ? g.Uniform(20, 42) : g.Uniform(43, 80));
+    arrivals.emplace_back(got, a);
     last = std::max(last, got);
+    g.Emit(ehc, "ehc-assessments", "ehc.v1.AdviceRequested", stream, ++v, child,
+           officer, asked,
+           {Open(absl::StrCat("advice/", a), "ehc.advice", asked,
+                 asked.AddWeeks(6), types[a])});
+  }
+  std::stable_sort(arrivals.begin(), arrivals.end());
+  for (const auto& [got, a] : arrivals) {
     g.Emit(ehc, "ehc-assessments", "ehc.v1.AdviceReceived", stream, ++v, child,
            officer, got,
-           {Close(id, "ehc.advice", asked, asked.AddWeeks(6), got, types[a])});
+           {Close(absl::StrCat("advice/", a), "ehc.advice", asked,
+                  asked.AddWeeks(6), got, types[a])});
   }
   // One assessment in nine changes hands once the advice is in: the open
   // clocks (final plan, no-plan decision) move to the new officer.

@@ -6,11 +6,14 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "casework/v1/common.pb.h"
 #include "libs/rpc/proto_date.h"
+#include "tests/testing/la_history.h"
 #include "tests/testing/temp_dir.h"
 
 namespace casework::projection {
@@ -344,41 +347,10 @@ TEST_F(ProjectionTest, TrendsOfBacklogAndComplaintsPerCaseAreMonthEndFigures) {
   EXPECT_EQ(a->SerializeAsString(), b->SerializeAsString());
 }
 
-// The scorecard's open, overdue and backlog figures come from monthly counts
-// plus the as-of month's worklist keys; they must agree with the worklist
-// itself (every key read) on any date, through opens, closes and moves.
-TEST_F(ProjectionTest, ScorecardOpenAndOverdueAgreeWithTheWorklist) {
-  auto card = [&](const std::string& officer, v1::Date as_of) {
-    v1::GetOfficerScorecardRequest r;
-    r.set_officer_id(officer);
-    *r.mutable_from() = P(2026, 1, 1);
-    *r.mutable_to() = P(2026, 12, 31);
-    *r.mutable_as_of() = as_of;
-    auto c = projection_->GetOfficerScorecard(r);
-    EXPECT_TRUE(c.ok()) << c.status();
-    return c.ok() ? *c : v1::OfficerScorecard();
-  };
-  auto worklist = [&](const std::string& officer, v1::Date as_of) {
-    v1::GetWorklistRequest r;
-    r.set_officer_id(officer);
-    r.set_page_size(1000);
-    *r.mutable_as_of() = as_of;
-    auto w = projection_->GetWorklist(r, Date::Ymd(2026, 11, 23));
-    EXPECT_TRUE(w.ok()) << w.status();
-    return w.ok() ? *w : v1::Worklist();
-  };
-  auto agree = [&](const std::string& officer) {
-    for (const v1::Date& as_of :
-         {P(2026, 1, 1), P(2026, 2, 16), P(2026, 2, 17), P(2026, 5, 20),
-          P(2026, 5, 21), P(2026, 5, 31), P(2027, 1, 1)}) {
-      const v1::OfficerScorecard c = card(officer, as_of);
-      const v1::Worklist w = worklist(officer, as_of);
-      EXPECT_EQ(c.open_items(), w.open_count())
-          << officer << " as of " << as_of.ShortDebugString();
-      EXPECT_EQ(c.overdue_items(), w.overdue_count())
-          << officer << " as of " << as_of.ShortDebugString();
-    }
-  };
+// Open and overdue items, active plans, backlog and caseload on any date are
+// what the officer held that day: items opened or moved to them by then, not
+// closed or moved away by then; overdue from the day after the due date.
+TEST_F(ProjectionTest, OpenItemsOnAnyDateAreThoseHeldThatDay) {
   ASSERT_TRUE(
       projection_
           ->Apply({events_.Event("AssessmentRequested", "a1", 1, "officer-a",
@@ -400,16 +372,23 @@ TEST_F(ProjectionTest, ScorecardOpenAndOverdueAgreeWithTheWorklist) {
                                  {Opened("review", "review.annual",
                                          P(2025, 3, 1), P(2026, 3, 1))})})
           .ok());
-  // As of 21 May: the a1 decision (16 Feb), the review (1 Mar) and the a2
-  // decision (20 May) are overdue; the 15-day comment period never is.
-  v1::OfficerScorecard c = card("officer-a", P(2026, 5, 21));
-  EXPECT_EQ(c.open_items(), 6);
-  EXPECT_EQ(c.overdue_items(), 3);
-  EXPECT_EQ(c.active_plans(), 1);
-  EXPECT_EQ(c.review_backlog(), 1);
-  EXPECT_EQ(card("officer-a", P(2026, 3, 1)).review_backlog(), 0);  // due day
-  agree("officer-a");
-  // Closing and moving change the counts as they change the worklist.
+  auto held = [&](const std::string& officer, v1::Date as_of) {
+    v1::GetOfficerScorecardRequest r;
+    r.set_officer_id(officer);
+    *r.mutable_from() = P(2026, 1, 1);
+    *r.mutable_to() = P(2026, 12, 31);
+    *r.mutable_as_of() = as_of;
+    auto c = projection_->GetOfficerScorecard(r);
+    EXPECT_TRUE(c.ok()) << c.status();
+    if (!c.ok()) return std::string();
+    return absl::StrCat(c->open_items(), " ", c->overdue_items(), " ",
+                        c->active_plans(), " ", c->review_backlog(), " ",
+                        c->caseload());
+  };
+  // open, overdue, active plans, backlog, caseload (all of child-1)
+  EXPECT_EQ(held("officer-a", P(2026, 2, 19)), "4 1 1 0 1");
+  // Later events: the a1 decision met late on 20 Feb, a2 moved to officer-b
+  // on 20 Apr. Days before them keep their figures.
   ASSERT_TRUE(
       projection_
           ->Apply({events_.Event("DecidedToAssess", "a1", 2, "officer-a",
@@ -419,12 +398,171 @@ TEST_F(ProjectionTest, ScorecardOpenAndOverdueAgreeWithTheWorklist) {
                    events_.Event("OfficerReassigned", "a2", 2, "officer-b",
                                  P(2026, 4, 20))})
           .ok());
-  c = card("officer-a", P(2026, 5, 21));
-  EXPECT_EQ(c.open_items(), 3);
-  EXPECT_EQ(c.overdue_items(), 1);  // the review
-  EXPECT_EQ(card("officer-b", P(2026, 5, 21)).overdue_items(), 1);
-  agree("officer-a");
-  agree("officer-b");
+  struct Expected {
+    const char* officer;
+    v1::Date on;
+    const char* figures;
+  } expected[] = {
+      // Only the review (taken on 1 Mar 2025, due 1 Mar 2026).
+      {"officer-a", P(2025, 2, 28), "0 0 0 0 0"},
+      {"officer-a", P(2025, 3, 1), "1 0 1 0 1"},
+      {"officer-a", P(2026, 1, 4), "1 0 1 0 1"},
+      // a1's three clocks from 5 Jan; its decision is due 16 Feb, so
+      // overdue from 17 Feb until it is closed on 20 Feb.
+      {"officer-a", P(2026, 1, 5), "4 0 1 0 1"},
+      {"officer-a", P(2026, 2, 16), "4 0 1 0 1"},
+      {"officer-a", P(2026, 2, 17), "4 1 1 0 1"},
+      {"officer-a", P(2026, 2, 19), "4 1 1 0 1"},
+      {"officer-a", P(2026, 2, 20), "3 0 1 0 1"},
+      // The review is due 1 Mar: in the backlog from 2 Mar.
+      {"officer-a", P(2026, 3, 1), "3 0 1 0 1"},
+      {"officer-a", P(2026, 3, 2), "3 1 1 1 1"},
+      // The draft comment period ends 10 Mar: a minimum period, never late.
+      {"officer-a", P(2026, 3, 11), "3 1 1 1 1"},
+      // a2 from 8 Apr until it moves on 20 Apr.
+      {"officer-a", P(2026, 4, 8), "5 1 1 1 1"},
+      {"officer-a", P(2026, 4, 19), "5 1 1 1 1"},
+      {"officer-a", P(2026, 4, 20), "3 1 1 1 1"},
+      {"officer-b", P(2026, 4, 19), "0 0 0 0 0"},
+      {"officer-b", P(2026, 4, 20), "2 0 0 0 1"},
+      // a2's decision is due 20 May (officer-b's), a1's final plan 25 May.
+      {"officer-b", P(2026, 5, 21), "2 1 0 0 1"},
+      {"officer-a", P(2026, 5, 25), "3 1 1 1 1"},
+      {"officer-a", P(2026, 5, 26), "3 2 1 1 1"},
+      {"officer-b", P(2026, 5, 29), "2 2 0 0 1"},
+  };
+  for (const Expected& e : expected) {
+    EXPECT_EQ(held(e.officer, e.on), e.figures)
+        << e.officer << " on " << e.on.ShortDebugString();
+  }
+}
+
+// Applying an LA's history in date order, the worklist on each checkpoint
+// day (what the officer held then, read key by key) must be what the
+// scorecard reports as of that day once the whole history is applied.
+TEST_F(ProjectionTest, FiguresOnPastDaysAreWhatTheWorklistShowedThen) {
+  testutil::LaHistoryOptions options;
+  options.children = 240;
+  options.officers = 6;
+  std::vector<kafka::Message> records = testutil::LaHistory(options);
+  auto day_of = [](const kafka::Message& m) {
+    v1::EventEnvelopeHeader e;
+    if (!kafka::DecodeValue(m, &e).ok() || !e.metadata().has_occurred_on()) {
+      return 0;  // directory records first
+    }
+    return Date::Ymd(e.metadata().occurred_on().year(),
+                     e.metadata().occurred_on().month(),
+                     e.metadata().occurred_on().day())
+        .ToYyyymmdd();
+  };
+  std::stable_sort(records.begin(), records.end(),
+                   [&](const kafka::Message& a, const kafka::Message& b) {
+                     return day_of(a) < day_of(b);
+                   });
+  // A stream's events stay in version order (the sort must not reorder
+  // them, or the projection would take the later ones for re-deliveries).
+  {
+    std::map<std::string, int64_t> last;
+    for (const kafka::Message& m : records) {
+      v1::EventEnvelopeHeader e;
+      if (!kafka::DecodeValue(m, &e).ok() || e.metadata().version() == 0) {
+        continue;  // a directory record
+      }
+      int64_t& v = last[absl::StrCat(m.topic, "/", e.metadata().stream_id())];
+      ASSERT_EQ(e.metadata().version(), v + 1) << e.metadata().stream_id();
+      v = e.metadata().version();
+    }
+  }
+  // The worklist's figures, every page read.
+  auto worklist_figures = [&](const std::string& officer, Date on) {
+    int64_t open = 0, overdue = 0, active = 0, backlog = 0;
+    std::set<std::string> children;
+    v1::GetWorklistRequest r;
+    r.set_officer_id(officer);
+    r.set_page_size(1000);
+    *r.mutable_as_of() = ToProto(on);
+    do {
+      auto w = projection_->GetWorklist(r, on);
+      EXPECT_TRUE(w.ok()) << w.status();
+      if (!w.ok()) break;
+      for (const v1::WorklistItem& item : w->items()) {
+        ++open;
+        if (item.overdue()) ++overdue;
+        const bool review =
+            item.rule() == "review.annual" || item.rule() == "review.under_5";
+        if (review) ++active;
+        if (review && *FromProto("due_on", item.due_on()) < on) ++backlog;
+        children.insert(item.child_id());
+      }
+      r.set_page_token(w->next_page_token());
+    } while (!r.page_token().empty());
+    return absl::StrCat(open, " ", overdue, " ", active, " ", backlog, " ",
+                        children.size());
+  };
+  std::vector<Date> checkpoints;
+  for (Date d = Date::Ymd(2020, 1, 1); d < options.today; d = d.AddDays(47)) {
+    checkpoints.push_back(d);
+  }
+  std::map<std::pair<std::string, int32_t>, std::string> then;
+  size_t next = 0;
+  for (const Date& day : checkpoints) {
+    std::vector<kafka::Message> batch;
+    while (next < records.size() && day_of(records[next]) <= day.ToYyyymmdd()) {
+      batch.push_back(records[next++]);
+    }
+    ASSERT_TRUE(projection_->Apply(batch).ok());
+    for (int n = 1; n <= options.officers; ++n) {
+      then[{testutil::LaOfficer(n), day.ToYyyymmdd()}] =
+          worklist_figures(testutil::LaOfficer(n), day);
+    }
+  }
+  std::vector<kafka::Message> rest(records.begin() + next, records.end());
+  ASSERT_TRUE(projection_->Apply(rest).ok());
+  // The same history in another order, as a consumer may read the topics:
+  // one topic after another (each stream's events still in order), so a
+  // child's review events come before its assessment's.
+  std::vector<kafka::Message> by_topic = records;
+  std::stable_sort(by_topic.begin(), by_topic.end(),
+                   [](const kafka::Message& a, const kafka::Message& b) {
+                     return a.topic > b.topic;
+                   });
+  auto opened = Projection::Open(dir_.Sub("by-topic"));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  std::unique_ptr<Projection> other = std::move(*opened);
+  for (size_t i = 0; i < by_topic.size(); i += 500) {
+    std::vector<kafka::Message> batch(
+        by_topic.begin() + static_cast<std::ptrdiff_t>(i),
+        by_topic.begin() +
+            static_cast<std::ptrdiff_t>(std::min(by_topic.size(), i + 500)));
+    ASSERT_TRUE(other->Apply(batch).ok());
+  }
+  int64_t nonzero = 0;
+  for (const auto& [at, figures] : then) {
+    const absl::StatusOr<Date> on = Date::FromYmd(
+        at.second / 10000, at.second / 100 % 100, at.second % 100);
+    ASSERT_TRUE(on.ok());
+    v1::GetOfficerScorecardRequest r;
+    r.set_officer_id(at.first);
+    *r.mutable_from() = ToProto(on->AddDays(-30));
+    *r.mutable_to() = ToProto(*on);
+    for (Projection* p : {projection_.get(), other.get()}) {
+      auto c = p->GetOfficerScorecard(r);
+      ASSERT_TRUE(c.ok()) << c.status();
+      EXPECT_EQ(absl::StrCat(c->open_items(), " ", c->overdue_items(), " ",
+                             c->active_plans(), " ", c->review_backlog(), " ",
+                             c->caseload()),
+                figures)
+          << at.first << " on " << at.second
+          << (p == other.get() ? " (topics one after another)" : "");
+      if (p == other.get()) continue;
+      if (c->open_items() > 0 && c->overdue_items() > 0 &&
+          c->review_backlog() > 0) {
+        ++nonzero;
+      }
+    }
+  }
+  // The history exercises every figure, not only zeros.
+  EXPECT_GT(nonzero, static_cast<int64_t>(then.size() / 4));
 }
 
 TEST_F(ProjectionTest, RecordsThatAreNotCaseworkEventsAreSkippedNotFatal) {
