@@ -51,6 +51,7 @@ class Generator {
     msg.value = e.SerializeAsString();
     msg.headers = {{"ce_type", absl::StrCat("uk.send.casework.", type)}};
     out.push_back(std::move(msg));
+    days.push_back(on.ToYyyymmdd());
   }
 
   void Directory(int officers) {
@@ -62,6 +63,7 @@ class Generator {
       kafka::Message m;
       m.topic = projection::kDirectoryTopic;
       m.offset = offsets_[{m.topic, 0}]++;
+      days.push_back(0);
       m.key = r.officer().officer_id();
       m.value = r.SerializeAsString();
       out.push_back(std::move(m));
@@ -69,6 +71,7 @@ class Generator {
   }
 
   std::vector<kafka::Message> out;
+  std::vector<int32_t> days;  // of each record in `out` (0: directory)
 
  private:
   std::mt19937_64 rng_;
@@ -303,7 +306,22 @@ std::vector<kafka::Message> LaHistory(const LaHistoryOptions& options) {
   for (int n = 1; n <= options.children; ++n) {
     Child(g, n, options.officers, options.today);
   }
-  return std::move(g.out);
+  if (options.order == LaHistoryOptions::kByChild) return std::move(g.out);
+  // As the services publish: by the day of the event (a stream's events
+  // keep their order), the offsets of each partition following.
+  std::vector<size_t> order(g.out.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return g.days[a] < g.days[b]; });
+  std::vector<kafka::Message> out;
+  out.reserve(order.size());
+  std::map<std::pair<std::string, int>, int64_t> offsets;
+  for (size_t i : order) {
+    kafka::Message& m = g.out[i];
+    m.offset = offsets[{m.topic, m.partition}]++;
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 }  // namespace casework::testutil

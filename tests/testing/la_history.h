@@ -18,14 +18,19 @@
 namespace casework::testutil {
 
 struct LaHistoryOptions {
+  // kPublished: every record in the order of its event's day, as the
+  // services publish them and a rebuild reads each partition (a stream's
+  // events keep their order). kByChild: one child's whole history after
+  // another (six years each), the hardest order for the per-month counters.
+  enum Order { kPublished, kByChild };
+  Order order = kPublished;
   int children = 15000;
   int officers = 25;  // officer-01 ... in team-1
   Date today = Date::Ymd(2026, 11, 23);
   uint64_t seed = 20261123;
 };
 
-// Directory records first, then every child's events in the order they
-// happened per stream.
+// Directory records first, then the children's events in `order`.
 std::vector<kafka::Message> LaHistory(const LaHistoryOptions& options);
 
 // "officer-NN".

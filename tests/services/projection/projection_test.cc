@@ -153,6 +153,13 @@ TEST_F(ProjectionTest, EventsOfOneStreamInOneBatchSeeEachOther) {
   v1::Worklist w = Worklist("officer-a");
   ASSERT_EQ(w.items_size(), 1);
   EXPECT_EQ(w.items(0).clock_id(), "final");
+  // The stored item is slim; the worklist gives it whole.
+  EXPECT_EQ(w.items(0).child_id(), "child-1");
+  EXPECT_EQ(w.items(0).source(), "ehc-assessments");
+  EXPECT_EQ(w.items(0).stream_id(), "a1");
+  EXPECT_EQ(w.items(0).rule(), "ehc.final_plan");
+  EXPECT_EQ(w.items(0).name(), "Issue the final EHC plan");
+  EXPECT_EQ(w.items(0).due_on().month(), 5);
   v1::Measure decisions = Measure("officer-a", "ehc.decision_6_weeks");
   EXPECT_EQ(decisions.numerator(), 1);
   EXPECT_EQ(decisions.denominator(), 1);
@@ -455,12 +462,9 @@ TEST_F(ProjectionTest, FiguresOnPastDaysAreWhatTheWorklistShowedThen) {
                      e.metadata().occurred_on().day())
         .ToYyyymmdd();
   };
-  std::stable_sort(records.begin(), records.end(),
-                   [&](const kafka::Message& a, const kafka::Message& b) {
-                     return day_of(a) < day_of(b);
-                   });
-  // A stream's events stay in version order (the sort must not reorder
-  // them, or the projection would take the later ones for re-deliveries).
+  // The history is in the order of the events' days (as published), and a
+  // stream's events in version order (else the projection would take the
+  // later ones for re-deliveries); checkpoints cut it by day.
   {
     std::map<std::string, int64_t> last;
     for (const kafka::Message& m : records) {
