@@ -615,8 +615,11 @@ struct Batch {
     std::string key;
     std::string value;
     bool is_delete = false;
+    bool dropped = false;  // a Put undone in the same batch (PutNew)
   };
   std::vector<Op> ops;
+  // Keys PutNew wrote in this batch (absent before it), by op index.
+  absl::flat_hash_map<std::string, size_t> new_keys;
   absl::flat_hash_map<std::string, std::string> overlay;
   // Changes to the outcome counters (Q keys) and holding histories (H keys)
   // of the batch, by day, applied once per key when the batch ends.
@@ -624,10 +627,28 @@ struct Batch {
   absl::node_hash_map<std::string, MonthOutcomes> outcome_deltas;
   absl::node_hash_map<std::string, MonthHolding> held_deltas;
   rocksdb::Status Put(std::string key, std::string value) {
+    if (auto fresh = new_keys.find(key); fresh != new_keys.end()) {
+      // Written again (e.g. an exception's flag): still absent before the
+      // batch, so this Put replaces the first.
+      ops[fresh->second].dropped = true;
+      fresh->second = ops.size();
+    }
     ops.push_back({std::move(key), std::move(value), false});
     return rocksdb::Status::OK();
   }
+  // A Put of a key the caller knows was absent before the batch: a Delete of
+  // it later in the batch then drops both (a clock opened and closed within
+  // a batch writes no worklist key).
+  void PutNew(std::string key, std::string value) {
+    new_keys[key] = ops.size();
+    ops.push_back({std::move(key), std::move(value), false});
+  }
   rocksdb::Status Delete(std::string key) {
+    if (auto fresh = new_keys.find(key); fresh != new_keys.end()) {
+      ops[fresh->second].dropped = true;
+      new_keys.erase(fresh);
+      return rocksdb::Status::OK();
+    }
     ops.push_back({std::move(key), std::string(), true});
     return rocksdb::Status::OK();
   }
@@ -646,6 +667,7 @@ struct Batch {
     std::vector<Ref> refs;
     refs.reserve(ops.size() + overlay.size());
     for (const Op& op : ops) {
+      if (op.dropped) continue;
       refs.push_back({op.key, op.value, op.is_delete, refs.size()});
     }
     for (const auto& [key, value] : overlay) {
@@ -1615,8 +1637,14 @@ class RocksProjection final : public Projection {
             batch->Delete(wkey(officer, old));
             LetGo(batch, officer, old, &state, occurred);
           }
-          batch->Put(wkey(officer, item),
-                     WorklistValue(item, m.child_id(), source));
+          if (again >= 0) {
+            batch->Put(wkey(officer, item),
+                       WorklistValue(item, m.child_id(), source));
+          } else {
+            // Not open before: no worklist key of it exists.
+            batch->PutNew(wkey(officer, item),
+                          WorklistValue(item, m.child_id(), source));
+          }
           TakeOn(batch, officer, item, &state, occurred);
           *(again >= 0 ? open->Mutable(again) : open->Add()) = std::move(item);
           break;
