@@ -233,6 +233,23 @@ class Client {
 
   bool json() const { return args_.Has("json"); }
 
+  // A command's answer: the error, or the stream, version and log position
+  // (JSON with --json); the exit code.
+  int PrintCommandResult(const std::string& verb, const grpc::Status& s,
+                         const v1::CommandResult& result) const {
+    if (!s.ok()) return Check(s);
+    if (json()) {
+      PrintJson(result);
+      return 0;
+    }
+    std::printf("%s %s: version %lld, log position %lld%s\n", verb.c_str(),
+                result.stream_id().c_str(),
+                static_cast<long long>(result.version()),
+                static_cast<long long>(result.position()),
+                result.repeated() ? " (repeat: nothing new written)" : "");
+    return 0;
+  }
+
  private:
   const Args& args_;
 };

@@ -8,21 +8,6 @@
 namespace casework::cli {
 namespace {
 
-int Result(const Client& client, const std::string& verb, grpc::Status s,
-           const v1::CommandResult& result) {
-  if (!s.ok()) return client.Check(s);
-  if (client.json()) {
-    client.PrintJson(result);
-    return 0;
-  }
-  std::printf("%s %s: version %lld, log position %lld%s\n", verb.c_str(),
-              result.stream_id().c_str(),
-              static_cast<long long>(result.version()),
-              static_cast<long long>(result.position()),
-              result.repeated() ? " (repeat: nothing new written)" : "");
-  return 0;
-}
-
 std::unique_ptr<v1::ComplaintsService::Stub> Stub(const Args& a,
                                                   const Client& client) {
   return v1::ComplaintsService::NewStub(client.Channel(
@@ -159,7 +144,7 @@ int RunComplaint(const Args& a, Client& client) {
     Die(absl::StrCat("unknown complaint command '", verb,
                      "' (see casectl --help)"));
   }
-  return Result(client, verb, s, result);
+  return client.PrintCommandResult(verb, s, result);
 }
 
 int RunDisagreement(const Args& a, Client& client) {
@@ -282,7 +267,7 @@ int RunDisagreement(const Args& a, Client& client) {
     Die(absl::StrCat("unknown disagreement command '", verb,
                      "' (see casectl --help)"));
   }
-  return Result(client, verb, s, result);
+  return client.PrintCommandResult(verb, s, result);
 }
 
 }  // namespace casework::cli

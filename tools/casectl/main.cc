@@ -295,17 +295,7 @@ int RunEhc(const Args& a, Client& client) {
   } else {
     Die(absl::StrCat("unknown ehc command '", verb, "' (see casectl --help)"));
   }
-  if (!s.ok()) return client.Check(s);
-  if (client.json()) {
-    client.PrintJson(result);
-    return 0;
-  }
-  std::printf("%s %s: version %lld, log position %lld%s\n", verb.c_str(),
-              result.stream_id().c_str(),
-              static_cast<long long>(result.version()),
-              static_cast<long long>(result.position()),
-              result.repeated() ? " (repeat: nothing new written)" : "");
-  return 0;
+  return client.PrintCommandResult(verb, s, result);
 }
 
 const char* RagName(v1::Rag rag) {

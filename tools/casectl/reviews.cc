@@ -229,17 +229,7 @@ int RunReview(const Args& a, Client& client) {
     Die(absl::StrCat("unknown review command '", verb,
                      "' (see casectl --help)"));
   }
-  if (!s.ok()) return client.Check(s);
-  if (client.json()) {
-    client.PrintJson(result);
-    return 0;
-  }
-  std::printf("%s %s: version %lld, log position %lld%s\n", verb.c_str(),
-              result.stream_id().c_str(),
-              static_cast<long long>(result.version()),
-              static_cast<long long>(result.position()),
-              result.repeated() ? " (repeat: nothing new written)" : "");
-  return 0;
+  return client.PrintCommandResult(verb, s, result);
 }
 
 // plans import FILE.csv. Columns (header row required, any order):
