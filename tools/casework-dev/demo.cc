@@ -11,60 +11,15 @@
 #include "casework/v1/ehc_assessment.grpc.pb.h"
 #include "libs/core/grpc_status.h"
 #include "libs/rpc/proto_date.h"
+#include "tools/casework-dev/demo_writer.h"
 
 namespace casework::demo {
 namespace {
 
 using Stub = v1::EhcAssessmentService::Stub;
 
-class CaseWriter {
- public:
-  CaseWriter(Stub& stub, std::string prefix, Date today,
-             const std::string& token)
-      : stub_(stub), prefix_(std::move(prefix)), today_(today), token_(token) {}
-
-  // Sends one command unless its date is after today (the case has not got
-  // there yet).
-  template <typename Req>
-  absl::StatusOr<bool> Send(grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                         const Req&,
-                                                         v1::CommandResult*),
-                            Req req, Date on) {
-    if (on > today_) return false;
-    req.set_request_id(absl::StrCat(prefix_, "-", ++step_));
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + token_);
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(30));
-    v1::CommandResult result;
-    grpc::Status s = (stub_.*method)(&ctx, req, &result);
-    if (!s.ok()) {
-      return absl::Status(
-          FromGrpcStatus(s).code(),
-          absl::StrCat(prefix_, " step ", step_, ": ", s.error_message()));
-    }
-    commands++;
-    if (result.repeated()) repeated++;
-    return true;
-  }
-
-  int64_t commands = 0;
-  int64_t repeated = 0;
-
- private:
-  Stub& stub_;
-  const std::string prefix_;
-  const Date today_;
-  const std::string& token_;
-  int step_ = 0;
-};
-
-#define DEMO_SEND(writer, Rpc, req, on)                                  \
-  ({                                                                     \
-    absl::StatusOr<bool> sent_ = (writer).Send(&Stub::Rpc, (req), (on)); \
-    if (!sent_.ok()) return sent_.status();                              \
-    *sent_;                                                              \
-  })
+// Request ids "<case id>-<step>"; a refused step is always an error.
+using CaseWriter = DemoWriter<Stub>;
 
 // One child's assessment, with delays drawn to look like a real LA's: most
 // decisions within 6 weeks, advice mostly on time but EP advice often late,
@@ -83,7 +38,12 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
   const std::string officer =
       absl::StrFormat("officer-%02d", n % o.officers + 1);
   const Date received = o.today.AddDays(-uniform(3, 730));
-  CaseWriter w(stub, id, o.today, o.token);
+  CaseWriter w(stub,
+               {.id = id,
+                .request_prefix = id,
+                .today = o.today,
+                .leave_cases_that_went_another_way = false},
+               o.token);
   struct Done {
     CaseWriter& w;
     int64_t* c;

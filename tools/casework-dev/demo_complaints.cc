@@ -15,58 +15,12 @@
 #include "libs/core/grpc_status.h"
 #include "libs/rpc/proto_date.h"
 #include "tools/casework-dev/demo.h"
+#include "tools/casework-dev/demo_writer.h"
 
 namespace casework::demo {
 namespace {
 
 using Stub = v1::ComplaintsService::Stub;
-
-// Sends one stream's commands with request ids derived from the stream and
-// step. `set_id` puts the stream id in the request.
-class Writer {
- public:
-  Writer(Stub& stub, std::string id, Date today, const std::string& token)
-      : stub_(stub), id_(std::move(id)), today_(today), token_(token) {}
-
-  template <typename Req, typename SetId>
-  absl::StatusOr<bool> Send(grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                         const Req&,
-                                                         v1::CommandResult*),
-                            Req req, Date on, SetId set_id) {
-    if (on > today_) return false;
-    req.set_request_id(absl::StrCat("demo-", id_, "-", ++step_));
-    set_id(req, id_);
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + token_);
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(30));
-    v1::CommandResult result;
-    grpc::Status s = (stub_.*method)(&ctx, req, &result);
-    if (!s.ok() && repeated > 0 &&
-        (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
-         s.error_code() == grpc::StatusCode::ALREADY_EXISTS)) {
-      return false;
-    }
-    if (!s.ok()) {
-      return absl::Status(
-          FromGrpcStatus(s).code(),
-          absl::StrCat(id_, " step ", step_, ": ", s.error_message()));
-    }
-    ++commands;
-    if (result.repeated()) ++repeated;
-    return true;
-  }
-
-  int64_t commands = 0;
-  int64_t repeated = 0;
-
- private:
-  Stub& stub_;
-  const std::string id_;
-  const Date today_;
-  const std::string& token_;
-  int step_ = 0;
-};
 
 const auto kComplaintId = [](auto& r, const std::string& id) {
   r.set_complaint_id(id);
@@ -74,14 +28,8 @@ const auto kComplaintId = [](auto& r, const std::string& id) {
 const auto kDisagreementId = [](auto& r, const std::string& id) {
   r.set_disagreement_id(id);
 };
-
-#define SEND(writer, Rpc, req, on, set_id)                \
-  ({                                                      \
-    absl::StatusOr<bool> sent_ =                          \
-        (writer).Send(&Stub::Rpc, (req), (on), (set_id)); \
-    if (!sent_.ok()) return sent_.status();               \
-    *sent_;                                               \
-  })
+using ComplaintWriter = DemoWriter<Stub, decltype(kComplaintId)>;
+using DisagreementWriter = DemoWriter<Stub, decltype(kDisagreementId)>;
 
 absl::Status OneComplaint(Stub& stub, int n, const ComplaintsDemoOptions& o,
                           const Calendar& cal, std::mt19937_64& rng,
@@ -90,9 +38,11 @@ absl::Status OneComplaint(Stub& stub, int n, const ComplaintsDemoOptions& o,
     return std::uniform_int_distribution<int>(lo, hi)(rng);
   };
   auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
-  Writer w(stub, absl::StrFormat("demo-complaint-%04d", n), o.today, o.token);
+  ComplaintWriter w(
+      stub, {.id = absl::StrFormat("demo-complaint-%04d", n), .today = o.today},
+      o.token);
   struct Done {
-    Writer& w;
+    ComplaintWriter& w;
     int64_t* c;
     int64_t* r;
     ~Done() {
@@ -116,23 +66,21 @@ absl::Status OneComplaint(Stub& stub, int n, const ComplaintsDemoOptions& o,
                         : v1::COMPLAINT_PROCEDURE_CORPORATE);
   const Date received = o.today.AddDays(-uniform(5, 365));
   *log.mutable_received_on() = ToProto(received);
-  if (!SEND(w, LogComplaint, log, received, kComplaintId))
-    return absl::OkStatus();
+  if (!DEMO_SEND(w, LogComplaint, log, received)) return absl::OkStatus();
   Date stage_start = received;
   if (!csc) {
     v1::AcknowledgeComplaintRequest ack;
     const Date on = cal.AddWorkingDays(
         received, chance(0.9) ? uniform(1, 5) : uniform(6, 9));
     *ack.mutable_acknowledged_on() = ToProto(on);
-    if (!SEND(w, AcknowledgeComplaint, ack, on, kComplaintId))
-      return absl::OkStatus();
+    if (!DEMO_SEND(w, AcknowledgeComplaint, ack, on)) return absl::OkStatus();
     stage_start = on;
   }
   if (chance(0.15)) {
     v1::ExtendComplaintRequest ext;
     ext.set_working_days(csc ? 10 : uniform(5, 10));
     ext.set_reason("more information needed from a school");
-    if (!SEND(w, ExtendComplaint, ext, stage_start.AddDays(5), kComplaintId))
+    if (!DEMO_SEND(w, ExtendComplaint, ext, stage_start.AddDays(5)))
       return absl::OkStatus();
   }
   v1::RespondToComplaintRequest reply;
@@ -144,13 +92,13 @@ absl::Status OneComplaint(Stub& stub, int n, const ComplaintsDemoOptions& o,
   const Date replied = cal.AddWorkingDays(
       stage_start, chance(0.75) ? uniform(5, 10) : uniform(11, 20));
   *reply.mutable_responded_on() = ToProto(replied);
-  if (!SEND(w, RespondToComplaint, reply, replied, kComplaintId))
+  if (!DEMO_SEND(w, RespondToComplaint, reply, replied))
     return absl::OkStatus();
   if (!chance(0.25)) {
     v1::CloseComplaintRequest close;
     const Date on = replied.AddDays(uniform(14, 30));
     *close.mutable_closed_on() = ToProto(on);
-    SEND(w, CloseComplaint, close, on, kComplaintId);
+    DEMO_SEND(w, CloseComplaint, close, on);
     return absl::OkStatus();
   }
   v1::EscalateComplaintRequest esc;
@@ -160,21 +108,20 @@ absl::Status OneComplaint(Stub& stub, int n, const ComplaintsDemoOptions& o,
   esc.set_handler_id(area == 0   ? "manager-north"
                      : area == 1 ? "manager-south"
                                  : "manager-east");
-  if (!SEND(w, EscalateComplaint, esc, escalated, kComplaintId))
-    return absl::OkStatus();
+  if (!DEMO_SEND(w, EscalateComplaint, esc, escalated)) return absl::OkStatus();
   v1::RespondToComplaintRequest reply2;
   reply2.set_finding(chance(0.7) ? v1::COMPLAINT_FINDING_NOT_UPHELD
                                  : v1::COMPLAINT_FINDING_PARTLY_UPHELD);
   const Date replied2 = cal.AddWorkingDays(
       escalated, chance(0.7) ? uniform(10, 20) : uniform(21, 35));
   *reply2.mutable_responded_on() = ToProto(replied2);
-  if (!SEND(w, RespondToComplaint, reply2, replied2, kComplaintId))
+  if (!DEMO_SEND(w, RespondToComplaint, reply2, replied2))
     return absl::OkStatus();
   if (chance(0.3)) {
     v1::ReferToOmbudsmanRequest ref;
     const Date on = replied2.AddDays(uniform(10, 60));
     *ref.mutable_referred_on() = ToProto(on);
-    SEND(w, ReferToOmbudsman, ref, on, kComplaintId);
+    DEMO_SEND(w, ReferToOmbudsman, ref, on);
   }
   return absl::OkStatus();
 }
@@ -186,10 +133,12 @@ absl::Status OneDisagreement(Stub& stub, int n, const ComplaintsDemoOptions& o,
     return std::uniform_int_distribution<int>(lo, hi)(rng);
   };
   auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
-  Writer w(stub, absl::StrFormat("demo-disagreement-%04d", n), o.today,
-           o.token);
+  DisagreementWriter w(
+      stub,
+      {.id = absl::StrFormat("demo-disagreement-%04d", n), .today = o.today},
+      o.token);
   struct Done {
-    Writer& w;
+    DisagreementWriter& w;
     int64_t* c;
     int64_t* r;
     ~Done() {
@@ -209,14 +158,13 @@ absl::Status OneDisagreement(Stub& stub, int n, const ComplaintsDemoOptions& o,
   rec.set_decision(decisions[uniform(0, 4)]);
   const Date letter = o.today.AddDays(-uniform(20, 540));
   *rec.mutable_decision_letter_on() = ToProto(letter);
-  if (!SEND(w, RecordDisagreement, rec, letter, kDisagreementId))
-    return absl::OkStatus();
+  if (!DEMO_SEND(w, RecordDisagreement, rec, letter)) return absl::OkStatus();
   v1::RecordMediationContactRequest contact;
   const Date contacted = letter.AddDays(uniform(5, 50));
   const bool wanted = chance(0.45);
   contact.set_mediation_wanted(wanted);
   *contact.mutable_contacted_on() = ToProto(contacted);
-  if (!SEND(w, RecordMediationContact, contact, contacted, kDisagreementId))
+  if (!DEMO_SEND(w, RecordMediationContact, contact, contacted))
     return absl::OkStatus();
   Date ended = contacted;
   bool settled = false;
@@ -227,20 +175,20 @@ absl::Status OneDisagreement(Stub& stub, int n, const ComplaintsDemoOptions& o,
     held.set_outcome(settled ? v1::MEDIATION_OUTCOME_AGREED
                              : v1::MEDIATION_OUTCOME_NOT_AGREED);
     *held.mutable_held_on() = ToProto(ended);
-    if (!SEND(w, RecordMediationHeld, held, ended, kDisagreementId))
+    if (!DEMO_SEND(w, RecordMediationHeld, held, ended))
       return absl::OkStatus();
   }
   v1::IssueMediationCertificateRequest cert;
   const Date certified =
       cal.AddWorkingDays(ended, chance(0.85) ? uniform(1, 3) : uniform(4, 8));
   *cert.mutable_issued_on() = ToProto(certified);
-  if (!SEND(w, IssueMediationCertificate, cert, certified, kDisagreementId))
+  if (!DEMO_SEND(w, IssueMediationCertificate, cert, certified))
     return absl::OkStatus();
   if (settled || !chance(0.6)) return absl::OkStatus();
   v1::RegisterAppealRequest appeal;
   const Date registered = certified.AddDays(uniform(7, 35));
   *appeal.mutable_registered_on() = ToProto(registered);
-  if (!SEND(w, RegisterAppeal, appeal, registered, kDisagreementId))
+  if (!DEMO_SEND(w, RegisterAppeal, appeal, registered))
     return absl::OkStatus();
   v1::RecordTribunalDecisionRequest decided;
   const Date hearing = registered.AddDays(uniform(100, 200));
@@ -250,7 +198,7 @@ absl::Status OneDisagreement(Stub& stub, int n, const ComplaintsDemoOptions& o,
                       : roll <= 85 ? v1::TRIBUNAL_OUTCOME_DISMISSED
                                    : v1::TRIBUNAL_OUTCOME_WITHDRAWN);
   *decided.mutable_decided_on() = ToProto(hearing);
-  if (!SEND(w, RecordTribunalDecision, decided, hearing, kDisagreementId))
+  if (!DEMO_SEND(w, RecordTribunalDecision, decided, hearing))
     return absl::OkStatus();
   if (decided.outcome() != v1::TRIBUNAL_OUTCOME_ALLOWED &&
       decided.outcome() != v1::TRIBUNAL_OUTCOME_CONCEDED) {
@@ -265,7 +213,7 @@ absl::Status OneDisagreement(Stub& stub, int n, const ComplaintsDemoOptions& o,
                  : make_plan ? v1::TRIBUNAL_ORDER_KIND_MAKE_PLAN
                              : v1::TRIBUNAL_ORDER_KIND_AMEND_PLAN);
   *order.mutable_made_on() = ToProto(hearing);
-  if (!SEND(w, RecordTribunalOrder, order, hearing, kDisagreementId))
+  if (!DEMO_SEND(w, RecordTribunalOrder, order, hearing))
     return absl::OkStatus();
   v1::RecordOrderComplianceRequest comply;
   comply.set_order_id("o1");
@@ -274,19 +222,19 @@ absl::Status OneDisagreement(Stub& stub, int n, const ComplaintsDemoOptions& o,
     const Date draft =
         hearing.AddDays(chance(0.8) ? uniform(20, 35) : uniform(36, 50));
     *comply.mutable_done_on() = ToProto(draft);
-    if (!SEND(w, RecordOrderCompliance, comply, draft, kDisagreementId))
+    if (!DEMO_SEND(w, RecordOrderCompliance, comply, draft))
       return absl::OkStatus();
     comply.set_step(v1::COMPLIANCE_STEP_FINAL_PLAN);
     const Date final_on =
         hearing.AddDays(chance(0.75) ? uniform(60, 77) : uniform(78, 100));
     *comply.mutable_done_on() = ToProto(final_on);
-    SEND(w, RecordOrderCompliance, comply, final_on, kDisagreementId);
+    DEMO_SEND(w, RecordOrderCompliance, comply, final_on);
   } else {
     comply.set_step(v1::COMPLIANCE_STEP_DONE);
     const Date on =
         hearing.AddDays(chance(0.8) ? uniform(5, 14) : uniform(15, 40));
     *comply.mutable_done_on() = ToProto(on);
-    SEND(w, RecordOrderCompliance, comply, on, kDisagreementId);
+    DEMO_SEND(w, RecordOrderCompliance, comply, on);
   }
   return absl::OkStatus();
 }

@@ -14,6 +14,7 @@
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/rules.h"
 #include "tools/casework-dev/demo.h"
+#include "tools/casework-dev/demo_writer.h"
 
 namespace casework::demo {
 namespace {
@@ -21,64 +22,8 @@ namespace {
 using Stub = v1::AnnualReviewService::Stub;
 
 // Sends one plan's commands with request ids derived from the plan and step.
-class PlanWriter {
- public:
-  PlanWriter(Stub& stub, std::string plan_id, Date today,
-             const std::string& token)
-      : stub_(stub),
-        plan_id_(std::move(plan_id)),
-        today_(today),
-        token_(token) {}
-
-  // false when the step's date is after today (not reached yet).
-  template <typename Req>
-  absl::StatusOr<bool> Send(grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                         const Req&,
-                                                         v1::CommandResult*),
-                            Req req, Date on) {
-    if (on > today_) return false;
-    req.set_request_id(absl::StrCat("demo-", plan_id_, "-", ++step_));
-    req.set_plan_id(plan_id_);
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + token_);
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(30));
-    v1::CommandResult result;
-    grpc::Status s = (stub_.*method)(&ctx, req, &result);
-    if (!s.ok() && repeated > 0 &&
-        (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
-         s.error_code() == grpc::StatusCode::ALREADY_EXISTS)) {
-      // Loaded before on another day: the plan went another way then. Leave
-      // it as it is.
-      return false;
-    }
-    if (!s.ok()) {
-      return absl::Status(
-          FromGrpcStatus(s).code(),
-          absl::StrCat(plan_id_, " step ", step_, ": ", s.error_message()));
-    }
-    ++commands;
-    if (result.repeated()) ++repeated;
-    return true;
-  }
-
-  int64_t commands = 0;
-  int64_t repeated = 0;
-
- private:
-  Stub& stub_;
-  const std::string plan_id_;
-  const Date today_;
-  const std::string& token_;
-  int step_ = 0;
-};
-
-#define REVIEW_SEND(writer, Rpc, req, on)                                \
-  ({                                                                     \
-    absl::StatusOr<bool> sent_ = (writer).Send(&Stub::Rpc, (req), (on)); \
-    if (!sent_.ok()) return sent_.status();                              \
-    *sent_;                                                              \
-  })
+const auto kPlanId = [](auto& r, const std::string& id) { r.set_plan_id(id); };
+using PlanWriter = DemoWriter<Stub, decltype(kPlanId)>;
 
 // The current review cycle of a plan whose cycle counts from `from`: held and
 // decided (on time or late), or never held (the backlog) when it is overdue.
@@ -100,21 +45,21 @@ absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
     // Scheduled, papers maybe out, not yet held.
     v1::ScheduleReviewMeetingRequest schedule;
     *schedule.mutable_meeting_on() = ToProto(meeting);
-    REVIEW_SEND(w, ScheduleReviewMeeting, schedule, today);
+    DEMO_SEND(w, ScheduleReviewMeeting, schedule, today);
     return absl::OkStatus();
   }
   v1::ScheduleReviewMeetingRequest schedule;
   *schedule.mutable_meeting_on() = ToProto(meeting);
-  REVIEW_SEND(w, ScheduleReviewMeeting, schedule, today);
+  DEMO_SEND(w, ScheduleReviewMeeting, schedule, today);
   v1::RecordPapersSentRequest papers;
   const Date sent =
       meeting.AddDays(chance(0.8) ? -uniform(14, 21) : -uniform(3, 13));
   *papers.mutable_sent_on() = ToProto(std::max(sent, from));
-  REVIEW_SEND(w, RecordPapersSent, papers, std::max(sent, from));
+  DEMO_SEND(w, RecordPapersSent, papers, std::max(sent, from));
   v1::RecordMeetingHeldRequest held;
   *held.mutable_held_on() = ToProto(meeting);
   held.set_preparation_for_adulthood_covered(nc_year >= 9 || chance(0.3));
-  REVIEW_SEND(w, RecordMeetingHeld, held, meeting);
+  DEMO_SEND(w, RecordMeetingHeld, held, meeting);
   const Date notified =
       meeting.AddDays(chance(0.85) ? uniform(7, 28) : uniform(29, 50));
   v1::RecordReviewDecisionRequest decision;
@@ -124,7 +69,7 @@ absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
                                                : v1::REVIEW_DECISION_CEASE;
   decision.set_decision(what);
   *decision.mutable_notified_on() = ToProto(notified);
-  if (!REVIEW_SEND(w, RecordReviewDecision, decision, notified)) {
+  if (!DEMO_SEND(w, RecordReviewDecision, decision, notified)) {
     return absl::OkStatus();
   }
   if (what == v1::REVIEW_DECISION_AMEND) {
@@ -132,13 +77,13 @@ absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
       v1::DecideNotToAmendRequest no;
       const Date on = notified.AddDays(uniform(16, 30));
       *no.mutable_decided_on() = ToProto(on);
-      REVIEW_SEND(w, DecideNotToAmend, no, on);
+      DEMO_SEND(w, DecideNotToAmend, no, on);
     } else {
       v1::IssueAmendedPlanRequest amended;
       const Date on =
           notified.AddDays(chance(0.55) ? uniform(20, 56) : uniform(57, 100));
       *amended.mutable_issued_on() = ToProto(on);
-      REVIEW_SEND(w, IssueAmendedPlan, amended, on);
+      DEMO_SEND(w, IssueAmendedPlan, amended, on);
     }
   } else if (what == v1::REVIEW_DECISION_CEASE) {
     v1::CeasePlanRequest cease;
@@ -149,7 +94,7 @@ absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
         v1::CEASE_REASON_EMPLOYMENT, v1::CEASE_REASON_HIGHER_EDUCATION,
         v1::CEASE_REASON_TRANSFERRED_TO_ANOTHER_LA};
     cease.set_reason(reasons[uniform(0, 4)]);
-    REVIEW_SEND(w, CeasePlan, cease, on);
+    DEMO_SEND(w, CeasePlan, cease, on);
   }
   return absl::OkStatus();
 }
@@ -169,7 +114,7 @@ absl::Status OneMigratedPlan(Stub& stub, int n, const ReviewDemoOptions& o,
   };
   auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
   const std::string plan = absl::StrFormat("demo-plan-%04d", n);
-  PlanWriter w(stub, plan, o.today, o.token);
+  PlanWriter w(stub, {.id = plan, .today = o.today}, o.token);
   struct Done {
     PlanWriter& w;
     int64_t* c;
@@ -198,7 +143,7 @@ absl::Status OneMigratedPlan(Stub& stub, int n, const ReviewDemoOptions& o,
     from = std::max(issued.AddDays(300), o.today.AddDays(-uniform(40, 420)));
     *reg.mutable_last_decision_on() = ToProto(from);
   }
-  REVIEW_SEND(w, RegisterPlan, reg, issued);
+  DEMO_SEND(w, RegisterPlan, reg, issued);
   if (nc_year == 6 || nc_year == 11) {
     v1::SetPhaseTransferRequest t;
     t.set_kind(nc_year == 6 ? v1::PHASE_TRANSFER_KIND_SCHOOL_PHASE
@@ -208,7 +153,7 @@ absl::Status OneMigratedPlan(Stub& stub, int n, const ReviewDemoOptions& o,
     *t.mutable_move_on() = ToProto(Date::Ymd(move_year, 9, 1));
     const Date set = std::max(issued, o.today.AddDays(-uniform(0, 60)));
     *t.mutable_set_on() = ToProto(set);
-    REVIEW_SEND(w, SetPhaseTransfer, t, set);
+    DEMO_SEND(w, SetPhaseTransfer, t, set);
   }
   return OneCycle(w, from, dob, nc_year, o.today, rng);
 }
@@ -262,8 +207,10 @@ absl::StatusOr<DemoSummary> LoadReviewDemo(
         } else {
           const IssuedPlan& p =
               final_plans[static_cast<size_t>(i - o.migrated_plans)];
-          PlanWriter w(*stub, absl::StrCat("plan-", p.assessment_id), o.today,
-                       o.token);
+          PlanWriter w(
+              *stub,
+              {.id = absl::StrCat("plan-", p.assessment_id), .today = o.today},
+              o.token);
           s = OneCycle(w, p.issued_on, Date(), 0, o.today, rng);
           c = w.commands;
           r = w.repeated;

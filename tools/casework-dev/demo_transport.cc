@@ -16,63 +16,17 @@
 #include "libs/core/grpc_status.h"
 #include "libs/rpc/proto_date.h"
 #include "tools/casework-dev/demo.h"
+#include "tools/casework-dev/demo_writer.h"
 
 namespace casework::demo {
 namespace {
 
 using Stub = v1::TransportService::Stub;
 
-class AppWriter {
- public:
-  AppWriter(Stub& stub, std::string id, Date today, const std::string& token)
-      : stub_(stub), id_(std::move(id)), today_(today), token_(token) {}
-
-  template <typename Req>
-  absl::StatusOr<bool> Send(grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                         const Req&,
-                                                         v1::CommandResult*),
-                            Req req, Date on) {
-    if (on > today_) return false;
-    req.set_request_id(absl::StrCat("demo-", id_, "-", ++step_));
-    req.set_application_id(id_);
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + token_);
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(30));
-    v1::CommandResult result;
-    grpc::Status s = (stub_.*method)(&ctx, req, &result);
-    if (!s.ok() && repeated > 0 &&
-        (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
-         s.error_code() == grpc::StatusCode::ALREADY_EXISTS)) {
-      return false;  // loaded on another day, when it went another way
-    }
-    if (!s.ok()) {
-      return absl::Status(
-          FromGrpcStatus(s).code(),
-          absl::StrCat(id_, " step ", step_, ": ", s.error_message()));
-    }
-    ++commands;
-    if (result.repeated()) ++repeated;
-    return true;
-  }
-
-  int64_t commands = 0;
-  int64_t repeated = 0;
-
- private:
-  Stub& stub_;
-  const std::string id_;
-  const Date today_;
-  const std::string& token_;
-  int step_ = 0;
+const auto kApplicationId = [](auto& r, const std::string& id) {
+  r.set_application_id(id);
 };
-
-#define APP_SEND(writer, Rpc, req, on)                                   \
-  ({                                                                     \
-    absl::StatusOr<bool> sent_ = (writer).Send(&Stub::Rpc, (req), (on)); \
-    if (!sent_.ok()) return sent_.status();                              \
-    *sent_;                                                              \
-  })
+using AppWriter = DemoWriter<Stub, decltype(kApplicationId)>;
 
 absl::Status OneApplication(Stub& stub, int n, const TransportDemoOptions& o,
                             const Calendar& calendar, std::mt19937_64& rng,
@@ -87,7 +41,7 @@ absl::Status OneApplication(Stub& stub, int n, const TransportDemoOptions& o,
            10;
   };
   const std::string id = absl::StrFormat("demo-travel-%04d", n);
-  AppWriter w(stub, id, o.today, o.token);
+  AppWriter w(stub, {.id = id, .today = o.today}, o.token);
   struct Done {
     AppWriter& w;
     int64_t* c;
@@ -124,7 +78,7 @@ absl::Status OneApplication(Stub& stub, int n, const TransportDemoOptions& o,
   f->set_route_unsafe(chance(0.05));
   f->set_low_income(chance(0.2));
   f->set_post16(post16);
-  if (!APP_SEND(w, SubmitApplication, app, received)) return absl::OkStatus();
+  if (!DEMO_SEND(w, SubmitApplication, app, received)) return absl::OkStatus();
 
   // The outcome the service computed decides what the officer may record.
   grpc::ClientContext ctx;
@@ -160,7 +114,7 @@ absl::Status OneApplication(Stub& stub, int n, const TransportDemoOptions& o,
   const Date decided = calendar.AddWorkingDays(
       received, chance(0.8) ? uniform(5, 20) : uniform(21, 40));
   *decide.mutable_notified_on() = ToProto(decided);
-  if (!APP_SEND(w, RecordDecision, decide, decided)) return absl::OkStatus();
+  if (!DEMO_SEND(w, RecordDecision, decide, decided)) return absl::OkStatus();
 
   if (decide.decision() == v1::TRANSPORT_DECISION_REFUSED) {
     if (!chance(0.3)) return absl::OkStatus();
@@ -168,7 +122,7 @@ absl::Status OneApplication(Stub& stub, int n, const TransportDemoOptions& o,
     const Date asked = calendar.AddWorkingDays(
         decided, chance(0.9) ? uniform(3, 20) : uniform(21, 30));
     *review.mutable_requested_on() = ToProto(asked);
-    if (!APP_SEND(w, RequestStage1Review, review, asked))
+    if (!DEMO_SEND(w, RequestStage1Review, review, asked))
       return absl::OkStatus();
     v1::RecordStage1DecisionRequest stage1;
     const Date s1 = calendar.AddWorkingDays(
@@ -177,21 +131,22 @@ absl::Status OneApplication(Stub& stub, int n, const TransportDemoOptions& o,
     stage1.set_outcome(changed ? v1::APPEAL_OUTCOME_CHANGED
                                : v1::APPEAL_OUTCOME_UPHELD);
     *stage1.mutable_decided_on() = ToProto(s1);
-    if (!APP_SEND(w, RecordStage1Decision, stage1, s1)) return absl::OkStatus();
+    if (!DEMO_SEND(w, RecordStage1Decision, stage1, s1))
+      return absl::OkStatus();
     if (changed) {
       v1::ArrangeTransportRequest arrange;
       arrange.set_type(v1::ARRANGEMENT_TYPE_BUS_PASS);
       const Date starts = calendar.AddWorkingDays(s1, uniform(5, 15));
       *arrange.mutable_starts_on() = ToProto(starts);
       *arrange.mutable_arranged_on() = ToProto(s1.AddDays(2));
-      APP_SEND(w, ArrangeTransport, arrange, s1.AddDays(2));
+      DEMO_SEND(w, ArrangeTransport, arrange, s1.AddDays(2));
       return absl::OkStatus();
     }
     if (!chance(0.4)) return absl::OkStatus();
     v1::RequestStage2AppealRequest appeal;
     const Date asked2 = calendar.AddWorkingDays(s1, uniform(3, 18));
     *appeal.mutable_requested_on() = ToProto(asked2);
-    if (!APP_SEND(w, RequestStage2Appeal, appeal, asked2))
+    if (!DEMO_SEND(w, RequestStage2Appeal, appeal, asked2))
       return absl::OkStatus();
     v1::RecordPanelDecisionRequest panel;
     const Date p = calendar.AddWorkingDays(
@@ -199,12 +154,12 @@ absl::Status OneApplication(Stub& stub, int n, const TransportDemoOptions& o,
     panel.set_outcome(chance(0.25) ? v1::APPEAL_OUTCOME_CHANGED
                                    : v1::APPEAL_OUTCOME_UPHELD);
     *panel.mutable_decided_on() = ToProto(p);
-    if (!APP_SEND(w, RecordPanelDecision, panel, p)) return absl::OkStatus();
+    if (!DEMO_SEND(w, RecordPanelDecision, panel, p)) return absl::OkStatus();
     v1::RecordWrittenOutcomeRequest letter;
     const Date sent = calendar.AddWorkingDays(
         p, chance(0.85) ? uniform(1, 5) : uniform(6, 9));
     *letter.mutable_sent_on() = ToProto(sent);
-    APP_SEND(w, RecordWrittenOutcome, letter, sent);
+    DEMO_SEND(w, RecordWrittenOutcome, letter, sent);
     return absl::OkStatus();
   }
 
@@ -224,18 +179,19 @@ absl::Status OneApplication(Stub& stub, int n, const TransportDemoOptions& o,
   const Date arranged = std::min(decided.AddDays(uniform(3, 40)), starts);
   *arrange.mutable_starts_on() = ToProto(starts);
   *arrange.mutable_arranged_on() = ToProto(std::max(arranged, decided));
-  if (!APP_SEND(w, ArrangeTransport, arrange, std::max(arranged, decided)))
+  if (!DEMO_SEND(w, ArrangeTransport, arrange, std::max(arranged, decided)))
     return absl::OkStatus();
   if (chance(0.08)) {
     v1::RecordTravelTrainingRequest itt;
     const Date began = starts.AddDays(uniform(20, 60));
     *itt.mutable_on() = ToProto(began);
-    if (!APP_SEND(w, RecordTravelTraining, itt, began)) return absl::OkStatus();
+    if (!DEMO_SEND(w, RecordTravelTraining, itt, began))
+      return absl::OkStatus();
     if (chance(0.6)) {
       itt.set_completed(true);
       const Date done_on = began.AddDays(uniform(30, 90));
       *itt.mutable_on() = ToProto(done_on);
-      APP_SEND(w, RecordTravelTraining, itt, done_on);
+      DEMO_SEND(w, RecordTravelTraining, itt, done_on);
     }
   }
   return absl::OkStatus();
