@@ -1056,12 +1056,8 @@ class RocksProjection final : public Projection {
             absl::StrCat("Q", K({officer, MonthKey(month), code})), &v);
         if (s.IsNotFound()) continue;
         RETURN_IF_ERROR(FromRocks(s, "read outcomes"));
-        if (v.size() < 24) continue;
         auto& b = buckets[static_cast<size_t>(month - first)];
-        const absl::string_view counters(v);
-        const auto met = static_cast<int64_t>(FromBE64(counters.substr(0, 8)));
-        const auto missed =
-            static_cast<int64_t>(FromBE64(counters.substr(8, 8)));
+        const auto [met, missed, excluded] = MonthTotals<3>(v);
         if (as_denominator) {
           b.second += met;
         } else {
@@ -1182,10 +1178,10 @@ class RocksProjection final : public Projection {
 
   // Adds a Q value's month totals.
   static void AddCounts(absl::string_view v, Counts* c) {
-    if (v.size() < 24) return;
-    c->met += static_cast<int64_t>(FromBE64(v.substr(0, 8)));
-    c->missed += static_cast<int64_t>(FromBE64(v.substr(8, 8)));
-    c->excluded += static_cast<int64_t>(FromBE64(v.substr(16, 8)));
+    const auto totals = MonthTotals<3>(v);
+    c->met += totals[0];
+    c->missed += totals[1];
+    c->excluded += totals[2];
   }
 
   // Sums an officer's outcome counters for [from, to] in one range scan of
@@ -1377,10 +1373,11 @@ class RocksProjection final : public Projection {
     std::array<int64_t, kHeldSlots> held{};
     const std::string prefix = absl::StrCat("H", officer, std::string(1, '\0'));
     const int month = MonthIndex(on);
+    const std::string on_month = MonthKey(month);
     Scan it(db_.get(), prefix + MonthKey(month + 1));
     for (it->Seek(prefix); it->Valid(); it->Next()) {
       const absl::string_view v = View(it->value());
-      if (View(it->key()).substr(prefix.size()) != MonthKey(month)) {
+      if (View(it->key()).substr(prefix.size()) != on_month) {
         const auto totals = MonthTotals<kHeldSlots>(v);
         for (size_t i = 0; i < kHeldSlots; ++i) held[i] += totals[i];
         continue;

@@ -734,6 +734,58 @@ TEST_F(ProjectionTest, ScorecardsOfAnyPeriodCountEachClosedClockOnce) {
   }
 }
 
+// Counters that cannot be read are reported as lost data, naming whose,
+// rather than read as zeros.
+TEST_F(ProjectionTest, UnreadableCountersAreDataLossNotZeros) {
+  ASSERT_TRUE(projection_
+                  ->Apply({events_.Event(
+                      "DecidedToAssess", "a1", 1, "officer-a", P(2026, 3, 10),
+                      {Closed("decision", "ehc.decision_to_assess",
+                              v1::CLOCK_MET, P(2026, 3, 10))})})
+                  .ok());
+  projection_.reset();
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::Options(), dir_.Sub("projection"), &raw)
+            .ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    // Month totals, then a day numbered 40.
+    const std::string nul(1, '\0');
+    const std::string bad_days = std::string(24, '\0') + "\x28\x01";
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(),
+                        absl::StrCat("Qofficer-a", nul, "202603", nul,
+                                     "ehc.decision_6_weeks"),
+                        bad_days)
+                    .ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(),
+                        absl::StrCat("Hofficer-b", nul, "202603"), "short")
+                    .ok());
+  }
+  Reopen();
+  auto card = [&](const std::string& officer, v1::Date from, v1::Date to) {
+    v1::GetOfficerScorecardRequest r;
+    r.set_officer_id(officer);
+    *r.mutable_from() = from;
+    *r.mutable_to() = to;
+    return projection_->GetOfficerScorecard(r);
+  };
+  // A period that ends inside March reads March's days.
+  auto a = card("officer-a", P(2026, 1, 1), P(2026, 3, 15));
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(a.status().message().find("officer-a"), absl::string_view::npos)
+      << a.status();
+  // Whole months read the totals, which are intact.
+  EXPECT_TRUE(card("officer-a", P(2026, 1, 1), P(2026, 3, 31)).ok());
+  // The figures on 15 March read March's holding changes.
+  auto b = card("officer-b", P(2026, 1, 1), P(2026, 3, 15));
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(b.status().message().find("officer-b"), absl::string_view::npos)
+      << b.status();
+}
+
 TEST(ProjectionLayoutTest, DataOfAnotherLayoutIsRefusedWithAClearError) {
   testutil::TempDir dir;
   {
