@@ -1,8 +1,13 @@
 #include "libs/core/clock.h"
 
-#include <random>
+#include <openssl/rand.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/str_format.h"
+#include "libs/core/log.h"
 
 namespace casework {
 
@@ -32,14 +37,23 @@ Date DateInEngland(absl::Time t) {
 }
 
 std::string NewUuid() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t hi = rng();
-  uint64_t lo = rng();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 1
-  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32,
-                         (hi >> 16) & 0xffff, hi & 0xffff, lo >> 48,
-                         lo & 0xffffffffffffULL);
+  // 122 random bits from OpenSSL's CSPRNG (seeded from the OS, reseeded after
+  // fork), so ids made by separate processes - every casectl run - collide
+  // only with probability ~n^2 / 2^123. A seeded Mersenne twister drew them
+  // from 2^32 sequences per process before.
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof b) != 1) {
+    // No entropy is a broken machine: an id from a weak source could answer a
+    // new command with another's result, so stop rather than guess.
+    LogError("cannot draw random bytes for an id (OpenSSL RAND_bytes)", {});
+    std::abort();
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // variant 1 (RFC)
+  return absl::StrFormat(
+      "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+      b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+      b[12], b[13], b[14], b[15]);
 }
 
 }  // namespace casework

@@ -1,7 +1,11 @@
 // CommandHandler: the generic command path of every domain service.
 //
+// Every command carries a request id (required: INVALID_ARGUMENT naming
+// request_id when missing or malformed) bound to a digest of what it asked.
 // Given a stream id and a pure decide function, it returns the stored result
-// for a repeated request id, otherwise loads the stream, folds it into state
+// for a repeat of the same request (same id and digest), refuses the same id
+// for a different request (ALREADY_EXISTS naming request_id, nothing
+// written), otherwise loads the stream, folds it into state
 // with the service's Evolve, decides, stamps each new event's metadata (id,
 // stream, version, child, officer, actor, request id as correlation,
 // recorded_at, source, schema version), appends with the expected version and
@@ -37,11 +41,34 @@
 
 namespace casework {
 
-// Who is asking, for event metadata.
+// Who is asking and what, for event metadata and idempotency.
 struct CommandContext {
   std::string actor;
   std::string request_id;
+  // RequestDigest of the request: the request id is bound to it.
+  std::string request_digest;
 };
+
+// The digest a request id is bound to: SHA-256 (hex) of the method, the actor
+// and the request's deterministic serialization, so a retry of the same call
+// matches and anything else under the same id (another step, another case,
+// other content, another caller) does not.
+std::string RequestDigest(absl::string_view method, absl::string_view actor,
+                          const google::protobuf::Message& request);
+// The same over bytes that identify a request made by the service itself
+// (e.g. the event an intake reacts to).
+std::string RequestDigest(absl::string_view method, absl::string_view actor,
+                          absl::string_view request_bytes);
+
+// The context of a command request message with a `request_id` string field:
+// its request id and RequestDigest.
+CommandContext CommandContextFor(absl::string_view actor,
+                                 absl::string_view method,
+                                 const google::protobuf::Message& request);
+
+// A request id: required, 1-128 characters of [A-Za-z0-9._:-] (a UUID fits).
+// INVALID_ARGUMENT naming request_id.
+absl::Status ValidateRequestId(absl::string_view request_id);
 
 // What a decide function returns: the new events (metadata unset) and index
 // changes.
@@ -96,10 +123,17 @@ class CommandHandler final {
                                             const CommandContext& context,
                                             const DecideFn& decide) const {
     v1::CommandResult result;
+    RETURN_IF_ERROR(ValidateRequestId(context.request_id));
+    if (context.request_digest.empty()) {
+      return absl::InternalError("command without a request digest");
+    }
     ASSIGN_OR_RETURN(std::optional<AppendResult> earlier,
                      store_.FindRequest(context.request_id));
     if (earlier.has_value()) {
+      RETURN_IF_ERROR(
+          CheckRepeat(*earlier, context.request_id, context.request_digest));
       ToCommandResult(*earlier, &result);
+      result.set_repeated(true);
       return result;
     }
     absl::Status last = absl::OkStatus();
@@ -113,6 +147,7 @@ class CommandHandler final {
       append.stream_id = stream_id;
       append.expected_version = loaded.version;
       append.request_id = context.request_id;
+      append.request_digest = context.request_digest;
       append.index_puts = std::move(decision.index_puts);
       append.index_deletes = std::move(decision.index_deletes);
       State state = loaded.state;

@@ -43,8 +43,12 @@ struct AppendRequest {
   std::string stream_id;
   std::string child_id;
   int64_t expected_version = kAnyVersion;
-  // Client-chosen idempotency key; empty for none.
+  // Client-chosen idempotency key; empty for none (the command handler
+  // requires one for every command; bare appends in tests may omit it).
   std::string request_id;
+  // What the request asked, as a digest (see RequestDigest): a request id is
+  // bound to it, so the same id with another digest is refused.
+  std::string request_digest;
   std::vector<NewEvent> events;
   // Index entries written in the same atomic batch (e.g.
   // "officer/<id>/<stream>").
@@ -62,7 +66,19 @@ struct AppendResult {
   // True when this is the stored result of an earlier request with the same
   // request id.
   bool repeated = false;
+  // The digest stored with the request id (empty for records written before
+  // digests were kept).
+  std::string request_digest;
 };
+
+// OK when `earlier` (the stored result of `request_id`) was made by a request
+// with this digest, so the caller may answer with it; otherwise
+// ALREADY_EXISTS naming request_id: the id was used for a different command
+// (another stream, another step, other content or another caller), and
+// nothing is written. Records from before digests were kept match any digest.
+absl::Status CheckRepeat(const AppendResult& earlier,
+                         absl::string_view request_id,
+                         absl::string_view request_digest);
 
 struct StoredEvent {
   int64_t position = 0;
@@ -81,8 +97,13 @@ class EventStore {
   // Appends `request.events` (at least one) to the stream. Returns when
   // durable. Errors: ABORTED when the stream is not at `expected_version`;
   // INVALID_ARGUMENT for an empty event list or stream id; UNAVAILABLE when
-  // storage fails (nothing written). A request id seen before returns the first
-  // result with `repeated` set, writing nothing.
+  // storage fails (nothing acknowledged; the message never names server
+  // files); RESOURCE_EXHAUSTED when too many appends are already waiting. A
+  // request id seen before with the same digest returns the first result (or,
+  // within one group commit, the first's failure) with `repeated` set, writing
+  // nothing; with another digest it is ALREADY_EXISTS (CheckRepeat). Of
+  // several different appends racing under one request id exactly one is
+  // recorded.
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
 
   // The stored result of an earlier append with this request id, if any.
@@ -97,6 +118,11 @@ class EventStore {
   // Up to `max` events with position > `after`, in position order.
   virtual absl::StatusOr<std::vector<StoredEvent>> ReadAfter(int64_t after,
                                                              size_t max) = 0;
+
+  // OK while the store can write; UNAVAILABLE with the reason (no space left,
+  // I/O error) from a failed write until the store has recovered. Health
+  // checks report it.
+  virtual absl::Status WriteHealth() const = 0;
 
   // The highest committed position (0 for an empty log).
   virtual int64_t LastPosition() const = 0;

@@ -1,6 +1,8 @@
 #include "libs/eventstore/rocks_event_store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
@@ -11,9 +13,11 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "libs/core/log.h"
 #include "libs/core/status.h"
 #include "libs/core/thread.h"
 
@@ -130,6 +134,7 @@ std::string EncodeResult(const AppendResult& r) {
   PutVarint(&out, static_cast<uint64_t>(r.last_position));
   PutVarint(&out, r.event_ids.size());
   for (const std::string& id : r.event_ids) PutString(&out, id);
+  PutString(&out, r.request_digest);
   return out;
 }
 
@@ -147,6 +152,10 @@ absl::StatusOr<AppendResult> DecodeResult(absl::string_view in) {
       return absl::DataLossError("event store: corrupt request record");
     r.event_ids.push_back(std::move(id));
   }
+  // Records written before digests were kept end here.
+  if (!in.empty() && !GetString(&in, &r.request_digest)) {
+    return absl::DataLossError("event store: corrupt request record");
+  }
   r.first_version = static_cast<int64_t>(fv);
   r.last_version = static_cast<int64_t>(lv);
   r.first_position = static_cast<int64_t>(fp);
@@ -159,18 +168,173 @@ absl::string_view View(const rocksdb::Slice& s) {
   return absl::string_view(s.data(), s.size());
 }
 
+// The caller's view of a storage error: what kind it is, never RocksDB's text
+// (which names server files). The full text goes to the server log.
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
-  if (s.IsCorruption())
-    return absl::DataLossError(absl::StrCat(what, ": ", s.ToString()));
-  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+  LogError("event store: storage error",
+           {{"operation", std::string(what)}, {"rocksdb", s.ToString()}});
+  if (s.IsCorruption()) {
+    return absl::DataLossError(
+        absl::StrCat("event store: ", what, ": stored data is corrupt"));
+  }
+  const char* kind = s.IsNoSpace()   ? "no space left on device"
+                     : s.IsIOError() ? "I/O error"
+                                     : "storage error";
+  return absl::UnavailableError(
+      absl::StrCat("event store: ", what, ": ", kind));
+}
+
+// Makes the files of a store fail while a StorageFaults says so.
+class FaultyFile final : public rocksdb::FSWritableFileOwnerWrapper {
+ public:
+  FaultyFile(std::unique_ptr<rocksdb::FSWritableFile> file,
+             StorageFaults& faults)
+      : FSWritableFileOwnerWrapper(std::move(file)), faults_(faults) {}
+
+  rocksdb::IOStatus Append(const rocksdb::Slice& data,
+                           const rocksdb::IOOptions& options,
+                           rocksdb::IODebugContext* dbg) override {
+    if (rocksdb::IOStatus s = Check(false); !s.ok()) return s;
+    return target()->Append(data, options, dbg);
+  }
+  rocksdb::IOStatus Append(const rocksdb::Slice& data,
+                           const rocksdb::IOOptions& options,
+                           const rocksdb::DataVerificationInfo& info,
+                           rocksdb::IODebugContext* dbg) override {
+    if (rocksdb::IOStatus s = Check(false); !s.ok()) return s;
+    return target()->Append(data, options, info, dbg);
+  }
+  rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data,
+                                     uint64_t offset,
+                                     const rocksdb::IOOptions& options,
+                                     rocksdb::IODebugContext* dbg) override {
+    if (rocksdb::IOStatus s = Check(false); !s.ok()) return s;
+    return target()->PositionedAppend(data, offset, options, dbg);
+  }
+  rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data,
+                                     uint64_t offset,
+                                     const rocksdb::IOOptions& options,
+                                     const rocksdb::DataVerificationInfo& info,
+                                     rocksdb::IODebugContext* dbg) override {
+    if (rocksdb::IOStatus s = Check(false); !s.ok()) return s;
+    return target()->PositionedAppend(data, offset, options, info, dbg);
+  }
+  rocksdb::IOStatus Flush(const rocksdb::IOOptions& options,
+                          rocksdb::IODebugContext* dbg) override {
+    if (rocksdb::IOStatus s = Check(false); !s.ok()) return s;
+    return target()->Flush(options, dbg);
+  }
+  rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
+                         rocksdb::IODebugContext* dbg) override {
+    if (rocksdb::IOStatus s = Check(true); !s.ok()) return s;
+    return target()->Sync(options, dbg);
+  }
+  rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
+                          rocksdb::IODebugContext* dbg) override {
+    if (rocksdb::IOStatus s = Check(true); !s.ok()) return s;
+    return target()->Fsync(options, dbg);
+  }
+  rocksdb::IOStatus RangeSync(uint64_t offset, uint64_t nbytes,
+                              const rocksdb::IOOptions& options,
+                              rocksdb::IODebugContext* dbg) override {
+    if (rocksdb::IOStatus s = Check(true); !s.ok()) return s;
+    return target()->RangeSync(offset, nbytes, options, dbg);
+  }
+
+ private:
+  rocksdb::IOStatus Check(bool sync) {
+    switch (faults_.Before(sync)) {
+      case StorageFaults::Outcome::kOk:
+        return rocksdb::IOStatus::OK();
+      case StorageFaults::Outcome::kIoError:
+        return rocksdb::IOStatus::IOError("injected fault: fsync failed");
+      case StorageFaults::Outcome::kNoSpace:
+        return rocksdb::IOStatus::NoSpace(
+            "injected fault: no space left on device");
+    }
+    return rocksdb::IOStatus::OK();
+  }
+
+  StorageFaults& faults_;
+};
+
+class FaultyFileSystem final : public rocksdb::FileSystemWrapper {
+ public:
+  explicit FaultyFileSystem(std::shared_ptr<StorageFaults> faults)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()),
+        faults_(std::move(faults)) {}
+  const char* Name() const override { return "CaseworkFaultyFileSystem"; }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& name,
+                                    const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* r,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewWritableFile(name, options, r, dbg);
+    if (s.ok()) *r = std::make_unique<FaultyFile>(std::move(*r), *faults_);
+    return s;
+  }
+  rocksdb::IOStatus ReopenWritableFile(
+      const std::string& name, const rocksdb::FileOptions& options,
+      std::unique_ptr<rocksdb::FSWritableFile>* r,
+      rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->ReopenWritableFile(name, options, r, dbg);
+    if (s.ok()) *r = std::make_unique<FaultyFile>(std::move(*r), *faults_);
+    return s;
+  }
+  rocksdb::IOStatus ReuseWritableFile(
+      const std::string& name, const std::string& old_name,
+      const rocksdb::FileOptions& options,
+      std::unique_ptr<rocksdb::FSWritableFile>* r,
+      rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s =
+        target()->ReuseWritableFile(name, old_name, options, r, dbg);
+    if (s.ok()) *r = std::make_unique<FaultyFile>(std::move(*r), *faults_);
+    return s;
+  }
+
+ private:
+  const std::shared_ptr<StorageFaults> faults_;
+};
+
+struct OpenedDb {
+  std::unique_ptr<rocksdb::DB> db;
+  int64_t last_position = 0;
+};
+
+// Opens the database at `dir` and finds its last log position.
+absl::StatusOr<OpenedDb> OpenDb(const std::string& dir,
+                                const rocksdb::Options& options) {
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
+  if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open event store at ", dir, ": ", s.ToString()));
+  }
+  OpenedDb opened;
+  opened.db.reset(raw);
+  std::unique_ptr<rocksdb::Iterator> it(
+      opened.db->NewIterator(rocksdb::ReadOptions()));
+  it->SeekForPrev(LogKey(INT64_MAX));
+  if (it->Valid() && it->key().starts_with("L")) {
+    opened.last_position =
+        static_cast<int64_t>(GetFixed64BE(View(it->key()).substr(1)));
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "scan log"));
+  return opened;
 }
 
 class RocksEventStoreImpl final : public RocksEventStore {
  public:
-  RocksEventStoreImpl(std::unique_ptr<rocksdb::DB> db, Options options,
-                      int64_t last_position)
-      : db_(std::move(db)), options_(options), last_position_(last_position) {
+  RocksEventStoreImpl(std::string dir, rocksdb::Options db_options,
+                      std::unique_ptr<rocksdb::Env> env, OpenedDb opened,
+                      Options options)
+      : dir_(std::move(dir)),
+        db_options_(std::move(db_options)),
+        env_(std::move(env)),
+        options_(std::move(options)),
+        db_(std::move(opened.db)),
+        last_position_(opened.last_position) {
     writer_ = std::thread([this] {
       SetCurrentThreadName("store-writer");
       WriterLoop();
@@ -184,8 +348,14 @@ class RocksEventStoreImpl final : public RocksEventStore {
     }
     queue_cv_.notify_all();
     writer_.join();
-    db_->FlushWAL(true).PermitUncheckedError();
-    db_->Close().PermitUncheckedError();
+    std::unique_lock<std::shared_mutex> db_lock(db_mu_);
+    if (db_ != nullptr) {
+      // A failed log file must not be written again (RocksDB refuses it);
+      // what it holds is replayed at the next open.
+      if (WriteHealth().ok()) db_->FlushWAL(true).PermitUncheckedError();
+      db_->Close().PermitUncheckedError();
+      db_.reset();
+    }
   }
 
   RocksEventStoreImpl(const RocksEventStoreImpl&) = delete;
@@ -204,6 +374,11 @@ class RocksEventStoreImpl final : public RocksEventStore {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) return absl::UnavailableError("event store is closing");
+      if (queue_.size() >= options_.max_queued) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "event store: ", queue_.size(),
+            " appends already waiting to be written; retry shortly"));
+      }
       queue_.push_back(std::move(pending));
     }
     queue_cv_.notify_one();
@@ -212,18 +387,15 @@ class RocksEventStoreImpl final : public RocksEventStore {
 
   absl::StatusOr<std::optional<AppendResult>> FindRequest(
       absl::string_view request_id) override {
-    if (request_id.empty()) return std::optional<AppendResult>();
-    std::string value;
-    rocksdb::Status s =
-        db_->Get(rocksdb::ReadOptions(), absl::StrCat("R", request_id), &value);
-    if (s.IsNotFound()) return std::optional<AppendResult>();
-    RETURN_IF_ERROR(FromRocks(s, "read request record"));
-    ASSIGN_OR_RETURN(AppendResult r, DecodeResult(value));
-    return std::optional<AppendResult>(std::move(r));
+    std::shared_lock<std::shared_mutex> lock(db_mu_);
+    RETURN_IF_ERROR(Readable());
+    return FindRequestLocked(request_id);
   }
 
   absl::StatusOr<std::vector<StoredEvent>> ReadStream(
       absl::string_view stream_id) override {
+    std::shared_lock<std::shared_mutex> lock(db_mu_);
+    RETURN_IF_ERROR(Readable());
     std::vector<StoredEvent> events;
     const std::string prefix = StreamPrefix(stream_id);
     std::unique_ptr<rocksdb::Iterator> it(
@@ -250,6 +422,8 @@ class RocksEventStoreImpl final : public RocksEventStore {
 
   absl::StatusOr<std::vector<StoredEvent>> ReadAfter(int64_t after,
                                                      size_t max) override {
+    std::shared_lock<std::shared_mutex> lock(db_mu_);
+    RETURN_IF_ERROR(Readable());
     std::vector<StoredEvent> events;
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions()));
@@ -267,6 +441,11 @@ class RocksEventStoreImpl final : public RocksEventStore {
     return events;
   }
 
+  absl::Status WriteHealth() const override {
+    std::lock_guard<std::mutex> lock(health_mu_);
+    return health_;
+  }
+
   int64_t LastPosition() const override {
     std::lock_guard<std::mutex> lock(position_mu_);
     return last_position_;
@@ -279,6 +458,8 @@ class RocksEventStoreImpl final : public RocksEventStore {
   }
 
   absl::StatusOr<int64_t> GetCursor(absl::string_view name) override {
+    std::shared_lock<std::shared_mutex> lock(db_mu_);
+    RETURN_IF_ERROR(Readable());
     std::string value;
     rocksdb::Status s =
         db_->Get(rocksdb::ReadOptions(), absl::StrCat("C", name), &value);
@@ -290,6 +471,8 @@ class RocksEventStoreImpl final : public RocksEventStore {
   }
 
   absl::Status SetCursor(absl::string_view name, int64_t value) override {
+    std::shared_lock<std::shared_mutex> lock(db_mu_);
+    RETURN_IF_ERROR(Readable());
     std::string v;
     PutFixed64BE(&v, static_cast<uint64_t>(value));
     // Not synced on its own: a cursor lost to a machine crash only rewinds to
@@ -303,6 +486,8 @@ class RocksEventStoreImpl final : public RocksEventStore {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanIndex(
       absl::string_view prefix, absl::string_view start_after,
       size_t limit) override {
+    std::shared_lock<std::shared_mutex> lock(db_mu_);
+    RETURN_IF_ERROR(Readable());
     std::vector<std::pair<std::string, std::string>> out;
     const std::string full_prefix = absl::StrCat("I", prefix);
     std::unique_ptr<rocksdb::Iterator> it(
@@ -323,12 +508,52 @@ class RocksEventStoreImpl final : public RocksEventStore {
     return out;
   }
 
+  size_t QueuedAppends() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return queue_.size();
+  }
+
+  absl::Status TryRecover() override {
+    std::lock_guard<std::mutex> lock(recover_mu_);
+    return RecoverLocked();
+  }
+
+  void SetHealthListener(
+      std::function<void(const absl::Status&)> listener) override {
+    std::lock_guard<std::mutex> lock(health_mu_);
+    listener_ = std::move(listener);
+  }
+
  private:
   struct Pending {
     AppendRequest request;
     std::promise<absl::StatusOr<AppendResult>> done;
   };
 
+  // REQUIRES: db_mu_ held (shared or exclusive).
+  absl::Status Readable() const {
+    if (db_ == nullptr) {
+      return absl::UnavailableError(
+          "event store: storage is being recovered after a failed write; "
+          "retry shortly");
+    }
+    return absl::OkStatus();
+  }
+
+  // REQUIRES: db_mu_ held and db_ open.
+  absl::StatusOr<std::optional<AppendResult>> FindRequestLocked(
+      absl::string_view request_id) {
+    if (request_id.empty()) return std::optional<AppendResult>();
+    std::string value;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), absl::StrCat("R", request_id), &value);
+    if (s.IsNotFound()) return std::optional<AppendResult>();
+    RETURN_IF_ERROR(FromRocks(s, "read request record"));
+    ASSIGN_OR_RETURN(AppendResult r, DecodeResult(value));
+    return std::optional<AppendResult>(std::move(r));
+  }
+
+  // REQUIRES: db_mu_ held and db_ open.
   absl::StatusOr<int64_t> StoredVersion(const std::string& stream) {
     const std::string prefix = StreamPrefix(stream);
     std::string upper = prefix;
@@ -344,19 +569,78 @@ class RocksEventStoreImpl final : public RocksEventStore {
     return kNoStream;
   }
 
+  void SetHealth(absl::Status status) {
+    std::function<void(const absl::Status&)> listener;
+    {
+      std::lock_guard<std::mutex> lock(health_mu_);
+      if (health_ == status) return;
+      health_ = status;
+      listener = listener_;
+    }
+    if (status.ok()) {
+      LogInfo("event store: writing again", {});
+    } else {
+      LogError("event store: cannot write", {{"reason", status.ToString()}});
+    }
+    if (listener) listener(status);
+  }
+
+  // Closes and reopens the database: after a failed write RocksDB holds the
+  // error (a write-ahead-log error is fatal to the open instance, and
+  // Resume() cannot clear it), while a reopen replays the log, so what reached
+  // the disk is kept and positions continue after the last event in it.
+  // REQUIRES: recover_mu_ held.
+  absl::Status RecoverLocked() {
+    if (WriteHealth().ok()) return absl::OkStatus();
+    std::unique_lock<std::shared_mutex> db_lock(db_mu_);
+    if (db_ != nullptr) {
+      db_->Close().PermitUncheckedError();
+      db_.reset();
+    }
+    absl::StatusOr<OpenedDb> opened = OpenDb(dir_, db_options_);
+    if (!opened.ok()) {
+      LogWarn("event store: recovery failed; will retry",
+              {{"reason", opened.status().ToString()}});
+      return absl::UnavailableError(absl::StrCat(
+          "event store: cannot write yet (", WriteHealth().message(), ")"));
+    }
+    db_ = std::move(opened->db);
+    {
+      std::lock_guard<std::mutex> lock(position_mu_);
+      last_position_ = opened->last_position;
+    }
+    position_cv_.notify_all();
+    db_lock.unlock();
+    SetHealth(absl::OkStatus());
+    return absl::OkStatus();
+  }
+
   void WriterLoop() {
     for (;;) {
       std::vector<Pending> group;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (WriteHealth().ok()) {
+          queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        } else {
+          // Failed: try again every recovery_interval even without appends,
+          // so health comes back once the disk does.
+          queue_cv_.wait_for(
+              lock, absl::ToChronoNanoseconds(options_.recovery_interval),
+              [&] { return stopping_ || !queue_.empty(); });
+        }
         if (queue_.empty() && stopping_) return;
         while (!queue_.empty() && group.size() < options_.max_group) {
           group.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
       }
-      CommitGroup(group);
+      absl::Status recovered = TryRecover();
+      if (!recovered.ok()) {
+        for (Pending& p : group) p.done.set_value(recovered);
+        continue;
+      }
+      if (!group.empty()) CommitGroup(group);
     }
   }
 
@@ -364,6 +648,7 @@ class RocksEventStoreImpl final : public RocksEventStore {
   // appends of the same group, writes every accepted one in one synced batch,
   // then completes them all.
   void CommitGroup(std::vector<Pending>& group) {
+    std::shared_lock<std::shared_mutex> db_lock(db_mu_);
     rocksdb::WriteBatch batch;
     std::vector<std::optional<absl::StatusOr<AppendResult>>> results(
         group.size());
@@ -372,24 +657,40 @@ class RocksEventStoreImpl final : public RocksEventStore {
     std::map<std::string, size_t>
         request_in_group;  // request id -> index in group
     std::vector<std::pair<size_t, size_t>> repeats;  // (index, index of first)
-    int64_t next_position = last_position_unlocked() + 1;
+    int64_t next_position = LastPosition() + 1;
 
     for (size_t i = 0; i < group.size(); ++i) {
       AppendRequest& req = group[i].request;
       if (!req.request_id.empty()) {
         auto seen = request_in_group.find(req.request_id);
         if (seen != request_in_group.end()) {
-          repeats.emplace_back(i, seen->second);
+          // The same id twice in one group: a repeat shares the first's fate
+          // (after the write); a different command under it is refused.
+          const AppendRequest& first = group[seen->second].request;
+          if (first.request_digest == req.request_digest) {
+            repeats.emplace_back(i, seen->second);
+          } else {
+            AppendResult pending;
+            pending.request_digest = first.request_digest;
+            results[i] =
+                CheckRepeat(pending, req.request_id, req.request_digest);
+          }
           continue;
         }
         absl::StatusOr<std::optional<AppendResult>> earlier =
-            FindRequest(req.request_id);
+            FindRequestLocked(req.request_id);
         if (!earlier.ok()) {
           results[i] = earlier.status();
           continue;
         }
         if (earlier->has_value()) {
-          results[i] = std::move(**earlier);
+          absl::Status same =
+              CheckRepeat(**earlier, req.request_id, req.request_digest);
+          if (same.ok()) {
+            results[i] = std::move(**earlier);
+          } else {
+            results[i] = same;
+          }
           continue;
         }
       }
@@ -416,6 +717,7 @@ class RocksEventStoreImpl final : public RocksEventStore {
       r.stream_id = req.stream_id;
       r.first_version = current + 1;
       r.first_position = next_position;
+      r.request_digest = req.request_digest;
       for (NewEvent& ev : req.events) {
         if (options_.stamp_position) StampPosition(&ev.payload, next_position);
         StoredEvent stored{
@@ -449,15 +751,29 @@ class RocksEventStoreImpl final : public RocksEventStore {
     }
 
     absl::Status written = absl::OkStatus();
+    absl::Status health = absl::OkStatus();
     if (batch.Count() > 0) {
       rocksdb::WriteOptions wo;
       wo.sync = options_.sync;
-      written = FromRocks(db_->Write(wo, &batch), "append");
-      if (written.ok()) {
+      health = FromRocks(db_->Write(wo, &batch), "cannot write");
+      if (health.ok()) {
         std::lock_guard<std::mutex> lock(position_mu_);
         last_position_ = next_position - 1;
+      } else {
+        written = absl::UnavailableError(absl::StrCat(
+            health.message(),
+            "; the command may not have been recorded: retry it with the "
+            "same request_id"));
       }
       position_cv_.notify_all();
+    }
+    // A failed write fails every append that was in it (and every repeat of
+    // one); its positions were never committed, so the log stays gap-free.
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (!written.ok() && results[i].has_value() && results[i]->ok() &&
+          !(*results[i])->repeated) {
+        results[i] = written;
+      }
     }
     for (auto [i, first] : repeats) {
       if (results[first]->ok()) {
@@ -468,27 +784,30 @@ class RocksEventStoreImpl final : public RocksEventStore {
         results[i] = results[first]->status();
       }
     }
+    db_lock.unlock();
+    if (!health.ok()) SetHealth(health);
     for (size_t i = 0; i < group.size(); ++i) {
-      absl::StatusOr<AppendResult>& r = *results[i];
-      // A failed write fails every append that was in it; the positions were
-      // never committed, so the log stays gap-free.
-      if (!written.ok() && r.ok() && !r->repeated) {
-        group[i].done.set_value(written);
-      } else {
-        group[i].done.set_value(std::move(r));
-      }
+      group[i].done.set_value(std::move(*results[i]));
     }
   }
 
-  int64_t last_position_unlocked() {
-    std::lock_guard<std::mutex> lock(position_mu_);
-    return last_position_;
-  }
-
-  const std::unique_ptr<rocksdb::DB> db_;
+  const std::string dir_;
+  const rocksdb::Options db_options_;
+  // The fault-injecting environment of a test (outlives the database).
+  const std::unique_ptr<rocksdb::Env> env_;
   const Options options_;
 
-  std::mutex mu_;
+  // Held shared by every use of db_, exclusively to close and reopen it.
+  mutable std::shared_mutex db_mu_;
+  std::unique_ptr<rocksdb::DB> db_;  // null while a reopen fails
+
+  std::mutex recover_mu_;  // one recovery at a time
+
+  mutable std::mutex health_mu_;
+  absl::Status health_;
+  std::function<void(const absl::Status&)> listener_;
+
+  mutable std::mutex mu_;
   std::condition_variable queue_cv_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
@@ -502,6 +821,20 @@ class RocksEventStoreImpl final : public RocksEventStore {
 
 }  // namespace
 
+absl::Status CheckRepeat(const AppendResult& earlier,
+                         absl::string_view request_id,
+                         absl::string_view request_digest) {
+  if (earlier.request_digest.empty() ||
+      earlier.request_digest == request_digest) {
+    return absl::OkStatus();
+  }
+  return absl::AlreadyExistsError(absl::StrCat(
+      "request_id: '", request_id,
+      "' was already used for a different command; nothing was written (use "
+      "a new request id for a new command, the same one only to retry the "
+      "same command)"));
+}
+
 absl::StatusOr<std::unique_ptr<RocksEventStore>> RocksEventStore::Open(
     const std::string& dir, Options options) {
   rocksdb::Options db_options;
@@ -513,25 +846,16 @@ absl::StatusOr<std::unique_ptr<RocksEventStore>> RocksEventStore::Open(
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, &raw);
-  if (!s.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot open event store at ", dir, ": ", s.ToString()));
+  std::unique_ptr<rocksdb::Env> env;
+  if (options.faults != nullptr) {
+    env = rocksdb::NewCompositeEnv(
+        std::make_shared<FaultyFileSystem>(options.faults));
+    db_options.env = env.get();
   }
-  std::unique_ptr<rocksdb::DB> db(raw);
-  int64_t last = 0;
-  {
-    std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(rocksdb::ReadOptions()));
-    it->SeekForPrev(LogKey(INT64_MAX));
-    if (it->Valid() && it->key().starts_with("L")) {
-      last = static_cast<int64_t>(GetFixed64BE(View(it->key()).substr(1)));
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "scan log");
-  }
+  ASSIGN_OR_RETURN(OpenedDb opened, OpenDb(dir, db_options));
   return std::unique_ptr<RocksEventStore>(
-      new RocksEventStoreImpl(std::move(db), options, last));
+      new RocksEventStoreImpl(dir, std::move(db_options), std::move(env),
+                              std::move(opened), std::move(options)));
 }
 
 }  // namespace casework

@@ -13,15 +13,27 @@
 //   C<cursor name>                   -> int64
 //   I<index key>                     -> value
 //
+// When a write fails (disk full, I/O error) nothing of its group is
+// acknowledged and positions stay gap-free; WriteHealth() then reports the
+// failure and every append is refused with UNAVAILABLE until the store has
+// recovered: RocksDB's Resume(), or closing and reopening the database when
+// RocksDB holds the error fatal. Recovery is tried before each later append
+// and every `recovery_interval` meanwhile, so the store comes back by itself
+// once the disk does. Error messages for callers never name server files; the
+// full RocksDB message goes to the server log.
+//
 // Thread safety: thread-safe. RocksDB types stay inside the .cc file.
 #ifndef CASEWORK_LIBS_EVENTSTORE_ROCKS_EVENT_STORE_H_
 #define CASEWORK_LIBS_EVENTSTORE_ROCKS_EVENT_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "libs/eventstore/event_store.h"
+#include "libs/eventstore/storage_faults.h"
 
 namespace casework {
 
@@ -39,7 +51,26 @@ class RocksEventStore : public EventStore {
     bool stamp_position = true;
     // Block cache for reads, in bytes.
     size_t block_cache_bytes = 64 << 20;
+    // Most appends waiting for the writer; one more is RESOURCE_EXHAUSTED
+    // (bounded memory under overload).
+    size_t max_queued = 4096;
+    // How often a failed store tries to recover while no append asks it to.
+    absl::Duration recovery_interval = absl::Seconds(2);
+    // Tests only: make the store's files fail (storage_faults.h).
+    std::shared_ptr<StorageFaults> faults;
   };
+
+  // Tries to recover from a failed write now (see the class comment). OK when
+  // the store can write (again); UNAVAILABLE when it still cannot.
+  virtual absl::Status TryRecover() = 0;
+
+  // Appends waiting for the writer now.
+  virtual size_t QueuedAppends() const = 0;
+
+  // Calls `listener` (from the store's writer thread) whenever WriteHealth()
+  // changes, with its new value. One listener; set it before appending.
+  virtual void SetHealthListener(
+      std::function<void(const absl::Status&)> listener) = 0;
 
   // Opens (creating if missing) the store in `dir`. UNAVAILABLE when the
   // database cannot be opened (e.g. locked by another process).

@@ -5,6 +5,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -80,9 +81,81 @@ absl::StatusOr<std::map<std::string, std::string>> ParseProperties(
           absl::StrCat("kafka config: '", part, "' is not key=value"));
     }
     out[key] = std::string(absl::StripAsciiWhitespace(kv.second));
+    RETURN_IF_ERROR(RefuseWeakerDelivery(key, out[key]));
   }
   return out;
 }
+
+absl::Status RefuseWeakerDelivery(absl::string_view key,
+                                  absl::string_view value) {
+  const std::string v = absl::AsciiStrToLower(value);
+  struct Guarantee {
+    const char* key;
+    std::vector<const char*> allowed;
+    const char* why;
+  };
+  static const std::vector<Guarantee>* const kGuarantees =
+      new std::vector<Guarantee>{
+          {"acks",
+           {"all", "-1"},
+           "an event counts as published only once every in-sync replica has "
+           "it"},
+          {"request.required.acks",
+           {"all", "-1"},
+           "an event counts as published only once every in-sync replica has "
+           "it"},
+          {"enable.idempotence",
+           {"true"},
+           "a retried send must not publish an event twice or out of order"},
+          {"enable.auto.commit",
+           {"false"},
+           "a consumer commits an offset only after applying the record"},
+          {"enable.auto.offset.store",
+           {"false"},
+           "a consumer stores an offset only after applying the record"},
+          {"auto.offset.reset",
+           {"earliest"},
+           "a consumer must never skip history it has not read"},
+          {"retries",
+           {},
+           "a failed send is retried until delivered (the default)"},
+          {"message.send.max.retries",
+           {},
+           "a failed send is retried until delivered (the default)"},
+      };
+  for (const Guarantee& g : *kGuarantees) {
+    if (key != g.key) continue;
+    for (const char* ok : g.allowed) {
+      if (v == ok) return absl::OkStatus();
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("--kafka-config: ", key, "=", value,
+                     " would weaken delivery guarantees (", g.why,
+                     "); casework sets it itself: remove it"));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Sets the properties every delivery guarantee rests on, over any value
+// given (ParseProperties already refused a weaker one at start).
+void SetDeliveryGuarantees(std::map<std::string, std::string>& props,
+                           bool producer) {
+  if (producer) {
+    props["enable.idempotence"] = "true";
+    props["acks"] = "all";
+    props.erase("request.required.acks");
+    props.erase("retries");
+    props.erase("message.send.max.retries");
+  } else {
+    props["enable.auto.commit"] = "false";
+    props["enable.auto.offset.store"] = "false";
+    props["auto.offset.reset"] = "earliest";
+  }
+}
+
+}  // namespace
 
 // ----------------------------------------------------------------
 // EmbeddedBroker
@@ -247,8 +320,7 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(
     const std::string& brokers,
     const std::map<std::string, std::string>& properties) {
   std::map<std::string, std::string> props = properties;
-  props.emplace("enable.idempotence", "true");
-  props.emplace("acks", "all");
+  SetDeliveryGuarantees(props, /*producer=*/true);
   ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewConf(brokers, props));
   rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCallback);
   auto impl = std::make_unique<Impl>();
@@ -353,8 +425,7 @@ absl::StatusOr<std::unique_ptr<Relay>> StartServiceRelay(
 absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
                                                     RelayOptions options) {
   std::map<std::string, std::string> props = options.properties;
-  props.emplace("enable.idempotence", "true");
-  props.emplace("acks", "all");
+  SetDeliveryGuarantees(props, /*producer=*/true);
   props.emplace("linger.ms", "5");
   props.emplace("message.timeout.ms",
                 std::to_string(Millis(options.delivery_timeout)));
@@ -528,10 +599,8 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(
     ConsumerOptions options) {
   std::map<std::string, std::string> props = options.properties;
   props.emplace("group.id", options.group_id);
-  props.emplace("enable.auto.commit", "false");
-  props.emplace("enable.auto.offset.store", "false");
+  SetDeliveryGuarantees(props, /*producer=*/false);
   props.emplace("enable.partition.eof", "false");
-  props.emplace("auto.offset.reset", "earliest");
   ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewConf(options.brokers, props));
   auto impl = std::make_unique<Impl>();
   char err[512];

@@ -48,6 +48,14 @@ namespace casework::kafka {
 absl::StatusOr<std::map<std::string, std::string>> ParseProperties(
     const std::string& text);
 
+// INVALID_ARGUMENT naming the setting when `key=value` would weaken a delivery
+// guarantee casework rests on (acks other than all, idempotence off, offsets
+// committed or stored automatically, offsets reset to anything but the
+// earliest, retries limited). ParseProperties applies it to every pair, so a
+// service refuses such a --kafka-config at start.
+absl::Status RefuseWeakerDelivery(absl::string_view key,
+                                  absl::string_view value);
+
 class EmbeddedBroker final {
  public:
   // Starts a mock cluster of `brokers` brokers on loopback.

@@ -272,14 +272,16 @@ absl::StatusOr<int> ServerRunner::Start(
   builder.SetSyncServerOption(
       grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 256);
   for (grpc::Service* s : services) builder.RegisterService(s);
-  server_ = builder.BuildAndStart();
-  if (!server_ || bound == 0) {
-    server_.reset();
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || bound == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", host, ":", port));
   }
-  server_->GetHealthCheckService()->SetServingStatus(true);
-  server_->GetHealthCheckService()->SetServingStatus(service_name_, true);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    server_ = std::move(server);
+    ApplyHealthLocked();
+  }
   LogInfo("server started", {{"service", service_name_},
                              {"port", std::to_string(bound)},
                              {"tls", tls.cert_file.empty()        ? "off"
@@ -288,12 +290,37 @@ absl::StatusOr<int> ServerRunner::Start(
   return bound;
 }
 
+void ServerRunner::SetHealth(const absl::Status& status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (health_ == status) return;
+  health_ = status;
+  if (status.ok()) {
+    LogInfo("health: serving", {{"service", service_name_}});
+  } else {
+    LogError("health: not serving",
+             {{"service", service_name_}, {"reason", status.ToString()}});
+  }
+  ApplyHealthLocked();
+}
+
+void ServerRunner::ApplyHealthLocked() {
+  if (!server_) return;
+  server_->GetHealthCheckService()->SetServingStatus(health_.ok());
+  server_->GetHealthCheckService()->SetServingStatus(service_name_,
+                                                     health_.ok());
+}
+
 void ServerRunner::Shutdown(absl::Duration grace) {
   if (!server_) return;
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    health_ = absl::UnavailableError("shutting down");
+    ApplyHealthLocked();
+  }
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoNanoseconds(grace));
   server_->Wait();
+  std::lock_guard<std::mutex> lock(mu_);
   server_.reset();
   LogInfo("server stopped", {{"service", service_name_}});
 }

@@ -14,12 +14,13 @@
 //   WaitForShutdownSignal();
 //   runner.Shutdown(absl::Seconds(10));
 //
-// Thread safety: ServerRunner is used from one thread.
+// Thread safety: ServerRunner is used from one thread, but for SetHealth.
 #ifndef CASEWORK_LIBS_RPC_SERVER_H_
 #define CASEWORK_LIBS_RPC_SERVER_H_
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -136,10 +137,19 @@ class ServerRunner final {
   // Marks the server NOT_SERVING, stops accepting calls and waits up to `grace`
   // for those in flight to finish.
   void Shutdown(absl::Duration grace);
+  // What the health service reports from now on: SERVING when `status` is OK,
+  // NOT_SERVING (with the reason logged) when it is not, e.g. while the event
+  // store cannot write. Before Start, it applies from Start. Thread-safe (an
+  // event store's health listener calls it from the store's thread).
+  void SetHealth(const absl::Status& status);
   grpc::Server* server() { return server_.get(); }
 
  private:
+  void ApplyHealthLocked();
+
   const std::string service_name_;
+  std::mutex mu_;  // guards server_'s health and health_
+  absl::Status health_;
   std::unique_ptr<grpc::Server> server_;
 };
 

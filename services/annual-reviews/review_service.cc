@@ -14,12 +14,6 @@ std::string Method(absl::string_view rpc) {
                       rpc);
 }
 
-absl::Status ValidateRequestId(const std::string& request_id) {
-  if (request_id.size() > 128)
-    return FieldError("request_id", "must be at most 128 characters");
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 AnnualReviewServiceImpl::AnnualReviewServiceImpl(
@@ -39,25 +33,28 @@ absl::StatusOr<v1::CommandResult> AnnualReviewServiceImpl::OpenFromFinalPlan(
   const Env env{clock_.Today(), calendar_, options_.under5_months};
   return handler_.Execute(
       PlanIdForAssessment(facts.assessment_id),
-      CommandContext{"annual-reviews", absl::StrCat("ehc:", facts.event_id)},
+      CommandContext{"annual-reviews", absl::StrCat("ehc:", facts.event_id),
+                     RequestDigest("FinalPlanIntake", "annual-reviews",
+                                   absl::StrCat(facts.event_id, "/",
+                                                facts.assessment_id))},
       [&](const Plan& s, int64_t) { return Decide(s, facts, env); });
 }
 
-grpc::Status AnnualReviewServiceImpl::Run(grpc::ServerContext* ctx,
-                                          absl::string_view rpc,
-                                          const std::string& request_id,
-                                          const std::string& plan_id,
-                                          const DecideFn& decide,
-                                          v1::CommandResult* resp) {
+grpc::Status AnnualReviewServiceImpl::Run(
+    grpc::ServerContext* ctx, absl::string_view rpc,
+    const google::protobuf::Message& request, const std::string& plan_id,
+    const DecideFn& decide, v1::CommandResult* resp) {
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, Method(rpc));
   if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status valid = ValidateRequestId(request_id);
+  const CommandContext context =
+      CommandContextFor(who->subject, Method(rpc), request);
+  absl::Status valid = ValidateRequestId(context.request_id);
   if (valid.ok()) valid = ValidateId("plan_id", plan_id);
   if (!valid.ok()) return ToGrpcStatus(valid);
   const Env env{clock_.Today(), calendar_, options_.under5_months};
   absl::StatusOr<v1::CommandResult> result = handler_.Execute(
-      plan_id, CommandContext{who->subject, request_id},
+      plan_id, context,
       [&](const Plan& state, int64_t) { return decide(state, env); });
   if (!result.ok()) return ToGrpcStatus(result.status());
   *resp = std::move(*result);
@@ -69,7 +66,7 @@ grpc::Status AnnualReviewServiceImpl::RegisterPlan(
     v1::CommandResult* resp) {
   const std::string id = req->plan_id().empty() ? NewUuid() : req->plan_id();
   return Run(
-      ctx, "RegisterPlan", req->request_id(), id,
+      ctx, "RegisterPlan", *req, id,
       [&](const Plan& s, const Env& env) { return Decide(s, id, *req, env); },
       resp);
 }
@@ -78,7 +75,7 @@ grpc::Status AnnualReviewServiceImpl::RegisterPlan(
   grpc::Status AnnualReviewServiceImpl::Rpc(                                   \
       grpc::ServerContext* ctx, const Request* req, v1::CommandResult* resp) { \
     return Run(                                                                \
-        ctx, #Rpc, req->request_id(), req->plan_id(),                          \
+        ctx, #Rpc, *req, req->plan_id(),                                       \
         [&](const Plan& s, const Env& env) { return Decide(s, *req, env); },   \
         resp);                                                                 \
   }

@@ -76,8 +76,9 @@ class AnnualReviewServiceImpl final : public v1::AnnualReviewService::Service {
   using DecideFn =
       std::function<absl::StatusOr<ReviewDecision>(const Plan&, const Env&)>;
   grpc::Status Run(grpc::ServerContext* ctx, absl::string_view rpc,
-                   const std::string& request_id, const std::string& plan_id,
-                   const DecideFn& decide, v1::CommandResult* resp);
+                   const google::protobuf::Message& request,
+                   const std::string& plan_id, const DecideFn& decide,
+                   v1::CommandResult* resp);
 
   EventStore& store_;
   const Clock& clock_;

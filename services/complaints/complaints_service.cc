@@ -34,23 +34,22 @@ ComplaintsServiceImpl::ComplaintsServiceImpl(EventStore& store,
 template <typename Traits, typename DecideFn>
 grpc::Status ComplaintsServiceImpl::Run(
     grpc::ServerContext* ctx, absl::string_view rpc,
-    const std::string& request_id, absl::string_view id_field,
+    const google::protobuf::Message& request, absl::string_view id_field,
     const std::string& id, CommandHandler<Traits>& handler,
     const DecideFn& decide, v1::CommandResult* resp) {
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, Method(rpc));
   if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status valid = absl::OkStatus();
-  if (request_id.size() > 128)
-    valid = FieldError("request_id", "must be at most 128 characters");
+  const CommandContext context =
+      CommandContextFor(who->subject, Method(rpc), request);
+  absl::Status valid = ValidateRequestId(context.request_id);
   if (valid.ok()) valid = ValidateId(id_field, id);
   if (!valid.ok()) return ToGrpcStatus(valid);
   const Env env{clock_.Today(), calendar_, limits_};
-  absl::StatusOr<v1::CommandResult> result =
-      handler.Execute(id, CommandContext{who->subject, request_id},
-                      [&](const typename Traits::State& state, int64_t) {
-                        return decide(state, env);
-                      });
+  absl::StatusOr<v1::CommandResult> result = handler.Execute(
+      id, context, [&](const typename Traits::State& state, int64_t) {
+        return decide(state, env);
+      });
   if (!result.ok()) return ToGrpcStatus(result.status());
   *resp = std::move(*result);
   return grpc::Status::OK;
@@ -62,7 +61,7 @@ grpc::Status ComplaintsServiceImpl::LogComplaint(
   const std::string id =
       req->complaint_id().empty() ? NewUuid() : req->complaint_id();
   return Run(
-      ctx, "LogComplaint", req->request_id(), "complaint_id", id, complaints_,
+      ctx, "LogComplaint", *req, "complaint_id", id, complaints_,
       [&](const Complaint& s, const Env& env) {
         return Decide(s, id, *req, env);
       },
@@ -75,8 +74,7 @@ grpc::Status ComplaintsServiceImpl::RecordDisagreement(
   const std::string id =
       req->disagreement_id().empty() ? NewUuid() : req->disagreement_id();
   return Run(
-      ctx, "RecordDisagreement", req->request_id(), "disagreement_id", id,
-      disagreements_,
+      ctx, "RecordDisagreement", *req, "disagreement_id", id, disagreements_,
       [&](const Disagreement& s, const Env& env) {
         return Decide(s, id, *req, env);
       },
@@ -89,7 +87,7 @@ grpc::Status ComplaintsServiceImpl::RecordTribunalOrder(
   const std::string order =
       req->order_id().empty() ? NewUuid() : req->order_id();
   return Run(
-      ctx, "RecordTribunalOrder", req->request_id(), "disagreement_id",
+      ctx, "RecordTribunalOrder", *req, "disagreement_id",
       req->disagreement_id(), disagreements_,
       [&](const Disagreement& s, const Env& env) {
         return Decide(s, order, *req, env);
@@ -101,8 +99,7 @@ grpc::Status ComplaintsServiceImpl::RecordTribunalOrder(
   grpc::Status ComplaintsServiceImpl::Rpc(                                     \
       grpc::ServerContext* ctx, const Request* req, v1::CommandResult* resp) { \
     return Run(                                                                \
-        ctx, #Rpc, req->request_id(), "complaint_id", req->complaint_id(),     \
-        complaints_,                                                           \
+        ctx, #Rpc, *req, "complaint_id", req->complaint_id(), complaints_,     \
         [&](const Complaint& s, const Env& env) {                              \
           return Decide(s, *req, env);                                         \
         },                                                                     \
@@ -124,8 +121,8 @@ CASEWORK_COMPLAINT_COMMAND(CloseComplaint, v1::CloseComplaintRequest)
   grpc::Status ComplaintsServiceImpl::Rpc(                                     \
       grpc::ServerContext* ctx, const Request* req, v1::CommandResult* resp) { \
     return Run(                                                                \
-        ctx, #Rpc, req->request_id(), "disagreement_id",                       \
-        req->disagreement_id(), disagreements_,                                \
+        ctx, #Rpc, *req, "disagreement_id", req->disagreement_id(),            \
+        disagreements_,                                                        \
         [&](const Disagreement& s, const Env& env) {                           \
           return Decide(s, *req, env);                                         \
         },                                                                     \

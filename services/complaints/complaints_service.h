@@ -64,9 +64,10 @@ class ComplaintsServiceImpl final : public v1::ComplaintsService::Service {
  private:
   template <typename Traits, typename DecideFn>
   grpc::Status Run(grpc::ServerContext* ctx, absl::string_view rpc,
-                   const std::string& request_id, absl::string_view id_field,
-                   const std::string& id, CommandHandler<Traits>& handler,
-                   const DecideFn& decide, v1::CommandResult* resp);
+                   const google::protobuf::Message& request,
+                   absl::string_view id_field, const std::string& id,
+                   CommandHandler<Traits>& handler, const DecideFn& decide,
+                   v1::CommandResult* resp);
 
   EventStore& store_;
   const Clock& clock_;

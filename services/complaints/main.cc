@@ -96,6 +96,9 @@ int main(int argc, char** argv) {
   if (!relay.ok()) return Fail(relay.status());
   admin::AdminServiceImpl admin_service(**store, relay->get(), authorizer);
   ServerRunner runner("complaints");
+  // Health follows the event store: NOT_SERVING while it cannot write.
+  (*store)->SetHealthListener(
+      [&runner](const absl::Status& s) { runner.SetHealth(s); });
   absl::StatusOr<int> port =
       runner.Start(config->listen_host, config->port,
                    {&service, &audit_service, &admin_service}, config->tls);

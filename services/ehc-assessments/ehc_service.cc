@@ -38,12 +38,6 @@ std::string Method(absl::string_view rpc) {
                       rpc);
 }
 
-absl::Status ValidateRequestId(const std::string& request_id) {
-  if (request_id.size() > 128)
-    return FieldError("request_id", "must be at most 128 characters");
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 EhcAssessmentServiceImpl::EhcAssessmentServiceImpl(
@@ -56,17 +50,17 @@ EhcAssessmentServiceImpl::EhcAssessmentServiceImpl(
       audit_(audit),
       handler_(store, clock) {}
 
-grpc::Status EhcAssessmentServiceImpl::Run(grpc::ServerContext* ctx,
-                                           absl::string_view rpc,
-                                           const std::string& request_id,
-                                           const std::string& assessment_id,
-                                           const DecideFn& decide,
-                                           v1::CommandResult* resp) {
+grpc::Status EhcAssessmentServiceImpl::Run(
+    grpc::ServerContext* ctx, absl::string_view rpc,
+    const google::protobuf::Message& request, const std::string& assessment_id,
+    const DecideFn& decide, v1::CommandResult* resp) {
   const absl::Time start = absl::Now();
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, Method(rpc));
   if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status valid = ValidateRequestId(request_id);
+  const CommandContext context =
+      CommandContextFor(who->subject, Method(rpc), request);
+  absl::Status valid = ValidateRequestId(context.request_id);
   if (valid.ok()) valid = ValidateId("assessment_id", assessment_id);
   absl::StatusOr<v1::CommandResult> result = absl::UnknownError("not run");
   if (!valid.ok()) {
@@ -74,7 +68,7 @@ grpc::Status EhcAssessmentServiceImpl::Run(grpc::ServerContext* ctx,
   } else {
     const Env env{clock_.Today(), calendar_};
     result = handler_.Execute(
-        assessment_id, CommandContext{who->subject, request_id},
+        assessment_id, context,
         [&](const Assessment& state, int64_t) { return decide(state, env); });
   }
   LogDebug(
@@ -97,7 +91,7 @@ grpc::Status EhcAssessmentServiceImpl::RecordRequest(
   const std::string id =
       req->assessment_id().empty() ? NewUuid() : req->assessment_id();
   return Run(
-      ctx, "RecordRequest", req->request_id(), id,
+      ctx, "RecordRequest", *req, id,
       [&](const Assessment& s, const Env& env) {
         return Decide(s, id, *req, env);
       },
@@ -108,7 +102,7 @@ grpc::Status EhcAssessmentServiceImpl::RecordRequest(
   grpc::Status EhcAssessmentServiceImpl::Rpc(                                  \
       grpc::ServerContext* ctx, const Request* req, v1::CommandResult* resp) { \
     return Run(                                                                \
-        ctx, #Rpc, req->request_id(), req->assessment_id(),                    \
+        ctx, #Rpc, *req, req->assessment_id(),                                 \
         [&](const Assessment& s, const Env& env) {                             \
           return Decide(s, *req, env);                                         \
         },                                                                     \
@@ -132,7 +126,7 @@ grpc::Status EhcAssessmentServiceImpl::RequestAdvice(
   const std::string advice_id =
       req->advice_id().empty() ? NewUuid() : req->advice_id();
   return Run(
-      ctx, "RequestAdvice", req->request_id(), req->assessment_id(),
+      ctx, "RequestAdvice", *req, req->assessment_id(),
       [&](const Assessment& s, const Env& env) {
         return Decide(s, advice_id, *req, env);
       },
@@ -144,7 +138,7 @@ grpc::Status EhcAssessmentServiceImpl::RecordException(
     v1::CommandResult* resp) {
   const std::string exception_id = NewUuid();
   return Run(
-      ctx, "RecordException", req->request_id(), req->assessment_id(),
+      ctx, "RecordException", *req, req->assessment_id(),
       [&](const Assessment& s, const Env& env) {
         return Decide(s, exception_id, *req, env);
       },

@@ -77,7 +77,7 @@ class EhcAssessmentServiceImpl final
   using DecideFn =
       std::function<absl::StatusOr<EhcDecision>(const Assessment&, const Env&)>;
   grpc::Status Run(grpc::ServerContext* ctx, absl::string_view rpc,
-                   const std::string& request_id,
+                   const google::protobuf::Message& request,
                    const std::string& assessment_id, const DecideFn& decide,
                    v1::CommandResult* resp);
 

@@ -62,6 +62,9 @@ int main(int argc, char** argv) {
                                         authorizer, **audit_log);
   admin::AdminServiceImpl admin_service(**store, relay->get(), authorizer);
   ServerRunner runner("ehc-assessments");
+  // Health follows the event store: NOT_SERVING while it cannot write.
+  (*store)->SetHealthListener(
+      [&runner](const absl::Status& s) { runner.SetHealth(s); });
   absl::StatusOr<int> port =
       runner.Start(config->listen_host, config->port,
                    {&service, &audit_service, &admin_service}, config->tls);

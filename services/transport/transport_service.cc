@@ -36,21 +36,21 @@ Env TransportServiceImpl::MakeEnv() const {
 
 grpc::Status TransportServiceImpl::Run(grpc::ServerContext* ctx,
                                        absl::string_view rpc,
-                                       const std::string& request_id,
+                                       const google::protobuf::Message& request,
                                        const std::string& application_id,
                                        const DecideFn& decide,
                                        v1::CommandResult* resp) {
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, Method(rpc));
   if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status valid = absl::OkStatus();
-  if (request_id.size() > 128)
-    valid = FieldError("request_id", "must be at most 128 characters");
+  const CommandContext context =
+      CommandContextFor(who->subject, Method(rpc), request);
+  absl::Status valid = ValidateRequestId(context.request_id);
   if (valid.ok()) valid = ValidateId("application_id", application_id);
   if (!valid.ok()) return ToGrpcStatus(valid);
   const Env env = MakeEnv();
   absl::StatusOr<v1::CommandResult> result = handler_.Execute(
-      application_id, CommandContext{who->subject, request_id},
+      application_id, context,
       [&](const Application& state, int64_t) { return decide(state, env); });
   if (!result.ok()) return ToGrpcStatus(result.status());
   *resp = std::move(*result);
@@ -63,7 +63,7 @@ grpc::Status TransportServiceImpl::SubmitApplication(
   const std::string id =
       req->application_id().empty() ? NewUuid() : req->application_id();
   return Run(
-      ctx, "SubmitApplication", req->request_id(), id,
+      ctx, "SubmitApplication", *req, id,
       [&](const Application& s, const Env& env) {
         return Decide(s, id, *req, env);
       },
@@ -86,7 +86,7 @@ grpc::Status TransportServiceImpl::AssessEligibility(
   grpc::Status TransportServiceImpl::Rpc(                                      \
       grpc::ServerContext* ctx, const Request* req, v1::CommandResult* resp) { \
     return Run(                                                                \
-        ctx, #Rpc, req->request_id(), req->application_id(),                   \
+        ctx, #Rpc, *req, req->application_id(),                                \
         [&](const Application& s, const Env& env) {                            \
           return Decide(s, *req, env);                                         \
         },                                                                     \

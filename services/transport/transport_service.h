@@ -82,7 +82,7 @@ class TransportServiceImpl final : public v1::TransportService::Service {
       const Application&, const Env&)>;
   Env MakeEnv() const;
   grpc::Status Run(grpc::ServerContext* ctx, absl::string_view rpc,
-                   const std::string& request_id,
+                   const google::protobuf::Message& request,
                    const std::string& application_id, const DecideFn& decide,
                    v1::CommandResult* resp);
   absl::Status AttachReason(v1::TransportApplication* a);

@@ -147,6 +147,11 @@ class PolicyWalkTest : public ::testing::Test {
   // empty).
   grpc::StatusCode Call(const std::string& method, const std::string& request,
                         const std::string& token) {
+    return CallStatus(method, request, token).error_code();
+  }
+
+  grpc::Status CallStatus(const std::string& method, const std::string& request,
+                          const std::string& token) {
     grpc::GenericStub stub(channel_);
     grpc::ClientContext ctx;
     if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
@@ -156,7 +161,7 @@ class PolicyWalkTest : public ::testing::Test {
     std::promise<grpc::Status> done;
     stub.UnaryCall(&ctx, method, grpc::StubOptions(), &in, &out,
                    [&](grpc::Status s) { done.set_value(std::move(s)); });
-    return done.get_future().get().error_code();
+    return done.get_future().get();
   }
 
   testutil::TempDir dir_;
@@ -209,6 +214,74 @@ TEST_F(PolicyWalkTest, EveryRpcTimesEveryRoleAnswersAsTheTableSays) {
     }
   }
   EXPECT_GE(calls, 18 * 4);
+}
+
+TEST_F(PolicyWalkTest, EveryCommandOfEveryServiceRequiresARequestId) {
+  const std::string token = Token("back-office", auth::kIntegration);
+  int commands = 0;
+  for (const auto* service : ContractServices()) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor* m = service->method(i);
+      if (m->output_type()->full_name() != "casework.v1.CommandResult") {
+        continue;
+      }
+      ++commands;
+      EXPECT_NE(m->input_type()->FindFieldByName("request_id"), nullptr)
+          << m->full_name() << " has no request_id";
+      const grpc::Status status = CallStatus(MethodPath(m), "", token);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+          << m->full_name() << ": " << status.error_message();
+      EXPECT_EQ(status.error_message().rfind("request_id: is required", 0), 0u)
+          << m->full_name() << ": " << status.error_message();
+    }
+  }
+  EXPECT_GE(commands, 40);
+}
+
+TEST_F(PolicyWalkTest, ARequestIdIsBoundToTheCommandItFirstNamed) {
+  const std::string token = Token("back-office", auth::kIntegration);
+  const std::string record = "/casework.v1.EhcAssessmentService/RecordRequest";
+  v1::RecordRequestRequest first;
+  first.set_request_id("same-id");
+  first.set_assessment_id("asmt-1");
+  first.set_child_id("child-1");
+  first.set_officer_id("officer-n1");
+  *first.mutable_received_on() = ToProto(Date::Ymd(2026, 11, 2));
+  first.set_source(v1::REQUEST_SOURCE_PARENT);
+  first.set_kind(v1::ASSESSMENT_KIND_FIRST);
+  ASSERT_TRUE(CallStatus(record, first.SerializeAsString(), token).ok());
+  const int64_t written = store_->LastPosition();
+  // The same id on another assessment: refused, not the first's result.
+  v1::RecordRequestRequest other = first;
+  other.set_assessment_id("asmt-2");
+  grpc::Status status = CallStatus(record, other.SerializeAsString(), token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS)
+      << status.error_message();
+  EXPECT_EQ(status.error_message().rfind("request_id: ", 0), 0u);
+  // The same id for another step of the same case.
+  v1::DecideToAssessRequest decide;
+  decide.set_request_id("same-id");
+  decide.set_assessment_id("asmt-1");
+  *decide.mutable_decided_on() = ToProto(Date::Ymd(2026, 11, 20));
+  status = CallStatus("/casework.v1.EhcAssessmentService/DecideToAssess",
+                      decide.SerializeAsString(), token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS)
+      << status.error_message();
+  // The same command from another caller.
+  status = CallStatus(record, first.SerializeAsString(),
+                      Token("someone-else", auth::kIntegration));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(store_->LastPosition(), written);
+  // A true retry: the first result, nothing written.
+  status = CallStatus(record, first.SerializeAsString(), token);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(store_->LastPosition(), written);
+  // A request id outside the safe set is refused before anything else.
+  v1::RecordRequestRequest odd = first;
+  odd.set_request_id("id with spaces");
+  status = CallStatus(record, odd.SerializeAsString(), token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("request_id: ", 0), 0u);
 }
 
 TEST_F(PolicyWalkTest, OfficersSeeTheirOwnAndManagersTheirTeams) {

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <set>
-
 #include "libs/core/clock.h"
 #include "libs/core/grpc_status.h"
 
@@ -51,16 +49,6 @@ TEST(FakeClock, MovesOnlyWhenTold) {
   EXPECT_EQ(clock.Today(), Date::Ymd(2026, 6, 30));
   clock.Advance(absl::Hours(24));
   EXPECT_EQ(clock.Today(), Date::Ymd(2026, 7, 1));
-}
-
-TEST(Uuid, IsVersionFourAndUnique) {
-  std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) {
-    std::string id = NewUuid();
-    ASSERT_EQ(id.size(), 36u);
-    ASSERT_EQ(id[14], '4');
-    ASSERT_TRUE(seen.insert(id).second);
-  }
 }
 
 }  // namespace

@@ -27,6 +27,26 @@ grep -q '"casectl", *"health"\|casectl", "--tls-ca"' "${files[@]}" || fail "no h
 "$bin/casectl" --help | grep -q "health HOST:PORT" || fail "casectl has no health command"
 # An unknown variable name would be caught: check the check.
 grep -q "CASEWORK_NO_SUCH_SETTING" <<<"$help" && fail "the check cannot fail"
+# A --kafka-config that would weaken delivery is refused at start, naming the
+# setting, by every service that talks to Kafka.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "flags-test-secret-0123456789abcdef0123" >"$tmp/secret"
+for b in ehc-assessments annual-reviews transport complaints projection; do
+  for setting in acks=1 enable.idempotence=false auto.offset.reset=latest enable.auto.commit=true; do
+    case "$b:$setting" in
+      projection:acks=1|projection:enable.idempotence=false) continue ;;  # projection only consumes
+    esac
+    rc=0
+    out=$(timeout 20 "$bin/$b" --data-dir "$tmp/$b" --audit-dir "$tmp/$b-audit" --port 0 \
+      --brokers 127.0.0.1:1 --kafka-config "$setting" --auth-issuer t \
+      --auth-hs256-secret-file "$tmp/secret" 2>&1 </dev/null) || rc=$?
+    [ "$rc" = 2 ] || fail "$b started (exit $rc) with --kafka-config $setting"
+    grep -q -- "--kafka-config: $setting would weaken delivery guarantees" <<<"$out" \
+      || fail "$b did not name $setting: $out"
+  done
+done
+echo "weakening kafka settings refused: ok"
 if command -v docker-compose >/dev/null 2>&1; then
   (cd "$src" && CASEWORK_AUTH_ISSUER=x docker-compose -f docker-compose.yml config -q) \
     || fail "docker-compose config rejects docker-compose.yml"

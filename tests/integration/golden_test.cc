@@ -55,8 +55,12 @@ class GoldenTest : public ::testing::Test {
   void Do(const std::string& id, const Req& req, Date today) {
     clock_.SetToday(today);
     const ehc::Env env{today, calendar_};
+    const std::string request_id = absl::StrCat("r", ++request_);
     auto result = handler_->Execute(
-        id, CommandContext{"officer-a", absl::StrCat("r", ++request_)},
+        id,
+        CommandContext{"officer-a", request_id,
+                       RequestDigest("golden", "officer-a",
+                                     request_id + req.SerializeAsString())},
         [&](const ehc::Assessment& s,
             int64_t) -> absl::StatusOr<ehc::EhcDecision> {
           if constexpr (std::is_same_v<Req, v1::RecordRequestRequest>) {
