@@ -322,6 +322,21 @@ class Verifier final : public JwtVerifier {
     const absl::Time expires = absl::FromUnixSeconds(static_cast<int64_t>(
         std::min(*exp, 4e11)));  // far future is clamped, not overflowed
     if (now > expires + options_.skew) return Unauthenticated("expired");
+    // A token may live at most max_lifetime: from its issue, or from now when
+    // it does not say when it was issued.
+    absl::Time issued = now;
+    if (std::optional<double> iat = NumberField(*claims, "iat")) {
+      issued = absl::FromUnixSeconds(
+          static_cast<int64_t>(std::max(std::min(*iat, 4e11), -4e11)));
+      if (now + options_.skew < issued) {
+        return Unauthenticated("issued in the future (iat)");
+      }
+    }
+    if (expires - issued > options_.max_lifetime + options_.skew) {
+      return Unauthenticated(
+          absl::StrCat("lifetime too long (exp - iat over ",
+                       absl::FormatDuration(options_.max_lifetime), ")"));
+    }
     if (std::optional<double> nbf = NumberField(*claims, "nbf")) {
       const absl::Time not_before =
           absl::FromUnixSeconds(static_cast<int64_t>(std::min(*nbf, 4e11)));
@@ -453,10 +468,14 @@ std::string ClaimsJson(const TokenClaims& c) {
   }
   auto* teams = f["teams"].mutable_list_value();
   for (const std::string& t : c.teams) teams->add_values()->set_string_value(t);
-  f["iat"].set_number_value(
-      static_cast<double>(absl::ToUnixSeconds(c.issued_at)));
-  f["nbf"].set_number_value(
-      static_cast<double>(absl::ToUnixSeconds(c.not_before)));
+  if (c.issued_at != absl::UnixEpoch()) {
+    f["iat"].set_number_value(
+        static_cast<double>(absl::ToUnixSeconds(c.issued_at)));
+  }
+  if (c.not_before != absl::UnixEpoch()) {
+    f["nbf"].set_number_value(
+        static_cast<double>(absl::ToUnixSeconds(c.not_before)));
+  }
   f["exp"].set_number_value(
       static_cast<double>(absl::ToUnixSeconds(c.expires)));
   std::string out;

@@ -3,8 +3,10 @@
 //
 // Accepted: RS256 and ES256 with public keys from a JWKS document (what an
 // LA's identity provider publishes), and HS256 with a shared secret (the dev
-// stack). Checked: signature, `iss`, `aud` (string or array), `exp` and `nbf`
-// with a configurable clock skew. `alg: none` and an algorithm that does not
+// stack). Checked: signature, `iss`, `aud` (string or array), `exp`, `nbf`
+// and `iat` with a small clock skew (default 30 s), and the token's lifetime:
+// `exp - iat` (or, without `iat`, `exp - now`) at most `max_lifetime`
+// (default 12 h), so a leaked token cannot live for years. `alg: none` and an algorithm that does not
 // match the key's type are refused.
 //
 // Claims read into the Principal: `sub` (the actor recorded in events),
@@ -52,7 +54,8 @@ struct Principal {
 struct VerifierOptions {
   std::string issuer;    // required `iss`
   std::string audience;  // required among `aud`
-  absl::Duration skew = absl::Seconds(60);
+  absl::Duration skew = absl::Seconds(30);
+  absl::Duration max_lifetime = absl::Hours(12);
   std::string jwks_json;     // RS256 / ES256 keys; may be empty
   std::string hs256_secret;  // HS256 key; empty: HS256 refused
 };
@@ -77,8 +80,8 @@ struct TokenClaims {
   std::string officer_id;  // omitted when empty
   unsigned roles = 0;
   std::vector<std::string> teams;
-  absl::Time issued_at;
-  absl::Time not_before;
+  absl::Time issued_at;   // omitted when unset (the Unix epoch)
+  absl::Time not_before;  // omitted when unset
   absl::Time expires;
 };
 

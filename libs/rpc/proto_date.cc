@@ -1,5 +1,6 @@
 #include "libs/rpc/proto_date.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
 
@@ -58,9 +59,19 @@ absl::Status ValidateId(absl::string_view field, absl::string_view value) {
     if (!ok) {
       return FieldError(
           field,
-          absl::StrCat("'", value,
+          absl::StrCat("'", absl::CHexEscape(value.substr(0, 64)),
                        "' may contain only letters, digits and . _ : -"));
     }
+  }
+  // A leading separator or ".." could read as a relative path or hidden name
+  // wherever an id becomes part of a file name or URL.
+  const char first = value.front();
+  if (first == '.' || first == '-' || first == ':' || first == '_') {
+    return FieldError(field, absl::StrCat("'", value,
+                                          "' must start with a letter or digit"));
+  }
+  if (value.find("..") != absl::string_view::npos) {
+    return FieldError(field, absl::StrCat("'", value, "' must not contain '..'"));
   }
   return absl::OkStatus();
 }

@@ -25,8 +25,9 @@ absl::StatusOr<Date> StepDate(absl::string_view field, const v1::Date& d,
                               Date today, Date not_before,
                               absl::string_view not_before_what);
 
-// Validates an id field: 1-64 characters of [A-Za-z0-9._:-]. INVALID_ARGUMENT
-// naming it.
+// Validates an id field: 1-64 characters of [A-Za-z0-9._:-], starting with a
+// letter or digit, without "..". INVALID_ARGUMENT naming it. (The one id form
+// of every service; docs/integration.md.)
 absl::Status ValidateId(absl::string_view field, absl::string_view value);
 
 }  // namespace casework

@@ -90,6 +90,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                                     "auth-jwks",
                                     "auth-hs256-secret-file",
                                     "auth-skew-seconds",
+                                    "auth-max-token-seconds",
                                     "audit-dir",
                                     "tls-cert",
                                     "tls-key",
@@ -107,7 +108,9 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "          [--topics-reset] [--rebuild]\n"
         "          --auth-issuer ISS [--auth-audience AUD] (--auth-jwks FILE | "
         "--auth-hs256-secret-file FILE)\n"
-        "          [--auth-skew-seconds N] [--audit-dir DIR] [--tls-cert FILE "
+        "          [--auth-skew-seconds N (30)] [--auth-max-token-seconds N "
+        "(43200)]\n"
+        "          [--audit-dir DIR] [--tls-cert FILE "
         "--tls-key FILE [--tls-client-ca FILE]]\n"
         "Environment: CASEWORK_PORT, CASEWORK_LISTEN, CASEWORK_DATA_DIR, "
         "CASEWORK_BROKERS,\n"
@@ -116,7 +119,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "CASEWORK_TOPICS_RESET=1, CASEWORK_LOG_LEVEL,\n"
         "             CASEWORK_AUTH_ISSUER, CASEWORK_AUTH_AUDIENCE, "
         "CASEWORK_AUTH_JWKS, CASEWORK_AUTH_HS256_SECRET_FILE,\n"
-        "             CASEWORK_AUTH_SKEW_SECONDS, CASEWORK_AUDIT_DIR, "
+        "             CASEWORK_AUTH_SKEW_SECONDS, "
+        "CASEWORK_AUTH_MAX_TOKEN_SECONDS, CASEWORK_AUDIT_DIR, "
         "CASEWORK_TLS_CERT, CASEWORK_TLS_KEY, CASEWORK_TLS_CLIENT_CA,\n"
         "             CASEWORK_REBUILD=1 (projection)\n",
         service_name.c_str());
@@ -160,7 +164,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
   c.auth_hs256_secret_file = flags.Get("auth-hs256-secret-file",
                                        "CASEWORK_AUTH_HS256_SECRET_FILE", "");
   const std::string skew =
-      flags.Get("auth-skew-seconds", "CASEWORK_AUTH_SKEW_SECONDS", "60");
+      flags.Get("auth-skew-seconds", "CASEWORK_AUTH_SKEW_SECONDS", "30");
   int skew_seconds = 0;
   if (!absl::SimpleAtoi(skew, &skew_seconds) || skew_seconds < 0 ||
       skew_seconds > 600) {
@@ -168,6 +172,16 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "--auth-skew-seconds: '", skew, "' is not a number from 0 to 600"));
   }
   c.auth_skew = absl::Seconds(skew_seconds);
+  const std::string lifetime = flags.Get(
+      "auth-max-token-seconds", "CASEWORK_AUTH_MAX_TOKEN_SECONDS", "43200");
+  int lifetime_seconds = 0;
+  if (!absl::SimpleAtoi(lifetime, &lifetime_seconds) || lifetime_seconds < 60 ||
+      lifetime_seconds > 7 * 86400) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--auth-max-token-seconds: '", lifetime,
+                     "' is not a number from 60 to 604800 (7 days)"));
+  }
+  c.auth_max_token_lifetime = absl::Seconds(lifetime_seconds);
   c.audit_dir =
       flags.Get("audit-dir", "CASEWORK_AUDIT_DIR", c.data_dir + "-audit");
   c.tls.cert_file = flags.Get("tls-cert", "CASEWORK_TLS_CERT", "");
@@ -227,7 +241,8 @@ absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> MakeVerifier(
   }
   auth::VerifierOptions options{.issuer = config.auth_issuer,
                                 .audience = config.auth_audience,
-                                .skew = config.auth_skew};
+                                .skew = config.auth_skew,
+                                .max_lifetime = config.auth_max_token_lifetime};
   if (!config.auth_jwks_file.empty()) {
     ASSIGN_OR_RETURN(options.jwks_json, ReadFile(config.auth_jwks_file));
   }

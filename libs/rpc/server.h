@@ -87,14 +87,17 @@ struct ServiceConfig {
   std::string auth_audience = "casework";
   std::string auth_jwks_file;
   std::string auth_hs256_secret_file;
-  absl::Duration auth_skew = absl::Seconds(60);
+  absl::Duration auth_skew = absl::Seconds(30);
+  // Tokens living longer than this (exp - iat) are refused.
+  absl::Duration auth_max_token_lifetime = absl::Hours(12);
   // The audit log of reads (default: <data_dir>-audit).
   std::string audit_dir;
   TlsFiles tls;
 
   // Reads --port, --listen, --data-dir, --brokers, --kafka-config, --closures,
   // --topics-reset, --auth-issuer, --auth-audience, --auth-jwks,
-  // --auth-hs256-secret-file, --auth-skew-seconds, --audit-dir, --tls-cert,
+  // --auth-hs256-secret-file, --auth-skew-seconds, --auth-max-token-seconds,
+  // --audit-dir, --tls-cert,
   // --tls-key, --tls-client-ca and their environment equivalents CASEWORK_*
   // (upper case, '-' as '_'; CASEWORK_TOPICS_RESET=1). --help prints usage.
   // `extra`: the service's own flags (name -> environment variable), read

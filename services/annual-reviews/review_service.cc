@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/grpc_status.h"
 #include "libs/core/status.h"
+#include "libs/rpc/input.h"
 #include "libs/rpc/listing.h"
 #include "libs/rpc/proto_date.h"
 
@@ -51,6 +52,9 @@ grpc::Status AnnualReviewServiceImpl::Run(
       CommandContextFor(who->subject, Method(rpc), request);
   absl::Status valid = ValidateRequestId(context.request_id);
   if (valid.ok()) valid = ValidateId("plan_id", plan_id);
+  if (valid.ok()) {
+    valid = ValidateCommandInput(request, SendRegimeRules(clock_.Today()));
+  }
   if (!valid.ok()) return ToGrpcStatus(valid);
   const Env env{clock_.Today(), calendar_, options_.under5_months};
   absl::StatusOr<v1::CommandResult> result = handler_.Execute(

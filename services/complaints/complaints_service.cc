@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/grpc_status.h"
 #include "libs/core/status.h"
+#include "libs/rpc/input.h"
 #include "libs/rpc/listing.h"
 #include "libs/rpc/proto_date.h"
 
@@ -44,6 +45,9 @@ grpc::Status ComplaintsServiceImpl::Run(
       CommandContextFor(who->subject, Method(rpc), request);
   absl::Status valid = ValidateRequestId(context.request_id);
   if (valid.ok()) valid = ValidateId(id_field, id);
+  if (valid.ok()) {
+    valid = ValidateCommandInput(request, SendRegimeRules(clock_.Today()));
+  }
   if (!valid.ok()) return ToGrpcStatus(valid);
   const Env env{clock_.Today(), calendar_, limits_};
   absl::StatusOr<v1::CommandResult> result = handler.Execute(

@@ -5,6 +5,7 @@
 #include "libs/core/grpc_status.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
+#include "libs/rpc/input.h"
 #include "libs/rpc/listing.h"
 
 namespace casework::ehc {
@@ -62,6 +63,9 @@ grpc::Status EhcAssessmentServiceImpl::Run(
       CommandContextFor(who->subject, Method(rpc), request);
   absl::Status valid = ValidateRequestId(context.request_id);
   if (valid.ok()) valid = ValidateId("assessment_id", assessment_id);
+  if (valid.ok()) {
+    valid = ValidateCommandInput(request, SendRegimeRules(clock_.Today()));
+  }
   absl::StatusOr<v1::CommandResult> result = absl::UnknownError("not run");
   if (!valid.ok()) {
     result = valid;

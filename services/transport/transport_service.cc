@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/grpc_status.h"
 #include "libs/core/status.h"
+#include "libs/rpc/input.h"
 #include "libs/rpc/listing.h"
 #include "libs/rpc/proto_date.h"
 
@@ -47,6 +48,9 @@ grpc::Status TransportServiceImpl::Run(grpc::ServerContext* ctx,
       CommandContextFor(who->subject, Method(rpc), request);
   absl::Status valid = ValidateRequestId(context.request_id);
   if (valid.ok()) valid = ValidateId("application_id", application_id);
+  if (valid.ok()) {
+    valid = ValidateCommandInput(request, SendRegimeRules(clock_.Today()));
+  }
   if (!valid.ok()) return ToGrpcStatus(valid);
   const Env env = MakeEnv();
   absl::StatusOr<v1::CommandResult> result = handler_.Execute(

@@ -47,7 +47,6 @@ class JwtTest : public ::testing::Test {
     auto v = JwtVerifier::Create(VerifierOptions{
         .issuer = "https://idp.example.gov.uk",
         .audience = "casework",
-        .skew = absl::Seconds(60),
         .jwks_json = absl::StrCat("{\"keys\":[", rsa_->public_jwk_json, ",",
                                   ec_->public_jwk_json, "]}"),
         .hs256_secret = with_secret ? kSecret : ""});
@@ -117,17 +116,41 @@ TEST_F(JwtTest, OfficerIdDefaultsToSubjectAndAudienceMayBeAList) {
 }
 
 TEST_F(JwtTest, TimeChecksAllowTheSkewAndNoMore) {
-  auto v = Verifier();
+  auto v = Verifier();  // default skew: 30 s
   TokenClaims c = Claims();
-  c.expires = kNow - absl::Seconds(30);  // expired, but within 60 s skew
+  c.expires = kNow - absl::Seconds(30);  // expired, but within the skew
   EXPECT_TRUE(v->Verify(Sign("HS256", c), kNow).ok());
-  c.expires = kNow - absl::Seconds(61);
+  c.expires = kNow - absl::Seconds(31);
   ExpectRefused(*v, Sign("HS256", c), "expired");
   c = Claims();
   c.not_before = kNow + absl::Seconds(30);
   EXPECT_TRUE(v->Verify(Sign("HS256", c), kNow).ok());
-  c.not_before = kNow + absl::Minutes(5);
+  c.not_before = kNow + absl::Seconds(31);
   ExpectRefused(*v, Sign("HS256", c), "not valid yet");
+  c = Claims();
+  c.issued_at = kNow + absl::Minutes(1);
+  ExpectRefused(*v, Sign("HS256", c), "issued in the future");
+}
+
+TEST_F(JwtTest, ATokenMayLiveTwelveHoursAndNoLonger) {
+  auto v = Verifier();  // default max lifetime: 12 h
+  TokenClaims c = Claims();
+  c.issued_at = kNow - absl::Hours(1);
+  c.expires = c.issued_at + absl::Hours(12);
+  EXPECT_TRUE(v->Verify(Sign("HS256", c), kNow).ok());
+  c.expires = c.issued_at + absl::Hours(12) + absl::Minutes(1);
+  ExpectRefused(*v, Sign("HS256", c), "lifetime too long");
+  // A stolen dev token made to last ten years.
+  c.expires = c.issued_at + absl::Hours(24 * 3650);
+  ExpectRefused(*v, Sign("RS256", c), "lifetime too long");
+  // Without iat, the lifetime counts from now.
+  c = Claims();
+  c.issued_at = absl::UnixEpoch();  // omitted from the token
+  c.not_before = absl::UnixEpoch();
+  c.expires = kNow + absl::Hours(11);
+  EXPECT_TRUE(v->Verify(Sign("HS256", c), kNow).ok());
+  c.expires = kNow + absl::Hours(13);
+  ExpectRefused(*v, Sign("HS256", c), "lifetime too long");
 }
 
 TEST_F(JwtTest, RefusesWrongIssuerAudienceAndMissingClaims) {

@@ -16,9 +16,12 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "casework/v1/annual_review.pb.h"
 #include "casework/v1/audit.grpc.pb.h"
+#include "casework/v1/complaints.pb.h"
 #include "casework/v1/ehc_assessment.grpc.pb.h"
 #include "casework/v1/projection.grpc.pb.h"
+#include "casework/v1/transport.pb.h"
 #include "libs/admin/admin_service.h"
 #include "libs/audit/audit_log.h"
 #include "libs/auth/authorizer.h"
@@ -282,6 +285,62 @@ TEST_F(PolicyWalkTest, ARequestIdIsBoundToTheCommandItFirstNamed) {
   status = CallStatus(record, odd.SerializeAsString(), token);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message().rfind("request_id: ", 0), 0u);
+}
+
+TEST_F(PolicyWalkTest, EveryServiceChecksCommandInputBeforeDeciding) {
+  const std::string token = Token("back-office", auth::kIntegration);
+  // A date before the SEND regime, in each service's opening command.
+  v1::RecordRequestRequest ehc;
+  ehc.set_request_id("in-1");
+  ehc.set_assessment_id("asmt-9");
+  ehc.set_child_id("child-9");
+  ehc.set_officer_id("officer-n1");
+  *ehc.mutable_received_on() = ToProto(Date::Ymd(1900, 1, 1));
+  ehc.set_source(v1::REQUEST_SOURCE_PARENT);
+  v1::RegisterPlanRequest plan;
+  plan.set_request_id("in-2");
+  plan.set_plan_id("plan-9");
+  *plan.mutable_issued_on() = ToProto(Date::Ymd(1900, 1, 1));
+  v1::SubmitApplicationRequest travel;
+  travel.set_request_id("in-3");
+  travel.set_application_id("tr-9");
+  *travel.mutable_received_on() = ToProto(Date::Ymd(1900, 1, 1));
+  v1::LogComplaintRequest complaint;
+  complaint.set_request_id("in-4");
+  complaint.set_complaint_id("cp-9");
+  *complaint.mutable_received_on() = ToProto(Date::Ymd(1900, 1, 1));
+  const std::vector<std::pair<std::string, std::string>> calls = {
+      {"/casework.v1.EhcAssessmentService/RecordRequest",
+       ehc.SerializeAsString()},
+      {"/casework.v1.AnnualReviewService/RegisterPlan",
+       plan.SerializeAsString()},
+      {"/casework.v1.TransportService/SubmitApplication",
+       travel.SerializeAsString()},
+      {"/casework.v1.ComplaintsService/LogComplaint",
+       complaint.SerializeAsString()}};
+  for (const auto& [method, request] : calls) {
+    const grpc::Status status = CallStatus(method, request, token);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << method;
+    EXPECT_NE(status.error_message().find("1900-01-01 is before the SEND "
+                                          "regime"),
+              std::string::npos)
+        << method << ": " << status.error_message();
+  }
+  // Free text with a right-to-left override.
+  v1::RequestAdviceRequest advice;
+  advice.set_request_id("in-5");
+  advice.set_assessment_id("asmt-9");
+  advice.set_adviser(
+      "EP \xe2\x80\xae"
+      "ecivres");
+  const grpc::Status status =
+      CallStatus("/casework.v1.EhcAssessmentService/RequestAdvice",
+                 advice.SerializeAsString(), token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("adviser: ", 0), 0u)
+      << status.error_message();
+  EXPECT_EQ(store_->LastPosition(), 0);
 }
 
 TEST_F(PolicyWalkTest, OfficersSeeTheirOwnAndManagersTheirTeams) {

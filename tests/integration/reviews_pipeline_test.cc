@@ -130,7 +130,7 @@ class ReviewsPipelineTest : public ::testing::Test {
                             .audience = "casework",
                             .subject = "officer-a",
                             .roles = auth::kOfficer,
-                            .expires = clock_.Now() + absl::Hours(24 * 800)})));
+                            .expires = clock_.Now() + absl::Hours(1)})));
     return (stub->*method)(&ctx, req, resp);
   }
 
