@@ -352,7 +352,12 @@ class RocksEventStoreImpl final : public RocksEventStore {
     if (db_ != nullptr) {
       // A failed log file must not be written again (RocksDB refuses it);
       // what it holds is replayed at the next open.
-      if (WriteHealth().ok()) db_->FlushWAL(true).PermitUncheckedError();
+      bool failed;
+      {
+        std::lock_guard<std::mutex> lock(write_mu_);
+        failed = !write_failure_.ok();
+      }
+      if (!failed) db_->FlushWAL(true).PermitUncheckedError();
       db_->Close().PermitUncheckedError();
       db_.reset();
     }
@@ -478,9 +483,13 @@ class RocksEventStoreImpl final : public RocksEventStore {
     // Not synced on its own: a cursor lost to a machine crash only rewinds to
     // the last synced write, and what it re-delivers, consumers dedupe
     // (at-least-once). Syncing here would add an fsync per relay batch.
-    return FromRocks(
-        db_->Put(rocksdb::WriteOptions(), absl::StrCat("C", name), v),
-        "write cursor");
+    rocksdb::WriteBatch batch;
+    batch.Put(absl::StrCat("C", name), v).PermitUncheckedError();
+    absl::Status health;
+    absl::Status written = Write(rocksdb::WriteOptions(), batch, &health);
+    lock.unlock();
+    if (!health.ok()) SetHealth(health);
+    return written;
   }
 
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanIndex(
@@ -529,6 +538,25 @@ class RocksEventStoreImpl final : public RocksEventStore {
     AppendRequest request;
     std::promise<absl::StatusOr<AppendResult>> done;
   };
+
+  // Every write to the database: refused once a write has failed (RocksDB
+  // must not write to a failed log again) until RecoverLocked reopens it.
+  // `health` is set to the failure when this write failed.
+  // REQUIRES: db_mu_ held (shared) and db_ open.
+  absl::Status Write(const rocksdb::WriteOptions& options,
+                     rocksdb::WriteBatch& batch, absl::Status* health) {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    if (!write_failure_.ok()) {
+      return absl::UnavailableError(absl::StrCat(
+          write_failure_.message(), "; waiting for the storage to recover"));
+    }
+    absl::Status s = FromRocks(db_->Write(options, &batch), "cannot write");
+    if (!s.ok()) {
+      write_failure_ = s;
+      *health = s;
+    }
+    return s;
+  }
 
   // REQUIRES: db_mu_ held (shared or exclusive).
   absl::Status Readable() const {
@@ -605,6 +633,10 @@ class RocksEventStoreImpl final : public RocksEventStore {
           "event store: cannot write yet (", WriteHealth().message(), ")"));
     }
     db_ = std::move(opened->db);
+    {
+      std::lock_guard<std::mutex> lock(write_mu_);
+      write_failure_ = absl::OkStatus();
+    }
     {
       std::lock_guard<std::mutex> lock(position_mu_);
       last_position_ = opened->last_position;
@@ -755,13 +787,13 @@ class RocksEventStoreImpl final : public RocksEventStore {
     if (batch.Count() > 0) {
       rocksdb::WriteOptions wo;
       wo.sync = options_.sync;
-      health = FromRocks(db_->Write(wo, &batch), "cannot write");
-      if (health.ok()) {
+      const absl::Status result = Write(wo, batch, &health);
+      if (result.ok()) {
         std::lock_guard<std::mutex> lock(position_mu_);
         last_position_ = next_position - 1;
       } else {
         written = absl::UnavailableError(absl::StrCat(
-            health.message(),
+            result.message(),
             "; the command may not have been recorded: retry it with the "
             "same request_id"));
       }
@@ -802,6 +834,10 @@ class RocksEventStoreImpl final : public RocksEventStore {
   std::unique_ptr<rocksdb::DB> db_;  // null while a reopen fails
 
   std::mutex recover_mu_;  // one recovery at a time
+
+  // Serializes writes with the failure they may leave (see Write).
+  std::mutex write_mu_;
+  absl::Status write_failure_;
 
   mutable std::mutex health_mu_;
   absl::Status health_;

@@ -28,11 +28,12 @@ std::string Header(const kafka::Message& m, absl::string_view key) {
 FinalPlanIntake::FinalPlanIntake(AnnualReviewServiceImpl& service,
                                  EventStore& store,
                                  kafka::ConsumerOptions options,
-                                 bool from_start)
+                                 bool from_start, absl::Duration retry_interval)
     : service_(service),
       store_(store),
       options_(std::move(options)),
-      from_start_(from_start) {
+      from_start_(from_start),
+      retry_interval_(retry_interval) {
   thread_ = std::thread([this] {
     SetCurrentThreadName("plan-intake");
     Loop();
@@ -40,8 +41,19 @@ FinalPlanIntake::FinalPlanIntake(AnnualReviewServiceImpl& service,
 }
 
 FinalPlanIntake::~FinalPlanIntake() {
-  stop_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  stop_cv_.notify_all();
   thread_.join();
+}
+
+bool FinalPlanIntake::WaitOrStop(absl::Duration d) {
+  std::unique_lock<std::mutex> lock(mu_);
+  stop_cv_.wait_for(lock, absl::ToChronoNanoseconds(d),
+                    [&] { return stop_.load(); });
+  return !stop_;
 }
 
 bool FinalPlanIntake::Handle(const kafka::Message& message) {
@@ -71,7 +83,9 @@ bool FinalPlanIntake::Handle(const kafka::Message& message) {
   const absl::StatusCode code = result.status().code();
   if (code == absl::StatusCode::kUnavailable ||
       code == absl::StatusCode::kAborted ||
+      code == absl::StatusCode::kResourceExhausted ||
       code == absl::StatusCode::kInternal) {
+    ++retries_;
     LogWarn("plan intake: cannot record a plan now; will retry",
             {{"error", std::string(result.status().message())}});
     return false;
@@ -96,15 +110,23 @@ void FinalPlanIntake::Loop() {
   while (!stop_) {
     partitions = (*consumer)->PartitionCount(kEhcTopic, absl::Seconds(2));
     if (partitions.ok()) break;
-    absl::SleepFor(absl::Milliseconds(200));
+    if (!WaitOrStop(absl::Milliseconds(200))) return;
   }
   if (stop_) return;
   std::map<std::pair<std::string, int32_t>, int64_t> assignment;
   for (int32_t p = 0; p < *partitions; ++p) {
     int64_t next = 0;
     if (!from_start_) {
+      // A cursor that cannot be read now is waited for, never taken as 0
+      // (which would re-read the partition) nor skipped.
       absl::StatusOr<int64_t> stored = store_.GetCursor(CursorName(p));
-      if (stored.ok()) next = *stored;
+      while (!stored.ok()) {
+        LogWarn("plan intake: cannot read cursor; will retry",
+                {{"error", std::string(stored.status().message())}});
+        if (!WaitOrStop(absl::Seconds(1))) return;
+        stored = store_.GetCursor(CursorName(p));
+      }
+      next = *stored;
     }
     assignment[{kEhcTopic, p}] = next;
   }
@@ -139,7 +161,11 @@ void FinalPlanIntake::Loop() {
       continue;
     }
     const kafka::Message& m = **msg;
-    while (!stop_ && !Handle(m)) absl::SleepFor(absl::Seconds(1));
+    bool handled = Handle(m);
+    while (!handled && WaitOrStop(retry_interval_)) handled = Handle(m);
+    // Stopped before the record could be handled: its offset is not passed,
+    // so the next start reads it again.
+    if (!handled) break;
     ++seen_;
     pending[m.partition] = m.offset + 1;
     if (pending.size() > 0 && m.offset % 100 == 0) save();

@@ -59,7 +59,9 @@ class ReviewsPipelineTest : public ::testing::Test {
     ehc_ = std::make_unique<ehc::EhcAssessmentServiceImpl>(
         *ehc_store_, clock_, calendar_, *authorizer_, *audit_);
 
-    review_store_ = std::move(*RocksEventStore::Open(dir_.Sub("reviews")));
+    review_store_ = std::move(*RocksEventStore::Open(
+        dir_.Sub("reviews"),
+        RocksEventStore::Options{.faults = review_faults_}));
     review_relay_ =
         Relay(*review_store_, kReviewTopic, "uk.send.casework.reviews.v1.");
     reviews_ = std::make_unique<reviews::AnnualReviewServiceImpl>(
@@ -105,14 +107,15 @@ class ReviewsPipelineTest : public ::testing::Test {
     return relay.ok() ? std::move(*relay) : nullptr;
   }
 
-  void StartIntake(bool from_start) {
+  void StartIntake(bool from_start,
+                   absl::Duration retry_interval = absl::Seconds(1)) {
     intake_.reset();
     intake_ = std::make_unique<reviews::FinalPlanIntake>(
         *reviews_, *review_store_,
         kafka::ConsumerOptions{.brokers = broker_->bootstrap_servers(),
                                .properties = {{"fetch.wait.max.ms", "20"}},
                                .group_id = "reviews"},
-        from_start);
+        from_start, retry_interval);
   }
 
   template <typename Stub, typename Req, typename Resp>
@@ -123,14 +126,14 @@ class ReviewsPipelineTest : public ::testing::Test {
     grpc::ClientContext ctx;
     ctx.AddMetadata(
         "authorization",
-        "Bearer " + *auth::SignJwt(
-                        "HS256", kSecret, "",
-                        auth::ClaimsJson(auth::TokenClaims{
-                            .issuer = "test",
-                            .audience = "casework",
-                            .subject = "officer-a",
-                            .roles = auth::kOfficer,
-                            .expires = clock_.Now() + absl::Hours(1)})));
+        "Bearer " +
+            *auth::SignJwt("HS256", kSecret, "",
+                           auth::ClaimsJson(auth::TokenClaims{
+                               .issuer = "test",
+                               .audience = "casework",
+                               .subject = "officer-a",
+                               .roles = auth::kOfficer,
+                               .expires = clock_.Now() + absl::Hours(1)})));
     return (stub->*method)(&ctx, req, resp);
   }
 
@@ -154,6 +157,8 @@ class ReviewsPipelineTest : public ::testing::Test {
   std::unique_ptr<RocksEventStore> ehc_store_;
   std::unique_ptr<kafka::Relay> ehc_relay_;
   std::unique_ptr<ehc::EhcAssessmentServiceImpl> ehc_;
+  std::shared_ptr<StorageFaults> review_faults_ =
+      std::make_shared<StorageFaults>();
   std::unique_ptr<RocksEventStore> review_store_;
   std::unique_ptr<kafka::Relay> review_relay_;
   std::unique_ptr<reviews::AnnualReviewServiceImpl> reviews_;
@@ -164,6 +169,55 @@ class ReviewsPipelineTest : public ::testing::Test {
   std::unique_ptr<projection::Projection> projection_;
   std::unique_ptr<projection::ProjectionConsumer> consumer_;
 };
+
+TEST_F(ReviewsPipelineTest, AnIntakeStoppedWhileRetryingOpensThePlanOnRestart) {
+  using E = v1::EhcAssessmentService::Stub;
+  using R = v1::AnnualReviewService::Stub;
+  // The reviews service's disk is full: the intake cannot record the plan
+  // and waits (an hour here) before trying again.
+  StartIntake(/*from_start=*/false, /*retry_interval=*/absl::Hours(1));
+  review_faults_->Set(StorageFaults::Fault::kNoSpace);
+  v1::CommandResult r;
+  v1::RecordRequestRequest req;
+  req.set_request_id("s1");
+  req.set_assessment_id("asmt-7");
+  req.set_child_id("child-7");
+  req.set_officer_id("officer-a");
+  *req.mutable_received_on() = P(2026, 1, 5);
+  req.set_source(v1::REQUEST_SOURCE_PARENT);
+  req.set_kind(v1::ASSESSMENT_KIND_FIRST);
+  ASSERT_TRUE(Call(ehc_stub_.get(), &E::RecordRequest, req, &r).ok());
+  v1::DecideToAssessRequest assess;
+  assess.set_request_id("s2");
+  assess.set_assessment_id("asmt-7");
+  *assess.mutable_decided_on() = P(2026, 2, 10);
+  ASSERT_TRUE(Call(ehc_stub_.get(), &E::DecideToAssess, assess, &r).ok());
+  v1::IssueDraftPlanRequest draft;
+  draft.set_request_id("s3");
+  draft.set_assessment_id("asmt-7");
+  *draft.mutable_issued_on() = P(2026, 4, 20);
+  ASSERT_TRUE(Call(ehc_stub_.get(), &E::IssueDraftPlan, draft, &r).ok());
+  v1::IssueFinalPlanRequest final_plan;
+  final_plan.set_request_id("s4");
+  final_plan.set_assessment_id("asmt-7");
+  *final_plan.mutable_issued_on() = P(2026, 5, 18);
+  ASSERT_TRUE(Call(ehc_stub_.get(), &E::IssueFinalPlan, final_plan, &r).ok());
+  ASSERT_TRUE(WaitFor([&] { return intake_->retries() >= 1; }));
+  // The disk has room again, but the intake is stopped before its retry (as
+  // at a service restart): it must not pass the plan it never recorded.
+  review_faults_->Set(StorageFaults::Fault::kNone);
+  ASSERT_TRUE(review_store_->TryRecover().ok());
+  intake_.reset();
+  StartIntake(/*from_start=*/false);
+  v1::GetPlanRequest get;
+  get.set_plan_id("plan-asmt-7");
+  v1::Plan plan;
+  ASSERT_TRUE(WaitFor([&] {
+    return Call(review_stub_.get(), &R::GetPlan, get, &plan).ok();
+  })) << "the final plan never opened a review cycle";
+  EXPECT_EQ(plan.child_id(), "child-7");
+  EXPECT_EQ(intake_->plans_opened(), 1);
+}
 
 TEST_F(ReviewsPipelineTest, FinalPlanOpensAReviewAndAYearMakesTheBacklog) {
   using E = v1::EhcAssessmentService::Stub;
