@@ -2,11 +2,27 @@
 
 #include <algorithm>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "libs/core/status.h"
 #include "libs/rpc/proto_date.h"
 
 namespace casework {
+
+std::string EncodePageToken(absl::string_view position) {
+  return absl::WebSafeBase64Escape(position);
+}
+
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token) {
+  std::string position;
+  if (token.size() > 1024 || !absl::WebSafeBase64Unescape(token, &position) ||
+      absl::WebSafeBase64Escape(position) != token) {
+    return FieldError("page_token",
+                      "is not a page token this service gave (pass back "
+                      "next_page_token unchanged)");
+  }
+  return position;
+}
 
 absl::StatusOr<Listing> CheckListing(absl::string_view child_id,
                                      absl::string_view officer_id,
@@ -27,7 +43,8 @@ absl::StatusOr<Listing> CheckListing(absl::string_view child_id,
     out.prefix = officer_key(officer_id, "");
   }
   if (page_size < 0) return FieldError("page_size", "must not be negative");
-  if (!page_token.empty() && !absl::StartsWith(page_token, out.prefix)) {
+  ASSIGN_OR_RETURN(out.after, DecodePageToken(page_token));
+  if (!out.after.empty() && !absl::StartsWith(out.after, out.prefix)) {
     return FieldError("page_token", "does not belong to this listing");
   }
   out.page_size = page_size == 0

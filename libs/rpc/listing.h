@@ -12,8 +12,17 @@
 
 namespace casework {
 
+// Page tokens are opaque to clients: the position to resume after, encoded
+// as base64url without padding, so every token is valid UTF-8 (a proto3
+// string) in any client. A client passes back what it was given.
+std::string EncodePageToken(absl::string_view position);
+// The position in a token; INVALID_ARGUMENT naming page_token when it is not
+// one this service made. An empty token is the start (empty position).
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token);
+
 struct Listing {
   std::string prefix;    // the index entries to scan
+  std::string after;     // the decoded page token: scan after this key
   size_t page_size = 0;  // 50 when the request gives 0, at most 500
 };
 
@@ -22,7 +31,8 @@ struct Listing {
 using IndexKeyFn = std::string (*)(absl::string_view id, absl::string_view key);
 
 // Exactly one of child_id and officer_id, a valid id, a page size not
-// negative, a page token from this same listing. INVALID_ARGUMENT naming the
+// negative, a page token (EncodePageToken of an index key) from this same
+// listing. INVALID_ARGUMENT naming the
 // field otherwise.
 absl::StatusOr<Listing> CheckListing(
     absl::string_view child_id, absl::string_view officer_id, int32_t page_size,

@@ -200,7 +200,7 @@ grpc::Status ComplaintsServiceImpl::ListComplaints(
   if (!listing.ok()) return ToGrpcStatus(listing.status());
   const std::string& prefix = listing->prefix;
   const size_t page_size = listing->page_size;
-  auto entries = store_.ScanIndex(prefix, req->page_token(), page_size + 1);
+  auto entries = store_.ScanIndex(prefix, listing->after, page_size + 1);
   if (!entries.ok()) return ToGrpcStatus(entries.status());
   std::vector<audit::Read> reads;
   for (size_t i = 0; i < entries->size() && i < page_size; ++i) {
@@ -219,7 +219,8 @@ grpc::Status ComplaintsServiceImpl::ListComplaints(
     }
   }
   if (entries->size() > page_size)
-    resp->set_next_page_token((*entries)[page_size - 1].first);
+    resp->set_next_page_token(
+        EncodePageToken((*entries)[page_size - 1].first));
   absl::Status audited = audit_.Record(*who, method, reads);
   if (!audited.ok()) {
     resp->Clear();

@@ -186,7 +186,7 @@ grpc::Status EhcAssessmentServiceImpl::ListAssessments(
   if (!listing.ok()) return ToGrpcStatus(listing.status());
   const std::string& prefix = listing->prefix;
   const size_t page_size = listing->page_size;
-  auto entries = store_.ScanIndex(prefix, req->page_token(), page_size + 1);
+  auto entries = store_.ScanIndex(prefix, listing->after, page_size + 1);
   if (!entries.ok()) return ToGrpcStatus(entries.status());
   for (size_t i = 0; i < entries->size() && i < page_size; ++i) {
     const std::string id = (*entries)[i].first.substr(prefix.size());
@@ -197,7 +197,8 @@ grpc::Status EhcAssessmentServiceImpl::ListAssessments(
     *resp->add_assessments() = std::move(loaded->state);
   }
   if (entries->size() > page_size)
-    resp->set_next_page_token((*entries)[page_size - 1].first);
+    resp->set_next_page_token(
+        EncodePageToken((*entries)[page_size - 1].first));
   std::vector<audit::Read> reads;
   for (const v1::Assessment& a : resp->assessments()) {
     reads.push_back({a.child_id(), a.assessment_id()});

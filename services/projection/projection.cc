@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -29,6 +31,7 @@
 #include "libs/core/log.h"
 #include "libs/core/status.h"
 #include "libs/core/thread.h"
+#include "libs/rpc/listing.h"
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/rules.h"
 
@@ -560,6 +563,105 @@ std::string TimelineLine(absl::string_view type,
   return line;
 }
 
+// The snapshot of the query running on this thread (null outside a query):
+// every read of one query sees the store at one moment, so a scorecard never
+// mixes figures from before and after a batch.
+thread_local const rocksdb::Snapshot* query_snapshot = nullptr;
+
+rocksdb::ReadOptions QueryReadOptions() {
+  rocksdb::ReadOptions options;
+  options.snapshot = query_snapshot;
+  return options;
+}
+
+// Scopes a query: takes a snapshot for this thread (or, nested in a query,
+// keeps the one it has; or adopts `shared`, the snapshot of the query a
+// helper thread works for).
+class QuerySnapshot {
+ public:
+  explicit QuerySnapshot(rocksdb::DB* db) : previous_(query_snapshot) {
+    if (previous_ == nullptr) {
+      db_ = db;
+      query_snapshot = db->GetSnapshot();
+    }
+  }
+  explicit QuerySnapshot(const rocksdb::Snapshot* shared)
+      : previous_(query_snapshot) {
+    query_snapshot = shared;
+  }
+  ~QuerySnapshot() {
+    if (db_ != nullptr) db_->ReleaseSnapshot(query_snapshot);
+    query_snapshot = previous_;
+  }
+  QuerySnapshot(const QuerySnapshot&) = delete;
+  QuerySnapshot& operator=(const QuerySnapshot&) = delete;
+
+ private:
+  rocksdb::DB* db_ = nullptr;
+  const rocksdb::Snapshot* const previous_;
+};
+
+// A fixed number of helper threads that queries share work with (the team
+// scorecard's officers). A query never waits for a helper to start: it offers
+// the work and does it itself; a helper that takes the offer claims what is
+// left. Offers beyond kMaxOffers are dropped (the query does them all), so
+// threads and queued work stay bounded under any load.
+class HelperPool {
+ public:
+  explicit HelperPool(int threads) {
+    for (int i = 0; i < threads; ++i) {
+      threads_.emplace_back([this] {
+        SetCurrentThreadName("query-helper");
+        Run();
+      });
+    }
+  }
+  ~HelperPool() { Stop(); }
+
+  void Offer(std::function<void()> task) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_ || offers_.size() >= kMaxOffers) return;
+      offers_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+  }
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+      offers_.clear();
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+ private:
+  static constexpr size_t kMaxOffers = 64;
+
+  void Run() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || !offers_.empty(); });
+        if (stopping_) return;
+        task = std::move(offers_.front());
+        offers_.pop_front();
+      }
+      task();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> offers_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
 // An iterator over the keys that start with `prefix`, bounded above so that it
 // never walks on through the deleted keys after them (closed clocks leave
 // many).
@@ -569,7 +671,7 @@ class Scan {
  public:
   Scan(rocksdb::DB* db, std::string upper) : upper_(std::move(upper)) {
     upper_slice_ = rocksdb::Slice(upper_);
-    rocksdb::ReadOptions options;
+    rocksdb::ReadOptions options = QueryReadOptions();
     options.iterate_upper_bound = &upper_slice_;
     it_.reset(db->NewIterator(options));
   }
@@ -697,7 +799,10 @@ class RocksProjection final : public Projection {
  public:
   RocksProjection(std::unique_ptr<rocksdb::DB> db, Targets targets)
       : db_(std::move(db)), targets_(std::move(targets)) {}
-  ~RocksProjection() override { db_->Close().PermitUncheckedError(); }
+  ~RocksProjection() override {
+    helpers_.Stop();
+    db_->Close().PermitUncheckedError();
+  }
 
   absl::StatusOr<int> Apply(const std::vector<kafka::Message>& messages,
                             std::vector<Rejected>* rejected) override {
@@ -753,6 +858,11 @@ class RocksProjection final : public Projection {
       cache_bytes_ = 0;
     }
     applied_ += static_cast<int64_t>(messages.size());
+    {
+      std::lock_guard<std::mutex> applied_lock(applied_mu_);
+      ++apply_generation_;
+    }
+    applied_cv_.notify_all();
     return skipped;
   }
 
@@ -776,6 +886,7 @@ class RocksProjection final : public Projection {
 
   absl::StatusOr<v1::Timeline> GetTimeline(
       const v1::GetTimelineRequest& req) override {
+    QuerySnapshot snapshot(db_.get());
     RETURN_IF_ERROR(ValidateId("child_id", req.child_id()));
     if (req.page_size() < 0)
       return FieldError("page_size", "must not be negative");
@@ -787,17 +898,18 @@ class RocksProjection final : public Projection {
         absl::StrCat("T", req.child_id(), std::string(1, '\0'));
     v1::Timeline out;
     out.set_child_id(req.child_id());
+    ASSIGN_OR_RETURN(const std::string after,
+                     DecodePageToken(req.page_token()));
     PrefixScan it(db_.get(), prefix);
-    it->Seek(req.page_token().empty() ? prefix : prefix + req.page_token());
-    if (!req.page_token().empty() && it->Valid() &&
-        View(it->key()) == prefix + req.page_token()) {
+    it->Seek(after.empty() ? prefix : prefix + after);
+    if (!after.empty() && it->Valid() && View(it->key()) == prefix + after) {
       it->Next();
     }
     std::string last_key;
     for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
       if (static_cast<size_t>(out.entries_size()) == page) {
-        out.set_next_page_token(
-            last_key);  // more remain after the last entry returned
+        // More remain after the last entry returned.
+        out.set_next_page_token(EncodePageToken(last_key));
         break;
       }
       if (!out.add_entries()->ParseFromArray(
@@ -813,6 +925,7 @@ class RocksProjection final : public Projection {
   absl::StatusOr<v1::Worklist> GetWorklist(const v1::GetWorklistRequest& req,
                                            Date today) override {
     RETURN_IF_ERROR(ValidateId("officer_id", req.officer_id()));
+    QuerySnapshot snapshot(db_.get());
     ASSIGN_OR_RETURN(Date as_of, FromProtoOr("as_of", req.as_of(), today));
     if (req.page_size() < 0)
       return FieldError("page_size", "must not be negative");
@@ -823,8 +936,10 @@ class RocksProjection final : public Projection {
     *out.mutable_as_of() = ToProto(as_of);
     const std::string prefix =
         absl::StrCat("W", req.officer_id(), std::string(1, '\0'));
+    ASSIGN_OR_RETURN(const std::string after,
+                     DecodePageToken(req.page_token()));
     PrefixScan it(db_.get(), prefix);
-    bool past_token = req.page_token().empty();
+    bool past_token = after.empty();
     std::string last_key;
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
          it->Next()) {
@@ -845,15 +960,15 @@ class RocksProjection final : public Projection {
       if (item.overdue()) out.set_overdue_count(out.overdue_count() + 1);
       const std::string key(View(it->key()).substr(prefix.size()));
       if (!past_token) {
-        past_token = key == req.page_token();
+        past_token = key == after;
         continue;
       }
       if (out.items_size() < page) {
         *out.add_items() = std::move(item);
         last_key = key;
       } else if (out.next_page_token().empty()) {
-        out.set_next_page_token(
-            last_key);  // more remain after the last item returned
+        // More remain after the last item returned.
+        out.set_next_page_token(EncodePageToken(last_key));
       }
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "read worklist"));
@@ -862,6 +977,7 @@ class RocksProjection final : public Projection {
 
   absl::StatusOr<v1::OfficerScorecard> GetOfficerScorecard(
       const v1::GetOfficerScorecardRequest& req) override {
+    QuerySnapshot snapshot(db_.get());
     RETURN_IF_ERROR(ValidateId("officer_id", req.officer_id()));
     ASSIGN_OR_RETURN(Period p, ReadPeriod(req.from(), req.to(), req.as_of()));
     ASSIGN_OR_RETURN(v1::OfficerScorecard out, Scorecard(req.officer_id(), p));
@@ -871,13 +987,13 @@ class RocksProjection final : public Projection {
 
   absl::StatusOr<v1::TeamScorecard> GetTeamScorecard(
       const v1::GetTeamScorecardRequest& req) override {
+    QuerySnapshot snapshot(db_.get());
     RETURN_IF_ERROR(ValidateId("team_id", req.team_id()));
     ASSIGN_OR_RETURN(Period p, ReadPeriod(req.from(), req.to(), req.as_of()));
     v1::TeamScorecard out;
     out.set_team_id(req.team_id());
     std::string team;
-    if (db_->Get(rocksdb::ReadOptions(), absl::StrCat("G", req.team_id()),
-                 &team)
+    if (db_->Get(QueryReadOptions(), absl::StrCat("G", req.team_id()), &team)
             .ok()) {
       v1::Team t;
       if (t.ParseFromString(team)) out.set_team_name(t.name());
@@ -892,17 +1008,36 @@ class RocksProjection final : public Projection {
     *totals->mutable_from() = ToProto(p.from);
     *totals->mutable_to() = ToProto(p.to);
     *totals->mutable_as_of() = ToProto(p.as_of);
-    // The officers' scorecards, on two threads (reads are concurrent-safe).
-    std::vector<absl::StatusOr<v1::OfficerScorecard>> cards(
-        members.size(), absl::UnknownError("not computed"));
-    auto compute = [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) cards[i] = Scorecard(members[i], p);
+    // The officers' scorecards: this thread works through them and offers a
+    // helper thread the rest (bounded pool; see HelperPool), both reading the
+    // same snapshot.
+    struct Shared {
+      std::vector<absl::StatusOr<v1::OfficerScorecard>> cards;
+      std::atomic<size_t> next{0};
+      std::mutex mu;
+      std::condition_variable cv;
+      size_t done = 0;
+      const rocksdb::Snapshot* snapshot = nullptr;
     };
-    const size_t half = members.size() / 2;
-    std::thread helper(compute, half, members.size());
-    compute(0, half);
-    helper.join();
-    for (absl::StatusOr<v1::OfficerScorecard>& card : cards) {
+    auto shared = std::make_shared<Shared>();
+    shared->cards.assign(members.size(), absl::UnknownError("not computed"));
+    shared->snapshot = query_snapshot;
+    auto work = [this, shared, members, p] {
+      QuerySnapshot same(shared->snapshot);
+      for (size_t i = shared->next++; i < members.size(); i = shared->next++) {
+        absl::StatusOr<v1::OfficerScorecard> card = Scorecard(members[i], p);
+        std::lock_guard<std::mutex> lock(shared->mu);
+        shared->cards[i] = std::move(card);
+        if (++shared->done == members.size()) shared->cv.notify_all();
+      }
+    };
+    if (members.size() > 1) helpers_.Offer(work);
+    work();
+    {
+      std::unique_lock<std::mutex> lock(shared->mu);
+      shared->cv.wait(lock, [&] { return shared->done == members.size(); });
+    }
+    for (absl::StatusOr<v1::OfficerScorecard>& card : shared->cards) {
       if (!card.ok()) return card.status();
       AddInto(*card, totals);
       ApplyTargets(&*card);
@@ -942,6 +1077,7 @@ class RocksProjection final : public Projection {
 
   absl::StatusOr<v1::ExceptionReport> GetExceptionReport(
       const v1::GetExceptionReportRequest& req) override {
+    QuerySnapshot snapshot(db_.get());
     ASSIGN_OR_RETURN(std::vector<std::string> officers,
                      OfficersOf(req.officer_id(), req.team_id()));
     if (req.measure().empty()) return FieldError("measure", "is required");
@@ -1029,6 +1165,7 @@ class RocksProjection final : public Projection {
 
   absl::StatusOr<v1::Trend> GetTrend(const v1::GetTrendRequest& req,
                                      Date today) override {
+    QuerySnapshot snapshot(db_.get());
     ASSIGN_OR_RETURN(std::vector<std::string> officers,
                      OfficersOf(req.officer_id(), req.team_id()));
     if (req.measure().empty()) return FieldError("measure", "is required");
@@ -1052,7 +1189,7 @@ class RocksProjection final : public Projection {
       std::string v;
       for (int month = first; month <= last; ++month) {
         rocksdb::Status s = db_->Get(
-            rocksdb::ReadOptions(),
+            QueryReadOptions(),
             absl::StrCat("Q", K({officer, MonthKey(month), code})), &v);
         if (s.IsNotFound()) continue;
         RETURN_IF_ERROR(FromRocks(s, "read outcomes"));
@@ -1144,6 +1281,24 @@ class RocksProjection final : public Projection {
       return 0;
     }
     return state.applied_version();
+  }
+
+  bool WaitForApplied(const std::string& source, const std::string& stream_id,
+                      int64_t version, absl::Duration timeout) override {
+    const auto deadline =
+        std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(timeout);
+    std::unique_lock<std::mutex> lock(applied_mu_);
+    for (;;) {
+      const uint64_t generation = apply_generation_;
+      lock.unlock();
+      if (AppliedVersion(source, stream_id) >= version) return true;
+      lock.lock();
+      if (!applied_cv_.wait_until(lock, deadline, [&] {
+            return apply_generation_ != generation;
+          })) {
+        return false;
+      }
+    }
   }
 
   void SetFaultHookForTesting(
@@ -1481,7 +1636,7 @@ class RocksProjection final : public Projection {
   std::vector<std::string> TeamsOf(const std::string& officer_id) override {
     std::string value;
     v1::Officer officer;
-    if (!db_->Get(rocksdb::ReadOptions(), absl::StrCat("D", officer_id), &value)
+    if (!db_->Get(QueryReadOptions(), absl::StrCat("D", officer_id), &value)
              .ok() ||
         !officer.ParseFromString(value) || officer.team_id().empty()) {
       return {};
@@ -1539,7 +1694,7 @@ class RocksProjection final : public Projection {
     if (pending != batch->overlay.end()) return &pending->second;
     auto cached = cache_.find(key);
     if (cached != cache_.end()) return &cached->second;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, scratch);
+    rocksdb::Status s = db_->Get(QueryReadOptions(), key, scratch);
     if (s.IsNotFound()) return nullptr;
     RETURN_IF_ERROR(FromRocks(s, "projection read"));
     return scratch;
@@ -1907,6 +2062,12 @@ class RocksProjection final : public Projection {
   absl::flat_hash_map<std::string, std::string> cache_;
   size_t cache_bytes_ = 0;
   std::function<void(const char*)> fault_hook_;  // tests only
+  // Signalled after every batch applied (read-your-writes waits on it).
+  std::mutex applied_mu_;
+  std::condition_variable applied_cv_;
+  uint64_t apply_generation_ = 0;
+  // One helper thread for the queries (team scorecards); stopped first.
+  HelperPool helpers_{1};
 };
 
 }  // namespace

@@ -29,6 +29,7 @@
 // Measures are attributed to the officer responsible when the clock closed.
 //
 // Thread safety: Apply from one thread; queries from any thread concurrently.
+// Each query reads one RocksDB snapshot, so its figures are of one moment.
 #ifndef CASEWORK_SERVICES_PROJECTION_PROJECTION_H_
 #define CASEWORK_SERVICES_PROJECTION_PROJECTION_H_
 
@@ -41,6 +42,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "casework/v1/projection.pb.h"
 #include "libs/core/date.h"
 #include "libs/kafka/kafka.h"
@@ -116,6 +118,11 @@ class Projection {
   // The last version of a stream applied (0 when none): read-your-writes.
   virtual int64_t AppliedVersion(const std::string& source,
                                  const std::string& stream_id) = 0;
+  // Blocks until the stream's applied version is at least `version` (woken by
+  // each batch applied, not by polling) or `timeout` passes; true when it is.
+  virtual bool WaitForApplied(const std::string& source,
+                              const std::string& stream_id, int64_t version,
+                              absl::Duration timeout) = 0;
   // Compacts the store: drops the tombstones that closed clocks leave (after a
   // rebuild, or periodically), so scans skip nothing.
   virtual absl::Status Compact() = 0;

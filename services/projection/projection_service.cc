@@ -25,19 +25,27 @@ absl::Status ProjectionServiceImpl::WaitFor(
   if (after.size() > 100) {
     return absl::InvalidArgumentError("after: at most 100 writes");
   }
-  const absl::Time deadline = absl::Now() + consistency_wait_;
+  if (after.empty()) return absl::OkStatus();
+  // A bounded number of reads may wait at once: each holds a server thread.
+  if (waiting_.fetch_add(1) >= max_waiting_) {
+    waiting_.fetch_sub(1);
+    return absl::ResourceExhaustedError(
+        absl::StrCat("after: ", max_waiting_,
+                     " reads are already waiting for their writes to be "
+                     "applied; retry shortly"));
+  }
+  absl::Status result = absl::OkStatus();
   for (const v1::SeenWrite& w : after) {
-    while (projection_.AppliedVersion(w.source(), w.stream_id()) <
-           w.version()) {
-      if (absl::Now() >= deadline) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("after: ", w.source(), " ", w.stream_id(), " version ",
-                         w.version(), " is not applied yet; retry"));
-      }
-      absl::SleepFor(absl::Milliseconds(5));
+    if (!projection_.WaitForApplied(w.source(), w.stream_id(), w.version(),
+                                    consistency_wait_)) {
+      result = absl::FailedPreconditionError(
+          absl::StrCat("after: ", w.source(), " ", w.stream_id(), " version ",
+                       w.version(), " is not applied yet; retry"));
+      break;
     }
   }
-  return absl::OkStatus();
+  waiting_.fetch_sub(1);
+  return result;
 }
 
 grpc::Status ProjectionServiceImpl::GetTimeline(

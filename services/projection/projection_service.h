@@ -6,6 +6,8 @@
 #ifndef CASEWORK_SERVICES_PROJECTION_PROJECTION_SERVICE_H_
 #define CASEWORK_SERVICES_PROJECTION_PROJECTION_SERVICE_H_
 
+#include <atomic>
+
 #include "casework/v1/projection.grpc.pb.h"
 #include "libs/audit/audit_log.h"
 #include "libs/auth/authorizer.h"
@@ -45,15 +47,23 @@ class ProjectionServiceImpl final : public v1::ProjectionService::Service {
 
   // How long a query waits for the writes it names (read-your-writes).
   void set_consistency_wait(absl::Duration d) { consistency_wait_ = d; }
+  // How many queries may wait for their writes at once; one more is
+  // RESOURCE_EXHAUSTED at once (each waiting query holds a server thread).
+  void set_max_waiting(int n) { max_waiting_ = n; }
+  // Queries waiting for their writes now.
+  int waiting() const { return waiting_.load(); }
 
  private:
-  // OK once every write in `after` is applied; FAILED_PRECONDITION when the
-  // wait runs out.
+  // OK once every write in `after` is applied (woken by the consumer's
+  // batches); FAILED_PRECONDITION when the wait runs out; RESOURCE_EXHAUSTED
+  // when max_waiting queries are already waiting.
   absl::Status WaitFor(
       const google::protobuf::RepeatedPtrField<v1::SeenWrite>& after);
 
   Projection& projection_;
   absl::Duration consistency_wait_ = absl::Seconds(5);
+  int max_waiting_ = 64;
+  std::atomic<int> waiting_{0};
   const Clock& clock_;
   const auth::Authorizer& authorizer_;
   audit::AuditLog& audit_;

@@ -160,7 +160,7 @@ grpc::Status TransportServiceImpl::ListApplications(
   if (!listing.ok()) return ToGrpcStatus(listing.status());
   const std::string& prefix = listing->prefix;
   const size_t page_size = listing->page_size;
-  auto entries = store_.ScanIndex(prefix, req->page_token(), page_size + 1);
+  auto entries = store_.ScanIndex(prefix, listing->after, page_size + 1);
   if (!entries.ok()) return ToGrpcStatus(entries.status());
   std::vector<audit::Read> reads;
   for (size_t i = 0; i < entries->size() && i < page_size; ++i) {
@@ -173,7 +173,8 @@ grpc::Status TransportServiceImpl::ListApplications(
     *resp->add_applications() = std::move(loaded->state);
   }
   if (entries->size() > page_size)
-    resp->set_next_page_token((*entries)[page_size - 1].first);
+    resp->set_next_page_token(
+        EncodePageToken((*entries)[page_size - 1].first));
   absl::Status audited = audit_.Record(*who, method, reads);
   if (!audited.ok()) {
     resp->Clear();

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <future>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "casework/v1/annual_review.pb.h"
@@ -341,6 +342,35 @@ TEST_F(PolicyWalkTest, EveryServiceChecksCommandInputBeforeDeciding) {
   EXPECT_EQ(status.error_message().rfind("adviser: ", 0), 0u)
       << status.error_message();
   EXPECT_EQ(store_->LastPosition(), 0);
+}
+
+TEST_F(PolicyWalkTest, ReadYourWritesWaitsAreBoundedAndRefusedFastWhenFull) {
+  projection_service_->set_max_waiting(2);
+  projection_service_->set_consistency_wait(absl::Seconds(2));
+  const std::string token = Token("officer-n1", auth::kOfficer);
+  v1::GetTimelineRequest r;
+  r.set_child_id("child-1");
+  v1::SeenWrite* w = r.add_after();
+  w->set_source("ehc-assessments");
+  w->set_stream_id("never-written");
+  w->set_version(1);
+  const std::string path = "/casework.v1.ProjectionService/GetTimeline";
+  std::vector<std::future<grpc::Status>> waiting;
+  for (int i = 0; i < 2; ++i) {
+    waiting.push_back(std::async(std::launch::async, [&] {
+      return CallStatus(path, r.SerializeAsString(), token);
+    }));
+  }
+  while (projection_service_->waiting() < 2) std::this_thread::yield();
+  const absl::Time start = absl::Now();
+  const grpc::Status refused = CallStatus(path, r.SerializeAsString(), token);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << refused.error_message();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1)) << "refused, but not fast";
+  for (auto& f : waiting) {
+    EXPECT_EQ(f.get().error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  }
+  EXPECT_EQ(projection_service_->waiting(), 0);
 }
 
 TEST_F(PolicyWalkTest, OfficersSeeTheirOwnAndManagersTheirTeams) {

@@ -205,6 +205,10 @@ class TimedProjection final : public projection::Projection {
                          const std::string& stream) override {
     return inner_.AppliedVersion(source, stream);
   }
+  bool WaitForApplied(const std::string& source, const std::string& stream,
+                      int64_t version, absl::Duration timeout) override {
+    return inner_.WaitForApplied(source, stream, version, timeout);
+  }
   std::vector<std::string> TeamMembers(const std::string& team) override {
     return inner_.TeamMembers(team);
   }

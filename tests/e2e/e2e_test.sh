@@ -226,9 +226,9 @@ grep -aq "uk.send.casework.ehc.v1" "$work/kcat.out" || fail "kcat read nothing"
 # python3-grpcio with code generated from proto/ now.
 mkdir -p "$work/py"
 protoc -I "$src/proto" --python_out="$work/py" "$src"/proto/casework/v1/*.proto
-PYTHONPATH="$work/py" /usr/bin/python3 - "$ehc_port" "$CASEWORK_TOKEN" <<'PY'
+PYTHONPATH="$work/py" /usr/bin/python3 - "$ehc_port" "$CASEWORK_TOKEN" "$proj_port" <<'PY'
 import sys, grpc
-from casework.v1 import common_pb2, ehc_assessment_pb2 as ehc
+from casework.v1 import common_pb2, ehc_assessment_pb2 as ehc, projection_pb2 as proj
 ch = grpc.insecure_channel(f"127.0.0.1:{sys.argv[1]}")
 auth = [("authorization", "Bearer " + sys.argv[2])]
 record = ch.unary_unary("/casework.v1.EhcAssessmentService/RecordRequest",
@@ -256,7 +256,46 @@ try:
     record(bad, metadata=auth); raise SystemExit("missing received_on accepted")
 except grpc.RpcError as e:
     assert e.code() == grpc.StatusCode.INVALID_ARGUMENT and "received_on" in e.details(), e
-print("python grpc client: ok")
+# A request id is required, and bound to the command it first named.
+try:
+    record(ehc.RecordRequestRequest(assessment_id="py-asmt-2", child_id="py-child",
+        officer_id="officer-01", received_on=common_pb2.Date(year=2026, month=9, day=1),
+        source=ehc.REQUEST_SOURCE_PARENT, kind=ehc.ASSESSMENT_KIND_FIRST), metadata=auth)
+    raise SystemExit("a command without a request id was accepted")
+except grpc.RpcError as e:
+    assert e.code() == grpc.StatusCode.INVALID_ARGUMENT and e.details().startswith("request_id"), e
+other = ehc.RecordRequestRequest(); other.CopyFrom(req); other.assessment_id = "py-asmt-3"
+try:
+    record(other, metadata=auth); raise SystemExit("a reused request id answered OK")
+except grpc.RpcError as e:
+    assert e.code() == grpc.StatusCode.ALREADY_EXISTS and e.details().startswith("request_id"), e
+# 2,500 events on one child's timeline, paged through by a stock client: every page token
+# is a valid string, and every event comes once.
+last = None
+for i in range(2500):
+    last = record(ehc.RecordRequestRequest(request_id=f"py-many-{i}", assessment_id=f"py-many-{i}",
+        child_id="py-many", officer_id="officer-01",
+        received_on=common_pb2.Date(year=2026, month=9, day=1 + i % 28),
+        source=ehc.REQUEST_SOURCE_PARENT, kind=ehc.ASSESSMENT_KIND_FIRST), metadata=auth)
+pch = grpc.insecure_channel(f"127.0.0.1:{sys.argv[3]}")
+timeline = pch.unary_unary("/casework.v1.ProjectionService/GetTimeline",
+    request_serializer=proj.GetTimelineRequest.SerializeToString,
+    response_deserializer=proj.Timeline.FromString)
+seen_write = proj.SeenWrite(source="ehc-assessments", stream_id=last.stream_id, version=last.version)
+entries, token, pages = [], "", 0
+while True:
+    page = timeline(proj.GetTimelineRequest(child_id="py-many", page_size=1000, page_token=token,
+        after=[seen_write]), metadata=auth, timeout=30)
+    entries += [e.event_id for e in page.entries]
+    pages += 1
+    token = page.next_page_token
+    assert isinstance(token, str)
+    if not token:
+        break
+    assert all(c.isalnum() or c in "-_" for c in token), token
+assert pages == 3, pages
+assert len(entries) == 2500 and len(set(entries)) == 2500, (len(entries), len(set(entries)))
+print("python grpc client: ok (2,500-event timeline in", pages, "pages)")
 PY
 
 # Managers' figures through a stock client: python3-grpcio reads officer-01's scorecard and

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -28,7 +29,8 @@ TEST(ListingTest, ScansTheChildOrTheOfficerWithABoundedPage) {
   EXPECT_EQ(child->prefix, "c/child-1/");
   EXPECT_EQ(child->page_size, 50u);
   auto officer =
-      CheckListing("", "officer-1", 10000, "o/officer-1/x", ByChild, ByOfficer);
+      CheckListing("", "officer-1", 10000, EncodePageToken("o/officer-1/x"),
+                   ByChild, ByOfficer);
   ASSERT_TRUE(officer.ok()) << officer.status();
   EXPECT_EQ(officer->prefix, "o/officer-1/");
   EXPECT_EQ(officer->page_size, 500u);
@@ -47,9 +49,31 @@ TEST(ListingTest, BadRequestsNameTheField) {
   ExpectRefused(CheckListing("child-1", "", -1, "", ByChild, ByOfficer),
                 "page_size");
   // A token from another child's listing would page through that child.
+  ExpectRefused(CheckListing("child-1", "", 0, EncodePageToken("c/child-2/x"),
+                             ByChild, ByOfficer),
+                "page_token");
+  // A raw key, or anything else not made by EncodePageToken.
   ExpectRefused(
-      CheckListing("child-1", "", 0, "c/child-2/x", ByChild, ByOfficer),
+      CheckListing("child-1", "", 0, "c/child-1/x", ByChild, ByOfficer),
       "page_token");
+  ExpectRefused(CheckListing("child-1", "", 0, "@@@", ByChild, ByOfficer),
+                "page_token");
+  absl::StatusOr<Listing> ok = CheckListing(
+      "child-1", "", 0, EncodePageToken("c/child-1/x"), ByChild, ByOfficer);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->after, "c/child-1/x");
+}
+
+TEST(PageToken, IsBase64UrlOfAnyBytesAndRoundTrips) {
+  const std::string raw("T\0\x01\xff\xfe key", 9);
+  const std::string token = EncodePageToken(raw);
+  for (char c : token) {
+    EXPECT_TRUE(absl::ascii_isalnum(c) || c == '-' || c == '_') << token;
+  }
+  absl::StatusOr<std::string> back = DecodePageToken(token);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, raw);
+  EXPECT_EQ(*DecodePageToken(""), "");
 }
 
 }  // namespace
