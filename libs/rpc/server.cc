@@ -2,11 +2,13 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -91,6 +93,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                                     "auth-hs256-secret-file",
                                     "auth-skew-seconds",
                                     "auth-max-token-seconds",
+                                    "max-threads",
                                     "audit-dir",
                                     "tls-cert",
                                     "tls-key",
@@ -110,7 +113,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "--auth-hs256-secret-file FILE)\n"
         "          [--auth-skew-seconds N (30)] [--auth-max-token-seconds N "
         "(43200)]\n"
-        "          [--audit-dir DIR] [--tls-cert FILE "
+        "          [--max-threads N (64)] [--audit-dir DIR] [--tls-cert FILE "
         "--tls-key FILE [--tls-client-ca FILE]]\n"
         "Environment: CASEWORK_PORT, CASEWORK_LISTEN, CASEWORK_DATA_DIR, "
         "CASEWORK_BROKERS,\n"
@@ -120,7 +123,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "             CASEWORK_AUTH_ISSUER, CASEWORK_AUTH_AUDIENCE, "
         "CASEWORK_AUTH_JWKS, CASEWORK_AUTH_HS256_SECRET_FILE,\n"
         "             CASEWORK_AUTH_SKEW_SECONDS, "
-        "CASEWORK_AUTH_MAX_TOKEN_SECONDS, CASEWORK_AUDIT_DIR, "
+        "CASEWORK_AUTH_MAX_TOKEN_SECONDS, CASEWORK_MAX_THREADS, "
+        "CASEWORK_AUDIT_DIR, "
         "CASEWORK_TLS_CERT, CASEWORK_TLS_KEY, CASEWORK_TLS_CLIENT_CA,\n"
         "             CASEWORK_REBUILD=1 (projection)\n",
         service_name.c_str());
@@ -182,6 +186,13 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                      "' is not a number from 60 to 604800 (7 days)"));
   }
   c.auth_max_token_lifetime = absl::Seconds(lifetime_seconds);
+  const std::string threads =
+      flags.Get("max-threads", "CASEWORK_MAX_THREADS", "64");
+  if (!absl::SimpleAtoi(threads, &c.limits.max_threads) ||
+      c.limits.max_threads < 4 || c.limits.max_threads > 1024) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max-threads: '", threads, "' is not a number from 4 to 1024"));
+  }
   c.audit_dir =
       flags.Get("audit-dir", "CASEWORK_AUDIT_DIR", c.data_dir + "-audit");
   c.tls.cert_file = flags.Get("tls-cert", "CASEWORK_TLS_CERT", "");
@@ -258,7 +269,8 @@ absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> MakeVerifier(
 
 absl::StatusOr<int> ServerRunner::Start(
     const std::string& host, int port,
-    const std::vector<grpc::Service*>& services, const TlsFiles& tls) {
+    const std::vector<grpc::Service*>& services, const TlsFiles& tls,
+    const ServerLimits& limits) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -285,7 +297,14 @@ absl::StatusOr<int> ServerRunner::Start(
   builder.SetSyncServerOption(
       grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 4);
   builder.SetSyncServerOption(
-      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 256);
+      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+      std::max(4, limits.max_threads / 2));
+  // The thread quota: with every thread busy, a new call is answered
+  // RESOURCE_EXHAUSTED at once rather than given one more thread.
+  grpc::ResourceQuota quota(absl::StrCat(service_name_, "-quota"));
+  quota.SetMaxThreads(limits.max_threads);
+  quota.Resize(static_cast<size_t>(limits.max_memory_bytes));
+  builder.SetResourceQuota(quota);
   for (grpc::Service* s : services) builder.RegisterService(s);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound == 0) {

@@ -62,6 +62,16 @@ struct TlsFiles {
   std::string client_ca_file;
 };
 
+// Bounds on what a server takes on at once, so overload is refused fast
+// (RESOURCE_EXHAUSTED) instead of growing threads and memory without bound.
+struct ServerLimits {
+  // Threads serving calls (gRPC's thread quota): a call arriving when all are
+  // busy is answered RESOURCE_EXHAUSTED at once.
+  int max_threads = 64;
+  // Memory gRPC may use for call buffers across all connections.
+  int64_t max_memory_bytes = int64_t{256} << 20;
+};
+
 struct ServiceConfig {
   std::string service_name;
   std::string listen_host = "127.0.0.1";
@@ -92,6 +102,8 @@ struct ServiceConfig {
   absl::Duration auth_max_token_lifetime = absl::Hours(12);
   // The audit log of reads (default: <data_dir>-audit).
   std::string audit_dir;
+  // --max-threads: see ServerLimits.
+  ServerLimits limits;
   TlsFiles tls;
 
   // Reads --port, --listen, --data-dir, --brokers, --kafka-config, --closures,
@@ -136,7 +148,8 @@ class ServerRunner final {
   // UNAVAILABLE if it cannot bind.
   absl::StatusOr<int> Start(const std::string& host, int port,
                             const std::vector<grpc::Service*>& services,
-                            const TlsFiles& tls = {});
+                            const TlsFiles& tls = {},
+                            const ServerLimits& limits = {});
   // Marks the server NOT_SERVING, stops accepting calls and waits up to `grace`
   // for those in flight to finish.
   void Shutdown(absl::Duration grace);

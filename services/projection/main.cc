@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   ServerRunner runner("projection");
   absl::StatusOr<int> port =
       runner.Start(config->listen_host, config->port,
-                   {&service, &audit_service}, config->tls);
+                   {&service, &audit_service}, config->tls, config->limits);
   if (!port.ok()) return fail(port.status());
   WaitForShutdownSignal();
   runner.Shutdown(absl::Seconds(10));

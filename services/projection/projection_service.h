@@ -62,7 +62,7 @@ class ProjectionServiceImpl final : public v1::ProjectionService::Service {
 
   Projection& projection_;
   absl::Duration consistency_wait_ = absl::Seconds(5);
-  int max_waiting_ = 64;
+  int max_waiting_ = 16;
   std::atomic<int> waiting_{0};
   const Clock& clock_;
   const auth::Authorizer& authorizer_;

@@ -87,9 +87,9 @@ int main(int argc, char** argv) {
   // Health follows the event store: NOT_SERVING while it cannot write.
   (*store)->SetHealthListener(
       [&runner](const absl::Status& s) { runner.SetHealth(s); });
-  absl::StatusOr<int> port =
-      runner.Start(config->listen_host, config->port,
-                   {&service, &audit_service, &admin_service}, config->tls);
+  absl::StatusOr<int> port = runner.Start(
+      config->listen_host, config->port,
+      {&service, &audit_service, &admin_service}, config->tls, config->limits);
   if (!port.ok()) return Fail(port.status());
   int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", std::to_string(sig)}});

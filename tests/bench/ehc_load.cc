@@ -18,6 +18,9 @@
 //   casework-bench-ehc [--concurrency=32] [--duration=10] [--warmup=2]
 //                      [--channels=2] [--partitions=3] [--data-dir=DIR]
 //                      [--only=echo|ehc] [--check]
+//   casework-bench-ehc --overload-clients=1000 [--duration=10] [--check]
+//     (overload.h: N clients on their own connections against the EHC
+//     service and the projection; refusals, hangs, threads, RSS)
 //
 // --check exits non-zero unless every call succeeded and every acknowledged
 // command reached the projection (the CTest smoke run uses it; it checks
@@ -51,6 +54,7 @@
 #include "libs/rpc/server.h"
 #include "services/ehc-assessments/ehc_service.h"
 #include "services/projection/projection.h"
+#include "tests/bench/overload.h"
 
 namespace casework::bench {
 namespace {
@@ -66,6 +70,7 @@ struct Options {
   std::string data_dir;
   std::string only;
   bool check = false;
+  int overload_clients = 0;  // > 0: the overload run instead
 };
 
 // ---------------------------------------------------------------------------
@@ -447,11 +452,12 @@ void Print(const Result& r) {
 }
 
 absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
-  ASSIGN_OR_RETURN(Flags flags,
-                   Flags::Parse(argc, argv,
-                                {"concurrency", "duration", "warmup",
-                                 "channels", "partitions", "data-dir", "only"},
-                                {"check"}));
+  ASSIGN_OR_RETURN(
+      Flags flags,
+      Flags::Parse(argc, argv,
+                   {"concurrency", "duration", "warmup", "channels",
+                    "partitions", "data-dir", "only", "overload-clients"},
+                   {"check"}));
   Options o;
   auto number = [&](const char* name, int fallback, int* out) -> absl::Status {
     const std::string v = flags.Get(name, "", std::to_string(fallback));
@@ -467,6 +473,7 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
   RETURN_IF_ERROR(number("partitions", o.partitions, &o.partitions));
   RETURN_IF_ERROR(number("duration", duration, &duration));
   RETURN_IF_ERROR(number("warmup", warmup, &warmup));
+  RETURN_IF_ERROR(number("overload-clients", 0, &o.overload_clients));
   if (o.concurrency < 1 || o.channels < 1 || o.partitions < 1 || duration < 1) {
     return absl::InvalidArgumentError(
         "--concurrency, --channels, --partitions and --duration must be at "
@@ -505,6 +512,21 @@ int Main(int argc, char** argv) {
     }
     dir = tmpl;
     remove_dir = true;
+  }
+  if (options.overload_clients > 0) {
+    const int code =
+        RunOverload(OverloadOptions{.clients = options.overload_clients,
+                                    .duration = options.duration,
+                                    .dir = dir,
+                                    .check = options.check});
+    struct rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("peak RSS of the run %.0f MiB\n", usage.ru_maxrss / 1024.0);
+    if (remove_dir) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+    return code;
   }
   std::printf(
       "casework-bench-ehc: concurrency %d, %d channel(s), %d s measured after "
