@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -1080,7 +1081,7 @@ class RocksProjection final : public Projection {
     QuerySnapshot snapshot(db_.get());
     ASSIGN_OR_RETURN(std::vector<std::string> officers,
                      OfficersOf(req.officer_id(), req.team_id()));
-    if (req.measure().empty()) return FieldError("measure", "is required");
+    RETURN_IF_ERROR(CheckMeasure(req.measure()));
     ASSIGN_OR_RETURN(Period p, ReadPeriod(req.from(), req.to(), req.as_of()));
     if (req.page_size() < 0)
       return FieldError("page_size", "must not be negative");
@@ -1168,7 +1169,7 @@ class RocksProjection final : public Projection {
     QuerySnapshot snapshot(db_.get());
     ASSIGN_OR_RETURN(std::vector<std::string> officers,
                      OfficersOf(req.officer_id(), req.team_id()));
-    if (req.measure().empty()) return FieldError("measure", "is required");
+    RETURN_IF_ERROR(CheckMeasure(req.measure()));
     if (req.months() < 0 || req.months() > 36)
       return FieldError("months", "must be from 1 to 36");
     const int months = req.months() == 0 ? 12 : req.months();
@@ -1325,6 +1326,30 @@ class RocksProjection final : public Projection {
   struct Period {
     Date from, to, as_of;
   };
+
+  // INVALID_ARGUMENT naming measure unless `code` is a measure a scorecard
+  // lists (or a trend-only figure): a typo must not answer "0 cases".
+  absl::Status CheckMeasure(const std::string& code) {
+    if (code.empty()) return FieldError("measure", "is required");
+    std::call_once(measures_once_, [this] {
+      // The codes of an empty scorecard: every measure, counted or not.
+      const Date day = Date::Ymd(2026, 1, 1);
+      absl::StatusOr<v1::OfficerScorecard> card =
+          Scorecard("\x01none", Period{day, day, day});
+      if (card.ok()) {
+        for (const v1::Measure& m : card->measures()) {
+          measure_codes_.insert(m.code());
+        }
+      }
+      measure_codes_.insert("review.backlog");
+      measure_codes_.insert("complaints.per_100_cases");
+    });
+    if (measure_codes_.contains(code)) return absl::OkStatus();
+    return FieldError("measure",
+                      absl::StrCat("'", absl::CHexEscape(code.substr(0, 64)),
+                                   "' is not a measure code (a scorecard lists "
+                                   "them, e.g. ehc.final_plan_20_weeks)"));
+  }
   struct Counts {
     int64_t met = 0, missed = 0, excluded = 0;
   };
@@ -2066,6 +2091,8 @@ class RocksProjection final : public Projection {
   std::mutex applied_mu_;
   std::condition_variable applied_cv_;
   uint64_t apply_generation_ = 0;
+  std::once_flag measures_once_;
+  std::set<std::string> measure_codes_;
   // One helper thread for the queries (team scorecards); stopped first.
   HelperPool helpers_{1};
 };

@@ -24,7 +24,10 @@ for c in $(grep -ohE 'command: \["[a-z-]+"' "${files[@]}" | sed 's/.*\["//; s/"/
   [ -x "$bin/$c" ] || fail "the deployment runs '$c', which is not built"
 done
 grep -q '"casectl", *"health"\|casectl", "--tls-ca"' "${files[@]}" || fail "no health checks"
-"$bin/casectl" --help | grep -q "health HOST:PORT" || fail "casectl has no health command"
+"$bin/casectl" health --help | grep -q "HOST:PORT" || fail "casectl has no health command"
+# The probes' command line parses (exit 1: nothing listens there; 2 would be a usage error).
+rc=0; "$bin/casectl" --tls-ca /dev/null health 127.0.0.1:1 >/dev/null 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "the health probe's command line does not parse (exit $rc)"
 # An unknown variable name would be caught: check the check.
 grep -q "CASEWORK_NO_SUCH_SETTING" <<<"$help" && fail "the check cannot fail"
 # A --kafka-config that would weaken delivery is refused at start, naming the

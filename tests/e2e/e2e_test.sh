@@ -223,6 +223,17 @@ grep -aq "uk.send.casework.ehc.v1" "$work/kcat.out" || fail "kcat read nothing"
 "$bin/casectl" ehc show min-1 --json | grep -q '"adviser": "Dr Zed Adviser"' \
   || fail "the adviser kept by the service is not shown to officers"
 
+# casectl refuses mistakes instead of answering something else: a typo'd flag, an unknown
+# measure (the projection refuses it), each with exit code 2 naming what was wrong.
+rc=0; "$bin/casectl" transport assess --dob 2018-09-02 --academic-year 2026 --walking-miles 2.4 \
+  --nearst >/dev/null 2>"$work/err" || rc=$?
+[ "$rc" = 2 ] && grep -q -- "--nearst" "$work/err" || fail "a mistyped flag was not refused (exit $rc)"
+rc=0; "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" exceptions --team team-north --measure nope \
+  >/dev/null 2>"$work/err" || rc=$?
+[ "$rc" = 2 ] && grep -q "measure: 'nope' is not a measure" "$work/err" \
+  || fail "an unknown measure was not refused (exit $rc): $(cat "$work/err")"
+"$bin/casectl" --json health "127.0.0.1:$ehc_port" | grep -q '"serving": true' || fail "health --json"
+
 # python3-grpcio with code generated from proto/ now.
 mkdir -p "$work/py"
 protoc -I "$src/proto" --python_out="$work/py" "$src"/proto/casework/v1/*.proto

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,60 +19,46 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "casework/v1/common.pb.h"
 #include "libs/core/date.h"
 #include "libs/rpc/proto_date.h"
 
 namespace casework::cli {
 
+// The parsed command line: the command words and positional arguments in
+// order, and the flags given (an on/off flag as "true"). Filled by
+// ParseCommandLine (parse.h) from the declared commands (spec.h). It notes
+// which flags a command reads, so a test can prove every declared flag is
+// used (CASECTL_CHECK_FLAGS_USED).
 struct Args {
   std::vector<std::string> positional;
   std::map<std::string, std::string> flags;
-  bool Has(const std::string& k) const { return flags.contains(k); }
+  // The flags declared by the command itself (not the global options).
+  std::set<std::string> command_flags;
+  mutable std::set<std::string> read;
+  bool Has(const std::string& k) const {
+    read.insert(k);
+    return flags.contains(k);
+  }
   std::string Get(const std::string& k,
                   const std::string& fallback = "") const {
+    read.insert(k);
     auto it = flags.find(k);
     return it == flags.end() ? fallback : it->second;
   }
 };
 
-inline const char* const kBooleans[] = {
-    "json",          "representations-complete",
-    "help",          "pfa",
-    "transfer-in",   "nearest",
-    "three-nearest", "religion-or-belief",
-    "sen",           "unsafe-route",
-    "low-income",    "post16",
-    "remedy",        "declined",
-    "desc",          "follow"};
-
-inline Args Parse(int argc, char** argv) {
-  Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s.rfind("--", 0) != 0) {
-      a.positional.push_back(s);
-      continue;
-    }
-    std::string name = s.substr(2), value;
-    size_t eq = name.find('=');
-    if (eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    } else if (std::find(std::begin(kBooleans), std::end(kBooleans), name) !=
-               std::end(kBooleans)) {
-      value = "true";
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    }
-    a.flags[name] = value;
-  }
-  return a;
-}
-
+// A usage error (exit 2).
 [[noreturn]] inline void Die(const std::string& message) {
   std::fprintf(stderr, "casectl: %s\n", message.c_str());
   std::exit(2);
+}
+
+// A failure of the command itself, not of its usage (exit 1).
+[[noreturn]] inline void Fail(const std::string& message) {
+  std::fprintf(stderr, "casectl: %s\n", message.c_str());
+  std::exit(1);
 }
 
 inline std::string ReadOrDie(const std::string& path, const std::string& flag) {
@@ -154,6 +141,10 @@ T Pick(const std::map<std::string, T>& table, const std::string& flag,
   return it->second;
 }
 
+// Appends `m` as JSON (see Client::PrintJson), indented by `depth`.
+void AppendJson(const google::protobuf::Message& m, int depth,
+                std::string* out);
+
 class Client {
  public:
   explicit Client(const Args& a) : args_(a) {}
@@ -219,16 +210,61 @@ class Client {
                    "casectl: no token given: set CASEWORK_TOKEN or --token "
                    "(with casework-dev: source var/tokens.env)\n");
     }
-    return 1;
+    // The service refused what was asked (a value no flag check could know,
+    // e.g. an unknown measure): a usage error, like the parser's.
+    return s.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? 2 : 1;
   }
 
+  // The message as JSON (the proto field names; enums by name; 64-bit
+  // integers as numbers, not the strings of the proto3 JSON mapping, since
+  // every count here is far below 2^53).
   void PrintJson(const google::protobuf::Message& m) const {
     std::string out;
-    google::protobuf::util::JsonPrintOptions opts;
-    opts.add_whitespace = true;
-    opts.preserve_proto_field_names = true;
-    (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
-    std::printf("%s", out.c_str());
+    AppendJson(m, 0, &out);
+    std::printf("%s\n", out.c_str());
+  }
+
+  // A JSON object of name -> number or text, for the commands whose answer
+  // is not a message (health, the imports).
+  void PrintJsonObject(
+      const std::vector<std::pair<std::string, std::string>>& numbers,
+      const std::vector<std::pair<std::string, std::string>>& texts) const {
+    std::string out = "{";
+    for (const auto& [k, v] : numbers) {
+      absl::StrAppend(&out, out.size() > 1 ? ", " : "", JsonString(k), ": ", v);
+    }
+    for (const auto& [k, v] : texts) {
+      absl::StrAppend(&out, out.size() > 1 ? ", " : "", JsonString(k), ": ",
+                      JsonString(v));
+    }
+    std::printf("%s}\n", out.c_str());
+  }
+
+  static std::string JsonString(absl::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            absl::StrAppendFormat(&out, "\\u%04x", c);
+          } else {
+            out += c;
+          }
+      }
+    }
+    return out + "\"";
   }
 
   bool json() const { return args_.Has("json"); }

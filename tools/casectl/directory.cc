@@ -97,13 +97,19 @@ int RunDirectoryImport(const Args& a, Client& client) {
   if (!records.empty()) {
     absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
         kafka::Producer::Create(brokers);
-    if (!producer.ok()) Die(std::string(producer.status().message()));
+    if (!producer.ok()) Fail(std::string(producer.status().message()));
     absl::Status sent =
         (*producer)->Send("casework.directory.v1", records, absl::Seconds(20));
-    if (!sent.ok()) Die(std::string(sent.message()));
+    if (!sent.ok()) Fail(std::string(sent.message()));
   }
-  std::printf("%s: %zu record(s) published, %d rejected\n", path.c_str(),
-              records.size(), bad);
+  if (client.json()) {
+    client.PrintJsonObject({{"published", absl::StrCat(records.size())},
+                            {"rejected", absl::StrCat(bad)}},
+                           {{"file", path}});
+  } else {
+    std::printf("%s: %zu record(s) published, %d rejected\n", path.c_str(),
+                records.size(), bad);
+  }
   (void)client;
   return bad == 0 ? 0 : 1;
 }

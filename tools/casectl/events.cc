@@ -50,21 +50,22 @@ int RunEventsTail(const Args& a, Client& client) {
   int64_t count = -1;
   if (a.Has("count") && !absl::SimpleAtoi(a.Get("count"), &count))
     Die("--count takes a number");
+  const bool follow = a.Has("follow");
   const google::protobuf::Descriptor* type = TypeOf(topic);
   absl::StatusOr<std::unique_ptr<kafka::Consumer>> consumer =
       kafka::Consumer::Create(
           kafka::ConsumerOptions{.brokers = brokers,
                                  .properties = {{"fetch.wait.max.ms", "100"}},
                                  .group_id = "casectl-events-tail"});
-  if (!consumer.ok()) Die(std::string(consumer.status().message()));
+  if (!consumer.ok()) Fail(std::string(consumer.status().message()));
   absl::StatusOr<int> partitions =
       (*consumer)->PartitionCount(topic, absl::Seconds(10));
   if (!partitions.ok())
-    Die(absl::StrCat("topic ", topic, ": ", partitions.status().message()));
+    Fail(absl::StrCat("topic ", topic, ": ", partitions.status().message()));
   std::map<std::pair<std::string, int32_t>, int64_t> from;
   for (int32_t p = 0; p < *partitions; ++p) from[{topic, p}] = 0;
   absl::Status assigned = (*consumer)->Assign(from);
-  if (!assigned.ok()) Die(std::string(assigned.message()));
+  if (!assigned.ok()) Fail(std::string(assigned.message()));
   google::protobuf::DynamicMessageFactory factory;
   google::protobuf::util::JsonPrintOptions json;
   json.preserve_proto_field_names = true;
@@ -75,8 +76,7 @@ int RunEventsTail(const Args& a, Client& client) {
         (*consumer)->Poll(absl::Milliseconds(200));
     if (!msg.ok()) Die(std::string(msg.status().message()));
     if (!msg->has_value()) {
-      if (!a.Has("follow") && absl::Now() - quiet_since > absl::Seconds(2))
-        break;
+      if (!follow && absl::Now() - quiet_since > absl::Seconds(2)) break;
       continue;
     }
     quiet_since = absl::Now();

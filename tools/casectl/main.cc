@@ -115,6 +115,7 @@
 #include "libs/core/clock.h"
 #include "libs/rpc/proto_date.h"
 #include "tools/casectl/cli.h"
+#include "tools/casectl/parse.h"
 
 namespace {
 
@@ -576,6 +577,12 @@ int RunHealth(const Args& a, Client& client) {
   }
   // HealthCheckResponse { status = 1 }: SERVING is 1, encoded 08 01.
   const bool serving = bytes == std::string("\x08\x01", 2);
+  if (client.json()) {
+    client.PrintJsonObject({{"serving", serving ? "true" : "false"}},
+                           {{"address", address},
+                            {"status", serving ? "SERVING" : "NOT_SERVING"}});
+    return serving ? 0 : 1;
+  }
   std::printf("%s: %s\n", address.c_str(), serving ? "SERVING" : "NOT_SERVING");
   return serving ? 0 : 1;
 }
@@ -639,47 +646,7 @@ int RunAudit(const Args& a, Client& client) {
   return 0;
 }
 
-int main(int argc, char** argv) {
-  Args a = Parse(argc, argv);
-  if (a.Has("help") || a.positional.empty()) {
-    std::printf(
-        "usage: casectl [--ehc HOST:PORT] [--projection HOST:PORT] [--json] "
-        "COMMAND ...\n"
-        "  ehc "
-        "request|decide-assess|decide-not-assess|request-advice|advice-"
-        "received|\n"
-        "      "
-        "exception|draft|no-plan|final|withdraw|moved-out|reassign|show|list "
-        "...\n"
-        "  timeline CHILD | worklist OFFICER [--as-of D] | scorecard OFFICER "
-        "[--from D --to D]\n"
-        "  review register|schedule|papers|held|decision|amended|not-amend|\n"
-        "         propose-cease|cease|phase-transfer|reassign|show|list ...\n"
-        "  team-scorecard TEAM [--sort-by MEASURE] [--desc] [--from D --to D]\n"
-        "  exceptions (--officer O | --team T) --measure M [--from D --to D]\n"
-        "  trend (--officer O | --team T) --measure M [--months N]\n"
-        "  plans import FILE.csv\n"
-        "  directory import FILE.csv [--brokers HOST:PORT]\n"
-        "  events tail TOPIC [--count N] [--follow] [--brokers HOST:PORT]\n"
-        "  admin republish --service ehc|reviews|transport|complaints [--from "
-        "POSITION]   (admins)\n"
-        "  health HOST:PORT   (grpc.health.v1; exit 0 when serving)\n"
-        "  transport apply|assess|decide|arrange|change|end|itt-started|"
-        "itt-completed|\n"
-        "            review|review-decision|appeal|panel|written-outcome|"
-        "reassign|show|list ...\n"
-        "  complaint log|ack|extend|respond|escalate|ombudsman|"
-        "ombudsman-decision|withdraw|close|show ...\n"
-        "  disagreement record|mediation-contact|mediation-held|certificate|"
-        "appeal|tribunal-decision|order|comply|show ...\n"
-        "  audit [--service ehc|reviews|projection] [--child C] [--actor "
-        "SUBJECT]   (admins)\n"
-        "Credentials: --token JWT or CASEWORK_TOKEN; TLS: --tls-ca FILE "
-        "[--tls-cert FILE --tls-key FILE].\n"
-        "See the header of tools/casectl/main.cc or README.md for every "
-        "flag.\n");
-    return a.Has("help") ? 0 : 2;
-  }
+int Dispatch(const Args& a) {
   Client client(a);
   const std::string& command = a.positional[0];
   if (command == "ehc") return RunEhc(a, client);
@@ -711,4 +678,30 @@ int main(int argc, char** argv) {
     return RunProjection(a, client, command);
   }
   Die(absl::StrCat("unknown command '", command, "' (see casectl --help)"));
+}
+
+int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--spec-json") {
+    PrintSpecJson();  // the declared commands, for the flag tests
+    return 0;
+  }
+  ParseResult parsed = ParseCommandLine(argc, argv);
+  if (parsed.exit_code >= 0) return parsed.exit_code;
+  const Args& a = parsed.args;
+  const int code = Dispatch(a);
+  // For tests: a declared flag the command never reads is a bug (the user's
+  // value would be ignored silently).
+  const char* check = std::getenv("CASECTL_CHECK_FLAGS_USED");
+  if (check != nullptr && std::string(check) == "1") {
+    for (const auto& [name, value] : a.flags) {
+      if (a.command_flags.contains(name) && !a.read.contains(name)) {
+        std::fprintf(stderr,
+                     "casectl: internal error: --%s was given but this "
+                     "command never used it\n",
+                     name.c_str());
+        return 70;
+      }
+    }
+  }
+  return code;
 }

@@ -349,8 +349,15 @@ int RunPlansImport(const Args& a, Client& client) {
       reject(s.error_message());
     }
   }
-  std::printf("%s: %d imported, %d already present, %d rejected\n",
-              path.c_str(), imported, present, rejected);
+  if (client.json()) {
+    client.PrintJsonObject({{"imported", absl::StrCat(imported)},
+                            {"already_present", absl::StrCat(present)},
+                            {"rejected", absl::StrCat(rejected)}},
+                           {{"file", path}});
+  } else {
+    std::printf("%s: %d imported, %d already present, %d rejected\n",
+                path.c_str(), imported, present, rejected);
+  }
   return rejected == 0 ? 0 : 1;
 }
 

@@ -204,6 +204,13 @@ int RunTransport(const Args& a, Client& client) {
     v1::ListApplicationsRequest r;
     r.set_child_id(a.Get("child"));
     r.set_officer_id(a.Get("officer"));
+    int page_size = 0;
+    if (a.Has("page-size") &&
+        !absl::SimpleAtoi(a.Get("page-size"), &page_size)) {
+      Die("--page-size: not a whole number");
+    }
+    r.set_page_size(page_size);
+    r.set_page_token(a.Get("page-token"));
     v1::ListApplicationsResponse out;
     s = stub->ListApplications(&ctx, r, &out);
     if (!s.ok()) return client.Check(s);
@@ -221,6 +228,9 @@ int RunTransport(const Args& a, Client& client) {
           EnumWord(v1::EligibilityOutcome_Name(x.assessment().outcome()), 20)
               .c_str(),
           EnumWord(v1::ApplicationStatus_Name(x.status()), 19).c_str());
+    }
+    if (!out.next_page_token().empty()) {
+      std::printf("more: --page-token '%s'\n", out.next_page_token().c_str());
     }
     return 0;
   } else {

@@ -1,0 +1,188 @@
+#include "tools/casectl/spec.h"
+
+namespace casework::cli {
+
+const std::vector<CommandSpec>& Commands() {
+  static const auto* const kCommands = new std::vector<CommandSpec>{
+      // EHC needs assessments (ehc-assessments).
+      {"ehc request", "",
+       "child! officer! received@! source=parent|young-person|school|other "
+       "kind=first|reassessment id",
+       "Record a request for an EHC needs assessment"},
+      {"ehc decide-assess", "ID", "on@!", "Decide to assess"},
+      {"ehc decide-not-assess", "ID", "on@!", "Decide not to assess"},
+      {"ehc request-advice", "ID",
+       "type=ep|health|social-care|setting|pfa|other! on@! adviser advice-id",
+       "Ask an adviser for advice"},
+      {"ehc advice-received", "ID", "advice-id! on@!",
+       "Record advice received"},
+      {"ehc exception", "ID",
+       "kind=closure|early-years-closure|personal|absence|missed-appointment! "
+       "from@! to@ advice-id note",
+       "Record an exception to a time limit"},
+      {"ehc draft", "ID", "on@!", "Issue the draft plan"},
+      {"ehc no-plan", "ID", "on@!", "Decide not to issue a plan"},
+      {"ehc final", "ID", "on@! representations-complete?",
+       "Issue the final plan"},
+      {"ehc withdraw", "ID", "on@!", "Record that the request was withdrawn"},
+      {"ehc moved-out", "ID", "on@!", "Record that the child moved away"},
+      {"ehc reassign", "ID", "officer! on@", "Give the case another officer"},
+      {"ehc show", "ID", "", "Show an assessment and its clocks"},
+      {"ehc list", "", "child|officer page-size# page-token",
+       "List assessments of a child or an officer"},
+      // Annual reviews (annual-reviews).
+      {"review register", "",
+       "child! officer! issued@! last-decision@ dob@ nc-year# transfer-in? id",
+       "Register an existing plan (migration or transfer in)"},
+      {"review schedule", "PLAN", "on@!", "Schedule the review meeting"},
+      {"review papers", "PLAN", "on@!", "Record the papers sent"},
+      {"review held", "PLAN", "on@! pfa?", "Record the review meeting held"},
+      {"review decision", "PLAN", "decision=maintain|amend|cease! on@!",
+       "Record the review decision notified"},
+      {"review amended", "PLAN", "on@! representations-complete?",
+       "Issue the amended plan"},
+      {"review not-amend", "PLAN", "on@!", "Decide not to amend"},
+      {"review propose-cease", "PLAN", "on@!", "Propose to cease the plan"},
+      {"review cease", "PLAN",
+       "on@! reason=max-age|needs-met|higher-education|employment|transferred|"
+       "no-engagement|left-england|deceased|other!",
+       "Cease the plan"},
+      {"review phase-transfer", "PLAN",
+       "kind=school|post16|post16-move! move@! on@",
+       "Set a phase transfer and its deadline"},
+      {"review reassign", "PLAN", "officer! on@",
+       "Give the plan another officer"},
+      {"review show", "PLAN", "", "Show a plan and its clocks"},
+      {"review list", "", "child|officer page-size# page-token",
+       "List plans of a child or an officer"},
+      {"plans import", "FILE", "",
+       "Register plans from a CSV file (plan_id, child_id, officer_id, "
+       "issued_on, last_decision_on, date_of_birth, nc_year, origin)"},
+      // Home-to-school transport (transport).
+      {"transport apply", "",
+       "child! officer! received@! dob@! academic-year#! walking-miles%! "
+       "road-miles% school nearest? three-nearest? religion-or-belief? sen? "
+       "unsafe-route? low-income? post16? needed-from@ id",
+       "Record a travel application (the statutory outcome is computed)"},
+      {"transport assess", "",
+       "dob@! academic-year#! walking-miles%! road-miles% school nearest? "
+       "three-nearest? religion-or-belief? sen? unsafe-route? low-income? "
+       "post16?",
+       "The statutory outcome for these facts (records nothing)"},
+      {"transport decide", "ID",
+       "decision=eligible|discretionary|post16|refused! on@! reason",
+       "Record the LA's decision"},
+      {"transport arrange", "ID",
+       "type=taxi|minibus|bus-pass|ptb|mileage|itt! starts@! on@",
+       "Record the travel arrangement"},
+      {"transport change", "ID",
+       "type=taxi|minibus|bus-pass|ptb|mileage|itt! starts@!",
+       "Change the travel arrangement"},
+      {"transport end", "ID", "on@!", "End the arrangement"},
+      {"transport itt-started", "ID", "on@!", "Travel training started"},
+      {"transport itt-completed", "ID", "on@!", "Travel training completed"},
+      {"transport review", "ID", "on@!", "A stage 1 review was requested"},
+      {"transport review-decision", "ID", "outcome=upheld|changed! on@!",
+       "The stage 1 review decision"},
+      {"transport appeal", "ID", "on@!", "A stage 2 appeal was requested"},
+      {"transport panel", "ID", "outcome=upheld|changed! on@!",
+       "The stage 2 panel decision"},
+      {"transport written-outcome", "ID", "on@!",
+       "The panel's written outcome was sent"},
+      {"transport reassign", "ID", "officer! on@",
+       "Give the application another officer"},
+      {"transport show", "ID", "", "Show an application and its clocks"},
+      {"transport list", "", "child|officer page-size# page-token",
+       "List applications of a child or an officer"},
+      // Complaints and disagreements (complaints).
+      {"complaint log", "",
+       "child! officer! "
+       "subject=assessment|plan|review|transport|provision|communication|"
+       "other! received@! procedure=corporate|social-care "
+       "complainant=parent|young-person|advocate|school|other process id",
+       "Log a complaint"},
+      {"complaint ack", "ID", "on@!", "Acknowledge a complaint"},
+      {"complaint extend", "ID", "working-days#! reason!",
+       "Extend the response time"},
+      {"complaint respond", "ID",
+       "finding=upheld|partly|not-upheld! on@! handler remedy?",
+       "Record the response"},
+      {"complaint escalate", "ID", "on@! handler",
+       "Escalate to the next stage"},
+      {"complaint ombudsman", "ID", "on@!", "Referred to the Ombudsman"},
+      {"complaint ombudsman-decision", "ID",
+       "finding=fault|fault-remedy|no-fault|not-investigated! on@!",
+       "The Ombudsman's decision"},
+      {"complaint withdraw", "ID", "on@!", "The complaint was withdrawn"},
+      {"complaint close", "ID", "on@!", "Close the complaint"},
+      {"complaint show", "ID", "", "Show a complaint and its clocks"},
+      {"disagreement record", "",
+       "child! officer! "
+       "decision=refusal-to-assess|refusal-to-issue|plan-contents|"
+       "review-decision|ceasing! letter@! process id",
+       "Record a disagreement with an appealable decision"},
+      {"disagreement mediation-contact", "ID", "on@! declined?",
+       "Mediation advice given (--declined: mediation not wanted)"},
+      {"disagreement mediation-held", "ID",
+       "outcome=agreed|partly|not-agreed! on@!", "Mediation held"},
+      {"disagreement certificate", "ID", "on@!",
+       "Mediation certificate issued"},
+      {"disagreement appeal", "ID", "on@!", "Tribunal appeal registered"},
+      {"disagreement tribunal-decision", "ID",
+       "outcome=allowed|partly|dismissed|conceded|withdrawn! on@!",
+       "The Tribunal's decision"},
+      {"disagreement order", "ID",
+       "kind=assess|make-plan|amend-plan|named-school! on@! order-id",
+       "A Tribunal order to comply with"},
+      {"disagreement comply", "ID", "order-id! step=done|draft|final on@!",
+       "A step taken to comply with an order"},
+      {"disagreement show", "ID", "", "Show a disagreement and its clocks"},
+      // The projection: timelines, worklists, scorecards (projection).
+      {"timeline", "CHILD", "", "Every event of a child, readable"},
+      {"worklist", "OFFICER", "as-of@", "Open clocks by due date"},
+      {"scorecard", "OFFICER", "from@ to@ as-of@",
+       "An officer's measures (default: the last 12 months)"},
+      {"team-scorecard", "TEAM", "sort-by desc? from@ to@",
+       "A team's officers side by side, with totals (managers)"},
+      {"exceptions", "", "officer|team measure! from@ to@",
+       "The cases behind a measure: missed and overdue (managers)"},
+      {"trend", "", "officer|team measure! months# to@",
+       "A measure month by month"},
+      // Operations.
+      {"directory import", "FILE", "brokers",
+       "Publish officers and teams from a CSV file (kind, id, name, team_id, "
+       "role, active, manager_id)"},
+      {"events tail", "TOPIC", "count# follow? brokers",
+       "Events of a topic as JSON lines"},
+      {"admin republish", "", "service=ehc|reviews|transport|complaints! from#",
+       "Re-publish a service's log from a position (admins)"},
+      {"audit", "",
+       "service=ehc|reviews|transport|complaints|projection child actor "
+       "page-size# page-token",
+       "The audit trail of reads (admins)"},
+      {"health", "HOST:PORT", "",
+       "grpc.health.v1 status of a service; exit 0 when serving"},
+  };
+  return *kCommands;
+}
+
+const std::vector<GlobalOption>& GlobalOptions() {
+  static const auto* const kOptions = new std::vector<GlobalOption>{
+      {"json", true, "Machine-readable output (JSON; counts as numbers)"},
+      {"token", false, "Bearer token (default: $CASEWORK_TOKEN)"},
+      {"request-id", false,
+       "Request id of a command (default: a new random UUID); send the same "
+       "one only to retry the same command"},
+      {"ehc", false, "ehc-assessments address ($CASEWORK_EHC_ADDR)"},
+      {"reviews", false, "annual-reviews address ($CASEWORK_REVIEWS_ADDR)"},
+      {"transport", false, "transport address ($CASEWORK_TRANSPORT_ADDR)"},
+      {"complaints", false, "complaints address ($CASEWORK_COMPLAINTS_ADDR)"},
+      {"projection", false, "projection address ($CASEWORK_PROJECTION_ADDR)"},
+      {"tls-ca", false, "CA certificate file: use TLS ($CASEWORK_TLS_CA)"},
+      {"tls-cert", false, "Client certificate file for mTLS"},
+      {"tls-key", false, "Client key file for mTLS"},
+  };
+  return *kOptions;
+}
+
+}  // namespace casework::cli
