@@ -35,7 +35,8 @@ function(casework_test name)
   casework_warnings(${name})
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES TIMEOUT 300)
-  if(ARG_LABELS)
-    set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
-  endif()
+  # Every GoogleTest executable is a "unit" test (run under the sanitizers by
+  # scripts/test.sh); LABELS adds more (e.g. "tsan").
+  set_tests_properties(${name} PROPERTIES LABELS "unit;${ARG_LABELS}")
+  set_property(GLOBAL APPEND PROPERTY CASEWORK_UNIT_TESTS ${name})
 endfunction()

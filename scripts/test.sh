@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# The test command: sets up (packages, configure, build) and runs every test with CTest.
-# Usage: scripts/test.sh [extra ctest arguments, e.g. -R calendar]
+# The test command: sets up (packages, configure, build) and runs every test with CTest, then
+# builds the GoogleTest executables again under AddressSanitizer + UndefinedBehaviorSanitizer
+# (build-asan/) and the event store and consumer tests under ThreadSanitizer (build-tsan/), and
+# runs them there. Any failure fails the whole command.
+# Usage: scripts/test.sh [extra ctest arguments for the main run, e.g. -R calendar]
+# Env:   CASEWORK_SANITIZERS=0 skips the sanitizer builds (a quick local run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$(date +%s)
 scripts/setup.sh
 build_dir=${CASEWORK_BUILD_DIR:-build}
 if command -v clang-format >/dev/null 2>&1; then
@@ -12,5 +17,29 @@ if command -v clang-format >/dev/null 2>&1; then
     exit 1
   fi
 fi
-cd "$build_dir"
-ctest --output-on-failure -j 2 "$@"
+(cd "$build_dir" && ctest --output-on-failure -j 2 "$@")
+echo "test: main build and tests passed after $(( $(date +%s) - start )) s"
+
+if [ "${CASEWORK_SANITIZERS:-1}" = "0" ]; then
+  echo "test: sanitizer builds skipped (CASEWORK_SANITIZERS=0)"
+  exit 0
+fi
+supp="$PWD/tests/sanitizers"
+# -O1 -g1: sanitized code a little optimized, with line tables only, to keep the builds short.
+sanitized() {  # DIR OPTION TARGET
+  cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
+    "-D$2=ON" >/dev/null
+  cmake --build "$1" -j "${CASEWORK_JOBS:-2}" --target "$3"
+}
+sanitized build-asan CASEWORK_ASAN casework_unit_tests
+(cd build-asan && \
+  ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 \
+  LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0" \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --output-on-failure -j 2 -L unit)
+echo "test: AddressSanitizer + UBSan tests passed after $(( $(date +%s) - start )) s"
+sanitized build-tsan CASEWORK_TSAN casework_tsan_tests
+(cd build-tsan && \
+  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp" \
+  ctest --output-on-failure -j 2 -L tsan)
+echo "test: all passed, ThreadSanitizer included, in $(( $(date +%s) - start )) s"
