@@ -20,8 +20,64 @@ bool StillValid(const Principal& p, absl::Time now) { return now <= p.expires; }
 }  // namespace
 
 Authorizer::Authorizer(std::shared_ptr<const JwtVerifier> verifier,
-                       const Clock& clock, TeamLookup teams)
-    : verifier_(std::move(verifier)), clock_(clock), teams_(std::move(teams)) {}
+                       const Clock& clock, TeamLookup teams,
+                       CaseAccessOptions case_access)
+    : verifier_(std::move(verifier)),
+      clock_(clock),
+      teams_(std::move(teams)),
+      case_access_(case_access) {}
+
+std::vector<std::string> Authorizer::TeamsOf(const std::string& officer) const {
+  if (!teams_ || officer.empty()) return {};
+  return teams_(officer);
+}
+
+absl::Status Authorizer::AuthorizeCase(const Principal& who,
+                                       const std::string& holder,
+                                       const std::string& new_holder) const {
+  if (who.Has(kIntegration)) return absl::OkStatus();
+  const std::vector<std::string> mine = TeamsOf(who.officer_id);
+  auto shares = [](const std::vector<std::string>& a,
+                   const std::vector<std::string>& b) {
+    for (const std::string& x : a) {
+      if (std::find(b.begin(), b.end(), x) != b.end()) return true;
+    }
+    return false;
+  };
+  // Whether `who` acts for cases held by `officer`.
+  auto acts_for = [&](const std::string& officer) {
+    if (officer == who.officer_id) return true;
+    const std::vector<std::string> theirs = TeamsOf(officer);
+    if (who.Has(kManager) && shares(theirs, who.teams)) return true;
+    return case_access_.officers_act_for_team && shares(theirs, mine);
+  };
+  if (holder.empty()) {
+    // A new case: assigned to the caller, or for a manager (or a team that
+    // acts together) to an officer of the team.
+    if (acts_for(new_holder)) return absl::OkStatus();
+    return absl::PermissionDeniedError(
+        "officer_id: a new case is assigned to yourself (a manager may "
+        "assign it to an officer of their team)");
+  }
+  if (!acts_for(holder)) {
+    return absl::PermissionDeniedError(
+        who.Has(kManager)
+            ? "this case is held by an officer outside your team(s)"
+            : "you may act only on cases assigned to you; ask the officer "
+              "who holds it or their manager");
+  }
+  if (new_holder == holder) return absl::OkStatus();
+  const std::vector<std::string> holding = TeamsOf(holder);
+  if (!holding.empty() && shares(holding, TeamsOf(new_holder))) {
+    return absl::OkStatus();  // within the team that holds it
+  }
+  if (who.Has(kManager) && shares(holding, who.teams)) {
+    return absl::OkStatus();  // a manager of the holding team
+  }
+  return absl::PermissionDeniedError(
+      "officer_id: moving a case to another team needs a manager of the "
+      "team that holds it");
+}
 
 absl::StatusOr<Principal> Authorizer::Authenticate(
     absl::string_view token) const {

@@ -38,10 +38,18 @@ namespace casework::auth {
 using TeamLookup =
     std::function<std::vector<std::string>(const std::string& officer_id)>;
 
+// Who may act on a case (a command on an existing case, or one that creates
+// or moves a case).
+struct CaseAccessOptions {
+  // The LA lets officers act on the cases of their whole team (not only on
+  // their own).
+  bool officers_act_for_team = false;
+};
+
 class Authorizer {
  public:
   Authorizer(std::shared_ptr<const JwtVerifier> verifier, const Clock& clock,
-             TeamLookup teams = nullptr);
+             TeamLookup teams = nullptr, CaseAccessOptions case_access = {});
 
   // `officer_id` / `team_id`: what the request is about (for rules with a
   // scope); a team is for the managers of that team only.
@@ -49,6 +57,16 @@ class Authorizer {
                                       const std::string& method,
                                       const std::string& officer_id = "",
                                       const std::string& team_id = "") const;
+  // The case-level check of a command, after Authorize: may `who` take a step
+  // on a case held by `holder` (empty: the command creates the case) that
+  // leaves it held by `new_holder`? Integration callers may act on any case.
+  // An officer acts on cases held by them (or by their team, when the LA
+  // configures officers_act_for_team); a manager on cases held by the officers
+  // of their teams. Moving a case to an officer of another team (or of a team
+  // the directory does not know) needs a manager of the team that holds it.
+  // PERMISSION_DENIED with the reason otherwise.
+  absl::Status AuthorizeCase(const Principal& who, const std::string& holder,
+                             const std::string& new_holder) const;
   // The same check for a token already taken from the metadata.
   absl::StatusOr<Principal> AuthorizeToken(
       absl::string_view bearer, const std::string& method,
@@ -59,7 +77,10 @@ class Authorizer {
 
   const std::shared_ptr<const JwtVerifier> verifier_;
   const Clock& clock_;
+  std::vector<std::string> TeamsOf(const std::string& officer) const;
+
   const TeamLookup teams_;
+  const CaseAccessOptions case_access_;
   mutable std::mutex mu_;
   mutable absl::flat_hash_map<std::string, Principal> cache_;
 };

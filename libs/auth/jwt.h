@@ -6,8 +6,8 @@
 // stack). Checked: signature, `iss`, `aud` (string or array), `exp`, `nbf`
 // and `iat` with a small clock skew (default 30 s), and the token's lifetime:
 // `exp - iat` (or, without `iat`, `exp - now`) at most `max_lifetime`
-// (default 12 h), so a leaked token cannot live for years. `alg: none` and an algorithm that does not
-// match the key's type are refused.
+// (default 12 h), so a leaked token cannot live for years. `alg: none` and an
+// algorithm that does not match the key's type are refused.
 //
 // Claims read into the Principal: `sub` (the actor recorded in events),
 // `officer_id` (default: `sub`), `roles` (array: officer, manager, admin,

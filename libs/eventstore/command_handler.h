@@ -47,6 +47,14 @@ struct CommandContext {
   std::string request_id;
   // RequestDigest of the request: the request id is bound to it.
   std::string request_digest;
+  // The case-level access check, when the caller is a person: called with
+  // the officer holding the case ("" for a new case) and the officer holding
+  // it after the command (before anything is written); an error refuses the
+  // command. Checked before deciding for an existing case, so a refusal
+  // reveals nothing of its state.
+  std::function<absl::Status(const std::string& holder,
+                             const std::string& new_holder)>
+      authorize_case;
 };
 
 // The digest a request id is bound to: SHA-256 (hex) of the method, the actor
@@ -139,6 +147,11 @@ class CommandHandler final {
     absl::Status last = absl::OkStatus();
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
       ASSIGN_OR_RETURN(Loaded loaded, Load(stream_id));
+      const std::string holder =
+          loaded.version > 0 ? Traits::OfficerId(loaded.state) : "";
+      if (context.authorize_case && loaded.version > 0) {
+        RETURN_IF_ERROR(context.authorize_case(holder, holder));
+      }
       ASSIGN_OR_RETURN(Decision<Event> decision,
                        decide(loaded.state, loaded.version));
       if (decision.events.empty())
@@ -171,6 +184,12 @@ class CommandHandler final {
         append.child_id = m->child_id();
         append.events.push_back(NewEvent{m->event_id(), EventTypeName(event),
                                          event.SerializeAsString()});
+      }
+      if (context.authorize_case) {
+        const std::string new_holder = Traits::OfficerId(state);
+        if (loaded.version == 0 || new_holder != holder) {
+          RETURN_IF_ERROR(context.authorize_case(holder, new_holder));
+        }
       }
       absl::StatusOr<AppendResult> appended = store_.Append(std::move(append));
       if (appended.ok()) {

@@ -67,11 +67,12 @@ absl::Status ValidateId(absl::string_view field, absl::string_view value) {
   // wherever an id becomes part of a file name or URL.
   const char first = value.front();
   if (first == '.' || first == '-' || first == ':' || first == '_') {
-    return FieldError(field, absl::StrCat("'", value,
-                                          "' must start with a letter or digit"));
+    return FieldError(
+        field, absl::StrCat("'", value, "' must start with a letter or digit"));
   }
   if (value.find("..") != absl::string_view::npos) {
-    return FieldError(field, absl::StrCat("'", value, "' must not contain '..'"));
+    return FieldError(field,
+                      absl::StrCat("'", value, "' must not contain '..'"));
   }
   return absl::OkStatus();
 }

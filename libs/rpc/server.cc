@@ -99,16 +99,16 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                                     "tls-key",
                                     "tls-client-ca"};
   for (const auto& [name, env] : extra) known.push_back(name);
-  ASSIGN_OR_RETURN(
-      Flags flags,
-      Flags::Parse(argc, argv, known, {"help", "topics-reset", "rebuild"}));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(argc, argv, known,
+                                             {"help", "topics-reset", "rebuild",
+                                              "officers-act-for-team"}));
   if (flags.Has("help")) {
     std::printf(
         "usage: %s [--port N] [--listen HOST] [--data-dir DIR] [--brokers "
         "HOST:PORT,...]\n"
         "          [--kafka-config k=v,k=v] [--event-format protobuf|json] "
         "[--closures YYYY-MM-DD,...]\n"
-        "          [--topics-reset] [--rebuild]\n"
+        "          [--topics-reset] [--rebuild] [--officers-act-for-team]\n"
         "          --auth-issuer ISS [--auth-audience AUD] (--auth-jwks FILE | "
         "--auth-hs256-secret-file FILE)\n"
         "          [--auth-skew-seconds N (30)] [--auth-max-token-seconds N "
@@ -126,7 +126,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "CASEWORK_AUTH_MAX_TOKEN_SECONDS, CASEWORK_MAX_THREADS, "
         "CASEWORK_AUDIT_DIR, "
         "CASEWORK_TLS_CERT, CASEWORK_TLS_KEY, CASEWORK_TLS_CLIENT_CA,\n"
-        "             CASEWORK_REBUILD=1 (projection)\n",
+        "             CASEWORK_REBUILD=1 (projection), "
+        "CASEWORK_OFFICERS_ACT_FOR_TEAM=1\n",
         service_name.c_str());
     for (const auto& [name, env] : extra) {
       std::printf("Also: --%s VALUE (%s)\n", name.c_str(), env.c_str());
@@ -159,6 +160,9 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
   }
   c.rebuild =
       flags.Has("rebuild") || flags.Get("", "CASEWORK_REBUILD", "") == "1";
+  c.case_access.officers_act_for_team =
+      flags.Has("officers-act-for-team") ||
+      flags.Get("", "CASEWORK_OFFICERS_ACT_FOR_TEAM", "") == "1";
   c.topics_reset = flags.Has("topics-reset") ||
                    flags.Get("", "CASEWORK_TOPICS_RESET", "") == "1";
   c.auth_issuer = flags.Get("auth-issuer", "CASEWORK_AUTH_ISSUER", "");

@@ -26,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/auth/authorizer.h"
 #include "libs/auth/jwt.h"
 
 namespace grpc {
@@ -104,6 +105,9 @@ struct ServiceConfig {
   std::string audit_dir;
   // --max-threads: see ServerLimits.
   ServerLimits limits;
+  // --officers-act-for-team (CASEWORK_OFFICERS_ACT_FOR_TEAM=1): officers may
+  // act on the cases of their whole team (Authorizer::AuthorizeCase).
+  auth::CaseAccessOptions case_access;
   TlsFiles tls;
 
   // Reads --port, --listen, --data-dir, --brokers, --kafka-config, --closures,

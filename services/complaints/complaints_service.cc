@@ -41,8 +41,12 @@ grpc::Status ComplaintsServiceImpl::Run(
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, Method(rpc));
   if (!who.ok()) return ToGrpcStatus(who.status());
-  const CommandContext context =
+  CommandContext context =
       CommandContextFor(who->subject, Method(rpc), request);
+  context.authorize_case = [&](const std::string& holder,
+                               const std::string& new_holder) {
+    return authorizer_.AuthorizeCase(*who, holder, new_holder);
+  };
   absl::Status valid = ValidateRequestId(context.request_id);
   if (valid.ok()) valid = ValidateId(id_field, id);
   if (valid.ok()) {
@@ -219,8 +223,7 @@ grpc::Status ComplaintsServiceImpl::ListComplaints(
     }
   }
   if (entries->size() > page_size)
-    resp->set_next_page_token(
-        EncodePageToken((*entries)[page_size - 1].first));
+    resp->set_next_page_token(EncodePageToken((*entries)[page_size - 1].first));
   absl::Status audited = audit_.Record(*who, method, reads);
   if (!audited.ok()) {
     resp->Clear();

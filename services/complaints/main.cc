@@ -10,6 +10,7 @@
 #include "libs/core/clock.h"
 #include "libs/core/log.h"
 #include "libs/eventstore/rocks_event_store.h"
+#include "libs/kafka/directory_follower.h"
 #include "libs/kafka/kafka.h"
 #include "libs/rpc/server.h"
 #include "services/complaints/complaints_service.h"
@@ -78,7 +79,24 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> verifier =
       MakeVerifier(*config);
   if (!verifier.ok()) return Fail(verifier.status());
-  const auth::Authorizer authorizer(*verifier, SystemClock::Get());
+  // The officer directory: which team holds a case (case-level access).
+  std::unique_ptr<kafka::DirectoryFollower> directory;
+  if (!config->brokers.empty()) {
+    absl::StatusOr<std::map<std::string, std::string>> properties =
+        kafka::ParseProperties(config->kafka_config);
+    if (!properties.ok()) return Fail(properties.status());
+    directory = std::make_unique<kafka::DirectoryFollower>(
+        kafka::ConsumerOptions{.brokers = config->brokers,
+                               .properties = *properties,
+                               .group_id = "complaints-directory"});
+  }
+  const auth::Authorizer authorizer(
+      *verifier, SystemClock::Get(),
+      directory == nullptr
+          ? auth::TeamLookup()
+          : [&directory](const std::string&
+                             officer) { return directory->TeamsOf(officer); },
+      config->case_access);
   absl::StatusOr<std::unique_ptr<audit::AuditLog>> audit_log =
       audit::AuditLog::Open(config->audit_dir, SystemClock::Get());
   if (!audit_log.ok()) return Fail(audit_log.status());

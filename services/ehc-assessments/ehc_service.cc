@@ -59,8 +59,12 @@ grpc::Status EhcAssessmentServiceImpl::Run(
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, Method(rpc));
   if (!who.ok()) return ToGrpcStatus(who.status());
-  const CommandContext context =
+  CommandContext context =
       CommandContextFor(who->subject, Method(rpc), request);
+  context.authorize_case = [&](const std::string& holder,
+                               const std::string& new_holder) {
+    return authorizer_.AuthorizeCase(*who, holder, new_holder);
+  };
   absl::Status valid = ValidateRequestId(context.request_id);
   if (valid.ok()) valid = ValidateId("assessment_id", assessment_id);
   if (valid.ok()) {
@@ -197,8 +201,7 @@ grpc::Status EhcAssessmentServiceImpl::ListAssessments(
     *resp->add_assessments() = std::move(loaded->state);
   }
   if (entries->size() > page_size)
-    resp->set_next_page_token(
-        EncodePageToken((*entries)[page_size - 1].first));
+    resp->set_next_page_token(EncodePageToken((*entries)[page_size - 1].first));
   std::vector<audit::Read> reads;
   for (const v1::Assessment& a : resp->assessments()) {
     reads.push_back({a.child_id(), a.assessment_id()});

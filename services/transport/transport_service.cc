@@ -44,8 +44,12 @@ grpc::Status TransportServiceImpl::Run(grpc::ServerContext* ctx,
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, Method(rpc));
   if (!who.ok()) return ToGrpcStatus(who.status());
-  const CommandContext context =
+  CommandContext context =
       CommandContextFor(who->subject, Method(rpc), request);
+  context.authorize_case = [&](const std::string& holder,
+                               const std::string& new_holder) {
+    return authorizer_.AuthorizeCase(*who, holder, new_holder);
+  };
   absl::Status valid = ValidateRequestId(context.request_id);
   if (valid.ok()) valid = ValidateId("application_id", application_id);
   if (valid.ok()) {
@@ -173,8 +177,7 @@ grpc::Status TransportServiceImpl::ListApplications(
     *resp->add_applications() = std::move(loaded->state);
   }
   if (entries->size() > page_size)
-    resp->set_next_page_token(
-        EncodePageToken((*entries)[page_size - 1].first));
+    resp->set_next_page_token(EncodePageToken((*entries)[page_size - 1].first));
   absl::Status audited = audit_.Record(*who, method, reads);
   if (!audited.ok()) {
     resp->Clear();

@@ -373,6 +373,104 @@ TEST_F(PolicyWalkTest, ReadYourWritesWaitsAreBoundedAndRefusedFastWhenFull) {
   EXPECT_EQ(projection_service_->waiting(), 0);
 }
 
+TEST_F(PolicyWalkTest, OfficersActOnTheirOwnCasesAndMovingTeamsNeedsAManager) {
+  const std::string n1 = Token("officer-n1", auth::kOfficer);
+  const std::string n2 = Token("officer-n2", auth::kOfficer);
+  const std::string s1 = Token("officer-s1", auth::kOfficer);
+  const std::string north =
+      Token("manager-north", auth::kManager, {"team-north"});
+  const std::string back_office = Token("back-office", auth::kIntegration);
+  int n = 0;
+  auto record = [&](const std::string& token, const std::string& id,
+                    const std::string& officer) {
+    v1::RecordRequestRequest r;
+    r.set_request_id(absl::StrCat("rr-", ++n));
+    r.set_assessment_id(id);
+    r.set_child_id("child-" + id);
+    r.set_officer_id(officer);
+    *r.mutable_received_on() = ToProto(Date::Ymd(2026, 11, 2));
+    r.set_source(v1::REQUEST_SOURCE_PARENT);
+    r.set_kind(v1::ASSESSMENT_KIND_FIRST);
+    return CallStatus("/casework.v1.EhcAssessmentService/RecordRequest",
+                      r.SerializeAsString(), token)
+        .error_code();
+  };
+  auto decide = [&](const std::string& token, const std::string& id) {
+    v1::DecideToAssessRequest r;
+    r.set_request_id(absl::StrCat("rd-", ++n));
+    r.set_assessment_id(id);
+    *r.mutable_decided_on() = ToProto(Date::Ymd(2026, 11, 20));
+    return CallStatus("/casework.v1.EhcAssessmentService/DecideToAssess",
+                      r.SerializeAsString(), token)
+        .error_code();
+  };
+  auto reassign = [&](const std::string& token, const std::string& id,
+                      const std::string& to) {
+    v1::ReassignOfficerRequest r;
+    r.set_request_id(absl::StrCat("ra-", ++n));
+    r.set_assessment_id(id);
+    r.set_officer_id(to);
+    *r.mutable_reassigned_on() = ToProto(Date::Ymd(2026, 11, 21));
+    return CallStatus("/casework.v1.EhcAssessmentService/ReassignOfficer",
+                      r.SerializeAsString(), token)
+        .error_code();
+  };
+  using grpc::StatusCode;
+  // New cases: for yourself; a manager for the team's officers.
+  EXPECT_EQ(record(n1, "c-1", "officer-n1"), StatusCode::OK);
+  EXPECT_EQ(record(n1, "c-2", "officer-n2"), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(record(north, "c-2", "officer-n2"), StatusCode::OK);
+  EXPECT_EQ(record(north, "c-3", "officer-s1"), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(record(back_office, "c-3", "officer-s1"), StatusCode::OK);
+  // Another team's officer can neither act on a case nor take it.
+  EXPECT_EQ(decide(s1, "c-1"), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(reassign(s1, "c-1", "officer-s1"), StatusCode::PERMISSION_DENIED);
+  // Nor can a team-mate act on a case not theirs (the LA may allow it:
+  // officers_act_for_team, below).
+  EXPECT_EQ(decide(n2, "c-1"), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(decide(n1, "c-1"), StatusCode::OK);
+  // Within the team the holder hands the case on; the new holder acts on it.
+  EXPECT_EQ(reassign(n1, "c-1", "officer-n2"), StatusCode::OK);
+  EXPECT_EQ(decide(n1, "c-2"), StatusCode::PERMISSION_DENIED);
+  // To another team: not the holder alone; a manager of the holding team.
+  EXPECT_EQ(reassign(n2, "c-1", "officer-s1"), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(reassign(north, "c-1", "officer-s1"), StatusCode::OK);
+  // Now team-south's: team-north's manager no longer acts on it.
+  EXPECT_EQ(reassign(north, "c-1", "officer-n1"),
+            StatusCode::PERMISSION_DENIED);
+  // The back office acts on any case.
+  EXPECT_EQ(reassign(back_office, "c-1", "officer-n1"), StatusCode::OK);
+}
+
+TEST(CaseAccess, AnLaMayLetOfficersActForTheirTeam) {
+  FakeClock clock(Date::Ymd(2026, 11, 23));
+  auto verifier = auth::JwtVerifier::Create(auth::VerifierOptions{
+      .issuer = "test", .audience = "casework", .hs256_secret = kSecret});
+  ASSERT_TRUE(verifier.ok());
+  auto teams = [](const std::string& officer) {
+    if (officer == "officer-n1" || officer == "officer-n2")
+      return std::vector<std::string>{"team-north"};
+    if (officer == "officer-s1") return std::vector<std::string>{"team-south"};
+    return std::vector<std::string>{};
+  };
+  const auth::Authorizer together(
+      std::shared_ptr<const auth::JwtVerifier>(std::move(*verifier)), clock,
+      teams, auth::CaseAccessOptions{.officers_act_for_team = true});
+  auth::Principal n2{.subject = "officer-n2",
+                     .officer_id = "officer-n2",
+                     .roles = auth::kOfficer};
+  EXPECT_TRUE(together.AuthorizeCase(n2, "officer-n1", "officer-n1").ok());
+  EXPECT_TRUE(together.AuthorizeCase(n2, "", "officer-n1").ok());
+  EXPECT_TRUE(together.AuthorizeCase(n2, "officer-n1", "officer-n2").ok());
+  EXPECT_EQ(together.AuthorizeCase(n2, "officer-s1", "officer-s1").code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(together.AuthorizeCase(n2, "officer-n1", "officer-s1").code(),
+            absl::StatusCode::kPermissionDenied);
+  // An officer the directory does not know is in no team.
+  EXPECT_EQ(together.AuthorizeCase(n2, "officer-x", "officer-x").code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
 TEST_F(PolicyWalkTest, OfficersSeeTheirOwnAndManagersTheirTeams) {
   const std::string scorecard =
       "/casework.v1.ProjectionService/GetOfficerScorecard";

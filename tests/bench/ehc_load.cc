@@ -601,7 +601,9 @@ int Main(int argc, char** argv) {
                           .issuer = "bench",
                           .audience = "casework",
                           .subject = "bench-client",
-                          .roles = auth::kOfficer,
+                          // The back office's role: it records steps on
+                          // every officer's cases.
+                          .roles = auth::kIntegration,
                           .expires = clock.Now() + absl::Hours(1)}));
     if (!token.ok()) return Fail("token", token.status());
     ehc::EhcAssessmentServiceImpl service(**store, clock, calendar, authorizer,
