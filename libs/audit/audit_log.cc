@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/core/grpc_status.h"
+#include "libs/core/log.h"
 #include "libs/core/status.h"
 #include "libs/rpc/proto_date.h"
 
@@ -31,7 +32,15 @@ int64_t FromBE64(absl::string_view s) {
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
-  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+  // RocksDB's text names server files: it goes to the log, not to callers.
+  LogError("storage error",
+           {{"operation", std::string(what)}, {"rocksdb", s.ToString()}});
+  return absl::UnavailableError(
+      absl::StrCat(what, ": ",
+                   s.IsNoSpace()      ? "no space left on device"
+                   : s.IsIOError()    ? "I/O error"
+                   : s.IsCorruption() ? "stored data is corrupt"
+                                      : "storage error"));
 }
 
 }  // namespace

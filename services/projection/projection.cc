@@ -182,7 +182,15 @@ absl::string_view View(const rocksdb::Slice& s) {
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
-  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+  // RocksDB's text names server files: it goes to the log, not to callers.
+  LogError("storage error",
+           {{"operation", std::string(what)}, {"rocksdb", s.ToString()}});
+  return absl::UnavailableError(
+      absl::StrCat(what, ": ",
+                   s.IsNoSpace()      ? "no space left on device"
+                   : s.IsIOError()    ? "I/O error"
+                   : s.IsCorruption() ? "stored data is corrupt"
+                                      : "storage error"));
 }
 
 // The measures a closed clock counts towards (DOMAIN.md section 6).
