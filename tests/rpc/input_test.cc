@@ -53,8 +53,8 @@ TEST(ValidateCommandInput, RefusesDatesBeforeTheSendRegimeAndFarAhead) {
   *r.mutable_received_on() = ToProto(Date::Ymd(2014, 8, 31));
   EXPECT_EQ(Refused(ValidateCommandInput(r, SendRegimeRules(kToday))),
             "received_on");
-  // A year typed 2206 for 2026.
-  *r.mutable_received_on() = ToProto(Date::Ymd(2206, 11, 2));
+  // A year typed 2036 for 2026 (more than 5 years ahead).
+  *r.mutable_received_on() = ToProto(Date::Ymd(2036, 11, 2));
   EXPECT_EQ(Refused(ValidateCommandInput(r, SendRegimeRules(kToday))),
             "received_on");
   // Not a real day.
