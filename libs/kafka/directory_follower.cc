@@ -80,4 +80,25 @@ void DirectoryFollower::Loop() {
   }
 }
 
+absl::StatusOr<std::unique_ptr<DirectoryFollower>> FollowDirectory(
+    const std::string& brokers, const std::string& kafka_config,
+    const std::string& service) {
+  if (brokers.empty()) return std::unique_ptr<DirectoryFollower>();
+  absl::StatusOr<std::map<std::string, std::string>> properties =
+      ParseProperties(kafka_config);
+  if (!properties.ok()) return properties.status();
+  return std::make_unique<DirectoryFollower>(
+      ConsumerOptions{.brokers = brokers,
+                      .properties = *properties,
+                      .group_id = service + "-directory"});
+}
+
+std::function<std::vector<std::string>(const std::string&)> TeamsFrom(
+    const DirectoryFollower* follower) {
+  if (follower == nullptr) return nullptr;
+  return [follower](const std::string& officer) {
+    return follower->TeamsOf(officer);
+  };
+}
+
 }  // namespace casework::kafka

@@ -13,7 +13,9 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -49,6 +51,18 @@ class DirectoryFollower final {
   std::condition_variable stop_cv_;
   std::thread thread_;
 };
+
+// A follower for a service started with `brokers` (null without brokers: no
+// Kafka, no directory); `kafka_config` as ParseProperties reads it (its
+// errors returned).
+absl::StatusOr<std::unique_ptr<DirectoryFollower>> FollowDirectory(
+    const std::string& brokers, const std::string& kafka_config,
+    const std::string& service);
+
+// The teams lookup of the Authorizer (auth::TeamLookup) backed by
+// `follower`, which must outlive it; an empty function for null.
+std::function<std::vector<std::string>(const std::string&)> TeamsFrom(
+    const DirectoryFollower* follower);
 
 }  // namespace casework::kafka
 

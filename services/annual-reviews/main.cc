@@ -55,23 +55,13 @@ int main(int argc, char** argv) {
       MakeVerifier(*config);
   if (!verifier.ok()) return Fail(verifier.status());
   // The officer directory: which team holds a case (case-level access).
-  std::unique_ptr<kafka::DirectoryFollower> directory;
-  if (!config->brokers.empty()) {
-    absl::StatusOr<std::map<std::string, std::string>> properties =
-        kafka::ParseProperties(config->kafka_config);
-    if (!properties.ok()) return Fail(properties.status());
-    directory = std::make_unique<kafka::DirectoryFollower>(
-        kafka::ConsumerOptions{.brokers = config->brokers,
-                               .properties = *properties,
-                               .group_id = "annual-reviews-directory"});
-  }
-  const auth::Authorizer authorizer(
-      *verifier, SystemClock::Get(),
-      directory == nullptr
-          ? auth::TeamLookup()
-          : [&directory](const std::string&
-                             officer) { return directory->TeamsOf(officer); },
-      config->case_access);
+  absl::StatusOr<std::unique_ptr<kafka::DirectoryFollower>> directory =
+      kafka::FollowDirectory(config->brokers, config->kafka_config,
+                             "annual-reviews");
+  if (!directory.ok()) return Fail(directory.status());
+  const auth::Authorizer authorizer(*verifier, SystemClock::Get(),
+                                    kafka::TeamsFrom(directory->get()),
+                                    config->case_access);
   absl::StatusOr<std::unique_ptr<audit::AuditLog>> audit_log =
       audit::AuditLog::Open(config->audit_dir, SystemClock::Get());
   if (!audit_log.ok()) return Fail(audit_log.status());
