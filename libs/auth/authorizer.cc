@@ -36,7 +36,6 @@ absl::Status Authorizer::AuthorizeCase(const Principal& who,
                                        const std::string& holder,
                                        const std::string& new_holder) const {
   if (who.Has(kIntegration)) return absl::OkStatus();
-  const std::vector<std::string> mine = TeamsOf(who.officer_id);
   auto shares = [](const std::vector<std::string>& a,
                    const std::vector<std::string>& b) {
     for (const std::string& x : a) {
@@ -49,7 +48,8 @@ absl::Status Authorizer::AuthorizeCase(const Principal& who,
     if (officer == who.officer_id) return true;
     const std::vector<std::string> theirs = TeamsOf(officer);
     if (who.Has(kManager) && shares(theirs, who.teams)) return true;
-    return case_access_.officers_act_for_team && shares(theirs, mine);
+    return case_access_.officers_act_for_team &&
+           shares(theirs, TeamsOf(who.officer_id));
   };
   if (holder.empty()) {
     // A new case: assigned to the caller, or for a manager (or a team that

@@ -5,7 +5,7 @@
 #include "libs/core/grpc_status.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
-#include "libs/rpc/input.h"
+#include "libs/rpc/command.h"
 #include "libs/rpc/listing.h"
 
 namespace casework::ehc {
@@ -59,24 +59,16 @@ grpc::Status EhcAssessmentServiceImpl::Run(
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, Method(rpc));
   if (!who.ok()) return ToGrpcStatus(who.status());
-  CommandContext context =
-      CommandContextFor(who->subject, Method(rpc), request);
-  context.authorize_case = [&](const std::string& holder,
-                               const std::string& new_holder) {
-    return authorizer_.AuthorizeCase(*who, holder, new_holder);
-  };
-  absl::Status valid = ValidateRequestId(context.request_id);
-  if (valid.ok()) valid = ValidateId("assessment_id", assessment_id);
-  if (valid.ok()) {
-    valid = ValidateCommandInput(request, SendRegimeRules(clock_.Today()));
-  }
+  absl::StatusOr<CommandContext> context =
+      PrepareCommand(authorizer_, *who, Method(rpc), request, "assessment_id",
+                     assessment_id, clock_.Today());
   absl::StatusOr<v1::CommandResult> result = absl::UnknownError("not run");
-  if (!valid.ok()) {
-    result = valid;
+  if (!context.ok()) {
+    result = context.status();
   } else {
     const Env env{clock_.Today(), calendar_};
     result = handler_.Execute(
-        assessment_id, context,
+        assessment_id, *context,
         [&](const Assessment& state, int64_t) { return decide(state, env); });
   }
   LogDebug(

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/grpc_status.h"
 #include "libs/core/status.h"
-#include "libs/rpc/input.h"
+#include "libs/rpc/command.h"
 #include "libs/rpc/listing.h"
 #include "libs/rpc/proto_date.h"
 
@@ -44,21 +44,13 @@ grpc::Status TransportServiceImpl::Run(grpc::ServerContext* ctx,
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, Method(rpc));
   if (!who.ok()) return ToGrpcStatus(who.status());
-  CommandContext context =
-      CommandContextFor(who->subject, Method(rpc), request);
-  context.authorize_case = [&](const std::string& holder,
-                               const std::string& new_holder) {
-    return authorizer_.AuthorizeCase(*who, holder, new_holder);
-  };
-  absl::Status valid = ValidateRequestId(context.request_id);
-  if (valid.ok()) valid = ValidateId("application_id", application_id);
-  if (valid.ok()) {
-    valid = ValidateCommandInput(request, SendRegimeRules(clock_.Today()));
-  }
-  if (!valid.ok()) return ToGrpcStatus(valid);
+  absl::StatusOr<CommandContext> context =
+      PrepareCommand(authorizer_, *who, Method(rpc), request, "application_id",
+                     application_id, clock_.Today());
+  if (!context.ok()) return ToGrpcStatus(context.status());
   const Env env = MakeEnv();
   absl::StatusOr<v1::CommandResult> result = handler_.Execute(
-      application_id, context,
+      application_id, *context,
       [&](const Application& state, int64_t) { return decide(state, env); });
   if (!result.ok()) return ToGrpcStatus(result.status());
   *resp = std::move(*result);

@@ -217,7 +217,10 @@ grep -aq "uk.send.casework.ehc.v1" "$work/kcat.out" || fail "kcat read nothing"
 # ... while officers still see it: the service keeps it beside its log.
 "$bin/casectl" ehc request --id min-1 --child min-child --officer officer-01 --received 2026-09-01 \
   >/dev/null || fail "request"
-"$bin/casectl" ehc decide-assess min-1 --on 2026-09-20 >/dev/null || fail "decide"
+"$bin/casectl" --json ehc decide-assess min-1 --on 2026-09-20 >"$work/decide.json" || fail "decide"
+# --json gives counts as numbers (not the proto3 mapping's strings for 64-bit integers).
+grep -Eq '"version": 2,' "$work/decide.json" && grep -Eq '"position": [0-9]+' "$work/decide.json" \
+  || fail "--json counts are not numbers: $(cat "$work/decide.json")"
 "$bin/casectl" ehc request-advice min-1 --type ep --adviser "Dr Zed Adviser" --advice-id ep-1 \
   --on 2026-09-21 >/dev/null || fail "request advice"
 "$bin/casectl" ehc show min-1 --json | grep -q '"adviser": "Dr Zed Adviser"' \
