@@ -96,6 +96,25 @@ TEST(ServerConfigTest, MisconfigurationIsReportedPlainly) {
   EXPECT_THAT(
       std::string(Parse({"--auth-skew-seconds", "lots"}).status().message()),
       HasSubstr("--auth-skew-seconds"));
+  for (const char* bad : {"0", "59", "604801", "12h"}) {
+    EXPECT_THAT(
+        std::string(
+            Parse({"--auth-max-token-seconds", bad}).status().message()),
+        HasSubstr("--auth-max-token-seconds"))
+        << bad;
+  }
+  for (const char* bad : {"3", "1025", "many"}) {
+    EXPECT_THAT(std::string(Parse({"--max-threads", bad}).status().message()),
+                HasSubstr("--max-threads"))
+        << bad;
+  }
+  absl::StatusOr<ServiceConfig> bounded =
+      Parse({"--max-threads", "4", "--auth-max-token-seconds", "60",
+             "--officers-act-for-team"});
+  ASSERT_TRUE(bounded.ok()) << bounded.status();
+  EXPECT_EQ(bounded->limits.max_threads, 4);
+  EXPECT_EQ(bounded->auth_max_token_lifetime, absl::Seconds(60));
+  EXPECT_TRUE(bounded->case_access.officers_act_for_team);
   EXPECT_THAT(std::string(Parse({"--tls-cert", "c.pem"}).status().message()),
               HasSubstr("--tls-key"));
   EXPECT_THAT(
