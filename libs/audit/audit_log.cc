@@ -6,8 +6,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/core/codec.h"
 #include "libs/core/grpc_status.h"
 #include "libs/core/log.h"
+#include "libs/core/rocks_status.h"
 #include "libs/core/status.h"
 #include "libs/rpc/proto_date.h"
 
@@ -15,32 +17,10 @@ namespace casework::audit {
 namespace {
 
 std::string BE64(int64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    out[static_cast<size_t>(7 - i)] =
-        static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
-  }
-  return out;
+  return codec::BigEndian64(static_cast<uint64_t>(v));
 }
-
 int64_t FromBE64(absl::string_view s) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8 && i < s.size(); ++i)
-    v = (v << 8) | static_cast<uint8_t>(s[i]);
-  return static_cast<int64_t>(v);
-}
-
-absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
-  if (s.ok()) return absl::OkStatus();
-  // RocksDB's text names server files: it goes to the log, not to callers.
-  LogError("storage error",
-           {{"operation", std::string(what)}, {"rocksdb", s.ToString()}});
-  return absl::UnavailableError(
-      absl::StrCat(what, ": ",
-                   s.IsNoSpace()      ? "no space left on device"
-                   : s.IsIOError()    ? "I/O error"
-                   : s.IsCorruption() ? "stored data is corrupt"
-                                      : "storage error"));
+  return static_cast<int64_t>(codec::ReadBigEndian64(s));
 }
 
 }  // namespace

@@ -17,7 +17,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "libs/core/codec.h"
 #include "libs/core/log.h"
+#include "libs/core/rocks_status.h"
 #include "libs/core/status.h"
 #include "libs/core/thread.h"
 
@@ -25,46 +27,18 @@ namespace casework {
 namespace {
 
 void PutFixed64BE(std::string* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i)
-    out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  codec::PutBigEndian64(v, out);
 }
-
 uint64_t GetFixed64BE(absl::string_view in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
+  return codec::ReadBigEndian64(in);
 }
-
-void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-bool GetVarint(absl::string_view* in, uint64_t* v) {
-  *v = 0;
-  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
-    uint8_t b = static_cast<uint8_t>((*in)[0]);
-    in->remove_prefix(1);
-    *v |= uint64_t{b & 0x7fu} << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;
-}
-
+void PutVarint(std::string* out, uint64_t v) { codec::PutVarint(v, out); }
+using codec::GetVarint;
 void PutString(std::string* out, absl::string_view s) {
-  PutVarint(out, s.size());
-  out->append(s.data(), s.size());
+  codec::PutLengthPrefixed(s, out);
 }
-
 bool GetString(absl::string_view* in, std::string* s) {
-  uint64_t n = 0;
-  if (!GetVarint(in, &n) || n > in->size()) return false;
-  s->assign(in->data(), n);
-  in->remove_prefix(n);
-  return true;
+  return codec::GetLengthPrefixed(in, s);
 }
 
 // Appends, in protobuf wire format, `metadata (field 1) { position (field 4): P
@@ -168,21 +142,8 @@ absl::string_view View(const rocksdb::Slice& s) {
   return absl::string_view(s.data(), s.size());
 }
 
-// The caller's view of a storage error: what kind it is, never RocksDB's text
-// (which names server files). The full text goes to the server log.
-absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
-  if (s.ok()) return absl::OkStatus();
-  LogError("event store: storage error",
-           {{"operation", std::string(what)}, {"rocksdb", s.ToString()}});
-  if (s.IsCorruption()) {
-    return absl::DataLossError(
-        absl::StrCat("event store: ", what, ": stored data is corrupt"));
-  }
-  const char* kind = s.IsNoSpace()   ? "no space left on device"
-                     : s.IsIOError() ? "I/O error"
-                                     : "storage error";
-  return absl::UnavailableError(
-      absl::StrCat("event store: ", what, ": ", kind));
+absl::Status StoreError(const rocksdb::Status& s, absl::string_view what) {
+  return casework::FromRocks(s, what, "event store");
 }
 
 // Makes the files of a store fail while a StorageFaults says so.
@@ -320,7 +281,7 @@ absl::StatusOr<OpenedDb> OpenDb(const std::string& dir,
     opened.last_position =
         static_cast<int64_t>(GetFixed64BE(View(it->key()).substr(1)));
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "scan log"));
+  RETURN_IF_ERROR(StoreError(it->status(), "scan log"));
   return opened;
 }
 
@@ -411,14 +372,14 @@ class RocksEventStoreImpl final : public RocksEventStore {
       log_keys.push_back(
           LogKey(static_cast<int64_t>(GetFixed64BE(View(it->value())))));
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read stream"));
+    RETURN_IF_ERROR(StoreError(it->status(), "read stream"));
     if (log_keys.empty()) return events;
     std::vector<rocksdb::Slice> keys(log_keys.begin(), log_keys.end());
     std::vector<std::string> values;
     std::vector<rocksdb::Status> statuses =
         db_->MultiGet(rocksdb::ReadOptions(), keys, &values);
     for (size_t i = 0; i < statuses.size(); ++i) {
-      RETURN_IF_ERROR(FromRocks(statuses[i], "read stream record"));
+      RETURN_IF_ERROR(StoreError(statuses[i], "read stream record"));
       ASSIGN_OR_RETURN(StoredEvent e, DecodeRecord(values[i]));
       events.push_back(std::move(e));
     }
@@ -442,7 +403,7 @@ class RocksEventStoreImpl final : public RocksEventStore {
       if (e.position > last) break;
       events.push_back(std::move(e));
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read log"));
+    RETURN_IF_ERROR(StoreError(it->status(), "read log"));
     return events;
   }
 
@@ -469,7 +430,7 @@ class RocksEventStoreImpl final : public RocksEventStore {
     rocksdb::Status s =
         db_->Get(rocksdb::ReadOptions(), absl::StrCat("C", name), &value);
     if (s.IsNotFound()) return 0;
-    RETURN_IF_ERROR(FromRocks(s, "read cursor"));
+    RETURN_IF_ERROR(StoreError(s, "read cursor"));
     if (value.size() != 8)
       return absl::DataLossError("event store: corrupt cursor");
     return static_cast<int64_t>(GetFixed64BE(value));
@@ -513,7 +474,7 @@ class RocksEventStoreImpl final : public RocksEventStore {
          it->Next()) {
       out.emplace_back(it->key().ToString().substr(1), it->value().ToString());
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "scan index"));
+    RETURN_IF_ERROR(StoreError(it->status(), "scan index"));
     return out;
   }
 
@@ -550,7 +511,7 @@ class RocksEventStoreImpl final : public RocksEventStore {
       return absl::UnavailableError(absl::StrCat(
           write_failure_.message(), "; waiting for the storage to recover"));
     }
-    absl::Status s = FromRocks(db_->Write(options, &batch), "cannot write");
+    absl::Status s = StoreError(db_->Write(options, &batch), "cannot write");
     if (!s.ok()) {
       write_failure_ = s;
       *health = s;
@@ -576,7 +537,7 @@ class RocksEventStoreImpl final : public RocksEventStore {
     rocksdb::Status s =
         db_->Get(rocksdb::ReadOptions(), absl::StrCat("R", request_id), &value);
     if (s.IsNotFound()) return std::optional<AppendResult>();
-    RETURN_IF_ERROR(FromRocks(s, "read request record"));
+    RETURN_IF_ERROR(StoreError(s, "read request record"));
     ASSIGN_OR_RETURN(AppendResult r, DecodeResult(value));
     return std::optional<AppendResult>(std::move(r));
   }
@@ -593,7 +554,7 @@ class RocksEventStoreImpl final : public RocksEventStore {
       return static_cast<int64_t>(
           GetFixed64BE(View(it->key()).substr(prefix.size())));
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read stream version"));
+    RETURN_IF_ERROR(StoreError(it->status(), "read stream version"));
     return kNoStream;
   }
 

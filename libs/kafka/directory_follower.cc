@@ -90,7 +90,8 @@ absl::StatusOr<std::unique_ptr<DirectoryFollower>> FollowDirectory(
   return std::make_unique<DirectoryFollower>(
       ConsumerOptions{.brokers = brokers,
                       .properties = *properties,
-                      .group_id = service + "-directory"});
+                      .group_id = service + "-directory",
+                      .complete_history = false});
 }
 
 std::function<std::vector<std::string>(const std::string&)> TeamsFrom(

@@ -6,6 +6,8 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -114,8 +116,9 @@ absl::Status RefuseWeakerDelivery(absl::string_view key,
            {"false"},
            "a consumer stores an offset only after applying the record"},
           {"auto.offset.reset",
-           {"earliest"},
-           "a consumer must never skip history it has not read"},
+           {"error"},
+           "a consumer must never skip history it has not read: it stops and "
+           "says which offsets are gone"},
           {"retries",
            {},
            "a failed send is retried until delivered (the default)"},
@@ -141,7 +144,7 @@ namespace {
 // Sets the properties every delivery guarantee rests on, over any value
 // given (ParseProperties already refused a weaker one at start).
 void SetDeliveryGuarantees(std::map<std::string, std::string>& props,
-                           bool producer) {
+                           bool producer, bool complete_history = true) {
   if (producer) {
     props["enable.idempotence"] = "true";
     props["acks"] = "all";
@@ -151,7 +154,10 @@ void SetDeliveryGuarantees(std::map<std::string, std::string>& props,
   } else {
     props["enable.auto.commit"] = "false";
     props["enable.auto.offset.store"] = "false";
-    props["auto.offset.reset"] = "earliest";
+    // A consumer that keeps its own offsets must see every record from
+    // them: librdkafka reports an offset the broker no longer holds as an
+    // error rather than jumping to the earliest it has.
+    props["auto.offset.reset"] = complete_history ? "error" : "earliest";
   }
 }
 
@@ -582,8 +588,36 @@ void Relay::Loop() {
 
 // ---------------------------------------------------------------- Consumer
 
+namespace {
+constexpr char kGonePayload[] = "casework.kafka/history-gone";
+}  // namespace
+
+absl::Status HistoryGoneError(const TopicPartition& where,
+                              absl::string_view detail) {
+  absl::Status s = absl::OutOfRangeError(absl::StrCat(
+      "partition ", where.second, " of ", where.first,
+      ": the broker no longer holds the next offset (", detail, ")"));
+  s.SetPayload(kGonePayload,
+               absl::Cord(absl::StrCat(where.second, "@", where.first)));
+  return s;
+}
+
+std::optional<TopicPartition> HistoryGonePartition(const absl::Status& status) {
+  auto payload = status.GetPayload(kGonePayload);
+  if (!payload.has_value()) return std::nullopt;
+  const std::string text(*payload);
+  const size_t at = text.find('@');
+  int32_t partition = 0;
+  if (at == std::string::npos ||
+      !absl::SimpleAtoi(text.substr(0, at), &partition)) {
+    return std::nullopt;
+  }
+  return TopicPartition{text.substr(at + 1), partition};
+}
+
 struct Consumer::Impl {
   rd_kafka_t* consumer = nullptr;
+  bool complete_history = true;
   ~Impl() {
     if (consumer) {
       rd_kafka_consumer_close(consumer);
@@ -599,7 +633,7 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(
     ConsumerOptions options) {
   std::map<std::string, std::string> props = options.properties;
   props.emplace("group.id", options.group_id);
-  SetDeliveryGuarantees(props, /*producer=*/false);
+  SetDeliveryGuarantees(props, /*producer=*/false, options.complete_history);
   props.emplace("enable.partition.eof", "false");
   ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewConf(options.brokers, props));
   auto impl = std::make_unique<Impl>();
@@ -609,6 +643,7 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(
     return absl::InvalidArgumentError(absl::StrCat("kafka consumer: ", err));
   }
   rd_kafka_poll_set_consumer(impl->consumer);
+  impl->complete_history = options.complete_history;
   return std::unique_ptr<Consumer>(new Consumer(std::move(impl)));
 }
 
@@ -637,13 +672,42 @@ absl::StatusOr<int> Consumer::PartitionCount(const std::string& topic,
   return count;
 }
 
+absl::StatusOr<Watermarks> Consumer::QueryWatermarks(const TopicPartition& tp,
+                                                     absl::Duration timeout) {
+  int64_t low = 0, high = 0;
+  rd_kafka_resp_err_t err =
+      rd_kafka_query_watermark_offsets(impl_->consumer, tp.first.c_str(),
+                                       tp.second, &low, &high, Millis(timeout));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return absl::UnavailableError(absl::StrCat("kafka watermarks of ", tp.first,
+                                               "/", tp.second, ": ",
+                                               rd_kafka_err2str(err)));
+  }
+  return Watermarks{low, high};
+}
+
+std::optional<int64_t> Consumer::CachedHighWatermark(const TopicPartition& tp) {
+  int64_t low = 0, high = 0;
+  if (rd_kafka_get_watermark_offsets(impl_->consumer, tp.first.c_str(),
+                                     tp.second, &low,
+                                     &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      high < 0) {
+    return std::nullopt;
+  }
+  return high;
+}
+
 absl::Status Consumer::Assign(
     const std::map<std::pair<std::string, int32_t>, int64_t>& offsets) {
   rd_kafka_topic_partition_list_t* list =
       rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
   for (const auto& [tp, offset] : offsets) {
+    // With complete history, 0 is offset 0 itself: a partition whose start
+    // the broker no longer holds is reported, not skipped to what it has.
     rd_kafka_topic_partition_list_add(list, tp.first.c_str(), tp.second)
-        ->offset = offset > 0 ? offset : RD_KAFKA_OFFSET_BEGINNING;
+        ->offset = offset > 0 || impl_->complete_history
+                       ? offset
+                       : RD_KAFKA_OFFSET_BEGINNING;
   }
   rd_kafka_resp_err_t err = rd_kafka_assign(impl_->consumer, list);
   rd_kafka_topic_partition_list_destroy(list);
@@ -660,9 +724,19 @@ absl::StatusOr<std::optional<Message>> Consumer::Poll(absl::Duration timeout) {
   if (msg == nullptr) return std::optional<Message>();
   if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     std::string why = rd_kafka_message_errstr(msg);
-    bool benign = msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
+    const rd_kafka_resp_err_t err = msg->err;
+    std::optional<TopicPartition> where;
+    if (msg->rkt != nullptr) {
+      where = TopicPartition{rd_kafka_topic_name(msg->rkt), msg->partition};
+    }
     rd_kafka_message_destroy(msg);
-    if (benign) return std::optional<Message>();
+    if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+      return std::optional<Message>();
+    if ((err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
+         err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) &&
+        where.has_value()) {
+      return HistoryGoneError(*where, why);
+    }
     return absl::UnavailableError(absl::StrCat("kafka consume: ", why));
   }
   Message m;

@@ -181,7 +181,28 @@ struct ConsumerOptions {
   std::string brokers;
   std::map<std::string, std::string> properties;
   std::string group_id = "casework";
+  // True for a consumer that must see every record from the offsets it keeps
+  // (the projection, the plan intake): offset 0 means offset 0, and an offset
+  // the broker no longer holds is an error (HistoryGoneError) rather than a
+  // jump to the earliest it has. False for readers content with what the
+  // broker still holds (the directory follower, casectl events tail).
+  bool complete_history = true;
 };
+
+using TopicPartition = std::pair<std::string, int32_t>;
+
+// The offsets a broker holds of a partition: [low, high).
+struct Watermarks {
+  int64_t low = 0;
+  int64_t high = 0;
+};
+
+// OUT_OF_RANGE for a partition whose next offset the broker no longer holds
+// (retention, or a topic recreated); the partition travels in the status.
+absl::Status HistoryGoneError(const TopicPartition& where,
+                              absl::string_view detail);
+// The partition of a HistoryGoneError; nullopt for any other status.
+std::optional<TopicPartition> HistoryGonePartition(const absl::Status& status);
 
 class Consumer final {
  public:
@@ -200,8 +221,15 @@ class Consumer final {
   absl::Status Assign(
       const std::map<std::pair<std::string, int32_t>, int64_t>& offsets);
   // The next message, or nullopt after `timeout` with nothing; errors other
-  // than the end of a partition are returned.
+  // than the end of a partition are returned (HistoryGoneError when a
+  // partition's next offset is gone).
   absl::StatusOr<std::optional<Message>> Poll(absl::Duration timeout);
+  // Asks the broker which offsets it holds of a partition.
+  absl::StatusOr<Watermarks> QueryWatermarks(const TopicPartition& tp,
+                                             absl::Duration timeout);
+  // The partition's end as last seen in a fetch (no request); nullopt when
+  // not known yet.
+  std::optional<int64_t> CachedHighWatermark(const TopicPartition& tp);
 
  private:
   struct Impl;

@@ -56,7 +56,8 @@ int RunEventsTail(const Args& a, Client& client) {
       kafka::Consumer::Create(
           kafka::ConsumerOptions{.brokers = brokers,
                                  .properties = {{"fetch.wait.max.ms", "100"}},
-                                 .group_id = "casectl-events-tail"});
+                                 .group_id = "casectl-events-tail",
+                                 .complete_history = false});
   if (!consumer.ok()) Fail(std::string(consumer.status().message()));
   absl::StatusOr<int> partitions =
       (*consumer)->PartitionCount(topic, absl::Seconds(10));

@@ -1,0 +1,466 @@
+#include "libs/kafka/consumer_runtime.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "libs/core/log.h"
+#include "libs/core/status.h"
+#include "libs/core/thread.h"
+
+namespace casework::kafka {
+
+std::string DeadLetterTopic(const std::string& topic) {
+  if (absl::EndsWith(topic, ".v1")) {
+    return absl::StrCat(topic.substr(0, topic.size() - 3), ".deadletter.v1");
+  }
+  return topic + ".deadletter";
+}
+
+Message DeadLetter(const Message& record, absl::string_view reason) {
+  Message m;
+  m.key = record.key;
+  m.value = record.value;
+  m.headers = record.headers;
+  m.headers.push_back({"casework_reason", std::string(reason)});
+  m.headers.push_back({"casework_source_topic", record.topic});
+  m.headers.push_back({"casework_source_offset",
+                       absl::StrCat(record.partition, "@", record.offset)});
+  return m;
+}
+
+absl::Status KafkaDeadLetters::Send(const std::string& topic,
+                                    const std::vector<Message>& records) {
+  if (producer_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<Producer>> p =
+        Producer::Create(brokers_, properties_);
+    if (!p.ok()) return p.status();
+    producer_ = std::move(*p);
+  }
+  return producer_->Send(topic, records);
+}
+
+namespace {
+
+class KafkaSource final : public RecordSource {
+ public:
+  explicit KafkaSource(std::unique_ptr<Consumer> consumer)
+      : consumer_(std::move(consumer)) {}
+  absl::StatusOr<int> PartitionCount(const std::string& topic) override {
+    return consumer_->PartitionCount(topic, absl::Seconds(2));
+  }
+  absl::Status Assign(const OffsetMap& next) override {
+    return consumer_->Assign(next);
+  }
+  absl::StatusOr<std::optional<Message>> Poll(absl::Duration timeout) override {
+    return consumer_->Poll(timeout);
+  }
+  absl::StatusOr<Watermarks> QueryWatermarks(
+      const TopicPartition& tp) override {
+    return consumer_->QueryWatermarks(tp, absl::Seconds(5));
+  }
+  std::optional<int64_t> KnownEnd(const TopicPartition& tp) override {
+    return consumer_->CachedHighWatermark(tp);
+  }
+
+ private:
+  std::unique_ptr<Consumer> consumer_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RecordSource>> KafkaRecordSource(
+    ConsumerOptions options) {
+  options.complete_history = true;
+  absl::StatusOr<std::unique_ptr<Consumer>> consumer =
+      Consumer::Create(std::move(options));
+  if (!consumer.ok()) return consumer.status();
+  return std::unique_ptr<RecordSource>(new KafkaSource(std::move(*consumer)));
+}
+
+ConsumerRuntime::ConsumerRuntime(RuntimeOptions options,
+                                 std::unique_ptr<RecordSource> source,
+                                 RecordSink& sink, DeadLetterSink* dead_letters)
+    : options_(std::move(options)),
+      source_(std::move(source)),
+      sink_(sink),
+      dead_letters_(dead_letters) {
+  status_.reason = "starting";
+  thread_ = std::thread([this] {
+    SetCurrentThreadName(options_.name.substr(0, 15));
+    Loop();
+  });
+}
+
+ConsumerRuntime::~ConsumerRuntime() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+RuntimeStatus ConsumerRuntime::Status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
+void ConsumerRuntime::SetHealthListener(
+    std::function<void(const absl::Status&)> listener) {
+  absl::Status now;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    listener_ = listener;
+    now = status_.serving ? absl::OkStatus()
+                          : absl::UnavailableError(absl::StrCat(
+                                options_.name, ": ", status_.reason));
+  }
+  if (listener) listener(now);
+}
+
+absl::Status ConsumerRuntime::Resume() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!status_.gone.has_value()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(options_.name, ": no partition is missing history"));
+    }
+    resume_ = true;
+  }
+  cv_.notify_all();
+  return absl::OkStatus();
+}
+
+bool ConsumerRuntime::WaitUntil(
+    const std::function<bool(const RuntimeStatus&)>& pred,
+    absl::Duration timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return status_cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                             [&] { return pred(status_); });
+}
+
+bool ConsumerRuntime::Wait(absl::Duration d) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, absl::ToChronoNanoseconds(d),
+               [&] { return stop_ || resume_; });
+  return !stop_;
+}
+
+void ConsumerRuntime::SetStalled(std::string reason) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!status_.stalled || status_.reason != reason) {
+      LogError(absl::StrCat(options_.name, ": stalled"), {{"reason", reason}});
+    }
+    status_.stalled = true;
+    status_.reason = std::move(reason);
+  }
+  UpdateHealth();
+}
+
+void ConsumerRuntime::ClearStalled() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (status_.stalled && !status_.gone.has_value()) {
+    LogInfo(absl::StrCat(options_.name, ": resumed"));
+    status_.stalled = false;
+  }
+}
+
+void ConsumerRuntime::UpdateHealth() {
+  std::function<void(const absl::Status&)> listener;
+  absl::Status report;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    int64_t lag = 0;
+    bool ends_known = true;
+    for (const auto& [tp, p] : status_.partitions) {
+      lag += p.lag();
+      ends_known = ends_known && p.end >= 0;
+    }
+    status_.lag = lag;
+    if (status_.stalled) {
+      status_.serving = false;
+    } else if (!started_) {
+      status_.serving = false;
+    } else if (!ends_known) {
+      status_.serving = false;
+      status_.reason = "catching up: the topics' ends are not known yet";
+    } else if (lag > options_.serving_lag) {
+      status_.serving = false;
+      status_.reason = absl::StrCat("catching up: ", lag, " records behind");
+    } else {
+      status_.serving = true;
+      status_.reason.clear();
+    }
+    status_cv_.notify_all();
+    const std::string now = status_.serving ? "" : status_.reason;
+    // Catching up changes its figure every batch: report the state, not
+    // each figure.
+    const bool same =
+        health_reported_ && (now == last_health_ ||
+                             (absl::StartsWith(now, "catching up") &&
+                              absl::StartsWith(last_health_, "catching up")));
+    if (same) return;
+    health_reported_ = true;
+    last_health_ = now;
+    listener = listener_;
+    report = status_.serving ? absl::OkStatus()
+                             : absl::UnavailableError(absl::StrCat(
+                                   options_.name, ": ", status_.reason));
+  }
+  if (listener) listener(report);
+}
+
+void ConsumerRuntime::RefreshEnds() {
+  std::vector<TopicPartition> partitions;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [tp, p] : status_.partitions) partitions.push_back(tp);
+  }
+  std::vector<std::pair<TopicPartition, int64_t>> ends;
+  for (const TopicPartition& tp : partitions) {
+    if (std::optional<int64_t> end = source_->KnownEnd(tp)) {
+      ends.emplace_back(tp, *end);
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [tp, end] : ends) {
+    PartitionStatus& p = status_.partitions[tp];
+    p.end = std::max(p.end, end);
+  }
+}
+
+bool ConsumerRuntime::Start() {
+  OffsetMap stored;
+  absl::Duration backoff = options_.backoff;
+  for (;;) {
+    absl::StatusOr<OffsetMap> offsets = sink_.StoredOffsets();
+    if (offsets.ok()) {
+      stored = std::move(*offsets);
+      break;
+    }
+    SetStalled(absl::StrCat("cannot read the stored offsets: ",
+                            offsets.status().message()));
+    if (!Wait(backoff)) return false;
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+  ClearStalled();
+  OffsetMap assignment;
+  for (const std::string& topic : options_.topics) {
+    absl::StatusOr<int> partitions = source_->PartitionCount(topic);
+    while (!partitions.ok()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        status_.reason = absl::StrCat("starting: waiting for topic ", topic);
+      }
+      UpdateHealth();
+      if (!Wait(options_.backoff)) return false;
+      partitions = source_->PartitionCount(topic);
+    }
+    for (int32_t p = 0; p < *partitions; ++p) {
+      auto it = stored.find({topic, p});
+      assignment[{topic, p}] =
+          it == stored.end() || options_.from_start ? 0 : it->second;
+    }
+  }
+  if (options_.from_start) {
+    LogInfo(absl::StrCat(options_.name,
+                         ": topics reset, reading every partition from 0"));
+  }
+  backoff = options_.backoff;
+  for (;;) {
+    absl::Status assigned = source_->Assign(assignment);
+    if (assigned.ok()) break;
+    SetStalled(absl::StrCat("cannot assign partitions: ", assigned.message()));
+    if (!Wait(backoff)) return false;
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+  // The ends now, so health knows how far behind it starts.
+  std::map<TopicPartition, int64_t> ends;
+  for (const auto& [tp, next] : assignment) {
+    absl::StatusOr<Watermarks> w = source_->QueryWatermarks(tp);
+    if (w.ok()) ends[tp] = w->high;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [tp, next] : assignment) {
+      PartitionStatus& p = status_.partitions[tp];
+      p.next = next;
+      auto end = ends.find(tp);
+      p.end = end == ends.end() ? -1 : end->second;
+    }
+    status_.stalled = false;
+    started_ = true;
+  }
+  LogInfo(absl::StrCat(options_.name, ": consuming"),
+          {{"partitions", std::to_string(assignment.size())}});
+  UpdateHealth();
+  return true;
+}
+
+ConsumerRuntime::Pending ConsumerRuntime::Sort(std::vector<Message>& batch) {
+  // Contract first: what breaks it is dead-lettered (and acknowledged by the
+  // broker) before its offset can pass.
+  Pending pending;
+  pending.good.reserve(batch.size());
+  for (Message& record : batch) {
+    int64_t& n = pending.next[{record.topic, record.partition}];
+    n = std::max(n, record.offset + 1);
+    absl::Status contract = sink_.Check(record);
+    if (contract.ok()) {
+      pending.good.push_back(std::move(record));
+      continue;
+    }
+    LogWarn(absl::StrCat(options_.name, ": record breaks its topic's contract"),
+            {{"topic", record.topic},
+             {"partition", std::to_string(record.partition)},
+             {"offset", std::to_string(record.offset)},
+             {"reason", std::string(contract.message())}});
+    pending.letters[DeadLetterTopic(record.topic)].push_back(
+        DeadLetter(record, contract.message()));
+  }
+  batch.clear();
+  return pending;
+}
+
+absl::Status ConsumerRuntime::Handle(Pending& pending) {
+  while (!pending.letters.empty()) {
+    auto& [topic, records] = *pending.letters.begin();
+    if (dead_letters_ == nullptr) {
+      return absl::FailedPreconditionError(
+          "a record breaks its topic's contract and no dead-letter topic is "
+          "configured");
+    }
+    absl::Status sent = dead_letters_->Send(topic, records);
+    if (!sent.ok()) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot write to the dead-letter topic ", topic, ": ",
+                       sent.message()));
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      status_.dead_lettered += static_cast<int64_t>(records.size());
+    }
+    pending.letters.erase(pending.letters.begin());
+  }
+  RETURN_IF_ERROR(sink_.Apply(pending.good, pending.next));
+  std::lock_guard<std::mutex> lock(mu_);
+  status_.applied += static_cast<int64_t>(pending.good.size());
+  for (const auto& [tp, n] : pending.next) {
+    PartitionStatus& p = status_.partitions[tp];
+    p.next = std::max(p.next, n);
+  }
+  return absl::OkStatus();
+}
+
+void ConsumerRuntime::Loop() {
+  if (!Start()) return;
+  std::vector<Message> batch;
+  while (true) {
+    bool resume = false;
+    std::optional<TopicPartition> gone;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_) return;
+      resume = resume_;
+      resume_ = false;
+      gone = status_.gone;
+    }
+    if (resume && gone.has_value()) {
+      absl::StatusOr<Watermarks> w = source_->QueryWatermarks(*gone);
+      OffsetMap assignment;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const auto& [tp, p] : status_.partitions) assignment[tp] = p.next;
+        if (w.ok()) assignment[*gone] = std::max(assignment[*gone], w->low);
+      }
+      absl::Status assigned = w.ok() ? source_->Assign(assignment) : w.status();
+      if (assigned.ok()) {
+        LogWarn(absl::StrCat(options_.name,
+                             ": resumed a partition whose "
+                             "history was gone"),
+                {{"topic", gone->first},
+                 {"partition", std::to_string(gone->second)},
+                 {"from", std::to_string(assignment[*gone])}});
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          status_.partitions[*gone].next = assignment[*gone];
+          status_.gone.reset();
+          status_.stalled = false;
+        }
+        gone.reset();
+        UpdateHealth();
+      } else {
+        LogError(absl::StrCat(options_.name, ": cannot resume"),
+                 {{"error", std::string(assigned.message())}});
+      }
+    }
+    if (gone.has_value()) {
+      // Stopped until told: nothing is read past a hole in the history.
+      if (!Wait(options_.max_backoff)) return;
+      continue;
+    }
+    // Wait for one record, then take what else has arrived.
+    batch.clear();
+    absl::Duration wait = options_.poll_wait;
+    while (batch.size() < options_.max_batch) {
+      absl::StatusOr<std::optional<Message>> msg = source_->Poll(wait);
+      if (!msg.ok()) {
+        if (std::optional<TopicPartition> where =
+                HistoryGonePartition(msg.status())) {
+          int64_t from = 0;
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            from = status_.partitions[*where].next;
+          }
+          absl::StatusOr<Watermarks> w = source_->QueryWatermarks(*where);
+          const int64_t to = w.ok() ? w->low : -1;
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            status_.gone = *where;
+            status_.missing_from = from;
+            status_.missing_to = to;
+          }
+          SetStalled(absl::StrCat(
+              "partition ", where->second, " of ", where->first, ": offsets ",
+              from, " to ", to >= 0 ? absl::StrCat(to - 1) : std::string("?"),
+              " are no longer on the broker (retention, or the topic was "
+              "recreated). Nothing after them is applied. Recover: re-publish "
+              "the owning service's log (casectl admin republish --service "
+              "SERVICE --from 1), then tell this consumer to go on from what "
+              "the broker holds (casectl admin resume)"));
+          break;
+        }
+        LogWarn(absl::StrCat(options_.name, ": consume error"),
+                {{"error", std::string(msg.status().message())}});
+        break;
+      }
+      if (!msg->has_value()) break;
+      batch.push_back(std::move(**msg));
+      wait = absl::ZeroDuration();
+    }
+    if (!batch.empty()) {
+      absl::Duration backoff = options_.backoff;
+      Pending pending = Sort(batch);
+      for (;;) {
+        absl::Status s = Handle(pending);
+        if (s.ok()) break;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          ++status_.retries;
+        }
+        SetStalled(absl::StrCat("cannot apply records: ", s.message()));
+        // Stopped before the records were applied: their offsets were not
+        // stored, so the next start reads them again.
+        if (!Wait(backoff)) return;
+        backoff = std::min(backoff * 2, options_.max_backoff);
+      }
+      ClearStalled();
+    }
+    RefreshEnds();
+    UpdateHealth();
+  }
+}
+
+}  // namespace casework::kafka

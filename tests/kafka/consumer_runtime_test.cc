@@ -1,0 +1,340 @@
+// The consumer runtime driven by a fake source, sink and dead-letter sink:
+// batching, offsets stored with the effects, dead letters before skipping,
+// retries with backoff, a partition whose history is gone, and health.
+#include "libs/kafka/consumer_runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+
+namespace casework::kafka {
+namespace {
+
+constexpr char kTopic[] = "casework.ehc-assessments.v1";
+
+// A topic in memory: partitions of records; reads from assigned offsets.
+class FakeSource final : public RecordSource {
+ public:
+  struct State {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::map<TopicPartition, std::vector<Message>> logs;
+    std::map<TopicPartition, int64_t> low;  // first offset still held
+    OffsetMap position;
+    int assigns = 0;
+    bool topic_exists = true;
+  };
+  explicit FakeSource(std::shared_ptr<State> state) : s_(std::move(state)) {}
+
+  absl::StatusOr<int> PartitionCount(const std::string& topic) override {
+    std::lock_guard<std::mutex> lock(s_->mu);
+    if (!s_->topic_exists) return absl::NotFoundError("no topic");
+    int n = 0;
+    for (const auto& [tp, log] : s_->logs) n += tp.first == topic;
+    return n;
+  }
+  absl::Status Assign(const OffsetMap& next) override {
+    std::lock_guard<std::mutex> lock(s_->mu);
+    s_->position = next;
+    ++s_->assigns;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<Message>> Poll(absl::Duration timeout) override {
+    std::unique_lock<std::mutex> lock(s_->mu);
+    for (auto& [tp, next] : s_->position) {
+      if (next < 0) continue;
+      if (next < s_->low[tp]) {
+        next = -1;  // stops, as librdkafka does, until assigned again
+        return HistoryGoneError(tp, "offset out of range");
+      }
+      const auto& log = s_->logs[tp];
+      if (next < static_cast<int64_t>(log.size())) {
+        return std::optional<Message>(log[static_cast<size_t>(next++)]);
+      }
+    }
+    // Nothing now: a short wait (the runtime polls again).
+    s_->cv.wait_for(lock, std::chrono::milliseconds(1));
+    return std::optional<Message>();
+  }
+  absl::StatusOr<Watermarks> QueryWatermarks(
+      const TopicPartition& tp) override {
+    std::lock_guard<std::mutex> lock(s_->mu);
+    return Watermarks{s_->low[tp], static_cast<int64_t>(s_->logs[tp].size())};
+  }
+  std::optional<int64_t> KnownEnd(const TopicPartition& tp) override {
+    std::lock_guard<std::mutex> lock(s_->mu);
+    return static_cast<int64_t>(s_->logs[tp].size());
+  }
+
+ private:
+  std::shared_ptr<State> s_;
+};
+
+// Records applied and offsets stored, as one; fails while told to.
+class FakeSink final : public RecordSink {
+ public:
+  absl::StatusOr<OffsetMap> StoredOffsets() override {
+    std::lock_guard<std::mutex> lock(mu);
+    return stored;
+  }
+  absl::Status Check(const Message& record) override {
+    if (record.value == "bad") return absl::InvalidArgumentError("not valid");
+    return absl::OkStatus();
+  }
+  absl::Status Apply(const std::vector<Message>& records,
+                     const OffsetMap& next) override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++attempts;
+    if (failures > 0) {
+      --failures;
+      return absl::UnavailableError("disk full");
+    }
+    for (const Message& m : records) applied.push_back(m.value);
+    for (const auto& [tp, n] : next) stored[tp] = n;
+    ++batches;
+    cv.notify_all();
+    return absl::OkStatus();
+  }
+  // Waits (bounded) for `n` records applied.
+  bool WaitApplied(size_t n) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(20),
+                       [&] { return applied.size() >= n; });
+  }
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> applied;
+  OffsetMap stored;
+  int failures = 0;
+  int attempts = 0;
+  int batches = 0;
+};
+
+class FakeDeadLetters final : public DeadLetterSink {
+ public:
+  absl::Status Send(const std::string& topic,
+                    const std::vector<Message>& records) override {
+    std::lock_guard<std::mutex> lock(mu);
+    if (down) return absl::UnavailableError("broker down");
+    for (const Message& m : records) sent.emplace_back(topic, m);
+    return absl::OkStatus();
+  }
+  std::mutex mu;
+  bool down = false;
+  std::vector<std::pair<std::string, Message>> sent;
+};
+
+Message Record(int32_t partition, int64_t offset, std::string value) {
+  Message m;
+  m.topic = kTopic;
+  m.partition = partition;
+  m.offset = offset;
+  m.value = std::move(value);
+  return m;
+}
+
+RuntimeOptions Options() {
+  RuntimeOptions o;
+  o.name = "test";
+  o.topics = {kTopic};
+  o.backoff = absl::Milliseconds(1);
+  o.max_backoff = absl::Milliseconds(5);
+  o.poll_wait = absl::Milliseconds(1);
+  o.serving_lag = 0;
+  return o;
+}
+
+// Waits (bounded) until `pred` holds of the runtime's status.
+bool WaitStatus(const ConsumerRuntime& runtime,
+                const std::function<bool(const RuntimeStatus&)>& pred) {
+  return runtime.WaitUntil(pred, absl::Seconds(20));
+}
+
+std::shared_ptr<FakeSource::State> Topic(int partitions, int records) {
+  auto state = std::make_shared<FakeSource::State>();
+  for (int32_t p = 0; p < partitions; ++p) {
+    auto& log = state->logs[{kTopic, p}];
+    for (int i = 0; i < records; ++i) {
+      log.push_back(Record(p, i, absl::StrCat("p", p, "-", i)));
+    }
+  }
+  return state;
+}
+
+TEST(DeadLetterTopicTest, NamesFollowTheTopic) {
+  EXPECT_EQ(DeadLetterTopic("casework.directory.v1"),
+            "casework.directory.deadletter.v1");
+  EXPECT_EQ(DeadLetterTopic(kTopic), "casework.ehc-assessments.deadletter.v1");
+  EXPECT_EQ(DeadLetterTopic("other"), "other.deadletter");
+}
+
+TEST(ConsumerRuntimeTest, AppliesEveryRecordOnceAndStoresOffsets) {
+  auto state = Topic(3, 50);
+  FakeSink sink;
+  {
+    ConsumerRuntime runtime(Options(), std::make_unique<FakeSource>(state),
+                            sink, nullptr);
+    ASSERT_TRUE(sink.WaitApplied(150));
+    ASSERT_TRUE(WaitStatus(runtime, [](const RuntimeStatus& s) {
+      return s.serving && s.lag == 0;
+    }));
+    EXPECT_EQ(runtime.Status().applied, 150);
+  }
+  EXPECT_EQ(sink.applied.size(), 150u);
+  for (int32_t p = 0; p < 3; ++p) EXPECT_EQ((sink.stored[{kTopic, p}]), 50);
+  // A restart resumes from the stored offsets: nothing applied twice.
+  {
+    ConsumerRuntime runtime(Options(), std::make_unique<FakeSource>(state),
+                            sink, nullptr);
+    ASSERT_TRUE(
+        WaitStatus(runtime, [](const RuntimeStatus& s) { return s.serving; }));
+  }
+  EXPECT_EQ(sink.applied.size(), 150u);
+}
+
+TEST(ConsumerRuntimeTest, DeadLettersBeforeSkippingAndOnlyThen) {
+  auto state = Topic(1, 3);
+  state->logs[{kTopic, 0}][1].value = "bad";
+  FakeSink sink;
+  FakeDeadLetters letters;
+  letters.down = true;  // the dead-letter topic cannot be written at first
+  ConsumerRuntime runtime(Options(), std::make_unique<FakeSource>(state), sink,
+                          &letters);
+  ASSERT_TRUE(WaitStatus(runtime, [](const RuntimeStatus& s) {
+    return s.stalled && s.retries >= 2;
+  }));
+  // Nothing passed the bad record while its letter was not delivered.
+  {
+    std::lock_guard<std::mutex> lock(sink.mu);
+    EXPECT_TRUE(sink.applied.empty());
+    EXPECT_TRUE(sink.stored.empty());
+  }
+  EXPECT_FALSE(runtime.Status().serving);
+  EXPECT_NE(runtime.Status().reason.find("dead-letter"), std::string::npos);
+  {
+    std::lock_guard<std::mutex> lock(letters.mu);
+    letters.down = false;
+  }
+  ASSERT_TRUE(sink.WaitApplied(2));
+  ASSERT_TRUE(
+      WaitStatus(runtime, [](const RuntimeStatus& s) { return s.serving; }));
+  EXPECT_EQ(sink.applied, (std::vector<std::string>{"p0-0", "p0-2"}));
+  EXPECT_EQ((sink.stored[{kTopic, 0}]), 3);
+  std::lock_guard<std::mutex> lock(letters.mu);
+  ASSERT_EQ(letters.sent.size(), 1u);
+  EXPECT_EQ(letters.sent[0].first, "casework.ehc-assessments.deadletter.v1");
+  const Message& m = letters.sent[0].second;
+  EXPECT_EQ(m.value, "bad");
+  std::map<std::string, std::string> headers;
+  for (const Header& h : m.headers) headers[h.key] = h.value;
+  EXPECT_EQ(headers["casework_reason"], "not valid");
+  EXPECT_EQ(headers["casework_source_topic"], kTopic);
+  EXPECT_EQ(headers["casework_source_offset"], "0@1");
+}
+
+TEST(ConsumerRuntimeTest, WithoutADeadLetterTopicABadRecordStallsNotSkips) {
+  auto state = Topic(1, 2);
+  state->logs[{kTopic, 0}][0].value = "bad";
+  FakeSink sink;
+  ConsumerRuntime runtime(Options(), std::make_unique<FakeSource>(state), sink,
+                          nullptr);
+  ASSERT_TRUE(
+      WaitStatus(runtime, [](const RuntimeStatus& s) { return s.stalled; }));
+  std::lock_guard<std::mutex> lock(sink.mu);
+  EXPECT_TRUE(sink.stored.empty());
+}
+
+TEST(ConsumerRuntimeTest, RetriesAFailedApplyWithTheSameRecords) {
+  auto state = Topic(1, 10);
+  FakeSink sink;
+  sink.failures = 3;
+  std::vector<std::string> health;
+  std::mutex health_mu;
+  ConsumerRuntime runtime(Options(), std::make_unique<FakeSource>(state), sink,
+                          nullptr);
+  runtime.SetHealthListener([&](const absl::Status& s) {
+    std::lock_guard<std::mutex> lock(health_mu);
+    health.push_back(s.ok() ? "SERVING" : std::string(s.message()));
+  });
+  ASSERT_TRUE(sink.WaitApplied(10));
+  ASSERT_TRUE(
+      WaitStatus(runtime, [](const RuntimeStatus& s) { return s.serving; }));
+  std::vector<std::string> expected;
+  for (int i = 0; i < 10; ++i) expected.push_back(absl::StrCat("p0-", i));
+  EXPECT_EQ(sink.applied, expected);  // once each, in order
+  EXPECT_EQ(runtime.Status().retries, 3);
+  std::lock_guard<std::mutex> lock(health_mu);
+  bool saw_stall = false;
+  for (const std::string& h : health) {
+    saw_stall = saw_stall || h.find("disk full") != std::string::npos;
+  }
+  EXPECT_TRUE(saw_stall);
+  EXPECT_EQ(health.back(), "SERVING");
+}
+
+TEST(ConsumerRuntimeTest, MissingHistoryStopsLoudlyUntilResumed) {
+  auto state = Topic(2, 20);
+  state->low[{kTopic, 1}] = 12;  // offsets 0-11 of partition 1 are gone
+  FakeSink sink;
+  ConsumerRuntime runtime(Options(), std::make_unique<FakeSource>(state), sink,
+                          nullptr);
+  ASSERT_TRUE(WaitStatus(
+      runtime, [](const RuntimeStatus& s) { return s.gone.has_value(); }));
+  ASSERT_TRUE(sink.WaitApplied(20));  // partition 0 goes on
+  RuntimeStatus s = runtime.Status();
+  EXPECT_FALSE(s.serving);
+  EXPECT_EQ(s.gone->second, 1);
+  EXPECT_EQ(s.missing_from, 0);
+  EXPECT_EQ(s.missing_to, 12);
+  EXPECT_NE(s.reason.find("offsets 0 to 11"), std::string::npos) << s.reason;
+  EXPECT_NE(s.reason.find("casectl admin republish"), std::string::npos);
+  {
+    std::lock_guard<std::mutex> lock(sink.mu);
+    EXPECT_EQ(sink.applied.size(), 20u);  // nothing of partition 1
+    EXPECT_EQ(sink.stored.count({kTopic, 1}), 0u);
+  }
+  // Told to resume (after a re-publish), it reads what the broker holds.
+  ASSERT_TRUE(runtime.Resume().ok());
+  ASSERT_TRUE(sink.WaitApplied(28));
+  ASSERT_TRUE(
+      WaitStatus(runtime, [](const RuntimeStatus& s) { return s.serving; }));
+  EXPECT_EQ(sink.applied.back(), "p1-19");
+  EXPECT_FALSE(runtime.Resume().ok());  // nothing gone any more
+}
+
+TEST(ConsumerRuntimeTest, FromStartReadsEveryPartitionFromZero) {
+  auto state = Topic(1, 5);
+  FakeSink sink;
+  sink.stored[{kTopic, 0}] = 5;
+  RuntimeOptions options = Options();
+  options.from_start = true;
+  ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
+                          nullptr);
+  ASSERT_TRUE(sink.WaitApplied(5));
+}
+
+TEST(ConsumerRuntimeTest, NotServingWhileFarBehind) {
+  auto state = Topic(1, 0);
+  FakeSink sink;
+  sink.failures = 1000000;  // never catches up
+  for (int i = 0; i < 50; ++i) {
+    state->logs[{kTopic, 0}].push_back(Record(0, i, "x"));
+  }
+  RuntimeOptions options = Options();
+  options.serving_lag = 10;
+  ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
+                          nullptr);
+  ASSERT_TRUE(WaitStatus(runtime,
+                         [](const RuntimeStatus& s) { return s.retries > 0; }));
+  RuntimeStatus s = runtime.Status();
+  EXPECT_FALSE(s.serving);
+  EXPECT_EQ(s.lag, 50);
+}
+
+}  // namespace
+}  // namespace casework::kafka
