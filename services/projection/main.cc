@@ -9,6 +9,7 @@
 #include "libs/kafka/kafka.h"
 #include "libs/rpc/server.h"
 #include "services/projection/projection.h"
+#include "services/projection/projection_consumer.h"
 #include "services/projection/projection_service.h"
 
 int main(int argc, char** argv) {

@@ -54,6 +54,7 @@
 #include "libs/rpc/server.h"
 #include "services/ehc-assessments/ehc_service.h"
 #include "services/projection/projection.h"
+#include "services/projection/projection_consumer.h"
 #include "tests/bench/overload.h"
 
 namespace casework::bench {
@@ -171,8 +172,8 @@ class TimedProjection final : public projection::Projection {
   TimedProjection(Projection& inner, LagRecorder& lag)
       : inner_(inner), lag_(lag) {}
   absl::StatusOr<int> Apply(const std::vector<kafka::Message>& messages,
-                            std::vector<Rejected>* rejected) override {
-    absl::StatusOr<int> s = inner_.Apply(messages, rejected);
+                            const projection::Offsets& next) override {
+    absl::StatusOr<int> s = inner_.Apply(messages, next);
     if (!s.ok()) return s;
     const absl::Time now = absl::Now();
     for (const kafka::Message& message : messages) {
@@ -186,9 +187,19 @@ class TimedProjection final : public projection::Projection {
     }
     return s;
   }
-  absl::StatusOr<std::map<std::pair<std::string, int32_t>, int64_t>> Offsets()
-      override {
-    return inner_.Offsets();
+  absl::StatusOr<projection::Offsets> StoredOffsets() override {
+    return inner_.StoredOffsets();
+  }
+  absl::StatusOr<std::vector<internal::StreamTrouble>> Troubled(
+      size_t limit) override {
+    return inner_.Troubled(limit);
+  }
+  projection::TroubleCounts Trouble() const override {
+    return inner_.Trouble();
+  }
+  absl::Status RetryStream(const std::string& source,
+                           const std::string& stream) override {
+    return inner_.RetryStream(source, stream);
   }
   int64_t applied() const override { return inner_.applied(); }
   std::vector<std::string> TeamsOf(const std::string& officer_id) override {

@@ -38,6 +38,7 @@
 #include "libs/rpc/proto_date.h"
 #include "libs/rpc/server.h"
 #include "services/projection/projection.h"
+#include "services/projection/projection_consumer.h"
 #include "tests/testing/la_history.h"
 
 namespace casework::bench {

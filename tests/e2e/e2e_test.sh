@@ -19,7 +19,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "E2E FAILED: $*" >&2; exit 1; }
+fail() { echo "E2E FAILED: $*" >&2; if [ -n "${E2E_KEEP:-}" ]; then cp -r "$work" "$E2E_KEEP"; fi; exit 1; }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 ehc_port=$(free_port)
@@ -144,8 +144,22 @@ done
   || fail "the directory consumer stopped at the malformed record"
 timeout 30 kcat -b "$CASEWORK_BROKERS" -t casework.directory.deadletter.v1 -C -o beginning -c 1 -e \
   -f '%k|%s|%h\n' >"$work/dead.out" 2>/dev/null || true
-grep -q "^bad-1|not a directory record|.*casework_reason=not a casework.v1.DirectoryRecord" "$work/dead.out" \
+grep -q "^bad-1|not a directory record|.*casework_reason=ce_type: '' is not uk.send.casework.directory.v1.DirectoryRecord" "$work/dead.out" \
   || fail "dead letter: $(cat "$work/dead.out")"
+
+# A forged event on a domain topic (wrong owner, a version far ahead) goes to that topic's
+# dead-letter topic with the reason; the projection goes on.
+printf 'forged' | kcat -b "$CASEWORK_BROKERS" -t casework.ehc-assessments.v1 -P -k child-00001 \
+  -H ce_source=/somewhere/else -H ce_type=uk.send.casework.ehc.v1.FinalPlanIssued \
+  || fail "kcat produce forged"
+for _ in $(seq 1 100); do
+  timeout 30 kcat -b "$CASEWORK_BROKERS" -t casework.ehc-assessments.deadletter.v1 -C -o beginning \
+    -c 1 -e -f '%k|%s|%h\n' >"$work/dead-ehc.out" 2>/dev/null || true
+  [ -s "$work/dead-ehc.out" ] && break
+  sleep 0.2
+done
+grep -q "^child-00001|forged|.*casework_reason=ce_source: '/somewhere/else' is not /casework/ehc-assessments" \
+  "$work/dead-ehc.out" || fail "ehc dead letter: $(cat "$work/dead-ehc.out")"
 
 # Manager views: a team scorecard side by side with totals, and the cases behind a figure.
 "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" team-scorecard team-north --json >"$work/team.json" \

@@ -13,6 +13,7 @@
 #include "libs/rpc/server.h"
 #include "services/ehc-assessments/ehc_service.h"
 #include "services/projection/projection.h"
+#include "services/projection/projection_consumer.h"
 #include "tests/testing/temp_dir.h"
 
 namespace casework {

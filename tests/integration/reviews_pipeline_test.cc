@@ -13,11 +13,13 @@
 #include "libs/core/clock.h"
 #include "libs/eventstore/rocks_event_store.h"
 #include "libs/kafka/kafka.h"
+#include "libs/kafka/topics.h"
 #include "libs/rpc/server.h"
 #include "services/annual-reviews/plan_intake.h"
 #include "services/annual-reviews/review_service.h"
 #include "services/ehc-assessments/ehc_service.h"
 #include "services/projection/projection.h"
+#include "services/projection/projection_consumer.h"
 #include "tests/testing/temp_dir.h"
 
 namespace casework {
@@ -98,11 +100,12 @@ class ReviewsPipelineTest : public ::testing::Test {
   std::unique_ptr<kafka::Relay> Relay(EventStore& store, const char* topic,
                                       const char* prefix) {
     auto relay = kafka::Relay::Start(
-        store, kafka::RelayOptions{.brokers = broker_->bootstrap_servers(),
-                                   .topic = topic,
-                                   .ce_source = "/casework/test",
-                                   .ce_type_prefix = prefix,
-                                   .dataschema = "x"});
+        store, kafka::RelayOptions{
+                   .brokers = broker_->bootstrap_servers(),
+                   .topic = topic,
+                   .ce_source = kafka::FindDomainTopic(topic)->ce_source,
+                   .ce_type_prefix = prefix,
+                   .dataschema = "x"});
     EXPECT_TRUE(relay.ok()) << relay.status();
     return relay.ok() ? std::move(*relay) : nullptr;
   }

@@ -66,6 +66,8 @@ class Generator {
       days.push_back(0);
       m.key = r.officer().officer_id();
       m.value = r.SerializeAsString();
+      m.headers = {
+          {"ce_type", "uk.send.casework.directory.v1.DirectoryRecord"}};
       out.push_back(std::move(m));
     }
   }

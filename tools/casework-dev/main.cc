@@ -127,7 +127,11 @@ int main(int argc, char** argv) {
   for (const char* topic :
        {"casework.ehc-assessments.v1", "casework.annual-reviews.v1",
         "casework.transport.v1", "casework.complaints.v1",
-        "casework.directory.v1", "casework.directory.deadletter.v1"}) {
+        "casework.directory.v1", "casework.directory.deadletter.v1",
+        "casework.ehc-assessments.deadletter.v1",
+        "casework.annual-reviews.deadletter.v1",
+        "casework.transport.deadletter.v1",
+        "casework.complaints.deadletter.v1"}) {
     absl::Status created = (*broker)->CreateTopic(topic, partitions);
     if (!created.ok()) return Fail(created);
   }

@@ -58,7 +58,7 @@ std::vector<kafka::Message> History() {
 
 // The sum of the stored next offsets: how far the projection has got.
 int64_t Progress(Projection& p) {
-  auto offsets = p.Offsets();
+  auto offsets = p.StoredOffsets();
   if (!offsets.ok()) return -1;
   int64_t sum = 0;
   for (const auto& [partition, next] : *offsets) sum += next;
@@ -69,7 +69,7 @@ int64_t Progress(Projection& p) {
 // less kRedelivered.
 std::vector<kafka::Message> Remaining(
     const std::vector<kafka::Message>& history, Projection& p) {
-  auto offsets = p.Offsets();
+  auto offsets = p.StoredOffsets();
   if (!offsets.ok()) return {};
   std::vector<kafka::Message> out;
   for (const kafka::Message& m : history) {

@@ -188,7 +188,7 @@ TEST_F(ProjectionTest, RedeliveredEventsChangeNothingButTheOffset) {
   EXPECT_EQ(decisions.numerator(), 0);
   EXPECT_EQ(decisions.denominator(), 1);  // missed once, not three times
   EXPECT_EQ(Worklist("officer-a").items_size(), 0);
-  auto offsets = projection_->Offsets();
+  auto offsets = projection_->StoredOffsets();
   ASSERT_TRUE(offsets.ok());
   EXPECT_EQ((offsets->at({kTopic, 0})), again2.offset + 1);
 }
@@ -581,7 +581,7 @@ TEST_F(ProjectionTest, RecordsThatAreNotCaseworkEventsAreSkippedNotFatal) {
   ASSERT_TRUE(skipped.ok()) << skipped.status();
   EXPECT_EQ(*skipped, 1);
   EXPECT_EQ(TimelineSize(), 1);
-  auto offsets = projection_->Offsets();
+  auto offsets = projection_->StoredOffsets();
   ASSERT_TRUE(offsets.ok());
   EXPECT_EQ((offsets->at({kTopic, 1})), 8);  // past the junk: never re-read
 }
@@ -593,7 +593,7 @@ TEST_F(ProjectionTest, ReopenKeepsOffsetsAndState) {
                             P(2026, 2, 16))});
   ASSERT_TRUE(projection_->Apply(first).ok());
   Reopen();
-  auto offsets = projection_->Offsets();
+  auto offsets = projection_->StoredOffsets();
   ASSERT_TRUE(offsets.ok());
   EXPECT_EQ((offsets->at({kTopic, 0})), first.offset + 1);
   // The stream's state survived: a re-delivery is still recognised.

@@ -1,0 +1,114 @@
+#include "libs/kafka/topics.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "casework/v1/annual_review.pb.h"
+#include "casework/v1/complaints.pb.h"
+#include "casework/v1/ehc_assessment.pb.h"
+#include "casework/v1/transport.pb.h"
+#include "libs/eventstore/command_handler.h"
+
+namespace casework::kafka {
+namespace {
+
+DomainTopic Topic(const std::string& service, const std::string& short_name,
+                  const google::protobuf::Message& envelope) {
+  return DomainTopic{service, absl::StrCat("casework.", service, ".v1"),
+                     absl::StrCat("/casework/", service),
+                     absl::StrCat("uk.send.casework.", short_name, ".v1."),
+                     &envelope};
+}
+
+std::string HeaderOf(const Message& m, absl::string_view key) {
+  for (const Header& h : m.headers) {
+    if (h.key == key) return h.value;
+  }
+  return "";
+}
+
+// Whether `name` is the message type of a field of the envelope's `event`
+// oneof.
+bool CarriesType(const google::protobuf::Descriptor* envelope,
+                 absl::string_view name) {
+  const google::protobuf::OneofDescriptor* oneof =
+      envelope->FindOneofByName("event");
+  if (oneof == nullptr) return false;
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const google::protobuf::Descriptor* t = oneof->field(i)->message_type();
+    if (t != nullptr && t->name() == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const std::vector<DomainTopic>& DomainTopics() {
+  static const auto* topics = new std::vector<DomainTopic>{
+      Topic("ehc-assessments", "ehc",
+            v1::EhcAssessmentEvent::default_instance()),
+      Topic("annual-reviews", "reviews",
+            v1::AnnualReviewEvent::default_instance()),
+      Topic("transport", "transport", v1::TransportEvent::default_instance()),
+      Topic("complaints", "complaints",
+            v1::ComplaintsEvent::default_instance()),
+  };
+  return *topics;
+}
+
+const DomainTopic* FindDomainTopic(absl::string_view topic) {
+  for (const DomainTopic& t : DomainTopics()) {
+    if (t.topic == topic) return &t;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<v1::EventEnvelopeHeader> CheckDomainRecord(
+    const DomainTopic& topic, const Message& record) {
+  const std::string source = HeaderOf(record, "ce_source");
+  if (source != topic.ce_source) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ce_source: '", source.substr(0, 100), "' is not ",
+                     topic.ce_source, ", the owner of ", topic.topic));
+  }
+  const std::string type = HeaderOf(record, "ce_type");
+  absl::string_view name = type;
+  if (!absl::ConsumePrefix(&name, topic.type_prefix) ||
+      !CarriesType(topic.envelope->GetDescriptor(), name)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ce_type: '", type.substr(0, 100), "' is not an event ",
+                     topic.topic, " carries (", topic.type_prefix, "<Event>)"));
+  }
+  std::unique_ptr<google::protobuf::Message> envelope(topic.envelope->New());
+  RETURN_IF_ERROR(DecodeValue(record, envelope.get()));
+  if (EventTypeName(*envelope) != name) {
+    return absl::InvalidArgumentError(absl::StrCat("the value is not a ", name,
+                                                   " event (ce_type says it "
+                                                   "is; the value carries ",
+                                                   EventTypeName(*envelope),
+                                                   ")"));
+  }
+  v1::EventEnvelopeHeader header;
+  RETURN_IF_ERROR(DecodeValue(record, &header));
+  const v1::EventMetadata& m = header.metadata();
+  if (m.stream_id().empty()) {
+    return absl::InvalidArgumentError("metadata.stream_id is empty");
+  }
+  if (m.version() < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("metadata.version ", m.version(), " is below 1"));
+  }
+  if (!m.source().empty() && m.source() != topic.service) {
+    return absl::InvalidArgumentError(absl::StrCat("metadata.source '",
+                                                   m.source().substr(0, 100),
+                                                   "' is not ", topic.service));
+  }
+  return header;
+}
+
+}  // namespace casework::kafka

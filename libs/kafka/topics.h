@@ -1,0 +1,45 @@
+// The catalogue of casework's topics and their contracts: which service owns
+// each domain topic (its CloudEvents source), the types it carries and the
+// envelope its values decode as. Consumers check every record against it
+// before applying it (CheckDomainRecord); what fails goes to the topic's
+// dead-letter topic with the reason.
+#ifndef CASEWORK_LIBS_KAFKA_TOPICS_H_
+#define CASEWORK_LIBS_KAFKA_TOPICS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "casework/v1/common.pb.h"
+#include "libs/kafka/kafka.h"
+
+namespace google::protobuf {
+class Message;
+}  // namespace google::protobuf
+
+namespace casework::kafka {
+
+struct DomainTopic {
+  std::string service;                        // "ehc-assessments"
+  std::string topic;                          // "casework.ehc-assessments.v1"
+  std::string ce_source;                      // "/casework/ehc-assessments"
+  std::string type_prefix;                    // "uk.send.casework.ehc.v1."
+  const google::protobuf::Message* envelope;  // v1::EhcAssessmentEvent
+};
+
+// The four domain services' topics.
+const std::vector<DomainTopic>& DomainTopics();
+// The topic's entry; null for a topic that is not a domain topic.
+const DomainTopic* FindDomainTopic(absl::string_view topic);
+
+// The record's envelope header when it keeps its topic's contract:
+// ce_source is the topic's owner, ce_type the prefix and one of the event
+// types the envelope carries, the value decodes as the envelope with that
+// event set, and the metadata names a stream, a version from 1 and (when
+// set) the owner as source. INVALID_ARGUMENT saying what is wrong otherwise.
+absl::StatusOr<v1::EventEnvelopeHeader> CheckDomainRecord(
+    const DomainTopic& topic, const Message& record);
+
+}  // namespace casework::kafka
+
+#endif  // CASEWORK_LIBS_KAFKA_TOPICS_H_

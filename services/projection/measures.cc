@@ -1,0 +1,302 @@
+#include "services/projection/measures.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "casework/v1/ehc_assessment.pb.h"
+
+namespace casework::projection {
+namespace {
+
+// Event counters (not clocks): the counter each event type adds one to.
+constexpr char kIttStarted[] = "transport.itt_started";
+constexpr char kIttCompleted[] = "transport.itt_completed";
+constexpr char kComplaintsLogged[] = "complaints.logged";
+constexpr char kComplaintsEscalated[] = "complaints.escalated";
+constexpr char kComplaintsToOmbudsman[] = "complaints.to_ombudsman";
+constexpr char kMediationsHeld[] = "disagreements.mediations";
+constexpr char kAppealsRegistered[] = "disagreements.appeals";
+
+MeasureDef Clock(std::string code, std::string label,
+                 std::vector<std::string> rules, double target, double amber) {
+  MeasureDef m;
+  m.code = std::move(code);
+  m.label = std::move(label);
+  m.rules = std::move(rules);
+  m.target = target;
+  m.amber_margin = amber;
+  return m;
+}
+
+MeasureDef Rate(std::string code, std::string label, std::string numerator,
+                std::string denominator, double target, double amber,
+                bool lower) {
+  MeasureDef m;
+  m.code = std::move(code);
+  m.label = std::move(label);
+  m.kind = MeasureKind::kRate;
+  m.numerator = std::move(numerator);
+  m.denominator = std::move(denominator);
+  m.target = target;
+  m.amber_margin = amber;
+  m.lower_is_better = lower;
+  return m;
+}
+
+std::vector<MeasureDef>* BuildCatalogue() {
+  auto* m = new std::vector<MeasureDef>{
+      // EHC needs assessments (SEND Regulations 2014 regs 5(1), 10, 13).
+      Clock("ehc.decision_6_weeks",
+            "Decisions to assess (or not) within 6 weeks",
+            {"ehc.decision_to_assess"}, 90, 10),
+      Clock("ehc.final_plan_20_weeks",
+            "Final plans issued within 20 weeks (exceptions excluded)",
+            {"ehc.final_plan"}, 60, 10),
+      Clock("ehc.reassessment_final_plan_14_weeks",
+            "Re-assessment final plans within 14 weeks",
+            {"ehc.reassessment_final_plan"}, 60, 10),
+      Clock("ehc.no_plan_decision_16_weeks",
+            "Decisions not to issue a plan within 16 weeks",
+            {"ehc.no_plan_decision"}, 90, 10),
+      Clock(kAdviceMeasure, "Advice received within 6 weeks (all advisers)",
+            {"ehc.advice"}, 85, 10),
+      // Annual reviews (CFA 2014 s.44; regs 18-22).
+      Clock("review.on_time",
+            "Reviews whose decision was notified by the due date",
+            {"review.annual", "review.under_5"}, 90, 10),
+      Clock("review.decision_4_weeks",
+            "Review decisions notified within 4 weeks of the meeting",
+            {"review.decision"}, 90, 10),
+      Clock("review.amended_plan_12_weeks",
+            "Final amended plans within 12 weeks of the review meeting",
+            {"review.amended_plan_from_meeting"}, 80, 10),
+      Clock("review.amended_plan_8_weeks",
+            "Final amended plans within 8 weeks of the amendment notice",
+            {"review.amended_plan"}, 80, 10),
+      Clock("review.phase_transfer_on_time",
+            "Phase transfers finalised by 15 February / 31 March",
+            {"review.phase_transfer"}, 100, 5),
+      Clock("review.papers_2_weeks",
+            "Review papers (invitations, advice) 2 weeks before",
+            {"review.meeting_papers"}, 90, 10),
+      // Home to school travel (statutory guidance 2024).
+      Clock("transport.decided_in_time",
+            "Travel applications decided within the LA's target",
+            {"transport.decision"}, 90, 10),
+      Clock("transport.in_place_for_term",
+            "Transport in place by the start of term", {"transport.in_place"},
+            100, 5),
+      Clock("transport.stage1_on_time",
+            "Travel stage 1 reviews decided within 20 working days",
+            {"transport.stage1_review"}, 90, 10),
+      Clock("transport.stage2_on_time",
+            "Travel stage 2 panels decided within 40 working days",
+            {"transport.stage2_panel"}, 90, 10),
+      Clock("transport.stage2_outcome_on_time",
+            "Travel stage 2 written outcomes within 5 working days",
+            {"transport.stage2_outcome"}, 90, 10),
+      // Complaints.
+      Clock("complaints.acknowledged_on_time",
+            "Complaints acknowledged within 5 working days",
+            {"complaint.acknowledge"}, 95, 5),
+      Clock("complaints.stage1_on_time", "Stage 1 complaint replies on time",
+            {"complaint.stage1", "complaint.csc_stage1"}, 90, 10),
+      Clock("complaints.stage2_on_time", "Stage 2 complaint replies on time",
+            {"complaint.stage2", "complaint.csc_stage2"}, 90, 10),
+      Clock("complaints.stage3_on_time",
+            "Stage 3 review panels on time (children's social care)",
+            {"complaint.csc_stage3"}, 90, 10),
+      // Disagreements (SEND Regulations 2014 Part 6, reg 44).
+      Clock("mediation.certificate_on_time",
+            "Mediation certificates within 3 working days",
+            {"mediation.certificate"}, 95, 5),
+      Clock("mediation.held_on_time", "Mediations held within 30 days",
+            {"mediation.held"}, 90, 10),
+      Clock("tribunal.orders_on_time",
+            "Tribunal orders complied with on time (reg 44)",
+            {"tribunal.order_assess", "tribunal.order_draft_plan",
+             "tribunal.order_final_plan", "tribunal.order_amend_plan",
+             "tribunal.order_named_school"},
+            100, 5),
+      // Rates from event counts.
+      Rate("transport.itt_completions",
+           "Independent travel training completed (of started)", kIttCompleted,
+           kIttStarted, 70, 10, false),
+      Rate("complaints.escalated_to_stage2",
+           "Complaints escalated to the next stage (of logged)",
+           kComplaintsEscalated, kComplaintsLogged, 20, 10, true),
+      Rate("complaints.referred_to_ombudsman",
+           "Complaints referred to the Ombudsman (of logged)",
+           kComplaintsToOmbudsman, kComplaintsLogged, 5, 5, true),
+      Rate("disagreements.mediation_to_appeal",
+           "Tribunal appeals registered (of mediations held)",
+           kAppealsRegistered, kMediationsHeld, 40, 10, true),
+  };
+  MeasureDef backlog;
+  backlog.code = "review.backlog";
+  backlog.label = "Review backlog (active plans overdue for review)";
+  backlog.kind = MeasureKind::kFigure;
+  backlog.lower_is_better = true;
+  backlog.target = 0;
+  backlog.amber_margin = 5;
+  m->push_back(backlog);
+  m->push_back(Rate("complaints.per_100_cases", "Complaints per 100 open cases",
+                    kComplaintsLogged, "caseload", 5, 5, true));
+  for (MeasureDef& def : *m) def.by_adviser = def.code == kAdviceMeasure;
+  return m;
+}
+
+constexpr absl::string_view kAdvicePrefix = "ehc.advice_6_weeks.";
+
+}  // namespace
+
+const std::vector<MeasureDef>& Measures() {
+  static const std::vector<MeasureDef>* catalogue = BuildCatalogue();
+  return *catalogue;
+}
+
+const MeasureDef* FindMeasure(absl::string_view code) {
+  if (absl::StartsWith(code, kAdvicePrefix)) code = kAdviceMeasure;
+  for (const MeasureDef& m : Measures()) {
+    if (m.code == code) return &m;
+  }
+  return nullptr;
+}
+
+const std::vector<std::string>& AdviceMeasures() {
+  static const auto* codes = [] {
+    auto* out = new std::vector<std::string>;
+    const google::protobuf::EnumDescriptor* e = v1::AdviceType_descriptor();
+    constexpr absl::string_view kPrefix = "ADVICE_TYPE_";
+    for (int i = 0; i < e->value_count(); ++i) {
+      absl::string_view name = e->value(i)->name();
+      if (e->value(i)->number() == 0 || !absl::ConsumePrefix(&name, kPrefix)) {
+        continue;
+      }
+      out->push_back(absl::StrCat(kAdvicePrefix, absl::AsciiStrToLower(name)));
+    }
+    return out;
+  }();
+  return *codes;
+}
+
+bool IsMeasure(absl::string_view code) {
+  if (absl::StartsWith(code, kAdvicePrefix)) {
+    const std::vector<std::string>& codes = AdviceMeasures();
+    return code.size() > kAdvicePrefix.size() &&
+           (std::find(codes.begin(), codes.end(), code) != codes.end() ||
+            code == absl::StrCat(kAdvicePrefix, "other"));
+  }
+  return FindMeasure(code) != nullptr;
+}
+
+std::string MeasureName(const std::string& code) {
+  if (absl::StartsWith(code, kAdvicePrefix)) {
+    std::string readable(code.substr(kAdvicePrefix.size()));
+    std::replace(readable.begin(), readable.end(), '_', ' ');
+    return absl::StrCat("Advice within 6 weeks: ", readable);
+  }
+  const MeasureDef* m = FindMeasure(code);
+  return m == nullptr ? code : m->label;
+}
+
+std::vector<std::string> MeasuresOfClock(absl::string_view rule,
+                                         absl::string_view subtype) {
+  std::vector<std::string> out;
+  for (const MeasureDef& m : Measures()) {
+    if (m.kind != MeasureKind::kClock ||
+        std::find(m.rules.begin(), m.rules.end(), rule) == m.rules.end()) {
+      continue;
+    }
+    out.push_back(m.code);
+    if (m.by_adviser) {
+      out.push_back(
+          absl::StrCat(kAdvicePrefix, subtype.empty() ? "other" : subtype));
+    }
+  }
+  return out;
+}
+
+bool CountsToward(absl::string_view rule, absl::string_view code) {
+  for (const std::string& c : MeasuresOfClock(rule, "")) {
+    if (c == code) return true;
+  }
+  return false;
+}
+
+const std::vector<std::pair<std::string, std::string>>& EventCounters() {
+  static const auto* counters =
+      new std::vector<std::pair<std::string, std::string>>{
+          {"TravelTrainingStarted", kIttStarted},
+          {"TravelTrainingCompleted", kIttCompleted},
+          {"ComplaintLogged", kComplaintsLogged},
+          {"ComplaintEscalated", kComplaintsEscalated},
+          {"ComplaintReferredToOmbudsman", kComplaintsToOmbudsman},
+          {"MediationHeld", kMediationsHeld},
+          {"AppealRegistered", kAppealsRegistered}};
+  return *counters;
+}
+
+const char* EventCounter(absl::string_view event_type) {
+  for (const auto& [type, counter] : EventCounters()) {
+    if (type == event_type) return counter.c_str();
+  }
+  return nullptr;
+}
+
+bool IsReviewDue(absl::string_view rule) {
+  return rule == "review.annual" || rule == "review.under_5";
+}
+
+bool IsOverdue(const statutory::ClockRule* rule, Date due, Date on) {
+  if (rule != nullptr && rule->minimum_period) return false;
+  return !(on < OverdueFrom(due));
+}
+
+const Targets& DefaultTargets() {
+  static const auto* targets = [] {
+    auto* out = new Targets;
+    for (const MeasureDef& m : Measures()) {
+      (*out)[m.code] =
+          MeasureTarget{m.target, m.amber_margin, m.lower_is_better};
+    }
+    return out;
+  }();
+  return *targets;
+}
+
+absl::StatusOr<Targets> ParseTargets(const std::string& text) {
+  Targets out = DefaultTargets();
+  int line_no = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_no;
+    line = line.substr(0, line.find('#'));
+    std::vector<absl::string_view> f =
+        absl::StrSplit(line, ' ', absl::SkipWhitespace());
+    if (f.empty()) continue;
+    MeasureTarget t;
+    if ((f.size() != 3 && f.size() != 4) ||
+        !absl::SimpleAtod(f[1], &t.target) ||
+        !absl::SimpleAtod(f[2], &t.amber_margin) || t.amber_margin < 0 ||
+        (f.size() == 4 && f[3] != "lower")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("targets line ", line_no,
+                       ": expected 'MEASURE TARGET AMBER_MARGIN [lower]'"));
+    }
+    if (!IsMeasure(f[0])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("targets line ", line_no, ": '", f[0],
+                       "' is not a measure code (a scorecard lists them)"));
+    }
+    t.lower_is_better = f.size() == 4;
+    out[std::string(f[0])] = t;
+  }
+  return out;
+}
+
+}  // namespace casework::projection
