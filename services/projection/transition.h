@@ -84,6 +84,11 @@ struct StreamDelta {
 absl::StatusOr<StreamDelta> Transition(const internal::StreamState& state,
                                        const EventFacts& facts);
 
+// Tests only: rules to treat as unknown to this build (an upgrade that adds
+// a rule is then simulated by clearing the set). Not thread-safe: set it
+// before applying.
+void SetUnknownRulesForTesting(std::vector<std::string> rules);
+
 // The humanised timeline line of an event ("Final plan issued; on time: ...").
 std::string TimelineLine(absl::string_view type,
                          const v1::EventEnvelopeHeader& e);
