@@ -17,7 +17,8 @@ std::string DeadLetterTopic(const std::string& topic) {
   return topic + ".deadletter";
 }
 
-Message DeadLetter(const Message& record, absl::string_view reason) {
+Message DeadLetter(const Message& record, absl::string_view reason,
+                   absl::string_view consumer) {
   Message m;
   m.key = record.key;
   m.value = record.value;
@@ -26,6 +27,7 @@ Message DeadLetter(const Message& record, absl::string_view reason) {
   m.headers.push_back({"casework_source_topic", record.topic});
   m.headers.push_back({"casework_source_offset",
                        absl::StrCat(record.partition, "@", record.offset)});
+  m.headers.push_back({"casework_consumer", std::string(consumer)});
   return m;
 }
 
@@ -232,10 +234,24 @@ void ConsumerRuntime::RefreshEnds() {
 }
 
 bool ConsumerRuntime::Start() {
+  std::vector<TopicPartition> partitions;
+  for (const std::string& topic : options_.topics) {
+    absl::StatusOr<int> count = source_->PartitionCount(topic);
+    while (!count.ok()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        status_.reason = absl::StrCat("starting: waiting for topic ", topic);
+      }
+      UpdateHealth();
+      if (!Wait(options_.backoff)) return false;
+      count = source_->PartitionCount(topic);
+    }
+    for (int32_t p = 0; p < *count; ++p) partitions.emplace_back(topic, p);
+  }
   OffsetMap stored;
   absl::Duration backoff = options_.backoff;
   for (;;) {
-    absl::StatusOr<OffsetMap> offsets = sink_.StoredOffsets();
+    absl::StatusOr<OffsetMap> offsets = sink_.StoredOffsets(partitions);
     if (offsets.ok()) {
       stored = std::move(*offsets);
       break;
@@ -247,22 +263,9 @@ bool ConsumerRuntime::Start() {
   }
   ClearStalled();
   OffsetMap assignment;
-  for (const std::string& topic : options_.topics) {
-    absl::StatusOr<int> partitions = source_->PartitionCount(topic);
-    while (!partitions.ok()) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        status_.reason = absl::StrCat("starting: waiting for topic ", topic);
-      }
-      UpdateHealth();
-      if (!Wait(options_.backoff)) return false;
-      partitions = source_->PartitionCount(topic);
-    }
-    for (int32_t p = 0; p < *partitions; ++p) {
-      auto it = stored.find({topic, p});
-      assignment[{topic, p}] =
-          it == stored.end() || options_.from_start ? 0 : it->second;
-    }
+  for (const TopicPartition& tp : partitions) {
+    auto it = stored.find(tp);
+    assignment[tp] = it == stored.end() || options_.from_start ? 0 : it->second;
   }
   if (options_.from_start) {
     LogInfo(absl::StrCat(options_.name,
@@ -318,7 +321,7 @@ ConsumerRuntime::Pending ConsumerRuntime::Sort(std::vector<Message>& batch) {
              {"offset", std::to_string(record.offset)},
              {"reason", std::string(contract.message())}});
     pending.letters[DeadLetterTopic(record.topic)].push_back(
-        DeadLetter(record, contract.message()));
+        DeadLetter(record, contract.message(), options_.name));
   }
   batch.clear();
   return pending;

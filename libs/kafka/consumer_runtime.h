@@ -72,9 +72,10 @@ class RecordSource {
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
-  // The next offset to read of each partition, as stored with the effects
-  // (absent: from offset 0).
-  virtual absl::StatusOr<OffsetMap> StoredOffsets() = 0;
+  // The next offset to read of each of `partitions`, as stored with the
+  // effects (absent: from offset 0).
+  virtual absl::StatusOr<OffsetMap> StoredOffsets(
+      const std::vector<TopicPartition>& partitions) = 0;
   // OK when `record` keeps its topic's contract; otherwise why not (the
   // reason goes with the record to the dead-letter topic). Must not depend on
   // what was applied before: it is about the record alone.
@@ -102,10 +103,11 @@ class DeadLetterSink {
 // casework.<name>.deadletter.v1 (any other name: <name>.deadletter).
 std::string DeadLetterTopic(const std::string& topic);
 
-// A dead letter: the original key, value and headers, plus the reason and
-// where it came from (casework_reason, casework_source_topic,
-// casework_source_offset "partition@offset").
-Message DeadLetter(const Message& record, absl::string_view reason);
+// A dead letter: the original key, value and headers, plus the reason, where
+// it came from and who refused it (casework_reason, casework_source_topic,
+// casework_source_offset "partition@offset", casework_consumer).
+Message DeadLetter(const Message& record, absl::string_view reason,
+                   absl::string_view consumer);
 
 struct RuntimeOptions {
   std::string name;  // for logs and status: "projection", "plan-intake"

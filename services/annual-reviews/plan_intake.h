@@ -1,24 +1,27 @@
 // FinalPlanIntake: opens a plan's review cycle for each final plan the EHC
-// service issues. Consumes casework.ehc-assessments.v1 on a background thread
-// and, for each FinalPlanIssued event, registers the plan through the service
-// (request id = "ehc:" + the event id, so a re-delivered or re-published event
-// writes nothing). Offsets are cursors in the service's own store, advanced
-// after the work (at least once; the request id makes it effectively once),
-// and never past a record not handled: a storage failure is retried, and a
-// stop during the retries leaves the record to the next start.
+// service issues. Reads casework.ehc-assessments.v1 through the consumer
+// runtime (libs/kafka/consumer_runtime.h) and, for each FinalPlanIssued
+// event, registers the plan through the service (request id = "ehc:" + the
+// event id, so a re-delivered or re-published event writes nothing).
+// Offsets are cursors in the service's own store, saved after the batch's
+// work (at least once; the request id makes it effectively once), and never
+// past a record not handled: a failure for want of storage is retried (the
+// runtime stalls and reports it), a stop leaves the record to the next start,
+// a record that breaks the topic's contract is dead-lettered first, and a
+// partition whose history the broker no longer holds stops the intake
+// loudly rather than skipping plans.
 //
 // Thread safety: owns its thread; construct and destroy from one thread.
 #ifndef CASEWORK_SERVICES_ANNUAL_REVIEWS_PLAN_INTAKE_H_
 #define CASEWORK_SERVICES_ANNUAL_REVIEWS_PLAN_INTAKE_H_
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/time/time.h"
 #include "libs/eventstore/event_store.h"
+#include "libs/kafka/consumer_runtime.h"
 #include "libs/kafka/kafka.h"
 #include "services/annual-reviews/review_service.h"
 
@@ -26,11 +29,35 @@ namespace casework::reviews {
 
 inline constexpr char kEhcTopic[] = "casework.ehc-assessments.v1";
 
+// The intake's checks and work, for the runtime (and tests with fakes).
+class PlanIntakeSink final : public kafka::RecordSink {
+ public:
+  PlanIntakeSink(AnnualReviewServiceImpl& service, EventStore& store)
+      : service_(service), store_(store) {}
+  absl::StatusOr<kafka::OffsetMap> StoredOffsets(
+      const std::vector<kafka::TopicPartition>& partitions) override;
+  absl::Status Check(const kafka::Message& record) override;
+  absl::Status Apply(const std::vector<kafka::Message>& records,
+                     const kafka::OffsetMap& next) override;
+
+  int64_t plans_opened() const { return opened_.load(); }
+  int64_t records_seen() const { return seen_.load(); }
+
+ private:
+  // OK when done (or not to be retried); the error when it must be retried.
+  absl::Status Handle(const kafka::Message& record);
+
+  AnnualReviewServiceImpl& service_;
+  EventStore& store_;
+  std::atomic<int64_t> opened_{0};
+  std::atomic<int64_t> seen_{0};
+};
+
 class FinalPlanIntake {
  public:
   // from_start: read the EHC topic from offset 0 (the topics were recreated).
-  // retry_interval: the wait before a record that failed for want of storage
-  // is tried again.
+  // retry_interval: the first wait before a batch that failed is tried again
+  // (doubling up to 5 s).
   FinalPlanIntake(AnnualReviewServiceImpl& service, EventStore& store,
                   kafka::ConsumerOptions options, bool from_start,
                   absl::Duration retry_interval = absl::Seconds(1));
@@ -38,31 +65,18 @@ class FinalPlanIntake {
   FinalPlanIntake(const FinalPlanIntake&) = delete;
   FinalPlanIntake& operator=(const FinalPlanIntake&) = delete;
 
-  int64_t plans_opened() const { return opened_.load(); }
+  int64_t plans_opened() const { return sink_.plans_opened(); }
   // Records of the EHC topic handled (any event type) since construction.
-  int64_t records_seen() const { return seen_.load(); }
-  // Attempts that failed for a reason worth retrying (storage unavailable).
-  int64_t retries() const { return retries_.load(); }
+  int64_t records_seen() const { return sink_.records_seen(); }
+  // Attempts that failed and were retried.
+  int64_t retries() const { return runtime_ ? runtime_->Status().retries : 0; }
+  // Null when the Kafka consumer could not be created (logged).
+  kafka::ConsumerRuntime* runtime() { return runtime_.get(); }
 
  private:
-  void Loop();
-  // false: a storage failure; the record must be tried again.
-  bool Handle(const kafka::Message& message);
-  // Waits `d` or until stopped; false when stopped.
-  bool WaitOrStop(absl::Duration d);
-
-  AnnualReviewServiceImpl& service_;
-  EventStore& store_;
-  const kafka::ConsumerOptions options_;
-  const bool from_start_;
-  const absl::Duration retry_interval_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int64_t> opened_{0};
-  std::atomic<int64_t> seen_{0};
-  std::atomic<int64_t> retries_{0};
-  std::mutex mu_;
-  std::condition_variable stop_cv_;
-  std::thread thread_;
+  PlanIntakeSink sink_;
+  kafka::KafkaDeadLetters dead_letters_;
+  std::unique_ptr<kafka::ConsumerRuntime> runtime_;
 };
 
 }  // namespace casework::reviews

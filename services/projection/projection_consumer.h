@@ -24,7 +24,8 @@ std::vector<std::string> ProjectionTopics();
 class ProjectionSink final : public kafka::RecordSink {
  public:
   explicit ProjectionSink(Projection& projection) : projection_(projection) {}
-  absl::StatusOr<kafka::OffsetMap> StoredOffsets() override {
+  absl::StatusOr<kafka::OffsetMap> StoredOffsets(
+      const std::vector<kafka::TopicPartition>&) override {
     return projection_.StoredOffsets();
   }
   absl::Status Check(const kafka::Message& record) override;

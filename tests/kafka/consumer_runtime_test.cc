@@ -10,74 +10,20 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "tests/testing/fake_source.h"
 
 namespace casework::kafka {
 namespace {
 
+using testutil::FakeSource;
+
 constexpr char kTopic[] = "casework.ehc-assessments.v1";
-
-// A topic in memory: partitions of records; reads from assigned offsets.
-class FakeSource final : public RecordSource {
- public:
-  struct State {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::map<TopicPartition, std::vector<Message>> logs;
-    std::map<TopicPartition, int64_t> low;  // first offset still held
-    OffsetMap position;
-    int assigns = 0;
-    bool topic_exists = true;
-  };
-  explicit FakeSource(std::shared_ptr<State> state) : s_(std::move(state)) {}
-
-  absl::StatusOr<int> PartitionCount(const std::string& topic) override {
-    std::lock_guard<std::mutex> lock(s_->mu);
-    if (!s_->topic_exists) return absl::NotFoundError("no topic");
-    int n = 0;
-    for (const auto& [tp, log] : s_->logs) n += tp.first == topic;
-    return n;
-  }
-  absl::Status Assign(const OffsetMap& next) override {
-    std::lock_guard<std::mutex> lock(s_->mu);
-    s_->position = next;
-    ++s_->assigns;
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::optional<Message>> Poll(absl::Duration timeout) override {
-    std::unique_lock<std::mutex> lock(s_->mu);
-    for (auto& [tp, next] : s_->position) {
-      if (next < 0) continue;
-      if (next < s_->low[tp]) {
-        next = -1;  // stops, as librdkafka does, until assigned again
-        return HistoryGoneError(tp, "offset out of range");
-      }
-      const auto& log = s_->logs[tp];
-      if (next < static_cast<int64_t>(log.size())) {
-        return std::optional<Message>(log[static_cast<size_t>(next++)]);
-      }
-    }
-    // Nothing now: a short wait (the runtime polls again).
-    s_->cv.wait_for(lock, std::chrono::milliseconds(1));
-    return std::optional<Message>();
-  }
-  absl::StatusOr<Watermarks> QueryWatermarks(
-      const TopicPartition& tp) override {
-    std::lock_guard<std::mutex> lock(s_->mu);
-    return Watermarks{s_->low[tp], static_cast<int64_t>(s_->logs[tp].size())};
-  }
-  std::optional<int64_t> KnownEnd(const TopicPartition& tp) override {
-    std::lock_guard<std::mutex> lock(s_->mu);
-    return static_cast<int64_t>(s_->logs[tp].size());
-  }
-
- private:
-  std::shared_ptr<State> s_;
-};
 
 // Records applied and offsets stored, as one; fails while told to.
 class FakeSink final : public RecordSink {
  public:
-  absl::StatusOr<OffsetMap> StoredOffsets() override {
+  absl::StatusOr<OffsetMap> StoredOffsets(
+      const std::vector<TopicPartition>&) override {
     std::lock_guard<std::mutex> lock(mu);
     return stored;
   }
@@ -235,6 +181,7 @@ TEST(ConsumerRuntimeTest, DeadLettersBeforeSkippingAndOnlyThen) {
   EXPECT_EQ(headers["casework_reason"], "not valid");
   EXPECT_EQ(headers["casework_source_topic"], kTopic);
   EXPECT_EQ(headers["casework_source_offset"], "0@1");
+  EXPECT_EQ(headers["casework_consumer"], "test");
 }
 
 TEST(ConsumerRuntimeTest, WithoutADeadLetterTopicABadRecordStallsNotSkips) {
