@@ -96,6 +96,11 @@ const std::map<std::string, Rule>& Policy() {
        {kCaseReaders, Scope::kOfficerSelfOrTeam}},
       // Administration of a domain service: re-publish its log.
       {"/casework.v1.AdminService/Republish", {kAdmin}},
+      // Administration of a consumer (the projection, the plan intake).
+      {"/casework.v1.ConsumerAdminService/GetConsumerStatus", {kAdmin}},
+      {"/casework.v1.ConsumerAdminService/ListParkedStreams", {kAdmin}},
+      {"/casework.v1.ConsumerAdminService/RetryStream", {kAdmin}},
+      {"/casework.v1.ConsumerAdminService/ResumeConsumer", {kAdmin}},
       // The audit trail of reads, in every service.
       {"/casework.v1.AuditService/ListAuditEntries", {kAdmin}},
   };

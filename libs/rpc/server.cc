@@ -328,15 +328,24 @@ absl::StatusOr<int> ServerRunner::Start(
   return bound;
 }
 
-void ServerRunner::SetHealth(const absl::Status& status) {
+void ServerRunner::SetHealth(const std::string& part,
+                             const absl::Status& status) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (health_ == status) return;
-  health_ = status;
-  if (status.ok()) {
+  parts_[part] = status;
+  absl::Status overall;
+  for (const auto& [name, s] : parts_) {
+    if (!s.ok()) {
+      overall = s;
+      break;
+    }
+  }
+  if (health_ == overall) return;
+  health_ = overall;
+  if (overall.ok()) {
     LogInfo("health: serving", {{"service", service_name_}});
   } else {
     LogError("health: not serving",
-             {{"service", service_name_}, {"reason", status.ToString()}});
+             {{"service", service_name_}, {"reason", overall.ToString()}});
   }
   ApplyHealthLocked();
 }

@@ -161,7 +161,11 @@ class ServerRunner final {
   // NOT_SERVING (with the reason logged) when it is not, e.g. while the event
   // store cannot write. Before Start, it applies from Start. Thread-safe (an
   // event store's health listener calls it from the store's thread).
-  void SetHealth(const absl::Status& status);
+  void SetHealth(const absl::Status& status) { SetHealth("", status); }
+  // The same for one part of the service (e.g. "store", "consumer"): the
+  // service is SERVING only while every part is; NOT_SERVING reports the
+  // first part that is not.
+  void SetHealth(const std::string& part, const absl::Status& status);
   grpc::Server* server() { return server_.get(); }
 
  private:
@@ -169,6 +173,7 @@ class ServerRunner final {
 
   const std::string service_name_;
   std::mutex mu_;  // guards server_'s health and health_
+  std::map<std::string, absl::Status> parts_;  // guarded by mu_
   absl::Status health_;
   std::unique_ptr<grpc::Server> server_;
 };

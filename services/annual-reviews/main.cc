@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "casework/v1/annual_review.pb.h"
 #include "libs/admin/admin_service.h"
+#include "libs/admin/consumer_admin.h"
 #include "libs/core/calendar.h"
 #include "libs/core/clock.h"
 #include "libs/core/log.h"
@@ -95,13 +96,26 @@ int main(int argc, char** argv) {
   }
 
   admin::AdminServiceImpl admin_service(**store, relay->get(), authorizer);
+  kafka::ConsumerRuntime* intake_runtime = intake ? intake->runtime() : nullptr;
+  admin::ConsumerAdminServiceImpl intake_admin("plan-intake", intake_runtime,
+                                               nullptr, authorizer);
   ServerRunner runner("annual-reviews");
-  // Health follows the event store: NOT_SERVING while it cannot write.
+  // Health follows the event store (NOT_SERVING while it cannot write) and
+  // the plan intake when it is stalled (history gone, storage failing):
+  // catching up does not stop the service taking commands.
   (*store)->SetHealthListener(
-      [&runner](const absl::Status& s) { runner.SetHealth(s); });
-  absl::StatusOr<int> port = runner.Start(
-      config->listen_host, config->port,
-      {&service, &audit_service, &admin_service}, config->tls, config->limits);
+      [&runner](const absl::Status& s) { runner.SetHealth("store", s); });
+  if (intake_runtime != nullptr) {
+    intake_runtime->SetHealthListener([&runner,
+                                       intake_runtime](const absl::Status& s) {
+      runner.SetHealth("plan-intake",
+                       intake_runtime->Status().stalled ? s : absl::OkStatus());
+    });
+  }
+  absl::StatusOr<int> port =
+      runner.Start(config->listen_host, config->port,
+                   {&service, &audit_service, &admin_service, &intake_admin},
+                   config->tls, config->limits);
   if (!port.ok()) return Fail(port.status());
   int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", std::to_string(sig)}});

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<projection::Projection>> store =
       projection::Projection::Open(config->data_dir, targets);
   if (!store.ok()) return fail(store.status());
+  ServerRunner runner("projection");
   std::unique_ptr<projection::ProjectionConsumer> consumer;
   if (!config->brokers.empty()) {
     absl::StatusOr<std::map<std::string, std::string>> props =
@@ -55,11 +56,18 @@ int main(int argc, char** argv) {
         kafka::ConsumerOptions{.brokers = config->brokers,
                                .properties = *props,
                                .group_id = "casework-projection"},
-        std::vector<std::string>{
-            "casework.ehc-assessments.v1", "casework.annual-reviews.v1",
-            "casework.transport.v1", "casework.complaints.v1",
-            projection::kDirectoryTopic},
+        projection::ProjectionTopics(),
         /*from_start=*/config->topics_reset || config->rebuild);
+    // Health tells the truth: NOT_SERVING (with the reason) while starting,
+    // catching up or stalled.
+    if (kafka::ConsumerRuntime* runtime = consumer->runtime()) {
+      runtime->SetHealthListener([&runner](const absl::Status& s) {
+        runner.SetHealth("consumer", s);
+      });
+    } else {
+      runner.SetHealth("consumer",
+                       absl::UnavailableError("the consumer did not start"));
+    }
   } else {
     LogWarn(
         "no --brokers: serving what was projected before, consuming nothing");
@@ -78,10 +86,13 @@ int main(int argc, char** argv) {
   audit::AuditServiceImpl audit_service(**audit_log, authorizer);
   projection::ProjectionServiceImpl service(projection, SystemClock::Get(),
                                             authorizer, **audit_log);
-  ServerRunner runner("projection");
-  absl::StatusOr<int> port =
-      runner.Start(config->listen_host, config->port,
-                   {&service, &audit_service}, config->tls, config->limits);
+  projection::ProjectionRepair repair(projection);
+  admin::ConsumerAdminServiceImpl consumer_admin(
+      "projection", consumer ? consumer->runtime() : nullptr, &repair,
+      authorizer);
+  absl::StatusOr<int> port = runner.Start(
+      config->listen_host, config->port,
+      {&service, &audit_service, &consumer_admin}, config->tls, config->limits);
   if (!port.ok()) return fail(port.status());
   WaitForShutdownSignal();
   runner.Shutdown(absl::Seconds(10));

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "libs/admin/consumer_admin.h"
 #include "libs/kafka/consumer_runtime.h"
 #include "services/projection/projection.h"
 
@@ -32,6 +33,24 @@ class ProjectionSink final : public kafka::RecordSink {
   absl::Status Apply(const std::vector<kafka::Message>& records,
                      const kafka::OffsetMap& next) override {
     return projection_.Apply(records, next).status();
+  }
+
+ private:
+  Projection& projection_;
+};
+
+// The projection's held and parked streams for the consumer admin RPCs.
+class ProjectionRepair final : public admin::StreamRepair {
+ public:
+  explicit ProjectionRepair(Projection& projection) : projection_(projection) {}
+  absl::StatusOr<std::vector<v1::ParkedStream>> Parked(size_t limit) override;
+  absl::Status Retry(const std::string& source,
+                     const std::string& stream_id) override {
+    return projection_.RetryStream(source, stream_id);
+  }
+  std::pair<int64_t, int64_t> Counts() override {
+    const TroubleCounts t = projection_.Trouble();
+    return {t.held, t.parked};
   }
 
  private:

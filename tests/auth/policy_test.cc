@@ -24,6 +24,7 @@
 #include "casework/v1/projection.grpc.pb.h"
 #include "casework/v1/transport.pb.h"
 #include "libs/admin/admin_service.h"
+#include "libs/admin/consumer_admin.h"
 #include "libs/audit/audit_log.h"
 #include "libs/auth/authorizer.h"
 #include "libs/core/calendar.h"
@@ -124,12 +125,14 @@ class PolicyWalkTest : public ::testing::Test {
         std::make_unique<audit::AuditServiceImpl>(*audit_, *authorizer_);
     admin_service_ = std::make_unique<admin::AdminServiceImpl>(*store_, nullptr,
                                                                *authorizer_);
+    consumer_admin_ = std::make_unique<admin::ConsumerAdminServiceImpl>(
+        "projection", nullptr, nullptr, *authorizer_);
     runner_ = std::make_unique<ServerRunner>("policy-test");
-    absl::StatusOr<int> port =
-        runner_->Start("127.0.0.1", 0,
-                       {ehc_.get(), reviews_.get(), transport_.get(),
-                        complaints_.get(), projection_service_.get(),
-                        audit_service_.get(), admin_service_.get()});
+    absl::StatusOr<int> port = runner_->Start(
+        "127.0.0.1", 0,
+        {ehc_.get(), reviews_.get(), transport_.get(), complaints_.get(),
+         projection_service_.get(), audit_service_.get(), admin_service_.get(),
+         consumer_admin_.get()});
     ASSERT_TRUE(port.ok());
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", *port),
                                    grpc::InsecureChannelCredentials());
@@ -185,6 +188,7 @@ class PolicyWalkTest : public ::testing::Test {
   std::unique_ptr<projection::ProjectionServiceImpl> projection_service_;
   std::unique_ptr<audit::AuditServiceImpl> audit_service_;
   std::unique_ptr<admin::AdminServiceImpl> admin_service_;
+  std::unique_ptr<admin::ConsumerAdminServiceImpl> consumer_admin_;
   std::unique_ptr<ServerRunner> runner_;
   std::shared_ptr<grpc::Channel> channel_;
 };

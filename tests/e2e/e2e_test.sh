@@ -161,6 +161,21 @@ done
 grep -q "^child-00001|forged|.*casework_reason=ce_source: '/somewhere/else' is not /casework/ehc-assessments" \
   "$work/dead-ehc.out" || fail "ehc dead letter: $(cat "$work/dead-ehc.out")"
 
+# The consumers' status for admins: serving, caught up, nothing held or parked; nothing to
+# resume.
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" admin status >"$work/status.out" \
+  || fail "admin status: $(cat "$work/status.out")"
+grep -q "^projection: SERVING" "$work/status.out" || fail "status: $(cat "$work/status.out")"
+grep -q "streams held 0, parked 0" "$work/status.out" || fail "status: $(cat "$work/status.out")"
+grep -q "casework.ehc-assessments.v1" "$work/status.out" || fail "status: $(cat "$work/status.out")"
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" admin status --consumer reviews \
+  | grep -q "^plan-intake: SERVING" || fail "plan intake status"
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" admin parked | grep -q "no stream is held or parked" \
+  || fail "admin parked"
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" admin resume 2>"$work/err" && fail "resume with nothing gone"
+grep -q "no partition is missing history" "$work/err" || fail "resume: $(cat "$work/err")"
+"$bin/casectl" --token "$CASEWORK_OFFICER_TOKEN" admin status 2>/dev/null && fail "officer read admin status"
+
 # Manager views: a team scorecard side by side with totals, and the cases behind a figure.
 "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" team-scorecard team-north --json >"$work/team.json" \
   || fail "team scorecard"

@@ -82,6 +82,8 @@
 //   directory import FILE.csv [--brokers HOST:PORT]   (columns: kind, id,
 //       name, team_id, role, active, manager_id; CASEWORK_BROKERS)
 //   admin republish --service ehc|reviews|transport|complaints [--from N]
+//   admin status [--consumer projection|reviews]   admin parked [--page-size N]
+//   admin retry STREAM [--source SERVICE]   admin resume [--consumer C]
 //   health HOST:PORT   (grpc.health.v1; exit 0 when SERVING)
 //   events tail TOPIC [--count N] [--follow]   (JSON lines; CASEWORK_BROKERS)
 //   audit [--service ehc|reviews|transport|complaints|projection] [--child C]
@@ -529,8 +531,161 @@ std::string ServiceAddress(const Args& a, const std::string& service) {
   Die("--service: expected ehc, reviews, transport or complaints");
 }
 
+// The address of a consumer: the projection, or the annual-reviews
+// service (its plan intake).
+std::string ConsumerAddress(const Args& a) {
+  const std::string consumer = a.Get("consumer", "projection");
+  if (consumer == "reviews") return ServiceAddress(a, "reviews");
+  return a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"));
+}
+
+int RunConsumerAdmin(const std::string& verb, const Args& a, Client& client) {
+  const bool projection = a.Get("consumer", "projection") == "projection";
+  auto stub = v1::ConsumerAdminService::NewStub(
+      client.Channel(verb == "status" || verb == "resume"
+                         ? ConsumerAddress(a)
+                         : a.Get("projection", Env("CASEWORK_PROJECTION_ADDR",
+                                                   "127.0.0.1:7105"))));
+  auto parked = [&](int32_t page_size)
+      -> std::pair<grpc::Status, v1::ListParkedStreamsResponse> {
+    grpc::ClientContext ctx;
+    client.Context(&ctx);
+    v1::ListParkedStreamsRequest r;
+    r.set_page_size(page_size);
+    v1::ListParkedStreamsResponse out;
+    grpc::Status s = stub->ListParkedStreams(&ctx, r, &out);
+    return {s, out};
+  };
+  if (verb == "status") {
+    grpc::ClientContext ctx;
+    client.Context(&ctx);
+    v1::ConsumerStatus out;
+    grpc::Status s = stub->GetConsumerStatus(&ctx, {}, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf("%s: %s%s%s\n", out.name().c_str(),
+                out.serving() ? "SERVING" : "NOT SERVING",
+                out.reason().empty() ? "" : " - ", out.reason().c_str());
+    std::printf(
+        "lag %lld records; applied %lld, dead-lettered %lld, "
+        "retries %lld since start\n",
+        static_cast<long long>(out.lag()),
+        static_cast<long long>(out.applied()),
+        static_cast<long long>(out.dead_lettered()),
+        static_cast<long long>(out.retries()));
+    if (projection) {
+      std::printf("streams held %lld, parked %lld\n",
+                  static_cast<long long>(out.held_streams()),
+                  static_cast<long long>(out.parked_streams()));
+    }
+    for (const v1::PartitionStatus& p : out.partitions()) {
+      std::printf("  %-40s %3d  next %-8lld end %-8lld lag %lld\n",
+                  p.topic().c_str(), p.partition(),
+                  static_cast<long long>(p.next_offset()),
+                  static_cast<long long>(p.end_offset()),
+                  static_cast<long long>(p.lag()));
+    }
+    return out.serving() ? 0 : 1;
+  }
+  if (verb == "parked") {
+    int32_t page = 0;
+    if (a.Has("page-size") && !absl::SimpleAtoi(a.Get("page-size"), &page))
+      Die("--page-size takes a number");
+    auto [s, out] = parked(page);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    if (out.streams().empty()) std::printf("no stream is held or parked\n");
+    for (const v1::ParkedStream& p : out.streams()) {
+      if (p.parked_reason().empty()) {
+        std::printf(
+            "held    %s %s (child %s): applied to version %lld, "
+            "waiting for %lld; %lld event(s) behind\n",
+            p.source().c_str(), p.stream_id().c_str(), p.child_id().c_str(),
+            static_cast<long long>(p.applied_version()),
+            static_cast<long long>(p.waiting_for_version()),
+            static_cast<long long>(p.held_events()));
+      } else {
+        std::printf(
+            "parked  %s %s (child %s) at version %lld: %s; %lld "
+            "event(s) behind\n",
+            p.source().c_str(), p.stream_id().c_str(), p.child_id().c_str(),
+            static_cast<long long>(p.parked_version()),
+            p.parked_reason().c_str(), static_cast<long long>(p.held_events()));
+      }
+    }
+    if (out.truncated()) std::printf("(more: raise --page-size)\n");
+    return 0;
+  }
+  if (verb == "retry") {
+    const std::string stream = Positional(a, 2, "STREAM");
+    std::string source = a.Get("source", "");
+    if (source.empty()) {
+      // The service of the parked stream with that id.
+      auto [s, out] = parked(1000);
+      if (!s.ok()) return client.Check(s);
+      std::vector<std::string> sources;
+      for (const v1::ParkedStream& p : out.streams()) {
+        if (p.stream_id() == stream && !p.parked_reason().empty()) {
+          sources.push_back(p.source());
+        }
+      }
+      if (sources.empty()) {
+        Fail(absl::StrCat("stream ", stream,
+                          " is not parked (casectl admin parked lists them)"));
+      }
+      if (sources.size() > 1) {
+        Die(absl::StrCat("stream ", stream, " is parked in ", sources.size(),
+                         " services: give --source"));
+      }
+      source = sources[0];
+    }
+    grpc::ClientContext ctx;
+    client.Context(&ctx);
+    v1::RetryStreamRequest r;
+    r.set_source(source);
+    r.set_stream_id(stream);
+    v1::RetryStreamResponse out;
+    grpc::Status s = stub->RetryStream(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf("stream %s of %s applied\n", stream.c_str(), source.c_str());
+    return 0;
+  }
+  // resume
+  grpc::ClientContext ctx;
+  client.Context(&ctx);
+  v1::ResumeConsumerResponse out;
+  grpc::Status s = stub->ResumeConsumer(&ctx, {}, &out);
+  if (!s.ok()) return client.Check(s);
+  if (client.json()) {
+    client.PrintJson(out);
+    return 0;
+  }
+  std::printf(
+      "resuming partition %d of %s from the earliest offset the "
+      "broker holds\n",
+      out.partition(), out.topic().c_str());
+  return 0;
+}
+
 int RunAdmin(const Args& a, Client& client) {
-  const std::string verb = Positional(a, 1, "admin command (republish)");
+  const std::string verb =
+      Positional(a, 1,
+                 "admin command (republish, status, parked, retry, "
+                 "resume)");
+  if (verb == "status" || verb == "parked" || verb == "retry" ||
+      verb == "resume") {
+    return RunConsumerAdmin(verb, a, client);
+  }
   if (verb != "republish") Die("unknown admin command (see casectl --help)");
   auto stub = v1::AdminService::NewStub(
       client.Channel(ServiceAddress(a, Require(a, "service"))));

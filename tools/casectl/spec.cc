@@ -156,6 +156,17 @@ const std::vector<CommandSpec>& Commands() {
        "Events of a topic as JSON lines"},
       {"admin republish", "", "service=ehc|reviews|transport|complaints! from#",
        "Re-publish a service's log from a position (admins)"},
+      {"admin status", "", "consumer=projection|reviews",
+       "A consumer's health, lag by partition, held and parked streams "
+       "(admins)"},
+      {"admin parked", "", "page-size#",
+       "Streams the projection holds or parked, with the reason (admins)"},
+      {"admin retry", "STREAM", "source",
+       "Apply a parked stream of the projection again, after an upgrade "
+       "(admins)"},
+      {"admin resume", "", "consumer=projection|reviews",
+       "Go on past a partition whose history the broker lost, after the "
+       "owning service re-published its log (admins)"},
       {"audit", "",
        "service=ehc|reviews|transport|complaints|projection child actor "
        "page-size# page-token",
