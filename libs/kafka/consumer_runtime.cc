@@ -371,24 +371,42 @@ void ConsumerRuntime::Loop() {
       gone = status_.gone;
     }
     if (resume && gone.has_value()) {
-      absl::StatusOr<Watermarks> w = source_->QueryWatermarks(*gone);
+      // Every partition whose next offset the broker no longer holds goes on
+      // from the earliest it holds (the re-published log is there); the
+      // others from where they were.
       OffsetMap assignment;
       {
         std::lock_guard<std::mutex> lock(mu_);
         for (const auto& [tp, p] : status_.partitions) assignment[tp] = p.next;
-        if (w.ok()) assignment[*gone] = std::max(assignment[*gone], w->low);
       }
-      absl::Status assigned = w.ok() ? source_->Assign(assignment) : w.status();
+      absl::Status assigned = absl::OkStatus();
+      std::vector<std::pair<TopicPartition, int64_t>> moved;
+      for (auto& [tp, next] : assignment) {
+        absl::StatusOr<Watermarks> w = source_->QueryWatermarks(tp);
+        if (!w.ok()) {
+          assigned = w.status();
+          break;
+        }
+        if (w->low > next) {
+          moved.emplace_back(tp, w->low);
+          next = w->low;
+        }
+      }
+      if (assigned.ok()) assigned = source_->Assign(assignment);
       if (assigned.ok()) {
-        LogWarn(absl::StrCat(options_.name,
-                             ": resumed a partition whose "
-                             "history was gone"),
-                {{"topic", gone->first},
-                 {"partition", std::to_string(gone->second)},
-                 {"from", std::to_string(assignment[*gone])}});
+        for (const auto& [tp, from] : moved) {
+          LogWarn(absl::StrCat(options_.name,
+                               ": resumed a partition whose "
+                               "history was gone"),
+                  {{"topic", tp.first},
+                   {"partition", std::to_string(tp.second)},
+                   {"from", std::to_string(from)}});
+        }
         {
           std::lock_guard<std::mutex> lock(mu_);
-          status_.partitions[*gone].next = assignment[*gone];
+          for (const auto& [tp, from] : moved) {
+            status_.partitions[tp].next = from;
+          }
           status_.gone.reset();
           status_.stalled = false;
         }

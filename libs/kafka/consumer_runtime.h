@@ -159,9 +159,10 @@ class ConsumerRuntime final {
   // Called with OK when the runtime becomes fit to serve and with the reason
   // when it stops being (from the runtime's thread, and once at once).
   void SetHealthListener(std::function<void(const absl::Status&)> listener);
-  // After the owning service re-published its log: reads the gone partition
-  // again from the earliest offset the broker holds. FAILED_PRECONDITION when
-  // no partition is gone.
+  // After the owning services re-published their logs: every partition
+  // whose next offset the broker no longer holds is read from the earliest
+  // offset it holds (the others from where they were). FAILED_PRECONDITION
+  // when no partition's history is gone.
   absl::Status Resume();
   // Blocks until `pred` holds of the status (checked at each change) or
   // `timeout` passes; true when it holds.
