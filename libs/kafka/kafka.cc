@@ -327,6 +327,7 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(
     const std::map<std::string, std::string>& properties) {
   std::map<std::string, std::string> props = properties;
   SetDeliveryGuarantees(props, /*producer=*/true);
+  props.emplace("compression.type", "lz4");
   ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewConf(brokers, props));
   rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCallback);
   auto impl = std::make_unique<Impl>();

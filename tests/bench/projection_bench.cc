@@ -9,7 +9,14 @@
 //      the consumer uses, and reports events/s;
 //   2. team scorecard: asks for the 25-officer team's scorecard over 12 months
 //      `--queries` times and reports p50/p99/max;
-//   3. memory: the process's peak resident set.
+//   3. memory: the process's peak resident set (before the broker stages);
+//   4. through the broker: the records produced to an embedded broker (the
+//      four domain topics and the directory, 12 partitions each), then
+//      (a) the ceiling: consumed through librdkafka from offset 0 and
+//      discarded, records/s; (b) the real rebuild: an empty projection fed by
+//      the consumer runtime (contract checks, batches, offsets) from the same
+//      topics, events/s, and its fraction of the ceiling measured in the same
+//      run.
 // It names the allocator it runs on (the servers link jemalloc; see
 // cmake/casework.cmake), since that changes the figures.
 // Records are built as the relays publish them (envelope header, CloudEvents
@@ -18,7 +25,7 @@
 //
 //   casework-bench-projection [--children=15000] [--queries=300]
 //                             [--data-dir=DIR] [--expect-allocator=NAME]
-//                             [--order=published|by-child]
+//                             [--order=published|by-child] [--broker=0|1]
 // --order: the records as the services publish them, by the day of the
 // event, which is what a rebuild reads from each partition (default); or one
 // child's whole history after another, the hardest order for the per-month
@@ -30,11 +37,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "libs/kafka/consumer_runtime.h"
+#include "libs/kafka/kafka.h"
 #include "libs/rpc/proto_date.h"
 #include "libs/rpc/server.h"
 #include "services/projection/projection.h"
@@ -45,6 +55,7 @@ namespace casework::bench {
 namespace {
 
 constexpr int kOfficers = 25;
+double ceiling_ = 0;  // records/s librdkafka consumes (stage 4a)
 
 int64_t Percentile(std::vector<int64_t> v, double p) {
   if (v.empty()) return 0;
@@ -55,10 +66,111 @@ int64_t Percentile(std::vector<int64_t> v, double p) {
   return v[i];
 }
 
+// Stage 4: the records through an embedded broker. Returns non-zero on
+// failure (printed).
+int ThroughTheBroker(const std::vector<kafka::Message>& records,
+                     const std::string& dir) {
+  constexpr int kPartitions = 12;
+  absl::StatusOr<std::unique_ptr<kafka::EmbeddedBroker>> broker =
+      kafka::EmbeddedBroker::Start();
+  if (!broker.ok()) return 2;
+  std::map<std::string, std::vector<kafka::Message>> by_topic;
+  for (const kafka::Message& m : records) by_topic[m.topic].push_back(m);
+  absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
+      kafka::Producer::Create((*broker)->bootstrap_servers());
+  if (!producer.ok()) return 2;
+  const absl::Time produce_start = absl::Now();
+  for (auto& [topic, list] : by_topic) {
+    if (!(*broker)->CreateTopic(topic, kPartitions).ok()) return 2;
+    for (size_t i = 0; i < list.size(); i += 20000) {
+      std::vector<kafka::Message> chunk(
+          list.begin() + static_cast<std::ptrdiff_t>(i),
+          list.begin() +
+              static_cast<std::ptrdiff_t>(std::min(list.size(), i + 20000)));
+      absl::Status sent = (*producer)->Send(topic, chunk, absl::Seconds(120));
+      if (!sent.ok()) {
+        std::fprintf(stderr, "produce: %s\n",
+                     std::string(sent.message()).c_str());
+        return 1;
+      }
+    }
+  }
+  producer->reset();
+  std::printf(
+      "broker: %zu records produced to %zu topics x %d partitions "
+      "in %.1f s\n",
+      records.size(), by_topic.size(), kPartitions,
+      absl::ToDoubleSeconds(absl::Now() - produce_start));
+  const kafka::ConsumerOptions options{
+      .brokers = (*broker)->bootstrap_servers(),
+      .properties = {{"fetch.wait.max.ms", "20"}},
+      .group_id = "bench"};
+  // (a) The ceiling: consume and discard.
+  {
+    absl::StatusOr<std::unique_ptr<kafka::Consumer>> consumer =
+        kafka::Consumer::Create(options);
+    if (!consumer.ok()) return 2;
+    std::map<std::pair<std::string, int32_t>, int64_t> from;
+    for (const auto& [topic, list] : by_topic) {
+      for (int32_t p = 0; p < kPartitions; ++p) from[{topic, p}] = 0;
+    }
+    if (!(*consumer)->Assign(from).ok()) return 2;
+    size_t seen = 0;
+    const absl::Time start = absl::Now();
+    while (seen < records.size()) {
+      absl::StatusOr<std::optional<kafka::Message>> m =
+          (*consumer)->Poll(absl::Seconds(5));
+      if (!m.ok() || !m->has_value()) {
+        std::fprintf(stderr, "consume: stopped at %zu records\n", seen);
+        return 1;
+      }
+      ++seen;
+    }
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    ceiling_ = static_cast<double>(seen) / seconds;
+    std::printf(
+        "ceiling: librdkafka consumes and discards %zu records in "
+        "%.2f s = %.0f records/s\n",
+        seen, seconds, ceiling_);
+  }
+  // (b) The rebuild through the consumer runtime.
+  absl::StatusOr<std::unique_ptr<projection::Projection>> p =
+      projection::Projection::Open(dir + "/rebuilt");
+  if (!p.ok()) return 2;
+  const absl::Time start = absl::Now();
+  projection::ProjectionConsumer consumer(**p, options,
+                                          projection::ProjectionTopics());
+  if (consumer.runtime() == nullptr) return 2;
+  const int64_t total = static_cast<int64_t>(records.size());
+  const bool done = consumer.runtime()->WaitUntil(
+      [&](const kafka::RuntimeStatus& s) {
+        return s.applied + s.dead_lettered >= total;
+      },
+      absl::Minutes(30));
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  const kafka::RuntimeStatus status = consumer.runtime()->Status();
+  if (!done || status.dead_lettered != 0) {
+    std::fprintf(stderr,
+                 "rebuild through the broker: %lld applied, %lld "
+                 "dead-lettered of %lld\n",
+                 static_cast<long long>(status.applied),
+                 static_cast<long long>(status.dead_lettered),
+                 static_cast<long long>(total));
+    return 1;
+  }
+  const double rate = static_cast<double>(total) / seconds;
+  std::printf(
+      "rebuild through the broker and the consumer runtime: %lld "
+      "records in %.2f s = %.0f events/s = %.2f of the ceiling\n",
+      static_cast<long long>(total), seconds, rate, rate / ceiling_);
+  return 0;
+}
+
 int Main(int argc, char** argv) {
-  absl::StatusOr<Flags> flags = Flags::Parse(
-      argc, argv,
-      {"children", "queries", "data-dir", "expect-allocator", "order"});
+  absl::StatusOr<Flags> flags =
+      Flags::Parse(argc, argv,
+                   {"children", "queries", "data-dir", "expect-allocator",
+                    "order", "broker"});
   if (!flags.ok()) {
     std::fprintf(stderr, "%s\n", std::string(flags.status().message()).c_str());
     return 2;
@@ -173,6 +285,12 @@ int Main(int argc, char** argv) {
       "peak RSS %.0f MiB (includes the %zu generated records held in memory)\n",
       usage.ru_maxrss / 1024.0, records.size());
   p->reset();
+  if (flags->Get("broker", "", "1") != "0") {
+    if (int failed = ThroughTheBroker(records, dir); failed != 0) return failed;
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("peak RSS with the broker stages %.0f MiB\n",
+                usage.ru_maxrss / 1024.0);
+  }
   if (remove) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);

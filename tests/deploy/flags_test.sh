@@ -36,7 +36,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "flags-test-secret-0123456789abcdef0123" >"$tmp/secret"
 for b in ehc-assessments annual-reviews transport complaints projection; do
-  for setting in acks=1 enable.idempotence=false auto.offset.reset=latest enable.auto.commit=true; do
+  for setting in acks=1 enable.idempotence=false auto.offset.reset=latest auto.offset.reset=earliest \
+    enable.auto.commit=true; do
     case "$b:$setting" in
       projection:acks=1|projection:enable.idempotence=false) continue ;;  # projection only consumes
     esac

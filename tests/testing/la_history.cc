@@ -1,5 +1,8 @@
 #include "tests/testing/la_history.h"
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+
 #include <algorithm>
 #include <map>
 #include <random>
@@ -9,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "casework/v1/common.pb.h"
 #include "casework/v1/directory.pb.h"
+#include "libs/kafka/topics.h"
 #include "libs/rpc/proto_date.h"
 #include "services/projection/projection.h"
 
@@ -16,6 +20,33 @@ namespace casework::testutil {
 namespace {
 
 constexpr int kPartitions = 3;
+
+// Appends the envelope's event field (oneof `event`) of `type` ("ehc.v1.
+// FinalPlanIssued"), empty, to a serialized EventEnvelopeHeader: the value
+// is then the topic's envelope with that event set, as the relay publishes it
+// (the projection reads the header; consumers check the type).
+void AppendEventField(const std::string& topic, const std::string& type,
+                      std::string* value) {
+  const kafka::DomainTopic* owner = kafka::FindDomainTopic(topic);
+  if (owner == nullptr) return;
+  const std::string name = type.substr(type.rfind('.') + 1);
+  const google::protobuf::OneofDescriptor* oneof =
+      owner->envelope->GetDescriptor()->FindOneofByName("event");
+  for (int i = 0; oneof != nullptr && i < oneof->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = oneof->field(i);
+    if (f->message_type() == nullptr || f->message_type()->name() != name) {
+      continue;
+    }
+    uint64_t tag = (static_cast<uint64_t>(f->number()) << 3) | 2;
+    while (tag >= 0x80) {
+      value->push_back(static_cast<char>((tag & 0x7f) | 0x80));
+      tag >>= 7;
+    }
+    value->push_back(static_cast<char>(tag));
+    value->push_back('\0');  // length 0: an event with no fields set
+    return;
+  }
+}
 
 class Generator {
  public:
@@ -49,7 +80,12 @@ class Generator {
     msg.offset = offsets_[{topic, msg.partition}]++;
     msg.key = child;
     msg.value = e.SerializeAsString();
-    msg.headers = {{"ce_type", absl::StrCat("uk.send.casework.", type)}};
+    AppendEventField(topic, type, &msg.value);
+    const kafka::DomainTopic* owner = kafka::FindDomainTopic(topic);
+    msg.headers = {{"ce_source", owner != nullptr ? owner->ce_source : ""},
+                   {"ce_type", absl::StrCat("uk.send.casework.", type)},
+                   {"content-type", "application/protobuf"},
+                   {"casework_position", std::to_string(position_)}};
     out.push_back(std::move(msg));
     days.push_back(on.ToYyyymmdd());
   }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/rpc/proto_date.h"
 #include "services/projection/projection.h"
+#include "services/projection/projection_consumer.h"
 #include "services/projection/transition.h"
 #include "tests/testing/la_history.h"
 #include "tests/testing/temp_dir.h"
@@ -57,6 +58,13 @@ std::string Figures(Projection& p, const testutil::LaHistoryOptions& o) {
   return out;
 }
 
+std::string HeaderOf(const kafka::Message& m, const std::string& key) {
+  for (const kafka::Header& h : m.headers) {
+    if (h.key == key) return h.value;
+  }
+  return "";
+}
+
 struct Versioned {
   std::string stream;
   int64_t version = 0;
@@ -88,6 +96,21 @@ class OrderTest : public ::testing::Test {
 
   testutil::TempDir dir_;
 };
+
+// The generated history is what the relays publish: every record keeps its
+// topic's contract (the benchmarks feed it through the consumer runtime).
+TEST(LaHistoryTest, EveryRecordKeepsItsTopicsContract) {
+  Records records = testutil::LaHistory(Options());
+  testutil::TempDir dir;
+  auto p = Projection::Open(dir.Sub("unused"));
+  ASSERT_TRUE(p.ok());
+  ProjectionSink sink(**p);
+  for (const kafka::Message& m : records) {
+    absl::Status s = sink.Check(m);
+    ASSERT_TRUE(s.ok()) << m.topic << " " << HeaderOf(m, "ce_type") << ": "
+                        << s;
+  }
+}
 
 TEST_F(OrderTest, ShuffledWithMissingEventsEndsAsTheCleanRebuild) {
   const testutil::LaHistoryOptions o = Options();
