@@ -350,6 +350,7 @@ absl::Status ConsumerRuntime::Handle(Pending& pending) {
   RETURN_IF_ERROR(sink_.Apply(pending.good, pending.next));
   std::lock_guard<std::mutex> lock(mu_);
   status_.applied += static_cast<int64_t>(pending.good.size());
+  ++status_.batches;
   for (const auto& [tp, n] : pending.next) {
     PartitionStatus& p = status_.partitions[tp];
     p.next = std::max(p.next, n);

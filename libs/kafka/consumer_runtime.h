@@ -140,6 +140,7 @@ struct RuntimeStatus {
   int64_t lag = 0;  // records behind the topics' ends
   std::map<TopicPartition, PartitionStatus> partitions;
   int64_t applied = 0;        // records applied since start
+  int64_t batches = 0;        // batches applied since start
   int64_t dead_lettered = 0;  // records sent to dead-letter topics
   int64_t retries = 0;        // failed attempts retried
   // A partition whose history is gone: [missing_from, missing_to) offsets.

@@ -279,9 +279,7 @@ std::vector<Header> CloudEventHeaders(const RelayOptions& options,
 
 struct Relay::Impl {
   rd_kafka_t* producer = nullptr;
-  rd_kafka_topic_t* topic = nullptr;
   ~Impl() {
-    if (topic) rd_kafka_topic_destroy(topic);
     if (producer) {
       rd_kafka_flush(producer, 2000);
       rd_kafka_destroy(producer);
@@ -305,6 +303,80 @@ void DeliveryCallback(rd_kafka_t*, const rd_kafka_message_t* msg, void*) {
     batch->last_error = msg->err;
   }
   batch->pending--;
+}
+
+// One record to produce: views into bytes the caller keeps until
+// ProduceAndWait returns.
+struct Outgoing {
+  absl::string_view key;
+  absl::string_view value;
+  const std::vector<Header>* headers;
+};
+
+// The one produce-and-wait routine (the relay, the producer, dead letters):
+// queues every record (waiting while the local queue is full, unless
+// `stop` is set), then waits for every delivery report. OK only when the
+// broker acknowledged all of them. With a `timeout`, records not acknowledged
+// by then are purged and it is UNAVAILABLE; without one, message.timeout.ms
+// bounds the wait.
+absl::Status ProduceAndWait(rd_kafka_t* rk, const std::string& topic,
+                            const std::vector<Outgoing>& records,
+                            std::optional<absl::Duration> timeout,
+                            const std::atomic<bool>* stop) {
+  BatchDelivery delivery;
+  absl::Status queued = absl::OkStatus();
+  for (const Outgoing& r : records) {
+    rd_kafka_headers_t* headers =
+        rd_kafka_headers_new(std::max<size_t>(1, r.headers->size()));
+    for (const Header& h : *r.headers) {
+      rd_kafka_header_add(headers, h.key.data(),
+                          static_cast<ssize_t>(h.key.size()), h.value.data(),
+                          static_cast<ssize_t>(h.value.size()));
+    }
+    delivery.pending++;
+    rd_kafka_resp_err_t err;
+    for (;;) {
+      err = rd_kafka_producev(
+          rk, RD_KAFKA_V_TOPIC(topic.c_str()),
+          RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
+          RD_KAFKA_V_VALUE(const_cast<char*>(r.value.data()), r.value.size()),
+          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
+          RD_KAFKA_V_OPAQUE(&delivery), RD_KAFKA_V_END);
+      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL ||
+          (stop != nullptr && stop->load())) {
+        break;
+      }
+      rd_kafka_poll(rk, 50);
+    }
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_headers_destroy(headers);
+      delivery.pending--;
+      queued = absl::UnavailableError(
+          absl::StrCat("kafka produce: ", rd_kafka_err2str(err)));
+      break;
+    }
+  }
+  // What was queued holds `delivery`: every callback runs before it goes.
+  const absl::Time deadline =
+      timeout.has_value() ? absl::Now() + *timeout : absl::InfiniteFuture();
+  while (delivery.pending > 0) {
+    rd_kafka_poll(rk, 20);
+    if (absl::Now() > deadline) {
+      rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+      while (delivery.pending > 0) rd_kafka_poll(rk, 20);
+      return absl::UnavailableError(
+          absl::StrCat("kafka: records to ", topic, " not acknowledged in ",
+                       absl::FormatDuration(*timeout)));
+    }
+  }
+  RETURN_IF_ERROR(queued);
+  if (delivery.failed > 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "kafka delivery failed for ", delivery.failed.load(), " record(s): ",
+        rd_kafka_err2str(
+            static_cast<rd_kafka_resp_err_t>(delivery.last_error.load()))));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -342,52 +414,10 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(
 absl::Status Producer::Send(const std::string& topic,
                             const std::vector<Message>& records,
                             absl::Duration timeout) {
-  BatchDelivery delivery;
-  absl::Status queued = absl::OkStatus();
-  for (const Message& m : records) {
-    rd_kafka_headers_t* headers =
-        rd_kafka_headers_new(std::max<size_t>(1, m.headers.size()));
-    for (const Header& h : m.headers) {
-      rd_kafka_header_add(headers, h.key.data(),
-                          static_cast<ssize_t>(h.key.size()), h.value.data(),
-                          static_cast<ssize_t>(h.value.size()));
-    }
-    delivery.pending++;
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        impl_->producer, RD_KAFKA_V_TOPIC(topic.c_str()),
-        RD_KAFKA_V_KEY(m.key.data(), m.key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(m.value.data()), m.value.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
-        RD_KAFKA_V_OPAQUE(&delivery), RD_KAFKA_V_END);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      rd_kafka_headers_destroy(headers);
-      delivery.pending--;
-      queued = absl::UnavailableError(
-          absl::StrCat("kafka produce: ", rd_kafka_err2str(err)));
-      break;
-    }
-  }
-  const absl::Time deadline = absl::Now() + timeout;
-  while (delivery.pending > 0) {
-    rd_kafka_poll(impl_->producer, 20);
-    if (absl::Now() > deadline) {
-      // Let the outstanding callbacks run before `delivery` goes out of scope.
-      rd_kafka_purge(impl_->producer,
-                     RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-      while (delivery.pending > 0) rd_kafka_poll(impl_->producer, 20);
-      return absl::UnavailableError(
-          absl::StrCat("kafka: records to ", topic, " not acknowledged in ",
-                       absl::FormatDuration(timeout)));
-    }
-  }
-  RETURN_IF_ERROR(queued);
-  if (delivery.failed > 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "kafka delivery failed for ", delivery.failed.load(), " record(s): ",
-        rd_kafka_err2str(
-            static_cast<rd_kafka_resp_err_t>(delivery.last_error.load()))));
-  }
-  return absl::OkStatus();
+  std::vector<Outgoing> out;
+  out.reserve(records.size());
+  for (const Message& m : records) out.push_back({m.key, m.value, &m.headers});
+  return ProduceAndWait(impl_->producer, topic, out, timeout, nullptr);
 }
 
 Relay::Relay(EventStore& store, RelayOptions options,
@@ -451,8 +481,6 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
   if (impl->producer == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
   }
-  impl->topic =
-      rd_kafka_topic_new(impl->producer, options.topic.c_str(), nullptr);
   ASSIGN_OR_RETURN(int64_t cursor, store.GetCursor(options.cursor_name));
   if (options.from_start && cursor > 0) {
     LogInfo("relay: re-publishing the whole log",
@@ -464,73 +492,43 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
 }
 
 absl::Status Relay::PublishBatch(const std::vector<StoredEvent>& events) {
-  BatchDelivery delivery;
   std::unique_ptr<google::protobuf::Message> decoded;
   google::protobuf::util::JsonPrintOptions json;
   json.preserve_proto_field_names = true;
-  std::string value;
+  // The values (JSON when so configured) and headers, kept until every
+  // record is acknowledged.
+  std::vector<std::string> values;
+  std::vector<std::vector<Header>> headers;
+  values.reserve(events.size());
+  headers.reserve(events.size());
+  std::vector<Outgoing> out;
+  out.reserve(events.size());
   for (const StoredEvent& e : events) {
-    const std::string* payload = &e.payload;
+    absl::string_view payload = e.payload;
     if (options_.encoding == Encoding::kJson) {
       if (decoded == nullptr) decoded.reset(options_.event_type->New());
-      value.clear();
-      absl::Status s;
+      std::string value;
       if (!decoded->ParseFromString(e.payload)) {
-        s = absl::DataLossError(absl::StrCat("relay: event at position ",
-                                             e.position, " is not a ",
-                                             decoded->GetTypeName()));
-      } else if (const auto printed =
-                     google::protobuf::util::MessageToJsonString(*decoded,
-                                                                 &value, json);
-                 !printed.ok()) {
-        s = absl::InternalError(absl::StrCat(
+        return absl::DataLossError(absl::StrCat("relay: event at position ",
+                                                e.position, " is not a ",
+                                                decoded->GetTypeName()));
+      }
+      if (const auto printed = google::protobuf::util::MessageToJsonString(
+              *decoded, &value, json);
+          !printed.ok()) {
+        return absl::InternalError(absl::StrCat(
             "relay: JSON of position ", e.position, ": ", printed.ToString()));
       }
-      if (!s.ok()) {
-        // What was queued holds `delivery`: wait for it before failing.
-        while (delivery.pending > 0) rd_kafka_poll(impl_->producer, 50);
-        return s;
-      }
-      payload = &value;
+      values.push_back(std::move(value));
+      payload = values.back();
     }
-    rd_kafka_headers_t* headers = rd_kafka_headers_new(12);
-    for (const Header& h : CloudEventHeaders(options_, e)) {
-      rd_kafka_header_add(headers, h.key.data(),
-                          static_cast<ssize_t>(h.key.size()), h.value.data(),
-                          static_cast<ssize_t>(h.value.size()));
-    }
-    delivery.pending++;
-    for (;;) {
-      rd_kafka_resp_err_t err = rd_kafka_producev(
-          impl_->producer, RD_KAFKA_V_RKT(impl_->topic),
-          RD_KAFKA_V_KEY(e.child_id.data(), e.child_id.size()),
-          RD_KAFKA_V_VALUE(const_cast<char*>(payload->data()), payload->size()),
-          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
-          RD_KAFKA_V_OPAQUE(&delivery), RD_KAFKA_V_END);
-      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !stop_) {
-        rd_kafka_poll(impl_->producer, 50);
-        continue;
-      }
-      rd_kafka_headers_destroy(headers);
-      delivery.pending--;
-      // Wait for what was queued before failing, so `delivery` outlives its
-      // callbacks.
-      while (delivery.pending > 0) rd_kafka_poll(impl_->producer, 50);
-      return absl::UnavailableError(
-          absl::StrCat("kafka produce: ", rd_kafka_err2str(err)));
-    }
+    headers.push_back(CloudEventHeaders(options_, e));
+    out.push_back({e.child_id, payload, &headers.back()});
   }
-  // message.timeout.ms bounds this wait: every message is delivered or fails by
-  // then.
-  while (delivery.pending > 0) rd_kafka_poll(impl_->producer, 20);
-  if (delivery.failed > 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "kafka delivery failed for ", delivery.failed.load(), " event(s): ",
-        rd_kafka_err2str(
-            static_cast<rd_kafka_resp_err_t>(delivery.last_error.load()))));
-  }
-  return absl::OkStatus();
+  // message.timeout.ms bounds the wait: every message is delivered or fails
+  // by then.
+  return ProduceAndWait(impl_->producer, options_.topic, out, std::nullopt,
+                        &stop_);
 }
 
 void Relay::RepublishFrom(int64_t position) {

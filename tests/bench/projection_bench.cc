@@ -161,8 +161,10 @@ int ThroughTheBroker(const std::vector<kafka::Message>& records,
   const double rate = static_cast<double>(total) / seconds;
   std::printf(
       "rebuild through the broker and the consumer runtime: %lld "
-      "records in %.2f s = %.0f events/s = %.2f of the ceiling\n",
-      static_cast<long long>(total), seconds, rate, rate / ceiling_);
+      "records in %.2f s = %.0f events/s = %.2f of the ceiling (%lld "
+      "batches)\n",
+      static_cast<long long>(total), seconds, rate, rate / ceiling_,
+      static_cast<long long>(status.batches));
   return 0;
 }
 
