@@ -30,19 +30,15 @@ Holding& Changes(Batch& batch, const std::string& officer, Date on) {
 // Changes `officer`'s holding of an open clock taken on `taken` by `sign`
 // from `on` (the take-on day, or the day it is let go).
 void HoldClock(Batch& batch, const ClockHolding& h) {
-  const statutory::ClockRule* rule = statutory::FindRule(h.item.rule());
-  const bool review = IsReviewDue(h.item.rule());
+  const bool review = h.rule != nullptr && IsReviewDue(h.rule->code);
   Holding& held = Changes(batch, h.officer, h.on);
   held[kOpen] += h.sign;
   if (review) held[kActive] += h.sign;
   // Overdue from the day after it is due; let go before that, it never was
   // (the change then lands on that day and cancels the take-on's).
-  const bool can_be_late = rule == nullptr || !rule->minimum_period;
+  const bool can_be_late = h.rule == nullptr || !h.rule->minimum_period;
   if (!can_be_late && !review) return;
-  const v1::Date& d = h.item.due_on();
-  absl::StatusOr<Date> due = Date::FromYmd(d.year(), d.month(), d.day());
-  if (!due.ok()) return;
-  const Date from = std::max(h.on, std::max(h.taken, OverdueFrom(*due)));
+  const Date from = std::max(h.on, std::max(h.taken, OverdueFrom(h.due)));
   Holding& late = Changes(batch, h.officer, from);
   if (can_be_late) late[kOverdue] += h.sign;
   if (review) late[kBacklog] += h.sign;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -220,6 +221,43 @@ std::vector<std::string> MeasuresOfClock(absl::string_view rule,
     }
   }
   return out;
+}
+
+namespace {
+struct RuleMeasures {
+  std::vector<std::string> codes;
+  bool by_adviser = false;
+};
+const absl::flat_hash_map<std::string, RuleMeasures>& ByRule() {
+  static const auto* by_rule = [] {
+    auto* out = new absl::flat_hash_map<std::string, RuleMeasures>;
+    for (const MeasureDef& m : Measures()) {
+      if (m.kind != MeasureKind::kClock) continue;
+      for (const std::string& rule : m.rules) {
+        RuleMeasures& r = (*out)[rule];
+        r.codes.push_back(m.code);
+        r.by_adviser = r.by_adviser || m.by_adviser;
+      }
+    }
+    return out;
+  }();
+  return *by_rule;
+}
+}  // namespace
+
+const std::vector<std::string>& ClockMeasureCodes(absl::string_view rule) {
+  static const auto* none = new std::vector<std::string>;
+  auto it = ByRule().find(rule);
+  return it == ByRule().end() ? *none : it->second.codes;
+}
+
+bool CountsByAdviser(absl::string_view rule) {
+  auto it = ByRule().find(rule);
+  return it != ByRule().end() && it->second.by_adviser;
+}
+
+std::string AdviserMeasure(absl::string_view subtype) {
+  return absl::StrCat(kAdvicePrefix, subtype.empty() ? "other" : subtype);
 }
 
 bool CountsToward(absl::string_view rule, absl::string_view code) {

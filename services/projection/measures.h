@@ -62,6 +62,12 @@ inline constexpr char kAdviceMeasure[] = "ehc.advice_6_weeks";
 // subtype, when the clock has one); empty for a rule no measure counts.
 std::vector<std::string> MeasuresOfClock(absl::string_view rule,
                                          absl::string_view subtype);
+// The same without allocating, for the apply path: the measures of `rule`
+// (cached), and whether it also counts by kind of adviser (then
+// AdviserMeasure(subtype) too).
+const std::vector<std::string>& ClockMeasureCodes(absl::string_view rule);
+bool CountsByAdviser(absl::string_view rule);
+std::string AdviserMeasure(absl::string_view subtype);
 // Whether a clock of `rule` counts toward the measure `code`.
 bool CountsToward(absl::string_view rule, absl::string_view code);
 

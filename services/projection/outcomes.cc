@@ -29,12 +29,11 @@ void AddTotals(absl::string_view v, Counts* c) {
 
 void Apply(Batch& batch, const StreamDelta& delta) {
   for (const ClosedClock& closed : delta.closed) {
-    const v1::ClockChange& c = closed.change;
+    const v1::ClockChange& c = *closed.change;
     const size_t slot = c.exception() ? 2 : c.action() == v1::CLOCK_MET ? 0 : 1;
-    for (const std::string& code :
-         MeasuresOfClock(c.rule(), c.measure_subtype())) {
+    auto count = [&](const std::string& code) {
       Count(batch, closed.officer, code, c.closed_on(), slot);
-      if (c.action() != v1::CLOCK_MISSED || c.exception()) continue;
+      if (c.action() != v1::CLOCK_MISSED || c.exception()) return;
       // The case behind the figure, for the exception report.
       v1::ExceptionItem x;
       x.set_officer_id(closed.officer);
@@ -50,11 +49,14 @@ void Apply(Batch& batch, const StreamDelta& delta) {
       batch.Put(keys::Missed(closed.officer, code, c.closed_on(), delta.source,
                              delta.stream_id, c.clock_id()),
                 x.SerializeAsString());
+    };
+    for (const std::string& code : ClockMeasureCodes(c.rule())) count(code);
+    if (CountsByAdviser(c.rule())) {
+      count(AdviserMeasure(c.measure_subtype()));
     }
   }
   if (delta.counter != nullptr) {
-    Count(batch, delta.state.officer_id(), delta.counter,
-          delta.entry.occurred_on(), 0);
+    Count(batch, delta.officer, delta.counter, delta.entry.occurred_on(), 0);
   }
 }
 

@@ -352,7 +352,6 @@ class RocksProjection final : public Projection {
     worklist::Apply(writer.batch(), *delta);
     RETURN_IF_ERROR(holdings::Apply(writer, *delta));
     outcomes::Apply(writer.batch(), *delta);
-    *state = std::move(delta->state);
     return absl::OkStatus();
   }
 
@@ -422,11 +421,13 @@ class RocksProjection final : public Projection {
     };
     count(before, -1);
     count(after, +1);
-    const std::string key = keys::Trouble(source, stream_id);
     if (after == Standing::kClear) {
-      if (before != Standing::kClear) writer.batch().Delete(key);
+      if (before != Standing::kClear) {
+        writer.batch().Delete(keys::Trouble(source, stream_id));
+      }
       return;
     }
+    const std::string key = keys::Trouble(source, stream_id);
     internal::StreamTrouble t;
     t.set_source(source);
     t.set_stream_id(stream_id);

@@ -127,7 +127,7 @@ std::string TimelineLine(absl::string_view type,
   return line;
 }
 
-absl::StatusOr<StreamDelta> Transition(const internal::StreamState& before,
+absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
                                        const EventFacts& facts) {
   const v1::EventEnvelopeHeader& e = facts.envelope;
   const v1::EventMetadata& m = e.metadata();
@@ -139,12 +139,11 @@ absl::StatusOr<StreamDelta> Transition(const internal::StreamState& before,
   for (const v1::ClockChange& c : e.clocks()) RETURN_IF_ERROR(CheckClock(c));
 
   StreamDelta d;
-  d.state = before;
   d.source = facts.source;
   d.stream_id = m.stream_id();
   d.child_id = m.child_id();
+  d.officer = m.officer_id();
   d.occurred = occurred;
-  internal::StreamState& state = d.state;
 
   v1::TimelineEntry& entry = d.entry;
   *entry.mutable_occurred_on() = m.occurred_on();
@@ -158,10 +157,22 @@ absl::StatusOr<StreamDelta> Transition(const internal::StreamState& before,
   entry.set_line(TimelineLine(facts.type, e));
 
   // An open clock becomes `officer`'s on `on` (opened, or moved to them)...
+  auto holding = [](const std::string& officer, const v1::WorklistItem& item,
+                    Date taken, Date on, int sign) {
+    const v1::Date& due = item.due_on();
+    absl::StatusOr<Date> day =
+        Date::FromYmd(due.year(), due.month(), due.day());
+    return ClockHolding{officer,
+                        statutory::FindRule(item.rule()),
+                        day.ok() ? *day : Date(),
+                        taken,
+                        on,
+                        sign};
+  };
   auto take_on = [&](const std::string& officer, const v1::WorklistItem& item,
                      Date on) {
     (*state.mutable_held_since())[item.clock_id()] = on.ToYyyymmdd();
-    d.holdings.push_back({officer, item, on, on, +1});
+    d.holdings.push_back(holding(officer, item, on, on, +1));
   };
   // ... and stops being theirs on `on` (closed, or moved to another). An
   // event dated before the take-on lets go on the take-on day.
@@ -172,7 +183,8 @@ absl::StatusOr<StreamDelta> Transition(const internal::StreamState& before,
     absl::StatusOr<Date> taken = FromDay(since->second);
     state.mutable_held_since()->erase(item.clock_id());
     if (!taken.ok()) return;
-    d.holdings.push_back({officer, item, *taken, std::max(*taken, on), -1});
+    d.holdings.push_back(
+        holding(officer, item, *taken, std::max(*taken, on), -1));
   };
 
   const std::string previous_officer = state.officer_id();
@@ -238,7 +250,7 @@ absl::StatusOr<StreamDelta> Transition(const internal::StreamState& before,
           open->RemoveLast();
         }
         if (c.action() != v1::CLOCK_CANCELLED) {
-          d.closed.push_back({officer, c});
+          d.closed.push_back({officer, &c});
         }
         break;
       }

@@ -22,6 +22,7 @@
 #include "casework/v1/common.pb.h"
 #include "casework/v1/projection.pb.h"
 #include "libs/core/date.h"
+#include "libs/statutory/rules.h"
 
 namespace casework::projection {
 
@@ -44,10 +45,12 @@ struct WorklistOp {
 
 // An officer's holding of an open clock changes by `sign` from day `on`
 // (taken on `taken`): +1 when taken on (opened, or moved to them), -1 when
-// let go (closed, replaced, or moved away).
+// let go (closed, replaced, or moved away). `rule` is the clock's (known:
+// the transition refuses unknown rules) and `due` its due date.
 struct ClockHolding {
   std::string officer;
-  v1::WorklistItem item;
+  const statutory::ClockRule* rule = nullptr;
+  Date due;
   Date taken;
   Date on;
   int sign = 0;
@@ -55,7 +58,9 @@ struct ClockHolding {
 
 struct ClosedClock {
   std::string officer;
-  v1::ClockChange change;  // CLOCK_MET or CLOCK_MISSED
+  // CLOCK_MET or CLOCK_MISSED: the event's own clock change (the delta is
+  // good while the EventFacts it came from are).
+  const v1::ClockChange* change;
 };
 
 // The officer starts (`held`) or stops holding the stream on `on`.
@@ -66,7 +71,6 @@ struct CaseChange {
 };
 
 struct StreamDelta {
-  internal::StreamState state;  // after the event
   std::string source;
   std::string stream_id;
   std::string child_id;
@@ -76,12 +80,14 @@ struct StreamDelta {
   std::vector<ClosedClock> closed;
   std::vector<CaseChange> cases;
   const char* counter = nullptr;  // the event counter it adds one to
+  std::string officer;            // responsible after the event
   Date occurred;
 };
 
-// For an event Classify() calls kNext. INVALID_ARGUMENT naming what is wrong
-// when the event cannot be applied.
-absl::StatusOr<StreamDelta> Transition(const internal::StreamState& state,
+// For an event Classify() calls kNext: the changes, with `state` moved on
+// to the stream's state after the event. INVALID_ARGUMENT naming what is
+// wrong when the event cannot be applied (`state` then unchanged).
+absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
                                        const EventFacts& facts);
 
 // Tests only: rules to treat as unknown to this build (an upgrade that adds

@@ -57,6 +57,16 @@ namespace {
 constexpr int kOfficers = 25;
 double ceiling_ = 0;  // records/s librdkafka consumes (stage 4a)
 
+// The resident set now, in MiB (/proc/self/statm).
+double RssMiB() {
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  long pages = 0, resident = 0;
+  const int n = std::fscanf(f, "%ld %ld", &pages, &resident);
+  std::fclose(f);
+  return n == 2 ? static_cast<double>(resident) * 4096.0 / (1 << 20) : 0;
+}
+
 int64_t Percentile(std::vector<int64_t> v, double p) {
   if (v.empty()) return 0;
   const size_t i = std::min(
@@ -223,6 +233,7 @@ int Main(int argc, char** argv) {
       children, kOfficers, records.size(), order.c_str(),
       absl::ToDoubleSeconds(absl::Now() - gen_start), dir.c_str(), allocator);
 
+  const double rss_before = RssMiB();
   absl::StatusOr<std::unique_ptr<projection::Projection>> p =
       projection::Projection::Open(dir + "/projection");
   if (!p.ok()) {
@@ -284,8 +295,11 @@ int Main(int argc, char** argv) {
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
   std::printf(
-      "peak RSS %.0f MiB (includes the %zu generated records held in memory)\n",
-      usage.ru_maxrss / 1024.0, records.size());
+      "peak RSS %.0f MiB (includes the %zu generated records held in memory: "
+      "%.0f MiB before the projection opened; %.0f MiB more after the "
+      "queries)\n",
+      usage.ru_maxrss / 1024.0, records.size(), rss_before,
+      RssMiB() - rss_before);
   p->reset();
   if (flags->Get("broker", "", "1") != "0") {
     if (int failed = ThroughTheBroker(records, dir); failed != 0) return failed;

@@ -63,12 +63,12 @@ std::string Describe(const StreamDelta& d) {
   }
   for (const ClockHolding& h : d.holdings) {
     parts.push_back(absl::StrCat(h.sign > 0 ? "take " : "let ", h.officer, "/",
-                                 h.item.clock_id(), "@", h.on.ToYyyymmdd()));
+                                 h.rule->code, "@", h.on.ToYyyymmdd()));
   }
   for (const ClosedClock& c : d.closed) {
     parts.push_back(
-        absl::StrCat(c.change.action() == v1::CLOCK_MET ? "met " : "missed ",
-                     c.officer, "/", c.change.clock_id()));
+        absl::StrCat(c.change->action() == v1::CLOCK_MET ? "met " : "missed ",
+                     c.officer, "/", c.change->clock_id()));
   }
   for (const CaseChange& c : d.cases) {
     parts.push_back(absl::StrCat(c.held ? "case+ " : "case- ", c.officer, "@",
@@ -101,18 +101,21 @@ TEST(TransitionTest, AStreamsLifeStepByStep) {
        Event(1, "o-a", P(2026, 1, 5),
              {Clock("d", "ehc.decision_to_assess", v1::CLOCK_OPENED,
                     P(2026, 1, 5), P(2026, 2, 16))}),
-       "new o-a/d; take o-a/d@20260105; case+ o-a@20260105"},
+       "new o-a/d; take o-a/ehc.decision_to_assess@20260105; case+ "
+       "o-a@20260105"},
       {"met, another opened: the first let go and counted",
        Event(
            2, "o-a", P(2026, 2, 10),
            {Clock("d", "ehc.decision_to_assess", v1::CLOCK_MET, P(2026, 2, 10)),
             Clock("f", "ehc.final_plan", v1::CLOCK_OPENED, P(2026, 1, 5),
                   P(2026, 5, 25))}),
-       "del o-a/d; new o-a/f; let o-a/d@20260210; take o-a/f@20260210; "
+       "del o-a/d; new o-a/f; let o-a/ehc.decision_to_assess@20260210; take "
+       "o-a/ehc.final_plan@20260210; "
        "met o-a/d"},
       {"a new officer: every open clock moves, and the case with them",
        Event(3, "o-b", P(2026, 3, 1), {}),
-       "del o-a/f; put o-b/f; let o-a/f@20260301; take o-b/f@20260301; "
+       "del o-a/f; put o-b/f; let o-a/ehc.final_plan@20260301; take "
+       "o-b/ehc.final_plan@20260301; "
        "case- o-a@20260301; case+ o-b@20260301"},
       {"an exception: the item rewritten in place",
        Event(4, "o-b", P(2026, 3, 2),
@@ -123,11 +126,13 @@ TEST(TransitionTest, AStreamsLifeStepByStep) {
        Event(5, "o-b", P(2026, 3, 3),
              {Clock("f", "ehc.final_plan", v1::CLOCK_OPENED, P(2026, 1, 5),
                     P(2026, 6, 1))}),
-       "del o-b/f; put o-b/f; let o-b/f@20260303; take o-b/f@20260303"},
+       "del o-b/f; put o-b/f; let o-b/ehc.final_plan@20260303; take "
+       "o-b/ehc.final_plan@20260303"},
       {"missed: counted for the officer who held it; the case closes",
        Event(6, "o-b", P(2026, 6, 10),
              {Clock("f", "ehc.final_plan", v1::CLOCK_MISSED, P(2026, 6, 10))}),
-       "del o-b/f; let o-b/f@20260610; missed o-b/f; case- o-b@20260610"},
+       "del o-b/f; let o-b/ehc.final_plan@20260610; missed o-b/f; case- "
+       "o-b@20260610"},
       {"an event counter, no clocks",
        Event(7, "o-b", P(2026, 7, 1), {}, "ComplaintLogged"),
        "count complaints.logged"},
@@ -145,9 +150,8 @@ TEST(TransitionTest, AStreamsLifeStepByStep) {
     absl::StatusOr<StreamDelta> d = Transition(state, step.event);
     ASSERT_TRUE(d.ok()) << step.what << ": " << d.status();
     EXPECT_EQ(Describe(*d), step.expected) << step.what;
-    EXPECT_EQ(d->state.applied_version(),
+    EXPECT_EQ(state.applied_version(),
               step.event.envelope.metadata().version());
-    state = d->state;
   }
   EXPECT_TRUE(state.open_clocks().empty());
   EXPECT_TRUE(state.held_since().empty());
@@ -160,13 +164,14 @@ TEST(TransitionTest, AnEventDatedBeforeTheTakeOnLetsGoOnTheTakeOnDay) {
                    {Clock("d", "ehc.decision_to_assess", v1::CLOCK_OPENED,
                           P(2026, 3, 1), P(2026, 4, 12))}));
   ASSERT_TRUE(opened.ok());
-  auto closed =
-      Transition(opened->state, Event(2, "o-a", P(2026, 2, 20),
-                                      {Clock("d", "ehc.decision_to_assess",
-                                             v1::CLOCK_MET, P(2026, 2, 20))}));
+  const EventFacts met = Event(
+      2, "o-a", P(2026, 2, 20),
+      {Clock("d", "ehc.decision_to_assess", v1::CLOCK_MET, P(2026, 2, 20))});
+  auto closed = Transition(state, met);
   ASSERT_TRUE(closed.ok());
   EXPECT_EQ(Describe(*closed),
-            "del o-a/d; let o-a/d@20260301; met o-a/d; case- o-a@20260220");
+            "del o-a/d; let o-a/ehc.decision_to_assess@20260301; met o-a/d; "
+            "case- o-a@20260220");
 }
 
 struct Bad {
@@ -203,9 +208,12 @@ TEST(TransitionTest, EventsThatCannotBeAppliedSayWhy) {
       {"no business date", no_date, "metadata.occurred_on is not a date"},
   };
   for (const Bad& b : bad) {
-    absl::StatusOr<StreamDelta> d =
-        Transition(internal::StreamState(), b.event);
+    internal::StreamState state;
+    state.set_applied_version(7);
+    const std::string before = state.SerializeAsString();
+    absl::StatusOr<StreamDelta> d = Transition(state, b.event);
     ASSERT_FALSE(d.ok()) << b.what;
+    EXPECT_EQ(state.SerializeAsString(), before) << b.what << ": state changed";
     EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument) << b.what;
     EXPECT_NE(d.status().message().find(b.reason), std::string::npos)
         << b.what << ": " << d.status();
