@@ -10,6 +10,34 @@
 
 namespace casework::kafka {
 
+OffsetMap NextOffsets(const std::vector<Message>& records) {
+  // Few partitions, many records: a short list searched from the last hit.
+  struct Seen {
+    const std::string* topic;
+    int32_t partition;
+    int64_t next;
+  };
+  std::vector<Seen> seen;
+  size_t last = 0;
+  for (const Message& m : records) {
+    if (seen.empty() || seen[last].partition != m.partition ||
+        *seen[last].topic != m.topic) {
+      last = seen.size();
+      for (size_t i = 0; i < seen.size(); ++i) {
+        if (seen[i].partition == m.partition && *seen[i].topic == m.topic) {
+          last = i;
+          break;
+        }
+      }
+      if (last == seen.size()) seen.push_back({&m.topic, m.partition, 0});
+    }
+    seen[last].next = std::max(seen[last].next, m.offset + 1);
+  }
+  OffsetMap out;
+  for (const Seen& s : seen) out[{*s.topic, s.partition}] = s.next;
+  return out;
+}
+
 std::string DeadLetterTopic(const std::string& topic) {
   if (absl::EndsWith(topic, ".v1")) {
     return absl::StrCat(topic.substr(0, topic.size() - 3), ".deadletter.v1");
@@ -307,9 +335,8 @@ ConsumerRuntime::Pending ConsumerRuntime::Sort(std::vector<Message>& batch) {
   // broker) before its offset can pass.
   Pending pending;
   pending.good.reserve(batch.size());
+  pending.next = NextOffsets(batch);
   for (Message& record : batch) {
-    int64_t& n = pending.next[{record.topic, record.partition}];
-    n = std::max(n, record.offset + 1);
     absl::Status contract = sink_.Check(record);
     if (contract.ok()) {
       pending.good.push_back(std::move(record));

@@ -99,6 +99,10 @@ class DeadLetterSink {
                             const std::vector<Message>& records) = 0;
 };
 
+// The next offset of every partition `records` came from (one past the
+// highest offset of each), without a map lookup per record.
+OffsetMap NextOffsets(const std::vector<Message>& records);
+
 // The dead-letter topic of a topic: casework.<name>.v1 ->
 // casework.<name>.deadletter.v1 (any other name: <name>.deadletter).
 std::string DeadLetterTopic(const std::string& topic);

@@ -14,6 +14,7 @@
 #include "libs/core/codec.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
+#include "libs/kafka/consumer_runtime.h"
 #include "services/projection/directory.h"
 #include "services/projection/holdings.h"
 #include "services/projection/keys.h"
@@ -473,12 +474,7 @@ absl::StatusOr<TroubleCounts> CountTrouble(rocksdb::DB* db) {
 
 absl::StatusOr<int> Projection::Apply(
     const std::vector<kafka::Message>& records) {
-  Offsets next;
-  for (const kafka::Message& m : records) {
-    int64_t& n = next[{m.topic, m.partition}];
-    n = std::max(n, m.offset + 1);
-  }
-  return Apply(records, next);
+  return Apply(records, kafka::NextOffsets(records));
 }
 
 absl::Status Projection::Destroy(const std::string& dir) {

@@ -241,6 +241,9 @@ int Main(int argc, char** argv) {
     return 2;
   }
   // 1. Rebuild, in the consumer's largest batches (a rebuild reads a backlog).
+  // The time is Apply's alone: copying the generated records into each
+  // batch is the benchmark's own work, not the projection's.
+  absl::Duration applying;
   const absl::Time start = absl::Now();
   for (size_t i = 0; i < records.size();
        i += projection::ProjectionConsumer::kMaxBatch) {
@@ -249,17 +252,21 @@ int Main(int argc, char** argv) {
         records.begin() + static_cast<std::ptrdiff_t>(std::min(
                               records.size(),
                               i + projection::ProjectionConsumer::kMaxBatch)));
+    const absl::Time t = absl::Now();
     absl::StatusOr<int> applied = (*p)->Apply(batch);
+    applying += absl::Now() - t;
     if (!applied.ok()) {
       std::fprintf(stderr, "apply: %s\n",
                    std::string(applied.status().message()).c_str());
       return 1;
     }
   }
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  std::printf("rebuild: %zu records in %.2f s = %.0f events/s\n",
-              records.size(), seconds,
-              static_cast<double>(records.size()) / seconds);
+  const double seconds = absl::ToDoubleSeconds(applying);
+  std::printf(
+      "rebuild: %zu records in %.2f s of Apply = %.0f events/s "
+      "(%.2f s in all with copying the records into batches)\n",
+      records.size(), seconds, static_cast<double>(records.size()) / seconds,
+      absl::ToDoubleSeconds(absl::Now() - start));
   const absl::Time compact_start = absl::Now();
   absl::Status compacted = (*p)->Compact();
   if (!compacted.ok()) return 1;

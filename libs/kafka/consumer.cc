@@ -1,0 +1,190 @@
+// The consumer: assigned partitions from offsets the caller keeps (kafka.h).
+#include <librdkafka/rdkafka.h>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "libs/core/status.h"
+#include "libs/kafka/client_internal.h"
+#include "libs/kafka/kafka.h"
+
+namespace casework::kafka {
+
+// ---------------------------------------------------------------- Consumer
+
+namespace {
+constexpr char kGonePayload[] = "casework.kafka/history-gone";
+}  // namespace
+
+absl::Status HistoryGoneError(const TopicPartition& where,
+                              absl::string_view detail) {
+  absl::Status s = absl::OutOfRangeError(absl::StrCat(
+      "partition ", where.second, " of ", where.first,
+      ": the broker no longer holds the next offset (", detail, ")"));
+  s.SetPayload(kGonePayload,
+               absl::Cord(absl::StrCat(where.second, "@", where.first)));
+  return s;
+}
+
+std::optional<TopicPartition> HistoryGonePartition(const absl::Status& status) {
+  auto payload = status.GetPayload(kGonePayload);
+  if (!payload.has_value()) return std::nullopt;
+  const std::string text(*payload);
+  const size_t at = text.find('@');
+  int32_t partition = 0;
+  if (at == std::string::npos ||
+      !absl::SimpleAtoi(text.substr(0, at), &partition)) {
+    return std::nullopt;
+  }
+  return TopicPartition{text.substr(at + 1), partition};
+}
+
+struct Consumer::Impl {
+  rd_kafka_t* consumer = nullptr;
+  bool complete_history = true;
+  ~Impl() {
+    if (consumer) {
+      rd_kafka_consumer_close(consumer);
+      rd_kafka_destroy(consumer);
+    }
+  }
+};
+
+Consumer::Consumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Consumer::~Consumer() = default;
+
+absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(
+    ConsumerOptions options) {
+  std::map<std::string, std::string> props = options.properties;
+  props.emplace("group.id", options.group_id);
+  SetDeliveryGuarantees(props, /*producer=*/false, options.complete_history);
+  props.emplace("enable.partition.eof", "false");
+  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewConf(options.brokers, props));
+  auto impl = std::make_unique<Impl>();
+  char err[512];
+  impl->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
+  if (impl->consumer == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("kafka consumer: ", err));
+  }
+  rd_kafka_poll_set_consumer(impl->consumer);
+  impl->complete_history = options.complete_history;
+  return std::unique_ptr<Consumer>(new Consumer(std::move(impl)));
+}
+
+absl::StatusOr<int> Consumer::PartitionCount(const std::string& topic,
+                                             absl::Duration timeout) {
+  rd_kafka_topic_t* t =
+      rd_kafka_topic_new(impl_->consumer, topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t err =
+      rd_kafka_metadata(impl_->consumer, 0, t, &md, Millis(timeout));
+  rd_kafka_topic_destroy(t);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return absl::UnavailableError(
+        absl::StrCat("kafka metadata: ", rd_kafka_err2str(err)));
+  }
+  int count = 0;
+  absl::Status status =
+      absl::NotFoundError(absl::StrCat("topic ", topic, " not found"));
+  if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+      md->topics[0].partition_cnt > 0) {
+    count = md->topics[0].partition_cnt;
+    status = absl::OkStatus();
+  }
+  rd_kafka_metadata_destroy(md);
+  if (!status.ok()) return status;
+  return count;
+}
+
+absl::StatusOr<Watermarks> Consumer::QueryWatermarks(const TopicPartition& tp,
+                                                     absl::Duration timeout) {
+  int64_t low = 0, high = 0;
+  rd_kafka_resp_err_t err =
+      rd_kafka_query_watermark_offsets(impl_->consumer, tp.first.c_str(),
+                                       tp.second, &low, &high, Millis(timeout));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return absl::UnavailableError(absl::StrCat("kafka watermarks of ", tp.first,
+                                               "/", tp.second, ": ",
+                                               rd_kafka_err2str(err)));
+  }
+  return Watermarks{low, high};
+}
+
+std::optional<int64_t> Consumer::CachedHighWatermark(const TopicPartition& tp) {
+  int64_t low = 0, high = 0;
+  if (rd_kafka_get_watermark_offsets(impl_->consumer, tp.first.c_str(),
+                                     tp.second, &low,
+                                     &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      high < 0) {
+    return std::nullopt;
+  }
+  return high;
+}
+
+absl::Status Consumer::Assign(
+    const std::map<std::pair<std::string, int32_t>, int64_t>& offsets) {
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+  for (const auto& [tp, offset] : offsets) {
+    // With complete history, 0 is offset 0 itself: a partition whose start
+    // the broker no longer holds is reported, not skipped to what it has.
+    rd_kafka_topic_partition_list_add(list, tp.first.c_str(), tp.second)
+        ->offset = offset > 0 || impl_->complete_history
+                       ? offset
+                       : RD_KAFKA_OFFSET_BEGINNING;
+  }
+  rd_kafka_resp_err_t err = rd_kafka_assign(impl_->consumer, list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return absl::UnavailableError(
+        absl::StrCat("kafka assign: ", rd_kafka_err2str(err)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Message>> Consumer::Poll(absl::Duration timeout) {
+  rd_kafka_message_t* msg =
+      rd_kafka_consumer_poll(impl_->consumer, Millis(timeout));
+  if (msg == nullptr) return std::optional<Message>();
+  if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    std::string why = rd_kafka_message_errstr(msg);
+    const rd_kafka_resp_err_t err = msg->err;
+    std::optional<TopicPartition> where;
+    if (msg->rkt != nullptr) {
+      where = TopicPartition{rd_kafka_topic_name(msg->rkt), msg->partition};
+    }
+    rd_kafka_message_destroy(msg);
+    if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+      return std::optional<Message>();
+    if ((err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
+         err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) &&
+        where.has_value()) {
+      return HistoryGoneError(*where, why);
+    }
+    return absl::UnavailableError(absl::StrCat("kafka consume: ", why));
+  }
+  Message m;
+  m.topic = rd_kafka_topic_name(msg->rkt);
+  m.partition = msg->partition;
+  m.offset = msg->offset;
+  if (msg->key) m.key.assign(static_cast<const char*>(msg->key), msg->key_len);
+  if (msg->payload)
+    m.value.assign(static_cast<const char*>(msg->payload), msg->len);
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(msg, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* name;
+    const void* value;
+    size_t size;
+    for (size_t i = 0;
+         rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+         RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+      m.headers.push_back(
+          {name, std::string(static_cast<const char*>(value), size)});
+    }
+  }
+  rd_kafka_message_destroy(msg);
+  return std::optional<Message>(std::move(m));
+}
+
+}  // namespace casework::kafka
