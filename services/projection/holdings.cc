@@ -73,8 +73,7 @@ absl::Status ChangeCase(Writer& writer, const std::string& officer,
                         bool held, Date on) {
   const std::string key = keys::Case(officer, child);
   internal::CaseHolding holding;
-  RETURN_IF_ERROR(writer.GetProto(
-      key, &holding, absl::StrCat("caseload of ", officer, " for ", child)));
+  RETURN_IF_ERROR(writer.GetProto(key, &holding, "caseload"));
   std::map<int32_t, int> changes;  // day -> change in the caseload
   UnionChanges(holding, -1, &changes);
   const int32_t day = on.ToYyyymmdd();
@@ -110,6 +109,7 @@ absl::Status ChangeCase(Writer& writer, const std::string& officer,
 
 absl::Status Apply(Writer& writer, const StreamDelta& delta) {
   for (const ClockHolding& h : delta.holdings) HoldClock(writer.batch(), h);
+  if (delta.cases.empty()) return absl::OkStatus();
   const std::string stream = keys::Stream(delta.source, delta.stream_id);
   for (const projection::CaseChange& c : delta.cases) {
     RETURN_IF_ERROR(

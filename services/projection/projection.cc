@@ -155,7 +155,7 @@ class RocksProjection final : public Projection {
     state.clear_parked_reason();
     state.clear_parked_version();
     RETURN_IF_ERROR(Drain(writer, source, stream_id, &state));
-    Settle(writer, source, stream_id, before, state, &change);
+    Settle(writer, key, source, stream_id, before, state, &change);
     RETURN_IF_ERROR(Write(writer));
     held_ += change.held;
     parked_ += change.parked;
@@ -317,8 +317,7 @@ class RocksProjection final : public Projection {
     const v1::EventMetadata& m = facts.envelope.metadata();
     const std::string stream_key = keys::Stream(facts.source, m.stream_id());
     internal::StreamState state;
-    RETURN_IF_ERROR(writer.GetProto(
-        stream_key, &state, absl::StrCat("stream state of ", m.stream_id())));
+    RETURN_IF_ERROR(writer.GetProto(stream_key, &state, "stream state"));
     const Standing before = StandingOf(state);
     const Order order = Classify(state, m.version());
     if (order == Order::kRepeat) return absl::OkStatus();
@@ -328,7 +327,8 @@ class RocksProjection final : public Projection {
       RETURN_IF_ERROR(Next(writer, record, facts, &state));
       RETURN_IF_ERROR(Drain(writer, facts.source, m.stream_id(), &state));
     }
-    Settle(writer, facts.source, m.stream_id(), before, state, change);
+    Settle(writer, stream_key, facts.source, m.stream_id(), before, state,
+           change);
     return absl::OkStatus();
   }
 
@@ -410,11 +410,11 @@ class RocksProjection final : public Projection {
   }
 
   // Writes the stream's state and its entry in the held/parked listing.
-  void Settle(Writer& writer, const std::string& source,
-              const std::string& stream_id, Standing before,
-              internal::StreamState& state, TroubleCounts* change) {
-    writer.batch().Set(keys::Stream(source, stream_id),
-                       state.SerializeAsString());
+  void Settle(Writer& writer, const std::string& stream_key,
+              const std::string& source, const std::string& stream_id,
+              Standing before, internal::StreamState& state,
+              TroubleCounts* change) {
+    writer.batch().Set(stream_key, state.SerializeAsString());
     const Standing after = StandingOf(state);
     auto count = [&](Standing s, int sign) {
       if (s == Standing::kHeld) change->held += sign;
