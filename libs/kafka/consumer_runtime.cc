@@ -223,7 +223,6 @@ void ConsumerRuntime::UpdateHealth() {
       status_.serving = true;
       status_.reason.clear();
     }
-    status_cv_.notify_all();
     const std::string now = status_.serving ? "" : status_.reason;
     // Catching up changes its figure every batch: report the state, not
     // each figure.
@@ -231,7 +230,10 @@ void ConsumerRuntime::UpdateHealth() {
         health_reported_ && (now == last_health_ ||
                              (absl::StartsWith(now, "catching up") &&
                               absl::StartsWith(last_health_, "catching up")));
-    if (same) return;
+    if (same) {
+      status_cv_.notify_all();
+      return;
+    }
     health_reported_ = true;
     last_health_ = now;
     listener = listener_;
@@ -240,6 +242,8 @@ void ConsumerRuntime::UpdateHealth() {
                                    options_.name, ": ", status_.reason));
   }
   if (listener) listener(report);
+  // Waiters wake once the health is reported too.
+  status_cv_.notify_all();
 }
 
 void ConsumerRuntime::RefreshEnds() {

@@ -114,8 +114,13 @@ grep -q "preparation for adulthood" "$work/err" || fail "PfA rule: $(cat "$work/
 "$bin/casectl" review held mig-2 --on 2026-02-01 --pfa >/dev/null || fail "held with PfA"
 "$bin/casectl" review decision mig-2 --decision amend --on 2026-02-20 >/dev/null || fail "amend"
 "$bin/casectl" review show mig-2 --json | grep -q '"amended_plan_from_meeting/1"' || fail "12-week clock"
-timeout 30 kcat -b "$(cat "$work/var/kafka.bootstrap")" -t casework.annual-reviews.v1 -C -o beginning -e \
-  -f '%k|%h\n' >"$work/kcat-reviews.out" 2>/dev/null || true
+# (the relay publishes right after each commit: read until mig-2's events are there)
+for _ in $(seq 1 100); do
+  timeout 30 kcat -b "$(cat "$work/var/kafka.bootstrap")" -t casework.annual-reviews.v1 -C \
+    -o beginning -e -f '%k|%h\n' >"$work/kcat-reviews.out" 2>/dev/null || true
+  grep -q "^mchild-2|" "$work/kcat-reviews.out" && break
+  sleep 0.2
+done
 grep -q "ce_type=uk.send.casework.reviews.v1.PlanRegistered" "$work/kcat-reviews.out" \
   || fail "no review events on the topic"
 grep -q "^mchild-2|" "$work/kcat-reviews.out" || fail "review events not keyed by child"

@@ -197,17 +197,25 @@ TEST(ConsumerRuntimeTest, WithoutADeadLetterTopicABadRecordStallsNotSkips) {
 }
 
 TEST(ConsumerRuntimeTest, RetriesAFailedApplyWithTheSameRecords) {
-  auto state = Topic(1, 10);
+  auto state = Topic(1, 0);  // the records arrive once health is watched
   FakeSink sink;
   sink.failures = 3;
   std::vector<std::string> health;
   std::mutex health_mu;
+  std::condition_variable health_cv;
   ConsumerRuntime runtime(Options(), std::make_unique<FakeSource>(state), sink,
                           nullptr);
   runtime.SetHealthListener([&](const absl::Status& s) {
     std::lock_guard<std::mutex> lock(health_mu);
     health.push_back(s.ok() ? "SERVING" : std::string(s.message()));
+    health_cv.notify_all();
   });
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    for (int i = 0; i < 10; ++i) {
+      state->logs[{kTopic, 0}].push_back(Record(0, i, absl::StrCat("p0-", i)));
+    }
+  }
   ASSERT_TRUE(sink.WaitApplied(10));
   ASSERT_TRUE(
       WaitStatus(runtime, [](const RuntimeStatus& s) { return s.serving; }));
@@ -215,7 +223,10 @@ TEST(ConsumerRuntimeTest, RetriesAFailedApplyWithTheSameRecords) {
   for (int i = 0; i < 10; ++i) expected.push_back(absl::StrCat("p0-", i));
   EXPECT_EQ(sink.applied, expected);  // once each, in order
   EXPECT_EQ(runtime.Status().retries, 3);
-  std::lock_guard<std::mutex> lock(health_mu);
+  std::unique_lock<std::mutex> lock(health_mu);
+  ASSERT_TRUE(health_cv.wait_for(lock, std::chrono::seconds(20), [&] {
+    return !health.empty() && health.back() == "SERVING";
+  }));
   bool saw_stall = false;
   for (const std::string& h : health) {
     saw_stall = saw_stall || h.find("disk full") != std::string::npos;
