@@ -3,6 +3,7 @@
 #include "casework/v1/directory.pb.h"
 #include "libs/core/log.h"
 #include "libs/core/thread.h"
+#include "libs/kafka/topics.h"
 
 namespace casework::kafka {
 
@@ -62,12 +63,18 @@ void DirectoryFollower::Loop() {
     absl::StatusOr<std::optional<Message>> m =
         (*consumer)->Poll(absl::Milliseconds(200));
     if (!m.ok() || !m->has_value()) continue;
-    v1::DirectoryRecord record;
-    if (!DecodeValue(**m, &record).ok() || !record.has_officer() ||
-        record.officer().officer_id().empty()) {
-      continue;  // teams, and what the projection dead-letters
+    // The topic's contract first: a record of another type, or not valid,
+    // must not change who holds which case (the projection dead-letters it).
+    absl::StatusOr<v1::DirectoryRecord> record = CheckDirectoryRecord(**m);
+    if (!record.ok()) {
+      LogWarn("directory: skipped a record that breaks the topic's contract",
+              {{"partition", std::to_string((*m)->partition)},
+               {"offset", std::to_string((*m)->offset)},
+               {"reason", std::string(record.status().message())}});
+      continue;
     }
-    const v1::Officer& o = record.officer();
+    if (!record->has_officer()) continue;  // teams
+    const v1::Officer& o = record->officer();
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (o.active()) {

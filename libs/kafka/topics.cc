@@ -13,6 +13,7 @@
 #include "casework/v1/ehc_assessment.pb.h"
 #include "casework/v1/transport.pb.h"
 #include "libs/eventstore/command_handler.h"
+#include "libs/rpc/proto_date.h"
 
 namespace casework::kafka {
 namespace {
@@ -109,6 +110,30 @@ absl::StatusOr<v1::EventEnvelopeHeader> CheckDomainRecord(
                                                    "' is not ", topic.service));
   }
   return header;
+}
+
+absl::StatusOr<v1::DirectoryRecord> CheckDirectoryRecord(
+    const Message& record) {
+  const std::string type = HeaderOf(record, "ce_type");
+  if (type != kDirectoryRecordType) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ce_type: '", type.substr(0, 100), "' is not ", kDirectoryRecordType,
+        " (the only type casework.directory.v1 carries)"));
+  }
+  v1::DirectoryRecord out;
+  RETURN_IF_ERROR(DecodeValue(record, &out));
+  if (out.has_officer()) {
+    const v1::Officer& o = out.officer();
+    RETURN_IF_ERROR(ValidateId("officer_id", o.officer_id()));
+    if (!o.team_id().empty() && !ValidateId("team_id", o.team_id()).ok()) {
+      return absl::InvalidArgumentError("team_id: not a valid id");
+    }
+  } else if (out.has_team()) {
+    RETURN_IF_ERROR(ValidateId("team_id", out.team().team_id()));
+  } else {
+    return absl::InvalidArgumentError("neither an officer nor a team");
+  }
+  return out;
 }
 
 }  // namespace casework::kafka

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "casework/v1/common.pb.h"
+#include "casework/v1/directory.pb.h"
 #include "libs/kafka/kafka.h"
 
 namespace google::protobuf {
@@ -39,6 +40,16 @@ const DomainTopic* FindDomainTopic(absl::string_view topic);
 // set) the owner as source. INVALID_ARGUMENT saying what is wrong otherwise.
 absl::StatusOr<v1::EventEnvelopeHeader> CheckDomainRecord(
     const DomainTopic& topic, const Message& record);
+
+inline constexpr char kDirectoryRecordType[] =
+    "uk.send.casework.directory.v1.DirectoryRecord";
+
+// The record of a casework.directory.v1 message when it keeps the topic's
+// contract: ce_type kDirectoryRecordType (a record of another type would
+// parse as a directory record by accident), a value that decodes, and an
+// officer or a team with valid ids. INVALID_ARGUMENT saying why otherwise.
+// The projection and every domain service's directory follower apply it.
+absl::StatusOr<v1::DirectoryRecord> CheckDirectoryRecord(const Message& record);
 
 }  // namespace casework::kafka
 

@@ -2,46 +2,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
+#include "libs/kafka/topics.h"
 #include "libs/rpc/proto_date.h"
 #include "services/projection/keys.h"
 
 namespace casework::projection::directory {
-namespace {
-
-std::string HeaderOf(const kafka::Message& m, absl::string_view key) {
-  for (const kafka::Header& h : m.headers) {
-    if (h.key == key) return h.value;
-  }
-  return "";
-}
-
-}  // namespace
-
 absl::StatusOr<v1::DirectoryRecord> Read(const kafka::Message& message) {
-  // A record of another type (an event published to the wrong topic) would
-  // parse as a directory record by accident: the type must say what it is.
-  const std::string type = HeaderOf(message, "ce_type");
-  if (type != kType) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ce_type: '", type.substr(0, 100), "' is not ", kType,
-                     " (the only type casework.directory.v1 carries)"));
-  }
-  v1::DirectoryRecord record;
-  if (absl::Status s = kafka::DecodeValue(message, &record); !s.ok()) {
-    return s;
-  }
-  if (record.has_officer()) {
-    const v1::Officer& o = record.officer();
-    RETURN_IF_ERROR(ValidateId("officer_id", o.officer_id()));
-    if (!o.team_id().empty() && !ValidateId("team_id", o.team_id()).ok()) {
-      return absl::InvalidArgumentError("team_id: not a valid id");
-    }
-  } else if (record.has_team()) {
-    RETURN_IF_ERROR(ValidateId("team_id", record.team().team_id()));
-  } else {
-    return absl::InvalidArgumentError("neither an officer nor a team");
-  }
-  return record;
+  return kafka::CheckDirectoryRecord(message);
 }
 
 void Apply(Batch& batch, const v1::DirectoryRecord& record) {

@@ -17,10 +17,10 @@
 namespace casework::projection::directory {
 
 inline constexpr char kTopic[] = "casework.directory.v1";
-inline constexpr char kType[] = "uk.send.casework.directory.v1.DirectoryRecord";
 
-// The record of a directory message; INVALID_ARGUMENT saying why it is not a
-// valid one (then it is dead-lettered).
+// The record of a directory message (kafka::CheckDirectoryRecord);
+// INVALID_ARGUMENT saying why it is not a valid one (then it is
+// dead-lettered).
 absl::StatusOr<v1::DirectoryRecord> Read(const kafka::Message& message);
 
 void Apply(Batch& batch, const v1::DirectoryRecord& record);
