@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command: sets up (packages, configure, build) and runs every test with CTest, then
 # builds the GoogleTest executables again under AddressSanitizer + UndefinedBehaviorSanitizer
-# (build-asan/) and the event store and consumer tests under ThreadSanitizer (build-tsan/), and
-# runs them there. Any failure fails the whole command.
+# (build-asan/) and the event store, health and consumer-runtime tests under ThreadSanitizer
+# (build-tsan/), and runs them there. Any failure fails the whole command.
 # Usage: scripts/test.sh [extra ctest arguments for the main run, e.g. -R calendar]
 # Env:   CASEWORK_SANITIZERS=0 skips the sanitizer builds (a quick local run).
 set -euo pipefail
