@@ -109,6 +109,17 @@ grep -q "line 7: officer_id" "$work/import.err" || fail "bad officer: $(cat "$wo
 "$bin/casectl" plans import "$work/plans.csv" >"$work/import2.out" 2>/dev/null || true
 grep -q "0 imported, 3 already present, 3 rejected" "$work/import2.out" || fail "re-import: $(cat "$work/import2.out")"
 "$bin/casectl" review show mig-2 | grep -q "review.annual" || fail "review show"
+# The shipped samples import as they are; the directory one also saved by Excel as "CSV UTF-8"
+# (a byte-order mark, CRLF line ends).
+"$bin/casectl" plans import "$src/docs/samples/plans.csv" >"$work/sample.out" 2>&1 \
+  || fail "sample plans: $(cat "$work/sample.out")"
+grep -q "3 imported, 0 already present, 0 rejected" "$work/sample.out" \
+  || fail "sample plans: $(cat "$work/sample.out")"
+{ printf '\xEF\xBB\xBF'; sed 's/$/\r/' "$src/docs/samples/officers.csv"; } >"$work/officers-excel.csv"
+"$bin/casectl" directory import "$work/officers-excel.csv" >"$work/sample.out" 2>&1 \
+  || fail "sample officers: $(cat "$work/sample.out")"
+grep -q "5 record(s) published, 0 rejected" "$work/sample.out" \
+  || fail "sample officers: $(cat "$work/sample.out")"
 "$bin/casectl" review held mig-2 --on 2026-02-01 2>"$work/err" && fail "Year 10 review without PfA accepted"
 grep -q "preparation for adulthood" "$work/err" || fail "PfA rule: $(cat "$work/err")"
 "$bin/casectl" review held mig-2 --on 2026-02-01 --pfa >/dev/null || fail "held with PfA"

@@ -21,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "casework/v1/common.pb.h"
+#include "libs/core/csv.h"
 #include "libs/core/date.h"
 #include "libs/rpc/proto_date.h"
 
@@ -67,6 +68,20 @@ inline std::string ReadOrDie(const std::string& path, const std::string& flag) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// The rows of a CSV file (libs/core/csv.h: quotes, CRLF, a UTF-8 BOM),
+// the header first; exits 2 naming the file (and line) when it cannot be
+// read, is malformed or is empty.
+inline std::vector<CsvRow> ReadCsvFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) Die(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(text.str());
+  if (!rows.ok()) Die(absl::StrCat(path, ": ", rows.status().message()));
+  if (rows->empty()) Die(absl::StrCat(path, ": empty file"));
+  return *std::move(rows);
 }
 
 inline std::string Env(const char* name, const char* fallback) {

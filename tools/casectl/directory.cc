@@ -1,11 +1,12 @@
 // casectl directory import FILE.csv: publishes officers and teams to the
 // directory topic, as an LA's back office would.
-#include <fstream>
+#include <map>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_split.h"
+#include "absl/strings/str_cat.h"
 #include "casework/v1/directory.pb.h"
 #include "libs/kafka/kafka.h"
+#include "libs/kafka/topics.h"
 #include "libs/rpc/proto_date.h"
 #include "tools/casectl/cli.h"
 
@@ -22,32 +23,27 @@ int RunDirectoryImport(const Args& a, Client& client) {
     Die("--brokers HOST:PORT (or CASEWORK_BROKERS) is required: the directory "
         "is published to Kafka");
   }
-  std::ifstream in(path);
-  if (!in) Die(absl::StrCat("cannot read ", path));
-  std::string line;
-  if (!std::getline(in, line)) Die(absl::StrCat(path, ": empty file"));
-  std::vector<std::string> header = absl::StrSplit(line, ',');
+  const std::vector<CsvRow> rows = ReadCsvFile(path);
+  const std::vector<std::string>& header = rows[0].fields;
   std::map<std::string, size_t> column;
-  for (size_t i = 0; i < header.size(); ++i) {
-    column[std::string(absl::StripAsciiWhitespace(header[i]))] = i;
-  }
+  for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
   for (const char* required : {"kind", "id"}) {
     if (!column.contains(required)) {
-      Die(absl::StrCat(path, ": line 1: the header has no '", required,
+      Die(absl::StrCat(path, ": line ", rows[0].line, ": the header has no '",
+                       required,
                        "' column (kind, id, name, team_id, role, active, "
                        "manager_id)"));
     }
   }
   std::vector<kafka::Message> records;
   int line_no = 1, bad = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    std::vector<std::string> f = absl::StrSplit(line, ',');
+  for (size_t row = 1; row < rows.size(); ++row) {
+    line_no = rows[row].line;
+    const std::vector<std::string>& f = rows[row].fields;
     auto get = [&](const char* name) -> std::string {
       auto it = column.find(name);
       if (it == column.end() || it->second >= f.size()) return "";
-      return std::string(absl::StripAsciiWhitespace(f[it->second]));
+      return f[it->second];
     };
     auto reject = [&](const std::string& why) {
       ++bad;
@@ -91,7 +87,7 @@ int RunDirectoryImport(const Args& a, Client& client) {
     m.key = id;
     m.value = r.SerializeAsString();
     m.headers = {{"content-type", "application/protobuf"},
-                 {"ce_type", "uk.send.casework.directory.v1.DirectoryRecord"}};
+                 {"ce_type", kafka::kDirectoryRecordType}};
     records.push_back(std::move(m));
   }
   if (!records.empty()) {

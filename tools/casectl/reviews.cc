@@ -41,33 +41,6 @@ void PrintPlan(const v1::Plan& p) {
   PrintClocks(p.clocks());
 }
 
-// One CSV record (RFC 4180: commas, "quoted, fields", "" inside quotes).
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back().push_back('"');
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back().push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back().push_back(c);
-    }
-  }
-  for (std::string& f : out) f = std::string(absl::StripAsciiWhitespace(f));
-  return out;
-}
-
 }  // namespace
 
 int RunReview(const Args& a, Client& client) {
@@ -241,17 +214,15 @@ int RunReview(const Args& a, Client& client) {
 // imported. Exit status 1 when any row was rejected.
 int RunPlansImport(const Args& a, Client& client) {
   const std::string path = Positional(a, 2, "CSV file");
-  std::ifstream in(path);
-  if (!in) Die(absl::StrCat("cannot read ", path));
+  const std::vector<CsvRow> rows = ReadCsvFile(path);
   auto stub = Stub(a, client);
-  std::string line;
-  if (!std::getline(in, line)) Die(absl::StrCat(path, ": empty file"));
-  const std::vector<std::string> header = SplitCsv(line);
+  const std::vector<std::string>& header = rows[0].fields;
   std::map<std::string, size_t> column;
   for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
   for (const char* required : {"child_id", "officer_id", "issued_on"}) {
     if (!column.contains(required)) {
-      Die(absl::StrCat(path, ": line 1: the header has no '", required,
+      Die(absl::StrCat(path, ": line ", rows[0].line, ": the header has no '",
+                       required,
                        "' column (columns: plan_id, child_id, officer_id, "
                        "issued_on, last_decision_on, date_of_birth, nc_year, "
                        "origin)"));
@@ -263,14 +234,14 @@ int RunPlansImport(const Args& a, Client& client) {
         "last_decision_on", "date_of_birth", "nc_year",    "origin"};
     if (std::find(std::begin(kKnown), std::end(kKnown), name) ==
         std::end(kKnown)) {
-      Die(absl::StrCat(path, ": line 1: unknown column '", name, "'"));
+      Die(absl::StrCat(path, ": line ", rows[0].line, ": unknown column '",
+                       name, "'"));
     }
   }
   int line_no = 1, imported = 0, present = 0, rejected = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    const std::vector<std::string> f = SplitCsv(line);
+  for (size_t row = 1; row < rows.size(); ++row) {
+    line_no = rows[row].line;
+    const std::vector<std::string>& f = rows[row].fields;
     auto reject = [&](const std::string& why) {
       ++rejected;
       std::fprintf(stderr, "%s: line %d: %s\n", path.c_str(), line_no,
