@@ -110,6 +110,12 @@ std::string Date::ToString() const {
   return absl::StrFormat("%04d-%02d-%02d", c.y, c.m, c.d);
 }
 
+absl::StatusOr<Date> Date::FromYyyymmdd(int64_t yyyymmdd) {
+  return FromYmd(static_cast<int>(yyyymmdd / 10000),
+                 static_cast<int>(yyyymmdd / 100 % 100),
+                 static_cast<int>(yyyymmdd % 100));
+}
+
 int32_t Date::ToYyyymmdd() const {
   Civil c = CivilFromDays(days_);
   return c.y * 10000 + static_cast<int>(c.m) * 100 + static_cast<int>(c.d);

@@ -66,6 +66,8 @@ class Date final {
   std::string ToString() const;
   // YYYYMMDD as an integer, handy for sortable keys.
   int32_t ToYyyymmdd() const;
+  // The inverse: INVALID_ARGUMENT as FromYmd when it names no day.
+  static absl::StatusOr<Date> FromYyyymmdd(int64_t yyyymmdd);
 
   friend constexpr auto operator<=>(Date a, Date b) = default;
   friend constexpr bool operator==(Date a, Date b) = default;

@@ -29,6 +29,12 @@ void SetDeliveryGuarantees(std::map<std::string, std::string>& props,
                            bool producer, bool complete_history = true);
 std::string Rfc3339(const google::protobuf::Timestamp& t);
 
+// An idempotent, acks=all, LZ4-compressing producer with `properties` (and
+// the delivery callback ProduceAndWait relies on). The relay and Producer
+// both make theirs here.
+absl::StatusOr<rd_kafka_t*> NewProducer(
+    const std::string& brokers, std::map<std::string, std::string> properties);
+
 // The delivery-report callback ProduceAndWait relies on: set it on every
 // producer's configuration.
 void DeliveryCallback(rd_kafka_t*, const rd_kafka_message_t* msg, void*);

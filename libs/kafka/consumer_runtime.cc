@@ -108,6 +108,20 @@ absl::StatusOr<std::unique_ptr<RecordSource>> KafkaRecordSource(
   return std::unique_ptr<RecordSource>(new KafkaSource(std::move(*consumer)));
 }
 
+std::unique_ptr<ConsumerRuntime> StartKafkaRuntime(
+    RuntimeOptions options, const ConsumerOptions& consumer, RecordSink& sink,
+    DeadLetterSink* dead_letters) {
+  absl::StatusOr<std::unique_ptr<RecordSource>> source =
+      KafkaRecordSource(consumer);
+  if (!source.ok()) {
+    LogError(absl::StrCat(options.name, ": cannot create the consumer"),
+             {{"error", std::string(source.status().message())}});
+    return nullptr;
+  }
+  return std::make_unique<ConsumerRuntime>(
+      std::move(options), std::move(*source), sink, dead_letters);
+}
+
 ConsumerRuntime::ConsumerRuntime(RuntimeOptions options,
                                  std::unique_ptr<RecordSource> source,
                                  RecordSink& sink, DeadLetterSink* dead_letters)

@@ -216,6 +216,13 @@ class ConsumerRuntime final {
 absl::StatusOr<std::unique_ptr<RecordSource>> KafkaRecordSource(
     ConsumerOptions options);
 
+// A runtime reading Kafka (KafkaRecordSource of `consumer`) into `sink`;
+// null, with the error logged as `options.name`'s, when the consumer cannot
+// be created.
+std::unique_ptr<ConsumerRuntime> StartKafkaRuntime(
+    RuntimeOptions options, const ConsumerOptions& consumer, RecordSink& sink,
+    DeadLetterSink* dead_letters);
+
 // Dead letters through an idempotent producer (created on first use).
 class KafkaDeadLetters final : public DeadLetterSink {
  public:

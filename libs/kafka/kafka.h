@@ -170,6 +170,9 @@ struct Message {
   std::vector<Header> headers;
 };
 
+// The value of a record's header `key` (the first), or "" when it has none.
+std::string HeaderOf(const Message& message, absl::string_view key);
+
 // Decodes a record's value into `out`: the protobuf JSON mapping when its
 // content-type header is application/json (unknown fields ignored, as v1 only
 // grows by additions), otherwise the protobuf binary encoding.

@@ -86,26 +86,15 @@ absl::StatusOr<std::unique_ptr<Relay>> StartServiceRelay(
 
 absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
                                                     RelayOptions options) {
-  std::map<std::string, std::string> props = options.properties;
-  SetDeliveryGuarantees(props, /*producer=*/true);
-  props.emplace("linger.ms", "5");
-  // Events of a batch share most of their bytes (headers, ids, dates): LZ4
-  // stores about a quarter of them, so a broker's retention (and the
-  // embedded broker's fixed log size) holds four times the history.
-  props.emplace("compression.type", "lz4");
-  props.emplace("message.timeout.ms",
-                std::to_string(Millis(options.delivery_timeout)));
   if (options.encoding == Encoding::kJson && options.event_type == nullptr) {
     return absl::InvalidArgumentError("relay: JSON needs the event type");
   }
-  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewConf(options.brokers, props));
-  rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCallback);
+  std::map<std::string, std::string> props = options.properties;
+  props.emplace("linger.ms", "5");
+  props.emplace("message.timeout.ms",
+                std::to_string(Millis(options.delivery_timeout)));
   auto impl = std::make_unique<Impl>();
-  char err[512];
-  impl->producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-  if (impl->producer == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
-  }
+  ASSIGN_OR_RETURN(impl->producer, NewProducer(options.brokers, props));
   ASSIGN_OR_RETURN(int64_t cursor, store.GetCursor(options.cursor_name));
   if (options.from_start && cursor > 0) {
     LogInfo("relay: re-publishing the whole log",

@@ -26,13 +26,6 @@ DomainTopic Topic(const std::string& service, const std::string& short_name,
                      &envelope};
 }
 
-std::string HeaderOf(const Message& m, absl::string_view key) {
-  for (const Header& h : m.headers) {
-    if (h.key == key) return h.value;
-  }
-  return "";
-}
-
 // Whether `name` is the message type of a field of the envelope's `event`
 // oneof.
 bool CarriesType(const google::protobuf::Descriptor* envelope,

@@ -15,13 +15,6 @@ std::string CursorName(const kafka::TopicPartition& tp) {
   return absl::StrCat("intake:", tp.first, ":", tp.second);
 }
 
-std::string HeaderOf(const kafka::Message& m, absl::string_view key) {
-  for (const kafka::Header& h : m.headers) {
-    if (h.key == key) return h.value;
-  }
-  return "";
-}
-
 bool Retryable(absl::StatusCode code) {
   return code == absl::StatusCode::kUnavailable ||
          code == absl::StatusCode::kAborted ||
@@ -53,7 +46,7 @@ absl::Status PlanIntakeSink::Check(const kafka::Message& record) {
 }
 
 absl::Status PlanIntakeSink::Handle(const kafka::Message& record) {
-  if (!absl::EndsWith(HeaderOf(record, "ce_type"), ".FinalPlanIssued")) {
+  if (!absl::EndsWith(kafka::HeaderOf(record, "ce_type"), ".FinalPlanIssued")) {
     return absl::OkStatus();
   }
   v1::EhcAssessmentEvent event;
@@ -101,20 +94,13 @@ FinalPlanIntake::FinalPlanIntake(AnnualReviewServiceImpl& service,
                                  bool from_start, absl::Duration retry_interval)
     : sink_(service, store),
       dead_letters_(options.brokers, options.properties) {
-  absl::StatusOr<std::unique_ptr<kafka::RecordSource>> source =
-      kafka::KafkaRecordSource(options);
-  if (!source.ok()) {
-    LogError("plan intake: cannot create the consumer",
-             {{"error", std::string(source.status().message())}});
-    return;
-  }
-  runtime_ = std::make_unique<kafka::ConsumerRuntime>(
-      kafka::RuntimeOptions{.name = "plan-intake",
-                            .topics = {kEhcTopic},
-                            .from_start = from_start,
-                            .max_batch = 500,
-                            .backoff = retry_interval},
-      std::move(*source), sink_, &dead_letters_);
+  runtime_ =
+      kafka::StartKafkaRuntime(kafka::RuntimeOptions{.name = "plan-intake",
+                                                     .topics = {kEhcTopic},
+                                                     .from_start = from_start,
+                                                     .max_batch = 500,
+                                                     .backoff = retry_interval},
+                               options, sink_, &dead_letters_);
 }
 
 FinalPlanIntake::~FinalPlanIntake() { runtime_.reset(); }

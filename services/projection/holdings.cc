@@ -14,12 +14,6 @@
 namespace casework::projection::holdings {
 namespace {
 
-absl::StatusOr<Date> FromDay(int64_t yyyymmdd) {
-  return Date::FromYmd(static_cast<int>(yyyymmdd / 10000),
-                       static_cast<int>(yyyymmdd / 100 % 100),
-                       static_cast<int>(yyyymmdd % 100));
-}
-
 // The changes of `officer`'s holding on day `on`.
 Holding& Changes(Batch& batch, const std::string& officer, Date on) {
   MonthHolding& days =
@@ -98,7 +92,7 @@ absl::Status ChangeCase(Writer& writer, const std::string& officer,
   UnionChanges(holding, +1, &changes);
   for (const auto& [yyyymmdd, change] : changes) {
     if (change == 0) continue;
-    absl::StatusOr<Date> d = FromDay(yyyymmdd);
+    absl::StatusOr<Date> d = Date::FromYyyymmdd(yyyymmdd);
     if (d.ok()) Changes(writer.batch(), officer, *d)[kCaseload] += change;
   }
   writer.batch().Set(key, holding.SerializeAsString());

@@ -28,13 +28,6 @@
 namespace casework::projection {
 namespace {
 
-std::string HeaderOf(const kafka::Message& m, absl::string_view key) {
-  for (const kafka::Header& h : m.headers) {
-    if (h.key == key) return h.value;
-  }
-  return "";
-}
-
 enum class Standing { kClear, kHeld, kParked };
 Standing StandingOf(const internal::StreamState& s) {
   if (!s.parked_reason().empty()) return Standing::kParked;
@@ -78,7 +71,7 @@ bool ReadEvent(const kafka::Message& record, EventFacts* facts) {
   const v1::EventMetadata& m = facts->envelope.metadata();
   if (m.stream_id().empty() || m.version() < 1) return false;
   facts->source = m.source().empty() ? record.topic : m.source();
-  const std::string type = HeaderOf(record, "ce_type");
+  const std::string type = kafka::HeaderOf(record, "ce_type");
   facts->type = type.substr(type.rfind('.') + 1);
   return true;
 }

@@ -54,19 +54,12 @@ ProjectionConsumer::ProjectionConsumer(Projection& projection,
                                        std::vector<std::string> topics,
                                        bool from_start)
     : sink_(projection), dead_letters_(options.brokers, options.properties) {
-  absl::StatusOr<std::unique_ptr<kafka::RecordSource>> source =
-      kafka::KafkaRecordSource(options);
-  if (!source.ok()) {
-    LogError("projection: cannot create the consumer",
-             {{"error", std::string(source.status().message())}});
-    return;
-  }
-  runtime_ = std::make_unique<kafka::ConsumerRuntime>(
+  runtime_ = kafka::StartKafkaRuntime(
       kafka::RuntimeOptions{.name = "projection",
                             .topics = std::move(topics),
                             .from_start = from_start,
                             .max_batch = kMaxBatch},
-      std::move(*source), sink_, &dead_letters_);
+      options, sink_, &dead_letters_);
 }
 
 ProjectionConsumer::~ProjectionConsumer() { runtime_.reset(); }

@@ -21,12 +21,6 @@ absl::StatusOr<Date> DateOf(const v1::Date& d, absl::string_view what) {
   return *date;
 }
 
-absl::StatusOr<Date> FromDay(int64_t yyyymmdd) {
-  return Date::FromYmd(static_cast<int>(yyyymmdd / 10000),
-                       static_cast<int>(yyyymmdd / 100 % 100),
-                       static_cast<int>(yyyymmdd % 100));
-}
-
 std::string Humanize(absl::string_view type) {
   std::string out;
   for (size_t i = 0; i < type.size(); ++i) {
@@ -187,7 +181,7 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
                     Date on) {
     auto since = state.held_since().find(item.clock_id());
     if (since == state.held_since().end()) return;
-    absl::StatusOr<Date> taken = FromDay(since->second);
+    absl::StatusOr<Date> taken = Date::FromYyyymmdd(since->second);
     state.mutable_held_since()->erase(item.clock_id());
     if (!taken.ok()) return;
     d.holdings.push_back(

@@ -190,6 +190,12 @@ grep -q "casework.ehc-assessments.v1" "$work/status.out" || fail "status: $(cat 
   || fail "admin parked"
 "$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" admin resume 2>"$work/err" && fail "resume with nothing gone"
 grep -q "no partition is missing history" "$work/err" || fail "resume: $(cat "$work/err")"
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" admin retry asmt-none 2>"$work/err" \
+  && fail "retry of a stream that is not parked"
+grep -q "stream asmt-none is not parked" "$work/err" || fail "retry: $(cat "$work/err")"
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" admin retry asmt-none --source ehc-assessments \
+  2>"$work/err" && fail "retry (by source) of a stream that is not parked"
+grep -q "NOT_FOUND" "$work/err" || fail "retry by source: $(cat "$work/err")"
 "$bin/casectl" --token "$CASEWORK_OFFICER_TOKEN" admin status 2>/dev/null && fail "officer read admin status"
 
 # Manager views: a team scorecard side by side with totals, and the cases behind a figure.

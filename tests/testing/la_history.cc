@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "casework/v1/common.pb.h"
 #include "casework/v1/directory.pb.h"
+#include "libs/core/codec.h"
 #include "libs/kafka/topics.h"
 #include "libs/rpc/proto_date.h"
 #include "services/projection/projection.h"
@@ -37,13 +38,8 @@ void AppendEventField(const std::string& topic, const std::string& type,
     if (f->message_type() == nullptr || f->message_type()->name() != name) {
       continue;
     }
-    uint64_t tag = (static_cast<uint64_t>(f->number()) << 3) | 2;
-    while (tag >= 0x80) {
-      value->push_back(static_cast<char>((tag & 0x7f) | 0x80));
-      tag >>= 7;
-    }
-    value->push_back(static_cast<char>(tag));
-    value->push_back('\0');  // length 0: an event with no fields set
+    codec::PutVarint((static_cast<uint64_t>(f->number()) << 3) | 2, value);
+    codec::PutVarint(0, value);  // length 0: an event with no fields set
     return;
   }
 }

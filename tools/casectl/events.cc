@@ -16,13 +16,6 @@
 namespace casework::cli {
 namespace {
 
-std::string HeaderOf(const kafka::Message& m, const std::string& key) {
-  for (const kafka::Header& h : m.headers) {
-    if (h.key == key) return h.value;
-  }
-  return "";
-}
-
 // The message type of a topic's values.
 const google::protobuf::Descriptor* TypeOf(const std::string& topic) {
   if (topic == "casework.ehc-assessments.v1")
@@ -91,7 +84,7 @@ int RunEventsTail(const Args& a, Client& client) {
         (void)google::protobuf::util::MessageToJsonString(*decoded, &body,
                                                           json);
       }
-    } else if (HeaderOf(m, "content-type") == "application/json") {
+    } else if (kafka::HeaderOf(m, "content-type") == "application/json") {
       body = m.value;
     }
     if (body.empty()) body = "null";  // unreadable: see the dead-letter topic
@@ -99,7 +92,7 @@ int RunEventsTail(const Args& a, Client& client) {
         "{\"partition\": %d, \"offset\": %lld, \"key\": \"%s\", \"type\": "
         "\"%s\", \"value\": %s}\n",
         m.partition, static_cast<long long>(m.offset), m.key.c_str(),
-        HeaderOf(m, "ce_type").c_str(), body.c_str());
+        kafka::HeaderOf(m, "ce_type").c_str(), body.c_str());
     std::fflush(stdout);
     ++shown;
   }

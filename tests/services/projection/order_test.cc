@@ -58,13 +58,6 @@ std::string Figures(Projection& p, const testutil::LaHistoryOptions& o) {
   return out;
 }
 
-std::string HeaderOf(const kafka::Message& m, const std::string& key) {
-  for (const kafka::Header& h : m.headers) {
-    if (h.key == key) return h.value;
-  }
-  return "";
-}
-
 struct Versioned {
   std::string stream;
   int64_t version = 0;
@@ -107,8 +100,8 @@ TEST(LaHistoryTest, EveryRecordKeepsItsTopicsContract) {
   ProjectionSink sink(**p);
   for (const kafka::Message& m : records) {
     absl::Status s = sink.Check(m);
-    ASSERT_TRUE(s.ok()) << m.topic << " " << HeaderOf(m, "ce_type") << ": "
-                        << s;
+    ASSERT_TRUE(s.ok()) << m.topic << " " << kafka::HeaderOf(m, "ce_type")
+                        << ": " << s;
   }
 }
 
