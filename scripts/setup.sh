@@ -12,7 +12,9 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev librocksdb-dev libabsl-dev libssl-dev
   libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
-  kcat openssl python3 python3-grpcio python3-protobuf python3-confluent-kafka docker-compose
+  libcpp-httplib-dev
+  kcat openssl python3 python3-grpcio python3-protobuf python3-confluent-kafka python3-prometheus-client
+  docker-compose
   tzdata
 )
 missing=()

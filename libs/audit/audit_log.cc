@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/time_util.h>
 #include <rocksdb/db.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include "absl/strings/numbers.h"
@@ -92,6 +93,56 @@ absl::Status AuditLog::Record(const auth::Principal& who,
   return FromRocks(db_->Write(sync, &batch), "audit log write");
 }
 
+absl::Status AuditLog::RecordRefusal(v1::AuditEntry entry) {
+  int64_t seq;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    seq = ++last_sequence_;
+  }
+  entry.set_sequence(seq);
+  *entry.mutable_at() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+          absl::ToUnixNanos(clock_.Now()));
+  entry.set_outcome("refused");
+  const std::string key = BE64(seq);
+  rocksdb::WriteBatch batch;
+  batch.Put(absl::StrCat("E", key), entry.SerializeAsString())
+      .PermitUncheckedError();
+  batch.Put(absl::StrCat("R", key), "").PermitUncheckedError();
+  if (!entry.actor().empty()) {
+    batch.Put(absl::StrCat("A", entry.actor(), std::string(1, '\0'), key), "")
+        .PermitUncheckedError();
+  }
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return FromRocks(db_->Write(sync, &batch), "audit log write");
+}
+
+absl::Status AuditLog::Checkpoint(const std::string& dir) {
+  rocksdb::Checkpoint* raw = nullptr;
+  RETURN_IF_ERROR(
+      FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return FromRocks(checkpoint->CreateCheckpoint(dir, 0),
+                   absl::StrCat("audit log checkpoint ", dir));
+}
+
+RefusalSink RefusalsTo(AuditLog& log) {
+  return [&log](const Refusal& r) {
+    v1::AuditEntry e;
+    e.set_method(r.method);
+    e.set_actor(r.actor);
+    e.set_roles(r.roles);
+    e.set_request_id(r.request_id);
+    e.set_target(r.target);
+    e.set_reason(absl::StrCat(r.code, ": ", r.reason));
+    absl::Status recorded = log.RecordRefusal(std::move(e));
+    if (!recorded.ok()) {
+      LogError("refusal not audited", {{"reason", recorded.ToString()}});
+    }
+  };
+}
+
 absl::StatusOr<v1::ListAuditEntriesResponse> AuditLog::List(
     const v1::ListAuditEntriesRequest& req) {
   if (!req.child_id().empty())
@@ -108,7 +159,9 @@ absl::StatusOr<v1::ListAuditEntriesResponse> AuditLog::List(
   const int page = req.page_size() == 0 ? 100 : std::min(1000, req.page_size());
   // Newest first over the narrowest index.
   std::string prefix = "E";
-  if (!req.child_id().empty()) {
+  if (req.refusals()) {
+    prefix = "R";
+  } else if (!req.child_id().empty()) {
     prefix = absl::StrCat("C", req.child_id(), std::string(1, '\0'));
   } else if (!req.actor().empty()) {
     prefix = absl::StrCat("A", req.actor(), std::string(1, '\0'));

@@ -6,8 +6,12 @@
 // cannot be written the read fails with UNAVAILABLE. Entries are never updated
 // or deleted by the service.
 //
-// Keys: E<seq> -> AuditEntry; C<child>\0<seq> and A<actor>\0<seq> -> "" for
-// queries by child and by actor (seq big-endian).
+// Refused calls are recorded too (RecordRefusal), so an admin sees who tried
+// what and why it was refused.
+//
+// Keys: E<seq> -> AuditEntry; C<child>\0<seq>, A<actor>\0<seq> and R<seq>
+// (refusals) -> "" for queries by child, by actor and of refusals (seq
+// big-endian).
 //
 // Thread safety: thread-safe.
 #ifndef CASEWORK_LIBS_AUDIT_AUDIT_LOG_H_
@@ -23,6 +27,7 @@
 #include "casework/v1/audit.grpc.pb.h"
 #include "libs/auth/authorizer.h"
 #include "libs/core/clock.h"
+#include "libs/rpc/observe.h"
 
 namespace rocksdb {
 class DB;
@@ -44,6 +49,12 @@ class AuditLog {
 
   absl::Status Record(const auth::Principal& who, const std::string& method,
                       const std::vector<Read>& reads);
+  // A refused call: `entry` names the method, actor, roles, reason, request
+  // id and target; the log sets the sequence, the time and outcome
+  // "refused". Synced like a read.
+  absl::Status RecordRefusal(v1::AuditEntry entry);
+  // A consistent copy of the audit log in `dir` (must not exist).
+  absl::Status Checkpoint(const std::string& dir);
   absl::StatusOr<v1::ListAuditEntriesResponse> List(
       const v1::ListAuditEntriesRequest& request);
 
@@ -54,6 +65,10 @@ class AuditLog {
   std::mutex mu_;
   int64_t last_sequence_;
 };
+
+// The call observer's refusal sink that records each refusal in `log` (and
+// logs an error when it cannot).
+RefusalSink RefusalsTo(AuditLog& log);
 
 class AuditServiceImpl final : public v1::AuditService::Service {
  public:

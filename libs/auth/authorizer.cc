@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "libs/auth/call_notes.h"
 #include "libs/auth/policy.h"
 
 namespace casework::auth {
@@ -107,6 +108,17 @@ absl::StatusOr<Principal> Authorizer::Authorize(
   if (it == metadata.end()) {
     return absl::UnauthenticatedError(
         "no credentials: send 'authorization: Bearer <token>'");
+  }
+  const absl::string_view bearer(it->second.data(), it->second.size());
+  if (absl::StartsWithIgnoreCase(bearer, "bearer ")) {
+    // The call observer logs and audits the call under this actor, refused
+    // or not (a verified token is cached: AuthorizeToken does not verify it
+    // again).
+    absl::StatusOr<Principal> who = Authenticate(bearer.substr(7));
+    if (who.ok()) {
+      NoteCallActor(static_cast<const grpc::ServerContextBase*>(&ctx),
+                    who->subject, RoleNames(who->roles));
+    }
   }
   return AuthorizeToken(absl::string_view(it->second.data(), it->second.size()),
                         method, officer_id, team_id);

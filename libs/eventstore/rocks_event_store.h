@@ -67,6 +67,22 @@ class RocksEventStore : public EventStore {
   // Appends waiting for the writer now.
   virtual size_t QueuedAppends() const = 0;
 
+  // RocksDB's figures that matter to an operator, for metrics.
+  struct DbFigures {
+    double pending_compaction_bytes = 0;  // estimate
+    double memtable_bytes = 0;            // all memtables
+    double block_cache_bytes = 0;         // block cache in use
+    double live_data_bytes = 0;           // SST files
+  };
+  virtual DbFigures Figures() const = 0;
+
+  // Writes a consistent copy of the whole database (the log, the indexes, the
+  // texts kept beside it, the relay's cursor) to `dir`, which must not exist
+  // (a RocksDB checkpoint: files hard-linked where the file system allows).
+  // Every append acknowledged before the call is in it. The copy opens as a
+  // store of its own: restore by pointing --data-dir at it (or copying it).
+  virtual absl::Status Checkpoint(const std::string& dir) = 0;
+
   // Calls `listener` (from the store's writer thread) whenever WriteHealth()
   // changes, with its new value. One listener; set it before appending.
   virtual void SetHealthListener(

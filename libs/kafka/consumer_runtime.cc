@@ -530,4 +530,40 @@ void ConsumerRuntime::Loop() {
   }
 }
 
+metrics::CollectorHandle CollectRuntimeMetrics(const std::string& consumer,
+                                               const ConsumerRuntime& runtime) {
+  return metrics::CollectorHandle(metrics::Global(), [consumer, &runtime](
+                                                         metrics::Scrape& s) {
+    const RuntimeStatus st = runtime.Status();
+    for (const auto& [tp, p] : st.partitions) {
+      const metrics::Labels labels = {{"consumer", consumer},
+                                      {"topic", tp.first},
+                                      {"partition", absl::StrCat(tp.second)}};
+      s.Gauge("casework_consumer_lag_records",
+              "Records behind the partition's end", labels,
+              static_cast<double>(p.lag()));
+      s.Gauge("casework_consumer_next_offset",
+              "The next offset the consumer applies", labels,
+              static_cast<double>(p.next));
+    }
+    const metrics::Labels c = {{"consumer", consumer}};
+    s.Counter("casework_consumer_applied_records_total",
+              "Records applied since the process started", c,
+              static_cast<double>(st.applied));
+    s.Counter("casework_consumer_dead_lettered_records_total",
+              "Records sent to a dead-letter topic since the process "
+              "started",
+              c, static_cast<double>(st.dead_lettered));
+    s.Counter("casework_consumer_retries_total",
+              "Failed attempts retried since the process started", c,
+              static_cast<double>(st.retries));
+    s.Gauge("casework_consumer_serving",
+            "1 when caught up and healthy, 0 otherwise", c, st.serving ? 1 : 0);
+    s.Gauge("casework_consumer_stalled",
+            "1 when stopped until an operator acts (history gone, "
+            "storage failing)",
+            c, st.stalled ? 1 : 0);
+  });
+}
+
 }  // namespace casework::kafka

@@ -44,6 +44,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/kafka/kafka.h"
+#include "libs/metrics/metrics.h"
 
 namespace casework::kafka {
 
@@ -151,6 +152,13 @@ struct RuntimeStatus {
   std::optional<TopicPartition> gone;
   int64_t missing_from = 0, missing_to = 0;
 };
+
+class ConsumerRuntime;
+// Adds the runtime's figures to the process's metrics at every scrape,
+// labelled consumer=<name>: lag per partition, records applied and
+// dead-lettered, retries, serving and stalled. Removed when the handle goes.
+metrics::CollectorHandle CollectRuntimeMetrics(const std::string& consumer,
+                                               const ConsumerRuntime& runtime);
 
 class ConsumerRuntime final {
  public:

@@ -8,23 +8,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "casework/v1/annual_review.pb.h"
-#include "casework/v1/complaints.pb.h"
-#include "casework/v1/ehc_assessment.pb.h"
-#include "casework/v1/transport.pb.h"
 #include "libs/eventstore/command_handler.h"
+#include "libs/host/catalogue.h"
 #include "libs/rpc/proto_date.h"
 
 namespace casework::kafka {
 namespace {
-
-DomainTopic Topic(const std::string& service, const std::string& short_name,
-                  const google::protobuf::Message& envelope) {
-  return DomainTopic{service, absl::StrCat("casework.", service, ".v1"),
-                     absl::StrCat("/casework/", service),
-                     absl::StrCat("uk.send.casework.", short_name, ".v1."),
-                     &envelope};
-}
 
 // Whether `name` is the message type of a field of the envelope's `event`
 // oneof.
@@ -43,15 +32,14 @@ bool CarriesType(const google::protobuf::Descriptor* envelope,
 }  // namespace
 
 const std::vector<DomainTopic>& DomainTopics() {
-  static const auto* topics = new std::vector<DomainTopic>{
-      Topic("ehc-assessments", "ehc",
-            v1::EhcAssessmentEvent::default_instance()),
-      Topic("annual-reviews", "reviews",
-            v1::AnnualReviewEvent::default_instance()),
-      Topic("transport", "transport", v1::TransportEvent::default_instance()),
-      Topic("complaints", "complaints",
-            v1::ComplaintsEvent::default_instance()),
-  };
+  static const auto* topics = [] {
+    auto* out = new std::vector<DomainTopic>();
+    for (const ServiceEntry* e : DomainServices()) {
+      out->push_back(DomainTopic{e->name, e->topic(), e->ce_source(),
+                                 e->type_prefix(), e->envelope});
+    }
+    return out;
+  }();
   return *topics;
 }
 

@@ -28,7 +28,8 @@ struct DomainTopic {
   const google::protobuf::Message* envelope;  // v1::EhcAssessmentEvent
 };
 
-// The four domain services' topics.
+// The domain services' topics (from the service catalogue,
+// libs/host/catalogue.h).
 const std::vector<DomainTopic>& DomainTopics();
 // The topic's entry; null for a topic that is not a domain topic.
 const DomainTopic* FindDomainTopic(absl::string_view topic);

@@ -94,6 +94,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                                     "auth-skew-seconds",
                                     "auth-max-token-seconds",
                                     "max-threads",
+                                    "metrics-port",
+                                    "log-format",
                                     "audit-dir",
                                     "tls-cert",
                                     "tls-key",
@@ -113,6 +115,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "--auth-hs256-secret-file FILE)\n"
         "          [--auth-skew-seconds N (30)] [--auth-max-token-seconds N "
         "(43200)]\n"
+        "          [--metrics-port N] [--log-format text|json]\n"
         "          [--max-threads N (64)] [--audit-dir DIR] [--tls-cert FILE "
         "--tls-key FILE [--tls-client-ca FILE]]\n"
         "Environment: CASEWORK_PORT, CASEWORK_LISTEN, CASEWORK_DATA_DIR, "
@@ -124,7 +127,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "CASEWORK_AUTH_JWKS, CASEWORK_AUTH_HS256_SECRET_FILE,\n"
         "             CASEWORK_AUTH_SKEW_SECONDS, "
         "CASEWORK_AUTH_MAX_TOKEN_SECONDS, CASEWORK_MAX_THREADS, "
-        "CASEWORK_AUDIT_DIR, "
+        "CASEWORK_METRICS_PORT, CASEWORK_LOG_FORMAT, CASEWORK_AUDIT_DIR, "
         "CASEWORK_TLS_CERT, CASEWORK_TLS_KEY, CASEWORK_TLS_CLIENT_CA,\n"
         "             CASEWORK_REBUILD=1 (projection), "
         "CASEWORK_OFFICERS_ACT_FOR_TEAM=1\n",
@@ -197,6 +200,16 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
     return absl::InvalidArgumentError(absl::StrCat(
         "--max-threads: '", threads, "' is not a number from 4 to 1024"));
   }
+  const std::string metrics_port =
+      flags.Get("metrics-port", "CASEWORK_METRICS_PORT", "");
+  if (!metrics_port.empty() &&
+      (!absl::SimpleAtoi(metrics_port, &c.metrics_port) || c.metrics_port < 0 ||
+       c.metrics_port > 65535)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--metrics-port: '", metrics_port, "' is not a port number"));
+  }
+  c.log_format = flags.Get("log-format", "CASEWORK_LOG_FORMAT", "text");
+  RETURN_IF_ERROR(SetLogFormat(c.log_format));
   c.audit_dir =
       flags.Get("audit-dir", "CASEWORK_AUDIT_DIR", c.data_dir + "-audit");
   c.tls.cert_file = flags.Get("tls-cert", "CASEWORK_TLS_CERT", "");
@@ -310,6 +323,11 @@ absl::StatusOr<int> ServerRunner::Start(
   quota.Resize(static_cast<size_t>(limits.max_memory_bytes));
   builder.SetResourceQuota(quota);
   for (grpc::Service* s : services) builder.RegisterService(s);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      observers;
+  observers.push_back(NewCallObserverFactory(service_name_, refusal_sink_));
+  builder.experimental().SetInterceptorCreators(std::move(observers));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound == 0) {
     return absl::UnavailableError(
@@ -326,6 +344,22 @@ absl::StatusOr<int> ServerRunner::Start(
                                      : tls.client_ca_file.empty() ? "on"
                                                                   : "mutual"}});
   return bound;
+}
+
+absl::StatusOr<int> ServerRunner::StartMetrics(const std::string& host,
+                                               int port) {
+  ASSIGN_OR_RETURN(metrics_,
+                   metrics::MetricsServer::Start(host, port, metrics::Global(),
+                                                 [this] { return Health(); }));
+  LogInfo("metrics listening", {{"service", service_name_},
+                                {"port", std::to_string(metrics_->port())}});
+  return metrics_->port();
+}
+
+absl::Status ServerRunner::Health() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!server_) return absl::UnavailableError("not started");
+  return health_;
 }
 
 void ServerRunner::SetHealth(const std::string& part,
@@ -369,6 +403,7 @@ void ServerRunner::Shutdown(absl::Duration grace) {
   server_->Wait();
   std::lock_guard<std::mutex> lock(mu_);
   server_.reset();
+  metrics_.reset();
   LogInfo("server stopped", {{"service", service_name_}});
 }
 

@@ -28,6 +28,8 @@
 #include "absl/time/time.h"
 #include "libs/auth/authorizer.h"
 #include "libs/auth/jwt.h"
+#include "libs/metrics/http_server.h"
+#include "libs/rpc/observe.h"
 
 namespace grpc {
 class Server;
@@ -103,6 +105,11 @@ struct ServiceConfig {
   absl::Duration auth_max_token_lifetime = absl::Hours(12);
   // The audit log of reads (default: <data_dir>-audit).
   std::string audit_dir;
+  // --metrics-port: Prometheus metrics and the HTTP probes
+  // (libs/metrics/http_server.h); -1 (default): none, 0: a free port.
+  int metrics_port = -1;
+  // --log-format text|json (CASEWORK_LOG_FORMAT).
+  std::string log_format = "text";
   // --max-threads: see ServerLimits.
   ServerLimits limits;
   // --officers-act-for-team (CASEWORK_OFFICERS_ACT_FOR_TEAM=1): officers may
@@ -154,6 +161,13 @@ class ServerRunner final {
                             const std::vector<grpc::Service*>& services,
                             const TlsFiles& tls = {},
                             const ServerLimits& limits = {});
+  // Before Start: where refused calls are recorded (the audit log).
+  void SetRefusalSink(RefusalSink sink) { refusal_sink_ = std::move(sink); }
+  // Serves /metrics, /healthz and /readyz (the same health as gRPC's) on
+  // host:port (0: a free port); returns the bound port.
+  absl::StatusOr<int> StartMetrics(const std::string& host, int port);
+  // What the health service reports now (OK: SERVING), with the reason.
+  absl::Status Health() const;
   // Marks the server NOT_SERVING, stops accepting calls and waits up to `grace`
   // for those in flight to finish.
   void Shutdown(absl::Duration grace);
@@ -172,10 +186,13 @@ class ServerRunner final {
   void ApplyHealthLocked();
 
   const std::string service_name_;
-  std::mutex mu_;  // guards server_'s health and health_
+  RefusalSink refusal_sink_;
+  mutable std::mutex mu_;  // guards server_'s health and health_
   std::map<std::string, absl::Status> parts_;  // guarded by mu_
   absl::Status health_;
   std::unique_ptr<grpc::Server> server_;
+  // Last: its handlers read the health above until it stops.
+  std::unique_ptr<metrics::MetricsServer> metrics_;
 };
 
 }  // namespace casework

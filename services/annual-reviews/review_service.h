@@ -13,6 +13,7 @@
 #include "libs/core/clock.h"
 #include "libs/eventstore/command_handler.h"
 #include "libs/eventstore/event_store.h"
+#include "libs/host/endpoint.h"
 #include "services/annual-reviews/review.h"
 
 namespace casework::reviews {
@@ -73,20 +74,15 @@ class AnnualReviewServiceImpl final : public v1::AnnualReviewService::Service {
                          v1::ListPlansResponse* resp) override;
 
  private:
-  using DecideFn =
-      std::function<absl::StatusOr<ReviewDecision>(const Plan&, const Env&)>;
-  grpc::Status Run(grpc::ServerContext* ctx, absl::string_view rpc,
-                   const google::protobuf::Message& request,
-                   const std::string& plan_id, const DecideFn& decide,
-                   v1::CommandResult* resp);
+  Env EnvOn(Date today) const {
+    return Env{today, calendar_, options_.under5_months};
+  }
 
-  EventStore& store_;
   const Clock& clock_;
   const Calendar& calendar_;
-  const auth::Authorizer& authorizer_;
-  audit::AuditLog& audit_;
   const ServiceOptions options_;
-  CommandHandler<Traits> handler_;
+  const host::EndpointCore core_;
+  const host::CommandEndpoint<Traits> commands_;
 };
 
 }  // namespace casework::reviews

@@ -13,6 +13,7 @@
 #include "libs/core/clock.h"
 #include "libs/eventstore/command_handler.h"
 #include "libs/eventstore/event_store.h"
+#include "libs/host/endpoint.h"
 #include "services/complaints/complaint.h"
 
 namespace casework::complaints {
@@ -62,21 +63,13 @@ class ComplaintsServiceImpl final : public v1::ComplaintsService::Service {
                               v1::ListComplaintsResponse* resp) override;
 
  private:
-  template <typename Traits, typename DecideFn>
-  grpc::Status Run(grpc::ServerContext* ctx, absl::string_view rpc,
-                   const google::protobuf::Message& request,
-                   absl::string_view id_field, const std::string& id,
-                   CommandHandler<Traits>& handler, const DecideFn& decide,
-                   v1::CommandResult* resp);
+  Env EnvOn(Date today) const { return Env{today, calendar_, limits_}; }
 
-  EventStore& store_;
-  const Clock& clock_;
   const Calendar& calendar_;
-  const auth::Authorizer& authorizer_;
-  audit::AuditLog& audit_;
   const Timescales limits_;
-  CommandHandler<ComplaintTraits> complaints_;
-  CommandHandler<DisagreementTraits> disagreements_;
+  const host::EndpointCore core_;
+  const host::CommandEndpoint<ComplaintTraits> complaints_;
+  const host::CommandEndpoint<DisagreementTraits> disagreements_;
 };
 
 }  // namespace casework::complaints

@@ -1,12 +1,6 @@
 #include "services/ehc-assessments/ehc_service.h"
 
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "libs/core/grpc_status.h"
-#include "libs/core/log.h"
 #include "libs/core/status.h"
-#include "libs/rpc/command.h"
-#include "libs/rpc/listing.h"
 
 namespace casework::ehc {
 namespace {
@@ -34,54 +28,16 @@ absl::Status AttachTexts(EventStore& store, v1::Assessment* a) {
   return absl::OkStatus();
 }
 
-std::string Method(absl::string_view rpc) {
-  return absl::StrCat("/", v1::EhcAssessmentService::service_full_name(), "/",
-                      rpc);
-}
-
 }  // namespace
 
 EhcAssessmentServiceImpl::EhcAssessmentServiceImpl(
     EventStore& store, const Clock& clock, const Calendar& calendar,
     const auth::Authorizer& authorizer, audit::AuditLog& audit)
-    : store_(store),
-      clock_(clock),
-      calendar_(calendar),
-      authorizer_(authorizer),
-      audit_(audit),
-      handler_(store, clock) {}
-
-grpc::Status EhcAssessmentServiceImpl::Run(
-    grpc::ServerContext* ctx, absl::string_view rpc,
-    const google::protobuf::Message& request, const std::string& assessment_id,
-    const DecideFn& decide, v1::CommandResult* resp) {
-  const absl::Time start = absl::Now();
-  absl::StatusOr<auth::Principal> who =
-      authorizer_.Authorize(*ctx, Method(rpc));
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<CommandContext> context =
-      PrepareCommand(authorizer_, *who, Method(rpc), request, "assessment_id",
-                     assessment_id, clock_.Today());
-  absl::StatusOr<v1::CommandResult> result = absl::UnknownError("not run");
-  if (!context.ok()) {
-    result = context.status();
-  } else {
-    const Env env{clock_.Today(), calendar_};
-    result = handler_.Execute(
-        assessment_id, *context,
-        [&](const Assessment& state, int64_t) { return decide(state, env); });
-  }
-  LogDebug(
-      "rpc",
-      {{"method", std::string(rpc)},
-       {"code",
-        result.ok() ? "OK" : absl::StatusCodeToString(result.status().code())},
-       {"micros",
-        std::to_string(absl::ToInt64Microseconds(absl::Now() - start))}});
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *resp = std::move(*result);
-  return grpc::Status::OK;
-}
+    : calendar_(calendar),
+      store_(store),
+      core_{v1::EhcAssessmentService::service_full_name(), store, clock,
+            authorizer, audit},
+      commands_(core_) {}
 
 grpc::Status EhcAssessmentServiceImpl::RecordRequest(
     grpc::ServerContext* ctx, const v1::RecordRequestRequest* req,
@@ -90,10 +46,10 @@ grpc::Status EhcAssessmentServiceImpl::RecordRequest(
   // record, before the new id would matter.
   const std::string id =
       req->assessment_id().empty() ? NewUuid() : req->assessment_id();
-  return Run(
-      ctx, "RecordRequest", *req, id,
-      [&](const Assessment& s, const Env& env) {
-        return Decide(s, id, *req, env);
+  return commands_.Run(
+      ctx, "RecordRequest", *req, "assessment_id", id,
+      [&](const Assessment& s, Date today) {
+        return Decide(s, id, *req, Env{today, calendar_});
       },
       resp);
 }
@@ -101,10 +57,10 @@ grpc::Status EhcAssessmentServiceImpl::RecordRequest(
 #define CASEWORK_EHC_COMMAND(Rpc, Request)                                     \
   grpc::Status EhcAssessmentServiceImpl::Rpc(                                  \
       grpc::ServerContext* ctx, const Request* req, v1::CommandResult* resp) { \
-    return Run(                                                                \
-        ctx, #Rpc, *req, req->assessment_id(),                                 \
-        [&](const Assessment& s, const Env& env) {                             \
-          return Decide(s, *req, env);                                         \
+    return commands_.Run(                                                      \
+        ctx, #Rpc, *req, "assessment_id", req->assessment_id(),                \
+        [&](const Assessment& s, Date today) {                                 \
+          return Decide(s, *req, Env{today, calendar_});                       \
         },                                                                     \
         resp);                                                                 \
   }
@@ -125,10 +81,10 @@ grpc::Status EhcAssessmentServiceImpl::RequestAdvice(
     v1::CommandResult* resp) {
   const std::string advice_id =
       req->advice_id().empty() ? NewUuid() : req->advice_id();
-  return Run(
-      ctx, "RequestAdvice", *req, req->assessment_id(),
-      [&](const Assessment& s, const Env& env) {
-        return Decide(s, advice_id, *req, env);
+  return commands_.Run(
+      ctx, "RequestAdvice", *req, "assessment_id", req->assessment_id(),
+      [&](const Assessment& s, Date today) {
+        return Decide(s, advice_id, *req, Env{today, calendar_});
       },
       resp);
 }
@@ -137,10 +93,10 @@ grpc::Status EhcAssessmentServiceImpl::RecordException(
     grpc::ServerContext* ctx, const v1::RecordExceptionRequest* req,
     v1::CommandResult* resp) {
   const std::string exception_id = NewUuid();
-  return Run(
-      ctx, "RecordException", *req, req->assessment_id(),
-      [&](const Assessment& s, const Env& env) {
-        return Decide(s, exception_id, *req, env);
+  return commands_.Run(
+      ctx, "RecordException", *req, "assessment_id", req->assessment_id(),
+      [&](const Assessment& s, Date today) {
+        return Decide(s, exception_id, *req, Env{today, calendar_});
       },
       resp);
 }
@@ -148,62 +104,27 @@ grpc::Status EhcAssessmentServiceImpl::RecordException(
 grpc::Status EhcAssessmentServiceImpl::GetAssessment(
     grpc::ServerContext* ctx, const v1::GetAssessmentRequest* req,
     v1::Assessment* resp) {
-  const std::string method = Method("GetAssessment");
-  absl::StatusOr<auth::Principal> who = authorizer_.Authorize(*ctx, method);
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status valid = ValidateId("assessment_id", req->assessment_id());
-  if (!valid.ok()) return ToGrpcStatus(valid);
-  absl::StatusOr<CommandHandler<Traits>::Loaded> loaded =
-      handler_.Load(req->assessment_id());
-  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
-  if (loaded->version == 0) {
-    return ToGrpcStatus(absl::NotFoundError(
-        absl::StrCat("assessment_id: no assessment ", req->assessment_id())));
-  }
-  absl::Status texts = AttachTexts(store_, &loaded->state);
-  if (!texts.ok()) return ToGrpcStatus(texts);
-  absl::Status audited = audit_.Record(
-      *who, method, {{loaded->state.child_id(), req->assessment_id()}});
-  if (!audited.ok()) return ToGrpcStatus(audited);
-  *resp = std::move(loaded->state);
-  return grpc::Status::OK;
+  return commands_.Get(
+      ctx, "GetAssessment", "assessment_id", req->assessment_id(), "assessment",
+      resp, [this](Assessment& a) { return AttachTexts(store_, &a); });
 }
 
 grpc::Status EhcAssessmentServiceImpl::ListAssessments(
     grpc::ServerContext* ctx, const v1::ListAssessmentsRequest* req,
     v1::ListAssessmentsResponse* resp) {
-  const std::string method = Method("ListAssessments");
-  absl::StatusOr<auth::Principal> who =
-      authorizer_.Authorize(*ctx, method, req->officer_id());
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<Listing> listing =
-      CheckListing(req->child_id(), req->officer_id(), req->page_size(),
-                   req->page_token(), ChildIndexKey, OfficerIndexKey);
-  if (!listing.ok()) return ToGrpcStatus(listing.status());
-  const std::string& prefix = listing->prefix;
-  const size_t page_size = listing->page_size;
-  auto entries = store_.ScanIndex(prefix, listing->after, page_size + 1);
-  if (!entries.ok()) return ToGrpcStatus(entries.status());
-  for (size_t i = 0; i < entries->size() && i < page_size; ++i) {
-    const std::string id = (*entries)[i].first.substr(prefix.size());
-    absl::StatusOr<CommandHandler<Traits>::Loaded> loaded = handler_.Load(id);
-    if (!loaded.ok()) return ToGrpcStatus(loaded.status());
-    absl::Status texts = AttachTexts(store_, &loaded->state);
-    if (!texts.ok()) return ToGrpcStatus(texts);
-    *resp->add_assessments() = std::move(loaded->state);
-  }
-  if (entries->size() > page_size)
-    resp->set_next_page_token(EncodePageToken((*entries)[page_size - 1].first));
-  std::vector<audit::Read> reads;
-  for (const v1::Assessment& a : resp->assessments()) {
-    reads.push_back({a.child_id(), a.assessment_id()});
-  }
-  absl::Status audited = audit_.Record(*who, method, reads);
-  if (!audited.ok()) {
-    resp->Clear();
-    return ToGrpcStatus(audited);
-  }
-  return grpc::Status::OK;
+  return host::ListCases(
+      core_, ctx,
+      {"ListAssessments", req->child_id(), req->officer_id(), req->page_size(),
+       req->page_token(), ChildIndexKey, OfficerIndexKey},
+      [&](const std::string& id) -> absl::StatusOr<audit::Read> {
+        ASSIGN_OR_RETURN(auto loaded, commands_.Load(id, [this](Assessment& a) {
+          return AttachTexts(store_, &a);
+        }));
+        v1::Assessment* a = resp->add_assessments();
+        *a = std::move(loaded.state);
+        return audit::Read{a->child_id(), a->assessment_id()};
+      },
+      resp->mutable_next_page_token(), resp);
 }
 
 }  // namespace casework::ehc

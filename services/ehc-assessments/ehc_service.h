@@ -1,11 +1,10 @@
 // EhcAssessmentServiceImpl: the gRPC adapter of the EHC needs assessment
 // service.
 //
-// Authorizes each call (libs/auth policy), validates its envelope (request
-// id, assessment id), runs the pure domain core through the generic
-// CommandHandler, and maps absl::Status to grpc::Status at the edge. The actor
-// recorded in event metadata is the token's subject. Reads of assessments are
-// written to the audit log before they are returned.
+// A table of one line per RPC over the shared endpoints (libs/host/endpoint.h:
+// authorize, validate, decide through the CommandHandler, map the status;
+// load, attach texts, audit). The actor recorded in event metadata is the
+// token's subject.
 //
 // Thread safety: thread-safe (gRPC calls it from many threads).
 #ifndef CASEWORK_SERVICES_EHC_ASSESSMENTS_EHC_SERVICE_H_
@@ -18,6 +17,7 @@
 #include "libs/core/clock.h"
 #include "libs/eventstore/command_handler.h"
 #include "libs/eventstore/event_store.h"
+#include "libs/host/endpoint.h"
 #include "services/ehc-assessments/assessment.h"
 
 namespace casework::ehc {
@@ -74,19 +74,10 @@ class EhcAssessmentServiceImpl final
                                v1::ListAssessmentsResponse* resp) override;
 
  private:
-  using DecideFn =
-      std::function<absl::StatusOr<EhcDecision>(const Assessment&, const Env&)>;
-  grpc::Status Run(grpc::ServerContext* ctx, absl::string_view rpc,
-                   const google::protobuf::Message& request,
-                   const std::string& assessment_id, const DecideFn& decide,
-                   v1::CommandResult* resp);
-
-  EventStore& store_;
-  const Clock& clock_;
   const Calendar& calendar_;
-  const auth::Authorizer& authorizer_;
-  audit::AuditLog& audit_;
-  CommandHandler<Traits> handler_;
+  EventStore& store_;
+  const host::EndpointCore core_;
+  const host::CommandEndpoint<Traits> commands_;
 };
 
 }  // namespace casework::ehc

@@ -1,87 +1,28 @@
-// ehc-assessments: the EHC needs assessment service (wiring only).
-#include <cstdio>
-#include <filesystem>
-
-#include "casework/v1/ehc_assessment.pb.h"
-#include "libs/admin/admin_service.h"
-#include "libs/core/calendar.h"
-#include "libs/core/clock.h"
-#include "libs/core/log.h"
-#include "libs/eventstore/rocks_event_store.h"
-#include "libs/kafka/directory_follower.h"
-#include "libs/kafka/kafka.h"
-#include "libs/rpc/server.h"
+// ehc-assessments: the EHC needs assessment service (its row of the service
+// catalogue and its table of RPCs; libs/host does the rest).
+#include "libs/host/domain_service.h"
 #include "services/ehc-assessments/ehc_service.h"
 
 namespace {
 
-int Fail(const absl::Status& s) {
-  std::fprintf(stderr, "ehc-assessments: %s\n",
-               std::string(s.message()).c_str());
-  return 2;
-}
+using namespace casework;
+
+struct Parts : host::ServiceParts {
+  explicit Parts(host::HostContext& h)
+      : service(h.store, h.clock, h.calendar, h.authorizer, h.audit) {
+    services = {&service};
+  }
+  ehc::EhcAssessmentServiceImpl service;
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace casework;
-  BlockShutdownSignals();
-  absl::StatusOr<ServiceConfig> config =
-      ServiceConfig::FromArgs(argc, argv, "ehc-assessments", 7101);
-  if (!config.ok()) return Fail(config.status());
-  absl::StatusOr<std::vector<Date>> closures =
-      Calendar::ParseClosures(config->holidays);
-  if (!closures.ok()) return Fail(closures.status());
-  const Calendar calendar(Calendar::Options{.extra_closures = *closures});
-
-  std::error_code ec;
-  std::filesystem::create_directories(config->data_dir, ec);
-  absl::StatusOr<std::unique_ptr<RocksEventStore>> store =
-      RocksEventStore::Open(config->data_dir);
-  if (!store.ok()) return Fail(store.status());
-
-  absl::StatusOr<std::unique_ptr<kafka::Relay>> relay =
-      kafka::StartServiceRelay(
-          **store, "ehc-assessments", "uk.send.casework.ehc.v1.",
-          v1::EhcAssessmentEvent::default_instance(),
-          kafka::RelayFlags{.brokers = config->brokers,
-                            .kafka_config = config->kafka_config,
-                            .event_format = config->event_format,
-                            .topics_reset = config->topics_reset});
-  if (!relay.ok()) return Fail(relay.status());
-
-  absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> verifier =
-      MakeVerifier(*config);
-  if (!verifier.ok()) return Fail(verifier.status());
-  // The officer directory: which team holds a case (case-level access).
-  absl::StatusOr<std::unique_ptr<kafka::DirectoryFollower>> directory =
-      kafka::FollowDirectory(config->brokers, config->kafka_config,
-                             "ehc-assessments");
-  if (!directory.ok()) return Fail(directory.status());
-  const auth::Authorizer authorizer(*verifier, SystemClock::Get(),
-                                    kafka::TeamsFrom(directory->get()),
-                                    config->case_access);
-  absl::StatusOr<std::unique_ptr<audit::AuditLog>> audit_log =
-      audit::AuditLog::Open(config->audit_dir, SystemClock::Get());
-  if (!audit_log.ok()) return Fail(audit_log.status());
-  audit::AuditServiceImpl audit_service(**audit_log, authorizer);
-
-  ehc::EhcAssessmentServiceImpl service(**store, SystemClock::Get(), calendar,
-                                        authorizer, **audit_log);
-  admin::AdminServiceImpl admin_service(**store, relay->get(), authorizer);
-  ServerRunner runner("ehc-assessments");
-  // Health follows the event store: NOT_SERVING while it cannot write.
-  (*store)->SetHealthListener(
-      [&runner](const absl::Status& s) { runner.SetHealth(s); });
-  absl::StatusOr<int> port = runner.Start(
-      config->listen_host, config->port,
-      {&service, &audit_service, &admin_service}, config->tls, config->limits);
-  if (!port.ok()) return Fail(port.status());
-  int sig = WaitForShutdownSignal();
-  LogInfo("shutting down", {{"signal", std::to_string(sig)}});
-  runner.Shutdown(absl::Seconds(10));
-  relay->reset();
-  store->reset();
-  audit_log->reset();
-  return 0;
+  return host::RunDomainService(
+      argc, argv,
+      {.name = "ehc-assessments",
+       .build = [](host::HostContext& h)
+           -> absl::StatusOr<std::unique_ptr<host::ServiceParts>> {
+         return std::make_unique<Parts>(h);
+       }});
 }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/codec.h"
+#include "libs/host/catalogue.h"
 
 namespace casework::projection::keys {
 
@@ -22,10 +23,8 @@ std::string PrefixEnd(std::string prefix) {
 }
 
 std::string SourceCode(absl::string_view source) {
-  if (source == "ehc-assessments") return "e";
-  if (source == "annual-reviews") return "r";
-  if (source == "transport") return "t";
-  if (source == "complaints") return "c";
+  const ServiceEntry* e = FindService(source);
+  if (e != nullptr && e->domain()) return e->projection_code;
   return std::string(source);
 }
 

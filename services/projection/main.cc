@@ -7,6 +7,7 @@
 #include "libs/core/clock.h"
 #include "libs/core/log.h"
 #include "libs/kafka/kafka.h"
+#include "libs/metrics/metrics.h"
 #include "libs/rpc/server.h"
 #include "services/projection/projection.h"
 #include "services/projection/projection_consumer.h"
@@ -90,12 +91,45 @@ int main(int argc, char** argv) {
   admin::ConsumerAdminServiceImpl consumer_admin(
       "projection", consumer ? consumer->runtime() : nullptr, &repair,
       authorizer);
+  // Refused calls go to the audit trail (who, what, why).
+  audit::AuditLog& audit = **audit_log;
+  runner.SetRefusalSink(audit::RefusalsTo(audit));
+  metrics::CollectorHandle consumer_metrics;
+  if (consumer && consumer->runtime() != nullptr) {
+    consumer_metrics =
+        kafka::CollectRuntimeMetrics("projection", *consumer->runtime());
+  }
+  metrics::CollectorHandle projection_metrics(
+      metrics::Global(), [&projection](metrics::Scrape& s) {
+        const projection::TroubleCounts t = projection.Trouble();
+        s.Gauge("casework_projection_held_streams",
+                "Streams waiting for a missing version", {},
+                static_cast<double>(t.held));
+        s.Gauge("casework_projection_parked_streams",
+                "Streams stopped at an event this build cannot apply", {},
+                static_cast<double>(t.parked));
+        for (const auto& [name, value] : projection.DbFigures()) {
+          s.Gauge(absl::StrCat("casework_rocksdb_", name),
+                  absl::StrCat("RocksDB ", name), {{"db", "projection"}},
+                  value);
+        }
+      });
   absl::StatusOr<int> port = runner.Start(
       config->listen_host, config->port,
       {&service, &audit_service, &consumer_admin}, config->tls, config->limits);
   if (!port.ok()) return fail(port.status());
+  if (config->metrics_port >= 0) {
+    absl::StatusOr<int> metrics_port =
+        runner.StartMetrics(config->listen_host, config->metrics_port);
+    if (!metrics_port.ok()) {
+      runner.Shutdown(absl::ZeroDuration());
+      return fail(metrics_port.status());
+    }
+  }
   WaitForShutdownSignal();
   runner.Shutdown(absl::Seconds(10));
+  projection_metrics.Reset();
+  consumer_metrics.Reset();
   consumer.reset();
   store->reset();
   audit_log->reset();

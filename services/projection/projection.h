@@ -111,6 +111,9 @@ class Projection {
   virtual absl::StatusOr<std::vector<internal::StreamTrouble>> Troubled(
       size_t limit) = 0;
   virtual TroubleCounts Trouble() const = 0;
+  // RocksDB's figures for metrics, by name: pending_compaction_bytes,
+  // memtable_bytes, block_cache_bytes, live_data_bytes.
+  virtual std::map<std::string, double> DbFigures() const = 0;
   // Applies a parked stream's events again, from the one it stopped at: OK
   // when they apply; FAILED_PRECONDITION with the reason when it stops again;
   // NOT_FOUND when the stream is not parked.

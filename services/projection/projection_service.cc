@@ -1,5 +1,7 @@
 #include "services/projection/projection_service.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "libs/core/grpc_status.h"
 
@@ -67,12 +69,27 @@ grpc::Status ProjectionServiceImpl::GetTimeline(
 grpc::Status ProjectionServiceImpl::GetWorklist(
     grpc::ServerContext* ctx, const v1::GetWorklistRequest* req,
     v1::Worklist* resp) {
+  const std::string method = Method("GetWorklist");
   absl::StatusOr<auth::Principal> who =
-      authorizer_.Authorize(*ctx, Method("GetWorklist"), req->officer_id());
+      authorizer_.Authorize(*ctx, method, req->officer_id());
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::Status waited = WaitFor(req->after());
   if (!waited.ok()) return ToGrpcStatus(waited);
-  return Reply(projection_.GetWorklist(*req, clock_.Today()), resp);
+  absl::StatusOr<v1::Worklist> worklist =
+      projection_.GetWorklist(*req, clock_.Today());
+  if (!worklist.ok()) return ToGrpcStatus(worklist.status());
+  // A worklist names children: an audited read (each case once).
+  std::vector<audit::Read> reads;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const v1::WorklistItem& item : worklist->items()) {
+    if (seen.emplace(item.child_id(), item.stream_id()).second) {
+      reads.push_back({item.child_id(), item.stream_id()});
+    }
+  }
+  absl::Status audited = audit_.Record(*who, method, reads);
+  if (!audited.ok()) return ToGrpcStatus(audited);
+  *resp = std::move(*worklist);
+  return grpc::Status::OK;
 }
 
 grpc::Status ProjectionServiceImpl::GetOfficerScorecard(

@@ -1,109 +1,60 @@
-// transport: the home-to-school travel eligibility service (wiring only).
+// transport: the home-to-school travel eligibility service (its row of the
+// service catalogue and its table of RPCs; libs/host does the rest).
 #include <algorithm>
-#include <cstdio>
-#include <filesystem>
 
 #include "absl/strings/numbers.h"
-#include "casework/v1/transport.pb.h"
-#include "libs/admin/admin_service.h"
-#include "libs/core/calendar.h"
-#include "libs/core/clock.h"
-#include "libs/core/log.h"
-#include "libs/eventstore/rocks_event_store.h"
-#include "libs/kafka/directory_follower.h"
-#include "libs/kafka/kafka.h"
-#include "libs/rpc/server.h"
+#include "absl/strings/str_cat.h"
+#include "libs/host/domain_service.h"
 #include "services/transport/transport_service.h"
 
 namespace {
 
-int Fail(const absl::Status& s) {
-  std::fprintf(stderr, "transport: %s\n", std::string(s.message()).c_str());
-  return 2;
+using namespace casework;
+
+struct Parts : host::ServiceParts {
+  Parts(host::HostContext& h, transport::ServiceOptions options)
+      : service(h.store, h.clock, h.calendar, h.authorizer, h.audit,
+                std::move(options)) {
+    services = {&service};
+  }
+  transport::TransportServiceImpl service;
+};
+
+absl::StatusOr<std::unique_ptr<host::ServiceParts>> Build(
+    host::HostContext& h) {
+  transport::ServiceOptions options;
+  if (auto it = h.config.extras.find("decision-working-days");
+      it != h.config.extras.end()) {
+    if (!absl::SimpleAtoi(it->second, &options.decision_working_days) ||
+        options.decision_working_days < 1 ||
+        options.decision_working_days > 100) {
+      return absl::InvalidArgumentError(
+          "--decision-working-days: a number of working days from 1 to 100 "
+          "(default 20)");
+    }
+  }
+  if (auto it = h.config.extras.find("term-starts");
+      it != h.config.extras.end()) {
+    absl::StatusOr<std::vector<Date>> terms =
+        Calendar::ParseClosures(it->second);
+    if (!terms.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--term-starts: YYYY-MM-DD,...: ", terms.status().message()));
+    }
+    options.term_starts = *terms;
+    std::sort(options.term_starts.begin(), options.term_starts.end());
+  }
+  return std::make_unique<Parts>(h, std::move(options));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace casework;
-  BlockShutdownSignals();
-  absl::StatusOr<ServiceConfig> config = ServiceConfig::FromArgs(
-      argc, argv, "transport", 7103,
-      {{"decision-working-days", "CASEWORK_TRANSPORT_DECISION_WORKING_DAYS"},
-       {"term-starts", "CASEWORK_TERM_STARTS"}});
-  if (!config.ok()) return Fail(config.status());
-  transport::ServiceOptions options;
-  if (auto it = config->extras.find("decision-working-days");
-      it != config->extras.end()) {
-    if (!absl::SimpleAtoi(it->second, &options.decision_working_days) ||
-        options.decision_working_days < 1 ||
-        options.decision_working_days > 100) {
-      return Fail(absl::InvalidArgumentError(
-          "--decision-working-days: a number of working days from 1 to 100 "
-          "(default 20)"));
-    }
-  }
-  if (auto it = config->extras.find("term-starts");
-      it != config->extras.end()) {
-    absl::StatusOr<std::vector<Date>> terms =
-        Calendar::ParseClosures(it->second);
-    if (!terms.ok()) {
-      return Fail(absl::InvalidArgumentError(absl::StrCat(
-          "--term-starts: YYYY-MM-DD,...: ", terms.status().message())));
-    }
-    options.term_starts = *terms;
-    std::sort(options.term_starts.begin(), options.term_starts.end());
-  }
-  absl::StatusOr<std::vector<Date>> closures =
-      Calendar::ParseClosures(config->holidays);
-  if (!closures.ok()) return Fail(closures.status());
-  const Calendar calendar(Calendar::Options{.extra_closures = *closures});
-
-  std::error_code ec;
-  std::filesystem::create_directories(config->data_dir, ec);
-  absl::StatusOr<std::unique_ptr<RocksEventStore>> store =
-      RocksEventStore::Open(config->data_dir);
-  if (!store.ok()) return Fail(store.status());
-  absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> verifier =
-      MakeVerifier(*config);
-  if (!verifier.ok()) return Fail(verifier.status());
-  // The officer directory: which team holds a case (case-level access).
-  absl::StatusOr<std::unique_ptr<kafka::DirectoryFollower>> directory =
-      kafka::FollowDirectory(config->brokers, config->kafka_config,
-                             "transport");
-  if (!directory.ok()) return Fail(directory.status());
-  const auth::Authorizer authorizer(*verifier, SystemClock::Get(),
-                                    kafka::TeamsFrom(directory->get()),
-                                    config->case_access);
-  absl::StatusOr<std::unique_ptr<audit::AuditLog>> audit_log =
-      audit::AuditLog::Open(config->audit_dir, SystemClock::Get());
-  if (!audit_log.ok()) return Fail(audit_log.status());
-  audit::AuditServiceImpl audit_service(**audit_log, authorizer);
-  transport::TransportServiceImpl service(**store, SystemClock::Get(), calendar,
-                                          authorizer, **audit_log, options);
-  absl::StatusOr<std::unique_ptr<kafka::Relay>> relay =
-      kafka::StartServiceRelay(
-          **store, "transport", "uk.send.casework.transport.v1.",
-          v1::TransportEvent::default_instance(),
-          kafka::RelayFlags{.brokers = config->brokers,
-                            .kafka_config = config->kafka_config,
-                            .event_format = config->event_format,
-                            .topics_reset = config->topics_reset});
-  if (!relay.ok()) return Fail(relay.status());
-  admin::AdminServiceImpl admin_service(**store, relay->get(), authorizer);
-  ServerRunner runner("transport");
-  // Health follows the event store: NOT_SERVING while it cannot write.
-  (*store)->SetHealthListener(
-      [&runner](const absl::Status& s) { runner.SetHealth(s); });
-  absl::StatusOr<int> port = runner.Start(
-      config->listen_host, config->port,
-      {&service, &audit_service, &admin_service}, config->tls, config->limits);
-  if (!port.ok()) return Fail(port.status());
-  int sig = WaitForShutdownSignal();
-  LogInfo("shutting down", {{"signal", std::to_string(sig)}});
-  runner.Shutdown(absl::Seconds(10));
-  relay->reset();
-  store->reset();
-  audit_log->reset();
-  return 0;
+  return host::RunDomainService(
+      argc, argv,
+      {.name = "transport",
+       .flags = {{"decision-working-days",
+                  "CASEWORK_TRANSPORT_DECISION_WORKING_DAYS"},
+                 {"term-starts", "CASEWORK_TERM_STARTS"}},
+       .build = Build});
 }

@@ -8,13 +8,6 @@
 #include "libs/rpc/proto_date.h"
 
 namespace casework::transport {
-namespace {
-
-std::string Method(absl::string_view rpc) {
-  return absl::StrCat("/", v1::TransportService::service_full_name(), "/", rpc);
-}
-
-}  // namespace
 
 TransportServiceImpl::TransportServiceImpl(EventStore& store,
                                            const Clock& clock,
@@ -25,36 +18,14 @@ TransportServiceImpl::TransportServiceImpl(EventStore& store,
     : store_(store),
       clock_(clock),
       calendar_(calendar),
-      authorizer_(authorizer),
-      audit_(audit),
       options_(std::move(options)),
-      handler_(store, clock) {}
+      core_{v1::TransportService::service_full_name(), store, clock, authorizer,
+            audit},
+      commands_(core_) {}
 
-Env TransportServiceImpl::MakeEnv() const {
-  return Env{clock_.Today(), calendar_, options_.decision_working_days,
+Env TransportServiceImpl::EnvOn(Date today) const {
+  return Env{today, calendar_, options_.decision_working_days,
              options_.term_starts};
-}
-
-grpc::Status TransportServiceImpl::Run(grpc::ServerContext* ctx,
-                                       absl::string_view rpc,
-                                       const google::protobuf::Message& request,
-                                       const std::string& application_id,
-                                       const DecideFn& decide,
-                                       v1::CommandResult* resp) {
-  absl::StatusOr<auth::Principal> who =
-      authorizer_.Authorize(*ctx, Method(rpc));
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<CommandContext> context =
-      PrepareCommand(authorizer_, *who, Method(rpc), request, "application_id",
-                     application_id, clock_.Today());
-  if (!context.ok()) return ToGrpcStatus(context.status());
-  const Env env = MakeEnv();
-  absl::StatusOr<v1::CommandResult> result = handler_.Execute(
-      application_id, *context,
-      [&](const Application& state, int64_t) { return decide(state, env); });
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *resp = std::move(*result);
-  return grpc::Status::OK;
 }
 
 grpc::Status TransportServiceImpl::SubmitApplication(
@@ -62,10 +33,10 @@ grpc::Status TransportServiceImpl::SubmitApplication(
     v1::CommandResult* resp) {
   const std::string id =
       req->application_id().empty() ? NewUuid() : req->application_id();
-  return Run(
-      ctx, "SubmitApplication", *req, id,
-      [&](const Application& s, const Env& env) {
-        return Decide(s, id, *req, env);
+  return commands_.Run(
+      ctx, "SubmitApplication", *req, "application_id", id,
+      [&](const Application& s, Date today) {
+        return Decide(s, id, *req, EnvOn(today));
       },
       resp);
 }
@@ -74,9 +45,10 @@ grpc::Status TransportServiceImpl::AssessEligibility(
     grpc::ServerContext* ctx, const v1::AssessEligibilityRequest* req,
     v1::EligibilityAssessment* resp) {
   absl::StatusOr<auth::Principal> who =
-      authorizer_.Authorize(*ctx, Method("AssessEligibility"));
+      core_.authorizer.Authorize(*ctx, core_.Method("AssessEligibility"));
   if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<v1::EligibilityAssessment> a = Assess(req->facts(), MakeEnv());
+  absl::StatusOr<v1::EligibilityAssessment> a =
+      Assess(req->facts(), EnvOn(clock_.Today()));
   if (!a.ok()) return ToGrpcStatus(a.status());
   *resp = std::move(*a);
   return grpc::Status::OK;
@@ -85,10 +57,10 @@ grpc::Status TransportServiceImpl::AssessEligibility(
 #define CASEWORK_TRANSPORT_COMMAND(Rpc, Request)                               \
   grpc::Status TransportServiceImpl::Rpc(                                      \
       grpc::ServerContext* ctx, const Request* req, v1::CommandResult* resp) { \
-    return Run(                                                                \
-        ctx, #Rpc, *req, req->application_id(),                                \
-        [&](const Application& s, const Env& env) {                            \
-          return Decide(s, *req, env);                                         \
+    return commands_.Run(                                                      \
+        ctx, #Rpc, *req, "application_id", req->application_id(),              \
+        [&](const Application& s, Date today) {                                \
+          return Decide(s, *req, EnvOn(today));                                \
         },                                                                     \
         resp);                                                                 \
   }
@@ -122,60 +94,28 @@ absl::Status TransportServiceImpl::AttachReason(v1::TransportApplication* a) {
 grpc::Status TransportServiceImpl::GetApplication(
     grpc::ServerContext* ctx, const v1::GetApplicationRequest* req,
     v1::TransportApplication* resp) {
-  const std::string method = Method("GetApplication");
-  absl::StatusOr<auth::Principal> who = authorizer_.Authorize(*ctx, method);
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status valid = ValidateId("application_id", req->application_id());
-  if (!valid.ok()) return ToGrpcStatus(valid);
-  absl::StatusOr<CommandHandler<Traits>::Loaded> loaded =
-      handler_.Load(req->application_id());
-  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
-  if (loaded->version == 0) {
-    return ToGrpcStatus(absl::NotFoundError(absl::StrCat(
-        "application_id: no application ", req->application_id())));
-  }
-  absl::Status reason = AttachReason(&loaded->state);
-  if (!reason.ok()) return ToGrpcStatus(reason);
-  absl::Status audited = audit_.Record(
-      *who, method, {{loaded->state.child_id(), req->application_id()}});
-  if (!audited.ok()) return ToGrpcStatus(audited);
-  *resp = std::move(loaded->state);
-  return grpc::Status::OK;
+  return commands_.Get(ctx, "GetApplication", "application_id",
+                       req->application_id(), "application", resp,
+                       [this](Application& a) { return AttachReason(&a); });
 }
 
 grpc::Status TransportServiceImpl::ListApplications(
     grpc::ServerContext* ctx, const v1::ListApplicationsRequest* req,
     v1::ListApplicationsResponse* resp) {
-  const std::string method = Method("ListApplications");
-  absl::StatusOr<auth::Principal> who =
-      authorizer_.Authorize(*ctx, method, req->officer_id());
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<Listing> listing =
-      CheckListing(req->child_id(), req->officer_id(), req->page_size(),
-                   req->page_token(), ChildIndexKey, OfficerIndexKey);
-  if (!listing.ok()) return ToGrpcStatus(listing.status());
-  const std::string& prefix = listing->prefix;
-  const size_t page_size = listing->page_size;
-  auto entries = store_.ScanIndex(prefix, listing->after, page_size + 1);
-  if (!entries.ok()) return ToGrpcStatus(entries.status());
-  std::vector<audit::Read> reads;
-  for (size_t i = 0; i < entries->size() && i < page_size; ++i) {
-    const std::string id = (*entries)[i].first.substr(prefix.size());
-    absl::StatusOr<CommandHandler<Traits>::Loaded> loaded = handler_.Load(id);
-    if (!loaded.ok()) return ToGrpcStatus(loaded.status());
-    absl::Status reason = AttachReason(&loaded->state);
-    if (!reason.ok()) return ToGrpcStatus(reason);
-    reads.push_back({loaded->state.child_id(), id});
-    *resp->add_applications() = std::move(loaded->state);
-  }
-  if (entries->size() > page_size)
-    resp->set_next_page_token(EncodePageToken((*entries)[page_size - 1].first));
-  absl::Status audited = audit_.Record(*who, method, reads);
-  if (!audited.ok()) {
-    resp->Clear();
-    return ToGrpcStatus(audited);
-  }
-  return grpc::Status::OK;
+  return host::ListCases(
+      core_, ctx,
+      {"ListApplications", req->child_id(), req->officer_id(), req->page_size(),
+       req->page_token(), ChildIndexKey, OfficerIndexKey},
+      [&](const std::string& id) -> absl::StatusOr<audit::Read> {
+        ASSIGN_OR_RETURN(auto loaded,
+                         commands_.Load(id, [this](Application& a) {
+                           return AttachReason(&a);
+                         }));
+        v1::TransportApplication* a = resp->add_applications();
+        *a = std::move(loaded.state);
+        return audit::Read{a->child_id(), id};
+      },
+      resp->mutable_next_page_token(), resp);
 }
 
 }  // namespace casework::transport

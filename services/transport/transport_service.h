@@ -15,6 +15,7 @@
 #include "libs/core/clock.h"
 #include "libs/eventstore/command_handler.h"
 #include "libs/eventstore/event_store.h"
+#include "libs/host/endpoint.h"
 #include "services/transport/application.h"
 
 namespace casework::transport {
@@ -78,22 +79,15 @@ class TransportServiceImpl final : public v1::TransportService::Service {
                                 v1::ListApplicationsResponse* resp) override;
 
  private:
-  using DecideFn = std::function<absl::StatusOr<TransportDecision>(
-      const Application&, const Env&)>;
-  Env MakeEnv() const;
-  grpc::Status Run(grpc::ServerContext* ctx, absl::string_view rpc,
-                   const google::protobuf::Message& request,
-                   const std::string& application_id, const DecideFn& decide,
-                   v1::CommandResult* resp);
+  Env EnvOn(Date today) const;
   absl::Status AttachReason(v1::TransportApplication* a);
 
   EventStore& store_;
   const Clock& clock_;
   const Calendar& calendar_;
-  const auth::Authorizer& authorizer_;
-  audit::AuditLog& audit_;
   const ServiceOptions options_;
-  CommandHandler<Traits> handler_;
+  const host::EndpointCore core_;
+  const host::CommandEndpoint<Traits> commands_;
 };
 
 }  // namespace casework::transport

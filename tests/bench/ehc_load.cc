@@ -197,6 +197,9 @@ class TimedProjection final : public projection::Projection {
   projection::TroubleCounts Trouble() const override {
     return inner_.Trouble();
   }
+  std::map<std::string, double> DbFigures() const override {
+    return inner_.DbFigures();
+  }
   absl::Status RetryStream(const std::string& source,
                            const std::string& stream) override {
     return inner_.RetryStream(source, stream);

@@ -263,7 +263,7 @@ grep -q "^child-" "$work/kcat.out" || fail "key is not the child id"
 timeout 30 kcat -b "$bootstrap" -t casework.ehc-assessments.v1 -C -o beginning -e -f '%s\n' \
   >"$work/values.bin" 2>/dev/null || true
 [ -s "$work/values.bin" ] || fail "no event values read"
-if grep -aq "Educational psychology service" "$work/values.bin"; then fail "adviser name on the topic"; fi
+if grep -aq "Okonkwo-Farrell" "$work/values.bin"; then fail "adviser name on the topic"; fi
 grep -aq "uk.send.casework.ehc.v1" "$work/kcat.out" || fail "kcat read nothing"
 # ... while officers still see it: the service keeps it beside its log.
 "$bin/casectl" ehc request --id min-1 --child min-child --officer officer-01 --received 2026-09-01 \
@@ -525,6 +525,47 @@ done
 grep -q "^cchild-1|.*ce_type=uk.send.casework.complaints.v1.ComplaintLogged" "$work/kcat-complaints.out" \
   || fail "no complaint events on the topic"
 
+# Operations. Every service's /metrics parses with the stock Prometheus parser and carries the
+# figures operators need; the probes answer; casework-dev wrote where they are.
+# shellcheck disable=SC1091
+source "$work/var/metrics.env"
+/usr/bin/python3 "$src/tests/e2e/metrics_check.py" "ehc-assessments=$CASEWORK_EHC_METRICS" \
+  "annual-reviews=$CASEWORK_REVIEWS_METRICS" "transport=$CASEWORK_TRANSPORT_METRICS" \
+  "complaints=$CASEWORK_COMPLAINTS_METRICS" "projection=$CASEWORK_PROJECTION_METRICS" \
+  >"$work/metrics.out" 2>&1 || { cat "$work/metrics.out"; fail "metrics"; }
+# One log line per request, from every service, with method, code, duration, actor, request id.
+for svc in ehc-assessments annual-reviews transport complaints projection; do
+  grep -q "msg=\"rpc\" service=$svc method=/casework.v1.[A-Za-z]*/[A-Za-z]* code=OK micros=[0-9]* actor=" \
+    "$work/dev.err" || fail "no request log line from $svc"
+done
+grep -q 'msg="rpc" service=ehc-assessments method=/casework.v1.EhcAssessmentService/RecordRequest code=OK micros=[0-9]* actor=casework-dev-demo-loader request_id=[A-Za-z0-9._:-][A-Za-z0-9._:-]*' \
+  "$work/dev.err" || fail "a command's log line lacks its actor or request id"
+# Refusals are logged and audited: officer-01 asked for officer-08's scorecard above.
+grep -q 'msg="rpc refused" service=projection method=/casework.v1.ProjectionService/GetOfficerScorecard code=PERMISSION_DENIED micros=[0-9]* actor=officer-01' \
+  "$work/dev.err" || fail "refusal not logged"
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" audit --service projection --refusals --json \
+  >"$work/refusals.json" || fail "audit --refusals"
+/usr/bin/python3 - "$work/refusals.json" <<'PY' || fail "refusals: $(cat "$work/refusals.json")"
+import json, sys
+entries = json.load(open(sys.argv[1]))["entries"]
+assert entries and all(e["outcome"] == "refused" for e in entries), entries
+hit = [e for e in entries if e.get("actor") == "officer-01" and e.get("target") == "officer_id=officer-08"
+       and e["method"].endswith("/GetOfficerScorecard")]
+assert hit and hit[0]["reason"].startswith("PERMISSION_DENIED"), entries
+# An unauthenticated try is there too, with no actor.
+assert any(e.get("actor", "") == "" and e["reason"].startswith("UNAUTHENTICATED") for e in entries), entries
+PY
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" audit --service projection --refusals \
+  >"$work/refusals.txt" || fail "audit --refusals table"
+grep -q "GetOfficerScorecard REFUSED officer_id=officer-08: PERMISSION_DENIED" "$work/refusals.txt" \
+  || fail "refusals table: $(cat "$work/refusals.txt")"
+# Worklists name children: the read is audited.
+"$bin/casectl" worklist officer-01 >/dev/null || fail "worklist"
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" audit --service projection --actor officer-01 --json \
+  >"$work/audit-worklist.json" || fail "audit by actor"
+grep -q '"method": "/casework.v1.ProjectionService/GetWorklist"' "$work/audit-worklist.json" \
+  || fail "worklist read not audited"
+
 "$bin/casectl" timeline child-00001 --json >"$work/timeline.before"
 before=$(grep -c '"event_id"' "$work/timeline.before" || true)
 kill -INT "${pids[0]}"; wait "${pids[0]}" || fail "casework-dev did not stop cleanly"
@@ -534,7 +575,7 @@ pids=()
 # log again and the projection re-reads it without counting anything twice, then follows new
 # commands (which land at offsets it had stored for the old broker).
 "$bin/casework-dev" --data-dir "$work/var" --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" \
-  >"$work/dev2.out" 2>"$work/dev2.err" &
+  --log-format json >"$work/dev2.out" 2>"$work/dev2.err" &
 pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev2.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "Ctrl-C stops" "$work/dev2.out" || { cat "$work/dev2.err"; fail "casework-dev did not restart"; }
@@ -552,6 +593,21 @@ bootstrap=$(cat "$work/var/kafka.bootstrap")
 timeout 30 kcat -b "$bootstrap" -t casework.ehc-assessments.v1 -C -o beginning -e -f '%h\n' \
   2>/dev/null | grep -c "ce_type=uk.send.casework.ehc.v1.RequestRecorded" >"$work/requests" || true
 [ "$(cat "$work/requests")" -ge 62 ] || fail "log not re-published: $(cat "$work/requests") requests on the topic"
+# --log-format json: every line of ours is one JSON object a log shipper can read.
+/usr/bin/python3 - "$work/dev2.err" <<'PY' || fail "JSON logs"
+import json, sys
+rpc = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    if not line.startswith("{"):
+        continue
+    record = json.loads(line)
+    assert "level" in record and "msg" in record, line
+    if record["msg"] == "rpc" and record.get("method", "").endswith("/RecordRequest"):
+        assert record["code"] == "OK" and record["actor"] == "officer-01", record
+        assert record["request_id"], record
+        rpc += 1
+assert rpc >= 1, "no JSON request line"
+PY
 kill -INT "${pids[0]}"; wait "${pids[0]}" || fail "casework-dev did not stop cleanly after restart"
 pids=()
 
@@ -607,9 +663,10 @@ if "$bin/casectl" --ehc "localhost:$tls_port" ehc list --child x 2>/dev/null; th
 fi
 grep -q 'tls=mutual' "$work/ehc-tls.err" || fail "server did not log mutual TLS"
 
-# No personal data in logs: the services log identifiers only; adviser names, staff names and
-# tokens never appear.
-for text in "Educational psychology service" "Case officer 0" "Team manager (" "$CASEWORK_TOKEN"; do
+# No personal data in logs: the services log one line per request with identifiers only; the
+# demo's adviser names, staff names, free text sent by the stock clients and tokens never appear.
+for text in "Okonkwo-Farrell" "Wrenfield" "Halloran-Beck" "Ashcombe" "Case officer 0" \
+  "Team manager (" "$CASEWORK_TOKEN"; do
   if grep -qF "$text" "$work/dev.err" "$work/dev2.err" "$work/ehc.err"; then
     fail "found in logs: $text"
   fi

@@ -84,10 +84,15 @@ inline std::vector<CsvRow> ReadCsvFile(const std::string& path) {
   return *std::move(rows);
 }
 
-inline std::string Env(const char* name, const char* fallback) {
+inline std::string Env(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return v && *v ? v : fallback;
 }
+
+// A service's address from the service catalogue: --ehc, $CASEWORK_EHC_ADDR,
+// else 127.0.0.1:7101 (and so on); dies naming the services for an unknown
+// one. `service` is a casectl name (ehc) or a service name.
+std::string ServiceAddress(const Args& a, const std::string& service);
 
 inline v1::Date DateFlag(const Args& a, const std::string& name,
                          bool required = true) {

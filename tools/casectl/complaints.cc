@@ -10,8 +10,8 @@ namespace {
 
 std::unique_ptr<v1::ComplaintsService::Stub> Stub(const Args& a,
                                                   const Client& client) {
-  return v1::ComplaintsService::NewStub(client.Channel(
-      a.Get("complaints", Env("CASEWORK_COMPLAINTS_ADDR", "127.0.0.1:7104"))));
+  return v1::ComplaintsService::NewStub(
+      client.Channel(ServiceAddress(a, "complaints")));
 }
 
 }  // namespace

@@ -115,6 +115,7 @@
 #include "casework/v1/ehc_assessment.grpc.pb.h"
 #include "casework/v1/projection.grpc.pb.h"
 #include "libs/core/clock.h"
+#include "libs/host/catalogue.h"
 #include "libs/rpc/proto_date.h"
 #include "tools/casectl/cli.h"
 #include "tools/casectl/parse.h"
@@ -126,7 +127,7 @@ using namespace casework::cli;
 
 int RunEhc(const Args& a, Client& client) {
   auto stub = v1::EhcAssessmentService::NewStub(
-      client.Channel(a.Get("ehc", Env("CASEWORK_EHC_ADDR", "127.0.0.1:7101"))));
+      client.Channel(ServiceAddress(a, "ehc")));
   const std::string verb =
       Positional(a, 1, "ehc command (request, decide-assess, ...)");
   const std::string request_id = a.Get("request-id", NewUuid());
@@ -332,8 +333,8 @@ void PrintMeasures(const v1::OfficerScorecard& out) {
 }
 
 int RunManager(const Args& a, Client& client, const std::string& command) {
-  auto stub = v1::ProjectionService::NewStub(client.Channel(
-      a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"))));
+  auto stub = v1::ProjectionService::NewStub(
+      client.Channel(ServiceAddress(a, "projection")));
   grpc::ClientContext ctx;
   client.Context(&ctx);
   const Date today = SystemClock::Get().Today();
@@ -435,8 +436,8 @@ int RunManager(const Args& a, Client& client, const std::string& command) {
 }
 
 int RunProjection(const Args& a, Client& client, const std::string& command) {
-  auto stub = v1::ProjectionService::NewStub(client.Channel(
-      a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"))));
+  auto stub = v1::ProjectionService::NewStub(
+      client.Channel(ServiceAddress(a, "projection")));
   grpc::ClientContext ctx;
   client.Context(&ctx);
   if (command == "timeline") {
@@ -518,17 +519,19 @@ int RunProjection(const Args& a, Client& client, const std::string& command) {
 
 }  // namespace
 
-std::string ServiceAddress(const Args& a, const std::string& service) {
-  if (service == "ehc")
-    return a.Get("ehc", Env("CASEWORK_EHC_ADDR", "127.0.0.1:7101"));
-  if (service == "reviews")
-    return a.Get("reviews", Env("CASEWORK_REVIEWS_ADDR", "127.0.0.1:7102"));
-  if (service == "transport")
-    return a.Get("transport", Env("CASEWORK_TRANSPORT_ADDR", "127.0.0.1:7103"));
-  if (service == "complaints")
-    return a.Get("complaints",
-                 Env("CASEWORK_COMPLAINTS_ADDR", "127.0.0.1:7104"));
-  Die("--service: expected ehc, reviews, transport or complaints");
+std::string casework::cli::ServiceAddress(const Args& a,
+                                          const std::string& service) {
+  // The service catalogue (libs/host/catalogue.h): --ehc, $CASEWORK_EHC_ADDR,
+  // 127.0.0.1:7101, and so on.
+  const ServiceEntry* e = FindService(service);
+  if (e == nullptr) {
+    std::string names;
+    for (const ServiceEntry& row : Catalogue()) {
+      absl::StrAppend(&names, names.empty() ? "" : ", ", row.cli_name);
+    }
+    Die(absl::StrCat("--service: '", service, "' is not one of ", names));
+  }
+  return a.Get(e->cli_name, Env(e->address_env.c_str(), e->default_address()));
 }
 
 // The address of a consumer: the projection, or the annual-reviews
@@ -536,16 +539,14 @@ std::string ServiceAddress(const Args& a, const std::string& service) {
 std::string ConsumerAddress(const Args& a) {
   const std::string consumer = a.Get("consumer", "projection");
   if (consumer == "reviews") return ServiceAddress(a, "reviews");
-  return a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"));
+  return ServiceAddress(a, "projection");
 }
 
 int RunConsumerAdmin(const std::string& verb, const Args& a, Client& client) {
   const bool projection = a.Get("consumer", "projection") == "projection";
-  auto stub = v1::ConsumerAdminService::NewStub(
-      client.Channel(verb == "status" || verb == "resume"
-                         ? ConsumerAddress(a)
-                         : a.Get("projection", Env("CASEWORK_PROJECTION_ADDR",
-                                                   "127.0.0.1:7105"))));
+  auto stub = v1::ConsumerAdminService::NewStub(client.Channel(
+      verb == "status" || verb == "resume" ? ConsumerAddress(a)
+                                           : ServiceAddress(a, "projection")));
   auto parked = [&](int32_t page_size)
       -> std::pair<grpc::Status, v1::ListParkedStreamsResponse> {
     grpc::ClientContext ctx;
@@ -680,11 +681,31 @@ int RunConsumerAdmin(const std::string& verb, const Args& a, Client& client) {
 int RunAdmin(const Args& a, Client& client) {
   const std::string verb =
       Positional(a, 1,
-                 "admin command (republish, status, parked, retry, "
+                 "admin command (republish, backup, status, parked, retry, "
                  "resume)");
   if (verb == "status" || verb == "parked" || verb == "retry" ||
       verb == "resume") {
     return RunConsumerAdmin(verb, a, client);
+  }
+  if (verb == "backup") {
+    auto stub = v1::AdminService::NewStub(
+        client.Channel(ServiceAddress(a, Require(a, "service"))));
+    v1::BackupRequest r;
+    r.set_name(a.Get("name"));
+    grpc::ClientContext ctx;
+    client.Context(&ctx);
+    v1::BackupResponse out;
+    grpc::Status s = stub->Backup(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf("backup written to %s (log to position %lld, %lld bytes)\n",
+                out.directory().c_str(),
+                static_cast<long long>(out.last_position()),
+                static_cast<long long>(out.bytes()));
+    return 0;
   }
   if (verb != "republish") Die("unknown admin command (see casectl --help)");
   auto stub = v1::AdminService::NewStub(
@@ -743,25 +764,7 @@ int RunHealth(const Args& a, Client& client) {
 }
 
 int RunAudit(const Args& a, Client& client) {
-  const std::string service = a.Get("service", "ehc");
-  std::string address;
-  if (service == "ehc") {
-    address = a.Get("ehc", Env("CASEWORK_EHC_ADDR", "127.0.0.1:7101"));
-  } else if (service == "complaints") {
-    address =
-        a.Get("complaints", Env("CASEWORK_COMPLAINTS_ADDR", "127.0.0.1:7104"));
-  } else if (service == "transport") {
-    address =
-        a.Get("transport", Env("CASEWORK_TRANSPORT_ADDR", "127.0.0.1:7103"));
-  } else if (service == "reviews") {
-    address = a.Get("reviews", Env("CASEWORK_REVIEWS_ADDR", "127.0.0.1:7102"));
-  } else if (service == "projection") {
-    address =
-        a.Get("projection", Env("CASEWORK_PROJECTION_ADDR", "127.0.0.1:7105"));
-  } else {
-    Die("--service: expected ehc, reviews, transport, complaints or "
-        "projection");
-  }
+  const std::string address = ServiceAddress(a, a.Get("service", "ehc"));
   auto stub = v1::AuditService::NewStub(client.Channel(address));
   v1::ListAuditEntriesRequest r;
   r.set_child_id(a.Get("child"));
@@ -773,6 +776,7 @@ int RunAudit(const Args& a, Client& client) {
     r.set_page_size(n);
   }
   r.set_page_token(a.Get("page-token"));
+  r.set_refusals(a.Has("refusals"));
   grpc::ClientContext ctx;
   client.Context(&ctx);
   v1::ListAuditEntriesResponse out;
@@ -788,6 +792,10 @@ int RunAudit(const Args& a, Client& client) {
     const absl::Time at = absl::FromUnixSeconds(e.at().seconds());
     std::string read = e.method().substr(e.method().rfind('/') + 1);
     if (!e.record_id().empty()) absl::StrAppend(&read, " ", e.record_id());
+    if (e.outcome() == "refused") {
+      absl::StrAppend(&read, " REFUSED", e.target().empty() ? "" : " ",
+                      e.target(), ": ", e.reason());
+    }
     std::printf(
         "%-8lld %-24s %-16s %-18s %-14s %s\n",
         static_cast<long long>(e.sequence()),

@@ -13,8 +13,8 @@ namespace {
 
 std::unique_ptr<v1::AnnualReviewService::Stub> Stub(const Args& a,
                                                     const Client& client) {
-  return v1::AnnualReviewService::NewStub(client.Channel(
-      a.Get("reviews", Env("CASEWORK_REVIEWS_ADDR", "127.0.0.1:7102"))));
+  return v1::AnnualReviewService::NewStub(
+      client.Channel(ServiceAddress(a, "reviews")));
 }
 
 void PrintPlan(const v1::Plan& p) {

@@ -156,6 +156,9 @@ const std::vector<CommandSpec>& Commands() {
        "Events of a topic as JSON lines"},
       {"admin republish", "", "service=ehc|reviews|transport|complaints! from#",
        "Re-publish a service's log from a position (admins)"},
+      {"admin backup", "", "service=ehc|reviews|transport|complaints! name",
+       "Write a consistent copy of a running service's log and audit trail "
+       "under its --backup-dir (admins)"},
       {"admin status", "", "consumer=projection|reviews",
        "A consumer's health, lag by partition, held and parked streams "
        "(admins)"},
@@ -169,8 +172,8 @@ const std::vector<CommandSpec>& Commands() {
        "owning service re-published its log (admins)"},
       {"audit", "",
        "service=ehc|reviews|transport|complaints|projection child actor "
-       "page-size# page-token",
-       "The audit trail of reads (admins)"},
+       "refusals? page-size# page-token",
+       "The audit trail of reads and refused calls (admins)"},
       {"health", "HOST:PORT", "",
        "grpc.health.v1 status of a service; exit 0 when serving"},
   };

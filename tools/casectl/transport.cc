@@ -49,8 +49,8 @@ void PrintAssessment(const v1::EligibilityAssessment& x) {
 }  // namespace
 
 int RunTransport(const Args& a, Client& client) {
-  auto stub = v1::TransportService::NewStub(client.Channel(
-      a.Get("transport", Env("CASEWORK_TRANSPORT_ADDR", "127.0.0.1:7103"))));
+  auto stub = v1::TransportService::NewStub(
+      client.Channel(ServiceAddress(a, "transport")));
   const std::string verb =
       Positional(a, 1, "transport command (apply, assess, decide, ...)");
   const std::string request_id = a.Get("request-id", NewUuid());

@@ -118,12 +118,16 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
     double late;
   };
   const AdviceSpec advice[] = {
+      // Made-up people: the advisers' names are personal data the service
+      // keeps beside the log and never logs (the e2e test greps for them).
       {v1::ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY, "ep",
-       "Educational psychology service", 0.3},
-      {v1::ADVICE_TYPE_HEALTH, "health", "Designated clinical officer", 0.2},
-      {v1::ADVICE_TYPE_SOCIAL_CARE, "sc", "Children's social care", 0.15},
-      {v1::ADVICE_TYPE_EDUCATION_SETTING, "school", "Current school or setting",
-       0.1},
+       "Dr Amara Okonkwo-Farrell (educational psychologist)", 0.3},
+      {v1::ADVICE_TYPE_HEALTH, "health",
+       "Dr Tobias Wrenfield (designated clinical officer)", 0.2},
+      {v1::ADVICE_TYPE_SOCIAL_CARE, "sc",
+       "Priyanka Halloran-Beck (social worker)", 0.15},
+      {v1::ADVICE_TYPE_EDUCATION_SETTING, "school",
+       "Mrs Gwendolyn Ashcombe (SENCo)", 0.1},
   };
   Date last_advice = decided;
   for (const AdviceSpec& a : advice) {

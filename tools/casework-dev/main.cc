@@ -3,15 +3,19 @@
 // stay the source of truth), creates the topics, starts the services as child
 // processes with data under --data-dir, optionally loads the demo history
 // through the public gRPC API, and stops everything cleanly on Ctrl-C.
+#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -19,6 +23,8 @@
 #include "libs/auth/jwt.h"
 #include "libs/core/clock.h"
 #include "libs/core/log.h"
+#include "libs/host/catalogue.h"
+#include "libs/kafka/consumer_runtime.h"
 #include "libs/kafka/kafka.h"
 #include "libs/rpc/server.h"
 #include "tools/casework-dev/demo.h"
@@ -67,6 +73,25 @@ bool WaitReady(const std::string& address, absl::Duration timeout) {
                                    absl::ToChronoNanoseconds(timeout));
 }
 
+// A free loopback port (bound and released: the service binds it next).
+absl::StatusOr<int> FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return absl::UnavailableError("socket() failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  if (port == 0) return absl::UnavailableError("no free port");
+  return port;
+}
+
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "casework-dev: %s\n", std::string(s.message()).c_str());
   return 2;
@@ -76,45 +101,74 @@ int Fail(const absl::Status& s) {
 
 int main(int argc, char** argv) {
   BlockShutdownSignals();
-  absl::StatusOr<Flags> flags = Flags::Parse(
-      argc, argv,
-      {"data-dir", "ehc-port", "reviews-port", "transport-port",
-       "complaints-port", "projection-port", "partitions", "demo-children"},
-      {"demo", "help", "exit-after-demo"});
+  // Every service of the catalogue has a --<name>-port flag (--ehc-port,
+  // --reviews-port, ...).
+  std::vector<std::string> known = {"data-dir", "partitions", "demo-children",
+                                    "metrics-base-port", "log-format"};
+  for (const ServiceEntry& e : Catalogue()) {
+    known.push_back(absl::StrCat(e.cli_name, "-port"));
+  }
+  absl::StatusOr<Flags> flags =
+      Flags::Parse(argc, argv, known,
+                   {"demo", "help", "exit-after-demo", "print-catalogue"});
   if (!flags.ok()) return Fail(flags.status());
   if (flags->Has("help")) {
     std::printf(
         "usage: casework-dev [--demo] [--data-dir DIR] [--ehc-port N] "
         "[--reviews-port N] [--transport-port N]\n"
         "                    [--complaints-port N] [--projection-port N]\n"
+        "                    [--metrics-base-port N] [--log-format text|json]\n"
         "                    [--partitions N] [--demo-children N] "
-        "[--exit-after-demo]\n"
+        "[--exit-after-demo] [--print-catalogue]\n"
         "Starts the embedded Kafka-protocol broker and every service on "
-        "loopback.\n");
+        "loopback.\n"
+        "--metrics-base-port N: the services' /metrics on N, N+1, ... in "
+        "catalogue order\n"
+        "(default: free ports, printed and written to DIR/metrics.env).\n");
+    return 0;
+  }
+  if (flags->Has("print-catalogue")) {
+    // The service catalogue, for the deployment files' check.
+    for (const ServiceEntry& e : Catalogue()) {
+      std::printf("%s %d %d %s %s\n", e.name.c_str(), e.port, e.metrics_port,
+                  e.domain() ? e.topic().c_str() : "-",
+                  e.domain() ? e.ce_source().c_str() : "-");
+    }
     return 0;
   }
   const std::string data_dir =
       flags->Get("data-dir", "CASEWORK_DATA_DIR", "var");
-  int ehc_port = 0, reviews_port = 0, transport_port = 0, complaints_port = 0,
-      projection_port = 0, partitions = 0, demo_children = 0;
-  if (!absl::SimpleAtoi(flags->Get("ehc-port", "", "7101"), &ehc_port) ||
-      !absl::SimpleAtoi(flags->Get("reviews-port", "", "7102"),
-                        &reviews_port) ||
-      !absl::SimpleAtoi(flags->Get("transport-port", "", "7103"),
-                        &transport_port) ||
-      !absl::SimpleAtoi(flags->Get("complaints-port", "", "7104"),
-                        &complaints_port) ||
-      !absl::SimpleAtoi(flags->Get("projection-port", "", "7105"),
-                        &projection_port) ||
-      !absl::SimpleAtoi(flags->Get("partitions", "", "3"), &partitions) ||
+  const std::string log_format =
+      flags->Get("log-format", "CASEWORK_LOG_FORMAT", "text");
+  if (absl::Status f = SetLogFormat(log_format); !f.ok()) return Fail(f);
+  int partitions = 0, demo_children = 0, metrics_base = 0;
+  std::map<std::string, int> ports;  // service name -> gRPC port
+  for (const ServiceEntry& e : Catalogue()) {
+    const std::string flag = absl::StrCat(e.cli_name, "-port");
+    int port = 0;
+    if (!absl::SimpleAtoi(flags->Get(flag, "", std::to_string(e.port)),
+                          &port) ||
+        port < 1 || port > 65535) {
+      return Fail(absl::InvalidArgumentError(
+          absl::StrCat("--", flag, ": a port number")));
+    }
+    ports[e.name] = port;
+  }
+  if (!absl::SimpleAtoi(flags->Get("partitions", "", "3"), &partitions) ||
       !absl::SimpleAtoi(flags->Get("demo-children", "", "2000"),
                         &demo_children) ||
-      partitions < 1 || demo_children < 1) {
+      !absl::SimpleAtoi(flags->Get("metrics-base-port", "", "0"),
+                        &metrics_base) ||
+      partitions < 1 || demo_children < 1 || metrics_base < 0 ||
+      metrics_base > 65000) {
     return Fail(absl::InvalidArgumentError(
-        "--ehc-port, --reviews-port, --transport-port, --projection-port, "
-        "--partitions and "
-        "--demo-children take positive numbers"));
+        "--partitions and --demo-children take positive numbers, "
+        "--metrics-base-port a port number"));
   }
+  const int ehc_port = ports["ehc-assessments"],
+            reviews_port = ports["annual-reviews"],
+            transport_port = ports["transport"],
+            complaints_port = ports["complaints"];
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec)
@@ -124,14 +178,13 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<kafka::EmbeddedBroker>> broker =
       kafka::EmbeddedBroker::Start();
   if (!broker.ok()) return Fail(broker.status());
-  for (const char* topic :
-       {"casework.ehc-assessments.v1", "casework.annual-reviews.v1",
-        "casework.transport.v1", "casework.complaints.v1",
-        "casework.directory.v1", "casework.directory.deadletter.v1",
-        "casework.ehc-assessments.deadletter.v1",
-        "casework.annual-reviews.deadletter.v1",
-        "casework.transport.deadletter.v1",
-        "casework.complaints.deadletter.v1"}) {
+  std::vector<std::string> topics = {"casework.directory.v1",
+                                     "casework.directory.deadletter.v1"};
+  for (const ServiceEntry* e : DomainServices()) {
+    topics.push_back(e->topic());
+    topics.push_back(kafka::DeadLetterTopic(e->topic()));
+  }
+  for (const std::string& topic : topics) {
     absl::Status created = (*broker)->CreateTopic(topic, partitions);
     if (!created.ok()) return Fail(created);
   }
@@ -227,65 +280,88 @@ int main(int argc, char** argv) {
       if (c.pid > 0) waitpid(c.pid, &status, 0);
     }
   };
-  struct Spec {
-    const char* name;
-    int port;
-  };
-  for (Spec s :
-       {Spec{"ehc-assessments", ehc_port}, Spec{"annual-reviews", reviews_port},
-        Spec{"transport", transport_port}, Spec{"complaints", complaints_port},
-        Spec{"projection", projection_port}}) {
+  std::map<std::string, int> metrics_ports;
+  for (size_t i = 0; i < Catalogue().size(); ++i) {
+    const ServiceEntry& e = Catalogue()[i];
+    const int port = ports[e.name];
+    int metrics_port = 0;
+    if (metrics_base > 0) {
+      metrics_port = metrics_base + static_cast<int>(i);
+    } else {
+      absl::StatusOr<int> free = FreePort();
+      if (!free.ok()) {
+        stop_all();
+        return Fail(free.status());
+      }
+      metrics_port = *free;
+    }
+    metrics_ports[e.name] = metrics_port;
     // The embedded broker starts empty: the services publish their logs again
     // and the projection re-reads them (skipping what it applied before).
-    std::vector<std::string> args = {
-        "--port",         std::to_string(s.port),
-        "--data-dir",     absl::StrCat(data_dir, "/", s.name),
-        "--brokers",      bootstrap,
-        "--topics-reset", "--auth-issuer",
-        "casework-dev",   "--auth-hs256-secret-file",
-        secret_file};
-    if (std::string(s.name) == "transport") {
+    std::vector<std::string> args = {"--port",
+                                     std::to_string(port),
+                                     "--data-dir",
+                                     absl::StrCat(data_dir, "/", e.name),
+                                     "--brokers",
+                                     bootstrap,
+                                     "--topics-reset",
+                                     "--auth-issuer",
+                                     "casework-dev",
+                                     "--auth-hs256-secret-file",
+                                     secret_file,
+                                     "--metrics-port",
+                                     std::to_string(metrics_port),
+                                     "--log-format",
+                                     log_format};
+    if (e.name == "transport") {
       // The demo LA's term dates (the first day of each term).
       args.insert(args.end(),
                   {"--term-starts",
                    "2025-09-03,2026-01-05,2026-04-20,2026-09-03,2027-01-05,"
                    "2027-04-19,2027-09-02"});
     }
-    if (std::string(s.name) == "projection") {
+    if (e.name == "projection") {
       // The embedded broker answers a fetch only when its wait runs out, not
       // when data arrives: a short wait keeps the projection close behind.
       args.insert(args.end(), {"--kafka-config", "fetch.wait.max.ms=20"});
     }
-    absl::StatusOr<Child> child = Spawn(bin_dir + "/" + s.name, args, s.name);
+    absl::StatusOr<Child> child = Spawn(bin_dir + "/" + e.name, args, e.name);
     if (!child.ok()) {
       stop_all();
       return Fail(child.status());
     }
     children.push_back(*child);
-    if (!WaitReady(absl::StrCat("127.0.0.1:", s.port), absl::Seconds(20))) {
+    if (!WaitReady(absl::StrCat("127.0.0.1:", port), absl::Seconds(20))) {
       stop_all();
-      return Fail(absl::UnavailableError(
-          absl::StrCat(s.name, " did not start on port ", s.port,
-                       " (is the port in use?)")));
+      return Fail(absl::UnavailableError(absl::StrCat(
+          e.name, " did not start on port ", port, " (is the port in use?)")));
+    }
+  }
+  {
+    std::ofstream out(data_dir + "/metrics.env");
+    out << "# casework-dev: each service's /metrics, /healthz and /readyz\n";
+    for (const ServiceEntry& e : Catalogue()) {
+      out << "export CASEWORK_" << absl::AsciiStrToUpper(e.cli_name)
+          << "_METRICS=127.0.0.1:" << metrics_ports[e.name] << "\n";
     }
   }
 
   std::printf(
-      "casework is running\n"
-      "  kafka bootstrap   %s   (also in %s/kafka.bootstrap)\n"
-      "  ehc-assessments   127.0.0.1:%d\n"
-      "  annual-reviews    127.0.0.1:%d\n"
-      "  transport         127.0.0.1:%d\n"
-      "  complaints        127.0.0.1:%d\n"
-      "  projection        127.0.0.1:%d\n"
+      "casework is running\n  kafka bootstrap   %s   (also in "
+      "%s/kafka.bootstrap)\n",
+      bootstrap.c_str(), data_dir.c_str());
+  for (const ServiceEntry& e : Catalogue()) {
+    std::printf("  %-17s 127.0.0.1:%d   metrics http://127.0.0.1:%d/metrics\n",
+                e.name.c_str(), ports[e.name], metrics_ports[e.name]);
+  }
+  std::printf(
       "tokens (valid 12 hours; all in %s/tokens.env, which sets CASEWORK_TOKEN "
       "to the officer's):\n"
       "  officer-01 (officer, team-north)     %s\n"
       "  manager-north (manager, team-north)  %s\n"
       "  admin (admin)                        %s\n",
-      bootstrap.c_str(), data_dir.c_str(), ehc_port, reviews_port,
-      transport_port, complaints_port, projection_port, data_dir.c_str(),
-      officer_token.c_str(), manager_token.c_str(), admin_token.c_str());
+      data_dir.c_str(), officer_token.c_str(), manager_token.c_str(),
+      admin_token.c_str());
   std::fflush(stdout);
 
   if (flags->Has("demo")) {

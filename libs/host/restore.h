@@ -1,0 +1,73 @@
+// Recovery from Kafka: a domain service whose disk is lost rebuilds its log
+// from its own topic (--restore-from-topic), into an empty data directory.
+//
+// It reads every partition of the topic from offset 0 (refusing, with the
+// reason, when the broker no longer holds a partition's start: retention
+// removed part of the log), orders the events by their log position and
+// checks the log is whole: positions 1..N with none missing (a missing
+// position is an event the broker never got or has lost), no position
+// claimed by two different events, versions 1, 2, ... in each stream. Then it
+// appends them in position order, so each lands at its own position and
+// version, one append per command (consecutive events with one request id),
+// which rebuilds the idempotency records from the events' request ids (a
+// retry of a command made before the loss is answered as a repeat). The list
+// indexes are rebuilt from the last event of each stream (the child and the
+// officer holding it). The relay's cursor is set to N: nothing is published
+// again.
+//
+// What it cannot bring back: the free text each service keeps beside its log
+// and out of events (advisers' names and exception notes, transport decision
+// reasons), and the audit trail of reads. A backup (AdminService.Backup)
+// holds both; docs/operations.md.
+//
+// Thread safety: call before the service starts serving.
+#ifndef CASEWORK_LIBS_HOST_RESTORE_H_
+#define CASEWORK_LIBS_HOST_RESTORE_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "libs/eventstore/event_store.h"
+#include "libs/host/catalogue.h"
+
+namespace casework::host {
+
+// A stream's list-index entries from what its events say: the stream, the
+// child and the officer holding it after its last event, and the type of its
+// first event (for a log with two kinds of stream).
+struct StreamFacts {
+  std::string stream_id;
+  std::string child_id;
+  std::string officer_id;
+  std::string first_type;  // "ComplaintLogged"
+};
+using IndexOfFn = std::function<std::vector<std::pair<std::string, std::string>>(
+    const StreamFacts& stream)>;
+
+struct RestoreOptions {
+  std::string brokers;
+  std::map<std::string, std::string> properties;
+  std::string topic;  // the service's topic (catalogue)
+  const google::protobuf::Message* envelope = nullptr;
+  IndexOfFn index_of;
+  std::string relay_cursor = "relay";
+  absl::Duration timeout = absl::Minutes(10);
+};
+
+struct RestoreSummary {
+  int64_t events = 0;
+  int64_t streams = 0;
+  int64_t duplicates = 0;  // records of an event delivered more than once
+};
+
+absl::StatusOr<RestoreSummary> RestoreFromTopic(EventStore& store,
+                                                const RestoreOptions& options);
+
+}  // namespace casework::host
+
+#endif  // CASEWORK_LIBS_HOST_RESTORE_H_
