@@ -9,6 +9,7 @@
 #include "libs/core/status.h"
 #include "libs/kafka/directory_follower.h"
 #include "libs/kafka/kafka.h"
+#include "libs/kafka/topics.h"
 #include "libs/metrics/metrics.h"
 
 namespace casework::host {
@@ -93,6 +94,18 @@ int RunDomainService(int argc, char** argv, const DomainServiceSpec& spec) {
   absl::StatusOr<std::unique_ptr<RocksEventStore>> store =
       RocksEventStore::Open(config->data_dir);
   if (!store.ok()) return Fail(entry->name, store.status());
+  if (config->restore_from_topic) {
+    absl::StatusOr<std::map<std::string, std::string>> props =
+        kafka::ParseProperties(config->kafka_config);
+    if (!props.ok()) return Fail(entry->name, props.status());
+    absl::StatusOr<RestoreSummary> restored = RestoreFromTopic(
+        **store,
+        RestoreOptions{.brokers = config->brokers,
+                       .properties = *props,
+                       .topic = *kafka::FindDomainTopic(entry->topic()),
+                       .index_of = spec.index_of});
+    if (!restored.ok()) return Fail(entry->name, restored.status());
+  }
   absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> verifier =
       MakeVerifier(*config);
   if (!verifier.ok()) return Fail(entry->name, verifier.status());

@@ -32,6 +32,7 @@
 #include "libs/core/clock.h"
 #include "libs/eventstore/rocks_event_store.h"
 #include "libs/host/catalogue.h"
+#include "libs/host/restore.h"
 #include "libs/rpc/server.h"
 
 namespace grpc {
@@ -66,6 +67,8 @@ struct DomainServiceSpec {
   std::map<std::string, std::string> flags;
   std::function<absl::StatusOr<std::unique_ptr<ServiceParts>>(HostContext&)>
       build;
+  // --restore-from-topic: a stream's list-index entries (restore.h).
+  IndexOfFn index_of;
 };
 
 // Runs the service until SIGINT or SIGTERM; the process's exit code (2 with

@@ -36,10 +36,18 @@ absl::StatusOr<v1::EventMetadata> MetadataOf(
   return m;
 }
 
+void ClearPosition(google::protobuf::Message* envelope) {
+  const google::protobuf::FieldDescriptor* f =
+      envelope->GetDescriptor()->FindFieldByName("metadata");
+  auto* m = static_cast<v1::EventMetadata*>(
+      envelope->GetReflection()->MutableMessage(envelope, f));
+  m->clear_position();
+}
+
 }  // namespace
 
-absl::StatusOr<RestoreSummary> RestoreFromTopic(
-    EventStore& store, const RestoreOptions& options) {
+absl::StatusOr<RestoreSummary> RestoreFromTopic(EventStore& store,
+                                                const RestoreOptions& options) {
   if (store.LastPosition() != 0) {
     return absl::FailedPreconditionError(absl::StrCat(
         "--restore-from-topic: the data directory already holds a log (to "
@@ -49,25 +57,25 @@ absl::StatusOr<RestoreSummary> RestoreFromTopic(
   if (options.brokers.empty()) {
     return absl::InvalidArgumentError(
         "--restore-from-topic needs --brokers (the cluster holding " +
-        options.topic + ")");
+        options.topic.topic + ")");
   }
   ASSIGN_OR_RETURN(
       std::unique_ptr<kafka::Consumer> consumer,
       kafka::Consumer::Create(kafka::ConsumerOptions{
           .brokers = options.brokers,
           .properties = options.properties,
-          .group_id = absl::StrCat("casework-restore-", options.topic),
+          .group_id = absl::StrCat("casework-restore-", options.topic.topic),
           .complete_history = true}));
-  ASSIGN_OR_RETURN(int partitions,
-                   consumer->PartitionCount(options.topic, absl::Seconds(30)));
+  ASSIGN_OR_RETURN(int partitions, consumer->PartitionCount(options.topic.topic,
+                                                            absl::Seconds(30)));
   std::map<kafka::TopicPartition, int64_t> assign, ends;
   for (int32_t p = 0; p < partitions; ++p) {
-    const kafka::TopicPartition tp{options.topic, p};
+    const kafka::TopicPartition tp{options.topic.topic, p};
     ASSIGN_OR_RETURN(kafka::Watermarks w,
                      consumer->QueryWatermarks(tp, absl::Seconds(30)));
     if (w.low > 0) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "--restore-from-topic: partition ", p, " of ", options.topic,
+          "--restore-from-topic: partition ", p, " of ", options.topic.topic,
           " starts at offset ", w.low,
           ": the broker no longer holds the whole log (retention removed "
           "offsets 0 to ",
@@ -91,22 +99,27 @@ absl::StatusOr<RestoreSummary> RestoreFromTopic(
   };
   while (!done()) {
     if (absl::Now() > deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "--restore-from-topic: ", options.topic,
-          " was not read to its end in time"));
+      return absl::DeadlineExceededError(
+          absl::StrCat("--restore-from-topic: ", options.topic.topic,
+                       " was not read to its end in time"));
     }
     ASSIGN_OR_RETURN(std::optional<kafka::Message> record,
                      consumer->Poll(absl::Seconds(1)));
     if (!record.has_value()) continue;
     next[{record->topic, record->partition}] = record->offset + 1;
-    std::unique_ptr<google::protobuf::Message> envelope(
-        options.envelope->New());
-    absl::Status decoded = kafka::DecodeValue(*record, envelope.get());
-    if (!decoded.ok()) {
-      return absl::DataLossError(absl::StrCat(
-          "--restore-from-topic: partition ", record->partition, " offset ",
-          record->offset, " does not decode: ", decoded.message()));
+    absl::StatusOr<v1::EventEnvelopeHeader> kept =
+        kafka::CheckDomainRecord(options.topic, *record);
+    if (!kept.ok()) {
+      ++summary.foreign;
+      LogWarn("restore: not an event of this service, left out",
+              {{"partition", std::to_string(record->partition)},
+               {"offset", std::to_string(record->offset)},
+               {"reason", std::string(kept.status().message())}});
+      continue;
     }
+    std::unique_ptr<google::protobuf::Message> envelope(
+        options.topic.envelope->New());
+    RETURN_IF_ERROR(kafka::DecodeValue(*record, envelope.get()));
     ASSIGN_OR_RETURN(v1::EventMetadata m, MetadataOf(*envelope));
     if (m.position() < 1 || m.version() < 1 || m.stream_id().empty() ||
         m.event_id().empty()) {
@@ -126,6 +139,8 @@ absl::StatusOr<RestoreSummary> RestoreFromTopic(
       continue;
     }
     it->second.type = EventTypeName(*envelope);
+    // Stored as the service stored it: the store stamps the position itself.
+    ClearPosition(envelope.get());
     it->second.payload = envelope->SerializeAsString();
     it->second.metadata = std::move(m);
   }
@@ -137,16 +152,16 @@ absl::StatusOr<RestoreSummary> RestoreFromTopic(
     if (position != expected) {
       return absl::FailedPreconditionError(absl::StrCat(
           "--restore-from-topic: positions ", expected, " to ", position - 1,
-          " are not on ", options.topic,
+          " are not on ", options.topic.topic,
           " (never published, or removed); the log cannot be restored whole "
           "from the topic: restore from a backup"));
     }
     int64_t& v = versions[e.metadata.stream_id()];
     if (e.metadata.version() != v + 1) {
-      return absl::DataLossError(absl::StrCat(
-          "--restore-from-topic: stream ", e.metadata.stream_id(),
-          " has version ", e.metadata.version(), " at position ", position,
-          " after version ", v));
+      return absl::DataLossError(
+          absl::StrCat("--restore-from-topic: stream ", e.metadata.stream_id(),
+                       " has version ", e.metadata.version(), " at position ",
+                       position, " after version ", v));
     }
     v = e.metadata.version();
     ++expected;
@@ -204,16 +219,17 @@ absl::StatusOr<RestoreSummary> RestoreFromTopic(
   summary.events = static_cast<int64_t>(events.size());
   summary.streams = static_cast<int64_t>(facts.size());
   if (store.LastPosition() != summary.events) {
-    return absl::InternalError(absl::StrCat(
-        "--restore-from-topic: restored to position ", store.LastPosition(),
-        ", expected ", summary.events));
+    return absl::InternalError(
+        absl::StrCat("--restore-from-topic: restored to position ",
+                     store.LastPosition(), ", expected ", summary.events));
   }
   RETURN_IF_ERROR(store.SetCursor(options.relay_cursor, summary.events));
   LogInfo("log restored from the topic",
-          {{"topic", options.topic},
+          {{"topic", options.topic.topic},
            {"events", std::to_string(summary.events)},
            {"streams", std::to_string(summary.streams)},
-           {"duplicates", std::to_string(summary.duplicates)}});
+           {"duplicates", std::to_string(summary.duplicates)},
+           {"foreign", std::to_string(summary.foreign)}});
   return summary;
 }
 

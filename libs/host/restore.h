@@ -1,7 +1,8 @@
 // Recovery from Kafka: a domain service whose disk is lost rebuilds its log
 // from its own topic (--restore-from-topic), into an empty data directory.
 //
-// It reads every partition of the topic from offset 0 (refusing, with the
+// It reads every partition of the topic from offset 0, keeping the records
+// that keep the topic's contract (refusing, with the
 // reason, when the broker no longer holds a partition's start: retention
 // removed part of the log), orders the events by their log position and
 // checks the log is whole: positions 1..N with none missing (a missing
@@ -34,6 +35,7 @@
 #include "absl/time/time.h"
 #include "libs/eventstore/event_store.h"
 #include "libs/host/catalogue.h"
+#include "libs/kafka/topics.h"
 
 namespace casework::host {
 
@@ -46,14 +48,18 @@ struct StreamFacts {
   std::string officer_id;
   std::string first_type;  // "ComplaintLogged"
 };
-using IndexOfFn = std::function<std::vector<std::pair<std::string, std::string>>(
-    const StreamFacts& stream)>;
+using IndexOfFn =
+    std::function<std::vector<std::pair<std::string, std::string>>(
+        const StreamFacts& stream)>;
 
 struct RestoreOptions {
   std::string brokers;
   std::map<std::string, std::string> properties;
-  std::string topic;  // the service's topic (catalogue)
-  const google::protobuf::Message* envelope = nullptr;
+  // The service's topic and its contract (kafka::DomainTopics()): a record
+  // that breaks it (another source, a type the envelope does not carry, a
+  // value that does not decode) is not one of the service's events and is
+  // left out, counted and logged.
+  kafka::DomainTopic topic;
   IndexOfFn index_of;
   std::string relay_cursor = "relay";
   absl::Duration timeout = absl::Minutes(10);
@@ -63,6 +69,7 @@ struct RestoreSummary {
   int64_t events = 0;
   int64_t streams = 0;
   int64_t duplicates = 0;  // records of an event delivered more than once
+  int64_t foreign = 0;     // records that break the topic's contract
 };
 
 absl::StatusOr<RestoreSummary> RestoreFromTopic(EventStore& store,

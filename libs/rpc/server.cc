@@ -103,14 +103,16 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
   for (const auto& [name, env] : extra) known.push_back(name);
   ASSIGN_OR_RETURN(Flags flags, Flags::Parse(argc, argv, known,
                                              {"help", "topics-reset", "rebuild",
-                                              "officers-act-for-team"}));
+                                              "officers-act-for-team",
+                                              "restore-from-topic"}));
   if (flags.Has("help")) {
     std::printf(
         "usage: %s [--port N] [--listen HOST] [--data-dir DIR] [--brokers "
         "HOST:PORT,...]\n"
         "          [--kafka-config k=v,k=v] [--event-format protobuf|json] "
         "[--closures YYYY-MM-DD,...]\n"
-        "          [--topics-reset] [--rebuild] [--officers-act-for-team]\n"
+        "          [--topics-reset] [--rebuild] [--officers-act-for-team] "
+        "[--restore-from-topic]\n"
         "          --auth-issuer ISS [--auth-audience AUD] (--auth-jwks FILE | "
         "--auth-hs256-secret-file FILE)\n"
         "          [--auth-skew-seconds N (30)] [--auth-max-token-seconds N "
@@ -161,6 +163,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
     const std::string value = flags.Get(name, env, "");
     if (!value.empty()) c.extras[name] = value;
   }
+  c.restore_from_topic = flags.Has("restore-from-topic");
   c.rebuild =
       flags.Has("rebuild") || flags.Get("", "CASEWORK_REBUILD", "") == "1";
   c.case_access.officers_act_for_team =

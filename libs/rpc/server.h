@@ -94,6 +94,9 @@ struct ServiceConfig {
   bool topics_reset = false;
   // projection only: delete the read models and rebuild them from the topics.
   bool rebuild = false;
+  // domain services only: rebuild a lost log from the service's own topic
+  // into an empty --data-dir before serving (libs/host/restore.h).
+  bool restore_from_topic = false;
   // Authentication (libs/auth): tokens must come from this issuer for this
   // audience, signed by a key of the JWKS file or with the HS256 secret file.
   std::string auth_issuer;

@@ -70,6 +70,13 @@ absl::StatusOr<std::unique_ptr<host::ServiceParts>> Build(
   return parts;
 }
 
+// --restore-from-topic: a stream's list-index entries.
+std::vector<std::pair<std::string, std::string>> IndexOf(
+    const host::StreamFacts& f) {
+  return {{reviews::ChildIndexKey(f.child_id, f.stream_id), ""},
+          {reviews::OfficerIndexKey(f.officer_id, f.stream_id), ""}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,5 +84,6 @@ int main(int argc, char** argv) {
       argc, argv,
       {.name = "annual-reviews",
        .flags = {{"under5-months", "CASEWORK_REVIEW_UNDER5_MONTHS"}},
-       .build = Build});
+       .build = Build,
+       .index_of = IndexOf});
 }

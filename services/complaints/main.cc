@@ -61,6 +61,16 @@ absl::StatusOr<std::unique_ptr<host::ServiceParts>> Build(
   return std::make_unique<Parts>(h, limits);
 }
 
+// --restore-from-topic: a stream's list-index entries.
+std::vector<std::pair<std::string, std::string>> IndexOf(
+    const host::StreamFacts& f) {
+  // The index keeps both kinds of stream: c:<complaint>, d:<disagreement>.
+  const std::string key = absl::StrCat(
+      f.first_type == "ComplaintLogged" ? "c:" : "d:", f.stream_id);
+  return {{complaints::ChildIndexKey(f.child_id, key), ""},
+          {complaints::OfficerIndexKey(f.officer_id, key), ""}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,5 +78,6 @@ int main(int argc, char** argv) {
       argc, argv,
       {.name = "complaints",
        .flags = {{"timescales", "CASEWORK_COMPLAINT_TIMESCALES"}},
-       .build = Build});
+       .build = Build,
+       .index_of = IndexOf});
 }

@@ -15,6 +15,13 @@ struct Parts : host::ServiceParts {
   ehc::EhcAssessmentServiceImpl service;
 };
 
+// --restore-from-topic: a stream's list-index entries.
+std::vector<std::pair<std::string, std::string>> IndexOf(
+    const host::StreamFacts& f) {
+  return {{ehc::ChildIndexKey(f.child_id, f.stream_id), ""},
+          {ehc::OfficerIndexKey(f.officer_id, f.stream_id), ""}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -24,5 +31,6 @@ int main(int argc, char** argv) {
        .build = [](host::HostContext& h)
            -> absl::StatusOr<std::unique_ptr<host::ServiceParts>> {
          return std::make_unique<Parts>(h);
-       }});
+       },
+       .index_of = IndexOf});
 }

@@ -47,6 +47,13 @@ absl::StatusOr<std::unique_ptr<host::ServiceParts>> Build(
   return std::make_unique<Parts>(h, std::move(options));
 }
 
+// --restore-from-topic: a stream's list-index entries.
+std::vector<std::pair<std::string, std::string>> IndexOf(
+    const host::StreamFacts& f) {
+  return {{transport::ChildIndexKey(f.child_id, f.stream_id), ""},
+          {transport::OfficerIndexKey(f.officer_id, f.stream_id), ""}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,5 +63,6 @@ int main(int argc, char** argv) {
        .flags = {{"decision-working-days",
                   "CASEWORK_TRANSPORT_DECISION_WORKING_DAYS"},
                  {"term-starts", "CASEWORK_TERM_STARTS"}},
-       .build = Build});
+       .build = Build,
+       .index_of = IndexOf});
 }

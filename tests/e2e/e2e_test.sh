@@ -566,6 +566,60 @@ grep -q "GetOfficerScorecard REFUSED officer_id=officer-08: PERMISSION_DENIED" "
 grep -q '"method": "/casework.v1.ProjectionService/GetWorklist"' "$work/audit-worklist.json" \
   || fail "worklist read not audited"
 
+# Recovery from the topic: an ehc-assessments whose disk is lost rebuilds its log from its own
+# topic into an empty directory, and answers every list as the live one does (but for the
+# free text kept out of events, which only a backup holds); it publishes nothing again.
+restore_port=$(free_port)
+topic_records() {
+  timeout 30 kcat -b "$(cat "$work/var/kafka.bootstrap")" -t casework.ehc-assessments.v1 -C \
+    -o beginning -e -f '%o\n' 2>/dev/null | wc -l
+}
+records_before=$(topic_records)
+"$bin/ehc-assessments" --port "$restore_port" --data-dir "$work/ehc-restored" \
+  --brokers "$(cat "$work/var/kafka.bootstrap")" --restore-from-topic \
+  --auth-issuer casework-dev --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
+  2>"$work/restore.err" &
+restore_pid=$!
+pids+=("$restore_pid")
+for _ in $(seq 1 150); do
+  "$bin/casectl" health "127.0.0.1:$restore_port" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+"$bin/casectl" health "127.0.0.1:$restore_port" >/dev/null || { cat "$work/restore.err"; fail "restored service"; }
+grep -q 'msg="log restored from the topic" topic=casework.ehc-assessments.v1 events=[1-9]' \
+  "$work/restore.err" || fail "no restore: $(cat "$work/restore.err")"
+for who in --officer=officer-01 $(seq -f "--child=child-%05g" 1 60) --child=py-child --child=min-child; do
+  n=${who#*=}
+  for addr in "$CASEWORK_EHC_ADDR" "127.0.0.1:$restore_port"; do
+    "$bin/casectl" --ehc "$addr" ehc list "$who" --page-size 500 --json \
+      | /usr/bin/python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+for a in doc.get("assessments", []):
+    for x in a.get("advice", []): x.pop("adviser", None)
+    for x in a.get("exceptions", []): x.pop("note", None)
+print(json.dumps(doc, sort_keys=True))' >"$work/list-$n-${addr##*:}.json" || fail "list $who at $addr"
+  done
+  cmp -s "$work/list-$n-${CASEWORK_EHC_ADDR##*:}.json" "$work/list-$n-$restore_port.json" \
+    || fail "$who: restored answers differ"
+done
+grep -q '"assessment_id"' "$work/list-officer-01-$restore_port.json" || fail "restored lists are empty"
+grep -q '"assessment_id"' "$work/list-child-00007-$restore_port.json" || fail "restored lists are empty"
+# A retry of a command made before the loss is answered as a repeat, not done twice.
+"$bin/casectl" --ehc "127.0.0.1:$restore_port" --request-id py-1 --json ehc request \
+  --id py-asmt-1 --child py-child --officer officer-01 --received 2026-09-01 \
+  >"$work/retry.json" || fail "retry after restore"
+grep -q '"repeated": true' "$work/retry.json" || fail "retry not a repeat: $(cat "$work/retry.json")"
+[ "$(topic_records)" -eq "$records_before" ] || fail "the restored service published again"
+kill -TERM "$restore_pid"; wait "$restore_pid" || fail "restored service did not stop cleanly"
+# Restoring over a log is refused, saying why.
+if "$bin/ehc-assessments" --port 0 --data-dir "$work/ehc-restored" --restore-from-topic \
+  --brokers "$(cat "$work/var/kafka.bootstrap")" --auth-issuer casework-dev \
+  --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" 2>"$work/restore2.err"; then
+  fail "restored over an existing log"
+fi
+grep -q "already holds a log" "$work/restore2.err" || fail "no reason: $(cat "$work/restore2.err")"
+
 "$bin/casectl" timeline child-00001 --json >"$work/timeline.before"
 before=$(grep -c '"event_id"' "$work/timeline.before" || true)
 kill -INT "${pids[0]}"; wait "${pids[0]}" || fail "casework-dev did not stop cleanly"
