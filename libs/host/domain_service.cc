@@ -70,6 +70,26 @@ void CollectStore(metrics::Scrape& s, RocksEventStore& store,
 
 }  // namespace
 
+absl::StatusOr<v1::BackupResponse> WriteBackup(RocksEventStore& log,
+                                               audit::AuditLog& audit,
+                                               const std::string& directory) {
+  std::error_code mkdir;
+  std::filesystem::create_directories(directory, mkdir);
+  if (mkdir) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create ", directory, ": ", mkdir.message()));
+  }
+  // The position first: the checkpoint holds at least this much.
+  const int64_t last = log.LastPosition();
+  RETURN_IF_ERROR(log.Checkpoint(directory + "/log"));
+  RETURN_IF_ERROR(audit.Checkpoint(directory + "/audit"));
+  v1::BackupResponse out;
+  out.set_directory(directory);
+  out.set_last_position(last);
+  out.set_bytes(DirectoryBytes(directory));
+  return out;
+}
+
 int RunDomainService(int argc, char** argv, const DomainServiceSpec& spec) {
   BlockShutdownSignals();
   const ServiceEntry* entry = FindService(spec.name);
@@ -141,23 +161,8 @@ int RunDomainService(int argc, char** argv, const DomainServiceSpec& spec) {
   audit::AuditLog& audit = **audit_log;
   admin::AdminServiceImpl admin_service(
       log, relay->get(), authorizer, backup_root,
-      [&log, &audit](
-          const std::string& directory) -> absl::StatusOr<v1::BackupResponse> {
-        std::error_code mkdir;
-        std::filesystem::create_directories(directory, mkdir);
-        if (mkdir) {
-          return absl::UnavailableError(
-              absl::StrCat("cannot create ", directory, ": ", mkdir.message()));
-        }
-        // The position first: the checkpoint holds at least this much.
-        const int64_t last = log.LastPosition();
-        RETURN_IF_ERROR(log.Checkpoint(directory + "/log"));
-        RETURN_IF_ERROR(audit.Checkpoint(directory + "/audit"));
-        v1::BackupResponse out;
-        out.set_directory(directory);
-        out.set_last_position(last);
-        out.set_bytes(DirectoryBytes(directory));
-        return out;
+      [&log, &audit](const std::string& directory) {
+        return WriteBackup(log, audit, directory);
       });
 
   // Refused calls go to the audit trail (who, what, why).

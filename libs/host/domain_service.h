@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "casework/v1/admin.pb.h"
 #include "libs/audit/audit_log.h"
 #include "libs/auth/authorizer.h"
 #include "libs/core/calendar.h"
@@ -70,6 +71,22 @@ struct DomainServiceSpec {
   // --restore-from-topic: a stream's list-index entries (restore.h).
   IndexOfFn index_of;
 };
+
+// AdminService.Backup's work: RocksDB checkpoints of the log (with its
+// indexes, texts and the relay's cursor) in <directory>/log and of the audit
+// trail in <directory>/audit. Every append acknowledged before the call is in
+// it.
+absl::StatusOr<v1::BackupResponse> WriteBackup(RocksEventStore& log,
+                                               audit::AuditLog& audit,
+                                               const std::string& directory);
+
+// AdminService.Backup's work: RocksDB checkpoints of the log (with its
+// indexes, texts and the relay's cursor) in <directory>/log and of the audit
+// trail in <directory>/audit. Every append acknowledged before the call is in
+// it.
+absl::StatusOr<v1::BackupResponse> WriteBackup(RocksEventStore& log,
+                                               audit::AuditLog& audit,
+                                               const std::string& directory);
 
 // Runs the service until SIGINT or SIGTERM; the process's exit code (2 with
 // the reason on stderr when it cannot start).

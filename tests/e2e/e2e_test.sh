@@ -620,6 +620,36 @@ if "$bin/ehc-assessments" --port 0 --data-dir "$work/ehc-restored" --restore-fro
 fi
 grep -q "already holds a log" "$work/restore2.err" || fail "no reason: $(cat "$work/restore2.err")"
 
+# Backup of the running service, and the documented restore: a service started on the backup
+# answers as the live one, texts included.
+"$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" admin backup --service ehc --name e2e-backup \
+  >"$work/backup.out" || fail "admin backup"
+grep -q "backup written to $work/var/ehc-assessments-backups/e2e-backup" "$work/backup.out" \
+  || fail "backup: $(cat "$work/backup.out")"
+if "$bin/casectl" admin backup --service ehc --name x 2>"$work/err"; then fail "officer backed up"; fi
+grep -q PERMISSION_DENIED "$work/err" || fail "backup refusal: $(cat "$work/err")"
+backup_port=$(free_port)
+"$bin/ehc-assessments" --port "$backup_port" \
+  --data-dir "$work/var/ehc-assessments-backups/e2e-backup/log" \
+  --audit-dir "$work/var/ehc-assessments-backups/e2e-backup/audit" \
+  --auth-issuer casework-dev --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
+  2>"$work/from-backup.err" &
+backup_pid=$!
+pids+=("$backup_pid")
+for _ in $(seq 1 150); do
+  "$bin/casectl" health "127.0.0.1:$backup_port" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+for addr in "$CASEWORK_EHC_ADDR" "127.0.0.1:$backup_port"; do
+  "$bin/casectl" --ehc "$addr" ehc list --officer officer-01 --page-size 500 --json \
+    >"$work/backup-list-${addr##*:}.json" || fail "list at $addr"
+done
+cmp -s "$work/backup-list-${CASEWORK_EHC_ADDR##*:}.json" "$work/backup-list-$backup_port.json" \
+  || fail "the service restored from the backup answers differently"
+grep -q '"adviser": "Dr Zed Adviser"' "$work/backup-list-$backup_port.json" \
+  || fail "the backup lost the texts kept beside the log"
+kill -TERM "$backup_pid"; wait "$backup_pid" || fail "service on the backup did not stop cleanly"
+
 "$bin/casectl" timeline child-00001 --json >"$work/timeline.before"
 before=$(grep -c '"event_id"' "$work/timeline.before" || true)
 kill -INT "${pids[0]}"; wait "${pids[0]}" || fail "casework-dev did not stop cleanly"

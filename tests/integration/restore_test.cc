@@ -3,6 +3,8 @@
 // (positions, versions, ids, payloads), with its idempotency records and list
 // indexes; what it cannot rebuild (texts kept out of events) is absent; a
 // non-empty store and a topic missing part of the log are refused, saying why.
+#include "libs/host/restore.h"
+
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
@@ -11,7 +13,6 @@
 #include "libs/core/clock.h"
 #include "libs/eventstore/command_handler.h"
 #include "libs/eventstore/rocks_event_store.h"
-#include "libs/host/restore.h"
 #include "libs/kafka/kafka.h"
 #include "libs/kafka/topics.h"
 #include "services/ehc-assessments/assessment.h"
@@ -47,8 +48,8 @@ class RestoreTest : public ::testing::Test {
     CommandContext context =
         CommandContextFor("officer-01", "/test/Command", request);
     context.request_id = request_id;
-    auto result = handler.Execute(
-        id, context, [&](const ehc::Assessment& s, int64_t) {
+    auto result =
+        handler.Execute(id, context, [&](const ehc::Assessment& s, int64_t) {
           return decide(s, ehc::Env{clock_.Today(), calendar_});
         });
     ASSERT_TRUE(result.ok()) << result.status();
@@ -74,15 +75,17 @@ class RestoreTest : public ::testing::Test {
     move.set_assessment_id("a-2");
     move.set_officer_id("officer-02");
     *move.mutable_reassigned_on() = ToProto(Date::Ymd(2026, 9, 20));
-    Run("a-2", "move-2", move, [&](const ehc::Assessment& s, const ehc::Env& env) {
-      return ehc::Decide(s, move, env);
-    });
+    Run("a-2", "move-2", move,
+        [&](const ehc::Assessment& s, const ehc::Env& env) {
+          return ehc::Decide(s, move, env);
+        });
     v1::DecideToAssessRequest yes;
     yes.set_assessment_id("a-3");
     *yes.mutable_decided_on() = ToProto(Date::Ymd(2026, 10, 1));
-    Run("a-3", "yes-3", yes, [&](const ehc::Assessment& s, const ehc::Env& env) {
-      return ehc::Decide(s, yes, env);
-    });
+    Run("a-3", "yes-3", yes,
+        [&](const ehc::Assessment& s, const ehc::Env& env) {
+          return ehc::Decide(s, yes, env);
+        });
     v1::RequestAdviceRequest advice;
     advice.set_assessment_id("a-3");
     advice.set_advice_id("ep");
@@ -136,16 +139,15 @@ class RestoreTest : public ::testing::Test {
   host::RestoreOptions Options(const std::string& topic = kTopic) {
     kafka::DomainTopic contract = *kafka::FindDomainTopic(kTopic);
     contract.topic = topic;
-    return host::RestoreOptions{
-        .brokers = broker_->bootstrap_servers(),
-        .topic = contract,
-        .index_of = IndexOf,
-        .timeout = absl::Seconds(60)};
+    return host::RestoreOptions{.brokers = broker_->bootstrap_servers(),
+                                .topic = contract,
+                                .index_of = IndexOf,
+                                .timeout = absl::Seconds(60)};
   }
 
   testutil::TempDir dir_;
-  FakeClock clock_{absl::FromCivil(absl::CivilDay(2026, 11, 2),
-                                   absl::UTCTimeZone())};
+  FakeClock clock_{
+      absl::FromCivil(absl::CivilDay(2026, 11, 2), absl::UTCTimeZone())};
   Calendar calendar_;
   std::unique_ptr<kafka::EmbeddedBroker> broker_;
   std::unique_ptr<RocksEventStore> original_;
@@ -195,9 +197,9 @@ TEST_F(RestoreTest, RebuildsTheLogItsRequestsAndIndexesButNotTheTexts) {
     EXPECT_EQ((*b)->event_ids, (*a)->event_ids) << id;
   }
   // The list indexes: by child and by the officer holding each case now.
-  for (const std::string& prefix :
-       {ehc::ChildIndexKey("child-2", ""), ehc::OfficerIndexKey("officer-01", ""),
-        ehc::OfficerIndexKey("officer-02", "")}) {
+  for (const std::string& prefix : {ehc::ChildIndexKey("child-2", ""),
+                                    ehc::OfficerIndexKey("officer-01", ""),
+                                    ehc::OfficerIndexKey("officer-02", "")}) {
     auto a = original_->ScanIndex(prefix, "", 100);
     auto b = (*restored)->ScanIndex(prefix, "", 100);
     ASSERT_TRUE(a.ok() && b.ok());
