@@ -97,6 +97,7 @@ const std::map<std::string, Rule>& Policy() {
       // Administration of a domain service: re-publish its log.
       {"/casework.v1.AdminService/Republish", {kAdmin}},
       {"/casework.v1.AdminService/Backup", {kAdmin}},
+      {"/casework.v1.DevStackService/SetBroker", {kAdmin}},
       // Administration of a consumer (the projection, the plan intake).
       {"/casework.v1.ConsumerAdminService/GetConsumerStatus", {kAdmin}},
       {"/casework.v1.ConsumerAdminService/ListParkedStreams", {kAdmin}},

@@ -37,8 +37,9 @@ TEST(BackupTest, DuringLoadHoldsEveryAcknowledgedAppend) {
   auth::Authorizer authorizer(std::move(*verifier), clock);
   RocksEventStore& log = **store;
   audit::AuditLog& trail = **audit;
-  ASSERT_TRUE(trail.Record(auth::Principal{.subject = "officer-01"}, "/m",
-                           {{"child-1", "a-1"}})
+  ASSERT_TRUE(trail
+                  .Record(auth::Principal{.subject = "officer-01"}, "/m",
+                          {{"child-1", "a-1"}})
                   .ok());
   admin::AdminServiceImpl admin(
       log, nullptr, authorizer, dir.Sub("backups"),
@@ -49,16 +50,15 @@ TEST(BackupTest, DuringLoadHoldsEveryAcknowledgedAppend) {
   auto stub = v1::AdminService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", *port), grpc::InsecureChannelCredentials()));
   auto token = [&](unsigned roles) {
-    return *auth::SignJwt(
-        "HS256", kSecret, "",
-        auth::ClaimsJson(auth::TokenClaims{
-            .issuer = "test",
-            .audience = "casework",
-            .subject = "someone",
-            .roles = roles,
-            .issued_at = clock.Now(),
-            .not_before = clock.Now(),
-            .expires = clock.Now() + absl::Hours(1)}));
+    return *auth::SignJwt("HS256", kSecret, "",
+                          auth::ClaimsJson(auth::TokenClaims{
+                              .issuer = "test",
+                              .audience = "casework",
+                              .subject = "someone",
+                              .roles = roles,
+                              .issued_at = clock.Now(),
+                              .not_before = clock.Now(),
+                              .expires = clock.Now() + absl::Hours(1)}));
   };
 
   // Writers: each append's request id, and whether it was acknowledged

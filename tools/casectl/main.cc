@@ -682,10 +682,30 @@ int RunAdmin(const Args& a, Client& client) {
   const std::string verb =
       Positional(a, 1,
                  "admin command (republish, backup, status, parked, retry, "
-                 "resume)");
+                 "resume, broker)");
   if (verb == "status" || verb == "parked" || verb == "retry" ||
       verb == "resume") {
     return RunConsumerAdmin(verb, a, client);
+  }
+  if (verb == "broker") {
+    // The dev stack's outage drills (casework-dev only).
+    const std::string state = Positional(a, 2, "down or up");
+    if (state != "down" && state != "up") Die("admin broker: down or up");
+    auto stub = v1::DevStackService::NewStub(client.Channel(
+        a.Get("dev", Env("CASEWORK_DEV_ADDR", "127.0.0.1:7100"))));
+    v1::SetBrokerRequest r;
+    r.set_up(state == "up");
+    grpc::ClientContext ctx;
+    client.Context(&ctx);
+    v1::SetBrokerResponse out;
+    grpc::Status s = stub->SetBroker(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf("embedded broker %s\n", out.up() ? "up" : "down");
+    return 0;
   }
   if (verb == "backup") {
     auto stub = v1::AdminService::NewStub(

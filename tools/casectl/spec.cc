@@ -156,6 +156,9 @@ const std::vector<CommandSpec>& Commands() {
        "Events of a topic as JSON lines"},
       {"admin republish", "", "service=ehc|reviews|transport|complaints! from#",
        "Re-publish a service's log from a position (admins)"},
+      {"admin broker", "down|up", "dev",
+       "Outage drill in the dev stack: take casework-dev's embedded broker "
+       "down or bring it back ($CASEWORK_DEV_ADDR; admins)"},
       {"admin backup", "", "service=ehc|reviews|transport|complaints! name",
        "Write a consistent copy of a running service's log and audit trail "
        "under its --backup-dir (admins)"},
@@ -192,6 +195,7 @@ const std::vector<GlobalOption>& GlobalOptions() {
       {"transport", false, "transport address ($CASEWORK_TRANSPORT_ADDR)"},
       {"complaints", false, "complaints address ($CASEWORK_COMPLAINTS_ADDR)"},
       {"projection", false, "projection address ($CASEWORK_PROJECTION_ADDR)"},
+      {"dev", false, "casework-dev's drills address ($CASEWORK_DEV_ADDR)"},
       {"tls-ca", false, "CA certificate file: use TLS ($CASEWORK_TLS_CA)"},
       {"tls-cert", false, "Client certificate file for mTLS"},
       {"tls-key", false, "Client key file for mTLS"},

@@ -20,8 +20,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "casework/v1/admin.grpc.pb.h"
+#include "libs/auth/authorizer.h"
 #include "libs/auth/jwt.h"
 #include "libs/core/clock.h"
+#include "libs/core/grpc_status.h"
 #include "libs/core/log.h"
 #include "libs/host/catalogue.h"
 #include "libs/kafka/consumer_runtime.h"
@@ -92,6 +95,32 @@ absl::StatusOr<int> FreePort() {
   return port;
 }
 
+// Outage drills for the dev stack (admins only): the embedded broker down
+// and up again.
+class DevStackServiceImpl final : public v1::DevStackService::Service {
+ public:
+  DevStackServiceImpl(kafka::EmbeddedBroker& broker,
+                      const auth::Authorizer& authorizer)
+      : broker_(broker), authorizer_(authorizer) {}
+  grpc::Status SetBroker(grpc::ServerContext* ctx,
+                         const v1::SetBrokerRequest* req,
+                         v1::SetBrokerResponse* resp) override {
+    absl::StatusOr<auth::Principal> who =
+        authorizer_.Authorize(*ctx, "/casework.v1.DevStackService/SetBroker");
+    if (!who.ok()) return ToGrpcStatus(who.status());
+    broker_.SetDown(!req->up());
+    LogWarn(
+        req->up() ? "drill: embedded broker up" : "drill: embedded broker down",
+        {{"actor", who->subject}});
+    resp->set_up(req->up());
+    return grpc::Status::OK;
+  }
+
+ private:
+  kafka::EmbeddedBroker& broker_;
+  const auth::Authorizer& authorizer_;
+};
+
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "casework-dev: %s\n", std::string(s.message()).c_str());
   return 2;
@@ -103,7 +132,8 @@ int main(int argc, char** argv) {
   BlockShutdownSignals();
   // Every service of the catalogue has a --<name>-port flag (--ehc-port,
   // --reviews-port, ...).
-  std::vector<std::string> known = {"data-dir", "partitions", "demo-children",
+  std::vector<std::string> known = {"data-dir",          "partitions",
+                                    "demo-children",     "dev-port",
                                     "metrics-base-port", "log-format"};
   for (const ServiceEntry& e : Catalogue()) {
     known.push_back(absl::StrCat(e.cli_name, "-port"));
@@ -117,14 +147,17 @@ int main(int argc, char** argv) {
         "usage: casework-dev [--demo] [--data-dir DIR] [--ehc-port N] "
         "[--reviews-port N] [--transport-port N]\n"
         "                    [--complaints-port N] [--projection-port N]\n"
-        "                    [--metrics-base-port N] [--log-format text|json]\n"
+        "                    [--metrics-base-port N] [--log-format text|json] "
+        "[--dev-port N]\n"
         "                    [--partitions N] [--demo-children N] "
         "[--exit-after-demo] [--print-catalogue]\n"
         "Starts the embedded Kafka-protocol broker and every service on "
         "loopback.\n"
         "--metrics-base-port N: the services' /metrics on N, N+1, ... in "
         "catalogue order\n"
-        "(default: free ports, printed and written to DIR/metrics.env).\n");
+        "(default: free ports, printed and written to DIR/metrics.env).\n"
+        "--dev-port N: the outage drills (casectl admin broker down|up; "
+        "default: a free port,\nin DIR/tokens.env as CASEWORK_DEV_ADDR).\n");
     return 0;
   }
   if (flags->Has("print-catalogue")) {
@@ -256,6 +289,25 @@ int main(int argc, char** argv) {
   const std::string admin_token = token("admin", auth::kAdmin, {});
   const std::string loader_token =
       token("casework-dev-demo-loader", auth::kIntegration, {});
+  // The outage drills' endpoint (admins' tokens, as the services check them).
+  int dev_port = 0;
+  if (!absl::SimpleAtoi(flags->Get("dev-port", "", "0"), &dev_port) ||
+      dev_port < 0 || dev_port > 65535) {
+    return Fail(absl::InvalidArgumentError("--dev-port: a port number"));
+  }
+  absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> dev_verifier =
+      auth::JwtVerifier::Create(auth::VerifierOptions{.issuer = "casework-dev",
+                                                      .audience = "casework",
+                                                      .hs256_secret = *secret});
+  if (!dev_verifier.ok()) return Fail(dev_verifier.status());
+  const auth::Authorizer dev_authorizer(std::move(*dev_verifier),
+                                        SystemClock::Get());
+  DevStackServiceImpl dev_service(**broker, dev_authorizer);
+  ServerRunner dev_runner("casework-dev");
+  absl::StatusOr<int> dev_bound =
+      dev_runner.Start("127.0.0.1", dev_port, {&dev_service});
+  if (!dev_bound.ok()) return Fail(dev_bound.status());
+  dev_port = *dev_bound;
   {
     std::ofstream out(data_dir + "/tokens.env");
     out << "# casework-dev tokens, valid for 12 hours from "
@@ -265,7 +317,8 @@ int main(int argc, char** argv) {
         << "export CASEWORK_MANAGER_TOKEN=" << manager_token << "\n"
         << "export CASEWORK_ADMIN_TOKEN=" << admin_token << "\n"
         << "export CASEWORK_TOKEN=$CASEWORK_OFFICER_TOKEN\n"
-        << "export CASEWORK_BROKERS=" << bootstrap << "\n";
+        << "export CASEWORK_BROKERS=" << bootstrap << "\n"
+        << "export CASEWORK_DEV_ADDR=127.0.0.1:" << dev_port << "\n";
   }
 
   const std::string bin_dir =
@@ -453,7 +506,11 @@ int main(int argc, char** argv) {
         "-e -c 3 -J\n",
         data_dir.c_str(), data_dir.c_str());
   }
-  std::printf("Ctrl-C stops everything.\n");
+  std::printf(
+      "outage drills: casectl --token $CASEWORK_ADMIN_TOKEN admin broker "
+      "down|up (127.0.0.1:%d)\n"
+      "Ctrl-C stops everything.\n",
+      dev_port);
   std::fflush(stdout);
   if (!flags->Has("exit-after-demo")) WaitForShutdownSignal();
   LogInfo("stopping services");
