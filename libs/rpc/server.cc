@@ -95,6 +95,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                                     "auth-max-token-seconds",
                                     "max-threads",
                                     "metrics-port",
+                                    "kafka-password-file",
                                     "log-format",
                                     "audit-dir",
                                     "tls-cert",
@@ -117,7 +118,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "--auth-hs256-secret-file FILE)\n"
         "          [--auth-skew-seconds N (30)] [--auth-max-token-seconds N "
         "(43200)]\n"
-        "          [--metrics-port N] [--log-format text|json]\n"
+        "          [--metrics-port N] [--log-format text|json] "
+        "[--kafka-password-file FILE]\n"
         "          [--max-threads N (64)] [--audit-dir DIR] [--tls-cert FILE "
         "--tls-key FILE [--tls-client-ca FILE]]\n"
         "Environment: CASEWORK_PORT, CASEWORK_LISTEN, CASEWORK_DATA_DIR, "
@@ -130,6 +132,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "             CASEWORK_AUTH_SKEW_SECONDS, "
         "CASEWORK_AUTH_MAX_TOKEN_SECONDS, CASEWORK_MAX_THREADS, "
         "CASEWORK_METRICS_PORT, CASEWORK_LOG_FORMAT, CASEWORK_AUDIT_DIR, "
+        "CASEWORK_KAFKA_PASSWORD_FILE, "
         "CASEWORK_TLS_CERT, CASEWORK_TLS_KEY, CASEWORK_TLS_CLIENT_CA,\n"
         "             CASEWORK_REBUILD=1 (projection), "
         "CASEWORK_OFFICERS_ACT_FOR_TEAM=1\n",
@@ -152,6 +155,27 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                          absl::StrCat("var/", service_name));
   c.brokers = flags.Get("brokers", "CASEWORK_BROKERS", "");
   c.kafka_config = flags.Get("kafka-config", "CASEWORK_KAFKA_CONFIG", "");
+  if (absl::StrContains(c.kafka_config, "sasl.password")) {
+    return absl::InvalidArgumentError(
+        "--kafka-config: a password on the command line or in the environment "
+        "is visible to other processes; put it in a file readable by the "
+        "service only and name it with --kafka-password-file "
+        "(CASEWORK_KAFKA_PASSWORD_FILE)");
+  }
+  const std::string password_file =
+      flags.Get("kafka-password-file", "CASEWORK_KAFKA_PASSWORD_FILE", "");
+  if (!password_file.empty()) {
+    ASSIGN_OR_RETURN(std::string password, ReadFile(password_file));
+    password = std::string(absl::StripAsciiWhitespace(password));
+    if (password.empty() || absl::StrContains(password, ",")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--kafka-password-file: ", password_file,
+          password.empty() ? " is empty" : " holds a ',' (not supported)"));
+    }
+    // The SASL/SCRAM password joins the client properties (never logged).
+    absl::StrAppend(&c.kafka_config, c.kafka_config.empty() ? "" : ",",
+                    "sasl.password=", password);
+  }
   c.event_format =
       flags.Get("event-format", "CASEWORK_EVENT_FORMAT", "protobuf");
   if (c.event_format != "protobuf" && c.event_format != "json") {

@@ -51,6 +51,50 @@ for b in ehc-assessments annual-reviews transport complaints projection; do
   done
 done
 echo "weakening kafka settings refused: ok"
+
+# SASL/SCRAM as the deployment files configure it (docs/operations.md, "Who may write to the
+# topics"): the password comes from a file, never from --kafka-config; a mechanism librdkafka
+# does not know is refused at start; against the embedded broker (which has no SASL) the
+# service really attempts the handshake, says so, keeps taking commands, and never logs the
+# password.
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+printf 'Scram-Pa55word-for-the-test\n' >"$tmp/kafka.password"
+chmod 600 "$tmp/kafka.password"
+sasl=security.protocol=SASL_PLAINTEXT,sasl.mechanisms=SCRAM-SHA-512,sasl.username=ehc-assessments
+rc=0
+out=$(timeout 20 "$bin/ehc-assessments" --data-dir "$tmp/sasl0" --port 0 --brokers 127.0.0.1:1 \
+  --kafka-config "$sasl,sasl.password=x" --auth-issuer t --auth-hs256-secret-file "$tmp/secret" \
+  2>&1 </dev/null) || rc=$?
+[ "$rc" = 2 ] && grep -q -- "--kafka-password-file" <<<"$out" || fail "a password in --kafka-config: $out"
+rc=0
+out=$(timeout 20 "$bin/ehc-assessments" --data-dir "$tmp/sasl1" --port 0 --brokers 127.0.0.1:1 \
+  --kafka-config "${sasl/SHA-512/SHA-999}" --kafka-password-file "$tmp/kafka.password" \
+  --auth-issuer t --auth-hs256-secret-file "$tmp/secret" 2>&1 </dev/null) || rc=$?
+[ "$rc" = 2 ] && grep -q "SCRAM-SHA-999" <<<"$out" || fail "an unknown SASL mechanism: $out"
+dev_ports=()
+for _ in 1 2 3 4 5; do dev_ports+=("$(free_port)"); done
+"$bin/casework-dev" --data-dir "$tmp/dev" --ehc-port "${dev_ports[0]}" --reviews-port "${dev_ports[1]}" \
+  --transport-port "${dev_ports[2]}" --complaints-port "${dev_ports[3]}" \
+  --projection-port "${dev_ports[4]}" >"$tmp/dev.out" 2>"$tmp/dev.err" &
+dev_pid=$!
+trap 'kill "$dev_pid" "${sasl_pid:-}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+for _ in $(seq 1 150); do grep -q "Ctrl-C stops" "$tmp/dev.out" 2>/dev/null && break; sleep 0.2; done
+grep -q "Ctrl-C stops" "$tmp/dev.out" || fail "casework-dev did not start: $(cat "$tmp/dev.err")"
+sasl_port=$(free_port)
+CASEWORK_KAFKA_PASSWORD_FILE="$tmp/kafka.password" "$bin/ehc-assessments" --port "$sasl_port" \
+  --data-dir "$tmp/sasl2" --brokers "$(cat "$tmp/dev/kafka.bootstrap")" --kafka-config "$sasl" \
+  --auth-issuer casework-dev --auth-hs256-secret-file "$tmp/dev/auth/dev-hs256.secret" \
+  2>"$tmp/sasl.err" &
+sasl_pid=$!
+for _ in $(seq 1 150); do grep -q "SASL" "$tmp/sasl.err" 2>/dev/null && break; sleep 0.2; done
+grep -q "SASL" "$tmp/sasl.err" || fail "no SASL handshake attempted: $(cat "$tmp/sasl.err")"
+# shellcheck disable=SC1091
+source "$tmp/dev/tokens.env"
+"$bin/casectl" --ehc "127.0.0.1:$sasl_port" ehc request --id sasl-1 --child sasl-child \
+  --officer officer-01 --received 2026-11-02 >/dev/null || fail "no command accepted during the SASL outage"
+if grep -q "Scram-Pa55word" "$tmp/sasl.err" "$tmp/dev.err"; then fail "the Kafka password was logged"; fi
+kill "$sasl_pid" "$dev_pid"; wait "$sasl_pid" "$dev_pid" 2>/dev/null || true
+echo "SASL/SCRAM configuration: ok"
 if command -v docker-compose >/dev/null 2>&1; then
   (cd "$src" && CASEWORK_AUTH_ISSUER=x docker-compose -f docker-compose.yml config -q) \
     || fail "docker-compose config rejects docker-compose.yml"
