@@ -79,6 +79,18 @@ grpc::Status ConsumerAdminServiceImpl::ListParkedStreams(
     }
     *resp->add_streams() = std::move(p);
   }
+  if (audit_ != nullptr) {
+    std::vector<audit::Read> reads;
+    for (const v1::ParkedStream& p : resp->streams()) {
+      if (!p.child_id().empty()) reads.push_back({p.child_id(), p.stream_id()});
+    }
+    absl::Status audited = audit_->Record(
+        *who, absl::StrCat(kService, "ListParkedStreams"), reads);
+    if (!audited.ok()) {
+      resp->Clear();
+      return ToGrpcStatus(audited);
+    }
+  }
   return grpc::Status::OK;
 }
 

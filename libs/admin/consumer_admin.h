@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "casework/v1/admin.grpc.pb.h"
+#include "libs/audit/audit_log.h"
 #include "libs/auth/authorizer.h"
 #include "libs/kafka/consumer_runtime.h"
 
@@ -36,14 +37,17 @@ v1::ConsumerStatus ToProto(const std::string& name,
 class ConsumerAdminServiceImpl final
     : public v1::ConsumerAdminService::Service {
  public:
-  // `runtime` may be null (no --brokers); `repair` may be null.
+  // `runtime` may be null (no --brokers); `repair` may be null. The parked
+  // streams name children: their listing is an audited read (in `audit`).
   ConsumerAdminServiceImpl(std::string name, kafka::ConsumerRuntime* runtime,
                            StreamRepair* repair,
-                           const auth::Authorizer& authorizer)
+                           const auth::Authorizer& authorizer,
+                           audit::AuditLog* audit = nullptr)
       : name_(std::move(name)),
         runtime_(runtime),
         repair_(repair),
-        authorizer_(authorizer) {}
+        authorizer_(authorizer),
+        audit_(audit) {}
 
   grpc::Status GetConsumerStatus(grpc::ServerContext* ctx,
                                  const v1::GetConsumerStatusRequest* req,
@@ -63,6 +67,7 @@ class ConsumerAdminServiceImpl final
   kafka::ConsumerRuntime* const runtime_;
   StreamRepair* const repair_;
   const auth::Authorizer& authorizer_;
+  audit::AuditLog* const audit_;
 };
 
 }  // namespace casework::admin

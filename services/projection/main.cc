@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
   projection::ProjectionRepair repair(projection);
   admin::ConsumerAdminServiceImpl consumer_admin(
       "projection", consumer ? consumer->runtime() : nullptr, &repair,
-      authorizer);
+      authorizer, audit_log->get());
   // Refused calls go to the audit trail (who, what, why).
   audit::AuditLog& audit = **audit_log;
   runner.SetRefusalSink(audit::RefusalsTo(audit));

@@ -25,6 +25,7 @@
 #include "casework/v1/transport.pb.h"
 #include "libs/admin/admin_service.h"
 #include "libs/admin/consumer_admin.h"
+#include "libs/admin/dev_stack.h"
 #include "libs/audit/audit_log.h"
 #include "libs/auth/authorizer.h"
 #include "libs/core/calendar.h"
@@ -127,12 +128,14 @@ class PolicyWalkTest : public ::testing::Test {
                                                                *authorizer_);
     consumer_admin_ = std::make_unique<admin::ConsumerAdminServiceImpl>(
         "projection", nullptr, nullptr, *authorizer_);
+    dev_stack_ =
+        std::make_unique<admin::DevStackServiceImpl>([](bool) {}, *authorizer_);
     runner_ = std::make_unique<ServerRunner>("policy-test");
     absl::StatusOr<int> port = runner_->Start(
         "127.0.0.1", 0,
         {ehc_.get(), reviews_.get(), transport_.get(), complaints_.get(),
          projection_service_.get(), audit_service_.get(), admin_service_.get(),
-         consumer_admin_.get()});
+         consumer_admin_.get(), dev_stack_.get()});
     ASSERT_TRUE(port.ok());
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", *port),
                                    grpc::InsecureChannelCredentials());
@@ -189,6 +192,7 @@ class PolicyWalkTest : public ::testing::Test {
   std::unique_ptr<audit::AuditServiceImpl> audit_service_;
   std::unique_ptr<admin::AdminServiceImpl> admin_service_;
   std::unique_ptr<admin::ConsumerAdminServiceImpl> consumer_admin_;
+  std::unique_ptr<admin::DevStackServiceImpl> dev_stack_;
   std::unique_ptr<ServerRunner> runner_;
   std::shared_ptr<grpc::Channel> channel_;
 };

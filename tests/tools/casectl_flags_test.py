@@ -62,7 +62,7 @@ with open(plans_csv, "w") as f:
 directory_csv = os.path.join(tmp, "directory.csv")
 with open(directory_csv, "w") as f:
     f.write("kind,id,name,team_id,role,active,manager_id\n")
-positional_samples = {"HOST:PORT": CLOSED, "TOPIC": "casework.none.v1"}
+positional_samples = {"HOST:PORT": CLOSED, "TOPIC": "casework.none.v1", "down|up": "up"}
 
 spec = [json.loads(line) for line in subprocess.run(
     [BIN, "--spec-json"], capture_output=True, text=True, check=True).stdout.splitlines()]

@@ -20,7 +20,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "casework/v1/admin.grpc.pb.h"
+#include "libs/admin/dev_stack.h"
 #include "libs/auth/authorizer.h"
 #include "libs/auth/jwt.h"
 #include "libs/core/clock.h"
@@ -94,32 +94,6 @@ absl::StatusOr<int> FreePort() {
   if (port == 0) return absl::UnavailableError("no free port");
   return port;
 }
-
-// Outage drills for the dev stack (admins only): the embedded broker down
-// and up again.
-class DevStackServiceImpl final : public v1::DevStackService::Service {
- public:
-  DevStackServiceImpl(kafka::EmbeddedBroker& broker,
-                      const auth::Authorizer& authorizer)
-      : broker_(broker), authorizer_(authorizer) {}
-  grpc::Status SetBroker(grpc::ServerContext* ctx,
-                         const v1::SetBrokerRequest* req,
-                         v1::SetBrokerResponse* resp) override {
-    absl::StatusOr<auth::Principal> who =
-        authorizer_.Authorize(*ctx, "/casework.v1.DevStackService/SetBroker");
-    if (!who.ok()) return ToGrpcStatus(who.status());
-    broker_.SetDown(!req->up());
-    LogWarn(
-        req->up() ? "drill: embedded broker up" : "drill: embedded broker down",
-        {{"actor", who->subject}});
-    resp->set_up(req->up());
-    return grpc::Status::OK;
-  }
-
- private:
-  kafka::EmbeddedBroker& broker_;
-  const auth::Authorizer& authorizer_;
-};
 
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "casework-dev: %s\n", std::string(s.message()).c_str());
@@ -302,7 +276,9 @@ int main(int argc, char** argv) {
   if (!dev_verifier.ok()) return Fail(dev_verifier.status());
   const auth::Authorizer dev_authorizer(std::move(*dev_verifier),
                                         SystemClock::Get());
-  DevStackServiceImpl dev_service(**broker, dev_authorizer);
+  kafka::EmbeddedBroker& embedded = **broker;
+  admin::DevStackServiceImpl dev_service(
+      [&embedded](bool up) { embedded.SetDown(!up); }, dev_authorizer);
   ServerRunner dev_runner("casework-dev");
   absl::StatusOr<int> dev_bound =
       dev_runner.Start("127.0.0.1", dev_port, {&dev_service});
