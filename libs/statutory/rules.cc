@@ -41,10 +41,12 @@ constexpr std::array<ClockRule, 32> kRules = {{
      Unit::kCalendarWeeks, 16, "the day the LA received the request",
      "SEND Regulations 2014 reg 10(1); exceptions reg 10(4)",
      kAssessmentExceptions, false},
+    // Reg 13(1): "at least 15 days beginning with the day on which the draft
+    // plan was served": the last day is service + 14.
     {RuleId::kEhcDraftComment, "ehc.draft_comment",
      "Family's period to comment on the draft plan and request a school",
-     Unit::kCalendarDays, 15, "the day the draft plan was served",
-     "SEND Regulations 2014 reg 13(1)", 0, true},
+     Unit::kCalendarDays, 15, "the day the draft plan was served (its first day)",
+     "SEND Regulations 2014 reg 13(1)", 0, true, /*includes_start_day=*/true},
     {RuleId::kEhcFinalPlan, "ehc.final_plan", "Issue the final EHC plan",
      Unit::kCalendarWeeks, 20, "the day the LA received the request",
      "SEND Regulations 2014 reg 13(2); exceptions reg 13(3)",
@@ -217,7 +219,7 @@ absl::string_view ExceptionKindName(ExceptionKind kind) {
 Date ClockRule::DueDate(Date start, const Calendar& calendar) const {
   switch (unit) {
     case Unit::kCalendarDays:
-      return start.AddDays(amount);
+      return start.AddDays(includes_start_day ? amount - 1 : amount);
     case Unit::kCalendarWeeks:
       return start.AddWeeks(amount);
     case Unit::kCalendarMonths:
@@ -239,32 +241,72 @@ int AgeOn(Date dob, Date on) {
   return age;
 }
 
+Date LastDayOfMonthsStartingWith(Date start, int months) {
+  // The corresponding date `months` later; the period ends the day before it.
+  // With no corresponding date (29 February in a common year; the 31st of a
+  // 30-day month) the period ends on the last day of that month (Dodds v
+  // Walker [1981] 1 WLR 1441: AddMonths clamps to it).
+  const Date corresponding = start.AddMonths(months);
+  if (corresponding.day() != start.day()) return corresponding;
+  return corresponding.AddDays(-1);
+}
+
 Date ReviewDue(Date from, Date dob, int under5_months) {
   const bool known = dob != Date();
+  // Under 5: the Code of Practice's interval (9.178: every 3 to 6 months),
+  // counted as a period from the review, not as a statutory "starting with".
   if (known && AgeOn(dob, from) < 5) return from.AddMonths(under5_months);
-  return from.AddMonths(Rule(RuleId::kReviewAnnual).amount);
+  // CFA 2014 s.44(1): "in the period of 12 months starting with" the plan or
+  // the last review: the period includes that day and ends the day before
+  // the anniversary.
+  return LastDayOfMonthsStartingWith(from, Rule(RuleId::kReviewAnnual).amount);
 }
+
+namespace {
+
+// A working day of the Tribunal Procedure Rules (HESC Rules 2008 r.1(3)): not
+// a Saturday, a Sunday, Christmas Day, Good Friday or a bank holiday. The LA's
+// own closures do not count: the Tribunal's days are national.
+bool TribunalWorkingDay(Date d, const Calendar& calendar) {
+  const Weekday w = d.weekday();
+  return w != Weekday::kSaturday && w != Weekday::kSunday &&
+         !calendar.IsBankHoliday(d);
+}
+
+Date NextTribunalWorkingDay(Date d, const Calendar& calendar) {
+  while (!TribunalWorkingDay(d, calendar)) d = d.AddDays(1);
+  return d;
+}
+
+}  // namespace
 
 Date TribunalAppealDeadline(Date letter, Date certificate,
                             const Calendar& calendar) {
   Date d = letter.AddMonths(2);
   if (certificate != Date()) d = std::max(d, certificate.AddMonths(1));
   if ((d.month() == 12 && d.day() >= 25) || (d.month() == 1 && d.day() == 1)) {
-    d = Date::Ymd(d.month() == 12 ? d.year() + 1 : d.year(), 1, 2);
-    while (!calendar.IsWorkingDay(d)) d = d.AddDays(1);
-  } else if (d.month() == 8) {
-    d = Date::Ymd(d.year(), 9, 1);
-    while (!calendar.IsWorkingDay(d)) d = d.AddDays(1);
+    // r.12(3)(a): 25 December to 1 January: the first working day after
+    // 1 January.
+    return NextTribunalWorkingDay(
+        Date::Ymd(d.month() == 12 ? d.year() + 1 : d.year(), 1, 2), calendar);
   }
-  return d;
+  if (d.month() == 8) {
+    // r.12(3)(a): in August: the first working day after 31 August.
+    return NextTribunalWorkingDay(Date::Ymd(d.year(), 9, 1), calendar);
+  }
+  // r.12(2): an act due on a day that is not a working day is in time on the
+  // next working day.
+  return NextTribunalWorkingDay(d, calendar);
 }
 
 Date PhaseTransferDeadline(PhaseTransfer kind, Date move_on) {
   switch (kind) {
     case PhaseTransfer::kSchoolPhase:
-      return Date::Ymd(move_on.year(), 2, 15);
+      // Reg 18(1)(a): "before 15 February": the last day is 14 February.
+      return Date::Ymd(move_on.year(), 2, 14);
     case PhaseTransfer::kSecondaryToPost16:
-      return Date::Ymd(move_on.year(), 3, 31);
+      // Reg 18(1)(b): "before 31 March": the last day is 30 March.
+      return Date::Ymd(move_on.year(), 3, 30);
     case PhaseTransfer::kPost16ToPost16:
       return move_on.AddMonths(-5);
   }

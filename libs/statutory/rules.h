@@ -103,12 +103,17 @@ struct ClockRule {
   // True for a minimum period (the family's time to comment) rather than a
   // deadline for the LA.
   bool minimum_period;
+  // True for a period "beginning with" its start day (the start day is its
+  // first day, so `amount` days end on start + amount - 1), as reg 13(1)'s 15
+  // days for comments; false for a period counted from the day after
+  // ("within 6 weeks of").
+  bool includes_start_day = false;
 
   bool IsLiftedBy(ExceptionKind kind) const {
     return (lifted_by >> static_cast<int>(kind)) & 1u;
   }
-  // The due date for a period counted from `start`. A step done on the due date
-  // is on time.
+  // The due date for a period counted from `start`: its last day. A step done
+  // on the due date is on time.
   Date DueDate(Date start, const Calendar& calendar) const;
 };
 
@@ -117,19 +122,26 @@ struct ClockRule {
 
 // Age in whole years on `on`.
 int AgeOn(Date date_of_birth, Date on);
+// The last day of a period of `months` months "starting with" `start` (the
+// start day is its first day): the day before the corresponding date, or,
+// when the later month has no corresponding date, that month's last day.
+// 15 Jan 2025, 12 months: 14 Jan 2026; 29 Feb 2024: 28 Feb 2025.
+Date LastDayOfMonthsStartingWith(Date start, int months);
 // The next review's due date counted from `from` (the plan's issue or the last
-// decision notice): 12 months (s.44(1)), or `under5_months` when the child is
-// under 5 on `from` (Code of Practice 9.178: every 3 to 6 months). A missing
-// date of birth (epoch) counts as 5 or over.
+// decision notice): the last day of the 12 months starting with it (CFA 2014
+// s.44(1)), or `under5_months` after it when the child is under 5 on `from`
+// (Code of Practice 9.178: every 3 to 6 months). A missing date of birth
+// (epoch) counts as 5 or over.
 Date ReviewDue(Date from, Date date_of_birth, int under5_months);
 
 enum class PhaseTransfer : uint8_t {
   // Early years to school, infant to junior, primary to middle or secondary,
-  // middle to secondary: final by 15 February of the calendar year of the move
-  // (reg 18(1)(a)).
+  // middle to secondary: "before 15 February" of the calendar year of the
+  // move, so by 14 February (reg 18(1)(a); the Code's "by 15 February" is
+  // shorthand).
   kSchoolPhase,
-  // Secondary school to a post-16 institution: 31 March of the year of the move
-  // (reg 18(1)(b)).
+  // Secondary school to a post-16 institution: "before 31 March" of the year
+  // of the move, so by 30 March (reg 18(1)(b)).
   kSecondaryToPost16,
   // Between post-16 institutions at another time: at least 5 months before the
   // move (reg 18(2)).
@@ -142,10 +154,13 @@ Date PhaseTransferDeadline(PhaseTransfer kind, Date move_on);
 // ---
 
 // The last day to register a SEND Tribunal appeal: 2 months from the decision
-// letter or 1 month from the mediation certificate, whichever is later; a
-// day falling from 25 December to 1 January moves to the next working day,
-// and one in August to the first working day of September (SEND Regulations
-// 2014 Part 6; Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008).
+// letter or 1 month from the mediation certificate, whichever is later
+// (Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008 r.20(1); SEND
+// Regulations 2014 Part 6). A day falling from 25 December to 1 January moves
+// to the first working day after 1 January, one in August to the first working
+// day after 31 August (r.12(3)(a)); any other day that is not a working day
+// (a weekend, a bank holiday) to the next working day (r.12(2)). Working days
+// are the Tribunal's (r.1(3)): the LA's own closures do not move it.
 // `certificate`: epoch when there was none.
 Date TribunalAppealDeadline(Date decision_letter, Date certificate,
                             const Calendar& calendar);

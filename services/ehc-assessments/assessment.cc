@@ -495,12 +495,15 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
       Date on, StepDate("issued_on", c.issued_on(), env.today,
                         Get(s.draft_issued_on()), "the draft plan was issued"));
   const v1::Clock* comment = FindClock(s, kDraftCommentClock);
-  if (comment != nullptr && on < Get(comment->due_on()) &&
+  // Reg 13(1): the 15 days begin with the day of service, so the period's
+  // last day is its due date and the final plan may issue from the day after.
+  if (comment != nullptr && on <= Get(comment->due_on()) &&
       !c.representations_complete()) {
     return NotAllowed(absl::StrCat(
         "issued_on: the family's 15 days to comment on the draft run to ",
-        Get(comment->due_on()).ToString(),
-        " (reg 13(1)); issue after that, or set representations_complete"));
+        Get(comment->due_on()).ToString(), " (reg 13(1)); issue from ",
+        Get(comment->due_on()).AddDays(1).ToString(),
+        ", or set representations_complete"));
   }
   Event e;
   *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);

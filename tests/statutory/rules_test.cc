@@ -25,8 +25,9 @@ TEST(Rules, DueDatesAreCalendarPeriodsFromTheStart) {
       {RuleId::kEhcAdvice, D(2026, 12, 14), D(2027, 1, 25)},
       // Reg 10(1): 16 weeks.
       {RuleId::kEhcNoPlanDecision, D(2026, 1, 5), D(2026, 4, 27)},
-      // Reg 13(1): at least 15 days to comment.
-      {RuleId::kEhcDraftComment, D(2026, 4, 1), D(2026, 4, 16)},
+      // Reg 13(1): at least 15 days to comment, beginning with the day of
+      // service: 1 to 15 April.
+      {RuleId::kEhcDraftComment, D(2026, 4, 1), D(2026, 4, 15)},
       // Reg 13(2): 20 weeks, crossing the leap day of 2028.
       {RuleId::kEhcFinalPlan, D(2027, 12, 1), D(2028, 4, 19)},
       // Reg 27: 14 weeks for a re-assessment.
@@ -83,48 +84,65 @@ TEST(Rules, EveryRuleHasAUniqueCodeAndACitation) {
 
 // --- Annual reviews ---
 
-TEST(ReviewRules, NextReviewIsTwelveMonthsOnClampedAtMonthEnd) {
+// CFA 2014 s.44(1): "in the period of 12 months starting with" the plan or
+// the last review: the period's last day is the day before the anniversary.
+TEST(ReviewRules, ReviewIsDueTheDayBeforeTheAnniversary_Cfa2014S44_1) {
   const Date dob = Date::Ymd(2015, 6, 1);  // well over 5
   struct Row {
     Date from, due;
   } table[] = {
-      {Date::Ymd(2026, 1, 31), Date::Ymd(2027, 1, 31)},
-      {Date::Ymd(2024, 2, 29), Date::Ymd(2025, 2, 28)},  // leap day
-      {Date::Ymd(2027, 2, 28), Date::Ymd(2028, 2, 28)},
-      {Date::Ymd(2026, 12, 31), Date::Ymd(2027, 12, 31)},
+      {Date::Ymd(2025, 1, 15), Date::Ymd(2026, 1, 14)},  // DOMAIN.md's example
+      {Date::Ymd(2026, 1, 31), Date::Ymd(2027, 1, 30)},
+      {Date::Ymd(2026, 3, 1), Date::Ymd(2027, 2, 28)},   // into February
+      {Date::Ymd(2027, 3, 1), Date::Ymd(2028, 2, 29)},   // ... of a leap year
+      // A leap day: no 29 February in 2025, so the period ends on the last day
+      // of February (Dodds v Walker [1981]).
+      {Date::Ymd(2024, 2, 29), Date::Ymd(2025, 2, 28)},
+      {Date::Ymd(2027, 2, 28), Date::Ymd(2028, 2, 27)},
+      {Date::Ymd(2026, 12, 31), Date::Ymd(2027, 12, 30)},
+      {Date::Ymd(2026, 1, 1), Date::Ymd(2026, 12, 31)},
   };
   for (const Row& r : table) {
     EXPECT_EQ(ReviewDue(r.from, dob, 6), r.due) << r.from.ToString();
   }
   // No date of birth known: the 12-month rule.
-  EXPECT_EQ(ReviewDue(Date::Ymd(2026, 3, 1), Date(), 6), Date::Ymd(2027, 3, 1));
+  EXPECT_EQ(ReviewDue(Date::Ymd(2026, 3, 2), Date(), 6), Date::Ymd(2027, 3, 1));
+  // Months with fewer days than the start's: the last day of the month.
+  EXPECT_EQ(LastDayOfMonthsStartingWith(Date::Ymd(2026, 5, 31), 1),
+            Date::Ymd(2026, 6, 30));
+  EXPECT_EQ(LastDayOfMonthsStartingWith(Date::Ymd(2026, 5, 30), 1),
+            Date::Ymd(2026, 6, 29));
 }
 
 TEST(ReviewRules, UnderFivesUseTheShorterConfiguredInterval) {
   const Date dob = Date::Ymd(2021, 3, 10);
   // The day before the 5th birthday: under 5, 6 months.
   EXPECT_EQ(ReviewDue(Date::Ymd(2026, 3, 9), dob, 6), Date::Ymd(2026, 9, 9));
-  // On the birthday: 12 months.
-  EXPECT_EQ(ReviewDue(Date::Ymd(2026, 3, 10), dob, 6), Date::Ymd(2027, 3, 10));
+  // On the birthday: the 12 months starting with it.
+  EXPECT_EQ(ReviewDue(Date::Ymd(2026, 3, 10), dob, 6), Date::Ymd(2027, 3, 9));
   // A configured 3-month interval, from a month end.
   EXPECT_EQ(ReviewDue(Date::Ymd(2025, 11, 30), dob, 3), Date::Ymd(2026, 2, 28));
   EXPECT_EQ(AgeOn(Date::Ymd(2020, 2, 29), Date::Ymd(2025, 2, 28)), 4);
   EXPECT_EQ(AgeOn(Date::Ymd(2020, 2, 29), Date::Ymd(2025, 3, 1)), 5);
 }
 
-TEST(ReviewRules, PhaseTransferDeadlines) {
+// SEND Regs 2014 reg 18(1): "before 15 February" / "before 31 March" of the
+// year of the move: the last days are 14 February and 30 March.
+TEST(ReviewRules, PhaseTransferDeadlines_Reg18) {
   using P = PhaseTransfer;
   struct Row {
     P kind;
     Date move, deadline;
   } table[] = {
-      // Year 6 to 7 in September 2027: 15 February of 2027, the calendar year
-      // of the move (not of the review that sets it, autumn 2026).
-      {P::kSchoolPhase, Date::Ymd(2027, 9, 1), Date::Ymd(2027, 2, 15)},
-      // A January move: still 15 February of the year of the move, which has
+      // Year 6 to 7 in September 2027: before 15 February of 2027, the
+      // calendar year of the move (not of the review that sets it, autumn
+      // 2026): 14 February.
+      {P::kSchoolPhase, Date::Ymd(2027, 9, 1), Date::Ymd(2027, 2, 14)},
+      // A January move: still 14 February of the year of the move, which has
       // then already passed when the move is that close.
-      {P::kSchoolPhase, Date::Ymd(2028, 1, 8), Date::Ymd(2028, 2, 15)},
-      {P::kSecondaryToPost16, Date::Ymd(2027, 9, 6), Date::Ymd(2027, 3, 31)},
+      {P::kSchoolPhase, Date::Ymd(2028, 1, 8), Date::Ymd(2028, 2, 14)},
+      // Before 31 March: 30 March.
+      {P::kSecondaryToPost16, Date::Ymd(2027, 9, 6), Date::Ymd(2027, 3, 30)},
       {P::kPost16ToPost16, Date::Ymd(2027, 1, 31), Date::Ymd(2026, 8, 31)},
       {P::kPost16ToPost16, Date::Ymd(2027, 7, 31), Date::Ymd(2027, 2, 28)},
   };
@@ -187,12 +205,20 @@ TEST(DisagreementRules, TribunalAppealDeadline) {
   struct Row {
     Date letter, certificate, deadline;
   } table[] = {
-      // 2 months from the letter.
-      {Date::Ymd(2026, 3, 10), Date(), Date::Ymd(2026, 5, 10)},
+      // 2 months from the letter (Tue 10 Feb 2026 -> Fri 10 Apr 2026).
+      {Date::Ymd(2026, 2, 10), Date(), Date::Ymd(2026, 4, 10)},
+      // r.12(2): Sun 10 May 2026 is not a working day: Mon 11 May.
+      {Date::Ymd(2026, 3, 10), Date(), Date::Ymd(2026, 5, 11)},
+      // r.12(2): letter 31 Dec 2025, 2 months is Sat 28 Feb 2026: Mon 2 Mar.
+      {Date::Ymd(2025, 12, 31), Date(), Date::Ymd(2026, 3, 2)},
+      // r.12(2): Mon 25 May 2026 is the spring bank holiday: Tue 26 May.
+      {Date::Ymd(2026, 3, 25), Date(), Date::Ymd(2026, 5, 26)},
+      // Fri 29 May 2026, a working day, stays.
+      {Date::Ymd(2026, 3, 29), Date(), Date::Ymd(2026, 5, 29)},
       // The certificate's month ends later: that wins.
       {Date::Ymd(2026, 3, 10), Date::Ymd(2026, 4, 20), Date::Ymd(2026, 5, 20)},
-      // ... and earlier: the letter's 2 months win.
-      {Date::Ymd(2026, 3, 10), Date::Ymd(2026, 3, 20), Date::Ymd(2026, 5, 10)},
+      // ... and earlier: the letter's 2 months win (Sun 10 May: Mon 11 May).
+      {Date::Ymd(2026, 3, 10), Date::Ymd(2026, 3, 20), Date::Ymd(2026, 5, 11)},
       // Falls on 27 December: the next working day after 1 January (Sat 2,
       // Sun 3 January 2027: Monday 4th).
       {Date::Ymd(2026, 10, 27), Date(), Date::Ymd(2027, 1, 4)},
@@ -210,6 +236,15 @@ TEST(DisagreementRules, TribunalAppealDeadline) {
               r.deadline)
         << r.letter.ToString();
   }
+}
+
+// HESC Rules 2008 r.1(3): the Tribunal's working days; an LA closure on the
+// last day does not move it.
+TEST(DisagreementRules, TribunalAppealDeadlineIgnoresLaClosures_HescR1_3) {
+  const Calendar closed(
+      Calendar::Options{.extra_closures = {Date::Ymd(2026, 5, 29)}});
+  EXPECT_EQ(TribunalAppealDeadline(Date::Ymd(2026, 3, 29), Date(), closed),
+            Date::Ymd(2026, 5, 29));
 }
 
 TEST(DisagreementRules, OrderComplianceAndMediation) {

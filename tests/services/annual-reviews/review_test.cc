@@ -92,9 +92,11 @@ TEST(ReviewTest, RegistrationOpensTheFirstReviewFromIssueOrLastDecision) {
     std::optional<Date> last_decision;
     Date due;
   } table[] = {
-      {D(2026, 1, 31), std::nullopt, D(2027, 1, 31)},
+      // CFA 2014 s.44(1): the 12 months starting with the day end the day
+      // before the anniversary.
+      {D(2026, 1, 31), std::nullopt, D(2027, 1, 30)},
       {D(2024, 2, 29), std::nullopt, D(2025, 2, 28)},  // overdue: backlog
-      {D(2023, 5, 10), D(2026, 3, 31), D(2027, 3, 31)},
+      {D(2023, 5, 10), D(2026, 3, 31), D(2027, 3, 30)},
   };
   for (const Row& r : table) {
     PlanCase c(D(2026, 11, 23));
@@ -130,7 +132,8 @@ TEST(ReviewTest, AFinalPlanFromTheEhcServiceOpensItsCycle) {
   ASSERT_TRUE(c.Do(f).ok());
   EXPECT_EQ(c.state().origin(), v1::PLAN_ORIGIN_EHC_FINAL_PLAN);
   EXPECT_EQ(c.state().source_assessment_id(), "asmt-9");
-  EXPECT_EQ(Due(c.clock("review/1")), D(2027, 5, 18));
+  // s.44(1): the 12 months starting with 18 May 2026 end on 17 May 2027.
+  EXPECT_EQ(Due(c.clock("review/1")), D(2027, 5, 17));
   EXPECT_EQ(PlanIdForAssessment("asmt-9"), "plan-asmt-9");
   // Registered twice (the same plan by another route): refused.
   EXPECT_EQ(c.Do(f).status().code(), absl::StatusCode::kAlreadyExists);
@@ -150,7 +153,7 @@ TEST(ReviewTest, AMaintainedReviewClosesItsClocksAndStartsTheNextCycle) {
   EXPECT_EQ(c.clock("decision/1").status(), v1::CLOCK_STATUS_MET);
   EXPECT_EQ(c.clock("review/1").status(), v1::CLOCK_STATUS_MET);
   EXPECT_EQ(c.state().cycle(), 2);
-  EXPECT_EQ(Due(c.clock("review/2")), D(2027, 11, 20));  // from the notice
+  EXPECT_EQ(Due(c.clock("review/2")), D(2027, 11, 19));  // from the notice
   EXPECT_FALSE(IsSet(c.state().meeting_held_on()));      // the new cycle's
 }
 
@@ -170,7 +173,7 @@ TEST(ReviewTest, LateStepsAreMissedWithDaysLate) {
   for (const v1::ClockChange& ch : (*events)[0].clocks()) {
     if (ch.clock_id() == "review/1") review_days_late = ch.days_late();
   }
-  EXPECT_EQ(review_days_late, 54);  // due 1 Sep 2026
+  EXPECT_EQ(review_days_late, 55);  // due 31 Aug 2026
 }
 
 TEST(ReviewTest, AmendmentClocksAndTheFamilysFifteenDays) {
@@ -234,9 +237,10 @@ TEST(ReviewTest, PhaseTransferIsSettledByTheAmendedPlan) {
   t.set_kind(v1::PHASE_TRANSFER_KIND_SCHOOL_PHASE);
   *t.mutable_move_on() = ToProto(D(2027, 9, 1));
   ASSERT_TRUE(c.Do(t).ok());
-  EXPECT_EQ(Due(c.clock("phase_transfer")), D(2027, 2, 15));
+  // Reg 18(1)(a): before 15 February 2027, so by 14 February.
+  EXPECT_EQ(Due(c.clock("phase_transfer")), D(2027, 2, 14));
   EXPECT_EQ(statutory::DateOf(c.state().phase_transfer().deadline()),
-            D(2027, 2, 15));
+            D(2027, 2, 14));
   c.SetToday(D(2027, 3, 10));
   ASSERT_TRUE(c.Do(Held(D(2026, 12, 1))).ok());
   ASSERT_TRUE(c.Do(Decision(v1::REVIEW_DECISION_AMEND, D(2026, 12, 20))).ok());

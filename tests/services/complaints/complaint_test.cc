@@ -216,6 +216,24 @@ TEST(DisagreementTest, MediationCertificateAndTheAppealDeadline) {
   EXPECT_TRUE(c.state().appeal_late());
 }
 
+// HESC Rules 2008 r.12(2): letter 31 Dec 2025, 2 months is Sat 28 Feb 2026:
+// an appeal registered on Mon 2 Mar is in time, one on Tue 3 Mar is late.
+TEST(DisagreementTest, AppealDueOnAWeekendIsInTimeOnTheNextWorkingDay_HescR12_2) {
+  for (const auto& [registered, late] :
+       {std::pair{D(2026, 3, 2), false}, std::pair{D(2026, 3, 3), true}}) {
+    Case<Disagreement> c(D(2026, 6, 1));
+    ASSERT_TRUE(c.Do("d-1", Disputed(D(2025, 12, 31))).ok());
+    EXPECT_EQ(statutory::DateOf(c.state().appeal_deadline()), D(2026, 3, 2));
+    v1::RecordMediationContactRequest declined;
+    *declined.mutable_contacted_on() = ToProto(D(2026, 1, 5));
+    ASSERT_TRUE(c.Do(declined).ok());
+    v1::RegisterAppealRequest appeal;
+    *appeal.mutable_registered_on() = ToProto(registered);
+    ASSERT_TRUE(c.Do(appeal).ok());
+    EXPECT_EQ(c.state().appeal_late(), late) << registered.ToString();
+  }
+}
+
 TEST(DisagreementTest, TribunalOrdersOpenTheirComplianceClocks) {
   Case<Disagreement> c(D(2027, 6, 1));
   ASSERT_TRUE(c.Do("d-1", Disputed(D(2026, 11, 2))).ok());

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "libs/statutory/clock_ops.h"
 
 namespace casework::ehc {
 namespace {
@@ -171,7 +172,7 @@ TEST(EhcAssessment, WholeRouteToAFinalPlanClosesEveryClock) {
   ASSERT_TRUE(draft.ok());
   EXPECT_EQ(Change(*draft, "no_plan_decision")->action(), v1::CLOCK_CANCELLED);
   EXPECT_EQ(Change(*draft, "draft_comment")->due_on().day(),
-            5);  // 15 days: 5 May
+            4);  // 15 days beginning with 20 April: to 4 May
   auto final_plan = c.Do(Final(D(2026, 5, 20)));
   ASSERT_TRUE(final_plan.ok());
   EXPECT_EQ(Change(*final_plan, "final_plan")->action(), v1::CLOCK_MET);
@@ -194,6 +195,31 @@ TEST(EhcAssessment,
   v1::IssueFinalPlanRequest agreed = Final(D(2026, 4, 30));
   agreed.set_representations_complete(true);
   EXPECT_TRUE(c.Do(agreed).ok());
+}
+
+// SEND Regs 2014 reg 13(1): "at least 15 days beginning with the day on which
+// the draft plan was served": served 20 April, the period runs 20 April to
+// 4 May (its clock is due 4 May), and the final plan may issue from 5 May.
+TEST(EhcAssessment, DraftCommentPeriodBeginsWithTheDayOfService_Reg13_1) {
+  for (const auto& [final_on, allowed] :
+       {std::pair{D(2026, 5, 4), false}, std::pair{D(2026, 5, 5), true}}) {
+    Case c(D(2026, 12, 1));
+    ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+    ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+    auto draft = c.Do(Draft(D(2026, 4, 20)));
+    ASSERT_TRUE(draft.ok());
+    EXPECT_EQ(statutory::DateOf(Change(*draft, "draft_comment")->due_on()),
+              D(2026, 5, 4));
+    auto final_plan = c.Do(Final(final_on));
+    EXPECT_EQ(final_plan.ok(), allowed) << final_on.ToString();
+    if (!allowed) {
+      EXPECT_THAT(std::string(final_plan.status().message()),
+                  HasSubstr("issue from 2026-05-05"));
+    } else {
+      EXPECT_EQ(Change(*final_plan, "draft_comment")->action(),
+                v1::CLOCK_MET);
+    }
+  }
 }
 
 TEST(EhcAssessment, StepsTheLawDoesNotAllowAreFailedPreconditions) {
