@@ -263,7 +263,8 @@ TEST_F(ReviewsPipelineTest, FinalPlanOpensAReviewAndAYearMakesTheBacklog) {
   ASSERT_EQ(plan.clocks_size(), 1);
   EXPECT_EQ(plan.clocks(0).due_on().year(), 2027);
   EXPECT_EQ(plan.clocks(0).due_on().month(), 5);
-  EXPECT_EQ(plan.clocks(0).due_on().day(), 18);
+  // CFA 2014 s.44(1): the 12 months starting with 18 May 2026 end 17 May 2027.
+  EXPECT_EQ(plan.clocks(0).due_on().day(), 17);
 
   // Two migrated plans: one reviewed in time, one never reviewed.
   v1::RegisterPlanRequest reg;
