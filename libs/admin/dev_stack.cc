@@ -12,9 +12,9 @@ grpc::Status DevStackServiceImpl::SetBroker(grpc::ServerContext* ctx,
       authorizer_.Authorize(*ctx, "/casework.v1.DevStackService/SetBroker");
   if (!who.ok()) return ToGrpcStatus(who.status());
   set_broker_(req->up());
-  LogWarn(req->up() ? "drill: embedded broker up"
-                    : "drill: embedded broker down",
-          {{"actor", who->subject}});
+  LogWarn(
+      req->up() ? "drill: embedded broker up" : "drill: embedded broker down",
+      {{"actor", who->subject}});
   resp->set_up(req->up());
   return grpc::Status::OK;
 }

@@ -45,7 +45,8 @@ constexpr std::array<ClockRule, 32> kRules = {{
     // plan was served": the last day is service + 14.
     {RuleId::kEhcDraftComment, "ehc.draft_comment",
      "Family's period to comment on the draft plan and request a school",
-     Unit::kCalendarDays, 15, "the day the draft plan was served (its first day)",
+     Unit::kCalendarDays, 15,
+     "the day the draft plan was served (its first day)",
      "SEND Regulations 2014 reg 13(1)", 0, true, /*includes_start_day=*/true},
     {RuleId::kEhcFinalPlan, "ehc.final_plan", "Issue the final EHC plan",
      Unit::kCalendarWeeks, 20, "the day the LA received the request",

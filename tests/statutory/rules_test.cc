@@ -93,8 +93,8 @@ TEST(ReviewRules, ReviewIsDueTheDayBeforeTheAnniversary_Cfa2014S44_1) {
   } table[] = {
       {Date::Ymd(2025, 1, 15), Date::Ymd(2026, 1, 14)},  // DOMAIN.md's example
       {Date::Ymd(2026, 1, 31), Date::Ymd(2027, 1, 30)},
-      {Date::Ymd(2026, 3, 1), Date::Ymd(2027, 2, 28)},   // into February
-      {Date::Ymd(2027, 3, 1), Date::Ymd(2028, 2, 29)},   // ... of a leap year
+      {Date::Ymd(2026, 3, 1), Date::Ymd(2027, 2, 28)},  // into February
+      {Date::Ymd(2027, 3, 1), Date::Ymd(2028, 2, 29)},  // ... of a leap year
       // A leap day: no 29 February in 2025, so the period ends on the last day
       // of February (Dodds v Walker [1981]).
       {Date::Ymd(2024, 2, 29), Date::Ymd(2025, 2, 28)},

@@ -218,7 +218,8 @@ TEST(DisagreementTest, MediationCertificateAndTheAppealDeadline) {
 
 // HESC Rules 2008 r.12(2): letter 31 Dec 2025, 2 months is Sat 28 Feb 2026:
 // an appeal registered on Mon 2 Mar is in time, one on Tue 3 Mar is late.
-TEST(DisagreementTest, AppealDueOnAWeekendIsInTimeOnTheNextWorkingDay_HescR12_2) {
+TEST(DisagreementTest,
+     AppealDueOnAWeekendIsInTimeOnTheNextWorkingDay_HescR12_2) {
   for (const auto& [registered, late] :
        {std::pair{D(2026, 3, 2), false}, std::pair{D(2026, 3, 3), true}}) {
     Case<Disagreement> c(D(2026, 6, 1));

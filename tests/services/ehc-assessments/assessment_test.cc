@@ -216,8 +216,7 @@ TEST(EhcAssessment, DraftCommentPeriodBeginsWithTheDayOfService_Reg13_1) {
       EXPECT_THAT(std::string(final_plan.status().message()),
                   HasSubstr("issue from 2026-05-05"));
     } else {
-      EXPECT_EQ(Change(*final_plan, "draft_comment")->action(),
-                v1::CLOCK_MET);
+      EXPECT_EQ(Change(*final_plan, "draft_comment")->action(), v1::CLOCK_MET);
     }
   }
 }
