@@ -30,6 +30,19 @@ class SystemClock final : public Clock {
   static SystemClock& Get();
 };
 
+// A non-production stack's clock (--today, for demonstrations, training and
+// tests): the real time, but a fixed business date, so steps dated up to that
+// day are accepted and clocks are shown as of it.
+class BusinessDateClock final : public Clock {
+ public:
+  explicit BusinessDateClock(Date today) : today_(today) {}
+  absl::Time Now() const override { return absl::Now(); }
+  Date Today() const override { return today_; }
+
+ private:
+  const Date today_;
+};
+
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(absl::Time start) : nanos_(absl::ToUnixNanos(start)) {}

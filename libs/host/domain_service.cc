@@ -143,7 +143,9 @@ int RunDomainService(int argc, char** argv, const DomainServiceSpec& spec) {
   audit::AuditServiceImpl audit_service(**audit_log, authorizer);
   ServerRunner runner(entry->name);
 
-  HostContext context{*config,  *entry,     **store,     SystemClock::Get(),
+  // Business dates: the system's, or the fixed --today of a non-production
+  // stack.
+  HostContext context{*config,  *entry,     **store,     BusinessClock(*config),
                       calendar, authorizer, **audit_log, runner};
   absl::StatusOr<std::unique_ptr<ServiceParts>> parts = spec.build(context);
   if (!parts.ok()) return Fail(entry->name, parts.status());
@@ -183,8 +185,8 @@ int RunDomainService(int argc, char** argv, const DomainServiceSpec& spec) {
       config->listen_host, config->port, services, config->tls, config->limits);
   if (!port.ok()) return Fail(entry->name, port.status());
   if (config->metrics_port >= 0) {
-    absl::StatusOr<int> metrics_port =
-        runner.StartMetrics(config->listen_host, config->metrics_port);
+    absl::StatusOr<int> metrics_port = runner.StartMetrics(
+        config->listen_host, config->metrics_port, config->metrics_port_file);
     if (!metrics_port.ok()) {
       runner.Shutdown(absl::ZeroDuration());
       return Fail(entry->name, metrics_port.status());

@@ -96,16 +96,19 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                                     "max-threads",
                                     "metrics-port",
                                     "kafka-password-file",
+                                    "metrics-port-file",
+                                    "today",
                                     "log-format",
                                     "audit-dir",
                                     "tls-cert",
                                     "tls-key",
                                     "tls-client-ca"};
   for (const auto& [name, env] : extra) known.push_back(name);
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(argc, argv, known,
-                                             {"help", "topics-reset", "rebuild",
-                                              "officers-act-for-team",
-                                              "restore-from-topic"}));
+  ASSIGN_OR_RETURN(
+      Flags flags,
+      Flags::Parse(argc, argv, known,
+                   {"help", "topics-reset", "rebuild", "officers-act-for-team",
+                    "restore-from-topic", "non-production"}));
   if (flags.Has("help")) {
     std::printf(
         "usage: %s [--port N] [--listen HOST] [--data-dir DIR] [--brokers "
@@ -118,8 +121,10 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "--auth-hs256-secret-file FILE)\n"
         "          [--auth-skew-seconds N (30)] [--auth-max-token-seconds N "
         "(43200)]\n"
-        "          [--metrics-port N] [--log-format text|json] "
+        "          [--metrics-port N [--metrics-port-file FILE]] "
+        "[--log-format text|json] "
         "[--kafka-password-file FILE]\n"
+        "          [--today YYYY-MM-DD --non-production]\n"
         "          [--max-threads N (64)] [--audit-dir DIR] [--tls-cert FILE "
         "--tls-key FILE [--tls-client-ca FILE]]\n"
         "Environment: CASEWORK_PORT, CASEWORK_LISTEN, CASEWORK_DATA_DIR, "
@@ -132,7 +137,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "             CASEWORK_AUTH_SKEW_SECONDS, "
         "CASEWORK_AUTH_MAX_TOKEN_SECONDS, CASEWORK_MAX_THREADS, "
         "CASEWORK_METRICS_PORT, CASEWORK_LOG_FORMAT, CASEWORK_AUDIT_DIR, "
-        "CASEWORK_KAFKA_PASSWORD_FILE, "
+        "CASEWORK_KAFKA_PASSWORD_FILE, CASEWORK_TODAY, "
+        "CASEWORK_NON_PRODUCTION=1, "
         "CASEWORK_TLS_CERT, CASEWORK_TLS_KEY, CASEWORK_TLS_CLIENT_CA,\n"
         "             CASEWORK_REBUILD=1 (projection), "
         "CASEWORK_OFFICERS_ACT_FOR_TEAM=1\n",
@@ -188,6 +194,23 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
     if (!value.empty()) c.extras[name] = value;
   }
   c.restore_from_topic = flags.Has("restore-from-topic");
+  c.non_production = flags.Has("non-production") ||
+                     flags.Get("", "CASEWORK_NON_PRODUCTION", "") == "1";
+  const std::string today = flags.Get("today", "CASEWORK_TODAY", "");
+  if (!today.empty()) {
+    absl::StatusOr<Date> parsed = Date::Parse(today);
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--today: '", today, "' is not a date YYYY-MM-DD"));
+    }
+    if (!c.non_production) {
+      return absl::InvalidArgumentError(
+          "--today fixes the business date, for demonstrations, training and "
+          "tests only: add --non-production (CASEWORK_NON_PRODUCTION=1) to "
+          "confirm this is not a live stack");
+    }
+    c.today = *parsed;
+  }
   c.rebuild =
       flags.Has("rebuild") || flags.Get("", "CASEWORK_REBUILD", "") == "1";
   c.case_access.officers_act_for_team =
@@ -235,6 +258,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
     return absl::InvalidArgumentError(absl::StrCat(
         "--metrics-port: '", metrics_port, "' is not a port number"));
   }
+  c.metrics_port_file = flags.Get("metrics-port-file", "", "");
   c.log_format = flags.Get("log-format", "CASEWORK_LOG_FORMAT", "text");
   RETURN_IF_ERROR(SetLogFormat(c.log_format));
   c.audit_dir =
@@ -373,11 +397,39 @@ absl::StatusOr<int> ServerRunner::Start(
   return bound;
 }
 
+const Clock& BusinessClock(const ServiceConfig& config) {
+  if (config.today == Date()) return SystemClock::Get();
+  static const BusinessDateClock* fixed = [&config] {
+    LogWarn(
+        "NON-PRODUCTION: the business date is fixed (--today); steps "
+        "and clocks are dated as of it",
+        {{"service", config.service_name}, {"today", config.today.ToString()}});
+    return new BusinessDateClock(config.today);
+  }();
+  return *fixed;
+}
+
 absl::StatusOr<int> ServerRunner::StartMetrics(const std::string& host,
-                                               int port) {
+                                               int port,
+                                               const std::string& port_file) {
   ASSIGN_OR_RETURN(metrics_,
                    metrics::MetricsServer::Start(host, port, metrics::Global(),
                                                  [this] { return Health(); }));
+  if (!port_file.empty()) {
+    const std::string tmp = port_file + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << metrics_->port() << "\n";
+      if (!out) {
+        return absl::UnavailableError(
+            absl::StrCat("--metrics-port-file: cannot write ", tmp));
+      }
+    }
+    if (std::rename(tmp.c_str(), port_file.c_str()) != 0) {
+      return absl::UnavailableError(
+          absl::StrCat("--metrics-port-file: cannot write ", port_file));
+    }
+  }
   LogInfo("metrics listening", {{"service", service_name_},
                                 {"port", std::to_string(metrics_->port())}});
   return metrics_->port();

@@ -28,6 +28,8 @@
 #include "absl/time/time.h"
 #include "libs/auth/authorizer.h"
 #include "libs/auth/jwt.h"
+#include "libs/core/clock.h"
+#include "libs/core/date.h"
 #include "libs/metrics/http_server.h"
 #include "libs/rpc/observe.h"
 
@@ -108,9 +110,17 @@ struct ServiceConfig {
   absl::Duration auth_max_token_lifetime = absl::Hours(12);
   // The audit log of reads (default: <data_dir>-audit).
   std::string audit_dir;
+  // --today YYYY-MM-DD (CASEWORK_TODAY): a fixed business date, only with
+  // --non-production (CASEWORK_NON_PRODUCTION=1): demonstrations, training,
+  // tests. Epoch when not set.
+  Date today;
+  bool non_production = false;
   // --metrics-port: Prometheus metrics and the HTTP probes
   // (libs/metrics/http_server.h); -1 (default): none, 0: a free port.
   int metrics_port = -1;
+  // --metrics-port-file: where to write the bound metrics port (for a
+  // supervisor that asked for port 0, like casework-dev).
+  std::string metrics_port_file;
   // --log-format text|json (CASEWORK_LOG_FORMAT).
   std::string log_format = "text";
   // --max-threads: see ServerLimits.
@@ -133,6 +143,11 @@ struct ServiceConfig {
       const std::map<std::string, std::string>& extra = {});
   std::map<std::string, std::string> extras;
 };
+
+// The clock of business dates: the system clock, or, with --today, one fixed
+// at that date (logged loudly at start). The same object for the process's
+// life. Token and audit times always use the system clock.
+const Clock& BusinessClock(const ServiceConfig& config);
 
 // Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
 // afterwards, so that WaitForShutdownSignal can receive them. Call first thing
@@ -168,7 +183,9 @@ class ServerRunner final {
   void SetRefusalSink(RefusalSink sink) { refusal_sink_ = std::move(sink); }
   // Serves /metrics, /healthz and /readyz (the same health as gRPC's) on
   // host:port (0: a free port); returns the bound port.
-  absl::StatusOr<int> StartMetrics(const std::string& host, int port);
+  // `port_file`: when not empty, the bound port is written there (atomically).
+  absl::StatusOr<int> StartMetrics(const std::string& host, int port,
+                                   const std::string& port_file = "");
   // What the health service reports now (OK: SERVING), with the reason.
   absl::Status Health() const;
   // Marks the server NOT_SERVING, stops accepting calls and waits up to `grace`

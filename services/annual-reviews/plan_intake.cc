@@ -57,7 +57,11 @@ absl::Status PlanIntakeSink::Handle(const kafka::Message& record) {
       .child_id = m.child_id(),
       .officer_id = m.officer_id(),
       .issued_on = statutory::DateOf(event.final_plan_issued().issued_on()),
-      .event_id = m.event_id()};
+      .event_id = m.event_id(),
+      .date_of_birth =
+          event.final_plan_issued().has_date_of_birth()
+              ? statutory::DateOf(event.final_plan_issued().date_of_birth())
+              : Date()};
   absl::StatusOr<v1::CommandResult> result = service_.OpenFromFinalPlan(facts);
   if (result.ok()) {
     if (!result->repeated()) ++opened_;

@@ -186,8 +186,11 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   *body->mutable_issued_on() = ToProto(f.issued_on);
   body->set_source_assessment_id(f.assessment_id);
   body->set_source_event_id(f.event_id);
+  if (f.date_of_birth != Date()) {
+    *body->mutable_date_of_birth() = ToProto(f.date_of_birth);
+  }
   return Registered(std::move(e), plan_id, f.child_id, f.officer_id,
-                    f.issued_on, std::nullopt, Date(), env);
+                    f.issued_on, std::nullopt, f.date_of_birth, env);
 }
 
 absl::StatusOr<ReviewDecision> Decide(const Plan& s,
@@ -345,11 +348,12 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   *body->mutable_notified_on() = ToProto(on);
   CloseClock(e, s, ClockId("decision", cycle), on);  // reg 20(10)
   CloseClock(e, s, ClockId("review", cycle), on);    // s.44(1): review done
-  if (c.decision() != v1::REVIEW_DECISION_CEASE) {
-    // The decision notice restarts the 12-month clock.
-    body->set_next_cycle(cycle + 1);
-    OpenReview(e, cycle + 1, on, DobOf(s), env);
-  }
+  // The decision notice restarts the 12-month clock - a decision to cease
+  // too: until the plan is actually ceased (CeasePlan, regs 29-31) it is
+  // maintained, keeps its review clock, can be reviewed, and counts among the
+  // active plans and in the backlog.
+  body->set_next_cycle(cycle + 1);
+  OpenReview(e, cycle + 1, on, DobOf(s), env);
   if (c.decision() == v1::REVIEW_DECISION_AMEND) {
     // The amendment notice goes with the decision (R (L) v Devon CC [2022]):
     // 15 days for comments, the final amended plan within 8 weeks of it and

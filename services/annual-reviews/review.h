@@ -61,6 +61,9 @@ struct FinalPlanIssuedFacts {
   std::string officer_id;
   Date issued_on;
   std::string event_id;
+  // The child's date of birth when the request gave it (epoch: unknown): a
+  // child under 5 is reviewed at the LA's shorter interval.
+  Date date_of_birth;
 };
 
 // National curriculum year on `on`, from the year recorded on `as_of` (it

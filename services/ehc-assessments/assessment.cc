@@ -210,6 +210,18 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    " is in the future (today is ",
                                    env.today.ToString(), ")"));
   }
+  Date dob;
+  if (IsSet(c.date_of_birth())) {
+    ASSIGN_OR_RETURN(dob, FromProto("date_of_birth", c.date_of_birth()));
+    // An EHC plan is for a child or young person up to 25 (CFA 2014 s.83).
+    if (dob > received || statutory::AgeOn(dob, received) > 25) {
+      return FieldError(
+          "date_of_birth",
+          absl::StrCat(dob.ToString(), " makes the child ",
+                       dob > received ? "not yet born" : "over 25",
+                       " on the request date ", received.ToString()));
+    }
+  }
   if (!s.assessment_id().empty()) {
     return absl::AlreadyExistsError(absl::StrCat(
         "assessment_id: assessment ", assessment_id, " already exists"));
@@ -222,6 +234,7 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   *body->mutable_received_on() = ToProto(received);
   body->set_source(c.source());
   body->set_kind(c.kind());
+  if (dob != Date()) *body->mutable_date_of_birth() = ToProto(dob);
   // Reg 5(1): decide whether to assess within 6 weeks of the request.
   Open(e, s, kDecisionClock, Rule(RuleId::kEhcDecisionToAssess), received, env);
   EhcDecision d = One(std::move(e));
@@ -511,6 +524,8 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   *body->mutable_issued_on() = ToProto(on);
   body->set_kind(s.kind());
   *body->mutable_received_on() = s.received_on();
+  if (IsSet(s.date_of_birth()))
+    *body->mutable_date_of_birth() = s.date_of_birth();
   // The comment period ended (or the family finished early): close it as met.
   if (comment != nullptr && comment->status() == v1::CLOCK_STATUS_OPEN) {
     Close(e, s, kDraftCommentClock, std::min(on, Get(comment->due_on())));
@@ -565,6 +580,9 @@ void Traits::Evolve(Assessment& s, const Event& e) {
       s.set_source(e.request_recorded().source());
       s.set_status(v1::ASSESSMENT_STATUS_REQUESTED);
       *s.mutable_received_on() = e.request_recorded().received_on();
+      if (e.request_recorded().has_date_of_birth()) {
+        *s.mutable_date_of_birth() = e.request_recorded().date_of_birth();
+      }
       break;
     case Event::kOfficerReassigned:
       s.set_officer_id(e.officer_reassigned().to_officer_id());

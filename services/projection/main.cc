@@ -119,8 +119,8 @@ int main(int argc, char** argv) {
       {&service, &audit_service, &consumer_admin}, config->tls, config->limits);
   if (!port.ok()) return fail(port.status());
   if (config->metrics_port >= 0) {
-    absl::StatusOr<int> metrics_port =
-        runner.StartMetrics(config->listen_host, config->metrics_port);
+    absl::StatusOr<int> metrics_port = runner.StartMetrics(
+        config->listen_host, config->metrics_port, config->metrics_port_file);
     if (!metrics_port.ok()) {
       runner.Shutdown(absl::ZeroDuration());
       return fail(metrics_port.status());

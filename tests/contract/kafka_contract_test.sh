@@ -44,7 +44,8 @@ for encoding in protobuf json; do
   token=$(source "$work/$encoding/tokens.env" && echo "$CASEWORK_MANAGER_TOKEN")
   PYTHONPATH="$work/py" /usr/bin/python3 "$src/tests/contract/walk.py" "127.0.0.1:${ports[0]}" \
     "127.0.0.1:${ports[1]}" "127.0.0.1:${ports[2]}" "127.0.0.1:${ports[3]}" "$token" \
-    || fail "$encoding: the walk through every event type failed"
+    || { tail -40 "$work/$encoding.err" >&2; ps -ef | grep -c "[e]hc-assessments" >&2
+         fail "$encoding: the walk through every event type failed"; }
   PYTHONPATH="$work/py" /usr/bin/python3 "$src/tests/contract/kafka_consumer.py" \
     "$(cat "$work/$encoding/kafka.bootstrap")" "$encoding" --require-all \
     2> >(grep -v '^%' >&2) || fail "$encoding: the consumer found contract violations"

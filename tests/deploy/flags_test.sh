@@ -52,6 +52,20 @@ for b in ehc-assessments annual-reviews transport complaints projection; do
 done
 echo "weakening kafka settings refused: ok"
 
+# A fixed business date is for non-production stacks only: refused without --non-production,
+# named; a date that is not one is refused too.
+for b in ehc-assessments annual-reviews transport complaints projection; do
+  rc=0
+  out=$(timeout 20 "$bin/$b" --data-dir "$tmp/today-$b" --port 0 --today 2027-01-21 \
+    --auth-issuer t --auth-hs256-secret-file "$tmp/secret" 2>&1 </dev/null) || rc=$?
+  [ "$rc" = 2 ] && grep -q -- "--non-production" <<<"$out" || fail "$b took --today alone: $out"
+  rc=0
+  out=$(timeout 20 "$bin/$b" --data-dir "$tmp/today-$b" --port 0 --today 2027-02-30 \
+    --non-production --auth-issuer t --auth-hs256-secret-file "$tmp/secret" 2>&1 </dev/null) || rc=$?
+  [ "$rc" = 2 ] && grep -q -- "--today: '2027-02-30'" <<<"$out" || fail "$b took a bad --today: $out"
+done
+echo "--today needs --non-production: ok"
+
 # SASL/SCRAM as the deployment files configure it (docs/operations.md, "Who may write to the
 # topics"): the password comes from a file, never from --kafka-config; a mechanism librdkafka
 # does not know is refused at start; against the embedded broker (which has no SASL) the

@@ -779,6 +779,31 @@ for i in $(seq 1 40); do
   "$bin/casectl" --ehc "127.0.0.1:$port" ehc show "k-$i" >/dev/null || fail "k-$i lost after kill -9"
 done
 
+# A settable business date (non-production only): with --today 2027-06-01 a request received
+# on 2027-05-03 - after the real today - is accepted, and its 6-week clock is due 2027-06-14
+# (reg 5(1)); a step after the fixed date is still refused.
+today_port=$(free_port)
+"$bin/ehc-assessments" --port "$today_port" --data-dir "$work/ehc-today" "${auth_flags[@]}" \
+  --today 2027-06-01 --non-production 2>"$work/ehc-today.err" &
+today_pid=$!
+pids+=("$today_pid")
+for _ in $(seq 1 100); do "$bin/casectl" --ehc "127.0.0.1:$today_port" ehc list --child x >/dev/null 2>&1 && break; sleep 0.1; done
+grep -q "NON-PRODUCTION: the business date is fixed" "$work/ehc-today.err" || fail "--today not logged"
+"$bin/casectl" --ehc "127.0.0.1:$today_port" ehc request --id t-1 --child tc-1 --officer officer-01 \
+  --received 2027-05-03 >/dev/null || fail "a request dated before the fixed today was refused"
+"$bin/casectl" --ehc "127.0.0.1:$today_port" --json ehc show t-1 >"$work/today.json" || fail "show t-1"
+/usr/bin/python3 - "$work/today.json" <<'PY' || fail "clock not as of --today: $(cat "$work/today.json")"
+import json, sys
+a = json.load(open(sys.argv[1]))
+due = [c["due_on"] for c in a["clocks"] if c["clock_id"] == "decision"][0]
+assert (due["year"], due["month"], due["day"]) == (2027, 6, 14), due
+PY
+if "$bin/casectl" --ehc "127.0.0.1:$today_port" ehc request --id t-2 --child tc-2 \
+  --officer officer-01 --received 2027-06-02 2>"$work/err"; then
+  fail "a request after the fixed today was accepted"
+fi
+kill -TERM "$today_pid"; wait "$today_pid" || fail "the --today service did not stop cleanly"
+
 # mTLS on the real binary with a CA made now: casectl with a client certificate is served,
 # without one it is refused.
 tls="$work/tls"; mkdir -p "$tls"

@@ -153,6 +153,7 @@ int RunEhc(const Args& a, Client& client) {
         {{"first", v1::ASSESSMENT_KIND_FIRST},
          {"reassessment", v1::ASSESSMENT_KIND_REASSESSMENT}},
         "kind", a.Get("kind", "first")));
+    if (a.Has("dob")) *r.mutable_date_of_birth() = DateFlag(a, "dob");
     s = stub->RecordRequest(&ctx, r, &result);
   } else if (verb == "decide-assess" || verb == "decide-not-assess") {
     if (verb == "decide-assess") {

@@ -76,25 +76,6 @@ bool WaitReady(const std::string& address, absl::Duration timeout) {
                                    absl::ToChronoNanoseconds(timeout));
 }
 
-// A free loopback port (bound and released: the service binds it next).
-absl::StatusOr<int> FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return absl::UnavailableError("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  if (port == 0) return absl::UnavailableError("no free port");
-  return port;
-}
-
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "casework-dev: %s\n", std::string(s.message()).c_str());
   return 2;
@@ -122,7 +103,7 @@ int main(int argc, char** argv) {
         "[--reviews-port N] [--transport-port N]\n"
         "                    [--complaints-port N] [--projection-port N]\n"
         "                    [--metrics-base-port N] [--log-format text|json] "
-        "[--dev-port N]\n"
+        "[--dev-port N] [--today YYYY-MM-DD]\n"
         "                    [--partitions N] [--demo-children N] "
         "[--exit-after-demo] [--print-catalogue]\n"
         "Starts the embedded Kafka-protocol broker and every service on "
@@ -131,7 +112,9 @@ int main(int argc, char** argv) {
         "catalogue order\n"
         "(default: free ports, printed and written to DIR/metrics.env).\n"
         "--dev-port N: the outage drills (casectl admin broker down|up; "
-        "default: a free port,\nin DIR/tokens.env as CASEWORK_DEV_ADDR).\n");
+        "default: a free port,\nin DIR/tokens.env as CASEWORK_DEV_ADDR).\n"
+        "--today YYYY-MM-DD: the stack's business date (a development stack is "
+        "never production).\n");
     return 0;
   }
   if (flags->Has("print-catalogue")) {
@@ -148,6 +131,18 @@ int main(int argc, char** argv) {
   const std::string log_format =
       flags->Get("log-format", "CASEWORK_LOG_FORMAT", "text");
   if (absl::Status f = SetLogFormat(log_format); !f.ok()) return Fail(f);
+  // The business date of the whole stack: today, or a fixed --today (for
+  // demonstrations and training: steps dated up to it are accepted).
+  Date today = SystemClock::Get().Today();
+  const std::string today_flag = flags->Get("today", "CASEWORK_TODAY", "");
+  if (!today_flag.empty()) {
+    absl::StatusOr<Date> parsed = Date::Parse(today_flag);
+    if (!parsed.ok()) {
+      return Fail(absl::InvalidArgumentError(absl::StrCat(
+          "--today: '", today_flag, "' is not a date YYYY-MM-DD")));
+    }
+    today = *parsed;
+  }
   int partitions = 0, demo_children = 0, metrics_base = 0;
   std::map<std::string, int> ports;  // service name -> gRPC port
   for (const ServiceEntry& e : Catalogue()) {
@@ -313,18 +308,14 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < Catalogue().size(); ++i) {
     const ServiceEntry& e = Catalogue()[i];
     const int port = ports[e.name];
-    int metrics_port = 0;
-    if (metrics_base > 0) {
-      metrics_port = metrics_base + static_cast<int>(i);
-    } else {
-      absl::StatusOr<int> free = FreePort();
-      if (!free.ok()) {
-        stop_all();
-        return Fail(free.status());
-      }
-      metrics_port = *free;
-    }
-    metrics_ports[e.name] = metrics_port;
+    // A fixed port, or 0: the service binds a free one and writes it to a
+    // file casework-dev reads once the service is up (no port picked here and
+    // released, which another process could take meanwhile).
+    const int metrics_port =
+        metrics_base > 0 ? metrics_base + static_cast<int>(i) : 0;
+    const std::string port_file =
+        absl::StrCat(data_dir, "/", e.name, ".metrics-port");
+    std::filesystem::remove(port_file, ec);
     // The embedded broker starts empty: the services publish their logs again
     // and the projection re-reads them (skipping what it applied before).
     std::vector<std::string> args = {"--port",
@@ -340,8 +331,14 @@ int main(int argc, char** argv) {
                                      secret_file,
                                      "--metrics-port",
                                      std::to_string(metrics_port),
+                                     "--metrics-port-file",
+                                     port_file,
                                      "--log-format",
                                      log_format};
+    if (!today_flag.empty()) {
+      args.insert(args.end(),
+                  {"--today", today.ToString(), "--non-production"});
+    }
     if (e.name == "transport") {
       // The demo LA's term dates (the first day of each term).
       args.insert(args.end(),
@@ -364,6 +361,23 @@ int main(int argc, char** argv) {
       stop_all();
       return Fail(absl::UnavailableError(absl::StrCat(
           e.name, " did not start on port ", port, " (is the port in use?)")));
+    }
+    // The metrics port the service bound (written right after its gRPC
+    // server starts).
+    for (int tries = 0; tries < 200 && metrics_ports[e.name] == 0; ++tries) {
+      absl::StatusOr<std::string> text = ReadFile(port_file);
+      int bound = 0;
+      if (text.ok() &&
+          absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &bound)) {
+        metrics_ports[e.name] = bound;
+      } else {
+        absl::SleepFor(absl::Milliseconds(50));
+      }
+    }
+    if (metrics_ports[e.name] == 0) {
+      stop_all();
+      return Fail(absl::UnavailableError(
+          absl::StrCat(e.name, " did not report its metrics port")));
     }
   }
   {
@@ -401,7 +415,7 @@ int main(int argc, char** argv) {
     absl::StatusOr<demo::DemoSummary> summary = demo::LoadDemo(
         demo::DemoOptions{.ehc_address = absl::StrCat("127.0.0.1:", ehc_port),
                           .children = demo_children,
-                          .today = SystemClock::Get().Today(),
+                          .today = today,
                           .token = loader_token});
     if (!summary.ok()) {
       stop_all();
@@ -420,7 +434,7 @@ int main(int argc, char** argv) {
         demo::ReviewDemoOptions{
             .reviews_address = absl::StrCat("127.0.0.1:", reviews_port),
             .token = loader_token,
-            .today = SystemClock::Get().Today(),
+            .today = today,
             .migrated_plans = std::max(1, demo_children * 3 / 10)},
         summary->final_plans);
     if (!reviews.ok()) {
@@ -439,7 +453,7 @@ int main(int argc, char** argv) {
         demo::LoadTransportDemo(demo::TransportDemoOptions{
             .transport_address = absl::StrCat("127.0.0.1:", transport_port),
             .token = loader_token,
-            .today = SystemClock::Get().Today(),
+            .today = today,
             .applications = std::max(1, demo_children / 4)});
     if (!travel.ok()) {
       stop_all();
@@ -457,7 +471,7 @@ int main(int argc, char** argv) {
         demo::LoadComplaintsDemo(demo::ComplaintsDemoOptions{
             .complaints_address = absl::StrCat("127.0.0.1:", complaints_port),
             .token = loader_token,
-            .today = SystemClock::Get().Today(),
+            .today = today,
             .complaints = std::max(1, demo_children / 20),
             .disagreements = std::max(1, demo_children * 3 / 100)});
     if (!disputes.ok()) {

@@ -139,6 +139,23 @@ TEST(ReviewTest, AFinalPlanFromTheEhcServiceOpensItsCycle) {
   EXPECT_EQ(c.Do(f).status().code(), absl::StatusCode::kAlreadyExists);
 }
 
+// A plan opened from the EHC service carries the child's date of birth when
+// the request gave it: a child under 5 is reviewed at the LA's interval (Code
+// of Practice 9.178), here 6 months.
+TEST(ReviewTest, AFinalPlanWithADateOfBirthUnder5GetsTheShorterInterval) {
+  PlanCase c(D(2026, 11, 23));
+  FinalPlanIssuedFacts f{.assessment_id = "asmt-9",
+                         .child_id = "child-9",
+                         .officer_id = "officer-2",
+                         .issued_on = D(2026, 5, 18),
+                         .event_id = "ev-1",
+                         .date_of_birth = D(2023, 6, 1)};
+  ASSERT_TRUE(c.Do(f).ok());
+  EXPECT_EQ(c.clock("review/1").rule(), "review.under_5");
+  EXPECT_EQ(Due(c.clock("review/1")), D(2026, 11, 18));
+  EXPECT_EQ(statutory::DateOf(c.state().date_of_birth()), D(2023, 6, 1));
+}
+
 TEST(ReviewTest, AMaintainedReviewClosesItsClocksAndStartsTheNextCycle) {
   PlanCase c(D(2026, 11, 23));
   ASSERT_TRUE(c.Do("plan-1", Registration(D(2025, 12, 1))).ok());
@@ -265,16 +282,28 @@ TEST(ReviewTest, CeasingNeedsAReasonAndEndsEverything) {
   EXPECT_THAT(std::string(after.status().message()), HasSubstr("ceased"));
 }
 
-TEST(ReviewTest, ACeaseDecisionEndsTheReviewCycles) {
+// A decision to cease is not a ceasing (SEND Regs 2014 regs 29-31; CFA 2014
+// s.45): until the plan is ceased it is maintained, keeps its review clock and
+// can be reviewed; CeasePlan ends it.
+TEST(ReviewTest, ACeaseDecisionKeepsThePlanUnderReviewUntilItIsCeased_Reg31) {
   PlanCase c(D(2026, 11, 23));
   ASSERT_TRUE(c.Do("plan-1", Registration(D(2025, 12, 1))).ok());
   ASSERT_TRUE(c.Do(Held(D(2026, 11, 2))).ok());
   ASSERT_TRUE(c.Do(Decision(v1::REVIEW_DECISION_CEASE, D(2026, 11, 10))).ok());
-  EXPECT_EQ(c.state().cycle(), 0);
+  EXPECT_EQ(c.state().status(), v1::PLAN_STATUS_ACTIVE);
   EXPECT_TRUE(IsSet(c.state().cease_proposed_on()));
-  EXPECT_EQ(c.clock("review/2").clock_id(), "");  // none opened
-  EXPECT_EQ(c.Do(Schedule(D(2026, 12, 1))).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(c.state().cycle(), 2);
+  EXPECT_EQ(c.clock("review/2").status(), v1::CLOCK_STATUS_OPEN);
+  EXPECT_EQ(Due(c.clock("review/2")), D(2027, 11, 9));  // s.44(1)
+  // It can be reviewed again (e.g. the family appealed and the plan stays).
+  EXPECT_TRUE(c.Do(Schedule(D(2026, 12, 1))).ok());
+  // Ceasing it ends the cycle.
+  v1::CeasePlanRequest cease;
+  cease.set_reason(v1::CEASE_REASON_NEEDS_MET);
+  *cease.mutable_ceased_on() = ToProto(D(2026, 11, 20));
+  ASSERT_TRUE(c.Do(cease).ok());
+  EXPECT_EQ(c.state().status(), v1::PLAN_STATUS_CEASED);
+  EXPECT_EQ(c.clock("review/2").status(), v1::CLOCK_STATUS_CANCELLED);
 }
 
 TEST(ReviewTest, StepsOutOfOrderOrInTheFutureAreRefused) {

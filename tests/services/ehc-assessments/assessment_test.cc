@@ -221,6 +221,37 @@ TEST(EhcAssessment, DraftCommentPeriodBeginsWithTheDayOfService_Reg13_1) {
   }
 }
 
+// The request may carry the child's date of birth; the final plan passes it
+// on (the annual-reviews service reviews under-5s at its shorter interval).
+// A date that makes the child unborn or over 25 (CFA 2014 s.83) is refused.
+TEST(EhcAssessment, TheDateOfBirthTravelsToTheFinalPlan) {
+  Case c(D(2026, 12, 1));
+  v1::RecordRequestRequest r = Request(D(2026, 1, 5));
+  *r.mutable_date_of_birth() = ToProto(D(2023, 6, 1));
+  auto recorded = c.Do(std::string("a-1"), r);
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_EQ(
+      statutory::DateOf((*recorded)[0].request_recorded().date_of_birth()),
+      D(2023, 6, 1));
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+  ASSERT_TRUE(c.Do(Draft(D(2026, 4, 20))).ok());
+  auto final_plan = c.Do(Final(D(2026, 5, 20)));
+  ASSERT_TRUE(final_plan.ok());
+  EXPECT_EQ(
+      statutory::DateOf((*final_plan)[0].final_plan_issued().date_of_birth()),
+      D(2023, 6, 1));
+  for (const Date bad : {D(2026, 1, 6), D(2000, 1, 4)}) {
+    Case other(D(2026, 12, 1));
+    v1::RecordRequestRequest b = Request(D(2026, 1, 5));
+    *b.mutable_date_of_birth() = ToProto(bad);
+    auto refused = other.Do(std::string("a-2"), b);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad.ToString();
+    EXPECT_THAT(std::string(refused.status().message()),
+                HasSubstr("date_of_birth"));
+  }
+}
+
 TEST(EhcAssessment, StepsTheLawDoesNotAllowAreFailedPreconditions) {
   Case c(D(2026, 6, 1));
   ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
