@@ -87,9 +87,9 @@ int main(int argc, char** argv) {
   BlockShutdownSignals();
   // Every service of the catalogue has a --<name>-port flag (--ehc-port,
   // --reviews-port, ...).
-  std::vector<std::string> known = {"data-dir",          "partitions",
-                                    "demo-children",     "dev-port",
-                                    "metrics-base-port", "log-format"};
+  std::vector<std::string> known = {
+      "data-dir",          "partitions", "demo-children", "dev-port",
+      "metrics-base-port", "log-format", "today"};
   for (const ServiceEntry& e : Catalogue()) {
     known.push_back(absl::StrCat(e.cli_name, "-port"));
   }
