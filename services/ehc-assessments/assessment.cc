@@ -204,6 +204,18 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
     return FieldError("kind",
                       "is required (first assessment or re-assessment)");
   }
+  if (c.kind() == v1::ASSESSMENT_KIND_REASSESSMENT) {
+    if (c.plan_id().empty()) {
+      return FieldError("plan_id",
+                        "is required: a re-assessment names the EHC plan it "
+                        "re-assesses (SEND Regulations 2014 regs 25-27)");
+    }
+    RETURN_IF_ERROR(ValidateId("plan_id", c.plan_id()));
+  } else if (!c.plan_id().empty()) {
+    return FieldError("plan_id",
+                      "is only for a re-assessment (kind reassessment); a "
+                      "first assessment names no plan");
+  }
   ASSIGN_OR_RETURN(Date received, FromProto("received_on", c.received_on()));
   if (received > env.today) {
     return NotAllowed(absl::StrCat("received_on: ", received.ToString(),
@@ -235,6 +247,7 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   body->set_source(c.source());
   body->set_kind(c.kind());
   if (dob != Date()) *body->mutable_date_of_birth() = ToProto(dob);
+  body->set_plan_id(c.plan_id());
   // Reg 5(1): decide whether to assess within 6 weeks of the request.
   Open(e, s, kDecisionClock, Rule(RuleId::kEhcDecisionToAssess), received, env);
   EhcDecision d = One(std::move(e));
@@ -580,6 +593,7 @@ void Traits::Evolve(Assessment& s, const Event& e) {
       s.set_source(e.request_recorded().source());
       s.set_status(v1::ASSESSMENT_STATUS_REQUESTED);
       *s.mutable_received_on() = e.request_recorded().received_on();
+      s.set_plan_id(e.request_recorded().plan_id());
       if (e.request_recorded().has_date_of_birth()) {
         *s.mutable_date_of_birth() = e.request_recorded().date_of_birth();
       }

@@ -154,6 +154,7 @@ int RunEhc(const Args& a, Client& client) {
          {"reassessment", v1::ASSESSMENT_KIND_REASSESSMENT}},
         "kind", a.Get("kind", "first")));
     if (a.Has("dob")) *r.mutable_date_of_birth() = DateFlag(a, "dob");
+    r.set_plan_id(a.Get("plan"));
     s = stub->RecordRequest(&ctx, r, &result);
   } else if (verb == "decide-assess" || verb == "decide-not-assess") {
     if (verb == "decide-assess") {

@@ -7,9 +7,10 @@ const std::vector<CommandSpec>& Commands() {
       // EHC needs assessments (ehc-assessments).
       {"ehc request", "",
        "child! officer! received@! source=parent|young-person|school|other "
-       "kind=first|reassessment id dob@",
+       "kind=first|reassessment id dob@ plan",
        "Record a request for an EHC needs assessment (--dob: the child's date "
-       "of birth, for the plan's under-5 reviews)"},
+       "of birth, for the plan's under-5 reviews; --plan: the plan a "
+       "re-assessment re-assesses)"},
       {"ehc decide-assess", "ID", "on@!", "Decide to assess"},
       {"ehc decide-not-assess", "ID", "on@!", "Decide not to assess"},
       {"ehc request-advice", "ID",

@@ -68,6 +68,10 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
   rec.set_source(sources[uniform(0, 5)]);
   rec.set_kind(chance(0.08) ? v1::ASSESSMENT_KIND_REASSESSMENT
                             : v1::ASSESSMENT_KIND_FIRST);
+  // A re-assessment names the plan it re-assesses (the child's earlier plan).
+  if (rec.kind() == v1::ASSESSMENT_KIND_REASSESSMENT) {
+    rec.set_plan_id(absl::StrCat("plan-of-", child));
+  }
   DEMO_SEND(w, RecordRequest, rec, received);
 
   if (chance(0.1)) {  // a reassignment part-way

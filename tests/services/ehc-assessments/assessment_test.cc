@@ -56,6 +56,7 @@ v1::RecordRequestRequest Request(
   *r.mutable_received_on() = ToProto(received);
   r.set_source(v1::REQUEST_SOURCE_PARENT);
   r.set_kind(kind);
+  if (kind == v1::ASSESSMENT_KIND_REASSESSMENT) r.set_plan_id("plan-1");
   return r;
 }
 
@@ -250,6 +251,27 @@ TEST(EhcAssessment, TheDateOfBirthTravelsToTheFinalPlan) {
     EXPECT_THAT(std::string(refused.status().message()),
                 HasSubstr("date_of_birth"));
   }
+}
+
+// SEND Regs 2014 regs 25-27: a re-assessment is of an existing EHC plan, so
+// its request names the plan; a first assessment names none.
+TEST(EhcAssessment, AReassessmentNamesThePlanItReassesses_Reg25) {
+  Case c(D(2026, 12, 1));
+  v1::RecordRequestRequest r =
+      Request(D(2026, 1, 5), v1::ASSESSMENT_KIND_REASSESSMENT);
+  r.clear_plan_id();
+  auto refused = c.Do(std::string("a-1"), r);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("plan_id"));
+  v1::RecordRequestRequest first = Request(D(2026, 1, 5));
+  first.set_plan_id("plan-1");
+  EXPECT_EQ(c.Do(std::string("a-1"), first).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  r.set_plan_id("plan-7");
+  auto recorded = c.Do(std::string("a-1"), r);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ((*recorded)[0].request_recorded().plan_id(), "plan-7");
+  EXPECT_EQ(c.state().plan_id(), "plan-7");
 }
 
 TEST(EhcAssessment, StepsTheLawDoesNotAllowAreFailedPreconditions) {
