@@ -2,7 +2,6 @@
 
 #include <google/protobuf/util/time_util.h>
 #include <rocksdb/db.h>
-#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include "absl/strings/numbers.h"
@@ -10,6 +9,7 @@
 #include "libs/core/codec.h"
 #include "libs/core/grpc_status.h"
 #include "libs/core/log.h"
+#include "libs/core/rocks_db.h"
 #include "libs/core/rocks_status.h"
 #include "libs/core/status.h"
 #include "libs/rpc/proto_date.h"
@@ -119,12 +119,7 @@ absl::Status AuditLog::RecordRefusal(v1::AuditEntry entry) {
 }
 
 absl::Status AuditLog::Checkpoint(const std::string& dir) {
-  rocksdb::Checkpoint* raw = nullptr;
-  RETURN_IF_ERROR(
-      FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
-  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  return FromRocks(checkpoint->CreateCheckpoint(dir, 0),
-                   absl::StrCat("audit log checkpoint ", dir));
+  return RocksCheckpoint(*db_, dir, "audit log");
 }
 
 RefusalSink RefusalsTo(AuditLog& log) {

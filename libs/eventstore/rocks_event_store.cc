@@ -6,7 +6,6 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
-#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <condition_variable>
@@ -482,37 +481,14 @@ class RocksEventStoreImpl final : public RocksEventStore {
   }
 
   DbFigures Figures() const override {
-    DbFigures f;
     std::shared_lock<std::shared_mutex> lock(db_mu_);
-    if (!db_) return f;
-    auto prop = [&](const std::string& name) {
-      uint64_t v = 0;
-      return db_->GetIntProperty(name, &v) ? static_cast<double>(v) : 0.0;
-    };
-    f.pending_compaction_bytes =
-        prop(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
-    f.memtable_bytes = prop(rocksdb::DB::Properties::kSizeAllMemTables);
-    f.block_cache_bytes = prop(rocksdb::DB::Properties::kBlockCacheUsage);
-    f.live_data_bytes = prop(rocksdb::DB::Properties::kLiveSstFilesSize);
-    return f;
+    return db_ ? ReadRocksFigures(*db_) : DbFigures{};
   }
 
   absl::Status Checkpoint(const std::string& dir) override {
     std::shared_lock<std::shared_mutex> lock(db_mu_);
     RETURN_IF_ERROR(Readable());
-    rocksdb::Checkpoint* raw = nullptr;
-    RETURN_IF_ERROR(
-        StoreError(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
-    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-    // The WAL is flushed into the copy (log_size_for_flush 0), so every
-    // acknowledged append is in it.
-    absl::Status made =
-        StoreError(checkpoint->CreateCheckpoint(dir, 0), "checkpoint");
-    if (!made.ok()) {
-      return absl::Status(made.code(),
-                          absl::StrCat(made.message(), " (", dir, ")"));
-    }
-    return absl::OkStatus();
+    return RocksCheckpoint(*db_, dir, "event store");
   }
 
   size_t QueuedAppends() const override {

@@ -32,6 +32,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/core/rocks_db.h"
 #include "libs/eventstore/event_store.h"
 #include "libs/eventstore/storage_faults.h"
 
@@ -68,12 +69,7 @@ class RocksEventStore : public EventStore {
   virtual size_t QueuedAppends() const = 0;
 
   // RocksDB's figures that matter to an operator, for metrics.
-  struct DbFigures {
-    double pending_compaction_bytes = 0;  // estimate
-    double memtable_bytes = 0;            // all memtables
-    double block_cache_bytes = 0;         // block cache in use
-    double live_data_bytes = 0;           // SST files
-  };
+  using DbFigures = RocksFigures;
   virtual DbFigures Figures() const = 0;
 
   // Writes a consistent copy of the whole database (the log, the indexes, the

@@ -31,6 +31,24 @@ int64_t DirectoryBytes(const std::string& dir) {
   return bytes;
 }
 
+}  // namespace
+
+void AddRocksGauges(metrics::Scrape& s, absl::string_view db,
+                    const RocksFigures& f) {
+  const metrics::Labels labels = {{"db", std::string(db)}};
+  s.Gauge("casework_rocksdb_pending_compaction_bytes",
+          "RocksDB's estimate of bytes compaction must rewrite", labels,
+          f.pending_compaction_bytes);
+  s.Gauge("casework_rocksdb_memtable_bytes", "RocksDB memtables' size", labels,
+          f.memtable_bytes);
+  s.Gauge("casework_rocksdb_block_cache_bytes", "RocksDB block cache in use",
+          labels, f.block_cache_bytes);
+  s.Gauge("casework_rocksdb_live_data_bytes", "RocksDB SST files' size", labels,
+          f.live_data_bytes);
+}
+
+namespace {
+
 // The event store's and the relay's figures, read at each scrape.
 void CollectStore(metrics::Scrape& s, RocksEventStore& store,
                   const kafka::Relay* relay) {
@@ -45,17 +63,7 @@ void CollectStore(metrics::Scrape& s, RocksEventStore& store,
   s.Gauge("casework_eventstore_writable",
           "1 while the event store can write, 0 while it cannot", {},
           store.WriteHealth().ok() ? 1 : 0);
-  const RocksEventStore::DbFigures f = store.Figures();
-  const metrics::Labels db = {{"db", "log"}};
-  s.Gauge("casework_rocksdb_pending_compaction_bytes",
-          "RocksDB's estimate of bytes compaction must rewrite", db,
-          f.pending_compaction_bytes);
-  s.Gauge("casework_rocksdb_memtable_bytes", "RocksDB memtables' size", db,
-          f.memtable_bytes);
-  s.Gauge("casework_rocksdb_block_cache_bytes", "RocksDB block cache in use",
-          db, f.block_cache_bytes);
-  s.Gauge("casework_rocksdb_live_data_bytes", "RocksDB SST files' size", db,
-          f.live_data_bytes);
+  AddRocksGauges(s, "log", store.Figures());
   if (relay != nullptr) {
     const int64_t published = relay->published();
     s.Gauge("casework_relay_published_position",

@@ -34,6 +34,7 @@
 #include "libs/eventstore/rocks_event_store.h"
 #include "libs/host/catalogue.h"
 #include "libs/host/restore.h"
+#include "libs/metrics/metrics.h"
 #include "libs/rpc/server.h"
 
 namespace grpc {
@@ -87,6 +88,11 @@ absl::StatusOr<v1::BackupResponse> WriteBackup(RocksEventStore& log,
 absl::StatusOr<v1::BackupResponse> WriteBackup(RocksEventStore& log,
                                                audit::AuditLog& audit,
                                                const std::string& directory);
+
+// The RocksDB figures of one database (`db`: "log", "projection") as the
+// casework_rocksdb_* gauges, for a metrics collector.
+void AddRocksGauges(metrics::Scrape& s, absl::string_view db,
+                    const RocksFigures& f);
 
 // Runs the service until SIGINT or SIGTERM; the process's exit code (2 with
 // the reason on stderr when it cannot start).

@@ -94,20 +94,22 @@ std::string RenderLabels(const Labels& labels) {
   return out;
 }
 
-void Scrape::Gauge(absl::string_view name, absl::string_view help,
-                   const Labels& labels, double value) {
+void Scrape::Put(absl::string_view name, Type type, absl::string_view help,
+                 const Labels& labels, double value) {
   Family& f = families_[std::string(name)];
-  f.type = Type::kGauge;
+  f.type = type;
   f.help = std::string(help);
   f.series[RenderLabels(labels)] = value;
 }
 
+void Scrape::Gauge(absl::string_view name, absl::string_view help,
+                   const Labels& labels, double value) {
+  Put(name, Type::kGauge, help, labels, value);
+}
+
 void Scrape::Counter(absl::string_view name, absl::string_view help,
                      const Labels& labels, double value) {
-  Family& f = families_[std::string(name)];
-  f.type = Type::kCounter;
-  f.help = std::string(help);
-  f.series[RenderLabels(labels)] = value;
+  Put(name, Type::kCounter, help, labels, value);
 }
 
 Registry::Family& Registry::FamilyLocked(absl::string_view name, Type type) {

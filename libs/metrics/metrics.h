@@ -44,6 +44,8 @@ class Scrape {
 
  private:
   friend class Registry;
+  void Put(absl::string_view name, Type type, absl::string_view help,
+           const Labels& labels, double value);
   struct Family {
     Type type;
     std::string help;

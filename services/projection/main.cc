@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/clock.h"
 #include "libs/core/log.h"
+#include "libs/host/domain_service.h"
 #include "libs/kafka/kafka.h"
 #include "libs/metrics/metrics.h"
 #include "libs/rpc/server.h"
@@ -108,11 +109,7 @@ int main(int argc, char** argv) {
         s.Gauge("casework_projection_parked_streams",
                 "Streams stopped at an event this build cannot apply", {},
                 static_cast<double>(t.parked));
-        for (const auto& [name, value] : projection.DbFigures()) {
-          s.Gauge(absl::StrCat("casework_rocksdb_", name),
-                  absl::StrCat("RocksDB ", name), {{"db", "projection"}},
-                  value);
-        }
+        host::AddRocksGauges(s, "projection", projection.DbFigures());
       });
   absl::StatusOr<int> port = runner.Start(
       config->listen_host, config->port,

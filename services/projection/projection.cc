@@ -86,18 +86,7 @@ class RocksProjection final : public Projection {
   }
   ~RocksProjection() override { db_->Close().PermitUncheckedError(); }
 
-  std::map<std::string, double> DbFigures() const override {
-    auto prop = [&](const std::string& name) {
-      uint64_t v = 0;
-      return db_->GetIntProperty(name, &v) ? static_cast<double>(v) : 0.0;
-    };
-    return {
-        {"pending_compaction_bytes",
-         prop(rocksdb::DB::Properties::kEstimatePendingCompactionBytes)},
-        {"memtable_bytes", prop(rocksdb::DB::Properties::kSizeAllMemTables)},
-        {"block_cache_bytes", prop(rocksdb::DB::Properties::kBlockCacheUsage)},
-        {"live_data_bytes", prop(rocksdb::DB::Properties::kLiveSstFilesSize)}};
-  }
+  RocksFigures DbFigures() const override { return ReadRocksFigures(*db_); }
 
   absl::StatusOr<int> Apply(const std::vector<kafka::Message>& records,
                             const Offsets& next) override {

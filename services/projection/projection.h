@@ -36,6 +36,7 @@
 #include "casework/internal/projection_store.pb.h"
 #include "casework/v1/projection.pb.h"
 #include "libs/core/date.h"
+#include "libs/core/rocks_db.h"
 #include "libs/kafka/kafka.h"
 #include "services/projection/measures.h"
 
@@ -111,9 +112,8 @@ class Projection {
   virtual absl::StatusOr<std::vector<internal::StreamTrouble>> Troubled(
       size_t limit) = 0;
   virtual TroubleCounts Trouble() const = 0;
-  // RocksDB's figures for metrics, by name: pending_compaction_bytes,
-  // memtable_bytes, block_cache_bytes, live_data_bytes.
-  virtual std::map<std::string, double> DbFigures() const = 0;
+  // RocksDB's figures, for metrics.
+  virtual RocksFigures DbFigures() const = 0;
   // Applies a parked stream's events again, from the one it stopped at: OK
   // when they apply; FAILED_PRECONDITION with the reason when it stops again;
   // NOT_FOUND when the stream is not parked.

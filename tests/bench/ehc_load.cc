@@ -197,9 +197,7 @@ class TimedProjection final : public projection::Projection {
   projection::TroubleCounts Trouble() const override {
     return inner_.Trouble();
   }
-  std::map<std::string, double> DbFigures() const override {
-    return inner_.DbFigures();
-  }
+  RocksFigures DbFigures() const override { return inner_.DbFigures(); }
   absl::Status RetryStream(const std::string& source,
                            const std::string& stream) override {
     return inner_.RetryStream(source, stream);
