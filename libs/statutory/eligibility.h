@@ -16,15 +16,28 @@
 //     more than 2 miles (walking) and not more than 6 miles (road) away, or
 //     is the nearest suitable school preferred on grounds of religion or
 //     belief more than 2 miles and not more than 15 miles (road) away.
-// Ages are taken on the start of the academic year (1 September). Post-16
-// travel has no statutory entitlement: the LA decides under its policy
-// statement (s.509AA), never this function. Under compulsory school age
-// (under 5 on 1 September), the same.
+// The duty is to children of compulsory school age (Education Act 1996 s.8),
+// which is a matter of the date of birth: from the prescribed day (31 March,
+// 31 August or 31 December) on or after the 5th birthday, to the school
+// leaving date (the last Friday in June) of the school year in which the child
+// turns 16. Eligibility follows the child's age on the date in question (the
+// day travel is needed from; default 1 September of the academic year): a
+// child who reaches compulsory school age later in that academic year is
+// entitled from that day, and one whose compulsory school age ends within it
+// is entitled until then. Before and after, there is no statutory entitlement:
+// the LA decides under its policy (post-16: the s.509AA policy statement). A
+// "post-16" label cannot override a date of birth that makes the child of
+// compulsory school age: the contradiction is refused.
+//
+// A distance that was not measured is "not given", never 0 miles: when no
+// ground is met and a ground needs a distance that is not given, the
+// assessment refuses to decide and names the distance.
 //
 // Pure; thread-safe.
 #ifndef CASEWORK_LIBS_STATUTORY_ELIGIBILITY_H_
 #define CASEWORK_LIBS_STATUTORY_ELIGIBILITY_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,11 +48,14 @@ namespace casework::statutory {
 struct TravelFacts {
   Date date_of_birth;
   int academic_year = 0;  // the year it starts, e.g. 2026 for 2026/27
+  // The date in question (travel needed from); unset: 1 September of the
+  // academic year.
+  std::optional<Date> on;
   bool nearest_suitable_school = false;
-  bool among_three_nearest = false;  // one of the 3 nearest suitable schools
-  bool religion_or_belief = false;   // chosen on grounds of religion/belief
-  double walking_miles = 0;          // shortest walking route
-  double road_miles = 0;             // by road
+  bool among_three_nearest = false;     // one of the 3 nearest suitable schools
+  bool religion_or_belief = false;      // chosen on grounds of religion/belief
+  std::optional<double> walking_miles;  // shortest walking route
+  std::optional<double> road_miles;     // by road
   bool cannot_walk_sen_disability = false;  // SEN, disability or mobility
   bool route_unsafe = false;
   bool low_income = false;  // free school meals or maximum working tax credit
@@ -59,17 +75,38 @@ enum class TravelOutcome {
   kEligible,
   kNotEligible,
   kPolicyDecision,  // post-16 or under compulsory school age: LA policy
+  // The facts cannot be decided on: `field` names the fact (a distance not
+  // given, a post-16 label on a child of compulsory school age).
+  kCannotDecide,
 };
+
+// Compulsory school age (Education Act 1996 s.8): the first and last days.
+struct SchoolAgeSpan {
+  Date from;   // the prescribed day on or after the 5th birthday
+  Date until;  // the school leaving date after which it ends
+};
+SchoolAgeSpan CompulsorySchoolAge(Date date_of_birth);
+// The last Friday in June of `year` (the school leaving date, Education
+// (School Leaving Date) Order 1997).
+Date SchoolLeavingDate(int year);
 
 struct TravelAssessment {
   TravelOutcome outcome = TravelOutcome::kNotEligible;
   std::vector<TravelGround> grounds;
-  int age = 0;                        // on 1 September of the academic year
+  Date assessed_on;                   // the date in question
+  int age = 0;                        // on the date the entitlement is judged
   double walking_distance_limit = 0;  // 2 or 3 miles
   std::string explanation;            // for people, citing the paragraphs
+  SchoolAgeSpan school_age;           // the child's compulsory school age
+  // Eligible: the first day of the entitlement (the date in question, or the
+  // day the child reaches compulsory school age later in the year) and, when
+  // compulsory school age ends within the academic year, its last day.
+  std::optional<Date> entitled_from;
+  std::optional<Date> entitled_until;
+  std::string field;  // kCannotDecide: the fact to give or correct
 };
 
-// The age that counts: on 1 September of the academic year.
+// 1 September of the academic year.
 int AgeAtStartOfAcademicYear(Date date_of_birth, int academic_year);
 
 TravelAssessment AssessTravelEligibility(const TravelFacts& facts);

@@ -9,7 +9,7 @@ namespace {
 
 constexpr uint32_t Bit(ExceptionKind k) { return 1u << static_cast<int>(k); }
 
-// Regs 5(4), 10(4), 13(3) (and 27(4) by reference to 10(4)): closures (a)/(b),
+// Regs 5(4), 10(4), 13(3) and 27(3): closures (a)/(b),
 // exceptional personal circumstances (c), absence from the area (d).
 constexpr uint32_t kAssessmentExceptions =
     Bit(ExceptionKind::kSchoolClosure) |
@@ -25,7 +25,7 @@ constexpr uint32_t kAdviceExceptions =
     Bit(ExceptionKind::kAbsenceFromArea) |
     Bit(ExceptionKind::kMissedAppointment);
 
-constexpr std::array<ClockRule, 32> kRules = {{
+constexpr std::array<ClockRule, 34> kRules = {{
     {RuleId::kEhcDecisionToAssess, "ehc.decision_to_assess",
      "Decide whether to assess and notify the family", Unit::kCalendarWeeks, 6,
      "the day the LA received the request",
@@ -52,10 +52,22 @@ constexpr std::array<ClockRule, 32> kRules = {{
      Unit::kCalendarWeeks, 20, "the day the LA received the request",
      "SEND Regulations 2014 reg 13(2); exceptions reg 13(3)",
      kAssessmentExceptions, false},
+    // Reg 25(1): "within 15 days of receiving a request" for a re-assessment;
+    // the regulations give this limit no exceptions.
+    {RuleId::kEhcReassessmentDecision, "ehc.reassessment_decision",
+     "Decide whether to re-assess the plan and notify the family",
+     Unit::kCalendarDays, 15,
+     "the day the LA received the re-assessment "
+     "request",
+     "SEND Regulations 2014 reg 25(1)", 0, false},
+    // Reg 27(2): 14 weeks from the notification under reg 25(1) (the decision
+    // to re-assess), not from the request; exceptions reg 27(3). Reg 10's 16
+    // weeks do not apply to a re-assessment (reg 26 applies regs 6-9 only).
     {RuleId::kEhcReassessmentFinalPlan, "ehc.reassessment_final_plan",
-     "Issue the final plan after a re-assessment", Unit::kCalendarWeeks, 14,
-     "the day the LA received the re-assessment request",
-     "SEND Regulations 2014 reg 27(3); exceptions reg 27(4)",
+     "Issue the final amended or replacement plan after a re-assessment",
+     Unit::kCalendarWeeks, 14,
+     "the day the LA notified its decision to re-assess (reg 25(1))",
+     "SEND Regulations 2014 reg 27(2); exceptions reg 27(3)",
      kAssessmentExceptions, false},
     // Annual reviews: no exceptions apply to review clocks.
     {RuleId::kReviewAnnual, "review.annual",
@@ -144,9 +156,17 @@ constexpr std::array<ClockRule, 32> kRules = {{
      "LGSCO Complaint Handling Code: stage 1 within 10 working days of the "
      "acknowledgement (one extension of up to 10)",
      0, false},
+    {RuleId::kComplaintStage2Acknowledge, "complaint.stage2_acknowledge",
+     "Acknowledge the stage 2 escalation", Unit::kWorkingDays, 5,
+     "the day the complainant asked to escalate to stage 2",
+     "LGSCO Complaint Handling Code, part 6: the escalation acknowledged "
+     "within 5 working days",
+     0, false},
     {RuleId::kComplaintStage2, "complaint.stage2", "Stage 2 reply",
-     Unit::kWorkingDays, 20, "the day the complaint was escalated",
-     "LGSCO Complaint Handling Code: stage 2 within 20 working days", 0, false},
+     Unit::kWorkingDays, 20, "the day the stage 2 escalation was acknowledged",
+     "LGSCO Complaint Handling Code, part 6: stage 2 within 20 working days "
+     "of the acknowledgement (one extension of up to 20)",
+     0, false},
     {RuleId::kCscStage1, "complaint.csc_stage1",
      "Children's social care complaint: stage 1 response", Unit::kWorkingDays,
      10, "the day the complaint was received",

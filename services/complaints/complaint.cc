@@ -20,6 +20,8 @@ using statutory::Rule;
 using statutory::RuleId;
 
 constexpr char kAckClock[] = "acknowledge";
+// The acknowledgement of a stage 2 escalation (Complaint Handling Code part 6).
+constexpr char kStage2AckClock[] = "stage2/acknowledge";
 
 std::string StageClock(int stage) { return absl::StrCat("stage", stage); }
 
@@ -162,6 +164,27 @@ absl::StatusOr<ComplaintsDecision> Decide(
     const Complaint& s, const v1::AcknowledgeComplaintRequest& c,
     const Env& env) {
   RETURN_IF_ERROR(RequireComplaint(s));
+  if (!IsCsc(s) && s.stage() == 2) {
+    // Complaint Handling Code part 6: the escalation request is itself
+    // acknowledged (within 5 working days), and the stage 2 reply is due 20
+    // working days from that acknowledgement.
+    if (IsSet(s.stage2_acknowledged_on())) {
+      return NotAllowed("the stage 2 escalation was already acknowledged");
+    }
+    const v1::Clock* ack = FindOpenClock(s, kStage2AckClock);
+    ASSIGN_OR_RETURN(Date on,
+                     StepDate("acknowledged_on", c.acknowledged_on(), env.today,
+                              ack != nullptr ? DateOf(ack->started_on())
+                                             : DateOf(s.received_on()),
+                              "the complaint was escalated"));
+    Event e = At(on);
+    *e.mutable_complaint_acknowledged()->mutable_acknowledged_on() =
+        ToProto(on);
+    e.mutable_complaint_acknowledged()->set_stage(2);
+    CloseClock(e, s, kStage2AckClock, on);
+    OpenStage(e, s, 2, on, 0, env);
+    return One(std::move(e));
+  }
   if (IsSet(s.acknowledged_on())) {
     return NotAllowed("the complaint was already acknowledged");
   }
@@ -170,6 +193,7 @@ absl::StatusOr<ComplaintsDecision> Decide(
                         DateOf(s.received_on()), "the complaint was received"));
   Event e = At(on);
   *e.mutable_complaint_acknowledged()->mutable_acknowledged_on() = ToProto(on);
+  e.mutable_complaint_acknowledged()->set_stage(1);
   CloseClock(e, s, kAckClock, on);
   if (!IsCsc(s)) OpenStage(e, s, 1, on, 0, env);
   return One(std::move(e));
@@ -200,6 +224,10 @@ absl::StatusOr<ComplaintsDecision> Decide(const Complaint& s,
       allowed = env.limits.csc_stage2_max - env.limits.csc_stage2;
   } else if (s.stage() == 1) {
     allowed = env.limits.stage1_extension;
+  } else if (s.stage() == 2) {
+    // Complaint Handling Code part 6: stage 2 may be extended once, by up to
+    // 20 working days (configurable), with a reason given to the complainant.
+    allowed = env.limits.stage2_extension;
   }
   const int total = s.extended_working_days() + c.working_days();
   if (allowed == 0) {
@@ -207,8 +235,9 @@ absl::StatusOr<ComplaintsDecision> Decide(const Complaint& s,
                                    " of this procedure cannot be extended"));
   }
   if (!IsCsc(s) && s.extended_working_days() > 0) {
-    return NotAllowed(
-        "stage 1 was already extended once (Complaint Handling Code)");
+    return NotAllowed(absl::StrCat("stage ", s.stage(),
+                                   " was already extended once (Complaint "
+                                   "Handling Code)"));
   }
   if (total > allowed) {
     return NotAllowed(absl::StrCat("working_days: stage ", s.stage(),
@@ -238,6 +267,11 @@ absl::StatusOr<ComplaintsDecision> Decide(
     RETURN_IF_ERROR(ValidateId("handler_id", c.handler_id()));
   RETURN_IF_ERROR(RequireComplaint(s));
   if (FindOpenClock(s, StageClock(s.stage())) == nullptr) {
+    if (!IsCsc(s) && s.stage() == 2 && !IsSet(s.stage2_acknowledged_on())) {
+      return NotAllowed(
+          "acknowledge the stage 2 escalation first (the stage 2 reply is "
+          "due 20 working days from that acknowledgement)");
+    }
     return NotAllowed(
         IsSet(s.acknowledged_on()) || IsCsc(s)
             ? absl::StrCat("stage ", s.stage(), " has already been answered")
@@ -297,7 +331,15 @@ absl::StatusOr<ComplaintsDecision> Decide(const Complaint& s,
   body->set_to_stage(s.stage() + 1);
   *body->mutable_escalated_on() = ToProto(on);
   body->set_handler_id(handler);
-  OpenStage(e, s, s.stage() + 1, on, 0, env);
+  if (IsCsc(s)) {
+    // SI 2006/1738: each stage runs from the request for it.
+    OpenStage(e, s, s.stage() + 1, on, 0, env);
+  } else {
+    // Complaint Handling Code part 6: acknowledge the escalation within 5
+    // working days; the stage 2 reply clock opens with the acknowledgement.
+    OpenClock(e, kStage2AckClock, Rule(RuleId::kComplaintStage2Acknowledge), on,
+              env.calendar.AddWorkingDays(on, env.limits.stage2_acknowledge));
+  }
   return One(std::move(e));
 }
 
@@ -387,8 +429,13 @@ void ComplaintTraits::Evolve(Complaint& s, const Event& e) {
       break;
     }
     case Event::kComplaintAcknowledged:
-      *s.mutable_acknowledged_on() =
-          e.complaint_acknowledged().acknowledged_on();
+      if (e.complaint_acknowledged().stage() == 2) {
+        *s.mutable_stage2_acknowledged_on() =
+            e.complaint_acknowledged().acknowledged_on();
+      } else {
+        *s.mutable_acknowledged_on() =
+            e.complaint_acknowledged().acknowledged_on();
+      }
       break;
     case Event::kComplaintExtended:
       s.set_extended_working_days(s.extended_working_days() +

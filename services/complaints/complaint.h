@@ -32,8 +32,10 @@ using ComplaintsDecision = Decision<Event>;
 struct Timescales {
   int acknowledge = 5;
   int stage1 = 10;
-  int stage1_extension = 10;  // at most, once
-  int stage2 = 20;
+  int stage1_extension = 10;   // at most, once
+  int stage2_acknowledge = 5;  // the escalation request is acknowledged
+  int stage2 = 20;             // from the escalation's acknowledgement
+  int stage2_extension = 20;   // at most, once
   int csc_stage1 = 10;
   int csc_stage1_max = 20;
   int csc_stage2 = 25;

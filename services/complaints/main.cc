@@ -20,7 +20,9 @@ absl::Status ParseTimescales(const std::string& text,
       {"acknowledge", &t->acknowledge},
       {"stage1", &t->stage1},
       {"stage1_extension", &t->stage1_extension},
+      {"stage2_acknowledge", &t->stage2_acknowledge},
       {"stage2", &t->stage2},
+      {"stage2_extension", &t->stage2_extension},
       {"csc_stage1", &t->csc_stage1},
       {"csc_stage1_max", &t->csc_stage1_max},
       {"csc_stage2", &t->csc_stage2},
@@ -35,7 +37,8 @@ absl::Status ParseTimescales(const std::string& text,
       return absl::InvalidArgumentError(absl::StrCat(
           "--timescales: '", item,
           "' is not NAME=working days (names: acknowledge, stage1, "
-          "stage1_extension, stage2, csc_stage1, csc_stage1_max, csc_stage2, "
+          "stage1_extension, stage2_acknowledge, stage2, stage2_extension, "
+          "csc_stage1, csc_stage1_max, csc_stage2, "
           "csc_stage2_max, csc_stage3)"));
     }
     *it->second = days;

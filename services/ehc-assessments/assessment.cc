@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
 #include "libs/statutory/clock_ops.h"
+#include "libs/statutory/exceptions.h"
 #include "libs/statutory/rules.h"
 
 namespace casework::ehc {
@@ -89,12 +90,42 @@ const v1::Advice* FindAdvice(const Assessment& s, absl::string_view advice_id) {
 
 Date Get(const v1::Date& d) { return statutory::DateOf(d); }
 
-// An exception already recorded on the case (not limited to one advice request)
-// whose kind lifts `rule`: a clock opened later is excepted from the start.
-bool CaseExceptionLifts(const Assessment& s, const ClockRule& rule) {
+// The facts of an exception (its dates, the advice request it names, the day
+// it was recorded) for the conditions of libs/statutory/exceptions.h.
+statutory::ExceptionFacts FactsOf(const Assessment& s, ExceptionKind kind,
+                                  const v1::Date& starts, const v1::Date& ends,
+                                  absl::string_view advice_id,
+                                  const v1::Date& recorded) {
+  statutory::ExceptionFacts x{.kind = kind, .starts_on = Get(starts)};
+  if (IsSet(ends)) x.ends_on = Get(ends);
+  if (const v1::Advice* a = FindAdvice(s, advice_id)) {
+    x.advice_requested_on = Get(a->requested_on());
+  }
+  if (IsSet(recorded)) x.recorded_on = Get(recorded);
+  return x;
+}
+
+bool IsClosure(ExceptionKind kind) {
+  return kind == ExceptionKind::kSchoolClosure ||
+         kind == ExceptionKind::kEarlyYearsSettingClosure;
+}
+
+// An exception already recorded on the case that applies case-wide (a closure,
+// or circumstances or an absence not limited to one advice request) and lifts
+// a clock of `rule` running from `start` to `due`: a clock opened later is
+// excepted from the start when the exception falls within its period and was
+// recorded before its due date.
+bool CaseExceptionLifts(const Assessment& s, const ClockRule& rule, Date start,
+                        Date due) {
   for (const v1::RecordedException& e : s.exceptions()) {
     std::optional<ExceptionKind> kind = ToRuleKind(e.kind());
-    if (kind && e.advice_id().empty() && rule.IsLiftedBy(*kind)) return true;
+    if (!kind || *kind == ExceptionKind::kMissedAppointment) continue;
+    if (!e.advice_id().empty() && !IsClosure(*kind)) continue;
+    if (statutory::Lifts(FactsOf(s, *kind, e.starts_on(), e.ends_on(),
+                                 e.advice_id(), e.recorded_on()),
+                         rule, start, due)) {
+      return true;
+    }
   }
   return false;
 }
@@ -102,9 +133,9 @@ bool CaseExceptionLifts(const Assessment& s, const ClockRule& rule) {
 void Open(Event& event, const Assessment& s, absl::string_view clock_id,
           const ClockRule& rule, Date start, const Env& env,
           absl::string_view subtype = "") {
-  statutory::OpenClock(event, clock_id, rule, start,
-                       rule.DueDate(start, env.calendar), subtype,
-                       CaseExceptionLifts(s, rule));
+  const Date due = rule.DueDate(start, env.calendar);
+  statutory::OpenClock(event, clock_id, rule, start, due, subtype,
+                       CaseExceptionLifts(s, rule, start, due));
 }
 
 void Close(Event& event, const Assessment& s, absl::string_view clock_id,
@@ -248,8 +279,13 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   body->set_kind(c.kind());
   if (dob != Date()) *body->mutable_date_of_birth() = ToProto(dob);
   body->set_plan_id(c.plan_id());
-  // Reg 5(1): decide whether to assess within 6 weeks of the request.
-  Open(e, s, kDecisionClock, Rule(RuleId::kEhcDecisionToAssess), received, env);
+  // Reg 5(1): decide whether to assess within 6 weeks of the request; reg
+  // 25(1): whether to re-assess within 15 days of it.
+  Open(e, s, kDecisionClock,
+       Rule(c.kind() == v1::ASSESSMENT_KIND_REASSESSMENT
+                ? RuleId::kEhcReassessmentDecision
+                : RuleId::kEhcDecisionToAssess),
+       received, env);
   EhcDecision d = One(std::move(e));
   d.index_puts.emplace_back(ChildIndexKey(c.child_id(), assessment_id), "");
   d.index_puts.emplace_back(OfficerIndexKey(c.officer_id(), assessment_id), "");
@@ -294,15 +330,17 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
   *e.mutable_decided_to_assess()->mutable_decided_on() = ToProto(on);
   Close(e, s, kDecisionClock, on);
-  Date received = Get(s.received_on());
   if (s.kind() == v1::ASSESSMENT_KIND_REASSESSMENT) {
-    // Reg 27(3): a re-assessment's final plan within 14 weeks of the request.
-    Open(e, s, kFinalPlanClock, Rule(RuleId::kEhcReassessmentFinalPlan),
-         received, env);
-  } else {
-    // Reg 13(2): the final plan within 20 weeks of the request.
-    Open(e, s, kFinalPlanClock, Rule(RuleId::kEhcFinalPlan), received, env);
+    // Reg 27(2): the final amended or replacement plan within 14 weeks of the
+    // notification under reg 25(1) (`decided_on` is the day the decision was
+    // notified). Reg 10's 16 weeks do not apply (reg 26 applies regs 6-9).
+    Open(e, s, kFinalPlanClock, Rule(RuleId::kEhcReassessmentFinalPlan), on,
+         env);
+    return One(std::move(e));
   }
+  const Date received = Get(s.received_on());
+  // Reg 13(2): the final plan within 20 weeks of the request.
+  Open(e, s, kFinalPlanClock, Rule(RuleId::kEhcFinalPlan), received, env);
   // Reg 10(1): a decision not to issue a plan within 16 weeks of the request.
   Open(e, s, kNoPlanClock, Rule(RuleId::kEhcNoPlanDecision), received, env);
   return One(std::move(e));
@@ -407,25 +445,46 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
     return FieldError("note", "must be at most 500 characters");
   if (!c.advice_id().empty())
     RETURN_IF_ERROR(ValidateId("advice_id", c.advice_id()));
-  if (*kind == ExceptionKind::kMissedAppointment && c.advice_id().empty()) {
-    return FieldError("advice_id",
-                      "is required for a missed appointment (reg 8(2)(c) "
-                      "concerns one adviser)");
-  }
-  RETURN_IF_ERROR(RequireOpen(s));
-  if (!c.advice_id().empty() && FindAdvice(s, c.advice_id()) == nullptr) {
-    return NotAllowed(absl::StrCat("advice_id: advice ", c.advice_id(),
-                                   " was never requested on this assessment"));
-  }
   ASSIGN_OR_RETURN(Date starts, FromProto("starts_on", c.starts_on()));
-  if (starts > env.today) {
-    return NotAllowed(
-        absl::StrCat("starts_on: ", starts.ToString(), " is in the future"));
-  }
   if (IsSet(c.ends_on())) {
     ASSIGN_OR_RETURN(Date ends, FromProto("ends_on", c.ends_on()));
     if (ends < starts) return FieldError("ends_on", "is before starts_on");
   }
+  RETURN_IF_ERROR(RequireOpen(s));
+  const v1::Advice* advice = nullptr;
+  if (!c.advice_id().empty()) {
+    advice = FindAdvice(s, c.advice_id());
+    if (advice == nullptr) {
+      return NotAllowed(absl::StrCat("advice_id: advice ", c.advice_id(),
+                                     " was never requested on this "
+                                     "assessment"));
+    }
+    // Regs 5(4)(a)/(b): a closure concerns advice asked of the head teacher
+    // or principal, or of the early-years provider.
+    if (IsClosure(*kind) &&
+        advice->advice_type() != v1::ADVICE_TYPE_EDUCATION_SETTING) {
+      return FieldError(
+          "advice_id",
+          absl::StrCat("advice ", c.advice_id(), " is ",
+                       AdviceTypeCode(advice->advice_type()),
+                       " advice; a closure exception concerns advice asked "
+                       "of the school or setting (education_setting, reg "
+                       "5(4)(a)/(b))"));
+    }
+  }
+  // A closure is known ahead (the setting's calendar): its window opens a
+  // week before it, with the advice request already made. Anything else has
+  // happened by the day it is recorded.
+  if (starts > env.today && !IsClosure(*kind)) {
+    return NotAllowed(
+        absl::StrCat("starts_on: ", starts.ToString(), " is in the future"));
+  }
+  v1::Date recorded = ToProto(env.today);
+  const statutory::ExceptionFacts facts =
+      FactsOf(s, *kind, c.starts_on(), c.ends_on(), c.advice_id(), recorded);
+  // Each exception's own conditions (dates, 4 continuous weeks, the closure
+  // window), or a refusal naming the field.
+  RETURN_IF_ERROR(statutory::CheckExceptionConditions(facts));
   Event e;
   *e.mutable_metadata()->mutable_occurred_on() =
       ToProto(std::max(starts, Get(s.received_on())));
@@ -435,15 +494,24 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   *body->mutable_starts_on() = c.starts_on();
   if (IsSet(c.ends_on())) *body->mutable_ends_on() = c.ends_on();
   body->set_advice_id(c.advice_id());
-  // Lift exactly the open limits this kind of exception lifts (regs 5(4), 8(2),
-  // 10(4), 13(3)), and only the named advice request's clock when one is named.
+  *body->mutable_recorded_on() = recorded;
+  // Lift exactly the open limits this kind of exception lifts (regs 5(4),
+  // 8(2), 10(4), 13(3), 27(3)) whose period it falls within and which were not
+  // already missed today; a missed appointment, or circumstances or an absence
+  // naming one advice request, only that request's clock.
+  const bool one_advice = *kind == ExceptionKind::kMissedAppointment ||
+                          (!c.advice_id().empty() && !IsClosure(*kind));
   for (const v1::Clock& clock : s.clocks()) {
     if (clock.status() != v1::CLOCK_STATUS_OPEN || clock.exception()) continue;
     const ClockRule* rule = statutory::FindRule(clock.rule());
-    if (rule == nullptr || !rule->IsLiftedBy(*kind)) continue;
-    if (!c.advice_id().empty() &&
-        clock.clock_id() != AdviceClockId(c.advice_id()))
+    if (rule == nullptr) continue;
+    if (one_advice && clock.clock_id() != AdviceClockId(c.advice_id())) {
       continue;
+    }
+    if (!statutory::Lifts(facts, *rule, Get(clock.started_on()),
+                          Get(clock.due_on()))) {
+      continue;
+    }
     ChangeOf(e, clock, v1::CLOCK_EXCEPTION_APPLIED)->set_exception(true);
   }
   EhcDecision d = One(std::move(e));
@@ -636,6 +704,7 @@ void Traits::Evolve(Assessment& s, const Event& e) {
       *x->mutable_starts_on() = r.starts_on();
       *x->mutable_ends_on() = r.ends_on();
       x->set_advice_id(r.advice_id());
+      *x->mutable_recorded_on() = r.recorded_on();
       break;
     }
     case Event::kDraftPlanIssued:

@@ -67,6 +67,11 @@ absl::Status RequireMiles(absl::string_view field, double miles) {
 void OpenInPlace(Event& e, const Application& s, Date on, const Env& env) {
   Date due = IsSet(s.needed_from()) ? DateOf(s.needed_from()) : on;
   if (due < on) due = TermStartFrom(env, on);
+  // A child entitled only from the day they reach compulsory school age needs
+  // transport in place from that day (Education Act 1996 s.8, s.508B).
+  if (IsSet(s.assessment().entitled_from())) {
+    due = std::max(due, DateOf(s.assessment().entitled_from()));
+  }
   OpenClock(e, kInPlaceClock, Rule(RuleId::kTransportInPlace), on, due);
 }
 
@@ -96,6 +101,7 @@ Date TermStartFrom(const Env& env, Date after) {
 }
 
 absl::StatusOr<v1::EligibilityAssessment> Assess(const v1::TravelFacts& f,
+                                                 const v1::Date& needed_from,
                                                  const Env& env) {
   ASSIGN_OR_RETURN(Date dob,
                    FromProto("facts.date_of_birth", f.date_of_birth()));
@@ -108,19 +114,31 @@ absl::StatusOr<v1::EligibilityAssessment> Assess(const v1::TravelFacts& f,
                       "must be within two years of today (the year it "
                       "starts, e.g. 2026 for 2026/27)");
   }
-  RETURN_IF_ERROR(RequireMiles("facts.walking_miles", f.walking_miles()));
-  RETURN_IF_ERROR(RequireMiles("facts.road_miles", f.road_miles()));
+  if (f.has_walking_miles()) {
+    RETURN_IF_ERROR(RequireMiles("facts.walking_miles", f.walking_miles()));
+  }
+  if (f.has_road_miles()) {
+    RETURN_IF_ERROR(RequireMiles("facts.road_miles", f.road_miles()));
+  }
+  std::optional<Date> on;
+  if (IsSet(needed_from)) {
+    ASSIGN_OR_RETURN(on, FromProto("needed_from", needed_from));
+  }
   if (!f.school_id().empty()) {
     RETURN_IF_ERROR(ValidateId("facts.school_id", f.school_id()));
   }
   statutory::TravelFacts facts{
       .date_of_birth = dob,
       .academic_year = f.academic_year(),
+      .on = on,
       .nearest_suitable_school = f.nearest_suitable_school(),
       .among_three_nearest = f.among_three_nearest(),
       .religion_or_belief = f.religion_or_belief(),
-      .walking_miles = f.walking_miles(),
-      .road_miles = f.road_miles(),
+      .walking_miles = f.has_walking_miles()
+                           ? std::optional<double>(f.walking_miles())
+                           : std::nullopt,
+      .road_miles = f.has_road_miles() ? std::optional<double>(f.road_miles())
+                                       : std::nullopt,
       .cannot_walk_sen_disability = f.cannot_walk_sen_disability(),
       .route_unsafe = f.route_unsafe(),
       .low_income = f.low_income(),
@@ -138,6 +156,8 @@ absl::StatusOr<v1::EligibilityAssessment> Assess(const v1::TravelFacts& f,
     case statutory::TravelOutcome::kPolicyDecision:
       out.set_outcome(v1::ELIGIBILITY_OUTCOME_POLICY_DECISION);
       break;
+    case statutory::TravelOutcome::kCannotDecide:
+      return FieldError(absl::StrCat("facts.", a.field), a.explanation);
   }
   for (statutory::TravelGround g : a.grounds) {
     out.add_grounds(statutory::TravelGroundCode(g));
@@ -145,6 +165,13 @@ absl::StatusOr<v1::EligibilityAssessment> Assess(const v1::TravelFacts& f,
   out.set_age(a.age);
   out.set_walking_distance_limit_miles(a.walking_distance_limit);
   out.set_explanation(a.explanation);
+  *out.mutable_assessed_on() = ToProto(a.assessed_on);
+  if (a.entitled_from) *out.mutable_entitled_from() = ToProto(*a.entitled_from);
+  if (a.entitled_until) {
+    *out.mutable_entitled_until() = ToProto(*a.entitled_until);
+  }
+  *out.mutable_compulsory_school_age_from() = ToProto(a.school_age.from);
+  *out.mutable_compulsory_school_age_until() = ToProto(a.school_age.until);
   return out;
 }
 
@@ -163,13 +190,15 @@ absl::StatusOr<TransportDecision> Decide(const Application& s,
   }
   if (!c.has_facts()) return FieldError("facts", "is required");
   ASSIGN_OR_RETURN(v1::EligibilityAssessment assessment,
-                   Assess(c.facts(), env));
+                   Assess(c.facts(), c.needed_from(), env));
   Date needed;
   if (IsSet(c.needed_from())) {
     ASSIGN_OR_RETURN(needed, FromProto("needed_from", c.needed_from()));
   } else {
     needed = TermStartFrom(
         env, std::max(received, Date::Ymd(c.facts().academic_year(), 9, 1)));
+    // The date in question is the term start it is needed for.
+    ASSIGN_OR_RETURN(assessment, Assess(c.facts(), ToProto(needed), env));
   }
   if (!s.application_id().empty()) {
     return absl::AlreadyExistsError(absl::StrCat(

@@ -57,8 +57,12 @@ std::string ReasonKey(absl::string_view application_id);
 // is configured that far, the first working day on or after `after`.
 Date TermStartFrom(const Env& env, Date after);
 
-// The statutory outcome for the facts; INVALID_ARGUMENT naming a bad fact.
+// The statutory outcome for the facts on the date in question (`needed_from`;
+// unset: 1 September of the academic year); INVALID_ARGUMENT naming a bad
+// fact, a distance a ground needs that is not given, or a post-16 label on a
+// child of compulsory school age.
 absl::StatusOr<v1::EligibilityAssessment> Assess(const v1::TravelFacts& facts,
+                                                 const v1::Date& needed_from,
                                                  const Env& env);
 
 absl::StatusOr<TransportDecision> Decide(const Application& s,

@@ -48,7 +48,7 @@ grpc::Status TransportServiceImpl::AssessEligibility(
       core_.authorizer.Authorize(*ctx, core_.Method("AssessEligibility"));
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<v1::EligibilityAssessment> a =
-      Assess(req->facts(), EnvOn(clock_.Today()));
+      Assess(req->facts(), req->needed_from(), EnvOn(clock_.Today()));
   if (!a.ok()) return ToGrpcStatus(a.status());
   *resp = std::move(*a);
   return grpc::Status::OK;

@@ -119,6 +119,7 @@ def main():
        responded_on=D(2025, 2, 20))
     cp("EscalateComplaint", complaint_id="walk-cp-1", escalated_on=D(2025, 3, 3),
        handler_id="manager-north")
+    cp("AcknowledgeComplaint", complaint_id="walk-cp-1", acknowledged_on=D(2025, 3, 5))
     cp("RespondToComplaint", complaint_id="walk-cp-1",
        finding=c.COMPLAINT_FINDING_PARTLY_UPHELD, remedy_offered=True,
        responded_on=D(2025, 3, 24), handler_id="manager-north")

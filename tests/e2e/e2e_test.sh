@@ -412,9 +412,9 @@ done
 # Transport: the statutory outcome, a refusal the law forbids, and bad input from a stock
 # client answered with the right code and nothing written.
 "$bin/casectl" transport assess --dob 2018-09-02 --academic-year 2026 --walking-miles 2.01 \
-  --nearest | grep -q "statutory outcome: eligible (age 7" || fail "assess 2.01 miles at 7"
+  --nearest | grep -q "statutory outcome: eligible (on 2026-09-01: age 7" || fail "assess 2.01 miles at 7"
 "$bin/casectl" transport assess --dob 2018-09-01 --academic-year 2026 --walking-miles 3.0 \
-  --nearest | grep -q "statutory outcome: not-eligible (age 8" || fail "assess 3.0 miles at 8"
+  --nearest | grep -q "statutory outcome: not-eligible (on 2026-09-01: age 8" || fail "assess 3.0 miles at 8"
 "$bin/casectl" transport apply --id tr-1 --child tchild-1 --officer officer-01 --received 2026-06-01 \
   --dob 2015-05-01 --academic-year 2026 --walking-miles 3.4 --nearest --school sch-1 >/dev/null \
   || fail "transport apply"

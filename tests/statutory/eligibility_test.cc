@@ -127,16 +127,113 @@ TEST(EligibilityTest, LowIncomeExtendedRightsByAgeBand) {
             TravelOutcome::kNotEligible);
 }
 
-TEST(EligibilityTest, Post16AndUnderFivesAreForTheLasPolicy) {
-  TravelFacts f = Child(D(2009, 5, 1), 10.0);  // 17
+// Education Act 1996 s.8(2) and the Start of Compulsory School Age Order 1998:
+// from the prescribed day (31 Mar, 31 Aug, 31 Dec) on or after the 5th
+// birthday; s.8(3): to the last Friday in June of the school year in which the
+// child turns 16.
+TEST(EligibilityTest, CompulsorySchoolAgeFollowsTheDateOfBirth_EA1996S8) {
+  struct Row {
+    Date dob, from, until;
+  } rows[] = {
+      // 5 on a prescribed day: from that day.
+      {D(2021, 8, 31), D(2026, 8, 31), D(2037, 6, 26)},
+      // 5 the day after one: the next (31 Dec).
+      {D(2021, 9, 1), D(2026, 12, 31), D(2038, 6, 25)},
+      {D(2022, 1, 1), D(2027, 3, 31), D(2038, 6, 25)},
+      {D(2022, 3, 31), D(2027, 3, 31), D(2038, 6, 25)},
+      {D(2022, 4, 1), D(2027, 8, 31), D(2038, 6, 25)},
+      // Turns 16 on 31 Aug 2026: leaves on the last Friday of June 2026.
+      {D(2010, 8, 31), D(2015, 8, 31), D(2026, 6, 26)},
+  };
+  for (const Row& r : rows) {
+    const SchoolAgeSpan span = CompulsorySchoolAge(r.dob);
+    EXPECT_EQ(span.from, r.from) << r.dob.ToString();
+    EXPECT_EQ(span.until, r.until) << r.dob.ToString();
+  }
+  EXPECT_EQ(SchoolLeavingDate(2027), D(2027, 6, 25));
+  EXPECT_EQ(SchoolLeavingDate(2032), D(2032, 6, 25));  // 30 June is a Wednesday
+}
+
+// Beyond compulsory school age: the LA's post-16 policy.
+TEST(EligibilityTest, AfterCompulsorySchoolAgeIsForThePost16Policy) {
+  TravelFacts f = Child(D(2009, 5, 1), 10.0);  // 17; left in June 2025
   EXPECT_EQ(AssessTravelEligibility(f).outcome, TravelOutcome::kPolicyDecision);
-  TravelFacts flagged = Child(D(2011, 5, 1), 10.0);  // 15 but post-16 flagged
+}
+
+// A "post-16" label cannot override a date of birth that makes the child of
+// compulsory school age: born 1 May 2011, 15 on 1 Sept 2026, of compulsory
+// school age until 25 June 2027.
+TEST(EligibilityTest, APost16LabelOnAChildOfSchoolAgeIsRefused_S508B) {
+  TravelFacts flagged = Child(D(2011, 5, 1), 10.0);
   flagged.post16 = true;
+  TravelAssessment a = AssessTravelEligibility(flagged);
+  EXPECT_EQ(a.outcome, TravelOutcome::kCannotDecide);
+  EXPECT_EQ(a.field, "post16");
+  EXPECT_NE(a.explanation.find("2027-06-25"), std::string::npos);
+  // The same label after the school leaving date is the post-16 policy.
+  flagged.on = D(2027, 6, 26);
   EXPECT_EQ(AssessTravelEligibility(flagged).outcome,
             TravelOutcome::kPolicyDecision);
-  TravelFacts reception = Child(D(2022, 3, 1), 4.0);  // 4 on 1 Sept
-  EXPECT_EQ(AssessTravelEligibility(reception).outcome,
+  // Without the label, the child is eligible until the leaving date.
+  flagged.post16 = false;
+  flagged.on.reset();
+  a = AssessTravelEligibility(flagged);
+  EXPECT_EQ(a.outcome, TravelOutcome::kEligible);
+  EXPECT_EQ(a.entitled_until, D(2027, 6, 25));
+}
+
+// A child who reaches compulsory school age during the year is entitled from
+// that day: born 1 March 2022, 5 on 1 March 2027, of school age from 31 March
+// 2027; one born 1 October 2022 not in 2026/27 at all.
+TEST(EligibilityTest, EntitledFromTheDayCompulsorySchoolAgeBegins_EA1996S8) {
+  TravelFacts reception = Child(D(2022, 3, 1), 4.0);
+  TravelAssessment a = AssessTravelEligibility(reception);
+  EXPECT_EQ(a.outcome, TravelOutcome::kEligible);
+  EXPECT_EQ(a.entitled_from, D(2027, 3, 31));
+  EXPECT_EQ(a.age, 5);
+  EXPECT_EQ(a.walking_distance_limit, 2.0);
+  EXPECT_NE(a.explanation.find("from 2027-03-31"), std::string::npos);
+  reception.on = D(2027, 3, 30);
+  EXPECT_EQ(AssessTravelEligibility(reception).entitled_from, D(2027, 3, 31));
+  reception.on = D(2027, 3, 31);
+  EXPECT_EQ(AssessTravelEligibility(reception).entitled_from, D(2027, 3, 31));
+  TravelFacts young = Child(D(2022, 10, 1), 4.0);
+  EXPECT_EQ(AssessTravelEligibility(young).outcome,
             TravelOutcome::kPolicyDecision);
+}
+
+// The age on the date in question: a child who turns 8 on 2 Jan 2027 has the
+// 2-mile distance on 1 Sept 2026 and the 3-mile distance from 2 Jan 2027.
+TEST(EligibilityTest, TheAgeIsTakenOnTheDateInQuestion_Sch35BPara12) {
+  TravelFacts f = Child(D(2019, 1, 2), 2.5);
+  EXPECT_EQ(AssessTravelEligibility(f).outcome, TravelOutcome::kEligible);
+  f.on = D(2027, 1, 1);
+  EXPECT_EQ(AssessTravelEligibility(f).outcome, TravelOutcome::kEligible);
+  f.on = D(2027, 1, 2);
+  EXPECT_EQ(AssessTravelEligibility(f).outcome, TravelOutcome::kNotEligible);
+}
+
+// A distance not measured is "not given", never 0 miles: a ground that needs
+// it cannot be decided without it, unless another ground is met.
+TEST(EligibilityTest, AnUnmeasuredDistanceIsNotGivenNotZero) {
+  TravelFacts f = Child(D(2014, 5, 1), 0);
+  f.walking_miles.reset();
+  f.road_miles.reset();
+  TravelAssessment a = AssessTravelEligibility(f);
+  EXPECT_EQ(a.outcome, TravelOutcome::kCannotDecide);
+  EXPECT_EQ(a.field, "walking_miles");
+  f.cannot_walk_sen_disability = true;  // para 3: whatever the distance
+  EXPECT_EQ(AssessTravelEligibility(f).outcome, TravelOutcome::kEligible);
+  TravelFacts teen = Child(D(2013, 3, 1), 2.8);
+  teen.road_miles.reset();
+  teen.nearest_suitable_school = false;
+  teen.among_three_nearest = true;
+  teen.low_income = true;
+  a = AssessTravelEligibility(teen);
+  EXPECT_EQ(a.outcome, TravelOutcome::kCannotDecide);
+  EXPECT_EQ(a.field, "road_miles");
+  teen.road_miles = 0.0;  // measured as 0: a real answer
+  EXPECT_EQ(AssessTravelEligibility(teen).outcome, TravelOutcome::kEligible);
 }
 
 }  // namespace

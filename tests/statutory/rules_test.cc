@@ -1,8 +1,11 @@
 #include "libs/statutory/rules.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <set>
+
+#include "libs/statutory/exceptions.h"
 
 namespace casework::statutory {
 namespace {
@@ -30,8 +33,11 @@ TEST(Rules, DueDatesAreCalendarPeriodsFromTheStart) {
       {RuleId::kEhcDraftComment, D(2026, 4, 1), D(2026, 4, 15)},
       // Reg 13(2): 20 weeks, crossing the leap day of 2028.
       {RuleId::kEhcFinalPlan, D(2027, 12, 1), D(2028, 4, 19)},
-      // Reg 27: 14 weeks for a re-assessment.
-      {RuleId::kEhcReassessmentFinalPlan, D(2026, 1, 5), D(2026, 4, 13)},
+      // Reg 25(1): 15 days from a re-assessment request.
+      {RuleId::kEhcReassessmentDecision, D(2026, 1, 5), D(2026, 1, 20)},
+      {RuleId::kEhcReassessmentDecision, D(2026, 12, 20), D(2027, 1, 4)},
+      // Reg 27(2): 14 weeks from the notification of the decision.
+      {RuleId::kEhcReassessmentFinalPlan, D(2026, 1, 20), D(2026, 4, 28)},
   };
   for (const DueCase& c : cases) {
     EXPECT_EQ(Rule(c.rule).DueDate(c.start, cal), c.due) << Rule(c.rule).code;
@@ -53,7 +59,9 @@ TEST(Rules, ExceptionsLiftExactlyTheLimitsTheRegulationsSay) {
        false},  // family's period
       {RuleId::kEhcFinalPlan, true, true, true, true, false},  // Reg 13(3)
       {RuleId::kEhcReassessmentFinalPlan, true, true, true, true,
-       false},  // Reg 27(4)
+       false},  // Reg 27(3)
+      {RuleId::kEhcReassessmentDecision, false, false, false, false,
+       false},  // Reg 25(1): none
   };
   for (const Row& r : table) {
     const ClockRule& rule = Rule(r.rule);
@@ -264,6 +272,80 @@ TEST(DisagreementRules, OrderComplianceAndMediation) {
   EXPECT_EQ(Rule(RuleId::kComplaintAcknowledge)
                 .DueDate(Date::Ymd(2027, 3, 25), calendar),
             Date::Ymd(2027, 4, 5));
+}
+
+// --- The exceptions' own conditions (SEND Regs 2014 regs 5(4), 8(2), 27(3))
+
+// "closed for a continuous period of not less than 4 weeks": 28 days counted
+// from the first closed day to the last, both included.
+TEST(ExceptionRules, FourContinuousWeeksIs28Days_Reg5_4) {
+  for (ExceptionKind kind :
+       {ExceptionKind::kSchoolClosure, ExceptionKind::kAbsenceFromArea}) {
+    ExceptionFacts x{.kind = kind,
+                     .starts_on = D(2026, 7, 1),
+                     .ends_on = D(2026, 7, 28),
+                     .advice_requested_on = D(2026, 6, 24)};
+    EXPECT_TRUE(CheckExceptionConditions(x).ok());
+    x.ends_on = D(2026, 7, 27);
+    const absl::Status s = CheckExceptionConditions(x);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("ends_on"));
+    x.ends_on.reset();
+    EXPECT_FALSE(CheckExceptionConditions(x).ok());
+  }
+}
+
+// Reg 5(4)(a): "a period beginning one week before any date on which that
+// school ... was closed ... and ending one week before the date on which it
+// re-opens". Closed 1 Jul to 31 Aug (reopens 1 Sep): 24 Jun to 25 Aug.
+TEST(ExceptionRules, ClosureWindowRunsAWeekBeforeEachEnd_Reg5_4_a) {
+  const Window w = ClosureAdviceWindow(D(2026, 7, 1), D(2026, 8, 31));
+  EXPECT_EQ(w.first, D(2026, 6, 24));
+  EXPECT_EQ(w.last, D(2026, 8, 25));
+  for (auto [advice, ok] : {std::pair{D(2026, 6, 23), false},
+                            {D(2026, 6, 24), true},
+                            {D(2026, 8, 25), true},
+                            {D(2026, 8, 26), false}}) {
+    ExceptionFacts x{.kind = ExceptionKind::kEarlyYearsSettingClosure,
+                     .starts_on = D(2026, 7, 1),
+                     .ends_on = D(2026, 8, 31),
+                     .advice_requested_on = advice};
+    EXPECT_EQ(CheckExceptionConditions(x).ok(), ok) << advice.ToString();
+  }
+}
+
+// "during that time period": each kind falls within a clock's period (start
+// and due day included) in its own way, and one recorded after the due date
+// lifts nothing.
+TEST(ExceptionRules, AnExceptionLiftsOnlyClocksWhosePeriodItFallsIn) {
+  const ClockRule& final_plan = Rule(RuleId::kEhcFinalPlan);  // 5 Jan-25 May
+  const Date start = D(2026, 1, 5), due = D(2026, 5, 25);
+  ExceptionFacts personal{
+      .kind = ExceptionKind::kExceptionalPersonalCircumstances,
+      .starts_on = D(2026, 5, 25)};
+  EXPECT_TRUE(Lifts(personal, final_plan, start, due));
+  personal.starts_on = D(2026, 5, 26);
+  EXPECT_FALSE(Lifts(personal, final_plan, start, due));
+  personal.starts_on = D(2026, 1, 4);
+  EXPECT_FALSE(Lifts(personal, final_plan, start, due));
+  personal.starts_on = D(2026, 3, 1);
+  personal.recorded_on = D(2026, 5, 25);
+  EXPECT_TRUE(Lifts(personal, final_plan, start, due));
+  personal.recorded_on = D(2026, 5, 26);  // after the clock was missed
+  EXPECT_FALSE(Lifts(personal, final_plan, start, due));
+  ExceptionFacts away{.kind = ExceptionKind::kAbsenceFromArea,
+                      .starts_on = D(2025, 12, 8),
+                      .ends_on = D(2026, 1, 5)};
+  EXPECT_TRUE(Lifts(away, final_plan, start, due));
+  away.ends_on = D(2026, 1, 4);
+  EXPECT_FALSE(Lifts(away, final_plan, start, due));
+  // A missed appointment lifts an adviser's clock and nothing else.
+  ExceptionFacts missed{.kind = ExceptionKind::kMissedAppointment,
+                        .starts_on = D(2026, 3, 1),
+                        .advice_requested_on = D(2026, 2, 11)};
+  EXPECT_FALSE(Lifts(missed, final_plan, start, due));
+  EXPECT_TRUE(
+      Lifts(missed, Rule(RuleId::kEhcAdvice), D(2026, 2, 11), D(2026, 3, 25)));
 }
 
 }  // namespace

@@ -43,7 +43,7 @@
 //   plans import FILE.csv   (columns: plan_id, child_id, officer_id,
 //       issued_on, last_decision_on, date_of_birth, nc_year, origin)
 //   transport apply --child C --officer O --received D --dob D
-//       --academic-year YYYY --walking-miles N [--road-miles N] [--school S]
+//       --academic-year YYYY [--walking-miles N] [--road-miles N] [--school S]
 //       [--nearest] [--three-nearest] [--religion-or-belief] [--sen]
 //       [--unsafe-route] [--low-income] [--post16] [--needed-from D] [--id A]
 //   transport assess (the same facts; records nothing)

@@ -62,14 +62,14 @@ const std::vector<CommandSpec>& Commands() {
        "issued_on, last_decision_on, date_of_birth, nc_year, origin)"},
       // Home-to-school transport (transport).
       {"transport apply", "",
-       "child! officer! received@! dob@! academic-year#! walking-miles%! "
+       "child! officer! received@! dob@! academic-year#! walking-miles% "
        "road-miles% school nearest? three-nearest? religion-or-belief? sen? "
        "unsafe-route? low-income? post16? needed-from@ id",
        "Record a travel application (the statutory outcome is computed)"},
       {"transport assess", "",
-       "dob@! academic-year#! walking-miles%! road-miles% school nearest? "
+       "dob@! academic-year#! walking-miles% road-miles% school nearest? "
        "three-nearest? religion-or-belief? sen? unsafe-route? low-income? "
-       "post16?",
+       "post16? needed-from@",
        "The statutory outcome for these facts (records nothing)"},
       {"transport decide", "ID",
        "decision=eligible|discretionary|post16|refused! on@! reason",
@@ -103,7 +103,8 @@ const std::vector<CommandSpec>& Commands() {
        "other! received@! procedure=corporate|social-care "
        "complainant=parent|young-person|advocate|school|other process id",
        "Log a complaint"},
-      {"complaint ack", "ID", "on@!", "Acknowledge a complaint"},
+      {"complaint ack", "ID", "on@!",
+       "Acknowledge a complaint, or its escalation to stage 2"},
       {"complaint extend", "ID", "working-days#! reason!",
        "Extend the response time"},
       {"complaint respond", "ID",

@@ -11,7 +11,6 @@ namespace {
 
 double Miles(const Args& a, const std::string& name) {
   double miles = 0;
-  if (!a.Has(name)) return 0;
   if (!absl::SimpleAtod(a.Get(name), &miles))
     Die(absl::StrCat("--", name, " takes a number of miles"));
   return miles;
@@ -28,9 +27,9 @@ v1::TravelFacts Facts(const Args& a) {
   f.set_nearest_suitable_school(a.Has("nearest"));
   f.set_among_three_nearest(a.Has("three-nearest"));
   f.set_religion_or_belief(a.Has("religion-or-belief"));
-  f.set_walking_miles(Miles(a, "walking-miles"));
-  f.set_road_miles(a.Has("road-miles") ? Miles(a, "road-miles")
-                                       : f.walking_miles());
+  // A distance not given stays unset ("not given", never 0 miles).
+  if (a.Has("walking-miles")) f.set_walking_miles(Miles(a, "walking-miles"));
+  if (a.Has("road-miles")) f.set_road_miles(Miles(a, "road-miles"));
   f.set_cannot_walk_sen_disability(a.Has("sen"));
   f.set_route_unsafe(a.Has("unsafe-route"));
   f.set_low_income(a.Has("low-income"));
@@ -40,10 +39,17 @@ v1::TravelFacts Facts(const Args& a) {
 
 void PrintAssessment(const v1::EligibilityAssessment& x) {
   std::printf(
-      "statutory outcome: %s (age %d on 1 September; walking distance "
-      "%.0f miles)\n  %s\n",
-      EnumWord(v1::EligibilityOutcome_Name(x.outcome()), 20).c_str(), x.age(),
-      x.walking_distance_limit_miles(), x.explanation().c_str());
+      "statutory outcome: %s (on %s: age %d; walking distance %.0f miles)\n"
+      "  %s\n  compulsory school age: %s to %s\n",
+      EnumWord(v1::EligibilityOutcome_Name(x.outcome()), 20).c_str(),
+      Str(x.assessed_on()).c_str(), x.age(), x.walking_distance_limit_miles(),
+      x.explanation().c_str(), Str(x.compulsory_school_age_from()).c_str(),
+      Str(x.compulsory_school_age_until()).c_str());
+  if (x.has_entitled_from()) {
+    std::printf("  entitled from %s%s%s\n", Str(x.entitled_from()).c_str(),
+                x.has_entitled_until() ? " until " : "",
+                x.has_entitled_until() ? Str(x.entitled_until()).c_str() : "");
+  }
 }
 
 }  // namespace
@@ -77,6 +83,7 @@ int RunTransport(const Args& a, Client& client) {
   } else if (verb == "assess") {
     v1::AssessEligibilityRequest r;
     *r.mutable_facts() = Facts(a);
+    *r.mutable_needed_from() = DateFlag(a, "needed-from", false);
     v1::EligibilityAssessment out;
     s = stub->AssessEligibility(&ctx, r, &out);
     if (!s.ok()) return client.Check(s);

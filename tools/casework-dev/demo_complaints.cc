@@ -109,11 +109,19 @@ absl::Status OneComplaint(Stub& stub, int n, const ComplaintsDemoOptions& o,
                      : area == 1 ? "manager-south"
                                  : "manager-east");
   if (!DEMO_SEND(w, EscalateComplaint, esc, escalated)) return absl::OkStatus();
+  // The escalation is acknowledged (5 working days), and stage 2 counts from
+  // the acknowledgement (Complaint Handling Code part 6).
+  v1::AcknowledgeComplaintRequest ack2;
+  const Date acknowledged2 = cal.AddWorkingDays(
+      escalated, chance(0.9) ? uniform(1, 5) : uniform(6, 9));
+  *ack2.mutable_acknowledged_on() = ToProto(acknowledged2);
+  if (!DEMO_SEND(w, AcknowledgeComplaint, ack2, acknowledged2))
+    return absl::OkStatus();
   v1::RespondToComplaintRequest reply2;
   reply2.set_finding(chance(0.7) ? v1::COMPLAINT_FINDING_NOT_UPHELD
                                  : v1::COMPLAINT_FINDING_PARTLY_UPHELD);
   const Date replied2 = cal.AddWorkingDays(
-      escalated, chance(0.7) ? uniform(10, 20) : uniform(21, 35));
+      acknowledged2, chance(0.7) ? uniform(10, 20) : uniform(21, 35));
   *reply2.mutable_responded_on() = ToProto(replied2);
   if (!DEMO_SEND(w, RespondToComplaint, reply2, replied2))
     return absl::OkStatus();

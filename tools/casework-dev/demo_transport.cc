@@ -59,7 +59,9 @@ absl::Status OneApplication(Stub& stub, int n, const TransportDemoOptions& o,
                                : year_start.AddDays(uniform(5, 70));
   received = std::min(received, o.today);
   const bool post16 = chance(0.06);
-  const Date dob = Date::Ymd(year - (post16 ? uniform(16, 18) : uniform(4, 15)),
+  // A post-16 learner is past compulsory school age (born 17 to 18 years
+  // before the academic year: Education Act 1996 s.8).
+  const Date dob = Date::Ymd(year - (post16 ? uniform(17, 18) : uniform(4, 15)),
                              uniform(1, 12), uniform(1, 28));
   v1::SubmitApplicationRequest app;
   app.set_child_id(absl::StrFormat("child-%05d", n * 3 % 2000 + 1));

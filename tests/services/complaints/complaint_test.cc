@@ -101,6 +101,66 @@ TEST(ComplaintTest, CorporateStagesOnWorkingDaysOverChristmas) {
   EXPECT_EQ(c.state().stage1_handler_id(), "officer-1");
 }
 
+// LGSCO Complaint Handling Code, part 6: the escalation request is itself
+// acknowledged within 5 working days, and the stage 2 reply is due 20 working
+// days from that acknowledgement (not from the escalation), extendable once by
+// up to 20 working days with a reason (kept out of events).
+TEST(ComplaintTest, StageTwoCountsFromTheEscalationsAcknowledgement_CodePart6) {
+  for (auto [acknowledged, action] : {std::pair{D(2027, 1, 27), v1::CLOCK_MET},
+                                      {D(2027, 1, 28), v1::CLOCK_MISSED}}) {
+    Case<Complaint> c(D(2027, 6, 1));
+    ASSERT_TRUE(c.Do("c-1", Logged(D(2027, 1, 4))).ok());
+    v1::AcknowledgeComplaintRequest ack;
+    *ack.mutable_acknowledged_on() = ToProto(D(2027, 1, 5));
+    ASSERT_TRUE(c.Do(ack).ok());
+    ASSERT_TRUE(c.Do(Reply(D(2027, 1, 15), "officer-1")).ok());
+    v1::EscalateComplaintRequest esc;
+    *esc.mutable_escalated_on() = ToProto(D(2027, 1, 20));  // a Wednesday
+    esc.set_handler_id("manager-north");
+    auto escalated = c.Do(esc);
+    ASSERT_TRUE(escalated.ok());
+    // The escalation opens only the acknowledgement: 5 working days, 27 Jan.
+    EXPECT_EQ(c.clock("stage2/acknowledge").rule(),
+              "complaint.stage2_acknowledge");
+    EXPECT_EQ(Due(c.clock("stage2/acknowledge")), D(2027, 1, 27));
+    EXPECT_EQ(c.clock("stage2").clock_id(), "");
+    auto early = c.Do(Reply(D(2027, 1, 21)));
+    EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(std::string(early.status().message()),
+                HasSubstr("acknowledge the stage 2 escalation first"));
+    v1::AcknowledgeComplaintRequest ack2;
+    *ack2.mutable_acknowledged_on() = ToProto(acknowledged);
+    auto acked = c.Do(ack2);
+    ASSERT_TRUE(acked.ok()) << acked.status();
+    EXPECT_EQ(acked->events[0].complaint_acknowledged().stage(), 2);
+    EXPECT_EQ(c.clock("stage2/acknowledge").status(),
+              action == v1::CLOCK_MET ? v1::CLOCK_STATUS_MET
+                                      : v1::CLOCK_STATUS_MISSED);
+    EXPECT_EQ(statutory::DateOf(c.clock("stage2").started_on()), acknowledged);
+    EXPECT_EQ(c.Do(ack2).status().code(),
+              absl::StatusCode::kFailedPrecondition);  // once
+    if (acknowledged != D(2027, 1, 27)) continue;
+    // From Wed 27 January: 20 working days to Wed 24 February.
+    EXPECT_EQ(Due(c.clock("stage2")), D(2027, 2, 24));
+    v1::ExtendComplaintRequest ext;
+    ext.set_reason("an independent investigator's report");
+    ext.set_working_days(21);
+    EXPECT_EQ(c.Do(ext).status().code(), absl::StatusCode::kFailedPrecondition);
+    ext.set_working_days(20);
+    auto extended = c.Do(ext);
+    ASSERT_TRUE(extended.ok()) << extended.status();
+    EXPECT_EQ(extended->events[0].SerializeAsString().find("investigator"),
+              std::string::npos);
+    EXPECT_EQ(Due(c.clock("stage2")), D(2027, 3, 24));
+    ext.set_working_days(1);
+    auto twice = c.Do(ext);
+    EXPECT_THAT(std::string(twice.status().message()),
+                HasSubstr("already extended once"));
+    ASSERT_TRUE(c.Do(Reply(D(2027, 3, 24))).ok());
+    EXPECT_EQ(c.clock("stage2").status(), v1::CLOCK_STATUS_MET);
+  }
+}
+
 TEST(ComplaintTest, TheStageTwoHandlerMustNotBeTheStageOneHandler) {
   Case<Complaint> c(D(2027, 3, 1));
   ASSERT_TRUE(c.Do("c-1", Logged(D(2027, 1, 4))).ok());
@@ -117,7 +177,11 @@ TEST(ComplaintTest, TheStageTwoHandlerMustNotBeTheStageOneHandler) {
   esc.set_handler_id("manager-north");
   ASSERT_TRUE(c.Do(esc).ok());
   EXPECT_EQ(c.state().stage(), 2);
-  EXPECT_EQ(Due(c.clock("stage2")), D(2027, 2, 17));  // 20 working days
+  v1::AcknowledgeComplaintRequest ack2;
+  *ack2.mutable_acknowledged_on() = ToProto(D(2027, 1, 22));
+  ASSERT_TRUE(c.Do(ack2).ok());
+  // 20 working days from the acknowledgement on Fri 22 January.
+  EXPECT_EQ(Due(c.clock("stage2")), D(2027, 2, 19));
   // Responding as the stage 1 handler is refused too.
   EXPECT_EQ(c.Do(Reply(D(2027, 2, 10), "officer-1")).status().code(),
             absl::StatusCode::kFailedPrecondition);

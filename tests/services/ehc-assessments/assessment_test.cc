@@ -90,10 +90,12 @@ v1::IssueFinalPlanRequest Final(Date d) {
   return r;
 }
 v1::RecordExceptionRequest Exception(v1::ExceptionKind kind, Date starts,
-                                     absl::string_view advice_id = "") {
+                                     absl::string_view advice_id = "",
+                                     Date ends = Date()) {
   v1::RecordExceptionRequest r;
   r.set_kind(kind);
   *r.mutable_starts_on() = ToProto(starts);
+  if (ends != Date()) *r.mutable_ends_on() = ToProto(ends);
   r.set_advice_id(std::string(advice_id));
   return r;
 }
@@ -144,17 +146,76 @@ TEST(EhcAssessment, DecisionOnTheDueDateIsMetAndTheDayAfterIsMissed) {
   }
 }
 
-TEST(EhcAssessment, ReassessmentHasAFourteenWeekFinalPlanClock) {
-  Case c(D(2026, 6, 1));
+// SEND Regs 2014 reg 25(1): the decision whether to re-assess is notified
+// "within 15 days of receiving a request": received 5 Jan, due 20 Jan; a
+// decision on 20 Jan is on time, on 21 Jan one day late.
+TEST(EhcAssessment, ReassessmentDecisionIsDue15DaysFromTheRequest_Reg25_1) {
+  for (auto [decided, action, late] :
+       {std::tuple{D(2026, 1, 20), v1::CLOCK_MET, 0},
+        {D(2026, 1, 21), v1::CLOCK_MISSED, 1}}) {
+    Case c(D(2026, 6, 1));
+    auto recorded =
+        c.Do(std::string("a-1"),
+             Request(D(2026, 1, 5), v1::ASSESSMENT_KIND_REASSESSMENT));
+    ASSERT_TRUE(recorded.ok());
+    const v1::ClockChange* open = Change(*recorded, "decision");
+    EXPECT_EQ(open->rule(), "ehc.reassessment_decision");
+    EXPECT_EQ(statutory::DateOf(open->due_on()), D(2026, 1, 20));
+    EXPECT_THAT(open->citation(), HasSubstr("reg 25(1)"));
+    auto events = c.Do(Assess(decided));
+    ASSERT_TRUE(events.ok());
+    EXPECT_EQ(Change(*events, "decision")->action(), action);
+    EXPECT_EQ(Change(*events, "decision")->days_late(), late);
+  }
+}
+
+// Reg 27(2): the final plan after a re-assessment is due 14 weeks from the
+// notification of the decision to re-assess (not from the request): decided
+// 1 Feb 2026, due 10 May 2026. Reg 10's 16-week limit does not apply (reg 26).
+TEST(EhcAssessment, ReassessmentFinalPlanIs14WeeksFromTheDecision_Reg27_2) {
+  for (auto [issued, action] : {std::pair{D(2026, 5, 10), v1::CLOCK_MET},
+                                {D(2026, 5, 11), v1::CLOCK_MISSED}}) {
+    Case c(D(2026, 6, 1));
+    ASSERT_TRUE(c.Do(std::string("a-1"),
+                     Request(D(2026, 1, 5), v1::ASSESSMENT_KIND_REASSESSMENT))
+                    .ok());
+    auto events = c.Do(Assess(D(2026, 2, 1)));
+    ASSERT_TRUE(events.ok());
+    const v1::ClockChange* final_plan = Change(*events, "final_plan");
+    EXPECT_EQ(final_plan->rule(), "ehc.reassessment_final_plan");
+    EXPECT_EQ(statutory::DateOf(final_plan->started_on()), D(2026, 2, 1));
+    EXPECT_EQ(statutory::DateOf(final_plan->due_on()), D(2026, 5, 10));
+    EXPECT_THAT(final_plan->citation(), HasSubstr("reg 27(2)"));
+    EXPECT_EQ(Change(*events, "no_plan_decision"), nullptr);
+    ASSERT_TRUE(c.Do(Draft(D(2026, 4, 1))).ok());
+    auto done = c.Do(Final(issued));
+    ASSERT_TRUE(done.ok());
+    EXPECT_EQ(Change(*done, "final_plan")->action(), action);
+  }
+}
+
+// Reg 27(3): the exceptions lift the re-assessment's 14 weeks; nothing lifts
+// reg 25(1)'s 15 days.
+TEST(EhcAssessment, ReassessmentExceptionsLiftThe14WeeksNotThe15Days_Reg27_3) {
+  Case c(D(2026, 1, 8));
   ASSERT_TRUE(c.Do(std::string("a-1"),
                    Request(D(2026, 1, 5), v1::ASSESSMENT_KIND_REASSESSMENT))
                   .ok());
-  auto events = c.Do(Assess(D(2026, 2, 1)));
-  ASSERT_TRUE(events.ok());
-  const v1::ClockChange* final_plan = Change(*events, "final_plan");
-  EXPECT_EQ(final_plan->rule(), "ehc.reassessment_final_plan");
-  EXPECT_EQ(final_plan->due_on().month(), 4);
-  EXPECT_EQ(final_plan->due_on().day(), 13);
+  auto early =
+      c.Do(std::string("x-1"),
+           Exception(v1::EXCEPTION_KIND_PERSONAL_CIRCUMSTANCES, D(2026, 1, 7)));
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(Change(*early, "decision"), nullptr);
+  c.SetToday(D(2026, 3, 2));
+  ASSERT_TRUE(c.Do(Assess(D(2026, 1, 15))).ok());
+  // Arose before the 14 weeks began: not within their period.
+  EXPECT_FALSE(c.clock("final_plan").exception());
+  auto later =
+      c.Do(std::string("x-2"),
+           Exception(v1::EXCEPTION_KIND_PERSONAL_CIRCUMSTANCES, D(2026, 3, 1)));
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(Change(*later, "final_plan")->action(),
+            v1::CLOCK_EXCEPTION_APPLIED);
 }
 
 TEST(EhcAssessment, WholeRouteToAFinalPlanClosesEveryClock) {
@@ -331,9 +392,11 @@ TEST(EhcAssessment,
   ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
   ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
   ASSERT_TRUE(c.Do(std::string("ep-1"), Advice(D(2026, 2, 11))).ok());
+  c.SetToday(D(2026, 3, 2));
   auto events =
       c.Do(std::string("x-1"),
            Exception(v1::EXCEPTION_KIND_PERSONAL_CIRCUMSTANCES, D(2026, 3, 1)));
+  c.SetToday(D(2026, 12, 1));
   ASSERT_TRUE(events.ok());
   EXPECT_EQ(Change(*events, "final_plan")->action(),
             v1::CLOCK_EXCEPTION_APPLIED);
@@ -360,6 +423,7 @@ TEST(EhcAssessment, MissedAppointmentLiftsOnlyThatAdvisersClock) {
   ASSERT_TRUE(
       c.Do(std::string("h-1"), Advice(D(2026, 2, 11), v1::ADVICE_TYPE_HEALTH))
           .ok());
+  c.SetToday(D(2026, 3, 2));
   auto events = c.Do(
       std::string("x-1"),
       Exception(v1::EXCEPTION_KIND_MISSED_APPOINTMENT, D(2026, 3, 1), "ep-1"));
@@ -376,27 +440,202 @@ TEST(EhcAssessment, MissedAppointmentLiftsOnlyThatAdvisersClock) {
               HasSubstr("advice_id"));
 }
 
-TEST(EhcAssessment, SchoolClosureDoesNotLiftTheAdviceLimit) {
-  Case c(D(2026, 12, 1));
+// Regs 5(4)(a), 13(3)(a): advice asked of a school from 1 week before a
+// closure of at least 4 continuous weeks to 1 week before it reopens. Closed
+// 1 Jul to 31 Aug 2026 (reopens 1 Sep): the window is 24 Jun to 25 Aug. The
+// closure lifts the 16- and 20-week limits, never an adviser's 6 weeks (reg
+// 8(2) does not list it).
+TEST(EhcAssessment, SchoolClosureNeedsItsWindowAndLiftsNotTheAdvice_Reg5_4_a) {
+  const Date closed = D(2026, 7, 1), last = D(2026, 8, 31);
+  struct Row {
+    Date advice_on;
+    bool lifts;
+  } rows[] = {{D(2026, 6, 23), false},  // the day before the window opens
+              {D(2026, 6, 24), true},   // the window's first day
+              {D(2026, 8, 25), true},   // its last day
+              {D(2026, 8, 26), false}};
+  for (const Row& row : rows) {
+    Case c(D(2026, 9, 1));
+    ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 5, 4))).ok());
+    ASSERT_TRUE(c.Do(Assess(D(2026, 6, 1))).ok());
+    c.SetToday(row.advice_on);
+    ASSERT_TRUE(c.Do(std::string("school-1"),
+                     Advice(row.advice_on, v1::ADVICE_TYPE_EDUCATION_SETTING))
+                    .ok());
+    auto events = c.Do(
+        std::string("x-1"),
+        Exception(v1::EXCEPTION_KIND_SCHOOL_CLOSURE, closed, "school-1", last));
+    if (!row.lifts) {
+      EXPECT_EQ(events.status().code(), absl::StatusCode::kInvalidArgument)
+          << row.advice_on.ToString();
+      EXPECT_THAT(std::string(events.status().message()),
+                  HasSubstr("closure window 2026-06-24 to 2026-08-25"));
+      continue;
+    }
+    ASSERT_TRUE(events.ok()) << events.status();
+    EXPECT_EQ(Change(*events, "advice/school-1"), nullptr);
+    EXPECT_EQ(Change(*events, "final_plan")->action(),
+              v1::CLOCK_EXCEPTION_APPLIED)
+        << row.advice_on.ToString();
+    // Reg 10's 16 weeks ran to 24 Aug: on 25 Aug they were already missed.
+    EXPECT_EQ(Change(*events, "no_plan_decision") != nullptr,
+              row.advice_on <= D(2026, 8, 24));
+  }
+}
+
+// A closure needs its dates, spanning at least 4 continuous weeks (28 days),
+// and advice asked of the school or setting.
+TEST(EhcAssessment,
+     ClosureNeedsFourContinuousWeeksAndTheSettingsAdvice_Reg5_4) {
+  Case c(D(2026, 7, 1));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 5, 4))).ok());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 6, 1))).ok());
+  ASSERT_TRUE(c.Do(std::string("school-1"),
+                   Advice(D(2026, 6, 26), v1::ADVICE_TYPE_EDUCATION_SETTING))
+                  .ok());
+  ASSERT_TRUE(c.Do(std::string("ep-1"), Advice(D(2026, 6, 26))).ok());
+  auto no_end = c.Do(
+      std::string("x-1"),
+      Exception(v1::EXCEPTION_KIND_SCHOOL_CLOSURE, D(2026, 7, 1), "school-1"));
+  EXPECT_EQ(no_end.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(no_end.status().message()), HasSubstr("ends_on"));
+  // 1 to 28 July is 28 days: enough; 1 to 27 July is not.
+  auto short_closure = c.Do(
+      std::string("x-1"), Exception(v1::EXCEPTION_KIND_SCHOOL_CLOSURE,
+                                    D(2026, 7, 1), "school-1", D(2026, 7, 27)));
+  EXPECT_EQ(short_closure.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(short_closure.status().message()),
+              HasSubstr("27 days"));
+  auto no_advice =
+      c.Do(std::string("x-1"), Exception(v1::EXCEPTION_KIND_SCHOOL_CLOSURE,
+                                         D(2026, 7, 1), "", D(2026, 7, 28)));
+  EXPECT_THAT(std::string(no_advice.status().message()),
+              HasSubstr("advice_id"));
+  auto ep = c.Do(std::string("x-1"),
+                 Exception(v1::EXCEPTION_KIND_EARLY_YEARS_SETTING_CLOSURE,
+                           D(2026, 7, 1), "ep-1", D(2026, 7, 28)));
+  EXPECT_THAT(std::string(ep.status().message()),
+              HasSubstr("education_setting"));
+  EXPECT_EQ(c.state().exceptions_size(), 0);  // nothing recorded
+  EXPECT_TRUE(c.Do(std::string("x-1"),
+                   Exception(v1::EXCEPTION_KIND_SCHOOL_CLOSURE, D(2026, 7, 1),
+                             "school-1", D(2026, 7, 28)))
+                  .ok());
+}
+
+// Reg 5(4)(d): away from the area for a continuous period of not less than 4
+// weeks "during that time period": dates required, 28 days or more, and
+// overlapping the clock's period (request 5 Jan: 20 weeks to 25 May).
+TEST(EhcAssessment, AbsenceNeeds28DaysWithinTheClocksPeriod_Reg5_4_d) {
+  Case c(D(2026, 1, 12));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  auto no_end =
+      c.Do(std::string("x-1"),
+           Exception(v1::EXCEPTION_KIND_ABSENCE_FROM_AREA, D(2026, 1, 10)));
+  EXPECT_EQ(no_end.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(no_end.status().message()), HasSubstr("ends_on"));
+  auto short_absence =
+      c.Do(std::string("x-1"), Exception(v1::EXCEPTION_KIND_ABSENCE_FROM_AREA,
+                                         D(2026, 1, 10), "", D(2026, 2, 5)));
+  EXPECT_THAT(std::string(short_absence.status().message()),
+              HasSubstr("not less than 4 weeks"));
+  // Away 1 Dec to 4 Jan: 35 days, but over before the request: lifts nothing.
+  auto before =
+      c.Do(std::string("x-1"), Exception(v1::EXCEPTION_KIND_ABSENCE_FROM_AREA,
+                                         D(2025, 12, 1), "", D(2026, 1, 4)));
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ((*before)[0].clocks_size(), 0);
+  // Away 8 Dec to 5 Jan (the request day): overlaps, lifts the decision.
+  auto overlapping =
+      c.Do(std::string("x-2"), Exception(v1::EXCEPTION_KIND_ABSENCE_FROM_AREA,
+                                         D(2025, 12, 8), "", D(2026, 1, 5)));
+  ASSERT_TRUE(overlapping.ok());
+  EXPECT_EQ(Change(*overlapping, "decision")->action(),
+            v1::CLOCK_EXCEPTION_APPLIED);
+}
+
+// Reg 5(4)(c): exceptional personal circumstances "during that time period":
+// arising on or after the clock's start and on or before its due date.
+TEST(EhcAssessment, PersonalCircumstancesMustAriseWhileTheClockRuns_Reg5_4_c) {
+  // Request 5 Jan 2026: the decision is due 16 Feb.
+  for (auto [arose, lifts] : {std::pair{D(2026, 1, 4), false},
+                              {D(2026, 1, 5), true},
+                              {D(2026, 2, 16), true}}) {
+    Case c(D(2026, 2, 16));
+    ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+    auto events =
+        c.Do(std::string("x-1"),
+             Exception(v1::EXCEPTION_KIND_PERSONAL_CIRCUMSTANCES, arose));
+    ASSERT_TRUE(events.ok());
+    EXPECT_EQ(Change(*events, "decision") != nullptr, lifts)
+        << arose.ToString();
+  }
+}
+
+// An exception recorded after a clock was already missed does not lift it:
+// the 20-week figure cannot be improved after the event. Request 5 Jan 2026:
+// the decision is due 16 Feb; recorded on 16 Feb it lifts, on 17 Feb not.
+TEST(EhcAssessment, AnExceptionRecordedAfterTheClockWasMissedDoesNotLiftIt) {
+  for (auto [recorded, lifts] :
+       {std::pair{D(2026, 2, 16), true}, {D(2026, 2, 17), false}}) {
+    Case c(recorded);
+    ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+    auto events = c.Do(
+        std::string("x-1"),
+        Exception(v1::EXCEPTION_KIND_PERSONAL_CIRCUMSTANCES, D(2026, 2, 1)));
+    ASSERT_TRUE(events.ok());
+    EXPECT_EQ(Change(*events, "decision") != nullptr, lifts)
+        << recorded.ToString();
+    EXPECT_EQ(
+        statutory::DateOf((*events)[0].exception_recorded().recorded_on()),
+        recorded);
+  }
+  // A final plan issued after 20 weeks with the exception recorded late still
+  // counts as missed, not excepted.
+  Case c(D(2026, 1, 20));
+  ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 1, 20))).ok());
+  ASSERT_TRUE(c.Do(Draft(D(2026, 1, 20))).ok());
+  c.SetToday(D(2026, 6, 1));  // 20 weeks were due on 25 May
+  auto late =
+      c.Do(std::string("x-1"),
+           Exception(v1::EXCEPTION_KIND_PERSONAL_CIRCUMSTANCES, D(2026, 3, 1)));
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(Change(*late, "final_plan"), nullptr);
+  auto final_plan = c.Do(Final(D(2026, 6, 1)));
+  ASSERT_TRUE(final_plan.ok());
+  EXPECT_EQ(Change(*final_plan, "final_plan")->action(), v1::CLOCK_MISSED);
+  EXPECT_FALSE(Change(*final_plan, "final_plan")->exception());
+}
+
+// Reg 8(2)(c): a missed appointment is on or after the advice request.
+TEST(EhcAssessment, MissedAppointmentIsWithinTheAdvicePeriod_Reg8_2) {
+  Case c(D(2026, 3, 2));
   ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
   ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
   ASSERT_TRUE(c.Do(std::string("ep-1"), Advice(D(2026, 2, 11))).ok());
-  auto events =
-      c.Do(std::string("x-1"),
-           Exception(v1::EXCEPTION_KIND_SCHOOL_CLOSURE, D(2026, 3, 1)));
-  ASSERT_TRUE(events.ok());
-  EXPECT_EQ(Change(*events, "advice/ep-1"), nullptr);
-  EXPECT_NE(Change(*events, "final_plan"), nullptr);
+  auto before = c.Do(
+      std::string("x-1"),
+      Exception(v1::EXCEPTION_KIND_MISSED_APPOINTMENT, D(2026, 2, 10), "ep-1"));
+  EXPECT_EQ(before.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(before.status().message()), HasSubstr("starts_on"));
+  auto on_the_day = c.Do(
+      std::string("x-1"),
+      Exception(v1::EXCEPTION_KIND_MISSED_APPOINTMENT, D(2026, 2, 11), "ep-1"));
+  ASSERT_TRUE(on_the_day.ok());
+  EXPECT_EQ(Change(*on_the_day, "advice/ep-1")->action(),
+            v1::CLOCK_EXCEPTION_APPLIED);
 }
 
 TEST(EhcAssessment, ExceptionRecordedBeforeTheDecisionCarriesToLaterClocks) {
-  Case c(D(2026, 12, 1));
+  Case c(D(2026, 1, 11));
   ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 1, 5))).ok());
   ASSERT_TRUE(
-      c.Do(std::string("x-1"),
-           Exception(v1::EXCEPTION_KIND_ABSENCE_FROM_AREA, D(2026, 1, 10)))
+      c.Do(std::string("x-1"), Exception(v1::EXCEPTION_KIND_ABSENCE_FROM_AREA,
+                                         D(2026, 1, 10), "", D(2026, 2, 20)))
           .ok());
   EXPECT_TRUE(c.clock("decision").exception());
+  c.SetToday(D(2026, 12, 1));
   ASSERT_TRUE(c.Do(Assess(D(2026, 3, 1))).ok());
   EXPECT_TRUE(c.clock("final_plan").exception());
 }

@@ -182,6 +182,62 @@ TEST(TransportTest, ReviewAndAppealOnWorkingDaysAcrossChristmas) {
   EXPECT_EQ(Due(c.clock("in_place")), D(2027, 4, 19));
 }
 
+// Education Act 1996 s.8, s.508B: a post-16 label on a child whose date of
+// birth makes them of compulsory school age is refused, naming the field, and
+// nothing is recorded.
+TEST(TransportTest, APost16LabelCannotOverrideTheDateOfBirth_EA1996S8) {
+  AppCase c(D(2026, 7, 1));
+  v1::SubmitApplicationRequest r = Application_(
+      D(2026, 6, 1), 4.0, D(2011, 5, 1));  // school age to 25 Jun 27
+  r.mutable_facts()->set_post16(true);
+  auto refused = c.Do(std::string("app-1"), r);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("facts.post16"));
+  EXPECT_EQ(c.state().version(), 0);
+  r.mutable_facts()->set_post16(false);
+  auto ok = c.Do(std::string("app-1"), r);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(statutory::DateOf(c.state().assessment().entitled_until()),
+            D(2027, 6, 25));
+}
+
+// A child who reaches compulsory school age during the year is entitled from
+// that day (born 1 Mar 2022: 31 Mar 2027), and the in-place clock is due then.
+TEST(TransportTest, EntitledFromTheDayTheChildReachesSchoolAge_EA1996S8) {
+  AppCase c(D(2026, 10, 1));
+  auto submitted = c.Do(std::string("app-1"),
+                        Application_(D(2026, 9, 10), 4.0, D(2022, 3, 1)));
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  const v1::EligibilityAssessment& a = c.state().assessment();
+  EXPECT_EQ(a.outcome(), v1::ELIGIBILITY_OUTCOME_ELIGIBLE);
+  EXPECT_EQ(statutory::DateOf(a.entitled_from()), D(2027, 3, 31));
+  EXPECT_EQ(statutory::DateOf(a.compulsory_school_age_from()), D(2027, 3, 31));
+  EXPECT_THAT(a.explanation(), HasSubstr("from 2027-03-31"));
+  ASSERT_TRUE(
+      c.Do(Decision(v1::TRANSPORT_DECISION_ELIGIBLE, D(2026, 9, 20))).ok());
+  EXPECT_EQ(Due(c.clock("in_place")), D(2027, 3, 31));
+}
+
+// An unmeasured distance is "not given": the assessment refuses to decide,
+// naming the distance, instead of reading 0 miles.
+TEST(TransportTest, ADistanceNotGivenIsRefusedNotReadAsZero) {
+  AppCase c(D(2026, 7, 1));
+  v1::SubmitApplicationRequest r = Application_(D(2026, 6, 1), 4.0);
+  r.mutable_facts()->clear_walking_miles();
+  r.mutable_facts()->clear_road_miles();
+  auto refused = c.Do(std::string("app-1"), r);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("facts.walking_miles"));
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("not given"));
+  r.mutable_facts()->set_walking_miles(0);  // measured: next door
+  auto decided = c.Do(std::string("app-1"), r);
+  ASSERT_TRUE(decided.ok()) << decided.status();
+  EXPECT_EQ(c.state().assessment().outcome(),
+            v1::ELIGIBILITY_OUTCOME_NOT_ELIGIBLE);
+}
+
 TEST(TransportTest, BadInputIsRefusedNamingTheField) {
   AppCase c(D(2026, 11, 23));
   auto negative = c.Do("app-1", Application_(D(2026, 6, 1), -0.5));
