@@ -26,6 +26,29 @@ TOPICS = [
      "uk.send.casework.complaints.v1."),
 ]
 SHARED = ["EventMetadata", "ClockChange", "Date"]
+# Additive changes to v1, newest first: which events gained fields (older events leave them
+# unset) and which clock rules are new, so a consumer knows what to expect.
+CHANGES = [
+    "## Changes", "",
+    "Issue 17 (the law, read again) - all additive; events written before leave the new "
+    "fields unset:",
+    "- `RequestRecorded`: `date_of_birth` (4), `plan_id` (5, a re-assessment names its plan).",
+    "- `FinalPlanIssued`: `date_of_birth` (4).",
+    "- `ExceptionRecorded`: `recorded_on` (7); exceptions now meet their own conditions and "
+    "lift only clocks whose period they fall in and that were not yet missed.",
+    "- `ComplaintAcknowledged`: `stage` (2): 2 acknowledges a stage 2 escalation.",
+    "- `ApplicationReceived.facts`: `walking_miles` (7) and `road_miles` (8) have presence "
+    "(proto3 `optional`): unset is \"not given\", never 0 miles.",
+    "- `ApplicationReceived.assessment`: `assessed_on` (6), `entitled_from` (7), "
+    "`entitled_until` (8), `compulsory_school_age_from` (9), `compulsory_school_age_until` "
+    "(10); `age` is on the date in question.",
+    "- `ReviewDecisionNotified`: `next_cycle` (4) is also set after a decision to cease.",
+    "- New clock rules (`ClockChange.rule`): `ehc.reassessment_decision` (15 days, reg 25(1)), "
+    "`complaint.stage2_acknowledge` (5 working days); `ehc.reassessment_final_plan` now counts "
+    "from the decision to re-assess (reg 27(2)) and `complaint.stage2` from the escalation's "
+    "acknowledgement.",
+    "",
+]
 UNDOCUMENTED = []  # fields of events without a comment in proto/: an error
 F = descriptor_pb2.FieldDescriptorProto
 SCALARS = {F.TYPE_DOUBLE: "double", F.TYPE_FLOAT: "float", F.TYPE_INT64: "int64",
@@ -123,6 +146,7 @@ def main():
            "travel (topics, keys, headers, encodings, clocks, dedupe) is in",
            "[integration.md](integration.md). In JSON the field names are as below; 64-bit",
            "integers are strings and enums their value names.", ""]
+    out += CHANGES
     referenced = set()
     out.append("## Shared messages")
     for name in SHARED:
