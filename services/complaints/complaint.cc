@@ -172,6 +172,13 @@ absl::StatusOr<ComplaintsDecision> Decide(
       return NotAllowed("the stage 2 escalation was already acknowledged");
     }
     const v1::Clock* ack = FindOpenClock(s, kStage2AckClock);
+    if (ack == nullptr && FindOpenClock(s, StageClock(2)) != nullptr) {
+      // Escalated before acknowledgements were recorded (events before issue
+      // 17): its reply clock already runs from the escalation.
+      return NotAllowed(
+          "this stage 2 escalation's reply clock already runs from the "
+          "escalation; there is no acknowledgement to record");
+    }
     ASSIGN_OR_RETURN(Date on,
                      StepDate("acknowledged_on", c.acknowledged_on(), env.today,
                               ack != nullptr ? DateOf(ack->started_on())

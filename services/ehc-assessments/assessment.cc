@@ -486,8 +486,9 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   // window), or a refusal naming the field.
   RETURN_IF_ERROR(statutory::CheckExceptionConditions(facts));
   Event e;
+  // Dated when it began (a closure announced ahead: the day it is recorded).
   *e.mutable_metadata()->mutable_occurred_on() =
-      ToProto(std::max(starts, Get(s.received_on())));
+      ToProto(std::min(std::max(starts, Get(s.received_on())), env.today));
   v1::ExceptionRecorded* body = e.mutable_exception_recorded();
   body->set_exception_id(exception_id);
   body->set_kind(c.kind());
