@@ -30,6 +30,16 @@ SHARED = ["EventMetadata", "ClockChange", "Date"]
 # unset) and which clock rules are new, so a consumer knows what to expect.
 CHANGES = [
     "## Changes", "",
+    "Issue 18 (the SEN2 return) - additive:",
+    "- `RequestRecorded`: `rya` (6). `RequestSource` gained HEALTH (5) and SOCIAL_CARE (6).",
+    "- `FinalPlanIssued`: `contents` (5): the settings of Section I, the ranked needs, "
+    "residential and work-based patterns, the personal budget (`PlanContents`).",
+    "- `MovedOutOfArea`: `to_la` (2), the LA moved to (SEN2 Exported).",
+    "- `PlanRegistered`: `contents` (9), `transferred_from_la` (10), `transferred_on` (11).",
+    "- `AmendedPlanIssued`: `contents` (3), when the amendment changed what the plan names.",
+    "- New event `PlacementRecorded` (annual-reviews, oneof 21): an establishment attended "
+    "while the plan is maintained, with entry and leaving dates.",
+    "",
     "Issue 17 (the law, read again) - all additive; events written before leave the new "
     "fields unset:",
     "- `RequestRecorded`: `date_of_birth` (4), `plan_id` (5, a re-assessment names its plan).",

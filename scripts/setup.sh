@@ -14,6 +14,7 @@ packages=(
   libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   libcpp-httplib-dev
   kcat openssl python3 python3-grpcio python3-protobuf python3-confluent-kafka python3-prometheus-client
+  libxml2-utils
   docker-compose
   tzdata
 )

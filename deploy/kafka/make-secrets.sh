@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")"
 mkdir -p secrets
 chmod 700 secrets
-for u in ehc-assessments annual-reviews transport complaints projection backoffice; do
+for u in ehc-assessments annual-reviews transport complaints projection statutory-returns backoffice; do
   f="secrets/$u.password"
   [ -s "$f" ] && continue
   umask 077

@@ -32,7 +32,7 @@ for t in casework.directory.deadletter.v1 casework.people.deadletter.v1; do
 done
 
 # Users: one per service and one for the back office.
-for u in $domain projection backoffice; do
+for u in $domain projection statutory-returns backoffice; do
   password=$(cat "/run/secrets/kafka-$u")
   $kafka/kafka-configs.sh --bootstrap-server $local --alter --entity-type users \
     --entity-name "$u" --add-config "SCRAM-SHA-512=[iterations=8192,password=$password]"
@@ -61,6 +61,14 @@ done
 allow projection --operation Read --operation Describe --topic casework.directory.v1
 allow projection --operation Write --operation Describe --topic casework.directory.deadletter.v1
 allow projection --operation Read --group casework-projection
+# The statutory returns read the EHC, reviews and complaints topics and people's details
+# (the only reader of casework.people.v1); they write dead letters.
+for s in ehc-assessments annual-reviews complaints people; do
+  allow statutory-returns --operation Read --operation Describe --topic "casework.$s.v1"
+  allow statutory-returns --operation Write --operation Describe \
+    --topic "casework.$s.deadletter.v1"
+done
+allow statutory-returns --operation Read --group casework-statutory-returns
 # The back office publishes the officer directory and people's details, nothing else.
 allow backoffice --operation Write --operation Describe --topic casework.directory.v1
 allow backoffice --operation Write --operation Describe --topic casework.people.v1

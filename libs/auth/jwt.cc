@@ -375,12 +375,14 @@ const char* RoleName(Role role) {
       return "admin";
     case kIntegration:
       return "integration";
+    case kReturns:
+      return "returns";
   }
   return "";
 }
 
 unsigned RoleFromName(absl::string_view name) {
-  for (Role r : {kOfficer, kManager, kAdmin, kIntegration}) {
+  for (Role r : {kOfficer, kManager, kAdmin, kIntegration, kReturns}) {
     if (name == RoleName(r)) return r;
   }
   return 0;
@@ -388,7 +390,7 @@ unsigned RoleFromName(absl::string_view name) {
 
 std::string RoleNames(unsigned roles) {
   std::vector<std::string> names;
-  for (Role r : {kOfficer, kManager, kAdmin, kIntegration}) {
+  for (Role r : {kOfficer, kManager, kAdmin, kIntegration, kReturns}) {
     if ((roles & r) != 0) names.push_back(RoleName(r));
   }
   return absl::StrJoin(names, ",");
@@ -463,7 +465,7 @@ std::string ClaimsJson(const TokenClaims& c) {
   f["sub"].set_string_value(c.subject);
   if (!c.officer_id.empty()) f["officer_id"].set_string_value(c.officer_id);
   auto* roles = f["roles"].mutable_list_value();
-  for (Role r : {kOfficer, kManager, kAdmin, kIntegration}) {
+  for (Role r : {kOfficer, kManager, kAdmin, kIntegration, kReturns}) {
     if ((c.roles & r) != 0) roles->add_values()->set_string_value(RoleName(r));
   }
   auto* teams = f["teams"].mutable_list_value();

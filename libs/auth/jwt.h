@@ -32,9 +32,12 @@ enum Role : unsigned {
   kManager = 1u << 1,
   kAdmin = 1u << 2,
   kIntegration = 1u << 3,
+  // The statutory returns (SEN2): exports and checks the LA's return; no
+  // case commands.
+  kReturns = 1u << 4,
 };
 inline constexpr unsigned kAllRoles =
-    kOfficer | kManager | kAdmin | kIntegration;
+    kOfficer | kManager | kAdmin | kIntegration | kReturns;
 // "officer", ... ; empty for anything else.
 const char* RoleName(Role role);
 // 0 for an unknown name.

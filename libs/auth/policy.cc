@@ -39,6 +39,7 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.AnnualReviewService/ProposeToCease", {kCaseWork}},
       {"/casework.v1.AnnualReviewService/CeasePlan", {kCaseWork}},
       {"/casework.v1.AnnualReviewService/SetPhaseTransfer", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/RecordPlacement", {kCaseWork}},
       {"/casework.v1.AnnualReviewService/GetPlan", {kCaseWork}},
       {"/casework.v1.AnnualReviewService/ListPlans",
        {kCaseWork, Scope::kOfficerSelfOrTeam}},
@@ -103,6 +104,10 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.ConsumerAdminService/ListParkedStreams", {kAdmin}},
       {"/casework.v1.ConsumerAdminService/RetryStream", {kAdmin}},
       {"/casework.v1.ConsumerAdminService/ResumeConsumer", {kAdmin}},
+      // The statutory returns: the SEN2 return and its checks (personal
+      // details of every child in the return: admin and the returns role).
+      {"/casework.v1.ReturnsService/ExportSen2", {kAdmin | kReturns}},
+      {"/casework.v1.ReturnsService/CheckSen2", {kAdmin | kReturns}},
       // The audit trail of reads, in every service.
       {"/casework.v1.AuditService/ListAuditEntries", {kAdmin}},
   };

@@ -20,6 +20,8 @@ const std::vector<ServiceEntry>& Catalogue() {
        "complaints", "c", &v1::ComplaintsEvent::default_instance()},
       {"projection", 7105, 9105, "projection", "CASEWORK_PROJECTION_ADDR", "",
        "", nullptr},
+      {"statutory-returns", 7106, 9106, "returns", "CASEWORK_RETURNS_ADDR", "",
+       "", nullptr},
   };
   return *rows;
 }

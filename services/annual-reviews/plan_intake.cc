@@ -61,7 +61,8 @@ absl::Status PlanIntakeSink::Handle(const kafka::Message& record) {
       .date_of_birth =
           event.final_plan_issued().has_date_of_birth()
               ? statutory::DateOf(event.final_plan_issued().date_of_birth())
-              : Date()};
+              : Date(),
+      .contents = event.final_plan_issued().contents()};
   absl::StatusOr<v1::CommandResult> result = service_.OpenFromFinalPlan(facts);
   if (result.ok()) {
     if (!result->repeated()) ++opened_;

@@ -6,6 +6,7 @@
 #include "libs/core/status.h"
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/clock_ops.h"
+#include "libs/statutory/plan_contents.h"
 #include "libs/statutory/rules.h"
 
 namespace casework::reviews {
@@ -36,6 +37,11 @@ Event At(Date on) {
   Event e;
   *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
   return e;
+}
+
+absl::Status RequireExists(const Plan& s) {
+  if (s.plan_id().empty()) return absl::NotFoundError("plan_id: no such plan");
+  return absl::OkStatus();
 }
 
 absl::Status RequireActive(const Plan& s) {
@@ -144,11 +150,26 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s, const std::string& plan_id,
   if (c.has_nc_year() && (c.nc_year() < -2 || c.nc_year() > 14)) {
     return FieldError("nc_year", "must be from -2 (nursery) to 14");
   }
+  RETURN_IF_ERROR(statutory::CheckPlanContents(c.contents(), "contents"));
+  RETURN_IF_ERROR(
+      statutory::CheckLaNumber(c.transferred_from_la(), "transferred_from_la"));
   v1::PlanOrigin origin = c.origin();
   if (origin == v1::PLAN_ORIGIN_UNSPECIFIED) origin = v1::PLAN_ORIGIN_MIGRATED;
   if (origin != v1::PLAN_ORIGIN_MIGRATED &&
       origin != v1::PLAN_ORIGIN_TRANSFER_IN) {
     return FieldError("origin", "must be MIGRATED or TRANSFER_IN");
+  }
+  if ((!c.transferred_from_la().empty() || IsSet(c.transferred_on())) &&
+      origin != v1::PLAN_ORIGIN_TRANSFER_IN) {
+    return FieldError(!c.transferred_from_la().empty() ? "transferred_from_la"
+                                                       : "transferred_on",
+                      "is for a plan transferred in (origin TRANSFER_IN)");
+  }
+  std::optional<Date> transferred;
+  if (IsSet(c.transferred_on())) {
+    ASSIGN_OR_RETURN(transferred,
+                     StepDate("transferred_on", c.transferred_on(), env.today,
+                              issued, "the plan was issued"));
   }
   if (!s.plan_id().empty()) {
     return absl::AlreadyExistsError(
@@ -165,6 +186,9 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s, const std::string& plan_id,
     body->set_nc_year(c.nc_year());
     *body->mutable_nc_year_as_of() = ToProto(env.today);
   }
+  if (c.has_contents()) *body->mutable_contents() = c.contents();
+  body->set_transferred_from_la(c.transferred_from_la());
+  if (transferred) *body->mutable_transferred_on() = ToProto(*transferred);
   return Registered(std::move(e), plan_id, c.child_id(), c.officer_id(), issued,
                     last_decision, dob, env);
 }
@@ -189,6 +213,7 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   if (f.date_of_birth != Date()) {
     *body->mutable_date_of_birth() = ToProto(f.date_of_birth);
   }
+  if (f.contents.ByteSizeLong() > 0) *body->mutable_contents() = f.contents;
   return Registered(std::move(e), plan_id, f.child_id, f.officer_id,
                     f.issued_on, std::nullopt, f.date_of_birth, env);
 }
@@ -379,6 +404,7 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
 absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                       const v1::IssueAmendedPlanRequest& c,
                                       const Env& env) {
+  RETURN_IF_ERROR(statutory::CheckPlanContents(c.contents(), "contents"));
   RETURN_IF_ERROR(RequireActive(s));
   const int k = s.amending_cycle();
   if (k == 0) {
@@ -400,6 +426,9 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   Event e = At(on);
   e.mutable_amended_plan_issued()->set_cycle(k);
   *e.mutable_amended_plan_issued()->mutable_issued_on() = ToProto(on);
+  if (c.has_contents()) {
+    *e.mutable_amended_plan_issued()->mutable_contents() = c.contents();
+  }
   if (comment != nullptr) {
     CloseClock(e, s, ClockId("amendment_comment", k),
                std::min(on, DateOf(comment->due_on())));
@@ -494,6 +523,69 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   return One(std::move(e));
 }
 
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::RecordPlacementRequest& c,
+                                      const Env& env) {
+  const v1::Placement& p = c.placement();
+  RETURN_IF_ERROR(ValidateId("placement.placement_id", p.placement_id()));
+  RETURN_IF_ERROR(
+      statutory::CheckSetting(p.establishment(), "placement.establishment"));
+  if (!v1::Residential_IsValid(p.residential())) {
+    return FieldError("placement.residential", "is not A or B");
+  }
+  if (!v1::WorkBasedPattern_IsValid(p.work_based())) {
+    return FieldError("placement.work_based", "is not A, T or S");
+  }
+  RETURN_IF_ERROR(RequireExists(s));
+  ASSIGN_OR_RETURN(Date entry,
+                   FromProto("placement.entry_date", p.entry_date()));
+  if (entry > env.today) {
+    return NotAllowed(absl::StrCat("placement.entry_date: ", entry.ToString(),
+                                   " is in the future"));
+  }
+  if (IsSet(p.leaving_date())) {
+    ASSIGN_OR_RETURN(Date leaving,
+                     StepDate("placement.leaving_date", p.leaving_date(),
+                              env.today, entry, "the entry date"));
+    (void)leaving;
+  }
+  if (s.status() == v1::PLAN_STATUS_CEASED && !IsSet(p.leaving_date())) {
+    bool known = false;
+    for (const v1::Placement& q : s.placements()) {
+      known = known || q.placement_id() == p.placement_id();
+    }
+    if (!known) {
+      return NotAllowed(
+          "the plan has ceased: record only the leaving dates of its "
+          "placements");
+    }
+  }
+  // On any one day at most one placement of each rank.
+  for (const v1::Placement& q : s.placements()) {
+    if (q.placement_id() == p.placement_id() ||
+        q.establishment().rank() != p.establishment().rank()) {
+      continue;
+    }
+    const Date q_entry = DateOf(q.entry_date());
+    const bool q_open = !IsSet(q.leaving_date());
+    const bool p_open = !IsSet(p.leaving_date());
+    const Date q_leave =
+        q_open ? Date::Ymd(9999, 12, 31) : DateOf(q.leaving_date());
+    const Date p_leave =
+        p_open ? Date::Ymd(9999, 12, 31) : DateOf(p.leaving_date());
+    if (entry <= q_leave && q_entry <= p_leave) {
+      return NotAllowed(absl::StrCat(
+          "placement: overlaps placement ", q.placement_id(), " of rank ",
+          q.establishment().rank(),
+          "; record its leaving date first (one main and one second "
+          "placement at a time)"));
+    }
+  }
+  Event e = At(entry);
+  *e.mutable_placement_recorded()->mutable_placement() = p;
+  return One(std::move(e));
+}
+
 void Traits::Evolve(Plan& s, const Event& e) {
   const v1::EventMetadata& m = e.metadata();
   s.set_version(m.version());
@@ -513,6 +605,9 @@ void Traits::Evolve(Plan& s, const Event& e) {
         *s.mutable_nc_year_as_of() = r.nc_year_as_of();
       }
       s.set_source_assessment_id(r.source_assessment_id());
+      *s.mutable_contents() = r.contents();
+      s.set_transferred_from_la(r.transferred_from_la());
+      *s.mutable_transferred_on() = r.transferred_on();
       s.set_cycle(1);
       *s.mutable_cycle_from() =
           IsSet(r.last_decision_on()) ? r.last_decision_on() : r.issued_on();
@@ -552,6 +647,9 @@ void Traits::Evolve(Plan& s, const Event& e) {
     }
     case Event::kAmendedPlanIssued:
       *s.mutable_amended_plan_issued_on() = e.amended_plan_issued().issued_on();
+      if (e.amended_plan_issued().has_contents()) {
+        *s.mutable_contents() = e.amended_plan_issued().contents();
+      }
       s.set_amending_cycle(0);
       break;
     case Event::kDecidedNotToAmend:
@@ -561,6 +659,15 @@ void Traits::Evolve(Plan& s, const Event& e) {
     case Event::kCeaseProposed:
       *s.mutable_cease_proposed_on() = e.cease_proposed().proposed_on();
       break;
+    case Event::kPlacementRecorded: {
+      const v1::Placement& p = e.placement_recorded().placement();
+      v1::Placement* slot = nullptr;
+      for (v1::Placement& q : *s.mutable_placements()) {
+        if (q.placement_id() == p.placement_id()) slot = &q;
+      }
+      *(slot ? slot : s.add_placements()) = p;
+      break;
+    }
     case Event::kPlanCeased:
       s.set_status(v1::PLAN_STATUS_CEASED);
       *s.mutable_ceased_on() = e.plan_ceased().ceased_on();

@@ -64,6 +64,8 @@ struct FinalPlanIssuedFacts {
   // The child's date of birth when the request gave it (epoch: unknown): a
   // child under 5 is reviewed at the LA's shorter interval.
   Date date_of_birth;
+  // What the final plan names (settings, needs, budget), as issued.
+  v1::PlanContents contents;
 };
 
 // National curriculum year on `on`, from the year recorded on `as_of` (it
@@ -105,6 +107,9 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                       const Env& env);
 absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                       const v1::SetPhaseTransferRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::RecordPlacementRequest& c,
                                       const Env& env);
 
 }  // namespace casework::reviews

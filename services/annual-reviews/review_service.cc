@@ -65,6 +65,7 @@ CASEWORK_REVIEW_COMMAND(DecideNotToAmend, v1::DecideNotToAmendRequest)
 CASEWORK_REVIEW_COMMAND(ProposeToCease, v1::ProposeToCeaseRequest)
 CASEWORK_REVIEW_COMMAND(CeasePlan, v1::CeasePlanRequest)
 CASEWORK_REVIEW_COMMAND(SetPhaseTransfer, v1::SetPhaseTransferRequest)
+CASEWORK_REVIEW_COMMAND(RecordPlacement, v1::RecordPlacementRequest)
 #undef CASEWORK_REVIEW_COMMAND
 
 grpc::Status AnnualReviewServiceImpl::GetPlan(grpc::ServerContext* ctx,

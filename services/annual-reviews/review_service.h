@@ -67,6 +67,9 @@ class AnnualReviewServiceImpl final : public v1::AnnualReviewService::Service {
   grpc::Status SetPhaseTransfer(grpc::ServerContext* ctx,
                                 const v1::SetPhaseTransferRequest* req,
                                 v1::CommandResult* resp) override;
+  grpc::Status RecordPlacement(grpc::ServerContext* ctx,
+                               const v1::RecordPlacementRequest* req,
+                               v1::CommandResult* resp) override;
   grpc::Status GetPlan(grpc::ServerContext* ctx, const v1::GetPlanRequest* req,
                        v1::Plan* resp) override;
   grpc::Status ListPlans(grpc::ServerContext* ctx,

@@ -6,6 +6,7 @@
 #include "libs/core/status.h"
 #include "libs/statutory/clock_ops.h"
 #include "libs/statutory/exceptions.h"
+#include "libs/statutory/plan_contents.h"
 #include "libs/statutory/rules.h"
 
 namespace casework::ehc {
@@ -279,6 +280,7 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   body->set_kind(c.kind());
   if (dob != Date()) *body->mutable_date_of_birth() = ToProto(dob);
   body->set_plan_id(c.plan_id());
+  body->set_rya(c.rya());
   // Reg 5(1): decide whether to assess within 6 weeks of the request; reg
   // 25(1): whether to re-assess within 15 days of it.
   Open(e, s, kDecisionClock,
@@ -579,6 +581,7 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
 absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    const v1::IssueFinalPlanRequest& c,
                                    const Env& env) {
+  RETURN_IF_ERROR(statutory::CheckPlanContents(c.contents(), "contents"));
   RETURN_IF_ERROR(RequireOpen(s));
   if (s.status() == v1::ASSESSMENT_STATUS_REQUESTED) {
     return NotAllowed("a final plan needs a decision to assess first");
@@ -608,6 +611,7 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   *body->mutable_received_on() = s.received_on();
   if (IsSet(s.date_of_birth()))
     *body->mutable_date_of_birth() = s.date_of_birth();
+  if (c.has_contents()) *body->mutable_contents() = c.contents();
   // The comment period ended (or the family finished early): close it as met.
   if (comment != nullptr && comment->status() == v1::CLOCK_STATUS_OPEN) {
     Close(e, s, kDraftCommentClock, std::min(on, Get(comment->due_on())));
@@ -640,11 +644,13 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
 absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    const v1::RecordMovedOutOfAreaRequest& c,
                                    const Env& env) {
+  RETURN_IF_ERROR(statutory::CheckLaNumber(c.to_la(), "to_la"));
   RETURN_IF_ERROR(RequireOpen(s));
   ASSIGN_OR_RETURN(Date on, AfterRequest("moved_on", c.moved_on(), s, env));
   Event e;
   *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
   *e.mutable_moved_out_of_area()->mutable_moved_on() = ToProto(on);
+  e.mutable_moved_out_of_area()->set_to_la(c.to_la());
   CancelAllOpen(e, s, on);
   return One(std::move(e));
 }

@@ -36,6 +36,7 @@
 #include "services/ehc-assessments/ehc_service.h"
 #include "services/projection/projection.h"
 #include "services/projection/projection_service.h"
+#include "services/statutory-returns/returns_service.h"
 #include "services/transport/transport_service.h"
 #include "tests/testing/temp_dir.h"
 
@@ -122,6 +123,11 @@ class PolicyWalkTest : public ::testing::Test {
         *complaints_store_, clock_, calendar_, *authorizer_, *audit_);
     projection_service_ = std::make_unique<projection::ProjectionServiceImpl>(
         *projection_, clock_, *authorizer_, *audit_);
+    returns_store_ =
+        std::move(*returns::ReturnsStore::Open(dir_.Sub("returns")));
+    returns_ = std::make_unique<returns::ReturnsServiceImpl>(
+        *returns_store_, clock_, *authorizer_, *audit_,
+        returns::ReturnsConfig{.lea = "999"});
     audit_service_ =
         std::make_unique<audit::AuditServiceImpl>(*audit_, *authorizer_);
     admin_service_ = std::make_unique<admin::AdminServiceImpl>(*store_, nullptr,
@@ -135,7 +141,7 @@ class PolicyWalkTest : public ::testing::Test {
         "127.0.0.1", 0,
         {ehc_.get(), reviews_.get(), transport_.get(), complaints_.get(),
          projection_service_.get(), audit_service_.get(), admin_service_.get(),
-         consumer_admin_.get(), dev_stack_.get()});
+         consumer_admin_.get(), dev_stack_.get(), returns_.get()});
     ASSERT_TRUE(port.ok());
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", *port),
                                    grpc::InsecureChannelCredentials());
@@ -189,6 +195,8 @@ class PolicyWalkTest : public ::testing::Test {
   std::unique_ptr<RocksEventStore> complaints_store_;
   std::unique_ptr<complaints::ComplaintsServiceImpl> complaints_;
   std::unique_ptr<projection::ProjectionServiceImpl> projection_service_;
+  std::unique_ptr<returns::ReturnsStore> returns_store_;
+  std::unique_ptr<returns::ReturnsServiceImpl> returns_;
   std::unique_ptr<audit::AuditServiceImpl> audit_service_;
   std::unique_ptr<admin::AdminServiceImpl> admin_service_;
   std::unique_ptr<admin::ConsumerAdminServiceImpl> consumer_admin_;
@@ -208,8 +216,8 @@ TEST_F(PolicyWalkTest, EveryRpcTimesEveryRoleAnswersAsTheTableSays) {
           << path << " without a token";
       EXPECT_EQ(Call(path, "", "garbage"), grpc::StatusCode::UNAUTHENTICATED)
           << path << " with a junk token";
-      for (auth::Role role :
-           {auth::kOfficer, auth::kManager, auth::kAdmin, auth::kIntegration}) {
+      for (auth::Role role : {auth::kOfficer, auth::kManager, auth::kAdmin,
+                              auth::kIntegration, auth::kReturns}) {
         const grpc::StatusCode code =
             Call(path, "", Token("someone", role, {"team-north"}));
         ++calls;

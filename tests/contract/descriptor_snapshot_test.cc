@@ -21,7 +21,9 @@
 #include "casework/v1/complaints.pb.h"
 #include "casework/v1/directory.pb.h"
 #include "casework/v1/ehc_assessment.pb.h"
+#include "casework/v1/people.pb.h"
 #include "casework/v1/projection.pb.h"
+#include "casework/v1/returns.pb.h"
 #include "casework/v1/transport.pb.h"
 
 namespace casework {
@@ -61,11 +63,13 @@ const pb::FileDescriptor* const kFiles[] = {
     v1::Timeline::descriptor()->file(),
     v1::AuditEntry::descriptor()->file(),
     v1::RepublishRequest::descriptor()->file(),
+    v1::PersonRecord::descriptor()->file(),
+    v1::Sen2Export::descriptor()->file(),
 };
 
 std::set<std::string> Contract() {
   std::set<std::string> out;
-  EXPECT_EQ(std::size(kFiles), 9u);
+  EXPECT_EQ(std::size(kFiles), 11u);
   const std::filesystem::path dir =
       std::filesystem::path(CASEWORK_SOURCE_DIR) / "proto/casework/v1";
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

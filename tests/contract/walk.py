@@ -66,6 +66,10 @@ def main():
     rev("RecordReviewDecision", plan_id="walk-plan-1", decision=r.REVIEW_DECISION_AMEND,
         notified_on=D(2025, 2, 10))
     rev("DecideNotToAmend", plan_id="walk-plan-1", decided_on=D(2025, 3, 10))
+    rev("RecordPlacement", plan_id="walk-plan-1",
+        placement=r.Placement(placement_id="walk-pl-1",
+                              establishment=common_pb2.Setting(urn="100001", rank=1),
+                              entry_date=D(2024, 9, 4)))
     rev("RegisterPlan", plan_id="walk-plan-2", child_id="walk-child-3", officer_id=officer,
         issued_on=D(2023, 6, 1), last_decision_on=D(2024, 6, 1),
         date_of_birth=D(2006, 9, 1), nc_year=14)

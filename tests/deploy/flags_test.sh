@@ -9,7 +9,7 @@ bin=$1
 src=$2
 fail() { echo "DEPLOY TEST FAILED: $*" >&2; exit 1; }
 help=""
-for b in ehc-assessments annual-reviews transport complaints projection; do
+for b in ehc-assessments annual-reviews transport complaints projection statutory-returns; do
   [ -x "$bin/$b" ] || fail "no binary $b"
   help+=$("$bin/$b" --help)
 done

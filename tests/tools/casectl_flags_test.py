@@ -22,7 +22,8 @@ BIN = os.path.join(sys.argv[1], "casectl")
 CLOSED = "127.0.0.1:1"
 ENV = dict(os.environ, CASECTL_CHECK_FLAGS_USED="1", CASEWORK_TOKEN="t",
            CASEWORK_BROKERS=CLOSED, **{f"CASEWORK_{s}_ADDR": CLOSED for s in
-                                     ("EHC", "REVIEWS", "TRANSPORT", "COMPLAINTS", "PROJECTION")})
+                                     ("EHC", "REVIEWS", "TRANSPORT", "COMPLAINTS", "PROJECTION",
+                                      "RETURNS")})
 failures = []
 
 
@@ -59,6 +60,9 @@ tmp = tempfile.mkdtemp()
 plans_csv = os.path.join(tmp, "plans.csv")
 with open(plans_csv, "w") as f:
     f.write("plan_id,child_id,officer_id,issued_on\n")
+people_csv = os.path.join(tmp, "people.csv")
+with open(people_csv, "w") as f:
+    f.write("child_id,surname,forename,date_of_birth,sex,ethnicity,postcode,upn,uln,upn_unknown\n")
 directory_csv = os.path.join(tmp, "directory.csv")
 with open(directory_csv, "w") as f:
     f.write("kind,id,name,team_id,role,active,manager_id\n")
@@ -70,7 +74,8 @@ assert len(spec) >= 70, len(spec)
 checked = 0
 for cmd in spec:
     path = cmd["path"].split()
-    files = {"plans import": plans_csv, "directory import": directory_csv}
+    files = {"plans import": plans_csv, "directory import": directory_csv,
+             "people import": people_csv}
     pos = [files[cmd["path"]] if p == "FILE" else positional_samples.get(p, "id-1")
            for p in cmd["positionals"]]
     flags = cmd["flags"]

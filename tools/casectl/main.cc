@@ -854,6 +854,11 @@ int Dispatch(const Args& a) {
       a.positional[1] == "import") {
     return RunPlansImport(a, client);
   }
+  if (command == "people" && a.positional.size() > 1 &&
+      a.positional[1] == "import") {
+    return RunPeopleImport(a, client);
+  }
+  if (command == "sen2") return RunSen2(a, client);
   if (command == "team-scorecard" || command == "exceptions" ||
       command == "trend") {
     return RunManager(a, client, command);

@@ -152,6 +152,16 @@ const std::vector<CommandSpec>& Commands() {
       {"trend", "", "officer|team measure! months# to@",
        "A measure month by month"},
       // Operations.
+      // Statutory returns (statutory-returns; admins and the returns role).
+      {"people import", "FILE", "brokers",
+       "Publish person details for the SEN2 return from a CSV file "
+       "(child_id, surname, forename, date_of_birth, sex, ethnicity, "
+       "postcode, upn, uln, upn_unknown)"},
+      {"sen2 export", "", "year#! reference-date@ out csv-dir allow-errors?",
+       "Write the SEN2 return of a census year as XML, with the COLLECT CSVs "
+       "beside it (refused while it has errors, unless --allow-errors)"},
+      {"sen2 check", "", "year#! reference-date@ officer",
+       "Every problem COLLECT would fail or query, per child and officer"},
       {"directory import", "FILE", "brokers",
        "Publish officers and teams from a CSV file (kind, id, name, team_id, "
        "role, active, manager_id)"},

@@ -180,8 +180,10 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<kafka::EmbeddedBroker>> broker =
       kafka::EmbeddedBroker::Start();
   if (!broker.ok()) return Fail(broker.status());
-  std::vector<std::string> topics = {"casework.directory.v1",
-                                     "casework.directory.deadletter.v1"};
+  std::vector<std::string> topics = {
+      "casework.directory.v1", "casework.directory.deadletter.v1",
+      // Person details for the statutory returns (SEN2 module 1).
+      "casework.people.v1", "casework.people.deadletter.v1"};
   for (const ServiceEntry* e : DomainServices()) {
     topics.push_back(e->topic());
     topics.push_back(kafka::DeadLetterTopic(e->topic()));
@@ -256,6 +258,9 @@ int main(int argc, char** argv) {
   const std::string manager_token =
       token("manager-north", auth::kManager, {"team-north"});
   const std::string admin_token = token("admin", auth::kAdmin, {});
+  // The LA's statutory returns officer (SEN2 exports and checks).
+  const std::string returns_token =
+      token("returns-officer", auth::kReturns, {});
   const std::string loader_token =
       token("casework-dev-demo-loader", auth::kIntegration, {});
   // The outage drills' endpoint (admins' tokens, as the services check them).
@@ -287,6 +292,7 @@ int main(int argc, char** argv) {
         << "export CASEWORK_OFFICER_TOKEN=" << officer_token << "\n"
         << "export CASEWORK_MANAGER_TOKEN=" << manager_token << "\n"
         << "export CASEWORK_ADMIN_TOKEN=" << admin_token << "\n"
+        << "export CASEWORK_RETURNS_TOKEN=" << returns_token << "\n"
         << "export CASEWORK_TOKEN=$CASEWORK_OFFICER_TOKEN\n"
         << "export CASEWORK_BROKERS=" << bootstrap << "\n"
         << "export CASEWORK_DEV_ADDR=127.0.0.1:" << dev_port << "\n";
@@ -346,10 +352,18 @@ int main(int argc, char** argv) {
                    "2025-09-03,2026-01-05,2026-04-20,2026-09-03,2027-01-05,"
                    "2027-04-19,2027-09-02"});
     }
-    if (e.name == "projection") {
+    if (!e.domain()) {
       // The embedded broker answers a fetch only when its wait runs out, not
-      // when data arrives: a short wait keeps the projection close behind.
-      args.insert(args.end(), {"--kafka-config", "fetch.wait.max.ms=20"});
+      // when data arrives: a short wait keeps the consumers close behind. A
+      // fetch in flight when a drill takes the broker down gets no answer:
+      // give up on it after 5 s rather than librdkafka's 60.
+      args.insert(args.end(), {"--kafka-config",
+                               "fetch.wait.max.ms=20,socket.timeout.ms=5000"});
+    }
+    if (e.name == "statutory-returns") {
+      // The demo LA: a made-up LA number, and designated officers in post.
+      args.insert(args.end(),
+                  {"--la-number", "999", "--sen2-officers", "Y,Y,N"});
     }
     absl::StatusOr<Child> child = Spawn(bin_dir + "/" + e.name, args, e.name);
     if (!child.ok()) {
