@@ -11,6 +11,8 @@
 #include "casework/v1/ehc_assessment.grpc.pb.h"
 #include "libs/core/grpc_status.h"
 #include "libs/rpc/proto_date.h"
+#include "libs/statutory/rules.h"
+#include "tools/casework-dev/demo_people.h"
 #include "tools/casework-dev/demo_writer.h"
 
 namespace casework::demo {
@@ -64,8 +66,13 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
                                        v1::REQUEST_SOURCE_SCHOOL_OR_SETTING,
                                        v1::REQUEST_SOURCE_SCHOOL_OR_SETTING,
                                        v1::REQUEST_SOURCE_YOUNG_PERSON,
+                                       v1::REQUEST_SOURCE_HEALTH,
+                                       v1::REQUEST_SOURCE_SOCIAL_CARE,
                                        v1::REQUEST_SOURCE_OTHER};
-  rec.set_source(sources[uniform(0, 5)]);
+  rec.set_source(sources[uniform(0, 7)]);
+  // The child's (made-up) date of birth, as the person details give it.
+  const Date dob = DemoBirthDate(child, o.today, o.seed);
+  *rec.mutable_date_of_birth() = ToProto(dob);
   rec.set_kind(chance(0.08) ? v1::ASSESSMENT_KIND_REASSESSMENT
                             : v1::ASSESSMENT_KIND_FIRST);
   // A re-assessment names the plan it re-assesses (the child's earlier plan).
@@ -171,9 +178,11 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
   Date issued =
       drafted.AddDays(chance(0.5) ? uniform(15, 25) : uniform(26, 70));
   *final_plan.mutable_issued_on() = ToProto(issued);
+  *final_plan.mutable_contents() =
+      DemoPlanContents(rng, statutory::AgeOn(dob, issued));
   if (DEMO_SEND(w, IssueFinalPlan, final_plan, issued)) {
     std::lock_guard<std::mutex> lock(*issued_mu);
-    issued_plans->push_back(IssuedPlan{id, issued});
+    issued_plans->push_back(IssuedPlan{id, issued, final_plan.contents()});
   }
   return absl::OkStatus();
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "casework/v1/common.pb.h"
 #include "casework/v1/directory.pb.h"
 #include "libs/core/date.h"
 
@@ -30,6 +31,7 @@ struct DemoOptions {
 struct IssuedPlan {
   std::string assessment_id;
   Date issued_on;
+  v1::PlanContents contents;  // what it names (its placement follows it)
 };
 
 struct DemoSummary {

@@ -11,9 +11,11 @@
 #include "absl/strings/str_format.h"
 #include "casework/v1/annual_review.grpc.pb.h"
 #include "libs/core/grpc_status.h"
+#include "libs/core/status.h"
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/rules.h"
 #include "tools/casework-dev/demo.h"
+#include "tools/casework-dev/demo_people.h"
 #include "tools/casework-dev/demo_writer.h"
 
 namespace casework::demo {
@@ -106,6 +108,23 @@ int NcYear(Date dob, Date on) {
   return statutory::AgeOn(dob, Date::Ymd(start, 8, 31)) - 4;
 }
 
+// Where the child attends: each setting the plan names, from the day it was
+// issued (a setting given by URN or UKPRN, or by a code).
+absl::Status Placements(PlanWriter& w, const v1::PlanContents& contents,
+                        Date issued, Date today) {
+  for (const v1::Setting& s : contents.settings()) {
+    v1::RecordPlacementRequest r;
+    r.mutable_placement()->set_placement_id(
+        absl::StrFormat("placement-%d", s.rank()));
+    *r.mutable_placement()->mutable_establishment() = s;
+    *r.mutable_placement()->mutable_entry_date() = ToProto(issued);
+    r.mutable_placement()->set_residential(contents.residential());
+    const Date on = std::min(issued, today);
+    DEMO_SEND(w, RecordPlacement, r, on);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status OneMigratedPlan(Stub& stub, int n, const ReviewDemoOptions& o,
                              std::mt19937_64& rng, int64_t* commands,
                              int64_t* repeated) {
@@ -124,18 +143,27 @@ absl::Status OneMigratedPlan(Stub& stub, int n, const ReviewDemoOptions& o,
       *r += w.repeated;
     }
   } done{w, commands, repeated};
-  const Date dob = o.today.AddDays(-uniform(3 * 365, 19 * 365));
+  const std::string child = absl::StrFormat("pchild-%04d", n);
+  const Date dob = DemoBirthDate(child, o.today, o.seed, 3, 19);
   const Date issued =
       std::max(dob.AddDays(2 * 365), o.today.AddDays(-uniform(60, 6 * 365)));
   const int nc_year = NcYear(dob, o.today);
   v1::RegisterPlanRequest reg;
-  reg.set_child_id(absl::StrFormat("pchild-%04d", n));
+  reg.set_child_id(child);
   reg.set_officer_id(absl::StrFormat("officer-%02d", n % o.officers + 1));
   *reg.mutable_issued_on() = ToProto(issued);
   *reg.mutable_date_of_birth() = ToProto(dob);
   reg.set_nc_year(std::clamp(nc_year, -2, 14));
   reg.set_origin(chance(0.05) ? v1::PLAN_ORIGIN_TRANSFER_IN
                               : v1::PLAN_ORIGIN_MIGRATED);
+  *reg.mutable_contents() =
+      DemoPlanContents(rng, statutory::AgeOn(dob, o.today));
+  if (reg.origin() == v1::PLAN_ORIGIN_TRANSFER_IN) {
+    // Brought from another LA, which maintained it until then.
+    reg.set_transferred_from_la(absl::StrFormat("%03d", uniform(201, 938)));
+    *reg.mutable_transferred_on() =
+        ToProto(std::min(o.today, issued.AddDays(uniform(30, 900))));
+  }
   // Plans older than a year were last reviewed some months ago; a few
   // reviews are already overdue (the backlog the LA inherits).
   Date from = issued;
@@ -144,6 +172,7 @@ absl::Status OneMigratedPlan(Stub& stub, int n, const ReviewDemoOptions& o,
     *reg.mutable_last_decision_on() = ToProto(from);
   }
   DEMO_SEND(w, RegisterPlan, reg, issued);
+  RETURN_IF_ERROR(Placements(w, reg.contents(), issued, o.today));
   if (nc_year == 6 || nc_year == 11) {
     v1::SetPhaseTransferRequest t;
     t.set_kind(nc_year == 6 ? v1::PHASE_TRANSFER_KIND_SCHOOL_PHASE
@@ -211,7 +240,8 @@ absl::StatusOr<DemoSummary> LoadReviewDemo(
               *stub,
               {.id = absl::StrCat("plan-", p.assessment_id), .today = o.today},
               o.token);
-          s = OneCycle(w, p.issued_on, Date(), 0, o.today, rng);
+          s = Placements(w, p.contents, p.issued_on, o.today);
+          if (s.ok()) s = OneCycle(w, p.issued_on, Date(), 0, o.today, rng);
           c = w.commands;
           r = w.repeated;
         }

@@ -20,6 +20,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "libs/admin/dev_stack.h"
 #include "libs/auth/authorizer.h"
 #include "libs/auth/jwt.h"
@@ -31,6 +32,7 @@
 #include "libs/kafka/kafka.h"
 #include "libs/rpc/server.h"
 #include "tools/casework-dev/demo.h"
+#include "tools/casework-dev/demo_people.h"
 
 extern char** environ;
 
@@ -454,6 +456,38 @@ int main(int argc, char** argv) {
     if (!reviews.ok()) {
       stop_all();
       return Fail(reviews.status());
+    }
+    // The made-up children's person details, as the back office would
+    // publish them for the statutory returns.
+    {
+      const int migrated = std::max(1, demo_children * 3 / 10);
+      std::vector<kafka::Message> people;
+      auto add = [&](const std::string& child, Date dob) {
+        v1::PersonRecord p = demo::DemoPerson(child, dob, today, 20261123);
+        kafka::Message m;
+        m.key = child;
+        m.value = p.SerializeAsString();
+        m.headers = {{"content-type", "application/protobuf"},
+                     {"ce_type", "uk.send.casework.people.v1.PersonRecord"}};
+        people.push_back(std::move(m));
+      };
+      for (int n = 1; n <= demo_children; ++n) {
+        const std::string child = absl::StrFormat("child-%05d", n);
+        add(child, demo::DemoBirthDate(child, today, 20261123));
+      }
+      for (int n = 1; n <= migrated; ++n) {
+        const std::string child = absl::StrFormat("pchild-%04d", n);
+        add(child, demo::DemoBirthDate(child, today, 20261123, 3, 19));
+      }
+      absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
+          kafka::Producer::Create(bootstrap);
+      absl::Status sent = producer.ok()
+                              ? (*producer)->Send("casework.people.v1", people)
+                              : producer.status();
+      if (!sent.ok()) {
+        stop_all();
+        return Fail(sent);
+      }
     }
     std::printf(
         "review demo loaded: %lld plans, %lld commands (%lld already present) "

@@ -1,0 +1,31 @@
+// Made-up people and plan contents for the demo LA: the person details the
+// back office would publish on casework.people.v1 (names from short lists,
+// valid UPNs with their check letters, UN1 for the under-6s without one), and
+// what each demo plan names (a school by URN, sometimes a second setting or a
+// setting code, one or two needs, now and then a residential placement or a
+// personal budget). Deterministic for a given child and seed. No real person.
+#ifndef CASEWORK_TOOLS_CASEWORK_DEV_DEMO_PEOPLE_H_
+#define CASEWORK_TOOLS_CASEWORK_DEV_DEMO_PEOPLE_H_
+
+#include <random>
+#include <string>
+
+#include "casework/v1/common.pb.h"
+#include "casework/v1/people.pb.h"
+#include "libs/core/date.h"
+
+namespace casework::demo {
+
+// A child's made-up date of birth, aged `min_years` (and 10 days) to
+// `max_years` on `today`.
+Date DemoBirthDate(const std::string& child_id, Date today, uint64_t seed,
+                   int min_years = 2, int max_years = 18);
+// A child's person record (made up), born on `dob`.
+v1::PersonRecord DemoPerson(const std::string& child_id, Date dob, Date today,
+                            uint64_t seed);
+// What a demo plan names.
+v1::PlanContents DemoPlanContents(std::mt19937_64& rng, int age);
+
+}  // namespace casework::demo
+
+#endif  // CASEWORK_TOOLS_CASEWORK_DEV_DEMO_PEOPLE_H_
