@@ -20,10 +20,11 @@ fail() { echo "DEMO REBUILD FAILED: $*" >&2; exit 1; }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 ports=()
-for _ in 1 2 3 4 5 6; do ports+=("$(free_port)"); done
+for _ in 1 2 3 4 5 6 7; do ports+=("$(free_port)"); done
 "$bin/casework-dev" --demo --demo-children 5000 --data-dir "$work/var" \
   --ehc-port "${ports[0]}" --reviews-port "${ports[1]}" --transport-port "${ports[2]}" \
-  --complaints-port "${ports[3]}" --projection-port "${ports[4]}" >"$work/dev.out" 2>"$work/dev.err" &
+  --complaints-port "${ports[3]}" --projection-port "${ports[4]}" --returns-port "${ports[5]}" \
+  >"$work/dev.out" 2>"$work/dev.err" &
 pids+=($!)
 for _ in $(seq 1 600); do
   grep -q "^demo loaded" "$work/dev.out" 2>/dev/null && break
@@ -34,7 +35,7 @@ grep -q "^demo loaded" "$work/dev.out" || fail "the demo did not load"
 # shellcheck disable=SC1091
 source "$work/var/tokens.env"
 live=127.0.0.1:${ports[4]}
-rebuilt=127.0.0.1:${ports[5]}
+rebuilt=127.0.0.1:${ports[6]}
 
 # The broker holds every topic's whole history.
 for topic in ehc-assessments annual-reviews transport complaints; do
@@ -55,7 +56,7 @@ done
 grep -q "^projection: SERVING" "$work/live.status" || fail "live: $(cat "$work/live.status")"
 
 # The rebuild, from offset 0 of every partition.
-"$bin/projection" --port "${ports[5]}" --data-dir "$work/rebuilt" --brokers "$CASEWORK_BROKERS" \
+"$bin/projection" --port "${ports[6]}" --data-dir "$work/rebuilt" --brokers "$CASEWORK_BROKERS" \
   --auth-issuer casework-dev --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
   --kafka-config fetch.wait.max.ms=20 >"$work/rebuilt.out" 2>"$work/rebuilt.err" &
 pids+=($!)

@@ -28,14 +28,15 @@ reviews_port=$(free_port)
 transport_port=$(free_port)
 complaints_port=$(free_port)
 proj_port=$(free_port)
+returns_port=$(free_port)
 "$bin/casework-dev" --demo --demo-children 60 --data-dir "$work/var" \
-  --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" >"$work/dev.out" 2>"$work/dev.err" &
+  --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" --returns-port "$returns_port" >"$work/dev.out" 2>"$work/dev.err" &
 pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "demo loaded" "$work/dev.out" || { cat "$work/dev.out" "$work/dev.err"; fail "demo did not load"; }
 export CASEWORK_EHC_ADDR=127.0.0.1:$ehc_port CASEWORK_PROJECTION_ADDR=127.0.0.1:$proj_port
 export CASEWORK_REVIEWS_ADDR=127.0.0.1:$reviews_port CASEWORK_TRANSPORT_ADDR=127.0.0.1:$transport_port
-export CASEWORK_COMPLAINTS_ADDR=127.0.0.1:$complaints_port
+export CASEWORK_COMPLAINTS_ADDR=127.0.0.1:$complaints_port CASEWORK_RETURNS_ADDR=127.0.0.1:$returns_port
 # casework-dev's tokens (CASEWORK_TOKEN = officer-01 of team-north).
 # shellcheck disable=SC1091
 source "$work/var/tokens.env"
@@ -51,6 +52,32 @@ grep -q '"ehc.decision_6_weeks"' "$work/score.json" || fail "no scorecard"
 "$bin/casectl" scorecard officer-01 | grep -q "Decisions to assess" || fail "scorecard table"
 "$bin/casectl" worklist officer-01 | grep -q "worklist of officer-01" || fail "worklist"
 "$bin/casectl" timeline child-00001 | grep -q "Request recorded" || fail "timeline"
+
+# The SEN2 return of the demo (statutory-returns): once the service has read the topics to
+# their ends, the 2026 return exports with no errors, validates against sen2.xsd with
+# xmllint, comes with the nine COLLECT CSVs, and its plans active on census day and
+# requests received in the year equal the projection's and the topic's figures (before the
+# steps below add cases of their own).
+mkdir -p "$work/py"
+protoc -I "$src/proto" --python_out="$work/py" "$src"/proto/casework/v1/*.proto
+PYTHONPATH="$work/py" /usr/bin/python3 "$src/tests/e2e/sen2_check.py" wait \
+  "$(cat "$work/var/kafka.bootstrap")" "$CASEWORK_RETURNS_ADDR" "$CASEWORK_ADMIN_TOKEN" \
+  "$work/var/metrics.env" || fail "statutory-returns did not catch up"
+"$bin/casectl" --token "$CASEWORK_RETURNS_TOKEN" sen2 check --year 2026 >"$work/sen2-check.txt" \
+  || fail "the demo's 2026 return has errors: $(grep '^error' "$work/sen2-check.txt" | head -5)"
+"$bin/casectl" --token "$CASEWORK_RETURNS_TOKEN" sen2 export --year 2026 \
+  --out "$work/sen2/sen2-2026.xml" >"$work/sen2-export.txt" || fail "sen2 export: $(cat "$work/sen2-export.txt")"
+xmllint --noout --schema "$src/services/statutory-returns/sen2.xsd" "$work/sen2/sen2-2026.xml" \
+  2>"$work/xmllint.err" || fail "the return does not validate: $(head -5 "$work/xmllint.err")"
+[ "$(ls "$work/sen2/sen2-2026.xml.csv" | wc -l)" = 9 ] || fail "not nine CSV files"
+if "$bin/casectl" sen2 check --year 2026 2>"$work/err"; then fail "an officer read the return"; fi
+grep -q "PERMISSION_DENIED" "$work/err" || fail "officer and the return: $(cat "$work/err")"
+"$bin/casectl" --token "$CASEWORK_RETURNS_TOKEN" --json sen2 export --year 2026 \
+  --out "$work/sen2/again.xml" >"$work/sen2-counts.json" || fail "sen2 export --json"
+PYTHONPATH="$work/py" /usr/bin/python3 "$src/tests/e2e/sen2_check.py" check "$CASEWORK_PROJECTION_ADDR" \
+  "$(cat "$work/var/kafka.bootstrap")" "$work/var/auth/dev-hs256.secret" "$work/sen2-counts.json" \
+  2026 2026-01-15 >"$work/sen2-check.out" 2>&1 || fail "sen2 figures: $(tail -5 "$work/sen2-check.out")"
+
 
 # Authentication and access.
 if CASEWORK_TOKEN= "$bin/casectl" timeline child-00001 2>"$work/err"; then fail "no token accepted"; fi
@@ -723,7 +750,7 @@ pids=()
 # Restart on the same data: the embedded broker starts empty, the service publishes its whole
 # log again and the projection re-reads it without counting anything twice, then follows new
 # commands (which land at offsets it had stored for the old broker).
-"$bin/casework-dev" --data-dir "$work/var" --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" \
+"$bin/casework-dev" --data-dir "$work/var" --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" --returns-port "$returns_port" \
   --log-format json >"$work/dev2.out" 2>"$work/dev2.err" &
 pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev2.out" 2>/dev/null && break; sleep 0.2; done

@@ -541,6 +541,7 @@ std::string casework::cli::ServiceAddress(const Args& a,
 std::string ConsumerAddress(const Args& a) {
   const std::string consumer = a.Get("consumer", "projection");
   if (consumer == "reviews") return ServiceAddress(a, "reviews");
+  if (consumer == "returns") return ServiceAddress(a, "returns");
   return ServiceAddress(a, "projection");
 }
 

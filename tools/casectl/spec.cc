@@ -175,7 +175,7 @@ const std::vector<CommandSpec>& Commands() {
       {"admin backup", "", "service=ehc|reviews|transport|complaints! name",
        "Write a consistent copy of a running service's log and audit trail "
        "under its --backup-dir (admins)"},
-      {"admin status", "", "consumer=projection|reviews",
+      {"admin status", "", "consumer=projection|reviews|returns",
        "A consumer's health, lag by partition, held and parked streams "
        "(admins)"},
       {"admin parked", "", "page-size#",
@@ -183,7 +183,7 @@ const std::vector<CommandSpec>& Commands() {
       {"admin retry", "STREAM", "source",
        "Apply a parked stream of the projection again, after an upgrade "
        "(admins)"},
-      {"admin resume", "", "consumer=projection|reviews",
+      {"admin resume", "", "consumer=projection|reviews|returns",
        "Go on past a partition whose history the broker lost, after the "
        "owning service re-published its log (admins)"},
       {"audit", "",
