@@ -182,10 +182,15 @@ class Client {
 
   // Plaintext unless a CA is given (then TLS, and mTLS with a client
   // certificate).
+  // Answers up to 256 MiB (a large LA's SEN2 return with its CSVs is tens of
+  // MB; gRPC's default is 4 MiB).
   std::shared_ptr<grpc::Channel> Channel(const std::string& address) const {
     const std::string ca = args_.Get("tls-ca", Env("CASEWORK_TLS_CA", ""));
+    grpc::ChannelArguments channel_args;
+    channel_args.SetMaxReceiveMessageSize(256 << 20);
     if (ca.empty()) {
-      return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+      return grpc::CreateCustomChannel(
+          address, grpc::InsecureChannelCredentials(), channel_args);
     }
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = ReadOrDie(ca, "--tls-ca");
@@ -198,7 +203,8 @@ class Client {
       ssl.pem_cert_chain = ReadOrDie(cert, "--tls-cert");
       ssl.pem_private_key = ReadOrDie(key, "--tls-key");
     }
-    return grpc::CreateChannel(address, grpc::SslCredentials(ssl));
+    return grpc::CreateCustomChannel(address, grpc::SslCredentials(ssl),
+                                     channel_args);
   }
 
   int Check(const grpc::Status& s) const {
