@@ -570,9 +570,9 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
     const bool q_open = !IsSet(q.leaving_date());
     const bool p_open = !IsSet(p.leaving_date());
     const Date q_leave =
-        q_open ? Date::Ymd(9999, 12, 31) : DateOf(q.leaving_date());
+        q_open ? Date::Ymd(2200, 12, 31) : DateOf(q.leaving_date());
     const Date p_leave =
-        p_open ? Date::Ymd(9999, 12, 31) : DateOf(p.leaving_date());
+        p_open ? Date::Ymd(2200, 12, 31) : DateOf(p.leaving_date());
     if (entry <= q_leave && q_entry <= p_leave) {
       return NotAllowed(absl::StrCat(
           "placement: overlaps placement ", q.placement_id(), " of rank ",

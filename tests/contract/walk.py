@@ -1,7 +1,7 @@
 """Contract test, part 1: a stock gRPC client (python3-grpcio, code generated from proto/)
 takes cases through the paths the demo may not reach at small sizes, so that every event
 type of every topic is published at least once: an EHC request that ends with a move out of
-the area; plans reassigned, not amended after representations, and proposed to cease; a
+the area, one assessed and not issued a plan; plans reassigned, not amended after representations, and proposed to cease; a
 transport arrangement changed, replaced by travel training and ended, a refusal taken to the
 stage 2 panel; a complaint extended, escalated, referred to the Ombudsman and decided, one
 withdrawn; a disagreement through mediation, tribunal, order and compliance.
@@ -53,7 +53,13 @@ def main():
     ehc("RecordRequest", assessment_id="walk-asmt-1", child_id="walk-child-1",
         officer_id=officer, received_on=D(2025, 3, 3), source=e.REQUEST_SOURCE_PARENT,
         kind=e.ASSESSMENT_KIND_FIRST)
-    ehc("RecordMovedOutOfArea", assessment_id="walk-asmt-1", moved_on=D(2025, 3, 20))
+    ehc("RecordMovedOutOfArea", assessment_id="walk-asmt-1", moved_on=D(2025, 3, 20),
+        to_la="825")
+    ehc("RecordRequest", assessment_id="walk-asmt-2", child_id="walk-child-1b",
+        officer_id=officer, received_on=D(2025, 3, 3), source=e.REQUEST_SOURCE_HEALTH,
+        kind=e.ASSESSMENT_KIND_FIRST)
+    ehc("DecideToAssess", assessment_id="walk-asmt-2", decided_on=D(2025, 4, 1))
+    ehc("DecideNotToIssuePlan", assessment_id="walk-asmt-2", decided_on=D(2025, 6, 2))
 
     rev = Service(reviews_addr, r, "AnnualReviewService", token)
     rev("RegisterPlan", plan_id="walk-plan-1", child_id="walk-child-2", officer_id=officer,

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "libs/statutory/exceptions.h"
+#include "libs/statutory/plan_contents.h"
 
 namespace casework::statutory {
 namespace {
@@ -346,6 +347,44 @@ TEST(ExceptionRules, AnExceptionLiftsOnlyClocksWhosePeriodItFallsIn) {
   EXPECT_FALSE(Lifts(missed, final_plan, start, due));
   EXPECT_TRUE(
       Lifts(missed, Rule(RuleId::kEhcAdvice), D(2026, 2, 11), D(2026, 3, 25)));
+}
+
+// What a plan names (SEN2 modules 4-5): codes and identifier formats.
+TEST(PlanContentsRules, SettingsNeedsAndBudgetAreChecked) {
+  v1::PlanContents c;
+  v1::Setting* s = c.add_settings();
+  s->set_urn("100001");
+  s->set_rank(1);
+  v1::SenNeed* n = c.add_needs();
+  n->set_type(v1::SEN_TYPE_ASD);
+  n->set_rank(1);
+  EXPECT_TRUE(CheckPlanContents(c, "contents").ok());
+  auto message = [](const absl::Status& st) {
+    return std::string(st.message());
+  };
+  v1::PlanContents bad = c;
+  bad.mutable_settings(0)->set_urn("10001");  // 5 digits
+  EXPECT_THAT(message(CheckPlanContents(bad, "contents")),
+              ::testing::HasSubstr("contents.settings[0].urn"));
+  bad = c;
+  bad.mutable_settings(0)->set_ukprn("10012345");  // two of URN/UKPRN/code
+  EXPECT_THAT(message(CheckPlanContents(bad, "contents")),
+              ::testing::HasSubstr("exactly one"));
+  bad = c;
+  *bad.add_settings() = c.settings(0);  // rank 1 twice
+  EXPECT_THAT(message(CheckPlanContents(bad, "contents")),
+              ::testing::HasSubstr("repeats a rank"));
+  bad = c;
+  bad.add_needs()->set_type(v1::SEN_TYPE_ASD);
+  bad.mutable_needs(1)->set_rank(2);  // the same need twice
+  EXPECT_THAT(message(CheckPlanContents(bad, "contents")),
+              ::testing::HasSubstr("repeats a type"));
+  bad = c;
+  bad.set_direct_payments(v1::DIRECT_PAYMENTS_E);  // without a budget
+  EXPECT_THAT(message(CheckPlanContents(bad, "contents")),
+              ::testing::HasSubstr("personal_budget"));
+  EXPECT_TRUE(CheckLaNumber("825", "to_la").ok());
+  EXPECT_FALSE(CheckLaNumber("8250", "to_la").ok());
 }
 
 }  // namespace

@@ -40,6 +40,8 @@ def check(ok, what):
 def sample(flag):
     if flag["name"] == "brokers":
         return CLOSED
+    if flag["name"] == "needs":
+        return "asd,slcn"
     kind = flag["kind"]
     if kind == "d":
         return "2026-01-05"

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -19,7 +20,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "casework/v1/common.pb.h"
 #include "libs/core/csv.h"
 #include "libs/core/date.h"
@@ -159,6 +162,95 @@ T Pick(const std::map<std::string, T>& table, const std::string& flag,
     Die(absl::StrCat("--", flag, ": '", value, "' is not one of ", known));
   }
   return it->second;
+}
+
+// A setting from --<prefix>urn, --<prefix>ukprn, --<prefix>setting and (for
+// the main one) --setting-other, --sen-unit, --resourced-provision; nullopt
+// when none of the three is given. Every flag is read; the service checks
+// that exactly one names the setting.
+inline std::optional<v1::Setting> SettingFlags(const Args& a,
+                                               const std::string& prefix,
+                                               int rank) {
+  v1::Setting s;
+  s.set_urn(a.Get(prefix + "urn"));
+  s.set_ukprn(a.Get(prefix + "ukprn"));
+  const std::string code = a.Get(prefix + "setting");
+  if (!code.empty()) {
+    s.set_setting(Pick<v1::SenSetting>({{"ola", v1::SEN_SETTING_OLA},
+                                        {"opa", v1::SEN_SETTING_OPA},
+                                        {"ehe", v1::SEN_SETTING_EHE},
+                                        {"eyp", v1::SEN_SETTING_EYP},
+                                        {"oth", v1::SEN_SETTING_OTH},
+                                        {"neet", v1::SEN_SETTING_NEET},
+                                        {"niec", v1::SEN_SETTING_NIEC},
+                                        {"nieo", v1::SEN_SETTING_NIEO}},
+                                       prefix + "setting", code));
+  }
+  s.set_rank(rank);
+  if (prefix.empty()) {
+    s.set_setting_other(a.Get("setting-other"));
+    s.set_sen_unit(a.Has("sen-unit"));
+    s.set_resourced_provision(a.Has("resourced-provision"));
+  }
+  if (s.urn().empty() && s.ukprn().empty() &&
+      s.setting() == v1::SEN_SETTING_UNSPECIFIED) {
+    return std::nullopt;
+  }
+  return s;
+}
+
+inline v1::Residential ResidentialFlag(const Args& a) {
+  const std::string v = a.Get("residential");
+  if (v.empty()) return v1::RESIDENTIAL_UNSPECIFIED;
+  return Pick<v1::Residential>(
+      {{"a", v1::RESIDENTIAL_A}, {"b", v1::RESIDENTIAL_B}}, "residential", v);
+}
+inline v1::WorkBasedPattern WorkBasedFlag(const Args& a) {
+  const std::string v = a.Get("work-based");
+  if (v.empty()) return v1::WORK_BASED_PATTERN_UNSPECIFIED;
+  return Pick<v1::WorkBasedPattern>({{"a", v1::WORK_BASED_PATTERN_A},
+                                     {"t", v1::WORK_BASED_PATTERN_T},
+                                     {"s", v1::WORK_BASED_PATTERN_S}},
+                                    "work-based", v);
+}
+
+// What a plan names, from the flags of ContentsSpec (spec.cc): the main
+// setting (rank 1), a second one (--second-*), --needs asd,slcn (primary
+// first), --residential, --work-based and the personal budget.
+inline v1::PlanContents ContentsFlags(const Args& a) {
+  v1::PlanContents c;
+  if (auto s = SettingFlags(a, "", 1)) *c.add_settings() = *s;
+  if (auto s = SettingFlags(a, "second-", 2)) *c.add_settings() = *s;
+  int rank = 0;
+  for (absl::string_view need :
+       absl::StrSplit(a.Get("needs"), ',', absl::SkipEmpty())) {
+    const std::string upper =
+        absl::AsciiStrToUpper(absl::StripAsciiWhitespace(need));
+    v1::SenType type;
+    if (!v1::SenType_Parse("SEN_TYPE_" + upper, &type) ||
+        type == v1::SEN_TYPE_UNSPECIFIED) {
+      Die(absl::StrCat("--needs: '", need,
+                       "' is not a SEN2 type of need (spld, mld, sld, pmld, "
+                       "semh, slcn, hi, vi, msi, pd, asd, ds, oth)"));
+    }
+    v1::SenNeed* n = c.add_needs();
+    n->set_type(type);
+    n->set_rank(++rank);
+  }
+  c.set_residential(ResidentialFlag(a));
+  c.set_work_based(WorkBasedFlag(a));
+  c.set_personal_budget(a.Has("personal-budget"));
+  c.set_organised_arrangements(a.Has("organised-arrangements"));
+  const std::string dp = a.Get("direct-payments");
+  if (!dp.empty()) {
+    c.set_direct_payments(
+        Pick<v1::DirectPayments>({{"e", v1::DIRECT_PAYMENTS_E},
+                                  {"s", v1::DIRECT_PAYMENTS_S},
+                                  {"h", v1::DIRECT_PAYMENTS_H},
+                                  {"i", v1::DIRECT_PAYMENTS_I}},
+                                 "direct-payments", dp));
+  }
+  return c;
 }
 
 // Appends `m` as JSON (see Client::PrintJson), indented by `depth`.

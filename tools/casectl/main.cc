@@ -147,6 +147,8 @@ int RunEhc(const Args& a, Client& client) {
         {{"parent", v1::REQUEST_SOURCE_PARENT},
          {"young-person", v1::REQUEST_SOURCE_YOUNG_PERSON},
          {"school", v1::REQUEST_SOURCE_SCHOOL_OR_SETTING},
+         {"health", v1::REQUEST_SOURCE_HEALTH},
+         {"social-care", v1::REQUEST_SOURCE_SOCIAL_CARE},
          {"other", v1::REQUEST_SOURCE_OTHER}},
         "source", a.Get("source", "parent")));
     r.set_kind(Pick<v1::AssessmentKind>(
@@ -155,6 +157,7 @@ int RunEhc(const Args& a, Client& client) {
         "kind", a.Get("kind", "first")));
     if (a.Has("dob")) *r.mutable_date_of_birth() = DateFlag(a, "dob");
     r.set_plan_id(a.Get("plan"));
+    r.set_rya(a.Has("rya"));
     s = stub->RecordRequest(&ctx, r, &result);
   } else if (verb == "decide-assess" || verb == "decide-not-assess") {
     if (verb == "decide-assess") {
@@ -228,6 +231,7 @@ int RunEhc(const Args& a, Client& client) {
     r.set_assessment_id(id());
     *r.mutable_issued_on() = DateFlag(a, "on");
     r.set_representations_complete(a.Has("representations-complete"));
+    *r.mutable_contents() = ContentsFlags(a);
     s = stub->IssueFinalPlan(&ctx, r, &result);
   } else if (verb == "withdraw") {
     v1::WithdrawRequestRequest r;
@@ -240,6 +244,7 @@ int RunEhc(const Args& a, Client& client) {
     r.set_request_id(request_id);
     r.set_assessment_id(id());
     *r.mutable_moved_on() = DateFlag(a, "on");
+    r.set_to_la(a.Get("to-la"));
     s = stub->RecordMovedOutOfArea(&ctx, r, &result);
   } else if (verb == "reassign") {
     v1::ReassignOfficerRequest r;

@@ -70,6 +70,9 @@ int RunReview(const Args& a, Client& client) {
     }
     r.set_origin(a.Has("transfer-in") ? v1::PLAN_ORIGIN_TRANSFER_IN
                                       : v1::PLAN_ORIGIN_MIGRATED);
+    r.set_transferred_from_la(a.Get("transferred-from"));
+    *r.mutable_transferred_on() = DateFlag(a, "transferred-on", false);
+    *r.mutable_contents() = ContentsFlags(a);
     s = stub->RegisterPlan(&ctx, r, &result);
   } else if (verb == "schedule") {
     v1::ScheduleReviewMeetingRequest r;
@@ -107,7 +110,27 @@ int RunReview(const Args& a, Client& client) {
     r.set_plan_id(id());
     *r.mutable_issued_on() = DateFlag(a, "on");
     r.set_representations_complete(a.Has("representations-complete"));
+    const v1::PlanContents contents = ContentsFlags(a);
+    if (contents.ByteSizeLong() > 0) *r.mutable_contents() = contents;
     s = stub->IssueAmendedPlan(&ctx, r, &result);
+  } else if (verb == "placement") {
+    v1::RecordPlacementRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    v1::Placement* p = r.mutable_placement();
+    p->set_placement_id(Require(a, "placement-id"));
+    int rank = 1;
+    if (a.Has("rank") && !absl::SimpleAtoi(a.Get("rank"), &rank)) {
+      Die("--rank takes 1 (main) or 2 (second)");
+    }
+    const std::optional<v1::Setting> where = SettingFlags(a, "", rank);
+    if (where) *p->mutable_establishment() = *where;
+    p->mutable_establishment()->set_rank(rank);
+    *p->mutable_entry_date() = DateFlag(a, "entry");
+    *p->mutable_leaving_date() = DateFlag(a, "leaving", false);
+    p->set_residential(ResidentialFlag(a));
+    p->set_work_based(WorkBasedFlag(a));
+    s = stub->RecordPlacement(&ctx, r, &result);
   } else if (verb == "not-amend") {
     v1::DecideNotToAmendRequest r;
     r.set_request_id(request_id);

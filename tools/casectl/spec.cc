@@ -2,12 +2,21 @@
 
 namespace casework::cli {
 
+// The flags of what a plan names (ContentsFlags in cli.h).
+#define CASEWORK_CONTENTS_FLAGS                                              \
+  " urn ukprn setting=ola|opa|ehe|eyp|oth|neet|niec|nieo setting-other "     \
+  "sen-unit? resourced-provision? second-urn second-ukprn "                  \
+  "second-setting=ola|opa|ehe|eyp|oth|neet|niec|nieo needs residential=a|b " \
+  "work-based=a|t|s personal-budget? organised-arrangements? "               \
+  "direct-payments=e|s|h|i"
+
 const std::vector<CommandSpec>& Commands() {
   static const auto* const kCommands = new std::vector<CommandSpec>{
       // EHC needs assessments (ehc-assessments).
       {"ehc request", "",
-       "child! officer! received@! source=parent|young-person|school|other "
-       "kind=first|reassessment id dob@ plan",
+       "child! officer! received@! "
+       "source=parent|young-person|school|health|social-care|other "
+       "kind=first|reassessment id dob@ plan rya?",
        "Record a request for an EHC needs assessment (--dob: the child's date "
        "of birth, for the plan's under-5 reviews; --plan: the plan a "
        "re-assessment re-assesses)"},
@@ -24,26 +33,36 @@ const std::vector<CommandSpec>& Commands() {
        "Record an exception to a time limit"},
       {"ehc draft", "ID", "on@!", "Issue the draft plan"},
       {"ehc no-plan", "ID", "on@!", "Decide not to issue a plan"},
-      {"ehc final", "ID", "on@! representations-complete?",
-       "Issue the final plan"},
+      {"ehc final", "ID",
+       "on@! representations-complete?" CASEWORK_CONTENTS_FLAGS,
+       "Issue the final plan (with the settings, needs and budget it names)"},
       {"ehc withdraw", "ID", "on@!", "Record that the request was withdrawn"},
-      {"ehc moved-out", "ID", "on@!", "Record that the child moved away"},
+      {"ehc moved-out", "ID", "on@! to-la",
+       "Record that the child moved away (--to-la: the LA's 3-digit number)"},
       {"ehc reassign", "ID", "officer! on@", "Give the case another officer"},
       {"ehc show", "ID", "", "Show an assessment and its clocks"},
       {"ehc list", "", "child|officer page-size# page-token",
        "List assessments of a child or an officer"},
       // Annual reviews (annual-reviews).
       {"review register", "",
-       "child! officer! issued@! last-decision@ dob@ nc-year# transfer-in? id",
+       "child! officer! issued@! last-decision@ dob@ nc-year# transfer-in? id "
+       "transferred-from transferred-on@" CASEWORK_CONTENTS_FLAGS,
        "Register an existing plan (migration or transfer in)"},
       {"review schedule", "PLAN", "on@!", "Schedule the review meeting"},
       {"review papers", "PLAN", "on@!", "Record the papers sent"},
       {"review held", "PLAN", "on@! pfa?", "Record the review meeting held"},
       {"review decision", "PLAN", "decision=maintain|amend|cease! on@!",
        "Record the review decision notified"},
-      {"review amended", "PLAN", "on@! representations-complete?",
+      {"review amended", "PLAN",
+       "on@! representations-complete?" CASEWORK_CONTENTS_FLAGS,
        "Issue the amended plan"},
       {"review not-amend", "PLAN", "on@!", "Decide not to amend"},
+      {"review placement", "PLAN",
+       "placement-id! rank# entry@! leaving@ urn ukprn "
+       "setting=ola|opa|ehe|eyp|oth|neet|niec|nieo setting-other sen-unit? "
+       "resourced-provision? residential=a|b work-based=a|t|s",
+       "Record where the child attends (again with --leaving when they "
+       "leave)"},
       {"review propose-cease", "PLAN", "on@!", "Propose to cease the plan"},
       {"review cease", "PLAN",
        "on@! reason=max-age|needs-met|higher-education|employment|transferred|"

@@ -75,6 +75,7 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
   *rec.mutable_date_of_birth() = ToProto(dob);
   rec.set_kind(chance(0.08) ? v1::ASSESSMENT_KIND_REASSESSMENT
                             : v1::ASSESSMENT_KIND_FIRST);
+  rec.set_rya(chance(0.03));  // the LA's SEN2 RYA flag
   // A re-assessment names the plan it re-assesses (the child's earlier plan).
   if (rec.kind() == v1::ASSESSMENT_KIND_REASSESSMENT) {
     rec.set_plan_id(absl::StrCat("plan-of-", child));
@@ -121,6 +122,15 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
   yes.set_assessment_id(id);
   *yes.mutable_decided_on() = ToProto(decided);
   if (!DEMO_SEND(w, DecideToAssess, yes, decided)) return absl::OkStatus();
+  if (chance(0.02)) {  // the family moves to another LA mid-assessment
+    v1::RecordMovedOutOfAreaRequest moved;
+    moved.set_assessment_id(id);
+    const Date on = decided.AddDays(uniform(10, 60));
+    *moved.mutable_moved_on() = ToProto(on);
+    moved.set_to_la(absl::StrFormat("%03d", uniform(201, 938)));
+    DEMO_SEND(w, RecordMovedOutOfArea, moved, on);
+    return absl::OkStatus();
+  }
 
   struct AdviceSpec {
     v1::AdviceType type;

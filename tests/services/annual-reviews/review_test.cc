@@ -337,5 +337,81 @@ TEST(ReviewTest, StepsOutOfOrderOrInTheFutureAreRefused) {
             absl::StatusCode::kNotFound);
 }
 
+v1::RecordPlacementRequest PlacementAt(const std::string& id,
+                                       const std::string& urn, int rank,
+                                       Date entry,
+                                       std::optional<Date> leaving = {}) {
+  v1::RecordPlacementRequest r;
+  v1::Placement* p = r.mutable_placement();
+  p->set_placement_id(id);
+  p->mutable_establishment()->set_urn(urn);
+  p->mutable_establishment()->set_rank(rank);
+  *p->mutable_entry_date() = ToProto(entry);
+  if (leaving) *p->mutable_leaving_date() = ToProto(*leaving);
+  return r;
+}
+
+// SEN2 PlacementDetail: where the child attends, one placement of each rank
+// at a time; recording a placement again (with its leaving date) updates it.
+TEST(ReviewTest, PlacementsOneOfEachRankAtATime) {
+  PlanCase c(D(2026, 11, 23));
+  ASSERT_TRUE(c.Do("plan-1", Registration(D(2025, 9, 1))).ok());
+  ASSERT_TRUE(c.Do(PlacementAt("p1", "100001", 1, D(2025, 9, 3))).ok());
+  auto overlap = c.Do(PlacementAt("p2", "100002", 1, D(2026, 1, 5)));
+  EXPECT_EQ(overlap.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(overlap.status().message()),
+              ::testing::HasSubstr("overlaps placement p1"));
+  // A second (dual) placement of rank 2 may run beside it.
+  ASSERT_TRUE(c.Do(PlacementAt("p3", "100003", 2, D(2026, 1, 5))).ok());
+  // p1 ends on 19 Dec 2025; p2 starts on 5 Jan 2026.
+  ASSERT_TRUE(
+      c.Do(PlacementAt("p1", "100001", 1, D(2025, 9, 3), D(2025, 12, 19)))
+          .ok());
+  ASSERT_TRUE(c.Do(PlacementAt("p2", "100002", 1, D(2026, 1, 5))).ok());
+  ASSERT_EQ(c.state().placements_size(), 3);
+  EXPECT_EQ(statutory::DateOf(c.state().placements(0).leaving_date()),
+            D(2025, 12, 19));
+  // Bad input names the field.
+  v1::RecordPlacementRequest bad = PlacementAt("p4", "12345", 1, D(2026, 2, 1));
+  EXPECT_THAT(std::string(c.Do(bad).status().message()),
+              ::testing::HasSubstr("placement.establishment.urn"));
+  bad = PlacementAt("p4", "100004", 3, D(2026, 2, 1));
+  EXPECT_THAT(std::string(c.Do(bad).status().message()),
+              ::testing::HasSubstr("placement.establishment.rank"));
+  bad = PlacementAt("p4", "100004", 1, D(2026, 2, 1), D(2026, 1, 31));
+  EXPECT_THAT(std::string(c.Do(bad).status().message()),
+              ::testing::HasSubstr("placement.leaving_date"));
+}
+
+// What a plan names, and a transfer in, are checked and kept.
+TEST(ReviewTest, ContentsAndTransfersInAreCheckedAndKept) {
+  PlanCase c(D(2026, 11, 23));
+  v1::RegisterPlanRequest reg = Registration(D(2024, 9, 1));
+  reg.set_origin(v1::PLAN_ORIGIN_TRANSFER_IN);
+  reg.set_transferred_from_la("873");
+  *reg.mutable_transferred_on() = ToProto(D(2026, 4, 1));
+  v1::Setting* s = reg.mutable_contents()->add_settings();
+  s->set_urn("100001");
+  s->set_rank(1);
+  v1::SenNeed* n = reg.mutable_contents()->add_needs();
+  n->set_type(v1::SEN_TYPE_ASD);
+  n->set_rank(1);
+  v1::RegisterPlanRequest bad = reg;
+  bad.set_transferred_from_la("87");
+  EXPECT_THAT(std::string(c.Do("plan-1", bad).status().message()),
+              ::testing::HasSubstr("transferred_from_la"));
+  bad = reg;
+  bad.set_origin(v1::PLAN_ORIGIN_MIGRATED);
+  EXPECT_THAT(std::string(c.Do("plan-1", bad).status().message()),
+              ::testing::HasSubstr("TRANSFER_IN"));
+  bad = reg;
+  bad.mutable_contents()->mutable_needs(0)->set_rank(2);
+  EXPECT_THAT(std::string(c.Do("plan-1", bad).status().message()),
+              ::testing::HasSubstr("contents.needs"));
+  ASSERT_TRUE(c.Do("plan-1", reg).ok());
+  EXPECT_EQ(c.state().transferred_from_la(), "873");
+  EXPECT_EQ(c.state().contents().settings(0).urn(), "100001");
+}
+
 }  // namespace
 }  // namespace casework::reviews
