@@ -30,7 +30,22 @@ using PlanWriter = DemoWriter<Stub, decltype(kPlanId)>;
 // The current review cycle of a plan whose cycle counts from `from`: held and
 // decided (on time or late), or never held (the backlog) when it is overdue.
 absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
-                      const Date today, std::mt19937_64& rng) {
+                      const Date today, std::mt19937_64& rng,
+                      const v1::PlanContents& contents, Date placed) {
+  // The plan's placements (placement-<rank>, from `placed`) end on `on`.
+  auto leave = [&](Date on) -> absl::Status {
+    for (const v1::Setting& s : contents.settings()) {
+      v1::RecordPlacementRequest r;
+      v1::Placement* p = r.mutable_placement();
+      p->set_placement_id(absl::StrFormat("placement-%d", s.rank()));
+      *p->mutable_establishment() = s;
+      *p->mutable_entry_date() = ToProto(placed);
+      *p->mutable_leaving_date() = ToProto(on);
+      p->set_residential(contents.residential());
+      DEMO_SEND(w, RecordPlacement, r, on);
+    }
+    return absl::OkStatus();
+  };
   auto uniform = [&](int lo, int hi) {
     return std::uniform_int_distribution<int>(lo, hi)(rng);
   };
@@ -85,7 +100,27 @@ absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
       const Date on =
           notified.AddDays(chance(0.55) ? uniform(20, 56) : uniform(57, 100));
       *amended.mutable_issued_on() = ToProto(on);
-      DEMO_SEND(w, IssueAmendedPlan, amended, on);
+      // Some amendments name a new school: the child leaves the old one the
+      // day the amended plan is issued and starts at the new one next day.
+      const bool moves = !contents.settings().empty() &&
+                         contents.settings(0).rank() == 1 && chance(0.3);
+      v1::PlanContents changed = contents;
+      if (moves) {
+        changed.mutable_settings(0)->Clear();
+        changed.mutable_settings(0)->set_rank(1);
+        changed.mutable_settings(0)->set_urn(
+            absl::StrFormat("1%05d", uniform(0, 99999)));
+        *amended.mutable_contents() = changed;
+      }
+      if (DEMO_SEND(w, IssueAmendedPlan, amended, on) && moves) {
+        RETURN_IF_ERROR(leave(on));
+        v1::RecordPlacementRequest r;
+        v1::Placement* p = r.mutable_placement();
+        p->set_placement_id("placement-after-review");
+        *p->mutable_establishment() = changed.settings(0);
+        *p->mutable_entry_date() = ToProto(on.AddDays(1));
+        DEMO_SEND(w, RecordPlacement, r, on.AddDays(1));
+      }
     }
   } else if (what == v1::REVIEW_DECISION_CEASE) {
     v1::CeasePlanRequest cease;
@@ -96,7 +131,7 @@ absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
         v1::CEASE_REASON_EMPLOYMENT, v1::CEASE_REASON_HIGHER_EDUCATION,
         v1::CEASE_REASON_TRANSFERRED_TO_ANOTHER_LA};
     cease.set_reason(reasons[uniform(0, 4)]);
-    DEMO_SEND(w, CeasePlan, cease, on);
+    if (DEMO_SEND(w, CeasePlan, cease, on)) RETURN_IF_ERROR(leave(on));
   }
   return absl::OkStatus();
 }
@@ -184,7 +219,7 @@ absl::Status OneMigratedPlan(Stub& stub, int n, const ReviewDemoOptions& o,
     *t.mutable_set_on() = ToProto(set);
     DEMO_SEND(w, SetPhaseTransfer, t, set);
   }
-  return OneCycle(w, from, dob, nc_year, o.today, rng);
+  return OneCycle(w, from, dob, nc_year, o.today, rng, reg.contents(), issued);
 }
 
 bool PlanExists(Stub& stub, const std::string& token,
@@ -241,7 +276,10 @@ absl::StatusOr<DemoSummary> LoadReviewDemo(
               {.id = absl::StrCat("plan-", p.assessment_id), .today = o.today},
               o.token);
           s = Placements(w, p.contents, p.issued_on, o.today);
-          if (s.ok()) s = OneCycle(w, p.issued_on, Date(), 0, o.today, rng);
+          if (s.ok()) {
+            s = OneCycle(w, p.issued_on, Date(), 0, o.today, rng, p.contents,
+                         p.issued_on);
+          }
           c = w.commands;
           r = w.repeated;
         }
