@@ -175,7 +175,10 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s, const std::string& plan_id,
     return absl::AlreadyExistsError(
         absl::StrCat("plan_id: plan ", plan_id, " already exists"));
   }
-  Event e = At(issued);
+  // A plan transferred in is the LA's from the day it took it over: dated
+  // then, so readers (the projection's active plans, the SEN2 return) count
+  // it from that day.
+  Event e = At(transferred ? std::max(issued, *transferred) : issued);
   v1::PlanRegistered* body = e.mutable_plan_registered();
   body->set_origin(origin);
   *body->mutable_issued_on() = ToProto(issued);

@@ -309,7 +309,10 @@ class Builder {
       if (r) person.requests.push_back(std::move(*r));
     }
     for (size_t i = 0; i < plans_.size(); ++i) {
-      if (plan_used[i] || !InScope(plans_[i])) continue;
+      if (plan_used[i] || !InScope(plans_[i]) ||
+          OursFrom(plans_[i]) > period_.census) {
+        continue;
+      }
       person.requests.push_back(FromPlanAlone(plans_[i]));
     }
     for (const DisagreementFacts& d : disagreements_) {
@@ -350,11 +353,20 @@ class Builder {
             std::move(message));
   }
 
+  // The day the LA began to maintain the plan: its issue, or for a plan
+  // transferred in, the day the LA took it over (before, another LA
+  // reported it).
+  static Date OursFrom(const PlanFacts& p) {
+    return p.origin == v1::PLAN_ORIGIN_TRANSFER_IN && p.transferred_on
+               ? std::max(p.issued, *p.transferred_on)
+               : p.issued;
+  }
   bool ActiveAt(const PlanFacts& p, Date d) const {
-    return p.issued <= d && (!p.ceased || *p.ceased > d);
+    return OursFrom(p) <= d && (!p.ceased || *p.ceased > d);
   }
   bool ActiveInPeriod(const PlanFacts& p) const {
-    return p.issued <= period_.to && (!p.ceased || *p.ceased >= period_.from);
+    return OursFrom(p) <= period_.to &&
+           (!p.ceased || *p.ceased >= period_.from);
   }
   bool InScope(const PlanFacts& p) const {
     return ActiveAt(p, period_.census) || ActiveInPeriod(p);

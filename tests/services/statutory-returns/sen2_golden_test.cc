@@ -833,5 +833,41 @@ TEST_F(Sen2GoldenTest, EveryCodeOfEveryCodeSetAndTheXsd) {
       << std::ifstream(path + ".err").rdbuf();
 }
 
+// A past census as it stood: the 2026 return (census Thu 15 Jan 2026,
+// period 2025) from the same log knows nothing that happened after it.
+TEST_F(Sen2GoldenTest, APastCensusAsItStood) {
+  const std::vector<kafka::Message> records = GoldenLog().Records();
+  testutil::TempDir dir;
+  auto store = ReturnsStore::Open(dir.Sub("returns"));
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Apply(records, {}).ok());
+  auto r = BuildReturn(**store, PeriodFor(2026));
+  ASSERT_TRUE(r.ok());
+  const std::string xml = WriteSen2Xml(
+      Sen2Header{.period = PeriodFor(2026), .lea = "999"}, r->persons);
+  // c01's request came in February 2026: not in the 2026 return.
+  EXPECT_EQ(PersonXml(xml, "c01"), "");
+  // c11's plan was active on census day 2026 (it ceased in July 2026), with
+  // the placements it had then and no review yet.
+  const std::string c11 = PersonXml(xml, "c11");
+  EXPECT_THAT(c11, Not(HasSubstr("CeaseDate")));
+  EXPECT_THAT(c11, Not(HasSubstr("LeavingDate")));
+  EXPECT_THAT(c11, Not(HasSubstr("ReviewMeeting")));
+  EXPECT_THAT(
+      c11,
+      HasSubstr("<PhaseTransferDueDate>2026-03-30</PhaseTransferDueDate>"));
+  // c05's review then was the one of May 2025.
+  EXPECT_THAT(PersonXml(xml, "c05"),
+              HasSubstr("<ReviewMeeting>2025-05-12</ReviewMeeting>"));
+  EXPECT_THAT(PersonXml(xml, "c05"),
+              HasSubstr("<LastReview>2025-05-20</LastReview>"));
+  // c13's refusal of April 2025 is in the 2026 return.
+  EXPECT_THAT(PersonXml(xml, "c13"), HasSubstr(R"(
+        <RequestOutcomeDate>2025-04-01</RequestOutcomeDate>
+        <RequestOutcome>N</RequestOutcome>)"));
+  EXPECT_EQ(r->counts.active_plans(),
+            2);  // c05 and c11 (k* are not in this log)
+}
+
 }  // namespace
 }  // namespace casework::returns
