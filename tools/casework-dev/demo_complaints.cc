@@ -155,7 +155,8 @@ absl::Status OneDisagreement(Stub& stub, int n, const ComplaintsDemoOptions& o,
     }
   } done{w, commands, repeated};
   v1::RecordDisagreementRequest rec;
-  rec.set_child_id(absl::StrFormat("child-%05d", n * 11 % 2000 + 1));
+  const int child = n * 11 % 2000 + 1;
+  rec.set_child_id(absl::StrFormat("child-%05d", child));
   rec.set_officer_id(absl::StrFormat("officer-%02d", n % o.officers + 1));
   const v1::AppealableDecision decisions[] = {
       v1::APPEALABLE_DECISION_REFUSAL_TO_ASSESS,
@@ -164,6 +165,13 @@ absl::Status OneDisagreement(Stub& stub, int n, const ComplaintsDemoOptions& o,
       v1::APPEALABLE_DECISION_REFUSAL_TO_ISSUE_PLAN,
       v1::APPEALABLE_DECISION_REVIEW_DECISION};
   rec.set_decision(decisions[uniform(0, 4)]);
+  // The child's assessment, or the plan it led to (SEN2 puts the mediation
+  // and tribunal flags on the request, assessment or plan).
+  const bool about_plan =
+      rec.decision() == v1::APPEALABLE_DECISION_PLAN_CONTENTS ||
+      rec.decision() == v1::APPEALABLE_DECISION_REVIEW_DECISION;
+  rec.set_process_id(absl::StrFormat(
+      about_plan ? "plan-demo-asmt-%05d" : "demo-asmt-%05d", child));
   const Date letter = o.today.AddDays(-uniform(20, 540));
   *rec.mutable_decision_letter_on() = ToProto(letter);
   if (!DEMO_SEND(w, RecordDisagreement, rec, letter)) return absl::OkStatus();
