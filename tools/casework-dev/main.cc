@@ -418,9 +418,10 @@ int main(int argc, char** argv) {
       "to the officer's):\n"
       "  officer-01 (officer, team-north)     %s\n"
       "  manager-north (manager, team-north)  %s\n"
-      "  admin (admin)                        %s\n",
+      "  admin (admin)                        %s\n"
+      "  returns-officer (returns: SEN2)      %s\n",
       data_dir.c_str(), officer_token.c_str(), manager_token.c_str(),
-      admin_token.c_str());
+      admin_token.c_str(), returns_token.c_str());
   std::fflush(stdout);
 
   if (flags->Has("demo")) {
