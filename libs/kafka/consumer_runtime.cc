@@ -279,6 +279,45 @@ void ConsumerRuntime::RefreshEnds() {
   }
 }
 
+void ConsumerRuntime::CheckIdle(absl::Time now) {
+  OffsetMap next;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [tp, p] : status_.partitions) next[tp] = p.next;
+  }
+  std::map<TopicPartition, int64_t> ends;
+  for (const auto& [tp, n] : next) {
+    absl::StatusOr<Watermarks> w = source_->QueryWatermarks(tp);
+    if (!w.ok()) return;  // the broker does not answer: nothing to learn now
+    ends[tp] = w->high;
+  }
+  int64_t waiting = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [tp, end] : ends) {
+      PartitionStatus& p = status_.partitions[tp];
+      p.end = std::max(p.end, end);
+      waiting += std::max<int64_t>(0, end - p.next);
+    }
+  }
+  if (waiting == 0) {
+    last_record_ = now;  // idle and caught up
+    return;
+  }
+  if (now - last_record_ < options_.stall_after) return;
+  SetStalled(absl::StrCat(
+      "no record has arrived for ", absl::FormatDuration(now - last_record_),
+      " while ", waiting,
+      " wait on the broker (a fetch lost in a broker outage?): fetching "
+      "again"));
+  absl::Status assigned = source_->Assign(next);
+  if (!assigned.ok()) {
+    LogWarn(absl::StrCat(options_.name, ": cannot assign again"),
+            {{"error", std::string(assigned.message())}});
+  }
+  last_record_ = now;  // the new fetch gets its own time
+}
+
 bool ConsumerRuntime::Start() {
   std::vector<TopicPartition> partitions;
   for (const std::string& topic : options_.topics) {
@@ -506,6 +545,13 @@ void ConsumerRuntime::Loop() {
       if (!msg->has_value()) break;
       batch.push_back(std::move(**msg));
       wait = absl::ZeroDuration();
+    }
+    const absl::Time now = absl::Now();
+    if (!batch.empty()) {
+      last_record_ = now;
+    } else if (now - last_check_ >= options_.idle_check) {
+      last_check_ = now;
+      CheckIdle(now);
     }
     if (!batch.empty()) {
       absl::Duration backoff = options_.backoff;

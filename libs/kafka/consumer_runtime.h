@@ -17,6 +17,12 @@
 //   recreated topic) stops the runtime with the partition and the missing
 //   range; it resumes only when told (Resume) after the owning service has
 //   re-published its log, or from the start after a rebuild.
+// - A fetch that stops while records wait (lost in a broker outage: the
+//   client waits for an answer that never comes, and the ends it knows go
+//   stale) is noticed: while idle, the runtime asks the broker for the ends
+//   every idle_check; records waiting and none arriving for stall_after make
+//   it stalled (NOT_SERVING, with the reason) and it assigns the partitions
+//   again, which fetches anew.
 //
 // Health: SERVING once every partition's end is known and the records behind
 // it are at most serving_lag; NOT_SERVING (with a reason) while starting,
@@ -130,6 +136,13 @@ struct RuntimeOptions {
   absl::Duration poll_wait = absl::Milliseconds(100);
   // SERVING when at most this many records are behind the topics' ends.
   int64_t serving_lag = 1000;
+  // While no record arrives, the partitions' ends are asked of the broker
+  // this often (the ends known from fetches go stale when fetching stops).
+  absl::Duration idle_check = absl::Seconds(5);
+  // Records waiting on the broker and none arriving for this long: a fetch
+  // was lost (e.g. in a broker outage). Not serving, with the reason, and
+  // the partitions are assigned again to fetch anew.
+  absl::Duration stall_after = absl::Seconds(15);
 };
 
 struct PartitionStatus {
@@ -201,6 +214,9 @@ class ConsumerRuntime final {
   // Delivers the letters (each topic once), then applies; retried on error.
   absl::Status Handle(Pending& pending);
   void RefreshEnds();
+  // No record this poll: ask the broker for the ends, and restart a fetch
+  // that has stopped while records wait.
+  void CheckIdle(absl::Time now);
 
   const RuntimeOptions options_;
   std::unique_ptr<RecordSource> source_;
@@ -214,6 +230,8 @@ class ConsumerRuntime final {
   bool resume_ = false;
   RuntimeStatus status_;
   bool started_ = false;
+  absl::Time last_record_ = absl::Now();  // loop thread only
+  absl::Time last_check_ = absl::Now();   // loop thread only
   std::string last_health_;  // "" serving; else the reason last reported
   bool health_reported_ = false;
   std::function<void(const absl::Status&)> listener_;

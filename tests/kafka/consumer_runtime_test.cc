@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -296,6 +297,43 @@ TEST(ConsumerRuntimeTest, NotServingWhileFarBehind) {
   RuntimeStatus s = runtime.Status();
   EXPECT_FALSE(s.serving);
   EXPECT_EQ(s.lag, 50);
+}
+
+// A fetch lost in a broker outage (records wait, none arrives, and the ends
+// the client knows go stale): the runtime asks the broker for the ends while
+// idle, says it is not serving and why, and assigns the partitions again; the
+// records then arrive and it serves.
+TEST(ConsumerRuntimeTest, ALostFetchIsNoticedAndFetchedAgain) {
+  auto state = Topic(1, 3);
+  state->lose_fetch_after_assigns = 1;  // the first assignment's fetch is lost
+  FakeSink sink;
+  RuntimeOptions options = Options();
+  options.serving_lag = 10;  // 3 behind would still count as serving
+  options.idle_check = absl::ZeroDuration();
+  options.stall_after = absl::ZeroDuration();
+  std::mutex mu;
+  std::vector<std::string> reports;
+  ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
+                          nullptr);
+  runtime.SetHealthListener([&](const absl::Status& s) {
+    std::lock_guard<std::mutex> lock(mu);
+    reports.push_back(std::string(s.message()));
+  });
+  ASSERT_TRUE(sink.WaitApplied(3));
+  EXPECT_EQ(sink.applied, (std::vector<std::string>{"p0-0", "p0-1", "p0-2"}));
+  ASSERT_TRUE(WaitStatus(
+      runtime, [](const RuntimeStatus& s) { return s.serving && s.lag == 0; }));
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    EXPECT_GE(state->assigns, 2);
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_TRUE(std::any_of(reports.begin(), reports.end(),
+                          [](const std::string& r) {
+                            return r.find("fetching again") !=
+                                   std::string::npos;
+                          }))
+      << "no report said the fetch stopped";
 }
 
 }  // namespace

@@ -32,6 +32,10 @@ class FakeSource final : public RecordSource {
     OffsetMap position;
     int assigns = 0;
     bool topic_exists = true;
+    // A fetch lost in a broker outage: after this many assignments, polls
+    // return nothing (though records wait) until the next assignment.
+    int lose_fetch_after_assigns = -1;
+    bool fetch_lost = false;
   };
   explicit FakeSource(std::shared_ptr<State> state) : s_(std::move(state)) {}
 
@@ -46,10 +50,15 @@ class FakeSource final : public RecordSource {
     std::lock_guard<std::mutex> lock(s_->mu);
     s_->position = next;
     ++s_->assigns;
+    s_->fetch_lost = s_->assigns == s_->lose_fetch_after_assigns;
     return absl::OkStatus();
   }
   absl::StatusOr<std::optional<Message>> Poll(absl::Duration timeout) override {
     std::unique_lock<std::mutex> lock(s_->mu);
+    if (s_->fetch_lost) {
+      s_->cv.wait_for(lock, std::chrono::milliseconds(1));
+      return std::optional<Message>();
+    }
     for (auto& [tp, next] : s_->position) {
       if (next < 0) continue;
       if (next < s_->low[tp]) {
