@@ -183,16 +183,17 @@ def phase_a(ehc, rev, tr, cp, proj):
              ("law-p4b", D(2024, 2, 29), datetime.date(2025, 2, 28)),
              ("law-p4c", D(2025, 3, 3), datetime.date(2026, 3, 2)),
              ("law-p4d", D(2025, 3, 4), datetime.date(2026, 3, 3)))
-    last = None
+    registered = []
     for plan_id, issued, due in plans:
-        last = rev("RegisterPlan", plan_id=plan_id, child_id=f"child-{plan_id}",
-                   officer_id="officer-04", issued_on=issued, date_of_birth=D(2015, 1, 1),
-                   nc_year=6, origin=r.PLAN_ORIGIN_MIGRATED)
+        registered.append(rev("RegisterPlan", plan_id=plan_id, child_id=f"child-{plan_id}",
+                              officer_id="officer-04", issued_on=issued,
+                              date_of_birth=D(2015, 1, 1), nc_year=6,
+                              origin=r.PLAN_ORIGIN_MIGRATED))
         got = day(clock(rev("GetPlan", plan_id=plan_id), "review/1").due_on)
         assert got == due, (plan_id, got, due)
     card = proj("GetOfficerScorecard", officer_id="officer-04",
                 **{"from": D(2026, 1, 1)}, to=D(2026, 3, 3), as_of=D(2026, 3, 3),
-                after=[seen("annual-reviews", last)])
+                after=[seen("annual-reviews", x) for x in registered])
     backlog = measure(card, "review.backlog")
     assert (backlog.numerator, backlog.denominator) == (3, 4), backlog
     passed(4, "review due the day before the anniversary; backlog 3 of 4 on 3 Mar 2026")
