@@ -61,8 +61,8 @@ grep -q '"ehc.decision_6_weeks"' "$work/score.json" || fail "no scorecard"
 mkdir -p "$work/py"
 protoc -I "$src/proto" --python_out="$work/py" "$src"/proto/casework/v1/*.proto
 PYTHONPATH="$work/py" /usr/bin/python3 "$src/tests/e2e/sen2_check.py" wait \
-  "$(cat "$work/var/kafka.bootstrap")" "$CASEWORK_RETURNS_ADDR" "$CASEWORK_ADMIN_TOKEN" \
-  "$work/var/metrics.env" || fail "statutory-returns did not catch up"
+  "$(cat "$work/var/kafka.bootstrap")" "$CASEWORK_RETURNS_ADDR" "$CASEWORK_PROJECTION_ADDR" \
+  "$CASEWORK_ADMIN_TOKEN" "$work/var/metrics.env" || fail "the consumers did not catch up"
 "$bin/casectl" --token "$CASEWORK_RETURNS_TOKEN" sen2 check --year 2026 >"$work/sen2-check.txt" \
   || fail "the demo's 2026 return has errors: $(grep '^error' "$work/sen2-check.txt" | head -5)"
 "$bin/casectl" --token "$CASEWORK_RETURNS_TOKEN" sen2 export --year 2026 \

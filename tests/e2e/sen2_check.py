@@ -7,9 +7,9 @@
   assessments received in that year, read from casework.ehc-assessments.v1 with
   python3-confluent-kafka and decoded with code generated from proto/.
 
-Usage: sen2_check.py wait BROKERS RETURNS_ADDR ADMIN_TOKEN METRICS_ENV
-         (until the relays have published everything and statutory-returns has read the
-         topics to their ends)
+Usage: sen2_check.py wait BROKERS RETURNS_ADDR PROJECTION_ADDR ADMIN_TOKEN METRICS_ENV
+         (until the relays have published everything and statutory-returns and the
+         projection have read the topics to their ends)
        sen2_check.py check PROJECTION_ADDR BROKERS SECRET_FILE COUNTS_JSON YEAR CENSUS
 """
 import base64
@@ -63,11 +63,19 @@ def relay_lag(metrics_env):
     return total
 
 
-def wait(brokers, returns_addr, admin_token, metrics_env):
-    status = grpc.insecure_channel(returns_addr).unary_unary(
+def caught_up(addr, admin_token, ends):
+    status = grpc.insecure_channel(addr).unary_unary(
         "/casework.v1.ConsumerAdminService/GetConsumerStatus",
         request_serializer=admin_pb2.GetConsumerStatusRequest.SerializeToString,
         response_deserializer=admin_pb2.ConsumerStatus.FromString)
+    s = status(admin_pb2.GetConsumerStatusRequest(),
+               metadata=[("authorization", "Bearer " + admin_token)], timeout=10)
+    nexts = {(q.topic, q.partition): q.next_offset for q in s.partitions}
+    return s.serving and all(nexts.get(k, 0) >= v for k, v in ends.items()
+                             if k[0] in {q.topic for q in s.partitions})
+
+
+def wait(brokers, returns_addr, projection_addr, admin_token, metrics_env):
     consumer = Consumer({"bootstrap.servers": brokers, "group.id": "sen2-wait"})
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -77,19 +85,17 @@ def wait(brokers, returns_addr, admin_token, metrics_env):
                 for n in consumer.list_topics(topic, timeout=10).topics[topic].partitions:
                     ends[(topic, n)] = consumer.get_watermark_offsets(
                         TopicPartition(topic, n), timeout=10)[1]
-            s = status(admin_pb2.GetConsumerStatusRequest(),
-                       metadata=[("authorization", "Bearer " + admin_token)], timeout=10)
-            nexts = {(q.topic, q.partition): q.next_offset for q in s.partitions}
-            if s.serving and all(nexts.get(k, 0) >= v for k, v in ends.items()):
+            if (caught_up(returns_addr, admin_token, ends)
+                    and caught_up(projection_addr, admin_token, ends)):
                 consumer.close()
                 return
         time.sleep(0.2)
-    raise SystemExit("statutory-returns did not catch up with the topics")
+    raise SystemExit("statutory-returns and the projection did not catch up with the topics")
 
 
 def main():
     if sys.argv[1] == "wait":
-        return wait(*sys.argv[2:6])
+        return wait(*sys.argv[2:7])
     proj_addr, brokers, secret_file, counts_file, year, census = sys.argv[2:8]
     year = int(year)
     census = datetime.date.fromisoformat(census)
