@@ -384,7 +384,7 @@ class Builder {
 
   std::optional<Sen2Request> FromAssessment(const AssessmentFacts& a,
                                             const PlanFacts* plan) {
-    const Date from = period_.from, census = period_.census;
+    const Date from = period_.from;
     Sen2Request r;
     r.stream_id = a.id;
     r.officer_id = a.officer;
@@ -471,7 +471,6 @@ class Builder {
               "request source 'other' (5): COLLECT asks for an explanation "
               "when many are");
     }
-    (void)census;
     return r;
   }
 
@@ -632,10 +631,6 @@ class Builder {
       Error("SENneed", p.id, p.officer,
             "the plan records no special educational need: record its "
             "primary need (and a secondary one, if any) on the plan");
-    }
-    if (a.review_meeting && a.last_review &&
-        *a.last_review < *a.review_meeting && a.review_outcome.empty()) {
-      // A decision before the latest meeting belongs to an earlier review.
     }
     return a;
   }
