@@ -11,17 +11,21 @@ namespace casework {
 const std::vector<ServiceEntry>& Catalogue() {
   static const auto* rows = new std::vector<ServiceEntry>{
       {"ehc-assessments", 7101, 9101, "ehc", "CASEWORK_EHC_ADDR", "ehc", "e",
-       &v1::EhcAssessmentEvent::default_instance()},
+       &v1::EhcAssessmentEvent::default_instance(),
+       "casework.v1.EhcAssessmentService"},
       {"annual-reviews", 7102, 9102, "reviews", "CASEWORK_REVIEWS_ADDR",
-       "reviews", "r", &v1::AnnualReviewEvent::default_instance()},
+       "reviews", "r", &v1::AnnualReviewEvent::default_instance(),
+       "casework.v1.AnnualReviewService"},
       {"transport", 7103, 9103, "transport", "CASEWORK_TRANSPORT_ADDR",
-       "transport", "t", &v1::TransportEvent::default_instance()},
+       "transport", "t", &v1::TransportEvent::default_instance(),
+       "casework.v1.TransportService"},
       {"complaints", 7104, 9104, "complaints", "CASEWORK_COMPLAINTS_ADDR",
-       "complaints", "c", &v1::ComplaintsEvent::default_instance()},
+       "complaints", "c", &v1::ComplaintsEvent::default_instance(),
+       "casework.v1.ComplaintsService"},
       {"projection", 7105, 9105, "projection", "CASEWORK_PROJECTION_ADDR", "",
-       "", nullptr},
+       "", nullptr, "casework.v1.ProjectionService"},
       {"statutory-returns", 7106, 9106, "returns", "CASEWORK_RETURNS_ADDR", "",
-       "", nullptr},
+       "", nullptr, "casework.v1.ReturnsService"},
   };
   return *rows;
 }

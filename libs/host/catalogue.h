@@ -33,6 +33,9 @@ struct ServiceEntry {
   std::string projection_code;  // "e": the projection's key for the source
   // The topic's envelope (v1::EhcAssessmentEvent); null for a consumer.
   const google::protobuf::Message* envelope = nullptr;
+  // The gRPC service of its public API, "casework.v1.EhcAssessmentService":
+  // where the web gateway sends the browser's calls.
+  std::string api;
 
   bool domain() const { return envelope != nullptr; }
   std::string topic() const;            // casework.ehc-assessments.v1

@@ -1,0 +1,336 @@
+#include "services/web/web_server.h"
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/support/byte_buffer.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "libs/core/log.h"
+
+namespace casework::web {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Asset {
+  std::string content;
+  std::string type;
+  bool immutable = false;  // a hashed name: cache for a year
+};
+
+std::string TypeOf(const std::string& extension) {
+  static const auto* types = new std::map<std::string, std::string>{
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".map", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".woff", "font/woff"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".webmanifest", "application/manifest+json"},
+  };
+  auto it = types->find(extension);
+  return it == types->end() ? "application/octet-stream" : it->second;
+}
+
+// The built app, read once at start: only these paths are ever served from
+// disk, so no request can name a file outside it.
+std::map<std::string, Asset> LoadApp(const std::string& dir) {
+  std::map<std::string, Asset> assets;
+  if (dir.empty() || !fs::is_directory(dir)) return assets;
+  for (const fs::directory_entry& entry :
+       fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string relative =
+        fs::relative(entry.path(), dir).generic_string();
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    Asset asset{text.str(), TypeOf(entry.path().extension().string())};
+    // esbuild names bundles and fonts with a content hash: app-3F2K7Q.js
+    asset.immutable = absl::StartsWith(relative, "assets/") &&
+                      absl::StrContains(relative, "-");
+    assets["/" + relative] = std::move(asset);
+  }
+  return assets;
+}
+
+std::string Origin(const std::string& url) {
+  // scheme://host[:port]
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  const size_t path = url.find('/', scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
+
+std::string JsonString(absl::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          absl::StrAppend(
+              &out, "\\u00",
+              absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+void SecurityHeaders(httplib::Response& res, const std::string& csp) {
+  res.set_header("Content-Security-Policy", csp);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Cross-Origin-Opener-Policy", "same-origin");
+  res.set_header("Permissions-Policy",
+                 "camera=(), microphone=(), geolocation=()");
+}
+
+// grpc.health.v1.Health/Check for the whole server ("" service): SERVING is
+// the answer 08 01.
+absl::Status CheckHealth(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(2));
+  grpc::ByteBuffer request;  // an empty HealthCheckRequest
+  grpc::Slice empty("");
+  request = grpc::ByteBuffer(&empty, 1);
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  absl::Notification done;
+  grpc::GenericStub stub(channel);
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+                 &request, &response, [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  if (!status.ok()) {
+    return absl::UnavailableError(status.error_message());
+  }
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (response.Dump(&slices).ok()) {
+    for (const grpc::Slice& s : slices) {
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  if (bytes != std::string("\x08\x01", 2)) {
+    return absl::UnavailableError("NOT_SERVING");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string ContentSecurityPolicy(const std::string& issuer) {
+  const std::string idp = Origin(issuer);
+  const std::string extra = idp.empty() ? "" : " " + idp;
+  return absl::StrCat(
+      "default-src 'self'; script-src 'self'; style-src 'self'; "
+      "img-src 'self' data:; font-src 'self'; connect-src 'self'",
+      extra, "; form-action 'self'", extra,
+      "; frame-ancestors 'none'; base-uri 'self'; object-src 'none'");
+}
+
+absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
+    WebOptions options, std::shared_ptr<const ConnectGateway> gateway,
+    metrics::Registry* registry) {
+  std::unique_ptr<WebServer> s(new WebServer());
+  s->options_ = options;
+  s->gateway_ = gateway;
+  s->server_ = std::make_unique<httplib::Server>();
+  httplib::Server& http = *s->server_;
+  const int threads = options.threads;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http.set_read_timeout(30, 0);
+  http.set_write_timeout(30, 0);
+  http.set_keep_alive_max_count(1000);
+  // A body over the limit is refused (413, a Connect resource_exhausted)
+  // from its Content-Length, before it is read.
+  const size_t max_body = gateway->options().max_body_bytes;
+  http.set_payload_max_length(max_body);
+  const std::string csp = ContentSecurityPolicy(options.oidc_issuer);
+  if (registry != nullptr) {
+    registry->Describe("casework_web_requests_total", metrics::Type::kCounter,
+                       "Connect calls through the gateway, by method and "
+                       "code");
+    registry->Describe("casework_web_request_duration_seconds",
+                       metrics::Type::kHistogram,
+                       "Connect calls through the gateway: time to answer",
+                       metrics::LatencyBuckets());
+  }
+
+  auto assets = std::make_shared<const std::map<std::string, Asset>>(
+      LoadApp(options.app_dir));
+  if (assets->empty()) {
+    LogWarn("web: no built app to serve (the pages answer 503)",
+            {{"app_dir", options.app_dir}});
+  }
+
+  http.Post(R"(/([A-Za-z0-9_.]+)/([A-Za-z0-9_]+))",
+            [gateway, registry, csp](const httplib::Request& req,
+                                     httplib::Response& res) {
+              const absl::Time start = absl::Now();
+              HttpCall call;
+              call.path = req.path;
+              call.content_type = req.get_header_value("Content-Type");
+              call.content_encoding = req.get_header_value("Content-Encoding");
+              call.authorization = req.get_header_value("Authorization");
+              call.timeout_ms = req.get_header_value("Connect-Timeout-Ms");
+              call.body = req.body;
+              HttpReply reply = gateway->Call(call);
+              res.status = reply.status;
+              res.set_content(std::move(reply.body), reply.content_type);
+              res.set_header("Cache-Control", "no-store");
+              SecurityHeaders(res, csp);
+              const std::string method =
+                  reply.method.empty() ? "unknown" : reply.method;
+              const std::string code(ConnectCodeName(reply.code));
+              if (registry != nullptr) {
+                registry->Add("casework_web_requests_total",
+                              {{"method", method}, {"code", code}});
+                registry->Observe("casework_web_request_duration_seconds",
+                                  {{"method", method}},
+                                  absl::ToDoubleSeconds(absl::Now() - start));
+              }
+              LogDebug("web call",
+                       {{"method", method},
+                        {"code", code},
+                        {"us", absl::StrCat(absl::ToInt64Microseconds(
+                                   absl::Now() - start))}});
+            });
+
+  const std::string config = absl::StrCat(
+      "{\"issuer\":", JsonString(options.oidc_issuer),
+      ",\"clientId\":", JsonString(options.oidc_client_id),
+      ",\"scope\":", JsonString(options.oidc_scope),
+      ",\"audience\":", JsonString(options.api_audience),
+      ",\"caseSystemUrl\":", JsonString(options.case_system_url), "}");
+  http.Get("/config.json",
+           [config, csp](const httplib::Request&, httplib::Response& res) {
+             res.set_content(config, "application/json");
+             res.set_header("Cache-Control", "no-cache");
+             SecurityHeaders(res, csp);
+           });
+  http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok\n", "text/plain");
+  });
+  WebServer* self = s.get();
+  http.Get("/readyz", [self](const httplib::Request&, httplib::Response& res) {
+    const absl::Status ready = self->Ready();
+    if (ready.ok()) {
+      res.set_content("SERVING\n", "text/plain");
+    } else {
+      res.status = 503;
+      res.set_content(absl::StrCat("NOT_SERVING: ", ready.message(), "\n"),
+                      "text/plain");
+    }
+  });
+  http.Get(R"(/.*)", [assets, csp](const httplib::Request& req,
+                                   httplib::Response& res) {
+    SecurityHeaders(res, csp);
+    std::string path = req.path == "/" ? "/index.html" : req.path;
+    auto it = assets->find(path);
+    const std::string last = path.substr(path.rfind('/') + 1);
+    if (it == assets->end() && !absl::StrContains(last, ".")) {
+      // One of the app's own pages (/team/T1): the app routes it.
+      it = assets->find("/index.html");
+    }
+    if (it == assets->end()) {
+      res.status = assets->empty() ? 503 : 404;
+      res.set_content(assets->empty()
+                          ? "The web app is not built: run the build "
+                            "(scripts/setup.sh) and start again.\n"
+                          : "Not found\n",
+                      "text/plain; charset=utf-8");
+      return;
+    }
+    res.set_header("Cache-Control", it->second.immutable
+                                        ? "public, max-age=31536000, immutable"
+                                        : "no-cache");
+    res.set_content(it->second.content, it->second.type);
+  });
+  http.set_error_handler([csp, max_body](const httplib::Request& req,
+                                         httplib::Response& res) {
+    // The HTTP layer's own refusals (413 for a body far over the limit, 404
+    // for a method on no route) in the Connect shape for calls.
+    if (req.method == "POST" && res.body.empty()) {
+      const absl::StatusCode code = res.status == 413
+                                        ? absl::StatusCode::kResourceExhausted
+                                        : absl::StatusCode::kUnimplemented;
+      HttpReply reply = ConnectError(
+          code, res.status == 413
+                    ? absl::StrCat("the request body is over the limit of ",
+                                   max_body, " bytes")
+                    : absl::StrCat("no method at ", req.path));
+      res.set_content(reply.body, reply.content_type);
+    }
+    if (!res.has_header("Content-Security-Policy")) SecurityHeaders(res, csp);
+  });
+
+  if (options.port == 0) {
+    s->port_ = http.bind_to_any_port(options.host);
+    if (s->port_ <= 0) {
+      return absl::UnavailableError(
+          absl::StrCat("--port: cannot listen on ", options.host, ":0"));
+    }
+  } else {
+    if (!http.bind_to_port(options.host, options.port)) {
+      return absl::UnavailableError(absl::StrCat("--port: cannot listen on ",
+                                                 options.host, ":",
+                                                 options.port, " (in use?)"));
+    }
+    s->port_ = options.port;
+  }
+  s->thread_ = std::thread([&http] { http.listen_after_bind(); });
+  return s;
+}
+
+absl::Status WebServer::Ready() const {
+  std::vector<std::string> down;
+  for (const std::string& service : gateway_->services()) {
+    const absl::Status status = CheckHealth(gateway_->channel(service));
+    if (!status.ok()) {
+      down.push_back(absl::StrCat(service, " (", status.message(), ")"));
+    }
+  }
+  if (!down.empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("not serving: ", absl::StrJoin(down, ", ")));
+  }
+  return absl::OkStatus();
+}
+
+WebServer::~WebServer() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace casework::web
