@@ -377,12 +377,15 @@ const char* RoleName(Role role) {
       return "integration";
     case kReturns:
       return "returns";
+    case kHeadOfService:
+      return "head_of_service";
   }
   return "";
 }
 
 unsigned RoleFromName(absl::string_view name) {
-  for (Role r : {kOfficer, kManager, kAdmin, kIntegration, kReturns}) {
+  for (Role r :
+       {kOfficer, kManager, kAdmin, kIntegration, kReturns, kHeadOfService}) {
     if (name == RoleName(r)) return r;
   }
   return 0;
@@ -390,7 +393,8 @@ unsigned RoleFromName(absl::string_view name) {
 
 std::string RoleNames(unsigned roles) {
   std::vector<std::string> names;
-  for (Role r : {kOfficer, kManager, kAdmin, kIntegration, kReturns}) {
+  for (Role r :
+       {kOfficer, kManager, kAdmin, kIntegration, kReturns, kHeadOfService}) {
     if ((roles & r) != 0) names.push_back(RoleName(r));
   }
   return absl::StrJoin(names, ",");
@@ -465,7 +469,8 @@ std::string ClaimsJson(const TokenClaims& c) {
   f["sub"].set_string_value(c.subject);
   if (!c.officer_id.empty()) f["officer_id"].set_string_value(c.officer_id);
   auto* roles = f["roles"].mutable_list_value();
-  for (Role r : {kOfficer, kManager, kAdmin, kIntegration, kReturns}) {
+  for (Role r :
+       {kOfficer, kManager, kAdmin, kIntegration, kReturns, kHeadOfService}) {
     if ((c.roles & r) != 0) roles->add_values()->set_string_value(RoleName(r));
   }
   auto* teams = f["teams"].mutable_list_value();

@@ -35,9 +35,12 @@ enum Role : unsigned {
   // The statutory returns (SEN2): exports and checks the LA's return; no
   // case commands.
   kReturns = 1u << 4,
+  // The head of the SEND service: reads every team's and officer's figures
+  // and the LA's (the LA overview); no case commands.
+  kHeadOfService = 1u << 5,
 };
 inline constexpr unsigned kAllRoles =
-    kOfficer | kManager | kAdmin | kIntegration | kReturns;
+    kOfficer | kManager | kAdmin | kIntegration | kReturns | kHeadOfService;
 // "officer", ... ; empty for anything else.
 const char* RoleName(Role role);
 // 0 for an unknown name.

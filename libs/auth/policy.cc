@@ -4,7 +4,9 @@ namespace casework::auth {
 namespace {
 
 constexpr unsigned kCaseWork = kOfficer | kManager | kIntegration;
-constexpr unsigned kCaseReaders = kOfficer | kManager;
+// Reads of cases: case workers and the head of service (no commands).
+constexpr unsigned kCaseReads = kCaseWork | kHeadOfService;
+constexpr unsigned kCaseReaders = kOfficer | kManager | kHeadOfService;
 
 }  // namespace
 
@@ -23,10 +25,10 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.EhcAssessmentService/IssueFinalPlan", {kCaseWork}},
       {"/casework.v1.EhcAssessmentService/WithdrawRequest", {kCaseWork}},
       {"/casework.v1.EhcAssessmentService/RecordMovedOutOfArea", {kCaseWork}},
-      {"/casework.v1.EhcAssessmentService/GetAssessment", {kCaseWork}},
+      {"/casework.v1.EhcAssessmentService/GetAssessment", {kCaseReads}},
       // By child: any case reader; by officer: that officer's caseload.
       {"/casework.v1.EhcAssessmentService/ListAssessments",
-       {kCaseWork, Scope::kOfficerSelfOrTeam}},
+       {kCaseReads, Scope::kOfficerSelfOrTeam}},
       // Annual reviews: steps on plans and reads of plans.
       {"/casework.v1.AnnualReviewService/RegisterPlan", {kCaseWork}},
       {"/casework.v1.AnnualReviewService/ReassignOfficer", {kCaseWork}},
@@ -40,9 +42,9 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.AnnualReviewService/CeasePlan", {kCaseWork}},
       {"/casework.v1.AnnualReviewService/SetPhaseTransfer", {kCaseWork}},
       {"/casework.v1.AnnualReviewService/RecordPlacement", {kCaseWork}},
-      {"/casework.v1.AnnualReviewService/GetPlan", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/GetPlan", {kCaseReads}},
       {"/casework.v1.AnnualReviewService/ListPlans",
-       {kCaseWork, Scope::kOfficerSelfOrTeam}},
+       {kCaseReads, Scope::kOfficerSelfOrTeam}},
       // Home-to-school travel: steps on applications and reads of them.
       {"/casework.v1.TransportService/SubmitApplication", {kCaseWork}},
       {"/casework.v1.TransportService/AssessEligibility", {kCaseWork}},
@@ -57,9 +59,9 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.TransportService/RecordPanelDecision", {kCaseWork}},
       {"/casework.v1.TransportService/RecordWrittenOutcome", {kCaseWork}},
       {"/casework.v1.TransportService/ReassignOfficer", {kCaseWork}},
-      {"/casework.v1.TransportService/GetApplication", {kCaseWork}},
+      {"/casework.v1.TransportService/GetApplication", {kCaseReads}},
       {"/casework.v1.TransportService/ListApplications",
-       {kCaseWork, Scope::kOfficerSelfOrTeam}},
+       {kCaseReads, Scope::kOfficerSelfOrTeam}},
       // Complaints and disagreements: steps and reads.
       {"/casework.v1.ComplaintsService/LogComplaint", {kCaseWork}},
       {"/casework.v1.ComplaintsService/AcknowledgeComplaint", {kCaseWork}},
@@ -78,10 +80,10 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.ComplaintsService/RecordTribunalDecision", {kCaseWork}},
       {"/casework.v1.ComplaintsService/RecordTribunalOrder", {kCaseWork}},
       {"/casework.v1.ComplaintsService/RecordOrderCompliance", {kCaseWork}},
-      {"/casework.v1.ComplaintsService/GetComplaint", {kCaseWork}},
-      {"/casework.v1.ComplaintsService/GetDisagreement", {kCaseWork}},
+      {"/casework.v1.ComplaintsService/GetComplaint", {kCaseReads}},
+      {"/casework.v1.ComplaintsService/GetDisagreement", {kCaseReads}},
       {"/casework.v1.ComplaintsService/ListComplaints",
-       {kCaseWork, Scope::kOfficerSelfOrTeam}},
+       {kCaseReads, Scope::kOfficerSelfOrTeam}},
       // Projection: a child's history for case readers; per-officer views
       // for the officer and the officer's managers.
       {"/casework.v1.ProjectionService/GetTimeline", {kCaseReaders}},
@@ -90,7 +92,9 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.ProjectionService/GetOfficerScorecard",
        {kCaseReaders, Scope::kOfficerSelfOrTeam}},
       {"/casework.v1.ProjectionService/GetTeamScorecard",
-       {kManager, Scope::kOfficerSelfOrTeam}},
+       {kManager | kHeadOfService, Scope::kOfficerSelfOrTeam}},
+      // Every team side by side: the head of service.
+      {"/casework.v1.ProjectionService/GetLaScorecard", {kHeadOfService}},
       {"/casework.v1.ProjectionService/GetExceptionReport",
        {kCaseReaders, Scope::kOfficerSelfOrTeam}},
       {"/casework.v1.ProjectionService/GetTrend",

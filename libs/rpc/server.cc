@@ -19,6 +19,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/auth/jwks.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
 
@@ -90,6 +91,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                                     "auth-issuer",
                                     "auth-audience",
                                     "auth-jwks",
+                                    "auth-jwks-url",
+                                    "auth-jwks-refresh-seconds",
                                     "auth-hs256-secret-file",
                                     "auth-skew-seconds",
                                     "auth-max-token-seconds",
@@ -118,7 +121,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "          [--topics-reset] [--rebuild] [--officers-act-for-team] "
         "[--restore-from-topic]\n"
         "          --auth-issuer ISS [--auth-audience AUD] (--auth-jwks FILE | "
-        "--auth-hs256-secret-file FILE)\n"
+        "--auth-jwks-url URL | --auth-hs256-secret-file FILE)\n"
+        "          [--auth-jwks-refresh-seconds N (600)]\n"
         "          [--auth-skew-seconds N (30)] [--auth-max-token-seconds N "
         "(43200)]\n"
         "          [--metrics-port N [--metrics-port-file FILE]] "
@@ -133,7 +137,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "CASEWORK_CLOSURES, "
         "CASEWORK_TOPICS_RESET=1, CASEWORK_LOG_LEVEL,\n"
         "             CASEWORK_AUTH_ISSUER, CASEWORK_AUTH_AUDIENCE, "
-        "CASEWORK_AUTH_JWKS, CASEWORK_AUTH_HS256_SECRET_FILE,\n"
+        "CASEWORK_AUTH_JWKS, CASEWORK_AUTH_JWKS_URL, "
+        "CASEWORK_AUTH_HS256_SECRET_FILE,\n"
         "             CASEWORK_AUTH_SKEW_SECONDS, "
         "CASEWORK_AUTH_MAX_TOKEN_SECONDS, CASEWORK_MAX_THREADS, "
         "CASEWORK_METRICS_PORT, CASEWORK_LOG_FORMAT, CASEWORK_AUDIT_DIR, "
@@ -222,6 +227,22 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
   c.auth_audience =
       flags.Get("auth-audience", "CASEWORK_AUTH_AUDIENCE", "casework");
   c.auth_jwks_file = flags.Get("auth-jwks", "CASEWORK_AUTH_JWKS", "");
+  c.auth_jwks_url = flags.Get("auth-jwks-url", "CASEWORK_AUTH_JWKS_URL", "");
+  if (!c.auth_jwks_url.empty() && !c.auth_jwks_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--auth-jwks and --auth-jwks-url: give one (a file read once, or the "
+        "provider's endpoint, refreshed)");
+  }
+  const std::string refresh = flags.Get(
+      "auth-jwks-refresh-seconds", "CASEWORK_AUTH_JWKS_REFRESH_SECONDS", "600");
+  int refresh_seconds = 0;
+  if (!absl::SimpleAtoi(refresh, &refresh_seconds) || refresh_seconds < 10 ||
+      refresh_seconds > 86400) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--auth-jwks-refresh-seconds: '", refresh,
+                     "' is not a number from 10 to 86400"));
+  }
+  c.auth_jwks_refresh = absl::Seconds(refresh_seconds);
   c.auth_hs256_secret_file = flags.Get("auth-hs256-secret-file",
                                        "CASEWORK_AUTH_HS256_SECRET_FILE", "");
   const std::string skew =
@@ -312,11 +333,13 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> MakeVerifier(
     const ServiceConfig& config) {
-  if (config.auth_issuer.empty() || (config.auth_jwks_file.empty() &&
-                                     config.auth_hs256_secret_file.empty())) {
+  if (config.auth_issuer.empty() ||
+      (config.auth_jwks_file.empty() && config.auth_jwks_url.empty() &&
+       config.auth_hs256_secret_file.empty())) {
     return absl::InvalidArgumentError(
-        "authentication is required: give --auth-issuer and --auth-jwks FILE "
-        "or --auth-hs256-secret-file FILE (casework-dev does this for you)");
+        "authentication is required: give --auth-issuer and --auth-jwks-url "
+        "URL, --auth-jwks FILE or --auth-hs256-secret-file FILE (casework-dev "
+        "does this for you)");
   }
   auth::VerifierOptions options{.issuer = config.auth_issuer,
                                 .audience = config.auth_audience,
@@ -329,6 +352,15 @@ absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> MakeVerifier(
     ASSIGN_OR_RETURN(std::string secret,
                      ReadFile(config.auth_hs256_secret_file));
     options.hs256_secret = std::string(absl::StripAsciiWhitespace(secret));
+  }
+  if (!config.auth_jwks_url.empty()) {
+    ASSIGN_OR_RETURN(std::unique_ptr<auth::JwksVerifier> verifier,
+                     auth::JwksVerifier::Create(
+                         std::move(options),
+                         auth::JwksOptions{.url = config.auth_jwks_url,
+                                           .refresh = config.auth_jwks_refresh},
+                         auth::HttpFetcher()));
+    return std::shared_ptr<const auth::JwtVerifier>(std::move(verifier));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<auth::JwtVerifier> verifier,
                    auth::JwtVerifier::Create(std::move(options)));

@@ -104,6 +104,10 @@ struct ServiceConfig {
   std::string auth_issuer;
   std::string auth_audience = "casework";
   std::string auth_jwks_file;
+  // --auth-jwks-url: the provider's JWKS endpoint, fetched at start and
+  // refreshed (libs/auth/jwks.h); instead of --auth-jwks.
+  std::string auth_jwks_url;
+  absl::Duration auth_jwks_refresh = absl::Minutes(10);
   std::string auth_hs256_secret_file;
   absl::Duration auth_skew = absl::Seconds(30);
   // Tokens living longer than this (exp - iat) are refused.
@@ -132,6 +136,7 @@ struct ServiceConfig {
 
   // Reads --port, --listen, --data-dir, --brokers, --kafka-config, --closures,
   // --topics-reset, --auth-issuer, --auth-audience, --auth-jwks,
+  // --auth-jwks-url, --auth-jwks-refresh-seconds,
   // --auth-hs256-secret-file, --auth-skew-seconds, --auth-max-token-seconds,
   // --audit-dir, --tls-cert,
   // --tls-key, --tls-client-ca and their environment equivalents CASEWORK_*

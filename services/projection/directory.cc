@@ -58,4 +58,50 @@ std::optional<std::string> TeamName(rocksdb::DB* db,
   return team.name();
 }
 
+std::map<std::string, std::string> Teams(rocksdb::DB* db) {
+  std::map<std::string, std::string> out;
+  PrefixScan it(db, "G");
+  for (it->Seek("G"); it->Valid(); it->Next()) {
+    v1::Team team;
+    if (team.ParseFromArray(it->value().data(),
+                            static_cast<int>(it->value().size()))) {
+      out[team.team_id()] = team.name();
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> Officers(rocksdb::DB* db) {
+  std::map<std::string, std::string> out;
+  {
+    PrefixScan it(db, keys::kOfficerPrefix);
+    for (it->Seek(keys::kOfficerPrefix); it->Valid(); it->Next()) {
+      v1::Officer officer;
+      if (officer.ParseFromArray(it->value().data(),
+                                 static_cast<int>(it->value().size()))) {
+        out[officer.officer_id()] = officer.team_id();
+      }
+    }
+  }
+  // Holders of work: the holdings ("H" officer NUL month) and outcomes ("Q"
+  // officer NUL ...), one seek per officer.
+  for (const char* prefix : {"H", "Q"}) {
+    PrefixScan it(db, prefix);
+    it->Seek(prefix);
+    while (it->Valid()) {
+      const absl::string_view key(it->key().data(), it->key().size());
+      const size_t nul = key.find('\0');
+      if (nul == absl::string_view::npos) {
+        it->Next();
+        continue;
+      }
+      const std::string officer(key.substr(1, nul - 1));
+      if (!officer.empty()) out.emplace(officer, "");
+      it->Seek(
+          keys::PrefixEnd(absl::StrCat(prefix, officer, std::string(1, '\0'))));
+    }
+  }
+  return out;
+}
+
 }  // namespace casework::projection::directory

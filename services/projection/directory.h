@@ -5,6 +5,7 @@
 
 #include <rocksdb/db.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,13 @@ std::vector<std::string> TeamsOf(rocksdb::DB* db,
                                  const std::string& officer_id);
 std::optional<std::string> TeamName(rocksdb::DB* db,
                                     const std::string& team_id);
+
+// Every team of the directory: id -> name.
+std::map<std::string, std::string> Teams(rocksdb::DB* db);
+// Every officer the LA's read models know: those of the directory and those
+// holding or having held work (an officer the directory does not list still
+// counts in the LA's figures): id -> team id (empty when in no team).
+std::map<std::string, std::string> Officers(rocksdb::DB* db);
 
 }  // namespace casework::projection::directory
 

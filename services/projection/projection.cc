@@ -234,6 +234,10 @@ class RocksProjection final : public Projection {
                                      Date today) override {
     return reports_.Trend(req, today);
   }
+  absl::StatusOr<v1::LaScorecard> GetLaScorecard(
+      const v1::GetLaScorecardRequest& req) override {
+    return reports_.LaScorecard(req);
+  }
 
   absl::Status Compact() override {
     rocksdb::CompactRangeOptions options;

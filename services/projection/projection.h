@@ -94,6 +94,8 @@ class Projection {
   // `today` gives the default last month.
   virtual absl::StatusOr<v1::Trend> GetTrend(const v1::GetTrendRequest& request,
                                              Date today) = 0;
+  virtual absl::StatusOr<v1::LaScorecard> GetLaScorecard(
+      const v1::GetLaScorecardRequest& request) = 0;
   // The last version of a stream applied (0 when none): read-your-writes.
   virtual int64_t AppliedVersion(const std::string& source,
                                  const std::string& stream_id) = 0;

@@ -121,6 +121,10 @@ grpc::Status ProjectionServiceImpl::GetExceptionReport(
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, method, req->officer_id(), req->team_id());
   if (!who.ok()) return ToGrpcStatus(who.status());
+  if (req->la() && !who->Has(auth::kHeadOfService)) {
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        "the LA's figures are for the head of service"));
+  }
   absl::StatusOr<v1::ExceptionReport> report =
       projection_.GetExceptionReport(*req);
   if (!report.ok()) return ToGrpcStatus(report.status());
@@ -141,7 +145,22 @@ grpc::Status ProjectionServiceImpl::GetTrend(grpc::ServerContext* ctx,
   absl::StatusOr<auth::Principal> who = authorizer_.Authorize(
       *ctx, Method("GetTrend"), req->officer_id(), req->team_id());
   if (!who.ok()) return ToGrpcStatus(who.status());
+  if (req->la() && !who->Has(auth::kHeadOfService)) {
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        "the LA's figures are for the head of service"));
+  }
   return Reply(projection_.GetTrend(*req, clock_.Today()), resp);
+}
+
+grpc::Status ProjectionServiceImpl::GetLaScorecard(
+    grpc::ServerContext* ctx, const v1::GetLaScorecardRequest* req,
+    v1::LaScorecard* resp) {
+  absl::StatusOr<auth::Principal> who =
+      authorizer_.Authorize(*ctx, Method("GetLaScorecard"));
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::Status waited = WaitFor(req->after());
+  if (!waited.ok()) return ToGrpcStatus(waited);
+  return Reply(projection_.GetLaScorecard(*req), resp);
 }
 
 }  // namespace casework::projection

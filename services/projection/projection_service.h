@@ -44,6 +44,9 @@ class ProjectionServiceImpl final : public v1::ProjectionService::Service {
   grpc::Status GetTrend(grpc::ServerContext* ctx,
                         const v1::GetTrendRequest* req,
                         v1::Trend* resp) override;
+  grpc::Status GetLaScorecard(grpc::ServerContext* ctx,
+                              const v1::GetLaScorecardRequest* req,
+                              v1::LaScorecard* resp) override;
 
   // How long a query waits for the writes it names (read-your-writes).
   void set_consistency_wait(absl::Duration d) { consistency_wait_ = d; }

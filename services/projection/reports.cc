@@ -89,10 +89,18 @@ absl::StatusOr<Reports::Period> Reports::ReadPeriod(const v1::Date& from_p,
 }
 
 absl::StatusOr<std::vector<std::string>> Reports::OfficersOf(
-    const std::string& officer_id, const std::string& team_id) {
-  if (officer_id.empty() == team_id.empty()) {
+    const std::string& officer_id, const std::string& team_id, bool la) {
+  if ((officer_id.empty() ? 0 : 1) + (team_id.empty() ? 0 : 1) + (la ? 1 : 0) !=
+      1) {
     return FieldError("officer_id",
-                      "give exactly one of officer_id and team_id");
+                      "give exactly one of officer_id, team_id and la");
+  }
+  if (la) {
+    std::vector<std::string> all;
+    for (const auto& [officer, team] : directory::Officers(db_)) {
+      all.push_back(officer);
+    }
+    return all;
   }
   if (!officer_id.empty()) {
     RETURN_IF_ERROR(ValidateId("officer_id", officer_id));
@@ -226,40 +234,12 @@ absl::StatusOr<v1::TeamScorecard> Reports::TeamScorecard(
   *totals->mutable_from() = ToProto(p.from);
   *totals->mutable_to() = ToProto(p.to);
   *totals->mutable_as_of() = ToProto(p.as_of);
-  // The officers' scorecards: this thread works through them and offers a
-  // helper thread the rest (bounded pool; store.h), both reading the same
-  // snapshot.
-  struct Shared {
-    std::vector<absl::StatusOr<v1::OfficerScorecard>> cards;
-    std::atomic<size_t> next{0};
-    std::mutex mu;
-    std::condition_variable cv;
-    size_t done = 0;
-    const rocksdb::Snapshot* snapshot = nullptr;
-  };
-  auto shared = std::make_shared<Shared>();
-  shared->cards.assign(members.size(), absl::UnknownError("not computed"));
-  shared->snapshot = QuerySnapshot::Current();
-  auto work = [this, shared, members, p] {
-    QuerySnapshot same(shared->snapshot);
-    for (size_t i = shared->next++; i < members.size(); i = shared->next++) {
-      absl::StatusOr<v1::OfficerScorecard> card = Scorecard(members[i], p);
-      std::lock_guard<std::mutex> lock(shared->mu);
-      shared->cards[i] = std::move(card);
-      if (++shared->done == members.size()) shared->cv.notify_all();
-    }
-  };
-  if (members.size() > 1) helpers_.Offer(work);
-  work();
-  {
-    std::unique_lock<std::mutex> lock(shared->mu);
-    shared->cv.wait(lock, [&] { return shared->done == members.size(); });
-  }
-  for (absl::StatusOr<v1::OfficerScorecard>& card : shared->cards) {
-    if (!card.ok()) return card.status();
-    AddInto(*card, totals);
-    ApplyTargets(&*card);
-    *out.add_officers() = std::move(*card);
+  ASSIGN_OR_RETURN(std::vector<v1::OfficerScorecard> cards,
+                   Scorecards(members, p));
+  for (v1::OfficerScorecard& card : cards) {
+    AddInto(card, totals);
+    ApplyTargets(&card);
+    *out.add_officers() = std::move(card);
   }
   Recompute(totals);
   ApplyTargets(totals);
@@ -293,11 +273,134 @@ absl::StatusOr<v1::TeamScorecard> Reports::TeamScorecard(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::OfficerScorecard>> Reports::Scorecards(
+    const std::vector<std::string>& members, const Period& p) {
+  // The officers' scorecards: this thread works through them and offers a
+  // helper thread the rest (bounded pool; store.h), both reading the same
+  // snapshot.
+  struct Shared {
+    std::vector<absl::StatusOr<v1::OfficerScorecard>> cards;
+    std::atomic<size_t> next{0};
+    std::mutex mu;
+    std::condition_variable cv;
+    size_t done = 0;
+    const rocksdb::Snapshot* snapshot = nullptr;
+  };
+  auto shared = std::make_shared<Shared>();
+  shared->cards.assign(members.size(), absl::UnknownError("not computed"));
+  shared->snapshot = QuerySnapshot::Current();
+  auto work = [this, shared, members, p] {
+    QuerySnapshot same(shared->snapshot);
+    for (size_t i = shared->next++; i < members.size(); i = shared->next++) {
+      absl::StatusOr<v1::OfficerScorecard> card = Scorecard(members[i], p);
+      std::lock_guard<std::mutex> lock(shared->mu);
+      shared->cards[i] = std::move(card);
+      if (++shared->done == members.size()) shared->cv.notify_all();
+    }
+  };
+  if (members.size() > 1) helpers_.Offer(work);
+  work();
+  {
+    std::unique_lock<std::mutex> lock(shared->mu);
+    shared->cv.wait(lock, [&] { return shared->done == members.size(); });
+  }
+  std::vector<v1::OfficerScorecard> out;
+  out.reserve(members.size());
+  for (absl::StatusOr<v1::OfficerScorecard>& card : shared->cards) {
+    if (!card.ok()) return card.status();
+    out.push_back(std::move(*card));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::LaScorecard> Reports::LaScorecard(
+    const v1::GetLaScorecardRequest& req) {
+  QuerySnapshot snapshot(db_);
+  ASSIGN_OR_RETURN(Period p, ReadPeriod(req.from(), req.to(), req.as_of()));
+  const std::map<std::string, std::string> teams = directory::Teams(db_);
+  const std::map<std::string, std::string> officers = directory::Officers(db_);
+  std::vector<std::string> ids;
+  for (const auto& [officer, team] : officers) ids.push_back(officer);
+  ASSIGN_OR_RETURN(std::vector<v1::OfficerScorecard> cards, Scorecards(ids, p));
+  auto start = [&](v1::OfficerScorecard* totals, const std::string& id) {
+    totals->set_officer_id(id);
+    *totals->mutable_from() = ToProto(p.from);
+    *totals->mutable_to() = ToProto(p.to);
+    *totals->mutable_as_of() = ToProto(p.as_of);
+  };
+  v1::LaScorecard out;
+  start(out.mutable_totals(), "la");
+  std::map<std::string, v1::TeamTotals> rows;
+  for (const auto& [team, name] : teams) {
+    v1::TeamTotals& row = rows[team];
+    row.set_team_id(team);
+    row.set_team_name(name);
+    start(row.mutable_totals(), team);
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string& team = officers.at(ids[i]);
+    // An officer in a team the directory does not name, or in none: the row
+    // of officers in no team.
+    const std::string row_id = teams.contains(team) ? team : "";
+    v1::TeamTotals& row = rows[row_id];
+    if (row_id.empty() && !row.has_totals()) {
+      row.set_team_name("Officers in no team of the directory");
+      start(row.mutable_totals(), "");
+    }
+    row.set_officers(row.officers() + 1);
+    AddInto(cards[i], row.mutable_totals());
+    AddInto(cards[i], out.mutable_totals());
+  }
+  for (auto& [id, row] : rows) {
+    if (row.totals().measures_size() == 0) {
+      // A team with no officers: every measure, at 0 of 0.
+      for (const v1::Measure& m : out.totals().measures()) {
+        v1::Measure* zero = row.mutable_totals()->add_measures();
+        zero->set_code(m.code());
+        zero->set_name(m.name());
+      }
+    }
+    Recompute(row.mutable_totals());
+    ApplyTargets(row.mutable_totals());
+  }
+  Recompute(out.mutable_totals());
+  ApplyTargets(out.mutable_totals());
+  if (!req.sort_by().empty()) {
+    bool known = false;
+    for (const v1::Measure& m : out.totals().measures()) {
+      known = known || m.code() == req.sort_by();
+    }
+    if (!known) {
+      return FieldError("sort_by", absl::StrCat("'", req.sort_by(),
+                                                "' is not a measure code"));
+    }
+  }
+  auto percent_of = [&](const v1::TeamTotals& t) {
+    for (const v1::Measure& m : t.totals().measures()) {
+      if (m.code() == req.sort_by()) return m.percent();
+    }
+    return -1.0;
+  };
+  std::vector<v1::TeamTotals> sorted;
+  for (auto& [id, row] : rows) sorted.push_back(std::move(row));
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](const v1::TeamTotals& a, const v1::TeamTotals& b) {
+                     if (req.sort_by().empty()) {
+                       return req.descending() ? a.team_id() > b.team_id()
+                                               : a.team_id() < b.team_id();
+                     }
+                     return req.descending() ? percent_of(a) > percent_of(b)
+                                             : percent_of(a) < percent_of(b);
+                   });
+  for (v1::TeamTotals& row : sorted) *out.add_teams() = std::move(row);
+  return out;
+}
+
 absl::StatusOr<v1::ExceptionReport> Reports::ExceptionReport(
     const v1::GetExceptionReportRequest& req) {
   QuerySnapshot snapshot(db_);
   ASSIGN_OR_RETURN(std::vector<std::string> officers,
-                   OfficersOf(req.officer_id(), req.team_id()));
+                   OfficersOf(req.officer_id(), req.team_id(), req.la()));
   RETURN_IF_ERROR(CheckMeasure(req.measure()));
   ASSIGN_OR_RETURN(Period p, ReadPeriod(req.from(), req.to(), req.as_of()));
   if (req.page_size() < 0) {
@@ -343,7 +446,7 @@ absl::StatusOr<v1::Trend> Reports::Trend(const v1::GetTrendRequest& req,
                                          Date today) {
   QuerySnapshot snapshot(db_);
   ASSIGN_OR_RETURN(std::vector<std::string> officers,
-                   OfficersOf(req.officer_id(), req.team_id()));
+                   OfficersOf(req.officer_id(), req.team_id(), req.la()));
   RETURN_IF_ERROR(CheckMeasure(req.measure()));
   if (req.months() < 0 || req.months() > 36) {
     return FieldError("months", "must be from 1 to 36");

@@ -34,6 +34,8 @@ class Reports {
       const v1::GetExceptionReportRequest& req);
   // `today` gives the default last month and the current month's figures.
   absl::StatusOr<v1::Trend> Trend(const v1::GetTrendRequest& req, Date today);
+  absl::StatusOr<v1::LaScorecard> LaScorecard(
+      const v1::GetLaScorecardRequest& req);
 
  private:
   struct Period {
@@ -42,8 +44,14 @@ class Reports {
   static absl::StatusOr<Period> ReadPeriod(const v1::Date& from,
                                            const v1::Date& to,
                                            const v1::Date& as_of);
+  // Exactly one of officer_id, team_id and la (INVALID_ARGUMENT naming
+  // officer_id otherwise).
   absl::StatusOr<std::vector<std::string>> OfficersOf(
-      const std::string& officer_id, const std::string& team_id);
+      const std::string& officer_id, const std::string& team_id, bool la);
+  // Every officer's scorecard for the period, one snapshot, shared with the
+  // helper thread.
+  absl::StatusOr<std::vector<v1::OfficerScorecard>> Scorecards(
+      const std::vector<std::string>& officers, const Period& p);
   absl::StatusOr<v1::OfficerScorecard> Scorecard(const std::string& officer,
                                                  const Period& p);
   MeasureTarget TargetOf(const std::string& code) const;

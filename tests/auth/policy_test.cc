@@ -216,8 +216,9 @@ TEST_F(PolicyWalkTest, EveryRpcTimesEveryRoleAnswersAsTheTableSays) {
           << path << " without a token";
       EXPECT_EQ(Call(path, "", "garbage"), grpc::StatusCode::UNAUTHENTICATED)
           << path << " with a junk token";
-      for (auth::Role role : {auth::kOfficer, auth::kManager, auth::kAdmin,
-                              auth::kIntegration, auth::kReturns}) {
+      for (auth::Role role :
+           {auth::kOfficer, auth::kManager, auth::kAdmin, auth::kIntegration,
+            auth::kReturns, auth::kHeadOfService}) {
         const grpc::StatusCode code =
             Call(path, "", Token("someone", role, {"team-north"}));
         ++calls;
@@ -523,6 +524,52 @@ TEST_F(PolicyWalkTest, OfficersSeeTheirOwnAndManagersTheirTeams) {
                  Token("back-office", auth::kIntegration)),
             grpc::StatusCode::OK);
   EXPECT_EQ(Call(path, list.SerializeAsString(), officer),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// The head of service reads every team, every officer and the LA, and
+// takes no step on a case; the LA's figures are theirs alone.
+TEST_F(PolicyWalkTest, TheHeadOfServiceSeesTheWholeLaAndActsOnNoCase) {
+  const std::string head = Token("head-of-send", auth::kHeadOfService);
+  const std::string manager =
+      Token("manager-north", auth::kManager, {"team-north"});
+  v1::GetTeamScorecardRequest team;
+  team.set_team_id("team-south");
+  *team.mutable_from() = ToProto(Date::Ymd(2026, 1, 1));
+  *team.mutable_to() = ToProto(Date::Ymd(2026, 12, 31));
+  const std::string team_path =
+      "/casework.v1.ProjectionService/GetTeamScorecard";
+  // (No such team in this test's read model: NOT_FOUND, not a refusal.)
+  EXPECT_EQ(Call(team_path, team.SerializeAsString(), head),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Call(team_path, team.SerializeAsString(), manager),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetWorklistRequest worklist;
+  worklist.set_officer_id("officer-s1");
+  EXPECT_EQ(Call("/casework.v1.ProjectionService/GetWorklist",
+                 worklist.SerializeAsString(), head),
+            grpc::StatusCode::OK);
+  v1::GetLaScorecardRequest la;
+  *la.mutable_from() = team.from();
+  *la.mutable_to() = team.to();
+  const std::string la_path = "/casework.v1.ProjectionService/GetLaScorecard";
+  EXPECT_EQ(Call(la_path, la.SerializeAsString(), head), grpc::StatusCode::OK);
+  EXPECT_EQ(Call(la_path, la.SerializeAsString(), manager),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetTrendRequest trend;
+  trend.set_la(true);
+  trend.set_measure("ehc.decision_6_weeks");
+  const std::string trend_path = "/casework.v1.ProjectionService/GetTrend";
+  EXPECT_EQ(Call(trend_path, trend.SerializeAsString(), head),
+            grpc::StatusCode::OK);
+  EXPECT_EQ(Call(trend_path, trend.SerializeAsString(),
+                 Token("officer-n1", auth::kOfficer)),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::RecordRequestRequest command;
+  command.set_request_id("r-1");
+  command.set_child_id("child-1");
+  EXPECT_EQ(Call("/casework.v1.EhcAssessmentService/RecordRequest",
+                 command.SerializeAsString(), head),
             grpc::StatusCode::PERMISSION_DENIED);
 }
 

@@ -218,6 +218,10 @@ class TimedProjection final : public projection::Projection {
                                      Date today) override {
     return inner_.GetTrend(r, today);
   }
+  absl::StatusOr<v1::LaScorecard> GetLaScorecard(
+      const v1::GetLaScorecardRequest& r) override {
+    return inner_.GetLaScorecard(r);
+  }
   int64_t AppliedVersion(const std::string& source,
                          const std::string& stream) override {
     return inner_.AppliedVersion(source, stream);

@@ -28,11 +28,12 @@ protoc -I "$src/proto" --python_out="$work/py" "$src"/proto/casework/v1/*.proto
 
 for encoding in protobuf json; do
   ports=()
-  for _ in 1 2 3 4 5; do ports+=("$(free_port)"); done
+  for _ in 1 2 3 4 5 6 7 8; do ports+=("$(free_port)"); done
   CASEWORK_EVENT_FORMAT=$encoding "$bin/casework-dev" --demo --demo-children 60 \
     --data-dir "$work/$encoding" --ehc-port "${ports[0]}" --reviews-port "${ports[1]}" \
     --transport-port "${ports[2]}" --complaints-port "${ports[3]}" \
-    --projection-port "${ports[4]}" >"$work/$encoding.out" 2>"$work/$encoding.err" &
+    --projection-port "${ports[4]}" --returns-port "${ports[5]}" --web-port "${ports[6]}" \
+    --oidc-port "${ports[7]}" >"$work/$encoding.out" 2>"$work/$encoding.err" &
   pid=$!
   pids+=("$pid")
   for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/$encoding.out" 2>/dev/null && break; sleep 0.2; done

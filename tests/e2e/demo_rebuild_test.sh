@@ -20,10 +20,11 @@ fail() { echo "DEMO REBUILD FAILED: $*" >&2; exit 1; }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 ports=()
-for _ in 1 2 3 4 5 6 7; do ports+=("$(free_port)"); done
+for _ in 1 2 3 4 5 6 7 8 9; do ports+=("$(free_port)"); done
 "$bin/casework-dev" --demo --demo-children 5000 --data-dir "$work/var" \
   --ehc-port "${ports[0]}" --reviews-port "${ports[1]}" --transport-port "${ports[2]}" \
   --complaints-port "${ports[3]}" --projection-port "${ports[4]}" --returns-port "${ports[5]}" \
+  --web-port "${ports[7]}" --oidc-port "${ports[8]}" \
   >"$work/dev.out" 2>"$work/dev.err" &
 pids+=($!)
 for _ in $(seq 1 600); do
@@ -57,7 +58,7 @@ grep -q "^projection: SERVING" "$work/live.status" || fail "live: $(cat "$work/l
 
 # The rebuild, from offset 0 of every partition.
 "$bin/projection" --port "${ports[6]}" --data-dir "$work/rebuilt" --brokers "$CASEWORK_BROKERS" \
-  --auth-issuer casework-dev --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
+  --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
   --kafka-config fetch.wait.max.ms=20 >"$work/rebuilt.out" 2>"$work/rebuilt.err" &
 pids+=($!)
 for _ in $(seq 1 1200); do

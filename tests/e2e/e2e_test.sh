@@ -29,8 +29,10 @@ transport_port=$(free_port)
 complaints_port=$(free_port)
 proj_port=$(free_port)
 returns_port=$(free_port)
+web_port=$(free_port)
+oidc_port=$(free_port)
 "$bin/casework-dev" --demo --demo-children 60 --data-dir "$work/var" \
-  --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" --returns-port "$returns_port" >"$work/dev.out" 2>"$work/dev.err" &
+  --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" --returns-port "$returns_port" --web-port "$web_port" --oidc-port "$oidc_port" >"$work/dev.out" 2>"$work/dev.err" &
 pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "demo loaded" "$work/dev.out" || { cat "$work/dev.out" "$work/dev.err"; fail "demo did not load"; }
@@ -606,7 +608,7 @@ records_before=$(topic_records)
 "$bin/casectl" scorecard officer-01 --json >"$work/score-before-restore.json" || fail "scorecard"
 "$bin/ehc-assessments" --port "$restore_port" --data-dir "$work/ehc-restored" \
   --brokers "$(cat "$work/var/kafka.bootstrap")" --restore-from-topic \
-  --auth-issuer casework-dev --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
+  --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
   2>"$work/restore.err" &
 restore_pid=$!
 pids+=("$restore_pid")
@@ -643,7 +645,7 @@ restore_other() {  # SERVICE CASECTL_FLAG LIVE_ADDR CHECK_COMMAND...
   port=$(free_port)
   "$bin/$service" --port "$port" --data-dir "$work/$service-restored-$port" \
     --brokers "$(cat "$work/var/kafka.bootstrap")" --restore-from-topic \
-    --auth-issuer casework-dev --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
+    --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
     2>"$work/restore-$service.err" &
   local pid=$!
   pids+=("$pid")
@@ -681,7 +683,7 @@ cmp -s "$work/score-before-restore.json" "$work/score-after-restore.json" \
 kill -TERM "$restore_pid"; wait "$restore_pid" || fail "restored service did not stop cleanly"
 # Restoring over a log is refused, saying why.
 if "$bin/ehc-assessments" --port 0 --data-dir "$work/ehc-restored" --restore-from-topic \
-  --brokers "$(cat "$work/var/kafka.bootstrap")" --auth-issuer casework-dev \
+  --brokers "$(cat "$work/var/kafka.bootstrap")" --auth-issuer "$CASEWORK_AUTH_ISSUER" \
   --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" 2>"$work/restore2.err"; then
   fail "restored over an existing log"
 fi
@@ -724,7 +726,7 @@ backup_port=$(free_port)
 "$bin/ehc-assessments" --port "$backup_port" \
   --data-dir "$work/var/ehc-assessments-backups/e2e-backup/log" \
   --audit-dir "$work/var/ehc-assessments-backups/e2e-backup/audit" \
-  --auth-issuer casework-dev --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
+  --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
   2>"$work/from-backup.err" &
 backup_pid=$!
 pids+=("$backup_pid")
@@ -750,7 +752,7 @@ pids=()
 # Restart on the same data: the embedded broker starts empty, the service publishes its whole
 # log again and the projection re-reads it without counting anything twice, then follows new
 # commands (which land at offsets it had stored for the old broker).
-"$bin/casework-dev" --data-dir "$work/var" --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" --returns-port "$returns_port" \
+"$bin/casework-dev" --data-dir "$work/var" --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" --returns-port "$returns_port" --web-port "$web_port" --oidc-port "$oidc_port" \
   --log-format json >"$work/dev2.out" 2>"$work/dev2.err" &
 pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev2.out" 2>/dev/null && break; sleep 0.2; done
@@ -789,7 +791,7 @@ pids=()
 
 # kill -9 right after acknowledged commands loses none of them.
 port=$(free_port)
-auth_flags=(--auth-issuer casework-dev --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret")
+auth_flags=(--auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret")
 "$bin/ehc-assessments" --port "$port" --data-dir "$work/ehc" "${auth_flags[@]}" 2>"$work/ehc.err" &
 pids+=($!)
 for _ in $(seq 1 100); do "$bin/casectl" --ehc "127.0.0.1:$port" ehc list --child x >/dev/null 2>&1 && break; sleep 0.1; done

@@ -20,7 +20,7 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 mkdir -p "$work/py"
 protoc -I "$src/proto" --python_out="$work/py" "$src"/proto/casework/v1/*.proto
 ports=()
-for svc in ehc reviews transport complaints projection returns; do ports+=("--$svc-port" "$(free_port)"); done
+for svc in ehc reviews transport complaints projection returns web oidc; do ports+=("--$svc-port" "$(free_port)"); done
 export CASEWORK_EHC_ADDR=127.0.0.1:${ports[1]} CASEWORK_REVIEWS_ADDR=127.0.0.1:${ports[3]}
 export CASEWORK_TRANSPORT_ADDR=127.0.0.1:${ports[5]} CASEWORK_COMPLAINTS_ADDR=127.0.0.1:${ports[7]}
 export CASEWORK_PROJECTION_ADDR=127.0.0.1:${ports[9]}

@@ -13,6 +13,7 @@ Usage: sen2_check.py wait BROKERS RETURNS_ADDR PROJECTION_ADDR ADMIN_TOKEN METRI
        sen2_check.py check PROJECTION_ADDR BROKERS SECRET_FILE COUNTS_JSON YEAR CENSUS
 """
 import base64
+import os
 import datetime
 import hashlib
 import hmac
@@ -36,7 +37,7 @@ def b64(data):
 def token(secret, subject, team):
     now = int(time.time())
     header = {"alg": "HS256", "typ": "JWT"}
-    claims = {"iss": "casework-dev", "aud": "casework", "sub": subject, "roles": ["manager"],
+    claims = {"iss": os.environ["CASEWORK_AUTH_ISSUER"], "aud": "casework", "sub": subject, "roles": ["manager"],
               "teams": [team], "iat": now, "nbf": now, "exp": now + 600}
     signing = b64(json.dumps(header).encode()) + "." + b64(json.dumps(claims).encode())
     mac = hmac.new(secret.encode(), signing.encode(), hashlib.sha256).digest()

@@ -77,8 +77,9 @@
 //   disagreement comply X --order-id O [--step done|draft|final] --on D
 //   disagreement show X
 //   team-scorecard TEAM [--sort-by MEASURE] [--desc] [--from D] [--to D]
-//   exceptions (--officer O | --team T) --measure M [--from D] [--to D]
-//   trend (--officer O | --team T) --measure M [--months N] [--to D]
+//   la-scorecard [--sort-by MEASURE] [--desc] [--from D] [--to D]
+//   exceptions (--officer O | --team T | --la) --measure M [--from D] [--to D]
+//   trend (--officer O | --team T | --la) --measure M [--months N] [--to D]
 //   directory import FILE.csv [--brokers HOST:PORT]   (columns: kind, id,
 //       name, team_id, role, active, manager_id; CASEWORK_BROKERS)
 //   admin republish --service ehc|reviews|transport|complaints [--from N]
@@ -386,10 +387,52 @@ int RunManager(const Args& a, Client& client, const std::string& command) {
     row(out.totals());
     return 0;
   }
+  if (command == "la-scorecard") {
+    v1::GetLaScorecardRequest r;
+    *r.mutable_from() = from;
+    *r.mutable_to() = to;
+    r.set_sort_by(a.Get("sort-by"));
+    r.set_descending(a.Has("desc"));
+    v1::LaScorecard out;
+    grpc::Status s = stub->GetLaScorecard(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    const std::string code = a.Get("sort-by", "ehc.final_plan_20_weeks");
+    std::printf("the LA, %s to %s; column: %s\n", Str(r.from()).c_str(),
+                Str(r.to()).c_str(), code.c_str());
+    std::printf("%-24s %8s %8s %8s %8s %8s %8s %6s\n", "TEAM", "OFFICERS",
+                "CASELOAD", "OVERDUE", "BACKLOG", "MET/OF", "%", "RAG");
+    auto row = [&](const std::string& name, int officers,
+                   const v1::OfficerScorecard& c) {
+      const v1::Measure* m = nullptr;
+      for (const v1::Measure& x : c.measures()) {
+        if (x.code() == code) m = &x;
+      }
+      std::printf(
+          "%-24s %8d %8lld %8lld %8lld %8s %7.1f%% %6s\n", name.c_str(),
+          officers, static_cast<long long>(c.caseload()),
+          static_cast<long long>(c.overdue_items()),
+          static_cast<long long>(c.review_backlog()),
+          m ? absl::StrCat(m->numerator(), "/", m->denominator()).c_str() : "-",
+          m ? m->percent() : 0.0, m ? RagName(m->rag()) : "");
+    };
+    int officers = 0;
+    for (const v1::TeamTotals& t : out.teams()) {
+      row(t.team_id().empty() ? "(no team)" : t.team_id(), t.officers(),
+          t.totals());
+      officers += t.officers();
+    }
+    row("LA", officers, out.totals());
+    return 0;
+  }
   if (command == "exceptions") {
     v1::GetExceptionReportRequest r;
     r.set_officer_id(a.Get("officer"));
     r.set_team_id(a.Get("team"));
+    r.set_la(a.Has("la"));
     r.set_measure(Require(a, "measure"));
     *r.mutable_from() = from;
     *r.mutable_to() = to;
@@ -417,6 +460,7 @@ int RunManager(const Args& a, Client& client, const std::string& command) {
   v1::GetTrendRequest r;
   r.set_officer_id(a.Get("officer"));
   r.set_team_id(a.Get("team"));
+  r.set_la(a.Has("la"));
   r.set_measure(Require(a, "measure"));
   *r.mutable_to() = to;
   if (a.Has("months")) {
@@ -865,8 +909,8 @@ int Dispatch(const Args& a) {
     return RunPeopleImport(a, client);
   }
   if (command == "sen2") return RunSen2(a, client);
-  if (command == "team-scorecard" || command == "exceptions" ||
-      command == "trend") {
+  if (command == "team-scorecard" || command == "la-scorecard" ||
+      command == "exceptions" || command == "trend") {
     return RunManager(a, client, command);
   }
   if (command == "timeline" || command == "worklist" ||

@@ -1,6 +1,7 @@
 #include "tools/casectl/parse.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -22,7 +23,8 @@ struct FlagSpec {
   char kind = 't';  // t text, d date, i integer, n decimal, b on/off, e enum
   bool required = false;
   std::vector<std::string> choices;
-  std::string one_of;  // the other flag of an exactly-one-of pair
+  // The other flags of an exactly-one-of group ("officer|team|la?").
+  std::vector<std::string> one_of;
 };
 
 std::vector<FlagSpec> ParseFlags(const char* text) {
@@ -31,11 +33,23 @@ std::vector<FlagSpec> ParseFlags(const char* text) {
     FlagSpec f;
     std::string t(token);
     if (t.find('|') != std::string::npos && t.find('=') == std::string::npos) {
-      std::vector<std::string> pair = absl::StrSplit(t, '|');
-      FlagSpec a{.name = pair[0], .one_of = pair[1]};
-      FlagSpec b{.name = pair[1], .one_of = pair[0]};
-      out.push_back(a);
-      out.push_back(b);
+      std::vector<std::string> group = absl::StrSplit(t, '|');
+      std::vector<FlagSpec> members;
+      for (std::string& m : group) {
+        FlagSpec g;
+        if (!m.empty() && m.back() == '?') {
+          g.kind = 'b';
+          m.pop_back();
+        }
+        g.name = m;
+        members.push_back(g);
+      }
+      for (FlagSpec& g : members) {
+        for (const std::string& other : group) {
+          if (other != g.name) g.one_of.push_back(other);
+        }
+        out.push_back(g);
+      }
       continue;
     }
     if (!t.empty() && t.back() == '!') {
@@ -190,7 +204,10 @@ ParseResult ParseCommandLine(int argc, char** argv) {
       for (const FlagSpec& f : leaf->flags) {
         if (f.name == name && !f.one_of.empty()) {
           for (auto& [other, p] : leaf->options) {
-            if (other == f.one_of) o->excludes(p);
+            if (std::find(f.one_of.begin(), f.one_of.end(), other) !=
+                f.one_of.end()) {
+              o->excludes(p);
+            }
           }
         }
       }
@@ -234,12 +251,28 @@ ParseResult ParseCommandLine(int argc, char** argv) {
           o->get_expected_min() == 0 ? "true" : o->as<std::string>();
     }
     for (const FlagSpec& f : leaf->flags) {
-      if (f.one_of.empty() || f.name > f.one_of) continue;
-      if (!a.flags.contains(f.name) && !a.flags.contains(f.one_of)) {
+      // Once per group: at its member first by name.
+      if (f.one_of.empty() ||
+          std::any_of(f.one_of.begin(), f.one_of.end(),
+                      [&](const std::string& o) { return o < f.name; })) {
+        continue;
+      }
+      bool given = a.flags.contains(f.name);
+      for (const std::string& other : f.one_of) {
+        given = given || a.flags.contains(other);
+      }
+      if (!given) {
+        std::vector<std::string> names = {absl::StrCat("--", f.name)};
+        for (const std::string& other : f.one_of) {
+          names.push_back(absl::StrCat("--", other));
+        }
+        const std::string last = names.back();
+        names.pop_back();
         std::fprintf(stderr,
-                     "casectl: give exactly one of --%s and --%s\n"
+                     "casectl: give exactly one of %s and %s\n"
                      "casectl: see casectl %s --help\n",
-                     f.name.c_str(), f.one_of.c_str(), leaf->spec->path);
+                     absl::StrJoin(names, ", ").c_str(), last.c_str(),
+                     leaf->spec->path);
         result.exit_code = 2;
         return result;
       }
@@ -255,12 +288,12 @@ void PrintSpecJson() {
     for (const FlagSpec& f : ParseFlags(spec.flags)) {
       std::vector<std::string> choices;
       for (const std::string& c : f.choices) choices.push_back(quote(c));
-      flags.push_back(
-          absl::StrCat("{\"name\": ", quote(f.name), ", \"kind\": \"",
-                       std::string(1, f.kind),
-                       "\", \"required\": ", f.required ? "true" : "false",
-                       ", \"choices\": [", absl::StrJoin(choices, ", "),
-                       "], \"one_of\": ", quote(f.one_of), "}"));
+      flags.push_back(absl::StrCat(
+          "{\"name\": ", quote(f.name), ", \"kind\": \"",
+          std::string(1, f.kind),
+          "\", \"required\": ", f.required ? "true" : "false",
+          ", \"choices\": [", absl::StrJoin(choices, ", "),
+          "], \"one_of\": ", quote(absl::StrJoin(f.one_of, "|")), "}"));
     }
     std::vector<std::string> positionals;
     for (absl::string_view p :

@@ -166,10 +166,13 @@ const std::vector<CommandSpec>& Commands() {
        "An officer's measures (default: the last 12 months)"},
       {"team-scorecard", "TEAM", "sort-by desc? from@ to@",
        "A team's officers side by side, with totals (managers)"},
-      {"exceptions", "", "officer|team measure! from@ to@",
-       "The cases behind a measure: missed and overdue (managers)"},
-      {"trend", "", "officer|team measure! months# to@",
-       "A measure month by month"},
+      {"la-scorecard", "", "sort-by desc? from@ to@",
+       "Every team side by side, with the LA's totals (head of service)"},
+      {"exceptions", "", "officer|team|la? measure! from@ to@",
+       "The cases behind a measure: missed and overdue (managers; --la: "
+       "head of service)"},
+      {"trend", "", "officer|team|la? measure! months# to@",
+       "A measure month by month (--la: head of service)"},
       // Operations.
       // Statutory returns (statutory-returns; admins and the returns role).
       {"people import", "FILE", "brokers",

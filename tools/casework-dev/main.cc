@@ -5,6 +5,7 @@
 // through the public gRPC API, and stops everything cleanly on Ctrl-C.
 #include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -18,6 +19,7 @@
 #include <map>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -33,6 +35,7 @@
 #include "libs/rpc/server.h"
 #include "tools/casework-dev/demo.h"
 #include "tools/casework-dev/demo_people.h"
+#include "tools/casework-dev/dev_idp.h"
 
 extern char** environ;
 
@@ -91,7 +94,8 @@ int main(int argc, char** argv) {
   // --reviews-port, ...).
   std::vector<std::string> known = {
       "data-dir",          "partitions", "demo-children", "dev-port",
-      "metrics-base-port", "log-format", "today"};
+      "metrics-base-port", "log-format", "today",         "web-port",
+      "oidc-port",         "web-app-dir"};
   for (const ServiceEntry& e : Catalogue()) {
     known.push_back(absl::StrCat(e.cli_name, "-port"));
   }
@@ -108,6 +112,8 @@ int main(int argc, char** argv) {
         "[--dev-port N] [--today YYYY-MM-DD]\n"
         "                    [--partitions N] [--demo-children N] "
         "[--exit-after-demo] [--print-catalogue]\n"
+        "                    [--web-port N (8080)] [--oidc-port N (8090)] "
+        "[--web-app-dir DIR]\n"
         "Starts the embedded Kafka-protocol broker and every service on "
         "loopback.\n"
         "--metrics-base-port N: the services' /metrics on N, N+1, ... in "
@@ -116,7 +122,11 @@ int main(int argc, char** argv) {
         "--dev-port N: the outage drills (casectl admin broker down|up; "
         "default: a free port,\nin DIR/tokens.env as CASEWORK_DEV_ADDR).\n"
         "--today YYYY-MM-DD: the stack's business date (a development stack is "
-        "never production).\n");
+        "never production).\n"
+        "--web-port N: the web app and its gateway (services/web); "
+        "--oidc-port N: the development\n"
+        "identity provider the app signs in with (its URL is the issuer of "
+        "every token of the stack).\n");
     return 0;
   }
   if (flags->Has("print-catalogue")) {
@@ -168,6 +178,13 @@ int main(int argc, char** argv) {
     return Fail(absl::InvalidArgumentError(
         "--partitions and --demo-children take positive numbers, "
         "--metrics-base-port a port number"));
+  }
+  int web_port = 0, oidc_port = 0;
+  if (!absl::SimpleAtoi(flags->Get("web-port", "", "8080"), &web_port) ||
+      !absl::SimpleAtoi(flags->Get("oidc-port", "", "8090"), &oidc_port) ||
+      web_port < 1 || web_port > 65535 || oidc_port < 0 || oidc_port > 65535) {
+    return Fail(absl::InvalidArgumentError(
+        "--web-port and --oidc-port take port numbers"));
   }
   const int ehc_port = ports["ehc-assessments"],
             reviews_port = ports["annual-reviews"],
@@ -240,12 +257,61 @@ int main(int argc, char** argv) {
     }
   }
   *secret = std::string(absl::StripAsciiWhitespace(*secret));
+
+  // The development identity provider: its address is the issuer of every
+  // token of the stack (the app's through OpenID Connect, RS256 from its
+  // JWKS, which the services fetch; the printed ones, HS256).
+  const std::string key_file = data_dir + "/auth/dev-oidc-key.pem";
+  const std::string jwk_file = data_dir + "/auth/dev-oidc-key.jwk";
+  absl::StatusOr<std::string> oidc_pem = ReadFile(key_file);
+  absl::StatusOr<std::string> oidc_jwk = ReadFile(jwk_file);
+  if (!oidc_pem.ok() || !oidc_jwk.ok()) {
+    absl::StatusOr<auth::SigningKey> key =
+        auth::GenerateSigningKey("RS256", "casework-dev-1");
+    if (!key.ok()) return Fail(key.status());
+    std::filesystem::create_directories(data_dir + "/auth", ec);
+    {
+      std::ofstream out(key_file);
+      out << key->private_pem;
+    }
+    std::filesystem::permissions(key_file,
+                                 std::filesystem::perms::owner_read |
+                                     std::filesystem::perms::owner_write,
+                                 ec);
+    std::ofstream(jwk_file) << key->public_jwk_json;
+    oidc_pem = key->private_pem;
+    oidc_jwk = key->public_jwk_json;
+  }
+  dev::DevIdpOptions idp_options;
+  idp_options.port = oidc_port;
+  idp_options.private_pem = *oidc_pem;
+  idp_options.public_jwk_json = *oidc_jwk;
+  idp_options.kid = "casework-dev-1";
+  idp_options.app_origins = {absl::StrCat("http://127.0.0.1:", web_port),
+                             absl::StrCat("http://localhost:", web_port)};
+  for (const v1::DirectoryRecord& r : demo::DemoDirectory(20)) {
+    if (!r.has_officer()) continue;
+    const bool manager = absl::StartsWith(r.officer().officer_id(), "manager-");
+    idp_options.users.push_back({r.officer().officer_id(),
+                                 r.officer().name(),
+                                 manager ? auth::kManager : auth::kOfficer,
+                                 {r.officer().team_id()}});
+  }
+  idp_options.users.push_back(
+      {"head-of-send", "Head of SEND service", auth::kHeadOfService, {}});
+  idp_options.users.push_back(
+      {"returns-officer", "Statutory returns officer", auth::kReturns, {}});
+  idp_options.users.push_back({"admin", "Administrator", auth::kAdmin, {}});
+  absl::StatusOr<std::unique_ptr<dev::DevIdp>> idp =
+      dev::DevIdp::Start(std::move(idp_options));
+  if (!idp.ok()) return Fail(idp.status());
+  const std::string issuer = (*idp)->issuer();
   const absl::Time now = absl::Now();
   auto token = [&](const std::string& subject, unsigned roles,
                    std::vector<std::string> teams) {
     return auth::SignJwt("HS256", *secret, "",
                          auth::ClaimsJson(auth::TokenClaims{
-                             .issuer = "casework-dev",
+                             .issuer = issuer,
                              .audience = "casework",
                              .subject = subject,
                              .roles = roles,
@@ -272,9 +338,8 @@ int main(int argc, char** argv) {
     return Fail(absl::InvalidArgumentError("--dev-port: a port number"));
   }
   absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> dev_verifier =
-      auth::JwtVerifier::Create(auth::VerifierOptions{.issuer = "casework-dev",
-                                                      .audience = "casework",
-                                                      .hs256_secret = *secret});
+      auth::JwtVerifier::Create(auth::VerifierOptions{
+          .issuer = issuer, .audience = "casework", .hs256_secret = *secret});
   if (!dev_verifier.ok()) return Fail(dev_verifier.status());
   const auth::Authorizer dev_authorizer(std::move(*dev_verifier),
                                         SystemClock::Get());
@@ -297,7 +362,9 @@ int main(int argc, char** argv) {
         << "export CASEWORK_RETURNS_TOKEN=" << returns_token << "\n"
         << "export CASEWORK_TOKEN=$CASEWORK_OFFICER_TOKEN\n"
         << "export CASEWORK_BROKERS=" << bootstrap << "\n"
-        << "export CASEWORK_DEV_ADDR=127.0.0.1:" << dev_port << "\n";
+        << "export CASEWORK_DEV_ADDR=127.0.0.1:" << dev_port << "\n"
+        << "export CASEWORK_AUTH_ISSUER=" << issuer << "\n"
+        << "export CASEWORK_WEB_URL=http://127.0.0.1:" << web_port << "/\n";
   }
 
   const std::string bin_dir =
@@ -334,7 +401,9 @@ int main(int argc, char** argv) {
                                      bootstrap,
                                      "--topics-reset",
                                      "--auth-issuer",
-                                     "casework-dev",
+                                     issuer,
+                                     "--auth-jwks-url",
+                                     issuer + "/jwks.json",
                                      "--auth-hs256-secret-file",
                                      secret_file,
                                      "--metrics-port",
@@ -405,10 +474,46 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The web app and its gateway, signing in with the dev provider.
+  {
+    const std::string app_dir = flags->Get(
+        "web-app-dir", "CASEWORK_WEB_APP_DIR",
+        std::filesystem::path(bin_dir).parent_path().string() + "/web-app");
+    std::vector<std::string> args = {"--port",        std::to_string(web_port),
+                                     "--app-dir",     app_dir,
+                                     "--oidc-issuer", issuer,
+                                     "--log-format",  log_format};
+    for (const ServiceEntry& e : Catalogue()) {
+      if (e.api.empty()) continue;
+      args.push_back("--" + e.cli_name);
+      args.push_back(absl::StrCat("127.0.0.1:", ports[e.name]));
+    }
+    absl::StatusOr<Child> child = Spawn(bin_dir + "/web", args, "web");
+    if (!child.ok()) {
+      stop_all();
+      return Fail(child.status());
+    }
+    children.push_back(*child);
+    httplib::Client probe("127.0.0.1", web_port);
+    probe.set_connection_timeout(0, 200000);
+    bool up = false;
+    for (int tries = 0; tries < 100 && !up; ++tries) {
+      httplib::Result r = probe.Get("/healthz");
+      up = r && r->status == 200;
+      if (!up) absl::SleepFor(absl::Milliseconds(100));
+    }
+    if (!up) {
+      stop_all();
+      return Fail(absl::UnavailableError(absl::StrCat(
+          "web did not start on port ", web_port, " (is the port in use?)")));
+    }
+  }
+
   std::printf(
-      "casework is running\n  kafka bootstrap   %s   (also in "
-      "%s/kafka.bootstrap)\n",
-      bootstrap.c_str(), data_dir.c_str());
+      "casework is running\n  web app           http://127.0.0.1:%d/   (sign "
+      "in as any demo user: development identity provider %s)\n"
+      "  kafka bootstrap   %s   (also in %s/kafka.bootstrap)\n",
+      web_port, issuer.c_str(), bootstrap.c_str(), data_dir.c_str());
   for (const ServiceEntry& e : Catalogue()) {
     std::printf("  %-17s 127.0.0.1:%d   metrics http://127.0.0.1:%d/metrics\n",
                 e.name.c_str(), ports[e.name], metrics_ports[e.name]);

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "casework/v1/common.pb.h"
+#include "casework/v1/directory.pb.h"
 #include "libs/rpc/proto_date.h"
 #include "tests/testing/la_history.h"
 #include "tests/testing/temp_dir.h"
@@ -732,6 +733,133 @@ TEST_F(ProjectionTest, ScorecardsOfAnyPeriodCountEachClosedClockOnce) {
     EXPECT_EQ(trend->points(i).denominator(), decided[i]) << i;
     EXPECT_EQ(trend->points(i).numerator(), met[i]) << i;
   }
+}
+
+// The LA overview: every team's totals and the LA's, which count every
+// officer once - those of no team, or missing from the directory, too.
+TEST_F(ProjectionTest, LaScorecardSumsEveryTeamAndEveryOfficerOnce) {
+  std::vector<kafka::Message> batch;
+  int64_t offset = 0;
+  auto directory = [&](v1::DirectoryRecord r, const std::string& key) {
+    kafka::Message m;
+    m.topic = kDirectoryTopic;
+    m.offset = offset++;
+    m.key = key;
+    m.value = r.SerializeAsString();
+    m.headers = {{"ce_type", "uk.send.casework.directory.v1.DirectoryRecord"}};
+    batch.push_back(std::move(m));
+  };
+  for (auto [team, name] : std::vector<std::pair<std::string, std::string>>{
+           {"team-n", "North"}, {"team-s", "South"}, {"team-e", "Empty"}}) {
+    v1::DirectoryRecord r;
+    r.mutable_team()->set_team_id(team);
+    r.mutable_team()->set_name(name);
+    directory(r, team);
+  }
+  for (auto [officer, team] : std::vector<std::pair<std::string, std::string>>{
+           {"officer-a", "team-n"},
+           {"officer-b", "team-n"},
+           {"officer-c", "team-s"}}) {
+    v1::DirectoryRecord r;
+    r.mutable_officer()->set_officer_id(officer);
+    r.mutable_officer()->set_team_id(team);
+    r.mutable_officer()->set_active(true);
+    directory(r, officer);
+  }
+  // Decisions: officer-a 2 met + 1 missed, officer-c 1 missed, officer-x
+  // (not in the directory) 1 met.
+  int n = 0;
+  for (auto [officer, action] :
+       std::vector<std::pair<std::string, v1::ClockAction>>{
+           {"officer-a", v1::CLOCK_MET},
+           {"officer-a", v1::CLOCK_MET},
+           {"officer-a", v1::CLOCK_MISSED},
+           {"officer-c", v1::CLOCK_MISSED},
+           {"officer-x", v1::CLOCK_MET}}) {
+    ++n;
+    batch.push_back(events_.Event(
+        "DecidedToAssess", absl::StrCat("s", n), 1, officer, P(2026, 3, n),
+        {Closed("decision", "ehc.decision_to_assess", action, P(2026, 3, n))}));
+  }
+  ASSERT_TRUE(projection_->Apply(batch).ok());
+
+  v1::GetLaScorecardRequest r;
+  *r.mutable_from() = P(2026, 1, 1);
+  *r.mutable_to() = P(2026, 12, 31);
+  absl::StatusOr<v1::LaScorecard> la = projection_->GetLaScorecard(r);
+  ASSERT_TRUE(la.ok()) << la.status();
+  auto decisions = [](const v1::OfficerScorecard& card) {
+    for (const v1::Measure& m : card.measures()) {
+      if (m.code() == "ehc.decision_6_weeks") {
+        return std::make_pair(m.numerator(), m.denominator());
+      }
+    }
+    return std::make_pair(int64_t{-1}, int64_t{-1});
+  };
+  EXPECT_EQ(la->totals().officer_id(), "la");
+  EXPECT_EQ(decisions(la->totals()), std::make_pair(int64_t{3}, int64_t{5}));
+  ASSERT_EQ(la->teams_size(), 4);  // sorted by id: "" first
+  EXPECT_EQ(la->teams(0).team_id(), "");
+  EXPECT_EQ(la->teams(0).officers(), 1);  // officer-x
+  EXPECT_EQ(decisions(la->teams(0).totals()),
+            std::make_pair(int64_t{1}, int64_t{1}));
+  EXPECT_EQ(la->teams(1).team_id(), "team-e");
+  EXPECT_EQ(la->teams(1).officers(), 0);
+  EXPECT_EQ(decisions(la->teams(1).totals()),
+            std::make_pair(int64_t{0}, int64_t{0}));
+  EXPECT_EQ(la->teams(1).totals().measures(0).rag(), v1::RAG_NO_DATA);
+  EXPECT_EQ(la->teams(2).team_id(), "team-n");
+  EXPECT_EQ(la->teams(2).team_name(), "North");
+  EXPECT_EQ(la->teams(2).officers(), 2);
+  EXPECT_EQ(decisions(la->teams(2).totals()),
+            std::make_pair(int64_t{2}, int64_t{3}));
+  EXPECT_EQ(la->teams(3).team_id(), "team-s");
+  EXPECT_EQ(decisions(la->teams(3).totals()),
+            std::make_pair(int64_t{0}, int64_t{1}));
+  // The team rows equal the team scorecards' totals.
+  v1::GetTeamScorecardRequest t;
+  t.set_team_id("team-n");
+  *t.mutable_from() = r.from();
+  *t.mutable_to() = r.to();
+  absl::StatusOr<v1::TeamScorecard> team = projection_->GetTeamScorecard(t);
+  ASSERT_TRUE(team.ok());
+  EXPECT_EQ(decisions(team->totals()), decisions(la->teams(2).totals()));
+  // Sorted by a measure, worst first; a typo names the field.
+  r.set_sort_by("ehc.decision_6_weeks");
+  la = projection_->GetLaScorecard(r);
+  ASSERT_TRUE(la.ok());
+  EXPECT_EQ(la->teams(0).team_id(), "team-e");  // no data: -1 sorts first
+  EXPECT_EQ(la->teams(1).team_id(), "team-s");  // 0%
+  r.set_sort_by("ehc.decision_6_week");
+  EXPECT_EQ(projection_->GetLaScorecard(r).status().message(),
+            "sort_by: 'ehc.decision_6_week' is not a measure code");
+
+  // The LA's exception report and trend cover every officer.
+  v1::GetExceptionReportRequest x;
+  x.set_la(true);
+  x.set_measure("ehc.decision_6_weeks");
+  *x.mutable_from() = r.from();
+  *x.mutable_to() = r.to();
+  absl::StatusOr<v1::ExceptionReport> report =
+      projection_->GetExceptionReport(x);
+  ASSERT_TRUE(report.ok()) << report.status();
+  std::set<std::string> late;
+  for (const v1::ExceptionItem& i : report->items())
+    late.insert(i.officer_id());
+  EXPECT_EQ(late, (std::set<std::string>{"officer-a", "officer-c"}));
+  x.set_team_id("team-n");
+  EXPECT_EQ(projection_->GetExceptionReport(x).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::GetTrendRequest tr;
+  tr.set_la(true);
+  tr.set_measure("ehc.decision_6_weeks");
+  *tr.mutable_to() = P(2026, 3, 31);
+  tr.set_months(1);
+  absl::StatusOr<v1::Trend> trend =
+      projection_->GetTrend(tr, Date::Ymd(2026, 11, 23));
+  ASSERT_TRUE(trend.ok()) << trend.status();
+  EXPECT_EQ(trend->points(0).numerator(), 3);
+  EXPECT_EQ(trend->points(0).denominator(), 5);
 }
 
 // Counters that cannot be read are reported as lost data, naming whose,

@@ -1,0 +1,64 @@
+// The typed clients of casework's services, over the Connect protocol to the
+// gateway (services/web) on the page's own origin. Every call carries the
+// signed-in user's access token; the services decide what it may see.
+import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import type { DescService } from "@bufbuild/protobuf";
+import { AnnualReviewService } from "./gen/casework/v1/annual_review_pb";
+import { ComplaintsService } from "./gen/casework/v1/complaints_pb";
+import { EhcAssessmentService } from "./gen/casework/v1/ehc_assessment_pb";
+import { ProjectionService } from "./gen/casework/v1/projection_pb";
+import { TransportService } from "./gen/casework/v1/transport_pb";
+
+export interface Api {
+  projection: Client<typeof ProjectionService>;
+  ehc: Client<typeof EhcAssessmentService>;
+  reviews: Client<typeof AnnualReviewService>;
+  transport: Client<typeof TransportService>;
+  complaints: Client<typeof ComplaintsService>;
+}
+
+export function makeApi(token: () => string): Api {
+  const auth: Interceptor = (next) => async (req) => {
+    req.header.set("Authorization", `Bearer ${token()}`);
+    return next(req);
+  };
+  const transport = createConnectTransport({
+    baseUrl: window.location.origin,
+    interceptors: [auth],
+    defaultTimeoutMs: 30000,
+  });
+  const client = <T extends DescService>(service: T) => createClient(service, transport);
+  return {
+    projection: client(ProjectionService),
+    ehc: client(EhcAssessmentService),
+    reviews: client(AnnualReviewService),
+    transport: client(TransportService),
+    complaints: client(ComplaintsService),
+  };
+}
+
+// A refusal as the page shows it: the service's own words, the field it
+// named (for the error summary's link) and a heading.
+export interface Problem {
+  code: Code;
+  heading: string;
+  message: string;
+  field?: string;
+}
+
+export function problemOf(e: unknown): Problem {
+  if (e instanceof ConnectError) {
+    // The services name the field first: "officer_id: ..."
+    const m = /^([a-z_][a-z0-9_.]*): /.exec(e.rawMessage);
+    const heading =
+      e.code === Code.PermissionDenied ? "You do not have access to this" :
+      e.code === Code.Unauthenticated ? "You need to sign in again" :
+      e.code === Code.NotFound ? "Not found" :
+      e.code === Code.Unavailable ? "Sorry, the service is unavailable" :
+      e.code === Code.InvalidArgument ? "There is a problem" :
+      "There is a problem";
+    return { code: e.code, heading, message: e.rawMessage, field: m ? m[1] : undefined };
+  }
+  return { code: Code.Unknown, heading: "There is a problem", message: String(e) };
+}

@@ -1,0 +1,185 @@
+// The child's timeline and the case pages (assessment, plan, travel
+// application, complaint, disagreement): every clock with its rule, the
+// provision, due date and state in plain words.
+import type { DescMessage, Message } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { html, type Html } from "../html";
+import { iso, long, type Ymd } from "../dates";
+import type { Api } from "../api";
+import type { AppConfig } from "../auth";
+import { ClockStatus, type Clock } from "../gen/casework/v1/common_pb";
+import { AssessmentSchema } from "../gen/casework/v1/ehc_assessment_pb";
+import { PlanSchema } from "../gen/casework/v1/annual_review_pb";
+import { TransportApplicationSchema } from "../gen/casework/v1/transport_pb";
+import { ComplaintSchema, DisagreementSchema } from "../gen/casework/v1/complaints_pb";
+import { caption, csv, downloadButton, offerCsv, scrollTable } from "../ui";
+import { casePath, childLinks } from "./exceptions";
+
+const SOURCES: Record<string, string> = {
+  "ehc-assessments": "EHC needs assessment",
+  "annual-reviews": "EHC plan",
+  transport: "Home-to-school travel application",
+  complaints: "Complaint or disagreement",
+};
+
+export async function childPage(api: Api, config: AppConfig, childId: string): Promise<{ title: string; body: Html }> {
+  const t = await api.projection.getTimeline({ childId, pageSize: 1000 });
+  offerCsv("timeline", `timeline-${childId}.csv`, csv([
+    ["occurred_on", "service", "case", "event", "officer", "line"],
+    ...t.entries.map((e) => [iso(e.occurredOn), e.source, e.streamId, e.eventType, e.officerId, e.line]),
+  ]));
+  const cases = [...new Map(t.entries.map((e) => [`${e.source}/${e.streamId}`, e])).values()];
+  return {
+    title: `Timeline of ${childId}`,
+    body: html`
+${caption("Child")}
+<h1 class="govuk-heading-l">${childId}</h1>
+${config.caseSystemUrl ? html`<p class="govuk-body">${childLinks(childId, config)}</p>` : ""}
+<h2 class="govuk-heading-m">Cases</h2>
+<ul class="govuk-list govuk-list--bullet">
+  ${cases.map((e) => html`<li><a class="govuk-link" href="${casePath(e.source, e.streamId)}">${SOURCES[e.source] ?? e.source} ${e.streamId}</a></li>`)}
+</ul>
+<h2 class="govuk-heading-m">Timeline</h2>
+${t.entries.length ? scrollTable("Timeline", html`
+<table class="govuk-table" id="timeline">
+  <caption class="govuk-table__caption govuk-table__caption--s">Every step across the services, in the order it happened</caption>
+  <thead class="govuk-table__head"><tr class="govuk-table__row">
+    <th scope="col" class="govuk-table__header">Date</th>
+    <th scope="col" class="govuk-table__header">What happened</th>
+    <th scope="col" class="govuk-table__header">Case</th>
+    <th scope="col" class="govuk-table__header">Officer</th>
+  </tr></thead>
+  <tbody class="govuk-table__body">
+  ${t.entries.map((e) => html`<tr class="govuk-table__row">
+    <td class="govuk-table__cell">${long(e.occurredOn)}</td>
+    <td class="govuk-table__cell">${e.line}</td>
+    <td class="govuk-table__cell"><a class="govuk-link" href="${casePath(e.source, e.streamId)}">${e.streamId}</a></td>
+    <td class="govuk-table__cell">${e.officerId}</td></tr>`)}
+  </tbody>
+</table>`) : html`<p class="govuk-body">Nothing recorded for this child.</p>`}
+${t.nextPageToken ? html`<p class="govuk-body">The first 1,000 steps are shown.</p>` : ""}
+${downloadButton("timeline", "Download the timeline (CSV)")}`,
+  };
+}
+
+const STATUS: Record<number, [string, string]> = {
+  [ClockStatus.OPEN]: ["Running", "govuk-tag--blue"],
+  [ClockStatus.MET]: ["Met", "govuk-tag--green"],
+  [ClockStatus.MISSED]: ["Missed", "govuk-tag--red"],
+  [ClockStatus.CANCELLED]: ["Stopped", "govuk-tag--grey"],
+  [ClockStatus.UNSPECIFIED]: ["Unknown", "govuk-tag--grey"],
+};
+
+function clockLine(c: Clock): string {
+  const due = long(c.dueOn);
+  switch (c.status) {
+    case ClockStatus.OPEN: return `Due by ${due}.`;
+    case ClockStatus.MET: return `Done on ${long(c.closedOn)}, due by ${due}.`;
+    case ClockStatus.MISSED: return `Done on ${long(c.closedOn) || "(not yet)"}, late: it was due by ${due}.`;
+    case ClockStatus.CANCELLED: return `No longer running since ${long(c.closedOn)} (it was due by ${due}).`;
+    default: return `Due by ${due}.`;
+  }
+}
+
+function words(name: string): string {
+  const s = name.replace(/([A-Z])/g, " $1").replace(/_/g, " ").trim().toLowerCase();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+// The case's own facts, read off its message by reflection (no list of
+// fields here to fall behind the contract): dates, words and states.
+function facts(schema: DescMessage, message: Message): Html {
+  const rows: Html[] = [];
+  const m = message as unknown as Record<string, unknown>;
+  for (const f of schema.fields) {
+    const v = m[f.localName];
+    let text = "";
+    if (f.fieldKind === "scalar") {
+      if (v === "" || v === 0 || v === 0n || v === false || f.localName === "version") continue;
+      text = v === true ? "Yes" : String(v);
+    } else if (f.fieldKind === "enum") {
+      const value = f.enum.values.find((x) => x.number === v);
+      if (!value || value.number === 0) continue;
+      const prefix = f.enum.values[0].name.replace(/UNSPECIFIED$/, "");
+      text = words(value.name.startsWith(prefix) ? value.name.slice(prefix.length) : value.name);
+    } else if (f.fieldKind === "message" && f.message.typeName === "casework.v1.Date") {
+      text = long(v as Ymd);
+      if (!text) continue;
+    } else if (f.fieldKind === "list" && f.localName !== "clocks") {
+      const n = (v as unknown[]).length;
+      if (!n) continue;
+      text = `${n} recorded`;
+    } else {
+      continue;
+    }
+    rows.push(html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${words(f.name)}</dt><dd class="govuk-summary-list__value">${text}</dd></div>`);
+  }
+  return html`<dl class="govuk-summary-list">${rows}</dl>`;
+}
+
+export async function casePage(api: Api, config: AppConfig, source: string, streamId: string): Promise<{ title: string; body: Html }> {
+  let schema: DescMessage;
+  let message: Message & { clocks: Clock[]; childId: string };
+  switch (source) {
+    case "ehc-assessments":
+      schema = AssessmentSchema;
+      message = await api.ehc.getAssessment({ assessmentId: streamId });
+      break;
+    case "annual-reviews":
+      schema = PlanSchema;
+      message = await api.reviews.getPlan({ planId: streamId });
+      break;
+    case "transport":
+      schema = TransportApplicationSchema;
+      message = await api.transport.getApplication({ applicationId: streamId });
+      break;
+    case "complaints":
+      try {
+        schema = ComplaintSchema;
+        message = await api.complaints.getComplaint({ complaintId: streamId });
+      } catch (e) {
+        if (!(e instanceof ConnectError) || e.code !== Code.NotFound) throw e;
+        schema = DisagreementSchema;
+        message = await api.complaints.getDisagreement({ disagreementId: streamId });
+      }
+      break;
+    default:
+      throw new ConnectError(`source: '${source}' is not a casework service`, Code.NotFound);
+  }
+  const kind = schema === DisagreementSchema ? "Disagreement" : schema === ComplaintSchema ? "Complaint" : SOURCES[source];
+  const clocks = message.clocks;
+  offerCsv("clocks", `clocks-${streamId}.csv`, csv([
+    ["clock", "rule", "name", "provision", "started_on", "due_on", "status", "closed_on", "exception"],
+    ...clocks.map((c) => [c.clockId, c.rule, c.name, c.citation, iso(c.startedOn), iso(c.dueOn), STATUS[c.status][0], iso(c.closedOn), c.exception ? "yes" : "no"]),
+  ]));
+  return {
+    title: `${kind} ${streamId}`,
+    body: html`
+${caption(kind)}
+<h1 class="govuk-heading-l">${streamId}</h1>
+<p class="govuk-body">Child: ${childLinks(message.childId, config)}</p>
+${facts(schema, message)}
+<h2 class="govuk-heading-m">Clocks</h2>
+${clocks.length ? scrollTable("Clocks", html`
+<table class="govuk-table" id="clocks">
+  <caption class="govuk-table__caption govuk-table__caption--s">Every statutory clock of this case, with the rule that sets it</caption>
+  <thead class="govuk-table__head"><tr class="govuk-table__row">
+    <th scope="col" class="govuk-table__header">Clock</th>
+    <th scope="col" class="govuk-table__header">The law</th>
+    <th scope="col" class="govuk-table__header">Started</th>
+    <th scope="col" class="govuk-table__header">Due</th>
+    <th scope="col" class="govuk-table__header">State</th>
+  </tr></thead>
+  <tbody class="govuk-table__body">
+  ${clocks.map((c) => html`<tr class="govuk-table__row" data-rule="${c.rule}">
+    <td class="govuk-table__cell">${c.name}<br><span class="govuk-body-s">${c.rule}</span></td>
+    <td class="govuk-table__cell">${c.citation}</td>
+    <td class="govuk-table__cell">${long(c.startedOn)}</td>
+    <td class="govuk-table__cell">${long(c.dueOn)}</td>
+    <td class="govuk-table__cell"><strong class="govuk-tag ${STATUS[c.status][1]}">${STATUS[c.status][0]}</strong>${c.exception ? html` <strong class="govuk-tag govuk-tag--grey">Exception applies</strong>` : ""}<br><span class="govuk-body-s">${clockLine(c)}</span></td>
+  </tr>`)}
+  </tbody>
+</table>`) : html`<p class="govuk-body">No clocks.</p>`}
+${downloadButton("clocks", "Download the clocks (CSV)")}`,
+  };
+}
