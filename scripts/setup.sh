@@ -17,7 +17,13 @@ packages=(
   libxml2-utils
   docker-compose
   tzdata
+  # The browser tests: Debian's Chromium (Playwright drives it; no browser download).
+  chromium fonts-liberation
 )
+# Node.js and npm for the web app (services/web/app): Debian's, unless the machine already
+# has a Node.js of its own (a nodejs package that bundles npm must not get Debian's npm).
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

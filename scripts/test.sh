@@ -28,7 +28,7 @@ supp="$PWD/tests/sanitizers"
 # -O1 -g1: sanitized code a little optimized, with line tables only, to keep the builds short.
 sanitized() {  # DIR OPTION TARGET
   cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
-    "-D$2=ON" >/dev/null
+    "-D$2=ON" -DCASEWORK_WEB_APP=OFF >/dev/null
   cmake --build "$1" -j "${CASEWORK_JOBS:-2}" --target "$3"
 }
 sanitized build-asan CASEWORK_ASAN casework_unit_tests

@@ -329,6 +329,9 @@ int main(int argc, char** argv) {
   // The LA's statutory returns officer (SEN2 exports and checks).
   const std::string returns_token =
       token("returns-officer", auth::kReturns, {});
+  // The head of the SEND service (the LA overview).
+  const std::string head_token =
+      token("head-of-send", auth::kHeadOfService, {});
   const std::string loader_token =
       token("casework-dev-demo-loader", auth::kIntegration, {});
   // The outage drills' endpoint (admins' tokens, as the services check them).
@@ -360,6 +363,7 @@ int main(int argc, char** argv) {
         << "export CASEWORK_MANAGER_TOKEN=" << manager_token << "\n"
         << "export CASEWORK_ADMIN_TOKEN=" << admin_token << "\n"
         << "export CASEWORK_RETURNS_TOKEN=" << returns_token << "\n"
+        << "export CASEWORK_HEAD_TOKEN=" << head_token << "\n"
         << "export CASEWORK_TOKEN=$CASEWORK_OFFICER_TOKEN\n"
         << "export CASEWORK_BROKERS=" << bootstrap << "\n"
         << "export CASEWORK_DEV_ADDR=127.0.0.1:" << dev_port << "\n"

@@ -73,6 +73,7 @@ const index = `<!DOCTYPE html>
   <title>casework</title>
   <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
   <meta name="theme-color" content="#0b0c0c">
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/${cssName}">
   <script type="module" src="/${jsName}"></script>
 </head>

@@ -31,15 +31,10 @@ export function navFor(who: Who, path: string): NavItem[] {
 export function shell(who: Who | null, path: string, title: string, body: Html): Html {
   const nav = who ? navFor(who, path) : [];
   return html`
-<header class="govuk-header app-header" data-module="govuk-header">
-  <div class="govuk-header__container govuk-width-container">
-    <div class="govuk-header__logo"><a href="/" class="govuk-header__link govuk-header__link--homepage"><span class="govuk-header__product-name app-product-name">casework</span></a></div>
-  </div>
-</header>
 <section aria-label="Service information" class="govuk-service-navigation" data-module="govuk-service-navigation">
   <div class="govuk-width-container">
     <div class="govuk-service-navigation__container">
-      <span class="govuk-service-navigation__service-name"><span class="govuk-service-navigation__text">SEND casework</span></span>
+      <span class="govuk-service-navigation__service-name"><a href="/" class="govuk-service-navigation__link">casework</a></span>
       ${nav.length || who ? html`
       <nav aria-label="Menu" class="govuk-service-navigation__wrapper">
         <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden aria-hidden="true">Menu</button>

@@ -1,0 +1,190 @@
+// The web app in Debian's Chromium against casework-dev --demo: sign-in by
+// OpenID Connect through the dev provider, the figures against the gRPC
+// answers (casectl --json, written by browser_test.sh), drill-down, CSV,
+// trends, worklists and their refusals, and axe on every page.
+import { expect, test } from "@playwright/test";
+import fs from "node:fs";
+import { connect, env, expectAccessible, pageErrors, parseCsv, readJson, ready, signIn, watch } from "./helpers";
+
+interface JsonMeasure { code: string; name: string; numerator?: string; denominator?: string; rag?: string }
+interface JsonCard { officer_id: string; measures: JsonMeasure[]; caseload?: string; overdue_items?: string; open_items?: string }
+interface JsonTeam { team_id: string; officers: JsonCard[]; totals: JsonCard }
+interface JsonLa { teams: { team_id?: string; totals: JsonCard }[]; totals: JsonCard }
+
+test.beforeEach(({ page }) => watch(page));
+test.afterEach(({ page }) => {
+  expect(pageErrors.get(page) ?? [], "errors in the page").toEqual([]);
+});
+
+const FROM = () => env("CASEWORK_TEST_FROM");
+const TO = () => env("CASEWORK_TEST_TO");
+const period = () => `period=custom&from=${FROM()}&to=${TO()}&asOf=${TO()}`;
+const AREAS = ["ehc", "advice", "reviews", "transport", "complaints", "disagreements"];
+const n = (s: string | undefined) => Number(s ?? 0);
+
+// Every figure of every area's table equals the gRPC answer.
+async function expectFigures(page: import("@playwright/test").Page, base: string, rows: Map<string, JsonCard>) {
+  let checked = 0;
+  for (const area of AREAS) {
+    await page.goto(`${base}?${period()}&area=${area}`);
+    await ready(page);
+    const cells = await page.locator("td.app-figure").evaluateAll((tds) => tds.map((td) => ({
+      row: (td as HTMLElement).dataset.row!, measure: (td as HTMLElement).dataset.measure!,
+      num: Number((td as HTMLElement).dataset.numerator), den: Number((td as HTMLElement).dataset.denominator),
+    })));
+    expect(cells.length, `${area}: figures shown`).toBeGreaterThan(0);
+    for (const c of cells) {
+      const card = rows.get(c.row);
+      expect(card, `row ${c.row}`).toBeTruthy();
+      const m = card!.measures.find((x) => x.code === c.measure);
+      expect(m, `${c.row} ${c.measure}`).toBeTruthy();
+      expect([c.num, c.den], `${c.row} ${c.measure}`).toEqual([n(m!.numerator), n(m!.denominator)]);
+      checked++;
+    }
+  }
+  return checked;
+}
+
+test("a manager's team dashboard equals the gRPC scorecard, drills down and downloads", async ({ page }) => {
+  const team = readJson<JsonTeam>(env("CASEWORK_TEST_TEAM_JSON"));
+  await signIn(page, "manager-north", `/team/team-north?${period()}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("SEND north team");
+  await expectAccessible(page, "team dashboard");
+  const rows = new Map<string, JsonCard>(team.officers.map((o) => [o.officer_id, o]));
+  rows.set("team-north", team.totals);
+  const checked = await expectFigures(page, "/team/team-north", rows);
+  expect(checked).toBeGreaterThan(team.officers.length * 10);
+
+  // Sorted by a column: the officers in the order of that measure's percent.
+  await page.goto(`/team/team-north?${period()}&area=ehc&sort=ehc.decision_6_weeks&dir=desc`);
+  await ready(page);
+  await expect(page.locator("th[aria-sort=descending]")).toContainText("Decisions to assess");
+
+  // A red figure and the cases behind it.
+  await page.goto(`/team/team-north?${period()}&area=ehc`);
+  await ready(page);
+  const red = page.locator("td.app-figure:has(.govuk-tag--red)").first();
+  await expect(red).toBeVisible();
+  const officer = await red.getAttribute("data-row");
+  const measure = await red.getAttribute("data-measure");
+  await red.locator("a").click();
+  await ready(page);
+  await expect(page).toHaveURL(/\/exceptions\?/);
+  await expectAccessible(page, "exception report");
+  const report = await connect(page, "ProjectionService/GetExceptionReport", env("CASEWORK_MANAGER_TOKEN"), {
+    officerId: officer === "team-north" ? "" : officer, teamId: officer === "team-north" ? "team-north" : "",
+    measure, from: ymd(FROM()), to: ymd(TO()), asOf: ymd(TO()), pageSize: 1000,
+  });
+  expect(report.items.length).toBeGreaterThan(0);
+  await expect(page.locator("#exceptions tbody tr")).toHaveCount(report.items.length);
+  // The child links to the timeline, and the case to its page.
+  await page.locator("#exceptions tbody tr").first().locator("td").nth(1).locator("a").click();
+  await ready(page);
+  await expect(page.locator("#clocks")).toBeVisible();
+  await expectAccessible(page, "case page");
+  await page.locator("a[href^='/child/']").first().click();
+  await ready(page);
+  await expect(page.locator("#timeline tbody tr").first()).toBeVisible();
+  await expectAccessible(page, "child timeline");
+
+  // The CSV has the page's figures, every measure.
+  await page.goto(`/team/team-north?${period()}`);
+  await ready(page);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: /Download all measures/ }).click(),
+  ]);
+  const csv = parseCsv(fs.readFileSync(await download.path(), "utf8"));
+  const header = csv[0];
+  for (const line of csv.slice(1)) {
+    const card = rows.get(line[0]);
+    expect(card, `CSV row ${line[0]}`).toBeTruthy();
+    expect(Number(line[1])).toBe(n(card!.caseload));
+    for (const m of card!.measures) {
+      const i = header.indexOf(`${m.code} numerator`);
+      expect(i, m.code).toBeGreaterThan(0);
+      expect([Number(line[i]), Number(line[i + 1])], `${line[0]} ${m.code}`).toEqual([n(m.numerator), n(m.denominator)]);
+    }
+  }
+  expect(csv.length).toBe(team.officers.length + 2);
+});
+
+function ymd(text: string) {
+  const [year, month, day] = text.split("-").map(Number);
+  return { year, month, day };
+}
+
+test("a trend chart draws its points and the target, with the figures in a table", async ({ page }) => {
+  await signIn(page, "manager-north", "/trends?team=team-north&measure=ehc.decision_6_weeks&months=12");
+  await expect(page.locator("#chart-trend canvas")).toHaveCount(1);
+  const points = Number(await page.locator("#chart-trend").getAttribute("data-points"));
+  expect(points).toBeGreaterThan(0);
+  await expect(page.locator("#trend-table tbody tr")).toHaveCount(12);
+  await expect(page.locator("#chart-backlog canvas")).toHaveCount(1);
+  await expectAccessible(page, "trends");
+});
+
+test("an officer sees their own worklist and is refused another's, plainly", async ({ page }) => {
+  await signIn(page, "officer-01", "/");
+  await expect(page).toHaveURL(/\/worklist\/officer-01$/);
+  await expect(page.locator("#worklist-summary")).toContainText("open item");
+  await expectAccessible(page, "worklist");
+  const first = page.locator("#worklist tbody tr").first();
+  await expect(first).toBeVisible();
+  // Overdue first.
+  const flags = await page.locator("#worklist tbody tr").evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.overdue));
+  expect(flags.indexOf("false") === -1 || flags.lastIndexOf("true") < flags.indexOf("false")).toBe(true);
+  await page.goto("/worklist/officer-01?show=overdue");
+  await ready(page);
+  for (const f of await page.locator("#worklist tbody tr").evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.overdue))) {
+    expect(f).toBe("true");
+  }
+  // Another officer's worklist: the service's refusal, in an error summary.
+  await page.goto("/worklist/officer-02");
+  await ready(page);
+  await expect(page.locator(".govuk-error-summary")).toContainText("an officer sees only their own worklist");
+  await expect(page.locator("#worklist")).toHaveCount(0);
+  await expectAccessible(page, "refusal");
+  // And the team dashboard is not theirs either.
+  await page.goto("/team/team-north");
+  await ready(page);
+  await expect(page.locator(".govuk-error-summary")).toContainText("needs the role manager");
+});
+
+test("the head of service's LA overview equals the gRPC LA scorecard", async ({ page }) => {
+  const la = readJson<JsonLa>(env("CASEWORK_TEST_LA_JSON"));
+  await signIn(page, "head-of-send", "/");
+  await expect(page).toHaveURL(/\/la$/);
+  await page.goto(`/la?${period()}`);
+  await ready(page);
+  await expectAccessible(page, "LA overview");
+  const rows = new Map<string, JsonCard>(la.teams.map((t) => [t.team_id ?? "", t.totals]));
+  rows.set("la", la.totals);
+  expect(await expectFigures(page, "/la", rows)).toBeGreaterThan(la.teams.length * 10);
+});
+
+test("usable at 320 px wide: the page never scrolls sideways", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+  const page = await context.newPage();
+  await signIn(page, "manager-north", `/team/team-north?${period()}`);
+  expect(pageErrors.get(page)).toEqual([]);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(320);
+  await expectAccessible(page, "team dashboard at 320 px");
+  await context.close();
+});
+
+test("the dev provider's sign-in page and a bad period are accessible and say what is wrong", async ({ page }) => {
+  await page.goto("/team/team-north");
+  await page.waitForURL(/\/authorize\?/);
+  await expectAccessible(page, "sign-in page");
+  await page.locator("input[name=user][value='manager-north']").check();
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await ready(page);
+  await page.goto("/team/team-north?period=custom&from=2026-02-30&to=2026-03-01");
+  await ready(page);
+  const summary = page.locator(".govuk-error-summary");
+  await expect(summary).toContainText("Enter the first day of the period as a real date");
+  await expect(summary.locator("a[href='#from']")).toBeVisible();
+  await expectAccessible(page, "dashboard with errors");
+});

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The web app in a real browser (Debian's Chromium driven by Playwright) against
+# casework-dev --demo: signs in through the dev OpenID Connect provider and checks the
+# pages against the gRPC answers (casectl --json). Usage: browser_test.sh BIN_DIR SRC_DIR
+set -euo pipefail
+bin=$1
+src=$2
+app="$src/services/web/app"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "BROWSER TEST FAILED: $*" >&2; if [ -n "${E2E_KEEP:-}" ]; then cp -r "$work" "$E2E_KEEP"; fi; exit 1; }
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+[ -x /usr/bin/chromium ] || fail "Debian's chromium is not installed (scripts/setup.sh installs it)"
+[ -f "$bin/../web-app/index.html" ] || fail "the web app is not built ($bin/../web-app)"
+[ -d "$app/node_modules/@playwright/test" ] || fail "npm ci has not run in $app"
+
+ports=()
+for svc in ehc reviews transport complaints projection returns web oidc; do ports+=("--$svc-port" "$(free_port)"); done
+"$bin/casework-dev" --demo --demo-children 400 --data-dir "$work/var" "${ports[@]}" \
+  >"$work/dev.out" 2>"$work/dev.err" &
+pids+=($!)
+for _ in $(seq 1 600); do
+  grep -q "Ctrl-C stops" "$work/dev.out" 2>/dev/null && break
+  kill -0 "${pids[0]}" 2>/dev/null || fail "casework-dev exited: $(tail -5 "$work/dev.err")"
+  sleep 0.2
+done
+grep -q "demo loaded" "$work/dev.out" || fail "the demo did not load: $(tail -5 "$work/dev.err")"
+# shellcheck disable=SC1091
+source "$work/var/tokens.env"
+export CASEWORK_PROJECTION_ADDR=127.0.0.1:${ports[9]} CASEWORK_RETURNS_ADDR=127.0.0.1:${ports[11]}
+# The read side has every event before the figures are compared.
+mkdir -p "$work/py"
+protoc -I "$src/proto" --python_out="$work/py" "$src"/proto/casework/v1/*.proto
+PYTHONPATH="$work/py" /usr/bin/python3 "$src/tests/e2e/sen2_check.py" wait "$CASEWORK_BROKERS" "$CASEWORK_RETURNS_ADDR" \
+  "$CASEWORK_PROJECTION_ADDR" "$CASEWORK_ADMIN_TOKEN" "$work/var/metrics.env" || fail "the consumers did not catch up"
+
+# The gRPC answers the pages must equal: the last 12 months to today.
+to=$(date +%F)
+from=$(date -d "$to -1 year +1 day" +%F)
+"$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" --json team-scorecard team-north --from "$from" --to "$to" \
+  >"$work/team.json" || fail "team scorecard"
+"$bin/casectl" --token "$CASEWORK_HEAD_TOKEN" --json la-scorecard --from "$from" --to "$to" \
+  >"$work/la.json" || fail "LA scorecard"
+
+export CASEWORK_WEB_URL CASEWORK_MANAGER_TOKEN
+export CASEWORK_TEST_FROM=$from CASEWORK_TEST_TO=$to
+export CASEWORK_TEST_TEAM_JSON=$work/team.json CASEWORK_TEST_LA_JSON=$work/la.json
+export CASEWORK_PW_OUT=$work/playwright PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PLAYWRIGHT_BROWSERS_PATH=0
+cd "$app"
+node node_modules/@playwright/test/cli.js test --config playwright.config.ts || fail "playwright tests"
+echo "browser tests passed"
