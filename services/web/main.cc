@@ -3,6 +3,7 @@
 // token; run as many as needed behind the LA's load balancer.
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <httplib.h>
 
 #include <csignal>
 #include <cstdio>
@@ -41,6 +42,30 @@ absl::StatusOr<int> Number(const Flags& flags, const std::string& name,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `web probe [HOST:PORT]`: the container's health check (GET /readyz; exit
+  // 0 when every service behind the gateway is serving).
+  if (argc >= 2 && std::string(argv[1]) == "probe") {
+    const std::string target = argc >= 3 ? argv[2] : "127.0.0.1:8080";
+    const size_t colon = target.rfind(':');
+    int port = 0;
+    if (colon == std::string::npos ||
+        !absl::SimpleAtoi(target.substr(colon + 1), &port)) {
+      std::fprintf(stderr, "web probe: '%s' is not HOST:PORT\n",
+                   target.c_str());
+      return 2;
+    }
+    httplib::Client client(target.substr(0, colon), port);
+    client.set_connection_timeout(2, 0);
+    client.set_read_timeout(5, 0);
+    httplib::Result r = client.Get("/readyz");
+    if (!r) {
+      std::fprintf(stderr, "web probe: %s: %s\n", target.c_str(),
+                   httplib::to_string(r.error()).c_str());
+      return 1;
+    }
+    std::fprintf(r->status == 200 ? stdout : stderr, "%s", r->body.c_str());
+    return r->status == 200 ? 0 : 1;
+  }
   // The descriptors of every service the gateway routes must be linked in.
   (void)v1::Timeline::descriptor();
   (void)v1::Sen2Export::descriptor();
@@ -57,6 +82,8 @@ int main(int argc, char** argv) {
   if (flags->Has("help")) {
     std::printf(
         "usage: web [--port N (8080)] [--listen HOST] [--app-dir DIR]\n"
+        "       web probe [HOST:PORT (127.0.0.1:8080)]   (GET /readyz; exit 0 "
+        "when serving)\n"
         "           --oidc-issuer URL [--oidc-client-id ID (casework-web)] "
         "[--oidc-scope S]\n"
         "           [--auth-audience AUD (casework)] [--case-system-url "
@@ -72,8 +99,15 @@ int main(int argc, char** argv) {
         "CASEWORK_OIDC_ISSUER,\n"
         "             CASEWORK_OIDC_CLIENT_ID, CASEWORK_OIDC_SCOPE, "
         "CASEWORK_AUTH_AUDIENCE,\n"
-        "             CASEWORK_CASE_SYSTEM_URL, CASEWORK_WEB_BACKEND_CA, and "
-        "the services' CASEWORK_<SVC>_ADDR.\n");
+        "             CASEWORK_CASE_SYSTEM_URL, CASEWORK_WEB_BACKEND_CA, "
+        "CASEWORK_WEB_THREADS,\n"
+        "             CASEWORK_WEB_MAX_BODY_BYTES, CASEWORK_METRICS_PORT, "
+        "CASEWORK_LOG_FORMAT,\n"
+        "             the services' addresses:");
+    for (const ServiceEntry& e : Catalogue()) {
+      if (!e.api.empty()) std::printf(" %s", e.address_env.c_str());
+    }
+    std::printf("\n");
     return 0;
   }
   if (absl::Status f =

@@ -32,9 +32,15 @@ while read -r name port metrics topic source; do
   fi
 done < <("$bin/casework-dev" --print-catalogue)
 [ "$rows" -ge 5 ] || fail "catalogue has $rows rows"
-# Probes: readiness on /readyz, liveness on /healthz, once per service.
-[ "$(grep -c 'path: /readyz' "$k8s")" = "$rows" ] || fail "readiness probes"
-[ "$(grep -c 'path: /healthz' "$k8s")" = "$rows" ] || fail "liveness probes"
+# The web gateway (not a catalogue row: it routes to the rows' public APIs).
+grep -q "^  web:$" "$compose" && grep -q 'ports: \["8080:8080", "9107:9107"\]' "$compose" \
+  || fail "web is not a compose service on 8080/9107"
+grep -q '"web", "probe", "localhost:8080"' "$compose" || fail "web health check in compose"
+grep -q "  name: web$" "$k8s" && grep -q "containerPort: 8080$" "$k8s" || fail "web not in k8s"
+grep -q -- "- web:9107$" "$prom" || fail "Prometheus does not scrape web"
+# Probes: readiness on /readyz, liveness on /healthz, once per service and the web gateway.
+[ "$(grep -c 'path: /readyz' "$k8s")" = "$((rows + 1))" ] || fail "readiness probes"
+[ "$(grep -c 'path: /healthz' "$k8s")" = "$((rows + 1))" ] || fail "liveness probes"
 # Write access: a domain service writes only its own topic.
 grep -q 'allow "$s" --operation Write --operation Describe --topic "casework.$s.v1"' "$setup" \
   || fail "domain services' write ACL"

@@ -9,7 +9,7 @@ bin=$1
 src=$2
 fail() { echo "DEPLOY TEST FAILED: $*" >&2; exit 1; }
 help=""
-for b in ehc-assessments annual-reviews transport complaints projection statutory-returns; do
+for b in ehc-assessments annual-reviews transport complaints projection statutory-returns web; do
   [ -x "$bin/$b" ] || fail "no binary $b"
   help+=$("$bin/$b" --help)
 done
@@ -24,6 +24,8 @@ for c in $(grep -ohE 'command: \["[a-z-]+"' "${files[@]}" | sed 's/.*\["//; s/"/
   [ -x "$bin/$c" ] || fail "the deployment runs '$c', which is not built"
 done
 grep -q '"casectl", *"health"\|casectl", "--tls-ca"' "${files[@]}" || fail "no health checks"
+rc=0; "$bin/web" probe 127.0.0.1:1 >/dev/null 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "the web probe's command line does not parse (exit $rc)"
 "$bin/casectl" health --help | grep -q "HOST:PORT" || fail "casectl has no health command"
 # The probes' command line parses (exit 1: nothing listens there; 2 would be a usage error).
 rc=0; "$bin/casectl" --tls-ca /dev/null health 127.0.0.1:1 >/dev/null 2>&1 || rc=$?

@@ -93,9 +93,9 @@ int main(int argc, char** argv) {
   // Every service of the catalogue has a --<name>-port flag (--ehc-port,
   // --reviews-port, ...).
   std::vector<std::string> known = {
-      "data-dir",          "partitions", "demo-children", "dev-port",
-      "metrics-base-port", "log-format", "today",         "web-port",
-      "oidc-port",         "web-app-dir"};
+      "data-dir",      "partitions",        "demo-children", "dev-port",
+      "demo-officers", "metrics-base-port", "log-format",    "today",
+      "web-port",      "oidc-port",         "web-app-dir"};
   for (const ServiceEntry& e : Catalogue()) {
     known.push_back(absl::StrCat(e.cli_name, "-port"));
   }
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
         "                    [--partitions N] [--demo-children N] "
         "[--exit-after-demo] [--print-catalogue]\n"
         "                    [--web-port N (8080)] [--oidc-port N (8090)] "
-        "[--web-app-dir DIR]\n"
+        "[--web-app-dir DIR] [--demo-officers N (20)]\n"
         "Starts the embedded Kafka-protocol broker and every service on "
         "loopback.\n"
         "--metrics-base-port N: the services' /metrics on N, N+1, ... in "
@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
     }
     today = *parsed;
   }
-  int partitions = 0, demo_children = 0, metrics_base = 0;
+  int partitions = 0, demo_children = 0, metrics_base = 0, officers = 0;
   std::map<std::string, int> ports;  // service name -> gRPC port
   for (const ServiceEntry& e : Catalogue()) {
     const std::string flag = absl::StrCat(e.cli_name, "-port");
@@ -173,11 +173,12 @@ int main(int argc, char** argv) {
                         &demo_children) ||
       !absl::SimpleAtoi(flags->Get("metrics-base-port", "", "0"),
                         &metrics_base) ||
-      partitions < 1 || demo_children < 1 || metrics_base < 0 ||
-      metrics_base > 65000) {
+      !absl::SimpleAtoi(flags->Get("demo-officers", "", "20"), &officers) ||
+      officers < 3 || officers > 300 || partitions < 1 || demo_children < 1 ||
+      metrics_base < 0 || metrics_base > 65000) {
     return Fail(absl::InvalidArgumentError(
         "--partitions and --demo-children take positive numbers, "
-        "--metrics-base-port a port number"));
+        "--demo-officers 3 to 300, --metrics-base-port a port number"));
   }
   int web_port = 0, oidc_port = 0;
   if (!absl::SimpleAtoi(flags->Get("web-port", "", "8080"), &web_port) ||
@@ -223,7 +224,7 @@ int main(int argc, char** argv) {
         kafka::Producer::Create(bootstrap);
     if (!producer.ok()) return Fail(producer.status());
     std::vector<kafka::Message> records;
-    for (const v1::DirectoryRecord& r : demo::DemoDirectory(20)) {
+    for (const v1::DirectoryRecord& r : demo::DemoDirectory(officers)) {
       kafka::Message m;
       m.key = r.has_team() ? r.team().team_id() : r.officer().officer_id();
       m.value = r.SerializeAsString();
@@ -289,7 +290,7 @@ int main(int argc, char** argv) {
   idp_options.kid = "casework-dev-1";
   idp_options.app_origins = {absl::StrCat("http://127.0.0.1:", web_port),
                              absl::StrCat("http://localhost:", web_port)};
-  for (const v1::DirectoryRecord& r : demo::DemoDirectory(20)) {
+  for (const v1::DirectoryRecord& r : demo::DemoDirectory(officers)) {
     if (!r.has_officer()) continue;
     const bool manager = absl::StartsWith(r.officer().officer_id(), "manager-");
     idp_options.users.push_back({r.officer().officer_id(),
@@ -322,7 +323,7 @@ int main(int argc, char** argv) {
         .value_or("");
   };
   const std::string officer_token =
-      token("officer-01", auth::kOfficer, {demo::DemoTeamOf(1, 20)});
+      token("officer-01", auth::kOfficer, {demo::DemoTeamOf(1, officers)});
   const std::string manager_token =
       token("manager-north", auth::kManager, {"team-north"});
   const std::string admin_token = token("admin", auth::kAdmin, {});
@@ -541,6 +542,7 @@ int main(int argc, char** argv) {
     absl::StatusOr<demo::DemoSummary> summary = demo::LoadDemo(
         demo::DemoOptions{.ehc_address = absl::StrCat("127.0.0.1:", ehc_port),
                           .children = demo_children,
+                          .officers = officers,
                           .today = today,
                           .token = loader_token});
     if (!summary.ok()) {
@@ -561,7 +563,8 @@ int main(int argc, char** argv) {
             .reviews_address = absl::StrCat("127.0.0.1:", reviews_port),
             .token = loader_token,
             .today = today,
-            .migrated_plans = std::max(1, demo_children * 3 / 10)},
+            .migrated_plans = std::max(1, demo_children * 3 / 10),
+            .officers = officers},
         summary->final_plans);
     if (!reviews.ok()) {
       stop_all();
@@ -612,7 +615,8 @@ int main(int argc, char** argv) {
             .transport_address = absl::StrCat("127.0.0.1:", transport_port),
             .token = loader_token,
             .today = today,
-            .applications = std::max(1, demo_children / 4)});
+            .applications = std::max(1, demo_children / 4),
+            .officers = officers});
     if (!travel.ok()) {
       stop_all();
       return Fail(travel.status());
@@ -631,7 +635,8 @@ int main(int argc, char** argv) {
             .token = loader_token,
             .today = today,
             .complaints = std::max(1, demo_children / 20),
-            .disagreements = std::max(1, demo_children * 3 / 100)});
+            .disagreements = std::max(1, demo_children * 3 / 100),
+            .officers = officers});
     if (!disputes.ok()) {
       stop_all();
       return Fail(disputes.status());
@@ -646,13 +651,14 @@ int main(int argc, char** argv) {
         absl::ToDoubleSeconds(absl::Now() - start));
     std::printf(
         "try:\n"
+        "  open http://127.0.0.1:%d/ in a browser and sign in as a demo user\n"
         "  source %s/tokens.env\n"
         "  build/bin/casectl scorecard officer-01\n"
         "  build/bin/casectl worklist officer-01\n"
         "  build/bin/casectl timeline child-00001\n"
         "  kcat -b $(cat %s/kafka.bootstrap) -t casework.ehc-assessments.v1 -C "
         "-e -c 3 -J\n",
-        data_dir.c_str(), data_dir.c_str());
+        web_port, data_dir.c_str(), data_dir.c_str());
   }
   std::printf(
       "outage drills: casectl --token $CASEWORK_ADMIN_TOKEN admin broker "

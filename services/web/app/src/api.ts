@@ -27,6 +27,8 @@ export function makeApi(token: () => string): Api {
     baseUrl: window.location.origin,
     interceptors: [auth],
     defaultTimeoutMs: 30000,
+    // Binary protobuf: a third smaller than JSON and no JSON work in the gateway.
+    useBinaryFormat: true,
   });
   const client = <T extends DescService>(service: T) => createClient(service, transport);
   return {
