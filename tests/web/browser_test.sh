@@ -48,10 +48,13 @@ from=$(date -d "$to -1 year +1 day" +%F)
   >"$work/team.json" || fail "team scorecard"
 "$bin/casectl" --token "$CASEWORK_HEAD_TOKEN" --json la-scorecard --from "$from" --to "$to" \
   >"$work/la.json" || fail "LA scorecard"
+"$bin/casectl" --token "$CASEWORK_OFFICER_TOKEN" --json scorecard officer-01 --from "$from" --to "$to" \
+  >"$work/officer.json" || fail "officer scorecard"
 
 export CASEWORK_WEB_URL CASEWORK_MANAGER_TOKEN
 export CASEWORK_TEST_FROM=$from CASEWORK_TEST_TO=$to
 export CASEWORK_TEST_TEAM_JSON=$work/team.json CASEWORK_TEST_LA_JSON=$work/la.json
+export CASEWORK_TEST_OFFICER_JSON=$work/officer.json
 export CASEWORK_PW_OUT=$work/playwright PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PLAYWRIGHT_BROWSERS_PATH=0
 cd "$app"
 node node_modules/@playwright/test/cli.js test --config playwright.config.ts || fail "playwright tests"

@@ -9,6 +9,7 @@ import { laPage, teamPage } from "./pages/dashboard";
 import { exceptionsPage } from "./pages/exceptions";
 import { trendsPage } from "./pages/trends";
 import { worklistPage } from "./pages/worklist";
+import { officerPage } from "./pages/officer";
 import { casePage, childPage } from "./pages/cases";
 import { problemSummary, shell, wireDownloads } from "./ui";
 
@@ -46,6 +47,7 @@ async function route(api: Api, config: AppConfig, who: Who): Promise<Page> {
   if (seg[0] === "exceptions") return exceptionsPage(api, config, params);
   if (seg[0] === "trends") return trendsPage(api, who, params);
   if (seg[0] === "worklist" && seg[1]) return worklistPage(api, config, seg[1], params);
+  if (seg[0] === "officer" && seg[1]) return officerPage(api, seg[1], params);
   if (seg[0] === "child" && seg[1]) return childPage(api, config, seg[1]);
   if (seg[0] === "case" && seg[1] && seg[2]) return casePage(api, config, seg[1], seg[2]);
   if (seg.length === 0) {

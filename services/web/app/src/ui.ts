@@ -14,7 +14,8 @@ export interface NavItem {
 export function navFor(who: Who, path: string): NavItem[] {
   const items: NavItem[] = [];
   if (who.roles.includes("officer") || who.roles.includes("manager")) {
-    items.push({ href: `/worklist/${encodeURIComponent(who.officerId)}`, text: "My worklist", current: path.startsWith("/worklist/") });
+    items.push({ href: `/worklist/${encodeURIComponent(who.officerId)}`, text: "My worklist", current: path === `/worklist/${who.officerId}` });
+    items.push({ href: `/officer/${encodeURIComponent(who.officerId)}`, text: "My scorecard", current: path === `/officer/${who.officerId}` });
   }
   if (who.roles.includes("manager")) {
     for (const team of who.teams) {

@@ -151,6 +151,30 @@ test("an officer sees their own worklist and is refused another's, plainly", asy
   await expect(page.locator(".govuk-error-summary")).toContainText("needs the role manager");
 });
 
+test("an officer's own scorecard equals the gRPC scorecard, with its CSV", async ({ page }) => {
+  const card = readJson<JsonCard>(env("CASEWORK_TEST_OFFICER_JSON"));
+  await signIn(page, "officer-01", `/officer/officer-01?${period()}`);
+  await expect(page.locator("nav a[aria-current=page]")).toHaveText("My scorecard");
+  await expectAccessible(page, "officer scorecard");
+  const cells = await page.locator("td.app-figure").evaluateAll((tds) => tds.map((td) => ({
+    measure: (td as HTMLElement).dataset.measure!,
+    num: Number((td as HTMLElement).dataset.numerator), den: Number((td as HTMLElement).dataset.denominator),
+  })));
+  expect(cells.map((c) => c.measure)).toEqual(card.measures.map((m) => m.code));
+  for (const c of cells) {
+    const m = card.measures.find((x) => x.code === c.measure)!;
+    expect([c.num, c.den], c.measure).toEqual([n(m.numerator), n(m.denominator)]);
+  }
+  await expect(page.locator("#figures")).toContainText(String(n(card.caseload)));
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: /Download this scorecard/ }).click(),
+  ]);
+  const rows = parseCsv(fs.readFileSync(await download.path(), "utf8"));
+  expect(rows.slice(1).map((r) => [r[0], Number(r[2]), Number(r[3])])).toEqual(
+    card.measures.map((m) => [m.code, n(m.numerator), n(m.denominator)]));
+});
+
 test("the head of service's LA overview equals the gRPC LA scorecard", async ({ page }) => {
   const la = readJson<JsonLa>(env("CASEWORK_TEST_LA_JSON"));
   await signIn(page, "head-of-send", "/");

@@ -135,7 +135,8 @@ export async function teamPage(api: Api, teamId: string, params: URLSearchParams
   }
   const t = await api.projection.getTeamScorecard({ teamId, from: period.from, to: period.to, asOf: period.asOf });
   const rows: Row[] = t.officers.map((o) => ({
-    id: o.officerId, label: o.officerId, link: `/worklist/${encodeURIComponent(o.officerId)}`,
+    id: o.officerId, label: o.officerId,
+    link: `/officer/${encodeURIComponent(o.officerId)}${query({ period: period.kind, from: iso(period.from), to: iso(period.to), asOf: iso(period.asOf) })}`,
     drill: { officer: o.officerId }, card: o,
   }));
   const totals: Row = { id: teamId, label: "Team total", drill: { team: teamId }, card: t.totals! };
