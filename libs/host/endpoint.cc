@@ -2,7 +2,23 @@
 
 #include <google/protobuf/message.h>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
 namespace casework::host {
+
+absl::StatusOr<int64_t> ExpectedVersion(const grpc::ServerContext& ctx) {
+  auto it = ctx.client_metadata().find("casework-expected-version");
+  if (it == ctx.client_metadata().end()) return int64_t{0};
+  const std::string text(it->second.data(), it->second.size());
+  int64_t version = 0;
+  if (!absl::SimpleAtoi(text, &version) || version < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("casework-expected-version: '", text,
+                     "' is not a version (a number from 1)"));
+  }
+  return version;
+}
 
 grpc::Status ListCases(
     const EndpointCore& core, grpc::ServerContext* ctx, const ListQuery& query,

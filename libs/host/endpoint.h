@@ -41,6 +41,11 @@
 
 namespace casework::host {
 
+// The `casework-expected-version` metadata of a command (a front-end sends the
+// version of the case its page showed): 0 when absent; INVALID_ARGUMENT when
+// it is not a positive number.
+absl::StatusOr<int64_t> ExpectedVersion(const grpc::ServerContext& ctx);
+
 // What every endpoint of one gRPC service uses.
 struct EndpointCore {
   std::string service;  // full name: "casework.v1.EhcAssessmentService"
@@ -81,9 +86,22 @@ class CommandEndpoint {
     absl::StatusOr<CommandContext> context = PrepareCommand(
         core_.authorizer, *who, method, request, id_field, id, today);
     if (!context.ok()) return ToGrpcStatus(context.status());
+    absl::StatusOr<int64_t> expected = ExpectedVersion(*ctx);
+    if (!expected.ok()) return ToGrpcStatus(expected.status());
     absl::StatusOr<v1::CommandResult> result = handler_.Execute(
         id, *context,
-        [&](const State& state, int64_t) { return decide(state, today); });
+        [&](const State& state,
+            int64_t version) -> decltype(decide(state, today)) {
+          // A step taken on the page of an older version of the case is
+          // refused, not applied over what someone else recorded meanwhile.
+          if (*expected > 0 && version != *expected) {
+            return absl::AbortedError(absl::StrCat(
+                "the case changed since you opened it (it was at version ",
+                *expected, ", it is now at ", version,
+                "): look at it again before you record this step"));
+          }
+          return decide(state, today);
+        });
     if (!result.ok()) return ToGrpcStatus(result.status());
     *resp = std::move(*result);
     return grpc::Status::OK;
@@ -113,13 +131,19 @@ class CommandEndpoint {
     return grpc::Status::OK;
   }
 
-  // The case folded from its events, with `attach` applied.
+  // The case folded from its events, with `attach` applied and the steps its
+  // state allows now (Traits::AllowedActions) in `allowed_actions`.
   absl::StatusOr<Loaded> Load(const std::string& id,
                               const AttachFn& attach = nullptr) const {
     absl::StatusOr<Loaded> loaded = handler_.Load(id);
     if (loaded.ok() && attach && loaded->version > 0) {
       absl::Status attached = attach(loaded->state);
       if (!attached.ok()) return attached;
+    }
+    if (loaded.ok() && loaded->version > 0) {
+      for (std::string& action : Traits::AllowedActions(loaded->state)) {
+        loaded->state.add_allowed_actions(std::move(action));
+      }
     }
     return loaded;
   }

@@ -221,6 +221,28 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                     f.issued_on, std::nullopt, f.date_of_birth, env);
 }
 
+std::vector<std::string> Traits::AllowedActions(const State& s) {
+  if (s.plan_id().empty()) return {};
+  // A placement's leaving date can be recorded after the plan ceased.
+  if (s.status() == v1::PLAN_STATUS_CEASED) return {"RecordPlacement"};
+  std::vector<std::string> out = {"ReassignOfficer", "ProposeToCease",
+                                  "CeasePlan", "SetPhaseTransfer",
+                                  "RecordPlacement"};
+  if (s.cycle() != 0 && !IsSet(s.meeting_held_on())) {
+    out.push_back("ScheduleReviewMeeting");
+    out.push_back("RecordMeetingHeld");
+  }
+  if (IsSet(s.meeting_on()) && !IsSet(s.papers_sent_on())) {
+    out.push_back("RecordPapersSent");
+  }
+  if (IsSet(s.meeting_held_on())) out.push_back("RecordReviewDecision");
+  if (s.amending_cycle() != 0) {
+    out.push_back("IssueAmendedPlan");
+    out.push_back("DecideNotToAmend");
+  }
+  return out;
+}
+
 absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                       const v1::ReassignPlanOfficerRequest& c,
                                       const Env& env) {

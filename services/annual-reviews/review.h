@@ -18,6 +18,7 @@
 #define CASEWORK_SERVICES_ANNUAL_REVIEWS_REVIEW_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "casework/v1/annual_review.pb.h"
@@ -41,6 +42,10 @@ struct Traits {
   using State = Plan;
   using Event = v1::AnnualReviewEvent;
   static void Evolve(State& state, const Event& event);
+  // The steps the state allows now (RPC names, for front-ends: the
+  // allowed_actions of the Get and List answers): what Decide does not
+  // refuse for the state alone.
+  static std::vector<std::string> AllowedActions(const State& s);
   static std::string ChildId(const State& s) { return s.child_id(); }
   static std::string OfficerId(const State& s) { return s.officer_id(); }
   static constexpr const char* kSource = "annual-reviews";

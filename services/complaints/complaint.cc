@@ -160,6 +160,64 @@ absl::StatusOr<ComplaintsDecision> Decide(const Complaint& s,
   return d;
 }
 
+std::vector<std::string> ComplaintTraits::AllowedActions(const State& s) {
+  if (!RequireComplaint(s).ok()) return {};
+  std::vector<std::string> out = {"WithdrawComplaint"};
+  const bool stage_open = FindOpenClock(s, StageClock(s.stage())) != nullptr;
+  if (!IsCsc(s) && s.stage() == 2) {
+    if (!IsSet(s.stage2_acknowledged_on()) &&
+        !(FindOpenClock(s, kStage2AckClock) == nullptr && stage_open)) {
+      out.push_back("AcknowledgeComplaint");
+    }
+  } else if (!IsSet(s.acknowledged_on())) {
+    out.push_back("AcknowledgeComplaint");
+  }
+  if (stage_open) {
+    out.push_back("RespondToComplaint");
+    if (IsCsc(s) || s.extended_working_days() == 0) {
+      out.push_back("ExtendComplaint");
+    }
+  }
+  if (s.status() == v1::COMPLAINT_STATUS_RESPONDED) {
+    if (s.stage() < LastStage(s)) out.push_back("EscalateComplaint");
+    out.push_back("ReferToOmbudsman");
+  }
+  if (s.status() == v1::COMPLAINT_STATUS_WITH_OMBUDSMAN) {
+    out.push_back("RecordOmbudsmanDecision");
+  }
+  if (!stage_open && FindOpenClock(s, kAckClock) == nullptr) {
+    out.push_back("CloseComplaint");
+  }
+  return out;
+}
+
+std::vector<std::string> DisagreementTraits::AllowedActions(const State& s) {
+  if (!RequireDisagreement(s).ok()) return {};
+  std::vector<std::string> out;
+  if (!IsSet(s.mediation_contacted_on())) {
+    out.push_back("RecordMediationContact");
+  }
+  if (s.mediation_wanted() && !IsSet(s.mediation_held_on())) {
+    out.push_back("RecordMediationHeld");
+  }
+  if (FindOpenClock(s, "certificate") != nullptr) {
+    out.push_back("IssueMediationCertificate");
+  }
+  if (!IsSet(s.appeal_registered_on())) {
+    out.push_back("RegisterAppeal");
+  } else if (!IsSet(s.tribunal_decided_on())) {
+    out.push_back("RecordTribunalDecision");
+  }
+  const v1::TribunalOutcome outcome = s.tribunal_outcome();
+  if (outcome == v1::TRIBUNAL_OUTCOME_ALLOWED ||
+      outcome == v1::TRIBUNAL_OUTCOME_PARTLY_ALLOWED ||
+      outcome == v1::TRIBUNAL_OUTCOME_CONCEDED) {
+    out.push_back("RecordTribunalOrder");
+  }
+  if (!s.orders().empty()) out.push_back("RecordOrderCompliance");
+  return out;
+}
+
 absl::StatusOr<ComplaintsDecision> Decide(
     const Complaint& s, const v1::AcknowledgeComplaintRequest& c,
     const Env& env) {

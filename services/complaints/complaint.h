@@ -15,6 +15,7 @@
 #define CASEWORK_SERVICES_COMPLAINTS_COMPLAINT_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "casework/v1/complaints.pb.h"
@@ -53,6 +54,10 @@ struct ComplaintTraits {
   using State = v1::Complaint;
   using Event = v1::ComplaintsEvent;
   static void Evolve(State& state, const Event& event);
+  // The steps the state allows now (RPC names, for front-ends: the
+  // allowed_actions of the Get and List answers): what Decide does not
+  // refuse for the state alone.
+  static std::vector<std::string> AllowedActions(const State& s);
   static std::string ChildId(const State& s) { return s.child_id(); }
   static std::string OfficerId(const State& s) { return s.officer_id(); }
   static constexpr const char* kSource = "complaints";
@@ -62,6 +67,10 @@ struct DisagreementTraits {
   using State = v1::Disagreement;
   using Event = v1::ComplaintsEvent;
   static void Evolve(State& state, const Event& event);
+  // The steps the state allows now (RPC names, for front-ends: the
+  // allowed_actions of the Get and List answers): what Decide does not
+  // refuse for the state alone.
+  static std::vector<std::string> AllowedActions(const State& s);
   static std::string ChildId(const State& s) { return s.child_id(); }
   static std::string OfficerId(const State& s) { return s.officer_id(); }
   static constexpr const char* kSource = "complaints";

@@ -294,6 +294,32 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   return d;
 }
 
+std::vector<std::string> Traits::AllowedActions(const State& s) {
+  if (s.assessment_id().empty() || IsClosed(s)) return {};
+  std::vector<std::string> out = {"ReassignOfficer", "RecordException",
+                                  "WithdrawRequest", "RecordMovedOutOfArea"};
+  const bool outstanding =
+      std::any_of(s.advice().begin(), s.advice().end(),
+                  [](const v1::Advice& a) { return !IsSet(a.received_on()); });
+  switch (s.status()) {
+    case v1::ASSESSMENT_STATUS_REQUESTED:
+      out.insert(out.end(), {"DecideToAssess", "DecideNotToAssess"});
+      break;
+    case v1::ASSESSMENT_STATUS_ASSESSING:
+      out.insert(out.end(),
+                 {"RequestAdvice", "IssueDraftPlan", "DecideNotToIssuePlan"});
+      if (outstanding) out.push_back("RecordAdviceReceived");
+      break;
+    case v1::ASSESSMENT_STATUS_DRAFT_ISSUED:
+      out.insert(out.end(), {"RequestAdvice", "IssueFinalPlan"});
+      if (outstanding) out.push_back("RecordAdviceReceived");
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
 absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    const v1::ReassignOfficerRequest& c,
                                    const Env& env) {

@@ -18,6 +18,7 @@
 #define CASEWORK_SERVICES_EHC_ASSESSMENTS_ASSESSMENT_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "casework/v1/ehc_assessment.pb.h"
@@ -41,6 +42,10 @@ struct Traits {
   using State = Assessment;
   using Event = v1::EhcAssessmentEvent;
   static void Evolve(State& state, const Event& event);
+  // The steps the state allows now (RPC names, for front-ends: the
+  // allowed_actions of the Get and List answers): what Decide does not
+  // refuse for the state alone.
+  static std::vector<std::string> AllowedActions(const State& s);
   static std::string ChildId(const State& s) { return s.child_id(); }
   static std::string OfficerId(const State& s) { return s.officer_id(); }
   static constexpr const char* kSource = "ehc-assessments";

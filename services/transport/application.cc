@@ -222,6 +222,48 @@ absl::StatusOr<TransportDecision> Decide(const Application& s,
   return d;
 }
 
+std::vector<std::string> Traits::AllowedActions(const State& s) {
+  if (s.application_id().empty()) return {};
+  std::vector<std::string> out = {"ReassignOfficer"};
+  switch (s.status()) {
+    case v1::APPLICATION_STATUS_RECEIVED:
+      out.push_back("RecordDecision");
+      break;
+    case v1::APPLICATION_STATUS_AWARDED:
+      out.push_back("ArrangeTransport");
+      break;
+    case v1::APPLICATION_STATUS_ARRANGED:
+      out.push_back("ChangeArrangement");
+      out.push_back("EndArrangement");
+      break;
+    default:
+      break;
+  }
+  if ((s.status() == v1::APPLICATION_STATUS_AWARDED ||
+       s.status() == v1::APPLICATION_STATUS_ARRANGED) &&
+      !IsSet(s.travel_training_completed_on())) {
+    out.push_back("RecordTravelTraining");
+  }
+  if (IsSet(s.decided_on()) && !IsSet(s.stage1_requested_on())) {
+    out.push_back("RequestStage1Review");
+  }
+  if (IsSet(s.stage1_requested_on()) && !IsSet(s.stage1_decided_on())) {
+    out.push_back("RecordStage1Decision");
+  }
+  if (IsSet(s.stage1_decided_on()) &&
+      s.stage1_outcome() == v1::APPEAL_OUTCOME_UPHELD &&
+      !IsSet(s.stage2_requested_on())) {
+    out.push_back("RequestStage2Appeal");
+  }
+  if (IsSet(s.stage2_requested_on()) && !IsSet(s.panel_decided_on())) {
+    out.push_back("RecordPanelDecision");
+  }
+  if (IsSet(s.panel_decided_on()) && !IsSet(s.written_outcome_on())) {
+    out.push_back("RecordWrittenOutcome");
+  }
+  return out;
+}
+
 absl::StatusOr<TransportDecision> Decide(
     const Application& s, const v1::RecordTransportDecisionRequest& c,
     const Env& env) {

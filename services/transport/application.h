@@ -41,6 +41,10 @@ struct Traits {
   using State = Application;
   using Event = v1::TransportEvent;
   static void Evolve(State& state, const Event& event);
+  // The steps the state allows now (RPC names, for front-ends: the
+  // allowed_actions of the Get and List answers): what Decide does not
+  // refuse for the state alone.
+  static std::vector<std::string> AllowedActions(const State& s);
   static std::string ChildId(const State& s) { return s.child_id(); }
   static std::string OfficerId(const State& s) { return s.officer_id(); }
   static constexpr const char* kSource = "transport";

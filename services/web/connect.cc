@@ -329,6 +329,9 @@ HttpReply ConnectGateway::Call(const HttpCall& call) const {
   if (!call.authorization.empty()) {
     context.AddMetadata("authorization", call.authorization);
   }
+  if (!call.expected_version.empty()) {
+    context.AddMetadata("casework-expected-version", call.expected_version);
+  }
   grpc::Slice slice(request_bytes);
   grpc::ByteBuffer request_buffer(&slice, 1);
   grpc::ByteBuffer response_buffer;

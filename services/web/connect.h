@@ -48,6 +48,9 @@ struct HttpCall {
   std::string content_encoding;
   std::string authorization;
   std::string timeout_ms;  // Connect-Timeout-Ms
+  // Casework-Expected-Version: the case version a page was built on, for a
+  // command (the service refuses it, ABORTED, when the case moved on).
+  std::string expected_version;
   std::string body;
 };
 

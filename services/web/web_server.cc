@@ -227,6 +227,8 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
               call.content_encoding = req.get_header_value("Content-Encoding");
               call.authorization = req.get_header_value("Authorization");
               call.timeout_ms = req.get_header_value("Connect-Timeout-Ms");
+              call.expected_version =
+                  req.get_header_value("Casework-Expected-Version");
               call.body = req.body;
               HttpReply reply = gateway->Call(call);
               res.status = reply.status;

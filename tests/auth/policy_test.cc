@@ -7,6 +7,7 @@
 //  - the officer and team conditions.
 #include "libs/auth/policy.h"
 
+#include <gmock/gmock.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -167,10 +168,14 @@ class PolicyWalkTest : public ::testing::Test {
   }
 
   grpc::Status CallStatus(const std::string& method, const std::string& request,
-                          const std::string& token) {
+                          const std::string& token,
+                          const std::string& expected_version = "") {
     grpc::GenericStub stub(channel_);
     grpc::ClientContext ctx;
     if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+    if (!expected_version.empty()) {
+      ctx.AddMetadata("casework-expected-version", expected_version);
+    }
     grpc::Slice slice(request);
     grpc::ByteBuffer in(&slice, 1);
     grpc::ByteBuffer out;
@@ -571,6 +576,70 @@ TEST_F(PolicyWalkTest, TheHeadOfServiceSeesTheWholeLaAndActsOnNoCase) {
   EXPECT_EQ(Call("/casework.v1.EhcAssessmentService/RecordRequest",
                  command.SerializeAsString(), head),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A step taken on a page of an older version of the case is refused, not
+// applied over what was recorded meanwhile; a retry of the same request still
+// gets its first answer; and the answers' allowed_actions follow the state.
+TEST_F(PolicyWalkTest, CommandsNamingAnOlderVersionAreRefusedAsAborted) {
+  const std::string token = Token("officer-n1", auth::kOfficer);
+  v1::RecordRequestRequest record;
+  record.set_request_id("req-ev-1");
+  record.set_assessment_id("a-ev");
+  record.set_child_id("child-ev");
+  record.set_officer_id("officer-n1");
+  *record.mutable_received_on() = ToProto(Date::Ymd(2026, 11, 2));
+  record.set_source(v1::REQUEST_SOURCE_PARENT);
+  record.set_kind(v1::ASSESSMENT_KIND_FIRST);
+  const std::string ehc = "/casework.v1.EhcAssessmentService/";
+  ASSERT_EQ(Call(ehc + "RecordRequest", record.SerializeAsString(), token),
+            grpc::StatusCode::OK);
+  v1::DecideToAssessRequest decide;
+  decide.set_request_id("req-ev-2");
+  decide.set_assessment_id("a-ev");
+  *decide.mutable_decided_on() = ToProto(Date::Ymd(2026, 11, 20));
+  const grpc::Status bad = CallStatus(ehc + "DecideToAssess",
+                                      decide.SerializeAsString(), token, "x");
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      bad.error_message(),
+      "casework-expected-version: 'x' is not a version (a number from 1)");
+  // The page showed version 1: the step is taken.
+  ASSERT_EQ(
+      CallStatus(ehc + "DecideToAssess", decide.SerializeAsString(), token, "1")
+          .error_code(),
+      grpc::StatusCode::OK);
+  // The same request again (a double click): its first answer, not a refusal.
+  EXPECT_EQ(
+      CallStatus(ehc + "DecideToAssess", decide.SerializeAsString(), token, "1")
+          .error_code(),
+      grpc::StatusCode::OK);
+  // Another step from the same old page: refused, saying why.
+  v1::WithdrawRequestRequest withdraw;
+  withdraw.set_request_id("req-ev-3");
+  withdraw.set_assessment_id("a-ev");
+  *withdraw.mutable_withdrawn_on() = ToProto(Date::Ymd(2026, 11, 21));
+  const grpc::Status stale = CallStatus(
+      ehc + "WithdrawRequest", withdraw.SerializeAsString(), token, "1");
+  EXPECT_EQ(stale.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(stale.error_message(),
+            "the case changed since you opened it (it was at version 1, it is "
+            "now at 2): look at it again before you record this step");
+  // What the case offers now, in the query's answer.
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  v1::GetAssessmentRequest get;
+  get.set_assessment_id("a-ev");
+  v1::Assessment a;
+  const grpc::Status got =
+      v1::EhcAssessmentService::NewStub(channel_)->GetAssessment(&ctx, get, &a);
+  ASSERT_TRUE(got.ok()) << got.error_message();
+  EXPECT_EQ(a.version(), 2);
+  EXPECT_THAT(a.allowed_actions(),
+              ::testing::UnorderedElementsAre(
+                  "ReassignOfficer", "RecordException", "WithdrawRequest",
+                  "RecordMovedOutOfArea", "RequestAdvice", "IssueDraftPlan",
+                  "DecideNotToIssuePlan"));
 }
 
 TEST_F(PolicyWalkTest, ExpiredAndForeignTokensAreRefused) {

@@ -39,6 +39,11 @@ class FakeProjection final : public v1::ProjectionService::Service {
         auth == context->client_metadata().end()
             ? ""
             : std::string(auth->second.data(), auth->second.size());
+    auto version = context->client_metadata().find("casework-expected-version");
+    last_expected_version =
+        version == context->client_metadata().end()
+            ? ""
+            : std::string(version->second.data(), version->second.size());
     if (request->officer_id() == "someone-else") {
       return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                           "officer-1 may not read the worklist of "
@@ -73,6 +78,7 @@ class FakeProjection final : public v1::ProjectionService::Service {
   }
   std::atomic<int> calls{0};
   std::string last_authorization;
+  std::string last_expected_version;
 };
 
 class GatewayTest : public ::testing::Test {
@@ -157,6 +163,12 @@ TEST_F(GatewayTest,
   ASSERT_EQ(worklist.items_size(), 1);
   EXPECT_EQ(worklist.items(0).days_overdue(), 3);
   EXPECT_EQ(fake_.last_authorization, "Bearer token-of-officer-1");
+  EXPECT_EQ(fake_.last_expected_version, "");
+  // The version a page was built on goes with a command.
+  r = Post(kWorklist, R"({"officerId":"officer-1"})", "application/json",
+           {{"Casework-Expected-Version", "7"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(fake_.last_expected_version, "7");
 }
 
 TEST_F(GatewayTest, BinaryCallAnswersBinary) {

@@ -415,3 +415,44 @@ TEST(ReviewTest, ContentsAndTransfersInAreCheckedAndKept) {
 
 }  // namespace
 }  // namespace casework::reviews
+
+namespace casework::reviews {
+namespace {
+
+TEST(ReviewAllowedActions, FollowTheReviewCycle) {
+  PlanCase c(D(2026, 11, 23));
+  auto offered = [&] {
+    std::vector<std::string> v = Traits::AllowedActions(c.state());
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  EXPECT_TRUE(offered().empty());
+  ASSERT_TRUE(c.Do("plan-1", Registration(D(2025, 11, 1))).ok());
+  const std::vector<std::string> base = {"CeasePlan", "ProposeToCease",
+                                         "ReassignOfficer", "RecordPlacement",
+                                         "SetPhaseTransfer"};
+  auto with = [&](std::vector<std::string> more) {
+    more.insert(more.end(), base.begin(), base.end());
+    std::sort(more.begin(), more.end());
+    return more;
+  };
+  EXPECT_EQ(offered(), with({"RecordMeetingHeld", "ScheduleReviewMeeting"}));
+  EXPECT_EQ(c.Do(Decision(v1::REVIEW_DECISION_MAINTAIN, D(2026, 10, 1)))
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);  // not offered: refused
+  ASSERT_TRUE(c.Do(Schedule(D(2026, 10, 20))).ok());
+  EXPECT_EQ(offered(), with({"RecordMeetingHeld", "RecordPapersSent",
+                             "ScheduleReviewMeeting"}));
+  ASSERT_TRUE(c.Do(Held(D(2026, 10, 20))).ok());
+  EXPECT_EQ(offered(), with({"RecordPapersSent", "RecordReviewDecision"}));
+  ASSERT_TRUE(c.Do(Decision(v1::REVIEW_DECISION_AMEND, D(2026, 11, 1))).ok());
+  const std::vector<std::string> now = offered();
+  EXPECT_TRUE(std::find(now.begin(), now.end(), "IssueAmendedPlan") !=
+              now.end());
+  EXPECT_TRUE(std::find(now.begin(), now.end(), "DecideNotToAmend") !=
+              now.end());
+}
+
+}  // namespace
+}  // namespace casework::reviews

@@ -335,3 +335,56 @@ TEST(DisagreementTest, TribunalOrdersOpenTheirComplianceClocks) {
 
 }  // namespace
 }  // namespace casework::complaints
+
+namespace casework::complaints {
+namespace {
+
+std::vector<std::string> Offered(const Complaint& s) {
+  std::vector<std::string> v = ComplaintTraits::AllowedActions(s);
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+TEST(ComplaintAllowedActions, FollowTheStagesAndMatchWhatDecideRefuses) {
+  Case<Complaint> c(D(2027, 3, 1));
+  ASSERT_TRUE(c.Do("c-1", Logged(D(2027, 1, 4))).ok());
+  EXPECT_EQ(
+      Offered(c.state()),
+      (std::vector<std::string>{"AcknowledgeComplaint", "WithdrawComplaint"}));
+  EXPECT_EQ(c.Do(Reply(D(2027, 1, 5))).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // not offered: refused
+  v1::AcknowledgeComplaintRequest ack;
+  *ack.mutable_acknowledged_on() = ToProto(D(2027, 1, 5));
+  ASSERT_TRUE(c.Do(ack).ok());
+  EXPECT_EQ(Offered(c.state()),
+            (std::vector<std::string>{"ExtendComplaint", "RespondToComplaint",
+                                      "WithdrawComplaint"}));
+  ASSERT_TRUE(c.Do(Reply(D(2027, 1, 12))).ok());
+  EXPECT_EQ(Offered(c.state()), (std::vector<std::string>{
+                                    "CloseComplaint", "EscalateComplaint",
+                                    "ReferToOmbudsman", "WithdrawComplaint"}));
+  v1::CloseComplaintRequest close;
+  *close.mutable_closed_on() = ToProto(D(2027, 2, 1));
+  ASSERT_TRUE(c.Do(close).ok());
+  EXPECT_TRUE(Offered(c.state()).empty());
+}
+
+TEST(DisagreementAllowedActions, FollowMediationAndTheAppeal) {
+  Case<Disagreement> c(D(2027, 3, 1));
+  ASSERT_TRUE(c.Do("d-1", Disputed(D(2027, 1, 4))).ok());
+  auto offered = [&] {
+    std::vector<std::string> v = DisagreementTraits::AllowedActions(c.state());
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  EXPECT_EQ(offered(), (std::vector<std::string>{"RecordMediationContact",
+                                                 "RegisterAppeal"}));
+  v1::RecordTribunalDecisionRequest decided;
+  decided.set_outcome(v1::TRIBUNAL_OUTCOME_ALLOWED);
+  *decided.mutable_decided_on() = ToProto(D(2027, 2, 1));
+  EXPECT_EQ(c.Do(decided).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // no appeal registered
+}
+
+}  // namespace
+}  // namespace casework::complaints

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "libs/statutory/clock_ops.h"
 
@@ -688,6 +690,60 @@ TEST(EhcAssessment, ReassignmentMovesTheOfficerIndex) {
   ASSERT_TRUE(c.Do(r).ok());
   EXPECT_EQ(c.state().officer_id(), "officer-2");
   EXPECT_EQ(c.Do(r).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace casework::ehc
+
+namespace casework::ehc {
+namespace {
+
+std::set<std::string> Actions(const Assessment& s) {
+  std::vector<std::string> v = Traits::AllowedActions(s);
+  return {v.begin(), v.end()};
+}
+
+// The steps offered to a front-end follow the state, and a step not offered
+// is one the core refuses for the state (FAILED_PRECONDITION).
+TEST(EhcAllowedActions, FollowTheStateAndMatchWhatDecideRefuses) {
+  Case c(D(2026, 6, 30));
+  EXPECT_TRUE(Actions(c.state()).empty());  // no case yet
+  ASSERT_TRUE(c.Do("a-1", Request(D(2026, 1, 5))).ok());
+  const std::set<std::string> always = {"ReassignOfficer", "RecordException",
+                                        "WithdrawRequest",
+                                        "RecordMovedOutOfArea"};
+  auto with = [&](std::set<std::string> more) {
+    more.insert(always.begin(), always.end());
+    return more;
+  };
+  EXPECT_EQ(Actions(c.state()), with({"DecideToAssess", "DecideNotToAssess"}));
+  EXPECT_EQ(c.Do(Draft(D(2026, 2, 1))).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(c.Do(Final(D(2026, 2, 1))).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+  EXPECT_EQ(Actions(c.state()),
+            with({"RequestAdvice", "IssueDraftPlan", "DecideNotToIssuePlan"}));
+  EXPECT_EQ(c.Do(Assess(D(2026, 2, 11))).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(c.Do(Final(D(2026, 2, 11))).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(c.Do("ep-1", Advice(D(2026, 2, 11))).ok());
+  EXPECT_EQ(Actions(c.state()),
+            with({"RequestAdvice", "IssueDraftPlan", "DecideNotToIssuePlan",
+                  "RecordAdviceReceived"}));
+  ASSERT_TRUE(c.Do(AdviceIn("ep-1", D(2026, 3, 20))).ok());
+  EXPECT_EQ(Actions(c.state()).count("RecordAdviceReceived"), 0u);
+  ASSERT_TRUE(c.Do(Draft(D(2026, 4, 1))).ok());
+  EXPECT_EQ(Actions(c.state()), with({"RequestAdvice", "IssueFinalPlan"}));
+  EXPECT_EQ(c.Do(Draft(D(2026, 4, 2))).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(c.Do(Final(D(2026, 5, 1))).ok());
+  EXPECT_TRUE(Actions(c.state()).empty());  // closed: nothing more
+  v1::WithdrawRequestRequest withdraw;
+  *withdraw.mutable_withdrawn_on() = ToProto(D(2026, 5, 2));
+  EXPECT_EQ(c.Do(withdraw).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

@@ -259,3 +259,40 @@ TEST(TransportTest, BadInputIsRefusedNamingTheField) {
 
 }  // namespace
 }  // namespace casework::transport
+
+namespace casework::transport {
+namespace {
+
+std::vector<std::string> Offered(const Application& s) {
+  std::vector<std::string> v = Traits::AllowedActions(s);
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+TEST(TransportAllowedActions,
+     FollowTheApplicationThroughDecisionAndArrangement) {
+  AppCase c(D(2026, 11, 23));
+  EXPECT_TRUE(Offered(c.state()).empty());
+  ASSERT_TRUE(c.Do("app-1", Application_(D(2026, 6, 1), 3.4)).ok());
+  EXPECT_EQ(Offered(c.state()),
+            (std::vector<std::string>{"ReassignOfficer", "RecordDecision"}));
+  v1::ArrangeTransportRequest arrange;
+  arrange.set_type(v1::ARRANGEMENT_TYPE_VEHICLE_OR_TAXI);
+  *arrange.mutable_starts_on() = ToProto(D(2026, 9, 3));
+  EXPECT_EQ(c.Do(arrange).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // not offered: refused
+  ASSERT_TRUE(
+      c.Do(Decision(v1::TRANSPORT_DECISION_ELIGIBLE, D(2026, 6, 20))).ok());
+  EXPECT_EQ(Offered(c.state()),
+            (std::vector<std::string>{"ArrangeTransport", "ReassignOfficer",
+                                      "RecordTravelTraining",
+                                      "RequestStage1Review"}));
+  ASSERT_TRUE(c.Do(arrange).ok());
+  EXPECT_EQ(Offered(c.state()),
+            (std::vector<std::string>{"ChangeArrangement", "EndArrangement",
+                                      "ReassignOfficer", "RecordTravelTraining",
+                                      "RequestStage1Review"}));
+}
+
+}  // namespace
+}  // namespace casework::transport
