@@ -51,7 +51,7 @@ from=$(date -d "$to -1 year +1 day" +%F)
 "$bin/casectl" --token "$CASEWORK_OFFICER_TOKEN" --json scorecard officer-01 --from "$from" --to "$to" \
   >"$work/officer.json" || fail "officer scorecard"
 
-export CASEWORK_WEB_URL CASEWORK_MANAGER_TOKEN
+export CASEWORK_WEB_URL CASEWORK_MANAGER_TOKEN CASEWORK_OFFICER_TOKEN
 export CASEWORK_TEST_FROM=$from CASEWORK_TEST_TO=$to
 export CASEWORK_TEST_TEAM_JSON=$work/team.json CASEWORK_TEST_LA_JSON=$work/la.json
 export CASEWORK_TEST_OFFICER_JSON=$work/officer.json

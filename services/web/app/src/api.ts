@@ -1,7 +1,7 @@
 // The typed clients of casework's services, over the Connect protocol to the
 // gateway (services/web) on the page's own origin. Every call carries the
 // signed-in user's access token; the services decide what it may see.
-import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import type { DescService } from "@bufbuild/protobuf";
 import { AnnualReviewService } from "./gen/casework/v1/annual_review_pb";
@@ -11,6 +11,7 @@ import { ProjectionService } from "./gen/casework/v1/projection_pb";
 import { TransportService } from "./gen/casework/v1/transport_pb";
 
 export interface Api {
+  connect: Transport;  // the Connect transport (for calls by descriptor)
   projection: Client<typeof ProjectionService>;
   ehc: Client<typeof EhcAssessmentService>;
   reviews: Client<typeof AnnualReviewService>;
@@ -32,6 +33,7 @@ export function makeApi(token: () => string): Api {
   });
   const client = <T extends DescService>(service: T) => createClient(service, transport);
   return {
+    connect: transport,
     projection: client(ProjectionService),
     ehc: client(EhcAssessmentService),
     reviews: client(AnnualReviewService),

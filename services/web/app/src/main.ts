@@ -1,7 +1,7 @@
 // The app: signs the user in (OpenID Connect), then renders the page the
 // address names. Every page is a real address (bookmark it, share it, use
 // the back button); forms are GET forms that change the address.
-import { createAll, ErrorSummary, Radios, ServiceNavigation, SkipLink } from "govuk-frontend";
+import { Checkboxes, createAll, ErrorSummary, NotificationBanner, Radios, ServiceNavigation, SkipLink } from "govuk-frontend";
 import { makeApi, problemOf, type Api } from "./api";
 import { makeUserManager, whoFrom, type AppConfig, type Who } from "./auth";
 import { html, type Html } from "./html";
@@ -11,6 +11,7 @@ import { trendsPage } from "./pages/trends";
 import { worklistPage } from "./pages/worklist";
 import { officerPage } from "./pages/officer";
 import { casePage, childPage } from "./pages/cases";
+import { newCasePage, stepPage } from "./pages/steps";
 import { problemSummary, shell, wireDownloads } from "./ui";
 
 type Page = { title: string; body: Html; after?: (root: HTMLElement) => void };
@@ -24,6 +25,8 @@ function show(who: Who | null, page: Page): void {
   createAll(SkipLink);
   createAll(Radios);
   createAll(ErrorSummary);
+  createAll(Checkboxes);
+  createAll(NotificationBanner);
   wireDownloads(root);
   page.after?.(root);
   document.body.dataset.ready = "true";
@@ -49,7 +52,11 @@ async function route(api: Api, config: AppConfig, who: Who): Promise<Page> {
   if (seg[0] === "worklist" && seg[1]) return worklistPage(api, config, seg[1], params);
   if (seg[0] === "officer" && seg[1]) return officerPage(api, seg[1], params);
   if (seg[0] === "child" && seg[1]) return childPage(api, config, seg[1]);
-  if (seg[0] === "case" && seg[1] && seg[2]) return casePage(api, config, seg[1], seg[2]);
+  if (seg[0] === "case" && seg[1] && seg[2] && seg[3] === "do" && seg[4]) {
+    return stepPage(api, seg[1], seg[2], seg[4], (page) => show(who, page));
+  }
+  if (seg[0] === "case" && seg[1] && seg[2] && seg.length === 3) return casePage(api, config, seg[1], seg[2], params);
+  if (seg[0] === "new" && seg[1]) return newCasePage(api, who, seg[1], params, (page) => show(who, page));
   if (seg.length === 0) {
     const target = home(who);
     if (target !== "/") {

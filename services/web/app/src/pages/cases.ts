@@ -14,6 +14,7 @@ import { TransportApplicationSchema } from "../gen/casework/v1/transport_pb";
 import { ComplaintSchema, DisagreementSchema } from "../gen/casework/v1/complaints_pb";
 import { caption, csv, downloadButton, offerCsv, scrollTable } from "../ui";
 import { casePath, childLinks } from "./exceptions";
+import { newCaseLinks } from "./worklist";
 
 const SOURCES: Record<string, string> = {
   "ehc-assessments": "EHC needs assessment",
@@ -35,6 +36,7 @@ export async function childPage(api: Api, config: AppConfig, childId: string): P
 ${caption("Child")}
 <h1 class="govuk-heading-l">${childId}</h1>
 ${config.caseSystemUrl ? html`<p class="govuk-body">${childLinks(childId, config)}</p>` : ""}
+${newCaseLinks(childId)}
 <h2 class="govuk-heading-m">Cases</h2>
 <ul class="govuk-list govuk-list--bullet">
   ${cases.map((e) => html`<li><a class="govuk-link" href="${casePath(e.source, e.streamId)}">${SOURCES[e.source] ?? e.source} ${e.streamId}</a></li>`)}
@@ -81,7 +83,7 @@ function clockLine(c: Clock): string {
   }
 }
 
-function words(name: string): string {
+export function words(name: string): string {
   const s = name.replace(/([A-Z])/g, " $1").replace(/_/g, " ").trim().toLowerCase();
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -105,7 +107,7 @@ function facts(schema: DescMessage, message: Message): Html {
     } else if (f.fieldKind === "message" && f.message.typeName === "casework.v1.Date") {
       text = long(v as Ymd);
       if (!text) continue;
-    } else if (f.fieldKind === "list" && f.localName !== "clocks") {
+    } else if (f.fieldKind === "list" && f.localName !== "clocks" && f.localName !== "allowedActions") {
       const n = (v as unknown[]).length;
       if (!n) continue;
       text = `${n} recorded`;
@@ -117,9 +119,15 @@ function facts(schema: DescMessage, message: Message): Html {
   return html`<dl class="govuk-summary-list">${rows}</dl>`;
 }
 
-export async function casePage(api: Api, config: AppConfig, source: string, streamId: string): Promise<{ title: string; body: Html }> {
+export interface LoadedCase {
+  schema: DescMessage;
+  message: Message & { clocks: Clock[]; childId: string; officerId: string; version: bigint; allowedActions: string[] };
+  kind: string;
+}
+
+export async function loadCase(api: Api, source: string, streamId: string): Promise<LoadedCase> {
   let schema: DescMessage;
-  let message: Message & { clocks: Clock[]; childId: string };
+  let message: LoadedCase["message"];
   switch (source) {
     case "ehc-assessments":
       schema = AssessmentSchema;
@@ -147,7 +155,14 @@ export async function casePage(api: Api, config: AppConfig, source: string, stre
       throw new ConnectError(`source: '${source}' is not a casework service`, Code.NotFound);
   }
   const kind = schema === DisagreementSchema ? "Disagreement" : schema === ComplaintSchema ? "Complaint" : SOURCES[source];
+  return { schema, message, kind };
+}
+
+export async function casePage(api: Api, config: AppConfig, source: string, streamId: string, params: URLSearchParams): Promise<{ title: string; body: Html }> {
+  const { schema, message, kind } = await loadCase(api, source, streamId);
   const clocks = message.clocks;
+  const done = params.get("done");
+  const after = params.get("after") ?? "";
   offerCsv("clocks", `clocks-${streamId}.csv`, csv([
     ["clock", "rule", "name", "provision", "started_on", "due_on", "status", "closed_on", "exception"],
     ...clocks.map((c) => [c.clockId, c.rule, c.name, c.citation, iso(c.startedOn), iso(c.dueOn), STATUS[c.status][0], iso(c.closedOn), c.exception ? "yes" : "no"]),
@@ -155,10 +170,19 @@ export async function casePage(api: Api, config: AppConfig, source: string, stre
   return {
     title: `${kind} ${streamId}`,
     body: html`
+${done ? html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="done-title" data-module="govuk-notification-banner">
+  <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="done-title">Success</h2></div>
+  <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${words(done)}: recorded.</p>
+  <p class="govuk-body"><a class="govuk-notification-banner__link" href="/worklist/${encodeURIComponent(message.officerId)}${after ? `?after=${encodeURIComponent(after)}` : ""}">See the worklist</a> with this step in it.</p></div>
+</div>` : ""}
 ${caption(kind)}
 <h1 class="govuk-heading-l">${streamId}</h1>
 <p class="govuk-body">Child: ${childLinks(message.childId, config)}</p>
 ${facts(schema, message)}
+<h2 class="govuk-heading-m">Steps you can record now</h2>
+${message.allowedActions.length ? html`<ul class="govuk-list" id="actions">
+  ${message.allowedActions.map((a) => html`<li><a class="govuk-link" href="${casePath(source, streamId)}/do/${a}">${words(a)}</a></li>`)}
+</ul>` : html`<p class="govuk-body">None: this case is closed.</p>`}
 <h2 class="govuk-heading-m">Clocks</h2>
 ${clocks.length ? scrollTable("Clocks", html`
 <table class="govuk-table" id="clocks">

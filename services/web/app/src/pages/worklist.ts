@@ -34,8 +34,13 @@ export async function worklistPage(api: Api, config: AppConfig, officerId: strin
   const items: WorklistItem[] = [];
   let token = "";
   let open = 0, overdue = 0;
+  // Read-your-writes: a step just recorded (source:stream:version) is in the
+  // worklist before it is shown.
+  const after = (params.get("after") ?? "").split(":");
+  const seen = after.length === 3 && /^\d+$/.test(after[2])
+    ? [{ source: after[0], streamId: after[1], version: BigInt(after[2]) }] : [];
   for (let n = 0; n < 20; n++) {
-    const w = await api.projection.getWorklist({ officerId, asOf, pageSize: 1000, pageToken: token });
+    const w = await api.projection.getWorklist({ officerId, asOf, pageSize: 1000, pageToken: token, after: seen });
     items.push(...w.items);
     open = w.openCount;
     overdue = w.overdueCount;
@@ -91,11 +96,24 @@ ${caption("Worklist")}
 <h1 class="govuk-heading-l">${officerId}</h1>
 <p class="govuk-body" id="worklist-summary">On ${long(asOf)}: ${open} open item${open === 1 ? "" : "s"}, ${overdue} overdue.</p>
 ${filters(officerId, params)}
+${newCaseLinks("")}
 ${shown.length ? scrollTable("Worklist", table) : html`<p class="govuk-body">Nothing to show with these filters.</p>`}
 ${nav}
 ${downloadButton("worklist", "Download this worklist (CSV)")}
 <p class="govuk-body"><a class="govuk-link" href="/trends${query({ officer: officerId })}">Trends of ${officerId}</a></p>`,
   };
+}
+
+export function newCaseLinks(childId: string): Html {
+  const q = childId ? `?child=${encodeURIComponent(childId)}` : "";
+  return html`<details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Start a new case${childId ? " for this child" : ""}</span></summary>
+<div class="govuk-details__text"><ul class="govuk-list" id="new-cases">
+  <li><a class="govuk-link" href="/new/ehc-request${q}">An EHC needs assessment request</a></li>
+  <li><a class="govuk-link" href="/new/plan${q}">An EHC plan (registration or transfer in)</a></li>
+  <li><a class="govuk-link" href="/new/travel${q}">A home-to-school travel application</a></li>
+  <li><a class="govuk-link" href="/new/complaint${q}">A complaint</a></li>
+  <li><a class="govuk-link" href="/new/disagreement${q}">A disagreement (mediation or appeal)</a></li>
+</ul></div></details>`;
 }
 
 function filters(officerId: string, params: URLSearchParams): Html {

@@ -1,0 +1,90 @@
+// The pages of the steps: a step on a case (/case/SOURCE/STREAM/do/Action)
+// and a new case (/new/KIND), each a form built from its command.
+import { html, type Html } from "../html";
+import type { Api } from "../api";
+import type { Who } from "../auth";
+import type { CommandResult } from "../gen/casework/v1/common_pb";
+import { casePath } from "./exceptions";
+import { loadCase } from "./cases";
+import { caseQuery, findCommand, NEW_CASES, renderForm, wireForm, words, type FormSpec } from "./forms";
+import { iso, today } from "../dates";
+
+export interface StepPage {
+  title: string;
+  body: Html;
+  after?: (root: HTMLElement) => void;
+}
+
+type Show = (page: StepPage) => void;
+
+function formPage(api: Api, spec: FormSpec, show: Show, done: (r: CommandResult) => void): StepPage {
+  const page: StepPage = {
+    title: spec.title,
+    body: renderForm(spec),
+    after: (root) => wireForm(root, api.connect, spec, (problem, values) => {
+      show(formPage(api, { ...spec, problem, values }, show, done));
+      const summary = document.querySelector<HTMLElement>(".govuk-error-summary");
+      summary?.setAttribute("tabindex", "-1");
+      summary?.focus();
+    }, done),
+  };
+  return page;
+}
+
+export async function stepPage(api: Api, source: string, streamId: string, action: string, show: Show): Promise<StepPage> {
+  const method = findCommand(source, action);
+  if (!method) {
+    return { title: "No such step", body: html`<h1 class="govuk-heading-l">No such step</h1><p class="govuk-body">'${action}' is not a step of ${source}.</p>` };
+  }
+  const loaded = await loadCase(api, source, streamId);
+  const back = casePath(source, streamId);
+  const offered = loaded.message.allowedActions.includes(action);
+  // Ids the case itself holds are chosen, not typed: its advice requests
+  // (outstanding ones to record as received), its Tribunal orders.
+  const m = loaded.message as unknown as {
+    advice?: { adviceId: string; adviceType: number; adviser: string; receivedOn?: unknown }[];
+    orders?: { orderId: string; kind: number }[];
+  };
+  const choices: Record<string, { value: string; text: string }[]> = {};
+  if (m.advice?.length && method.input.fields.some((f) => f.name === "advice_id") && action !== "RequestAdvice") {
+    choices.advice_id = m.advice
+      .filter((a) => action !== "RecordAdviceReceived" || !a.receivedOn)
+      .map((a) => ({ value: a.adviceId, text: `${a.adviser || "Advice"} (${a.adviceId})` }));
+  }
+  if (m.orders?.length && method.input.fields.some((f) => f.name === "order_id") && action !== "RecordTribunalOrder") {
+    choices.order_id = m.orders.map((o) => ({ value: o.orderId, text: o.orderId }));
+  }
+  const spec: FormSpec = {
+    source, method, title: words(action), captionText: `${loaded.kind} ${streamId}`,
+    caseId: streamId, version: loaded.message.version, values: {}, choices, back,
+  };
+  if (!offered) {
+    spec.problem = { message: `${words(action)} is not a step this case allows now (${loaded.message.allowedActions.length ? `it allows: ${loaded.message.allowedActions.map(words).join(", ")}` : "it is closed"}).`, code: 9 };
+  }
+  return formPage(api, spec, show, (r) => {
+    window.location.assign(`${back}${caseQuery(r, source, action)}`);
+  });
+}
+
+export function newCasePage(api: Api, who: Who, kind: string, params: URLSearchParams, show: Show): StepPage {
+  const entry = NEW_CASES[kind];
+  const method = entry ? findCommand(entry.source, entry.method) : undefined;
+  if (!entry || !method) {
+    return { title: "Not found", body: html`<h1 class="govuk-heading-l">Page not found</h1>` };
+  }
+  const values: Record<string, string> = { officer_id: who.officerId };
+  const child = params.get("child");
+  if (child) values.child_id = child;
+  for (const f of method.input.fields) {
+    if (f.fieldKind === "message" && f.message.typeName === "casework.v1.Date" && /received_on|logged_on|issued_on/.test(f.name)) {
+      values[f.name] = iso(today());
+    }
+  }
+  const spec: FormSpec = {
+    source: entry.source, method, title: entry.title, captionText: "A new case", values,
+    back: child ? `/child/${encodeURIComponent(child)}` : "/",
+  };
+  return formPage(api, spec, show, (r) => {
+    window.location.assign(`${casePath(entry.source, r.streamId)}${caseQuery(r, entry.source, entry.method)}`);
+  });
+}

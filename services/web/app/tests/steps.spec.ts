@@ -1,0 +1,209 @@
+// Officers record their cases in the browser (issue 20): forms built from the
+// contract's commands, offered by the case's allowed_actions, checked against
+// the gRPC answers; a double submit records once; a refusal lands on its
+// field; a step from an old page is refused; every command has its page.
+import { expect, test, type Page } from "@playwright/test";
+import { connect, env, expectAccessible, pageErrors, ready, signIn, watch } from "./helpers";
+import { EhcAssessmentService } from "../src/gen/casework/v1/ehc_assessment_pb";
+import { AnnualReviewService } from "../src/gen/casework/v1/annual_review_pb";
+import { TransportService } from "../src/gen/casework/v1/transport_pb";
+import { ComplaintsService } from "../src/gen/casework/v1/complaints_pb";
+
+test.beforeEach(({ page }) => watch(page));
+test.afterEach(({ page }) => {
+  expect(pageErrors.get(page) ?? [], "errors in the page").toEqual([]);
+});
+
+async function fillDate(page: Page, field: string, iso: string) {
+  const [y, m, d] = iso.split("-");
+  await page.fill(`[id="${field}"]`, String(Number(d)));
+  await page.fill(`[id="${field}-month"]`, String(Number(m)));
+  await page.fill(`[id="${field}-year"]`, y);
+}
+
+async function submit(page: Page, name: string) {
+  await page.getByRole("button", { name, exact: true }).click();
+}
+
+// Takes a step from the case page: follows its link among the steps offered.
+async function step(page: Page, action: string, fill: () => Promise<void>) {
+  await page.locator("#actions").getByRole("link", { name: words(action), exact: true }).click();
+  await ready(page);
+  await expect(page.locator("#command-form")).toBeVisible();
+  await fill();
+  await submit(page, words(action));
+  await page.waitForURL(new RegExp(`done=${action}`));
+  await ready(page);
+  await expect(page.locator(".govuk-notification-banner--success")).toContainText(`${words(action)}: recorded`);
+}
+
+function words(name: string) {
+  const s = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+async function assessment(page: Page, id: string) {
+  return connect(page, "EhcAssessmentService/GetAssessment", env("CASEWORK_OFFICER_TOKEN"), { assessmentId: id });
+}
+
+// The clocks table equals the service's clocks: rule, due date and state.
+async function expectClocksAsGrpc(page: Page, id: string) {
+  const a = await assessment(page, id);
+  const rows = await page.locator("#clocks tbody tr").evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.rule));
+  expect(rows).toEqual(a.clocks.map((c: { rule: string }) => c.rule));
+  const states = await page.locator("#clocks tbody tr td:nth-child(5) strong.govuk-tag:first-child").allInnerTexts();
+  const words: Record<string, string> = { CLOCK_STATUS_OPEN: "Running", CLOCK_STATUS_MET: "Met", CLOCK_STATUS_MISSED: "Missed", CLOCK_STATUS_CANCELLED: "Stopped" };
+  expect(states.map((s) => s.trim())).toEqual(a.clocks.map((c: { status: string }) => words[c.status]));
+  return a;
+}
+
+test("an officer takes a new EHC request from receipt to a final plan", async ({ page }) => {
+  const child = `child-web-${Date.now()}`;
+  await signIn(page, "officer-01", `/new/ehc-request?child=${child}`);
+  await expectAccessible(page, "new request form");
+  await fillDate(page, "received_on", "2026-05-01");
+  await page.check("input[name=source][value=REQUEST_SOURCE_PARENT]");
+  await page.check("input[name=kind][value=ASSESSMENT_KIND_FIRST]");
+  await submit(page, "Record request");
+  await page.waitForURL(/\/case\/ehc-assessments\/[^/?]+\?done=RecordRequest/);
+  await ready(page);
+  const id = decodeURIComponent(new URL(page.url()).pathname.split("/")[3]);
+  await expectAccessible(page, "case page after a step");
+  let a = await expectClocksAsGrpc(page, id);
+  expect(a.allowedActions).toContain("DecideToAssess");
+
+  await step(page, "DecideToAssess", () => fillDate(page, "decided_on", "2026-06-10"));
+  await step(page, "RequestAdvice", async () => {
+    await page.check("input[name=advice_type][value=ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY]");
+    await page.fill("[id=adviser]", "EP service");
+    await fillDate(page, "requested_on", "2026-06-11");
+  });
+  await step(page, "RecordException", async () => {
+    await page.check("input[name=kind][value=EXCEPTION_KIND_PERSONAL_CIRCUMSTANCES]");
+    await fillDate(page, "starts_on", "2026-07-01");
+  });
+  // The EP advice, late: due 6 weeks from 11 June (23 July), received 1 August.
+  await step(page, "RecordAdviceReceived", async () => {
+    await page.locator("input[name=advice_id]").first().check();
+    await fillDate(page, "received_on", "2026-08-01");
+  });
+  a = await expectClocksAsGrpc(page, id);
+  const advice = a.clocks.find((c: { rule: string }) => c.rule === "ehc.advice");
+  expect(advice.closedOn).toEqual({ year: 2026, month: 8, day: 1 });
+  await step(page, "IssueDraftPlan", () => fillDate(page, "issued_on", "2026-08-10"));
+
+  // A final plan inside the family's 15 days is refused, on the field, in the
+  // service's words; the form keeps what was typed.
+  await page.locator("#actions").getByRole("link", { name: "Issue final plan", exact: true }).click();
+  await ready(page);
+  await fillDate(page, "issued_on", "2026-08-12");
+  await submit(page, "Issue final plan");
+  const summary = page.locator(".govuk-error-summary");
+  await expect(summary).toBeVisible();
+  await expect(summary.locator("a[href='#issued_on']")).toContainText("issued_on:");
+  await expect(page.locator("[id=issued_on]")).toHaveValue("12");
+  await expect(page.locator(".govuk-form-group--error")).toHaveCount(1);
+  await expectAccessible(page, "a form with a refusal");
+  await fillDate(page, "issued_on", "2026-09-01");
+  await submit(page, "Issue final plan");
+  await page.waitForURL(/done=IssueFinalPlan/);
+  await ready(page);
+  a = await expectClocksAsGrpc(page, id);
+  expect(a.status).toBe("ASSESSMENT_STATUS_PLAN_ISSUED");
+  await expect(page.locator("h2:has-text('Steps you can record now') + p")).toContainText("closed");
+
+  // The worklist reflects it at once (read-your-writes from the step's result).
+  await page.getByRole("link", { name: "See the worklist" }).click();
+  await ready(page);
+  // (The plan the final plan opened in annual reviews has its own clocks.)
+  await expect(page.locator(`#worklist a[href$="/ehc-assessments/${id}"]`)).toHaveCount(0);
+  await expect(page.locator(`#worklist a[href$="/annual-reviews/plan-${id}"]`).first()).toBeVisible();
+  // The officer's scorecard for the day of the final plan: as the projection says.
+  const card = await connect(page, "ProjectionService/GetOfficerScorecard", env("CASEWORK_OFFICER_TOKEN"), {
+    officerId: "officer-01", from: { year: 2026, month: 9, day: 1 }, to: { year: 2026, month: 9, day: 1 },
+    after: [{ source: "ehc-assessments", streamId: id, version: String(a.version) }],
+  });
+  const final = card.measures.find((m: { code: string }) => m.code === "ehc.final_plan_20_weeks");
+  expect(Number(final.denominator ?? 0) + Number(final.excluded ?? 0)).toBeGreaterThan(0);
+  await page.goto("/officer/officer-01?period=custom&from=2026-09-01&to=2026-09-01&asOf=2026-09-01");
+  await ready(page);
+  const cell = page.locator("td.app-figure[data-measure='ehc.final_plan_20_weeks']");
+  await expect(cell).toHaveAttribute("data-numerator", String(final.numerator ?? 0));
+  await expect(cell).toHaveAttribute("data-denominator", String(final.denominator ?? 0));
+});
+
+test("a double submit records once, and a step from an old page is refused", async ({ page }) => {
+  const token = env("CASEWORK_OFFICER_TOKEN");
+  const rec = await connect(page, "EhcAssessmentService/RecordRequest", token, {
+    requestId: `web-${Date.now()}-1`, childId: `child-web-d-${Date.now()}`, officerId: "officer-01",
+    receivedOn: { year: 2026, month: 10, day: 1 }, source: "REQUEST_SOURCE_PARENT", kind: "ASSESSMENT_KIND_FIRST",
+  });
+  const id = rec.streamId;
+  await signIn(page, "officer-01", `/case/ehc-assessments/${id}/do/DecideToAssess`);
+  await fillDate(page, "decided_on", "2026-10-20");
+  await page.evaluate(() => {
+    const f = document.querySelector<HTMLFormElement>("#command-form")!;
+    f.requestSubmit();
+    f.requestSubmit();
+  });
+  await page.waitForURL(/done=DecideToAssess/);
+  await ready(page);
+  expect((await assessment(page, id)).version).toBe("2");  // one step, one event
+
+  // Open a step's page, let someone else record another meanwhile, submit.
+  await page.goto(`/case/ehc-assessments/${id}/do/IssueDraftPlan`);
+  await ready(page);
+  await connect(page, "EhcAssessmentService/RequestAdvice", token, {
+    requestId: `web-${Date.now()}-2`, assessmentId: id, adviceType: "ADVICE_TYPE_HEALTH",
+    requestedOn: { year: 2026, month: 10, day: 21 },
+  });
+  await fillDate(page, "issued_on", "2026-10-22");
+  await submit(page, "Issue draft plan");
+  const summary = page.locator(".govuk-error-summary");
+  await expect(summary).toContainText("Someone else changed this case");
+  await expect(summary).toContainText("the case changed since you opened it");
+  expect((await assessment(page, id)).draftIssuedOn).toBeUndefined();
+  await expectAccessible(page, "a refused step from an old page");
+});
+
+test("every command of the four services has its page", async ({ page }) => {
+  const token = env("CASEWORK_OFFICER_TOKEN");
+  // A case of each service held by the officer (complaints: a complaint).
+  const list = async (method: string, key: string) =>
+    (await connect(page, method, token, { officerId: "officer-01", pageSize: 5 }))[key] ?? [];
+  const streams: Record<string, string> = {
+    "ehc-assessments": (await list("EhcAssessmentService/ListAssessments", "assessments"))[0]?.assessmentId,
+    "annual-reviews": (await list("AnnualReviewService/ListPlans", "plans"))[0]?.planId,
+    transport: (await list("TransportService/ListApplications", "applications"))[0]?.applicationId,
+    complaints: (await list("ComplaintsService/ListComplaints", "complaints"))[0]?.complaintId,
+  };
+  const services = { "ehc-assessments": EhcAssessmentService, "annual-reviews": AnnualReviewService, transport: TransportService, complaints: ComplaintsService };
+  const starts: Record<string, string> = { RecordRequest: "ehc-request", RegisterPlan: "plan", SubmitApplication: "travel", LogComplaint: "complaint", RecordDisagreement: "disagreement" };
+  // No complaint held yet: log one through its form.
+  await signIn(page, "officer-01", `/new/complaint?child=child-web-c-${Date.now()}`);
+  if (!streams.complaints) {
+    await page.check("input[name=complainant][value=COMPLAINANT_PARENT]");
+    await page.check("input[name=subject][value=COMPLAINT_SUBJECT_EHC_ASSESSMENT]");
+    await page.check("input[name=procedure][value=COMPLAINT_PROCEDURE_CORPORATE]");
+    await fillDate(page, "received_on", "2026-11-02");
+    await submit(page, "Log complaint");
+    await page.waitForURL(/\/case\/complaints\/[^/?]+\?done=LogComplaint/);
+    await ready(page);
+    await expect(page.locator("#actions")).toContainText("Acknowledge complaint");
+    streams.complaints = decodeURIComponent(new URL(page.url()).pathname.split("/")[3]);
+  }
+  let n = 0;
+  for (const [source, service] of Object.entries(services)) {
+    for (const m of service.methods) {
+      if (m.output.typeName !== "casework.v1.CommandResult") continue;
+      n++;
+      const path = starts[m.name] ? `/new/${starts[m.name]}` : `/case/${source}/${streams[source]}/do/${m.name}`;
+      expect(starts[m.name] || streams[source], `a ${source} case for ${m.name}`).toBeTruthy();
+      await page.goto(path);
+      await ready(page);
+      await expect(page.locator("#command-form button[type=submit]"), `${source} ${m.name}: ${path}`).toBeVisible();
+      expect(await page.locator("#command-form").getAttribute("data-method")).toBe(m.name);
+    }
+  }
+  expect(n).toBeGreaterThan(50);
+});
