@@ -167,6 +167,7 @@ test("a double submit records once, and a step from an old page is refused", asy
 });
 
 test("every command of the four services has its page", async ({ page }) => {
+  test.setTimeout(300_000);  // 57 forms, each checked by axe
   const token = env("CASEWORK_OFFICER_TOKEN");
   // A case of each service held by the officer (complaints: a complaint).
   const list = async (method: string, key: string) =>
@@ -203,7 +204,119 @@ test("every command of the four services has its page", async ({ page }) => {
       await ready(page);
       await expect(page.locator("#command-form button[type=submit]"), `${source} ${m.name}: ${path}`).toBeVisible();
       expect(await page.locator("#command-form").getAttribute("data-method")).toBe(m.name);
+      await expectAccessible(page, `the form of ${source} ${m.name}`);
     }
   }
   expect(n).toBeGreaterThan(50);
+});
+
+test("a travel application from the what-if to the arrangement", async ({ page }) => {
+  const child = `child-web-t-${Date.now()}`;
+  await signIn(page, "officer-01", `/new/travel?child=${child}`);
+  await fillDate(page, "received_on", "2026-06-01");
+  await fillDate(page, "facts.date_of_birth", "2016-03-01");
+  await page.fill("[id='facts.academic_year']", "2026");
+  await page.fill("[id='facts.school_id']", "urn-100001");
+  // The outcome the law gives, as the officer types: not the nearest
+  // suitable school gives no right; the nearest, 3.4 miles away for a child
+  // of 10, does (beyond the 3 miles of Schedule 35B).
+  await expect(page.locator("#what-if-outcome")).toContainText("Outcome the law gives: not eligible", { timeout: 10_000 });
+  await page.check("[id='facts.nearest_suitable_school']");
+  await page.fill("[id='facts.walking_miles']", "3.4");
+  await expect(page.locator("#what-if-outcome")).toContainText("Outcome the law gives: eligible", { timeout: 10_000 });
+  await expect(page.locator("#what-if-outcome")).toContainText("beyond walking distance");
+  await expectAccessible(page, "travel application with its what-if");
+  await submit(page, "Submit application");
+  await page.waitForURL(/\/case\/transport\/[^/?]+\?done=SubmitApplication/);
+  await ready(page);
+  const id = decodeURIComponent(new URL(page.url()).pathname.split("/")[3]);
+  const token = env("CASEWORK_OFFICER_TOKEN");
+  let app = await connect(page, "TransportService/GetApplication", token, { applicationId: id });
+  expect(app.assessment.outcome).toBe("ELIGIBILITY_OUTCOME_ELIGIBLE");
+  await step(page, "RecordDecision", async () => {
+    await page.check("input[name=decision][value=TRANSPORT_DECISION_ELIGIBLE]");
+    await fillDate(page, "notified_on", "2026-06-20");
+  });
+  await step(page, "ArrangeTransport", async () => {
+    await page.check("input[name=type][value=ARRANGEMENT_TYPE_VEHICLE_OR_TAXI]");
+    await fillDate(page, "starts_on", "2026-09-03");
+  });
+  app = await connect(page, "TransportService/GetApplication", token, { applicationId: id });
+  expect(app.status).toBe("APPLICATION_STATUS_ARRANGED");
+  const inPlace = app.clocks.find((c: { clockId: string }) => c.clockId === "in_place");
+  expect(inPlace.status).toBe("CLOCK_STATUS_MET");
+  await expect(page.locator("#clocks tbody tr[data-rule='transport.in_place']")).toContainText("Met");
+});
+
+test("a review cycle from the meeting to the amended plan", async ({ page }) => {
+  const token = env("CASEWORK_OFFICER_TOKEN");
+  const reg = await connect(page, "AnnualReviewService/RegisterPlan", token, {
+    requestId: `web-r-${Date.now()}`, childId: `child-web-r-${Date.now()}`, officerId: "officer-01",
+    issuedOn: { year: 2025, month: 12, day: 1 },
+  });
+  await signIn(page, "officer-01", `/case/annual-reviews/${reg.streamId}`);
+  await step(page, "ScheduleReviewMeeting", () => fillDate(page, "meeting_on", "2026-11-02"));
+  await step(page, "RecordMeetingHeld", () => fillDate(page, "held_on", "2026-11-02"));
+  await step(page, "RecordReviewDecision", async () => {
+    await page.check("input[name=decision][value=REVIEW_DECISION_AMEND]");
+    await fillDate(page, "notified_on", "2026-11-09");
+  });
+  await step(page, "IssueAmendedPlan", () => fillDate(page, "issued_on", "2026-11-25"));
+  const plan = await connect(page, "AnnualReviewService/GetPlan", token, { planId: reg.streamId });
+  expect(plan.amendedPlanIssuedOn).toEqual({ year: 2026, month: 11, day: 25 });
+  expect(plan.allowedActions).not.toContain("IssueAmendedPlan");
+  await expectAccessible(page, "plan page");
+});
+
+test("a complaint through stage 2", async ({ page }) => {
+  const child = `child-web-k-${Date.now()}`;
+  await signIn(page, "officer-01", `/new/complaint?child=${child}`);
+  await page.check("input[name=complainant][value=COMPLAINANT_PARENT]");
+  await page.check("input[name=subject][value=COMPLAINT_SUBJECT_EHC_ASSESSMENT]");
+  await page.check("input[name=procedure][value=COMPLAINT_PROCEDURE_CORPORATE]");
+  await fillDate(page, "received_on", "2026-10-01");
+  await submit(page, "Log complaint");
+  await page.waitForURL(/done=LogComplaint/);
+  await ready(page);
+  const id = decodeURIComponent(new URL(page.url()).pathname.split("/")[3]);
+  await step(page, "AcknowledgeComplaint", () => fillDate(page, "acknowledged_on", "2026-10-02"));
+  await step(page, "RespondToComplaint", async () => {
+    await page.check("input[name=finding][value=COMPLAINT_FINDING_NOT_UPHELD]");
+    await fillDate(page, "responded_on", "2026-10-09");
+  });
+  await step(page, "EscalateComplaint", async () => {
+    await fillDate(page, "escalated_on", "2026-10-12");
+    await page.fill("[id=handler_id]", "manager-north");
+  });
+  await step(page, "AcknowledgeComplaint", () => fillDate(page, "acknowledged_on", "2026-10-13"));
+  await step(page, "RespondToComplaint", async () => {
+    await page.check("input[name=finding][value=COMPLAINT_FINDING_PARTLY_UPHELD]");
+    await fillDate(page, "responded_on", "2026-10-30");
+    await page.fill("[id=handler_id]", "manager-north");
+  });
+  const c = await connect(page, "ComplaintsService/GetComplaint", env("CASEWORK_OFFICER_TOKEN"), { complaintId: id });
+  expect(c.stage).toBe(2);
+  expect(c.status).toBe("COMPLAINT_STATUS_RESPONDED");
+  const stage2 = c.clocks.find((k: { clockId: string }) => k.clockId === "stage2");
+  expect(stage2.status).toBe("CLOCK_STATUS_MET");
+});
+
+test("a manager reassigns a case to another officer of the team", async ({ page }) => {
+  const token = env("CASEWORK_OFFICER_TOKEN");
+  const rec = await connect(page, "EhcAssessmentService/RecordRequest", token, {
+    requestId: `web-m-${Date.now()}`, childId: `child-web-m-${Date.now()}`, officerId: "officer-01",
+    receivedOn: { year: 2026, month: 11, day: 2 }, source: "REQUEST_SOURCE_PARENT", kind: "ASSESSMENT_KIND_FIRST",
+  });
+  await signIn(page, "manager-north", `/case/ehc-assessments/${rec.streamId}`);
+  await step(page, "ReassignOfficer", async () => {
+    await page.fill("[id=officer_id]", "officer-02");
+  });
+  const a = await connect(page, "EhcAssessmentService/GetAssessment", env("CASEWORK_MANAGER_TOKEN"), { assessmentId: rec.streamId });
+  expect(a.officerId).toBe("officer-02");
+  // The new officer's worklist has the case's clock (read-your-writes).
+  const w = await connect(page, "ProjectionService/GetWorklist", env("CASEWORK_MANAGER_TOKEN"), {
+    officerId: "officer-02", pageSize: 1000,
+    after: [{ source: "ehc-assessments", streamId: rec.streamId, version: String(a.version) }],
+  });
+  expect(w.items.some((i: { streamId: string }) => i.streamId === rec.streamId)).toBe(true);
 });

@@ -4,7 +4,7 @@
 // services decide: a form offers the steps the case's allowed_actions name,
 // sends the case version it was built on, and shows the service's refusal
 // on the field it names.
-import { fromJson, type DescField, type DescMessage, type DescMethod, type DescService, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import { fromJson, toJson, type Message, type DescField, type DescMessage, type DescMethod, type DescService, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { html, query, raw, type Html } from "../html";
 import type { Who } from "../auth";
@@ -44,6 +44,10 @@ export function commands(): { source: string; method: DescMethod }[] {
     }
   }
   return out;
+}
+
+export function findQuery(source: string, name: string): DescMethod | undefined {
+  return SERVICES[source]?.methods.find((m) => m.name === name);
 }
 
 export function findCommand(source: string, name: string): DescMethod | undefined {
@@ -303,6 +307,9 @@ export interface FormSpec {
   version?: bigint;       // the case version the page shows
   values: Record<string, string>;
   choices?: Record<string, Choice[]>;
+  // A query answered as the officer types (the travel eligibility what-if):
+  // the request built from the form's fields of the same names.
+  whatIf?: { source: string; method: DescMethod; render: (answer: Record<string, unknown>) => Html };
   back: string;
   problem?: { message: string; field?: string; code: Code };
 }
@@ -329,6 +336,7 @@ ${caption(spec.captionText)}
 <form id="command-form" class="app-command" novalidate data-source="${spec.source}" data-method="${spec.method.name}" data-version="${spec.version ?? ""}">
   ${[...hidden].filter((h) => h !== "request_id").map((h) => html`<input type="hidden" name="${h}" value="${values[h] ?? ""}">`)}
   ${renderFields(ctx, spec.method.input, "", 0)}
+  ${spec.whatIf ? html`<div class="govuk-inset-text" id="what-if" aria-live="polite"><p class="govuk-body">${words(spec.whatIf.method.name)}: fill in the travel facts to see the outcome the law gives.</p></div>` : ""}
   <div class="govuk-button-group">
     <button type="submit" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true">${words(spec.method.name)}</button>
     <a class="govuk-link" href="${spec.back}">Cancel</a>
@@ -345,6 +353,37 @@ export function wireForm(root: HTMLElement, transport: Transport, spec: FormSpec
   if (!form) return;
   const id = requestId();
   let sending = false;
+  if (spec.whatIf) {
+    const whatIf = spec.whatIf;
+    const out = root.querySelector<HTMLElement>("#what-if");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let asked = 0;
+    const ask = async () => {
+      const n = ++asked;
+      try {
+        const json = collect(new FormData(form), spec.method.input, "") ?? {};
+        const request: JsonObject = {};
+        for (const f of whatIf.method.input.fields) {
+          if (json[f.jsonName] !== undefined) request[f.jsonName] = json[f.jsonName];
+        }
+        const client = createClient(SERVICES[whatIf.source], transport) as unknown as Record<string, (req: unknown) => Promise<Message>>;
+        const answer = await client[whatIf.method.localName](fromJson(whatIf.method.input, request));
+        const shown = toJson(whatIf.method.output, answer) as Record<string, unknown>;
+        if (n === asked && out) out.innerHTML = whatIf.render(shown).text;
+      } catch (err) {
+        const message = err instanceof FormError ? err.message : problemOf(err).message;
+        if (n === asked && out) out.innerHTML = html`<p class="govuk-body">Not enough to tell yet: ${message}</p>`.text;
+      }
+    };
+    form.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void ask(), 300);
+    });
+    form.addEventListener("change", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void ask(), 300);
+    });
+  }
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     if (sending) return;  // a double click sends once (and the id would dedupe it)

@@ -6,7 +6,7 @@ import type { Who } from "../auth";
 import type { CommandResult } from "../gen/casework/v1/common_pb";
 import { casePath } from "./exceptions";
 import { loadCase } from "./cases";
-import { caseQuery, findCommand, NEW_CASES, renderForm, wireForm, words, type FormSpec } from "./forms";
+import { caseQuery, findCommand, findQuery, NEW_CASES, renderForm, wireForm, words, type FormSpec } from "./forms";
 import { iso, today } from "../dates";
 
 export interface StepPage {
@@ -84,6 +84,20 @@ export function newCasePage(api: Api, who: Who, kind: string, params: URLSearchP
     source: entry.source, method, title: entry.title, captionText: "A new case", values,
     back: child ? `/child/${encodeURIComponent(child)}` : "/",
   };
+  if (kind === "travel") {
+    const assess = findQuery("transport", "AssessEligibility");
+    if (assess) {
+      spec.whatIf = {
+        source: "transport", method: assess,
+        render: (a) => {
+          const outcome = String(a.outcome ?? "").replace(/^ELIGIBILITY_OUTCOME_/, "").toLowerCase().replace(/_/g, " ");
+          const grounds = (a.grounds as string[] | undefined) ?? [];
+          return html`<p class="govuk-body" id="what-if-outcome"><strong>Outcome the law gives: ${outcome || "not known"}</strong>${grounds.length ? ` (${grounds.join(", ").replace(/_/g, " ")})` : ""}.</p>
+            ${a.explanation ? html`<p class="govuk-body-s">${String(a.explanation)}</p>` : ""}`;
+        },
+      };
+    }
+  }
   return formPage(api, spec, show, (r) => {
     window.location.assign(`${casePath(entry.source, r.streamId)}${caseQuery(r, entry.source, entry.method)}`);
   });
