@@ -169,4 +169,10 @@ void Log(LogLevel level, absl::string_view message,
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
+std::string JsonQuote(absl::string_view v) {
+  std::string out;
+  AppendQuoted(&out, v, /*json=*/true);
+  return out;
+}
+
 }  // namespace casework

@@ -41,6 +41,10 @@ std::string FormatLogLine(LogFormat format, LogLevel level,
                           absl::string_view message,
                           absl::Span<const LogField> fields,
                           bool with_time = true);
+// A JSON string literal of `v`: ", \ and control characters escaped (RFC
+// 8259), as the JSON log lines write values.
+std::string JsonQuote(absl::string_view v);
+
 void Log(LogLevel level, absl::string_view message,
          absl::Span<const LogField> fields = {});
 inline void LogDebug(absl::string_view m,

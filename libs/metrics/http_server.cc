@@ -6,6 +6,23 @@
 
 namespace casework::metrics {
 
+absl::StatusOr<int> BindHttp(httplib::Server& server, const std::string& host,
+                             int port, const std::string& flag) {
+  if (port == 0) {
+    const int bound = server.bind_to_any_port(host);
+    if (bound <= 0) {
+      return absl::UnavailableError(
+          absl::StrCat(flag, ": cannot listen on ", host, ":0"));
+    }
+    return bound;
+  }
+  if (!server.bind_to_port(host, port)) {
+    return absl::UnavailableError(absl::StrCat(flag, ": cannot listen on ",
+                                               host, ":", port, " (in use?)"));
+  }
+  return port;
+}
+
 absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
     const std::string& host, int port, const Registry& registry,
     ReadyFn ready) {
@@ -39,19 +56,9 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
                       "text/plain");
     }
   });
-  if (port == 0) {
-    s->port_ = http.bind_to_any_port(host);
-    if (s->port_ <= 0) {
-      return absl::UnavailableError(
-          absl::StrCat("--metrics-port: cannot listen on ", host, ":0"));
-    }
-  } else {
-    if (!http.bind_to_port(host, port)) {
-      return absl::UnavailableError(absl::StrCat(
-          "--metrics-port: cannot listen on ", host, ":", port, " (in use?)"));
-    }
-    s->port_ = port;
-  }
+  absl::StatusOr<int> bound = BindHttp(http, host, port, "--metrics-port");
+  if (!bound.ok()) return bound.status();
+  s->port_ = *bound;
   s->thread_ = std::thread([&http] { http.listen_after_bind(); });
   return s;
 }

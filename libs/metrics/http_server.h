@@ -26,6 +26,11 @@ class Server;
 
 namespace casework::metrics {
 
+// Binds `server` to host:port (port 0: a free one) and returns the port bound;
+// UNAVAILABLE naming `flag` (e.g. "--metrics-port") when it cannot.
+absl::StatusOr<int> BindHttp(httplib::Server& server, const std::string& host,
+                             int port, const std::string& flag);
+
 class MetricsServer {
  public:
   using ReadyFn = std::function<absl::Status()>;

@@ -58,6 +58,18 @@ void AddInto(const v1::OfficerScorecard& card, v1::OfficerScorecard* totals) {
   totals->set_review_backlog(totals->review_backlog() + card.review_backlog());
 }
 
+// INVALID_ARGUMENT naming sort_by unless it is empty or a measure of the
+// totals (a typo must not sort by nothing).
+absl::Status CheckSortBy(const v1::OfficerScorecard& totals,
+                         const std::string& sort_by) {
+  if (sort_by.empty()) return absl::OkStatus();
+  for (const v1::Measure& m : totals.measures()) {
+    if (m.code() == sort_by) return absl::OkStatus();
+  }
+  return FieldError("sort_by",
+                    absl::StrCat("'", sort_by, "' is not a measure code"));
+}
+
 void Recompute(v1::OfficerScorecard* totals) {
   for (v1::Measure& m : *totals->mutable_measures()) {
     m.set_percent(Percent(m.numerator(), m.denominator()));
@@ -250,16 +262,7 @@ absl::StatusOr<v1::TeamScorecard> Reports::TeamScorecard(
     }
     return -1.0;
   };
-  if (!req.sort_by().empty()) {
-    bool known = false;
-    for (const v1::Measure& m : totals->measures()) {
-      known = known || m.code() == req.sort_by();
-    }
-    if (!known) {
-      return FieldError("sort_by", absl::StrCat("'", req.sort_by(),
-                                                "' is not a measure code"));
-    }
-  }
+  RETURN_IF_ERROR(CheckSortBy(*totals, req.sort_by()));
   std::stable_sort(
       out.mutable_officers()->begin(), out.mutable_officers()->end(),
       [&](const v1::OfficerScorecard& a, const v1::OfficerScorecard& b) {
@@ -365,16 +368,7 @@ absl::StatusOr<v1::LaScorecard> Reports::LaScorecard(
   }
   Recompute(out.mutable_totals());
   ApplyTargets(out.mutable_totals());
-  if (!req.sort_by().empty()) {
-    bool known = false;
-    for (const v1::Measure& m : out.totals().measures()) {
-      known = known || m.code() == req.sort_by();
-    }
-    if (!known) {
-      return FieldError("sort_by", absl::StrCat("'", req.sort_by(),
-                                                "' is not a measure code"));
-    }
-  }
+  RETURN_IF_ERROR(CheckSortBy(out.totals(), req.sort_by()));
   auto percent_of = [&](const v1::TeamTotals& t) {
     for (const v1::Measure& m : t.totals().measures()) {
       if (m.code() == req.sort_by()) return m.percent();

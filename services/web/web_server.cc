@@ -20,6 +20,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "libs/core/log.h"
+#include "libs/metrics/http_server.h"
 
 namespace casework::web {
 namespace {
@@ -80,29 +81,6 @@ std::string Origin(const std::string& url) {
   if (scheme == std::string::npos) return "";
   const size_t path = url.find('/', scheme + 3);
   return path == std::string::npos ? url : url.substr(0, path);
-}
-
-std::string JsonString(absl::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppend(
-              &out, "\\u00",
-              absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
 }
 
 void SecurityHeaders(httplib::Response& res, const std::string& csp) {
@@ -253,11 +231,11 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
             });
 
   const std::string config = absl::StrCat(
-      "{\"issuer\":", JsonString(options.oidc_issuer),
-      ",\"clientId\":", JsonString(options.oidc_client_id),
-      ",\"scope\":", JsonString(options.oidc_scope),
-      ",\"audience\":", JsonString(options.api_audience),
-      ",\"caseSystemUrl\":", JsonString(options.case_system_url), "}");
+      "{\"issuer\":", JsonQuote(options.oidc_issuer),
+      ",\"clientId\":", JsonQuote(options.oidc_client_id),
+      ",\"scope\":", JsonQuote(options.oidc_scope),
+      ",\"audience\":", JsonQuote(options.api_audience),
+      ",\"caseSystemUrl\":", JsonQuote(options.case_system_url), "}");
   http.Get("/config.json",
            [config, csp](const httplib::Request&, httplib::Response& res) {
              res.set_content(config, "application/json");
@@ -320,20 +298,10 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
     if (!res.has_header("Content-Security-Policy")) SecurityHeaders(res, csp);
   });
 
-  if (options.port == 0) {
-    s->port_ = http.bind_to_any_port(options.host);
-    if (s->port_ <= 0) {
-      return absl::UnavailableError(
-          absl::StrCat("--port: cannot listen on ", options.host, ":0"));
-    }
-  } else {
-    if (!http.bind_to_port(options.host, options.port)) {
-      return absl::UnavailableError(absl::StrCat("--port: cannot listen on ",
-                                                 options.host, ":",
-                                                 options.port, " (in use?)"));
-    }
-    s->port_ = options.port;
-  }
+  absl::StatusOr<int> bound =
+      metrics::BindHttp(http, options.host, options.port, "--port");
+  if (!bound.ok()) return bound.status();
+  s->port_ = *bound;
   s->thread_ = std::thread([&http] { http.listen_after_bind(); });
   return s;
 }

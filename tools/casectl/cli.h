@@ -26,6 +26,7 @@
 #include "casework/v1/common.pb.h"
 #include "libs/core/csv.h"
 #include "libs/core/date.h"
+#include "libs/core/log.h"
 #include "libs/rpc/proto_date.h"
 
 namespace casework::cli {
@@ -349,40 +350,13 @@ class Client {
       const std::vector<std::pair<std::string, std::string>>& texts) const {
     std::string out = "{";
     for (const auto& [k, v] : numbers) {
-      absl::StrAppend(&out, out.size() > 1 ? ", " : "", JsonString(k), ": ", v);
+      absl::StrAppend(&out, out.size() > 1 ? ", " : "", JsonQuote(k), ": ", v);
     }
     for (const auto& [k, v] : texts) {
-      absl::StrAppend(&out, out.size() > 1 ? ", " : "", JsonString(k), ": ",
-                      JsonString(v));
+      absl::StrAppend(&out, out.size() > 1 ? ", " : "", JsonQuote(k), ": ",
+                      JsonQuote(v));
     }
     std::printf("%s}\n", out.c_str());
-  }
-
-  static std::string JsonString(absl::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            absl::StrAppendFormat(&out, "\\u%04x", c);
-          } else {
-            out += c;
-          }
-      }
-    }
-    return out + "\"";
   }
 
   bool json() const { return args_.Has("json"); }

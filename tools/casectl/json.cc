@@ -53,15 +53,15 @@ void AppendValue(const google::protobuf::Message& m, const FieldDescriptor* f,
           rep ? r->GetRepeatedEnumValue(m, f, index) : r->GetEnumValue(m, f);
       const auto* e = f->enum_type()->FindValueByNumber(v);
       if (e != nullptr) {
-        out->append(Client::JsonString(e->name()));
+        out->append(JsonQuote(e->name()));
       } else {
         absl::StrAppend(out, v);
       }
       break;
     }
     case FieldDescriptor::CPPTYPE_STRING:
-      out->append(Client::JsonString(rep ? r->GetRepeatedString(m, f, index)
-                                         : r->GetString(m, f)));
+      out->append(JsonQuote(rep ? r->GetRepeatedString(m, f, index)
+                                : r->GetString(m, f)));
       break;
     case FieldDescriptor::CPPTYPE_MESSAGE: {
       const google::protobuf::Message& sub =
@@ -70,9 +70,9 @@ void AppendValue(const google::protobuf::Message& m, const FieldDescriptor* f,
         const auto* d = sub.GetDescriptor();
         const int64_t seconds =
             sub.GetReflection()->GetInt64(sub, d->FindFieldByName("seconds"));
-        out->append(Client::JsonString(absl::FormatTime(
-            "%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixSeconds(seconds),
-            absl::UTCTimeZone())));
+        out->append(JsonQuote(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ",
+                                               absl::FromUnixSeconds(seconds),
+                                               absl::UTCTimeZone())));
       } else {
         AppendJson(sub, depth, out);
       }
@@ -95,7 +95,7 @@ void AppendJson(const google::protobuf::Message& m, int depth,
   for (size_t i = 0; i < fields.size(); ++i) {
     const FieldDescriptor* f = fields[i];
     Indent(depth + 1, out);
-    absl::StrAppend(out, Client::JsonString(f->name()), ": ");
+    absl::StrAppend(out, JsonQuote(f->name()), ": ");
     if (f->is_repeated()) {
       const int n = m.GetReflection()->FieldSize(m, f);
       out->append("[");

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "libs/auth/jwt.h"
+#include "libs/metrics/http_server.h"
 
 namespace casework::dev {
 namespace {
@@ -91,6 +92,11 @@ void Page(httplib::Response& res, int status, const std::string& title,
 }
 
 std::string RoleList(unsigned roles) { return auth::RoleNames(roles); }
+
+void Refused(httplib::Response& res, const std::string& why) {
+  Page(res, 400, "Sign-in refused",
+       absl::StrCat("<h1>Sign-in refused</h1><p>", Html(why), "</p>"));
+}
 
 }  // namespace
 
@@ -192,11 +198,7 @@ absl::StatusOr<std::unique_ptr<DevIdp>> DevIdp::Start(DevIdpOptions options) {
   http.Get("/authorize", [self, check](const httplib::Request& req,
                                        httplib::Response& res) {
     const std::string problem = check(req);
-    if (!problem.empty()) {
-      Page(res, 400, "Sign-in refused",
-           absl::StrCat("<h1>Sign-in refused</h1><p>", Html(problem), "</p>"));
-      return;
-    }
+    if (!problem.empty()) return Refused(res, problem);
     std::string hidden;
     for (const char* name :
          {"response_type", "client_id", "redirect_uri", "scope", "state",
@@ -230,21 +232,13 @@ absl::StatusOr<std::unique_ptr<DevIdp>> DevIdp::Start(DevIdpOptions options) {
   http.Post("/authorize", [self, check](const httplib::Request& req,
                                         httplib::Response& res) {
     const std::string problem = check(req);
-    if (!problem.empty()) {
-      Page(res, 400, "Sign-in refused",
-           absl::StrCat("<h1>Sign-in refused</h1><p>", Html(problem), "</p>"));
-      return;
-    }
+    if (!problem.empty()) return Refused(res, problem);
     const std::string subject = req.get_param_value("user");
     bool known = false;
     for (const DevUser& u : self->options_.users) {
       known = known || u.subject == subject;
     }
-    if (!known) {
-      Page(res, 400, "Sign-in refused",
-           "<h1>Sign-in refused</h1><p>Choose one of the demo users.</p>");
-      return;
-    }
+    if (!known) return Refused(res, "Choose one of the demo users.");
     const std::string code = RandomToken();
     {
       std::lock_guard<std::mutex> lock(self->mu_);
@@ -368,19 +362,10 @@ absl::StatusOr<std::unique_ptr<DevIdp>> DevIdp::Start(DevIdpOptions options) {
          "casework to sign in again.</p>");
   });
 
-  if (o.port == 0) {
-    idp->port_ = http.bind_to_any_port(o.host);
-    if (idp->port_ <= 0) {
-      return absl::UnavailableError(
-          absl::StrCat("--oidc-port: cannot listen on ", o.host, ":0"));
-    }
-  } else {
-    if (!http.bind_to_port(o.host, o.port)) {
-      return absl::UnavailableError(absl::StrCat(
-          "--oidc-port: cannot listen on ", o.host, ":", o.port, " (in use?)"));
-    }
-    idp->port_ = o.port;
-  }
+  absl::StatusOr<int> bound =
+      metrics::BindHttp(http, o.host, o.port, "--oidc-port");
+  if (!bound.ok()) return bound.status();
+  idp->port_ = *bound;
   idp->thread_ = std::thread([&http] { http.listen_after_bind(); });
   return idp;
 }

@@ -5,7 +5,11 @@ import { defineConfig } from "@playwright/test";
 export default defineConfig({
   testDir: "tests",
   timeout: 90_000,
+  // One worker, files in name order: app.spec.ts compares the dashboards
+  // with gRPC answers taken before the run, and steps.spec.ts then records
+  // new steps (which change those figures).
   workers: 1,
+  fullyParallel: false,
   retries: 0,
   reporter: [["list"]],
   outputDir: process.env.CASEWORK_PW_OUT ?? "test-results",

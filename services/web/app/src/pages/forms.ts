@@ -138,42 +138,37 @@ function dateInput(ctx: RenderContext, path: string, text: string): Html {
     </fieldset>`);
 }
 
+// One choice of several (an enum's values, or ids the case holds).
+function radios(ctx: RenderContext, path: string, text: string, options: Choice[]): Html {
+  const chosen = ctx.values[path] ?? "";
+  const described = ctx.errors.has(path) ? html` aria-describedby="${path}-error"` : "";
+  return group(ctx, path, html`
+    <fieldset class="govuk-fieldset"${described}>
+      <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${text}</legend>
+      ${fieldError(ctx, path)}
+      <div class="govuk-radios govuk-radios--small" data-module="govuk-radios" id="${path}">
+        ${options.map((o, i) => html`<div class="govuk-radios__item">
+          <input class="govuk-radios__input" id="${i === 0 ? `${path}-first` : `${path}-${i}`}" name="${path}" type="radio" value="${o.value}"${chosen === o.value ? raw(" checked") : ""}>
+          <label class="govuk-label govuk-radios__label" for="${i === 0 ? `${path}-first` : `${path}-${i}`}">${o.text}</label></div>`)}
+      </div>
+    </fieldset>`);
+}
+
 function renderFields(ctx: RenderContext, message: DescMessage, prefix: string, depth: number): Html[] {
   const out: Html[] = [];
   for (const f of message.fields) {
     const path = prefix + f.name;
     if (ctx.hidden.has(path)) continue;
     const text = label(f);
-    const described = ctx.errors.has(path) ? html` aria-describedby="${path}-error"` : "";
     if (f.fieldKind === "message" && f.message.typeName === "casework.v1.Date") {
       out.push(dateInput(ctx, path, text));
     } else if (f.fieldKind === "message") {
       if (depth >= 3) continue;
       out.push(html`<fieldset class="govuk-fieldset app-nested" id="${path}"><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${text}</legend>${fieldError(ctx, path)}${renderFields(ctx, f.message, `${path}.`, depth + 1)}</fieldset>`);
     } else if (f.fieldKind === "enum") {
-      const chosen = ctx.values[path] ?? "";
-      out.push(group(ctx, path, html`
-        <fieldset class="govuk-fieldset"${described}>
-          <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${text}</legend>
-          ${fieldError(ctx, path)}
-          <div class="govuk-radios govuk-radios--small" data-module="govuk-radios" id="${path}">
-            ${enumOptions(f).map((o, i) => html`<div class="govuk-radios__item">
-              <input class="govuk-radios__input" id="${i === 0 ? `${path}-first` : `${path}-${o.name}`}" name="${path}" type="radio" value="${o.name}"${chosen === o.name ? raw(" checked") : ""}>
-              <label class="govuk-label govuk-radios__label" for="${i === 0 ? `${path}-first` : `${path}-${o.name}`}">${o.text}</label></div>`)}
-          </div>
-        </fieldset>`));
+      out.push(radios(ctx, path, text, enumOptions(f).map((o) => ({ value: o.name, text: o.text }))));
     } else if (f.fieldKind === "scalar" && ctx.choices[path]?.length) {
-      const chosen = ctx.values[path] ?? "";
-      out.push(group(ctx, path, html`
-        <fieldset class="govuk-fieldset"${described}>
-          <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${text}</legend>
-          ${fieldError(ctx, path)}
-          <div class="govuk-radios govuk-radios--small" data-module="govuk-radios" id="${path}">
-            ${ctx.choices[path].map((o, i) => html`<div class="govuk-radios__item">
-              <input class="govuk-radios__input" id="${i === 0 ? `${path}-first` : `${path}-${i}`}" name="${path}" type="radio" value="${o.value}"${chosen === o.value ? raw(" checked") : ""}>
-              <label class="govuk-label govuk-radios__label" for="${i === 0 ? `${path}-first` : `${path}-${i}`}">${o.text}</label></div>`)}
-          </div>
-        </fieldset>`));
+      out.push(radios(ctx, path, text, ctx.choices[path]));
     } else if (f.fieldKind === "scalar" && f.scalar === 8 /* bool */) {
       out.push(group(ctx, path, html`
         <div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
