@@ -8,8 +8,6 @@
 #include <google/protobuf/wire_format_lite.h>
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/support/byte_buffer.h>
 
 #include <chrono>
 
@@ -20,7 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/synchronization/notification.h"
+#include "libs/rpc/raw_call.h"
 
 namespace casework::web {
 namespace {
@@ -84,17 +82,6 @@ std::string DetailsJson(const std::string& status_bytes) {
   std::string json;
   if (!pb::util::MessageToJsonString(list, &json).ok()) return "";
   return json;
-}
-
-std::string BufferBytes(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string out;
-  if (!buffer.Dump(&slices).ok()) return out;
-  out.reserve(buffer.Length());
-  for (const grpc::Slice& s : slices) {
-    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  return out;
 }
 
 }  // namespace
@@ -332,19 +319,10 @@ HttpReply ConnectGateway::Call(const HttpCall& call) const {
   if (!call.expected_version.empty()) {
     context.AddMetadata("casework-expected-version", call.expected_version);
   }
-  grpc::Slice slice(request_bytes);
-  grpc::ByteBuffer request_buffer(&slice, 1);
-  grpc::ByteBuffer response_buffer;
-  grpc::Status status;
-  absl::Notification done;
-  grpc::GenericStub stub(routes_.at(service->full_name()));
-  stub.UnaryCall(&context, absl::StrCat("/", full_name), grpc::StubOptions(),
-                 &request_buffer, &response_buffer,
-                 [&status, &done](grpc::Status s) {
-                   status = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
+  std::string response_bytes;
+  const grpc::Status status = CallUnaryBytes(
+      routes_.at(service->full_name()), context, absl::StrCat("/", full_name),
+      request_bytes, &response_bytes);
   if (!status.ok()) {
     const auto code = static_cast<absl::StatusCode>(status.error_code());
     return fail(code, status.error_message(),
@@ -355,7 +333,6 @@ HttpReply ConnectGateway::Call(const HttpCall& call) const {
   HttpReply reply;
   reply.method = full_name;
   reply.content_type = json ? std::string(kJson) : std::string(kProto);
-  std::string response_bytes = BufferBytes(response_buffer);
   if (!json) {
     reply.body = std::move(response_bytes);
     return reply;

@@ -1,9 +1,6 @@
 #include "services/web/web_server.h"
 
 #include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/support/byte_buffer.h>
 #include <httplib.h>
 
 #include <filesystem>
@@ -17,10 +14,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "libs/core/log.h"
 #include "libs/metrics/http_server.h"
+#include "libs/rpc/raw_call.h"
 
 namespace casework::web {
 namespace {
@@ -91,41 +88,6 @@ void SecurityHeaders(httplib::Response& res, const std::string& csp) {
   res.set_header("Cross-Origin-Opener-Policy", "same-origin");
   res.set_header("Permissions-Policy",
                  "camera=(), microphone=(), geolocation=()");
-}
-
-// grpc.health.v1.Health/Check for the whole server ("" service): SERVING is
-// the answer 08 01.
-absl::Status CheckHealth(const std::shared_ptr<grpc::Channel>& channel) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(2));
-  grpc::ByteBuffer request;  // an empty HealthCheckRequest
-  grpc::Slice empty("");
-  request = grpc::ByteBuffer(&empty, 1);
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  absl::Notification done;
-  grpc::GenericStub stub(channel);
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
-                 &request, &response, [&](grpc::Status s) {
-                   status = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  if (!status.ok()) {
-    return absl::UnavailableError(status.error_message());
-  }
-  std::vector<grpc::Slice> slices;
-  std::string bytes;
-  if (response.Dump(&slices).ok()) {
-    for (const grpc::Slice& s : slices) {
-      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
-  }
-  if (bytes != std::string("\x08\x01", 2)) {
-    return absl::UnavailableError("NOT_SERVING");
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -309,9 +271,13 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
 absl::Status WebServer::Ready() const {
   std::vector<std::string> down;
   for (const std::string& service : gateway_->services()) {
-    const absl::Status status = CheckHealth(gateway_->channel(service));
-    if (!status.ok()) {
-      down.push_back(absl::StrCat(service, " (", status.message(), ")"));
+    const absl::StatusOr<bool> serving =
+        CheckServing(gateway_->channel(service), absl::Seconds(2));
+    if (!serving.ok()) {
+      down.push_back(
+          absl::StrCat(service, " (", serving.status().message(), ")"));
+    } else if (!*serving) {
+      down.push_back(absl::StrCat(service, " (NOT_SERVING)"));
     }
   }
   if (!down.empty()) {

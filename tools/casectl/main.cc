@@ -102,7 +102,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <future>
 #include <map>
 #include <sstream>
 #include <string>
@@ -116,8 +115,10 @@
 #include "casework/v1/ehc_assessment.grpc.pb.h"
 #include "casework/v1/projection.grpc.pb.h"
 #include "libs/core/clock.h"
+#include "libs/core/grpc_status.h"
 #include "libs/host/catalogue.h"
 #include "libs/rpc/proto_date.h"
+#include "libs/rpc/raw_call.h"
 #include "tools/casectl/cli.h"
 #include "tools/casectl/parse.h"
 
@@ -806,25 +807,10 @@ int RunAdmin(const Args& a, Client& client) {
 // needed); exit 0 when SERVING. For container health checks.
 int RunHealth(const Args& a, Client& client) {
   const std::string address = Positional(a, 1, "HOST:PORT");
-  grpc::GenericStub stub(client.Channel(address));
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
-  grpc::Slice empty("");
-  grpc::ByteBuffer in(&empty, 1), out;
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &in,
-                 &out, [&](grpc::Status s) { done.set_value(std::move(s)); });
-  grpc::Status s = done.get_future().get();
-  if (!s.ok()) return client.Check(s);
-  std::vector<grpc::Slice> slices;
-  std::string bytes;
-  if (out.Dump(&slices).ok()) {
-    for (const grpc::Slice& slice : slices) {
-      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-    }
-  }
-  // HealthCheckResponse { status = 1 }: SERVING is 1, encoded 08 01.
-  const bool serving = bytes == std::string("\x08\x01", 2);
+  const absl::StatusOr<bool> checked =
+      CheckServing(client.Channel(address), absl::Seconds(3));
+  if (!checked.ok()) return client.Check(ToGrpcStatus(checked.status()));
+  const bool serving = *checked;
   if (client.json()) {
     client.PrintJsonObject({{"serving", serving ? "true" : "false"}},
                            {{"address", address},

@@ -100,6 +100,11 @@ export function periodFrom(params: URLSearchParams): { period?: Period; errors: 
   return { period: { kind, from, to, asOf: asOfText || kind !== "custom" ? asOf : to }, errors };
 }
 
+// A period as the pages' query parameters.
+export function periodParams(p: Period): Record<string, string> {
+  return { period: p.kind, from: iso(p.from), to: iso(p.to), asOf: iso(p.asOf) };
+}
+
 export interface FieldError {
   field: string;
   message: string;

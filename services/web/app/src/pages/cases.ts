@@ -15,6 +15,7 @@ import { ComplaintSchema, DisagreementSchema } from "../gen/casework/v1/complain
 import { caption, csv, downloadButton, offerCsv, scrollTable } from "../ui";
 import { casePath, childLinks } from "./exceptions";
 import { newCaseLinks } from "./worklist";
+import { words } from "./forms";
 
 const SOURCES: Record<string, string> = {
   "ehc-assessments": "EHC needs assessment",
@@ -83,10 +84,6 @@ function clockLine(c: Clock): string {
   }
 }
 
-export function words(name: string): string {
-  const s = name.replace(/([A-Z])/g, " $1").replace(/_/g, " ").trim().toLowerCase();
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
 
 // The case's own facts, read off its message by reflection (no list of
 // fields here to fall behind the contract): dates, words and states.

@@ -3,7 +3,7 @@
 // percentage and a RAG tag in words; every figure links to the cases behind
 // it; sortable by any column; a CSV of the same figures.
 import { html, query, type Html } from "../html";
-import { iso, long, periodFrom, type Period } from "../dates";
+import { iso, long, periodFrom, periodParams, type Period } from "../dates";
 import type { Api } from "../api";
 import type { Measure, OfficerScorecard } from "../gen/casework/v1/projection_pb";
 import { areaOf, inArea } from "../measures";
@@ -67,7 +67,7 @@ export function renderDashboard(input: DashboardInput, params: URLSearchParams):
   const dir = params.get("dir") === "desc" ? "desc" : "asc";
   const rows = sortRows(input.rows, cols, sortKey, dir);
   const p = input.period;
-  const periodQuery = { period: p.kind, from: iso(p.from), to: iso(p.to), asOf: iso(p.asOf) };
+  const periodQuery = periodParams(p);
   const sortLink = (key: string, label: string) => {
     const active = sortKey === key || (!sortKey && key === "id");
     const next = active && dir === "asc" ? "desc" : "asc";
@@ -136,7 +136,7 @@ export async function teamPage(api: Api, teamId: string, params: URLSearchParams
   const t = await api.projection.getTeamScorecard({ teamId, from: period.from, to: period.to, asOf: period.asOf });
   const rows: Row[] = t.officers.map((o) => ({
     id: o.officerId, label: o.officerId,
-    link: `/officer/${encodeURIComponent(o.officerId)}${query({ period: period.kind, from: iso(period.from), to: iso(period.to), asOf: iso(period.asOf) })}`,
+    link: `/officer/${encodeURIComponent(o.officerId)}${query(periodParams(period))}`,
     drill: { officer: o.officerId }, card: o,
   }));
   const totals: Row = { id: teamId, label: "Team total", drill: { team: teamId }, card: t.totals! };
@@ -152,7 +152,7 @@ export async function laPage(api: Api, params: URLSearchParams): Promise<{ title
   const la = await api.projection.getLaScorecard({ from: period.from, to: period.to, asOf: period.asOf });
   const rows: Row[] = la.teams.map((t) => ({
     id: t.teamId, label: t.teamId ? t.teamName || t.teamId : t.teamName,
-    link: t.teamId ? `/team/${encodeURIComponent(t.teamId)}${query({ period: period.kind, from: iso(period.from), to: iso(period.to), asOf: iso(period.asOf) })}` : undefined,
+    link: t.teamId ? `/team/${encodeURIComponent(t.teamId)}${query(periodParams(period))}` : undefined,
     drill: (t.teamId ? { team: t.teamId } : { la: "1" }) as Record<string, string>, card: t.totals!, officers: t.officers,
   }));
   const officers = la.teams.reduce((n, t) => n + t.officers, 0);

@@ -46,13 +46,12 @@ export async function exceptionsPage(api: Api, config: AppConfig, params: URLSea
   offerCsv("exceptions", `cases-${measure}-${iso(period.from)}-to-${iso(period.to)}.csv`, csv([header, ...report.items.map((x) => [
     x.childId, x.source, x.streamId, x.clockId, x.rule, x.officerId, iso(x.startedOn), iso(x.dueOn), iso(x.closedOn), x.daysLate, x.open ? "yes" : "no",
   ])]));
-  const back = officerId || teamId ? "" : "";
   return {
     title: `${report.name} - cases`,
     body: html`
 ${caption(`Cases behind a figure: ${whose}`)}
 <h1 class="govuk-heading-l">${report.name}</h1>
-<p class="govuk-body">${report.items.length} case${report.items.length === 1 ? "" : "s"}: missed from ${long(period.from)} to ${long(period.to)}, then still open past the due date on ${long(period.asOf)}.${back}</p>
+<p class="govuk-body">${report.items.length} case${report.items.length === 1 ? "" : "s"}: missed from ${long(period.from)} to ${long(period.to)}, then still open past the due date on ${long(period.asOf)}.</p>
 ${report.truncated ? html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span> There are more cases than shown: choose a shorter period.</strong></div>` : ""}
 ${report.items.length === 0 ? html`<p class="govuk-body">No case was late.</p>` : scrollTable("Cases", html`
 <table class="govuk-table" id="exceptions">

@@ -2,7 +2,7 @@
 // excluded by an exception, target, RAG in words), the figures on the "as
 // on" date, each linking to the cases behind it; CSV.
 import { html, query, type Html } from "../html";
-import { iso, long, periodFrom } from "../dates";
+import { iso, long, periodFrom, periodParams } from "../dates";
 import type { Api } from "../api";
 import { caption, csv, downloadButton, errorSummary, offerCsv, percent, ragName, ragTag, scrollTable } from "../ui";
 import { periodForm } from "./period";
@@ -13,7 +13,7 @@ export async function officerPage(api: Api, officerId: string, params: URLSearch
     return { title: "Scorecard", body: html`${errorSummary(errors)}<h1 class="govuk-heading-l">Scorecard of ${officerId}</h1>${periodForm(undefined, params, errors)}` };
   }
   const card = await api.projection.getOfficerScorecard({ officerId, from: period.from, to: period.to, asOf: period.asOf });
-  const periodQuery = { period: period.kind, from: iso(period.from), to: iso(period.to), asOf: iso(period.asOf) };
+  const periodQuery = periodParams(period);
   offerCsv("scorecard", `scorecard-${officerId}-${iso(period.from)}-to-${iso(period.to)}.csv`, csv([
     ["measure", "name", "numerator", "denominator", "percent", "excluded", "target", "rag"],
     ...card.measures.map((m) => [m.code, m.name, m.numerator, m.denominator, (Math.round(m.percent * 10) / 10).toFixed(1), m.excluded, m.target, ragName(m.rag)]),
