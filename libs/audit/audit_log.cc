@@ -4,6 +4,8 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <filesystem>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/core/codec.h"
@@ -30,6 +32,9 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& dir,
                                                          const Clock& clock) {
   rocksdb::Options options;
   options.create_if_missing = true;
+  options.info_log = ProcessLogForRocks("audit log");
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);  // RocksDB logs a miss
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
   if (!s.ok()) {

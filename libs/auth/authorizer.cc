@@ -3,6 +3,7 @@
 #include <grpcpp/server_context.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -87,7 +88,12 @@ absl::StatusOr<Principal> Authorizer::Authenticate(
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(token);
     if (it != cache_.end()) {
-      if (StillValid(it->second, now)) return it->second;
+      // Until it expires, and only while the key that verified it is
+      // trusted: a key withdrawn from the JWKS takes its tokens with it.
+      if (StillValid(it->second, now) &&
+          verifier_->TrustsKey(it->second.key_id)) {
+        return it->second;
+      }
       cache_.erase(it);
     }
   }
@@ -110,18 +116,17 @@ absl::StatusOr<Principal> Authorizer::Authorize(
         "no credentials: send 'authorization: Bearer <token>'");
   }
   const absl::string_view bearer(it->second.data(), it->second.size());
-  if (absl::StartsWithIgnoreCase(bearer, "bearer ")) {
-    // The call observer logs and audits the call under this actor, refused
-    // or not (a verified token is cached: AuthorizeToken does not verify it
-    // again).
-    absl::StatusOr<Principal> who = Authenticate(bearer.substr(7));
-    if (who.ok()) {
-      NoteCallActor(static_cast<const grpc::ServerContextBase*>(&ctx),
-                    who->subject, RoleNames(who->roles));
-    }
+  if (!absl::StartsWithIgnoreCase(bearer, "bearer ")) {
+    return absl::UnauthenticatedError(
+        "the authorization metadata must be 'Bearer <token>'");
   }
-  return AuthorizeToken(absl::string_view(it->second.data(), it->second.size()),
-                        method, officer_id, team_id);
+  // Verified once per call; the call observer logs and audits the call under
+  // this actor, refused or not.
+  absl::StatusOr<Principal> who = Authenticate(bearer.substr(7));
+  if (!who.ok()) return who.status();
+  NoteCallActor(static_cast<const grpc::ServerContextBase*>(&ctx), who->subject,
+                RoleNames(who->roles));
+  return Permit(std::move(*who), method, officer_id, team_id);
 }
 
 absl::StatusOr<Principal> Authorizer::AuthorizeToken(
@@ -133,6 +138,14 @@ absl::StatusOr<Principal> Authorizer::AuthorizeToken(
   }
   absl::StatusOr<Principal> who = Authenticate(bearer.substr(7));
   if (!who.ok()) return who.status();
+  return Permit(std::move(*who), method, officer_id, team_id);
+}
+
+absl::StatusOr<Principal> Authorizer::Permit(Principal caller,
+                                             const std::string& method,
+                                             const std::string& officer_id,
+                                             const std::string& team_id) const {
+  std::optional<Principal> who(std::move(caller));
 
   const auto& policy = Policy();
   auto rule = policy.find(method);
@@ -145,7 +158,7 @@ absl::StatusOr<Principal> Authorizer::AuthorizeToken(
         "; the caller has ", who->roles == 0 ? "none" : RoleNames(who->roles)));
   }
   if (who->Has(kHeadOfService) && (rule->second.roles & kHeadOfService) != 0) {
-    return who;  // the whole LA's figures and reads
+    return *who;  // the whole LA's figures and reads
   }
   const bool integration_passes =
       who->Has(kIntegration) && (rule->second.roles & kIntegration) != 0;
@@ -177,7 +190,7 @@ absl::StatusOr<Principal> Authorizer::AuthorizeToken(
                 "caseload");
     }
   }
-  return who;
+  return *who;
 }
 
 }  // namespace casework::auth

@@ -74,6 +74,10 @@ class Authorizer {
 
  private:
   absl::StatusOr<Principal> Authenticate(absl::string_view token) const;
+  // The method's rule for an authenticated caller.
+  absl::StatusOr<Principal> Permit(Principal who, const std::string& method,
+                                   const std::string& officer_id,
+                                   const std::string& team_id) const;
 
   const std::shared_ptr<const JwtVerifier> verifier_;
   const Clock& clock_;

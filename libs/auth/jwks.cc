@@ -1,7 +1,9 @@
 #include "libs/auth/jwks.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -19,6 +21,28 @@ JwksFetcher HttpFetcher() {
                                          absl::StartsWith(url, "https://"))) {
       return absl::InvalidArgumentError(
           absl::StrCat("--auth-jwks-url: '", url, "' is not an http(s) URL"));
+    }
+    if (absl::StartsWith(url, "http://")) {
+      const std::string authority = url.substr(
+          7, path == std::string::npos ? std::string::npos : path - 7);
+      std::string host = authority;
+      if (absl::StartsWith(host, "[")) {
+        host = host.substr(0, host.find(']') + 1);
+      } else {
+        host = host.substr(0, host.find(':'));
+      }
+      in_addr v4{};
+      const bool loopback = (inet_pton(AF_INET, host.c_str(), &v4) == 1 &&
+                             (ntohl(v4.s_addr) >> 24) == 127) ||
+                            host == "[::1]" ||
+                            absl::AsciiStrToLower(host) == "localhost";
+      if (!loopback) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--auth-jwks-url: '", url,
+            "' is plain http to a host that is not this machine: keys must "
+            "come over https (http is for a loopback development provider "
+            "only)"));
+      }
     }
     httplib::Client client(url.substr(0, path));
     client.set_connection_timeout(5, 0);
@@ -104,6 +128,14 @@ absl::Status JwksVerifier::Refresh(absl::Time now, bool force) const {
   absl::MutexLock guard(&mu_);
   current_ = std::move(next);
   return absl::OkStatus();
+}
+
+bool JwksVerifier::TrustsKey(absl::string_view key_id) const {
+  return current()->TrustsKey(key_id);
+}
+
+std::vector<std::string> JwksVerifier::SkippedKeys() const {
+  return current()->SkippedKeys();
 }
 
 absl::StatusOr<Principal> JwksVerifier::Verify(absl::string_view token,

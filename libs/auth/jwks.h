@@ -7,7 +7,9 @@
 //    `min_refetch` (default 30 s), so a stream of forged key ids cannot turn
 //    the service into a load on the provider.
 // A failed fetch keeps the last good keys (logged, counted); the first fetch
-// must succeed or the service does not start (it could verify nothing).
+// must succeed or the service does not start (it could verify nothing). A
+// key of the set that cannot be used is skipped with a warning; a set with
+// no usable key counts as a failed fetch.
 //
 // Thread safety: Verify is thread-safe; the background thread stops with the
 // object.
@@ -31,8 +33,9 @@ namespace casework::auth {
 using JwksFetcher =
     std::function<absl::StatusOr<std::string>(const std::string& url)>;
 
-// HTTP(S) with the system's CA certificates, 5 s timeouts, no redirects, at
-// most 1 MiB.
+// HTTPS with the system's CA certificates, 5 s timeouts, no redirects, at
+// most 1 MiB. Plain http:// only for a loopback host (127.0.0.0/8, [::1],
+// localhost: a development provider); INVALID_ARGUMENT for any other.
 JwksFetcher HttpFetcher();
 
 struct JwksOptions {
@@ -52,6 +55,10 @@ class JwksVerifier final : public JwtVerifier {
 
   absl::StatusOr<Principal> Verify(absl::string_view token,
                                    absl::Time now) const override;
+  // In the keys of the last good fetch: a key the provider withdrew (say,
+  // compromised) stops vouching for tokens at the next refresh.
+  bool TrustsKey(absl::string_view key_id) const override;
+  std::vector<std::string> SkippedKeys() const override;
 
   // Fetches now (unless fetched less than min_refetch before `now` and
   // `force` is false). OK when the keys were replaced; the error otherwise

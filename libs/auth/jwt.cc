@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "libs/core/log.h"
 #include "libs/core/status.h"
 
 namespace casework::auth {
@@ -236,10 +237,18 @@ std::vector<std::string> StringList(const Struct& s, const std::string& name) {
 class Verifier final : public JwtVerifier {
  public:
   Verifier(VerifierOptions options, std::map<std::string, Pkey> keys,
-           std::map<std::string, std::string> key_types)
+           std::map<std::string, std::string> key_types,
+           std::vector<std::string> skipped)
       : options_(std::move(options)),
         keys_(std::move(keys)),
-        key_types_(std::move(key_types)) {}
+        key_types_(std::move(key_types)),
+        skipped_(std::move(skipped)) {}
+
+  bool TrustsKey(absl::string_view key_id) const override {
+    if (key_id.empty()) return !options_.hs256_secret.empty();
+    return keys_.contains(std::string(key_id));
+  }
+  std::vector<std::string> SkippedKeys() const override { return skipped_; }
 
   absl::StatusOr<Principal> Verify(absl::string_view token,
                                    absl::Time now) const override {
@@ -260,6 +269,7 @@ class Verifier final : public JwtVerifier {
     const std::string kid = StringField(*header, "kid");
     const std::string signed_part =
         absl::StrCat(parts[0], ".", parts[1]);  // what was signed
+    std::string used_key;
 
     if (alg == "HS256") {
       if (options_.hs256_secret.empty()) {
@@ -282,11 +292,13 @@ class Verifier final : public JwtVerifier {
           return Unauthenticated("key id names a key of another type");
         }
         key = it->second.get();
+        used_key = kid;
       } else {
         int matching = 0;
         for (const auto& [id, k] : keys_) {
           if (key_types_.at(id) == kty) {
             key = k.get();
+            used_key = id;
             ++matching;
           }
         }
@@ -354,6 +366,7 @@ class Verifier final : public JwtVerifier {
     }
     p.teams = StringList(*claims, "teams");
     p.expires = expires;
+    p.key_id = used_key;
     return p;
   }
 
@@ -361,6 +374,7 @@ class Verifier final : public JwtVerifier {
   const VerifierOptions options_;
   const std::map<std::string, Pkey> keys_;              // kid -> public key
   const std::map<std::string, std::string> key_types_;  // kid -> RSA / EC
+  const std::vector<std::string> skipped_;
 };
 
 }  // namespace
@@ -412,6 +426,7 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(
   }
   std::map<std::string, Pkey> keys;
   std::map<std::string, std::string> types;
+  std::vector<std::string> skipped;
   if (!options.jwks_json.empty()) {
     absl::StatusOr<Struct> jwks = ParseObject(options.jwks_json);
     const Value* list = jwks.ok() ? Field(*jwks, "keys") : nullptr;
@@ -420,11 +435,17 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(
           "JWKS: expected a JSON object with a \"keys\" array");
     }
     int index = 0;
+    std::map<std::string, int> seen;  // kid -> how many keys name it
     for (const Value& entry : list->list_value().values()) {
-      const std::string where = absl::StrCat("JWKS key ", index++);
+      if (entry.kind_case() == Value::kStructValue) {
+        ++seen[StringField(entry.struct_value(), "kid")];
+      }
+    }
+    for (const Value& entry : list->list_value().values()) {
+      const std::string where = absl::StrCat("key ", index++);
       if (entry.kind_case() != Value::kStructValue) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(where, ": not an object"));
+        skipped.push_back(absl::StrCat(where, ": not an object"));
+        continue;
       }
       const Struct& jwk = entry.struct_value();
       const std::string use = StringField(jwk, "use");
@@ -432,25 +453,39 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(
       const std::string kty = StringField(jwk, "kty");
       const std::string kid = StringField(jwk, "kid");
       if (kid.empty()) {
-        return absl::InvalidArgumentError(absl::StrCat(where, ": no kid"));
+        skipped.push_back(absl::StrCat(where, ": no kid"));
+        continue;
       }
-      absl::StatusOr<Pkey> key = absl::InvalidArgumentError(
-          "kty must be RSA or EC");  // replaced below
+      if (seen[kid] > 1) {
+        // Which of them signs is unknowable: neither is trusted.
+        skipped.push_back(absl::StrCat(where, " (", kid, "): kid ", kid,
+                                       " appears ", seen[kid], " times"));
+        continue;
+      }
+      absl::StatusOr<Pkey> key = absl::InvalidArgumentError(absl::StrCat(
+          "kty must be RSA or EC, not '", kty, "'"));  // replaced below
       if (kty == "RSA") {
         key = RsaFromJwk(jwk);
       } else if (kty == "EC") {
         key = EcFromJwk(jwk);
       }
       if (!key.ok()) {
-        return absl::InvalidArgumentError(
+        skipped.push_back(
             absl::StrCat(where, " (", kid, "): ", key.status().message()));
-      }
-      if (keys.contains(kid)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(where, ": kid ", kid, " appears twice"));
+        continue;
       }
       keys.emplace(kid, std::move(*key));
       types.emplace(kid, kty);
+    }
+    if (keys.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "JWKS: no usable key",
+          skipped.empty()
+              ? ""
+              : absl::StrCat(" (skipped ", absl::StrJoin(skipped, "; "), ")")));
+    }
+    for (const std::string& why : skipped) {
+      LogWarn("auth: a JWKS key is skipped", {{"key", why}});
     }
   }
   if (keys.empty() && options.hs256_secret.empty()) {
@@ -458,7 +493,8 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(
         "authentication has no key: give a JWKS file or an HS256 secret");
   }
   return std::unique_ptr<JwtVerifier>(
-      new Verifier(std::move(options), std::move(keys), std::move(types)));
+      new Verifier(std::move(options), std::move(keys), std::move(types),
+                   std::move(skipped)));
 }
 
 std::string ClaimsJson(const TokenClaims& c) {

@@ -54,6 +54,9 @@ struct Principal {
   unsigned roles = 0;      // Role bits
   std::vector<std::string> teams;
   absl::Time expires;
+  // The JWKS key id that verified the token ("" for HS256): a cached
+  // principal stands only while that key is still trusted.
+  std::string key_id;
   bool Has(Role role) const { return (roles & role) != 0; }
 };
 
@@ -69,14 +72,24 @@ struct VerifierOptions {
 class JwtVerifier {
  public:
   virtual ~JwtVerifier() = default;
-  // INVALID_ARGUMENT when the JWKS cannot be read (names the key at fault) or
-  // when there is no key at all, or issuer/audience are empty.
+  // A key of the JWKS that cannot be used (no kid, a kid that appears
+  // twice, a type or curve other than RSA and EC P-256, an RSA key under
+  // 2048 bits, a malformed key) is skipped with a warning naming it, so one
+  // such key never hides the others. INVALID_ARGUMENT when the JWKS is not a
+  // key set, when no key is left (naming what was skipped and why), or when
+  // issuer/audience are empty.
   static absl::StatusOr<std::unique_ptr<JwtVerifier>> Create(
       VerifierOptions options);
   // UNAUTHENTICATED with a reason safe to return to the caller (never the
   // token, a key or a signature).
   virtual absl::StatusOr<Principal> Verify(absl::string_view token,
                                            absl::Time now) const = 0;
+  // Whether a token verified with `key_id` (Principal::key_id) is still
+  // good: the key is in the current set ("" is the HS256 secret).
+  virtual bool TrustsKey(absl::string_view key_id) const = 0;
+  // The keys of the JWKS that were skipped, each "kid: why" (for logs and
+  // tests).
+  virtual std::vector<std::string> SkippedKeys() const { return {}; }
 };
 
 struct TokenClaims {

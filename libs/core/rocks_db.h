@@ -5,13 +5,17 @@
 #define CASEWORK_LIBS_CORE_ROCKS_DB_H_
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/utilities/checkpoint.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "libs/core/log.h"
 #include "libs/core/rocks_status.h"
 
 namespace casework {
@@ -35,6 +39,40 @@ inline RocksFigures ReadRocksFigures(rocksdb::DB& db) {
   f.block_cache_bytes = prop(rocksdb::DB::Properties::kBlockCacheUsage);
   f.live_data_bytes = prop(rocksdb::DB::Properties::kLiveSstFilesSize);
   return f;
+}
+
+// RocksDB's own messages (warnings and worse) in the process's log, never in
+// a LOG file beside the data: a file on the data's disk fails with it, and
+// RocksDB aborts when it writes again to a log file that failed (its
+// assertions are on in Debian's build). Give every store's options one:
+//   options.info_log = ProcessLogForRocks("event store");
+class RocksProcessLogger final : public rocksdb::Logger {
+ public:
+  explicit RocksProcessLogger(std::string component)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL),
+        component_(std::move(component)) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap);
+  }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format,
+            va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    char text[1024];
+    std::vsnprintf(text, sizeof(text), format, ap);
+    const LogLevel ours = level >= rocksdb::InfoLogLevel::ERROR_LEVEL
+                              ? LogLevel::kError
+                              : LogLevel::kWarn;
+    Log(ours, "rocksdb", {{"component", component_}, {"message", text}});
+  }
+
+ private:
+  const std::string component_;
+};
+
+inline std::shared_ptr<rocksdb::Logger> ProcessLogForRocks(
+    std::string component) {
+  return std::make_shared<RocksProcessLogger>(std::move(component));
 }
 
 // A consistent copy of `db` in `dir` (which must not exist), the WAL flushed

@@ -10,6 +10,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <future>
 #include <map>
 #include <mutex>
@@ -20,6 +21,7 @@
 #include "absl/time/clock.h"
 #include "libs/core/codec.h"
 #include "libs/core/log.h"
+#include "libs/core/rocks_db.h"
 #include "libs/core/rocks_status.h"
 #include "libs/core/status.h"
 #include "libs/core/thread.h"
@@ -876,6 +878,7 @@ absl::StatusOr<std::unique_ptr<RocksEventStore>> RocksEventStore::Open(
   db_options.IncreaseParallelism(2);
   db_options.OptimizeLevelStyleCompaction();
   db_options.max_open_files = 512;
+  db_options.info_log = ProcessLogForRocks("event store");
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -886,6 +889,8 @@ absl::StatusOr<std::unique_ptr<RocksEventStore>> RocksEventStore::Open(
         std::make_shared<FaultyFileSystem>(options.faults));
     db_options.env = env.get();
   }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);  // RocksDB logs a miss
   ASSIGN_OR_RETURN(OpenedDb opened, OpenDb(dir, db_options));
   return std::unique_ptr<RocksEventStore>(
       new RocksEventStoreImpl(dir, std::move(db_options), std::move(env),

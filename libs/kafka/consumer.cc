@@ -161,7 +161,32 @@ absl::StatusOr<std::optional<Message>> Consumer::Poll(absl::Duration timeout) {
         where.has_value()) {
       return HistoryGoneError(*where, why);
     }
-    return absl::UnavailableError(absl::StrCat("kafka consume: ", why));
+    const std::string where_text =
+        where.has_value() ? absl::StrCat(" (", where->first, " partition ",
+                                         where->second, ")")
+                          : "";
+    switch (err) {
+      // Persistent until an operator acts: a password or ACL change, a topic
+      // deleted or never created.
+      case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+      case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
+      case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+        return absl::PermissionDeniedError(absl::StrCat(
+            "kafka consume: not authorized", where_text, ": ", why));
+      case RD_KAFKA_RESP_ERR__AUTHENTICATION:
+      case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED:
+        return absl::UnauthenticatedError(absl::StrCat(
+            "kafka consume: authentication failed", where_text, ": ", why));
+      case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+      case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+      case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+        return absl::NotFoundError(
+            absl::StrCat("kafka consume: unknown topic or partition",
+                         where_text, ": ", why));
+      default:
+        return absl::UnavailableError(
+            absl::StrCat("kafka consume: ", why, where_text));
+    }
   }
   Message m;
   m.topic = rd_kafka_topic_name(msg->rkt);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
 #include "libs/core/thread.h"
@@ -126,10 +127,12 @@ ConsumerRuntime::ConsumerRuntime(RuntimeOptions options,
                                  std::unique_ptr<RecordSource> source,
                                  RecordSink& sink, DeadLetterSink* dead_letters)
     : options_(std::move(options)),
+      clock_(options_.clock != nullptr ? *options_.clock : SystemClock::Get()),
       source_(std::move(source)),
       sink_(sink),
       dead_letters_(dead_letters) {
   status_.reason = "starting";
+  last_check_ = Now();
   thread_ = std::thread([this] {
     SetCurrentThreadName(options_.name.substr(0, 15));
     Loop();
@@ -191,24 +194,25 @@ bool ConsumerRuntime::Wait(absl::Duration d) {
   return !stop_;
 }
 
-void ConsumerRuntime::SetStalled(std::string reason) {
+void ConsumerRuntime::SetProblem(Problem problem, std::string text) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!status_.stalled || status_.reason != reason) {
-      LogError(absl::StrCat(options_.name, ": stalled"), {{"reason", reason}});
+    auto it = problems_.find(problem);
+    if (it == problems_.end() || it->second != text) {
+      LogError(absl::StrCat(options_.name, ": stalled"), {{"reason", text}});
     }
-    status_.stalled = true;
-    status_.reason = std::move(reason);
+    problems_[problem] = std::move(text);
   }
   UpdateHealth();
 }
 
-void ConsumerRuntime::ClearStalled() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (status_.stalled && !status_.gone.has_value()) {
-    LogInfo(absl::StrCat(options_.name, ": resumed"));
-    status_.stalled = false;
+void ConsumerRuntime::ClearProblem(Problem problem) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (problems_.erase(problem) == 0) return;
+    if (problems_.empty()) LogInfo(absl::StrCat(options_.name, ": resumed"));
   }
+  UpdateHealth();
 }
 
 void ConsumerRuntime::UpdateHealth() {
@@ -223,10 +227,15 @@ void ConsumerRuntime::UpdateHealth() {
       ends_known = ends_known && p.end >= 0;
     }
     status_.lag = lag;
+    // The one writer of serving, stalled and reason: derived from the state,
+    // so a reason stands exactly as long as its cause.
+    status_.stalled = !problems_.empty();
     if (status_.stalled) {
       status_.serving = false;
+      status_.reason = problems_.begin()->second;  // the gravest first
     } else if (!started_) {
       status_.serving = false;
+      status_.reason = start_reason_;
     } else if (!ends_known) {
       status_.serving = false;
       status_.reason = "catching up: the topics' ends are not known yet";
@@ -279,43 +288,124 @@ void ConsumerRuntime::RefreshEnds() {
   }
 }
 
-void ConsumerRuntime::CheckIdle(absl::Time now) {
+void ConsumerRuntime::FollowPartitions() {
+  OffsetMap assignment;
+  std::vector<TopicPartition> added;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [tp, p] : status_.partitions) assignment[tp] = p.next;
+  }
+  for (const std::string& topic : options_.topics) {
+    absl::StatusOr<int> count = source_->PartitionCount(topic);
+    if (!count.ok()) continue;  // the ends' check notices a silent broker
+    for (int32_t p = 0; p < *count; ++p) {
+      if (assignment.emplace(TopicPartition{topic, p}, 0).second) {
+        added.emplace_back(topic, p);
+      }
+    }
+  }
+  if (added.empty()) return;
+  absl::Status assigned = source_->Assign(assignment);
+  if (!assigned.ok()) {
+    LogWarn(absl::StrCat(options_.name, ": cannot assign new partitions"),
+            {{"error", std::string(assigned.message())}});
+    return;
+  }
+  const absl::Time now = Now();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const TopicPartition& tp : added) {
+    LogInfo(absl::StrCat(options_.name, ": reading a new partition from 0"),
+            {{"topic", tp.first}, {"partition", absl::StrCat(tp.second)}});
+    status_.partitions[tp] = PartitionStatus{};
+    last_progress_[tp] = now;
+  }
+}
+
+void ConsumerRuntime::Check(absl::Time now) {
+  FollowPartitions();
   OffsetMap next;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [tp, p] : status_.partitions) next[tp] = p.next;
   }
+  // Fresh ends of every partition (the ones known from fetches go stale when
+  // fetching stops).
   std::map<TopicPartition, int64_t> ends;
   for (const auto& [tp, n] : next) {
     absl::StatusOr<Watermarks> w = source_->QueryWatermarks(tp);
-    if (!w.ok()) return;  // the broker does not answer: nothing to learn now
+    if (!w.ok()) {
+      if (!watermarks_failing_since_) watermarks_failing_since_ = now;
+      if (now - *watermarks_failing_since_ >= options_.stall_after) {
+        SetProblem(
+            Problem::kWatermarks,
+            absl::StrCat("the broker has not told the partitions' ends "
+                         "for ",
+                         absl::FormatDuration(now - *watermarks_failing_since_),
+                         ": ", w.status().message()));
+      }
+      return;
+    }
     ends[tp] = w->high;
   }
-  int64_t waiting = 0;
+  watermarks_failing_since_.reset();
+  ClearProblem(Problem::kWatermarks);
+  if (!consume_error_seen_) {
+    consume_error_since_.reset();
+    ClearProblem(Problem::kConsume);
+  }
+  consume_error_seen_ = false;
+  // Per partition: records waiting on the broker and none arriving for
+  // stall_after is a stopped fetch.
+  std::vector<std::string> stuck_text;
+  int64_t stuck_waiting = 0;
+  stuck_.clear();
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [tp, end] : ends) {
       PartitionStatus& p = status_.partitions[tp];
       p.end = std::max(p.end, end);
-      waiting += std::max<int64_t>(0, end - p.next);
+      const int64_t waiting = std::max<int64_t>(0, end - p.next);
+      absl::Time& progress = last_progress_[tp];
+      if (waiting == 0) {
+        progress = now;  // caught up
+      } else if (now - progress >= options_.stall_after) {
+        stuck_.insert(tp);
+        stuck_waiting += waiting;
+        stuck_text.push_back(absl::StrCat(tp.second));
+      }
     }
   }
-  if (waiting == 0) {
-    last_record_ = now;  // idle and caught up
+  if (stuck_.empty()) {
+    ClearProblem(Problem::kFetch);
+    UpdateHealth();
     return;
   }
-  if (now - last_record_ < options_.stall_after) return;
-  SetStalled(absl::StrCat(
-      "no record has arrived for ", absl::FormatDuration(now - last_record_),
-      " while ", waiting,
-      " wait on the broker (a fetch lost in a broker outage?): fetching "
-      "again"));
+  SetProblem(Problem::kFetch,
+             absl::StrCat("partition", stuck_text.size() > 1 ? "s " : " ",
+                          absl::StrJoin(stuck_text, ", "), " of ",
+                          stuck_.begin()->first, ": ", stuck_waiting,
+                          " records wait on the broker and none has arrived "
+                          "for at least ",
+                          absl::FormatDuration(options_.stall_after),
+                          " (a fetch lost in a broker outage?): fetching "
+                          "again"));
   absl::Status assigned = source_->Assign(next);
   if (!assigned.ok()) {
     LogWarn(absl::StrCat(options_.name, ": cannot assign again"),
             {{"error", std::string(assigned.message())}});
   }
-  last_record_ = now;  // the new fetch gets its own time
+  // The new fetch gets its own time.
+  for (const TopicPartition& tp : stuck_) last_progress_[tp] = now;
+}
+
+void ConsumerRuntime::NoteProgress(const OffsetMap& next, absl::Time now) {
+  for (const auto& [tp, n] : next) {
+    last_progress_[tp] = now;
+    stuck_.erase(tp);
+  }
+  if (stuck_.empty()) ClearProblem(Problem::kFetch);
+  consume_error_since_.reset();
+  ClearProblem(Problem::kConsume);
 }
 
 bool ConsumerRuntime::Start() {
@@ -325,7 +415,7 @@ bool ConsumerRuntime::Start() {
     while (!count.ok()) {
       {
         std::lock_guard<std::mutex> lock(mu_);
-        status_.reason = absl::StrCat("starting: waiting for topic ", topic);
+        start_reason_ = absl::StrCat("starting: waiting for topic ", topic);
       }
       UpdateHealth();
       if (!Wait(options_.backoff)) return false;
@@ -341,12 +431,13 @@ bool ConsumerRuntime::Start() {
       stored = std::move(*offsets);
       break;
     }
-    SetStalled(absl::StrCat("cannot read the stored offsets: ",
+    SetProblem(Problem::kOffsets,
+               absl::StrCat("cannot read the stored offsets: ",
                             offsets.status().message()));
     if (!Wait(backoff)) return false;
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
-  ClearStalled();
+  ClearProblem(Problem::kOffsets);
   OffsetMap assignment;
   for (const TopicPartition& tp : partitions) {
     auto it = stored.find(tp);
@@ -360,10 +451,12 @@ bool ConsumerRuntime::Start() {
   for (;;) {
     absl::Status assigned = source_->Assign(assignment);
     if (assigned.ok()) break;
-    SetStalled(absl::StrCat("cannot assign partitions: ", assigned.message()));
+    SetProblem(Problem::kAssign,
+               absl::StrCat("cannot assign partitions: ", assigned.message()));
     if (!Wait(backoff)) return false;
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
+  ClearProblem(Problem::kAssign);
   // The ends now, so health knows how far behind it starts.
   std::map<TopicPartition, int64_t> ends;
   for (const auto& [tp, next] : assignment) {
@@ -377,8 +470,8 @@ bool ConsumerRuntime::Start() {
       p.next = next;
       auto end = ends.find(tp);
       p.end = end == ends.end() ? -1 : end->second;
+      last_progress_[tp] = Now();
     }
-    status_.stalled = false;
     started_ = true;
   }
   LogInfo(absl::StrCat(options_.name, ": consuming"),
@@ -493,7 +586,7 @@ void ConsumerRuntime::Loop() {
             status_.partitions[tp].next = from;
           }
           status_.gone.reset();
-          status_.stalled = false;
+          problems_.erase(Problem::kGone);
         }
         gone.reset();
         UpdateHealth();
@@ -509,6 +602,7 @@ void ConsumerRuntime::Loop() {
     }
     // Wait for one record, then take what else has arrived.
     batch.clear();
+    bool consume_failed = false;
     absl::Duration wait = options_.poll_wait;
     while (batch.size() < options_.max_batch) {
       absl::StatusOr<std::optional<Message>> msg = source_->Poll(wait);
@@ -522,36 +616,59 @@ void ConsumerRuntime::Loop() {
           }
           absl::StatusOr<Watermarks> w = source_->QueryWatermarks(*where);
           const int64_t to = w.ok() ? w->low : -1;
-          {
-            std::lock_guard<std::mutex> lock(mu_);
-            status_.gone = *where;
-            status_.missing_from = from;
-            status_.missing_to = to;
-          }
-          SetStalled(absl::StrCat(
+          std::string text = absl::StrCat(
               "partition ", where->second, " of ", where->first, ": offsets ",
               from, " to ", to >= 0 ? absl::StrCat(to - 1) : std::string("?"),
               " are no longer on the broker (retention, or the topic was "
               "recreated). Nothing after them is applied. Recover: re-publish "
               "the owning service's log (casectl admin republish --service "
               "SERVICE --from 1), then tell this consumer to go on from what "
-              "the broker holds (casectl admin resume)"));
+              "the broker holds (casectl admin resume)");
+          LogError(absl::StrCat(options_.name, ": stalled"),
+                   {{"reason", text}});
+          {
+            // Where, what is missing and why, in one step: no reader sees
+            // one without the others.
+            std::lock_guard<std::mutex> lock(mu_);
+            status_.gone = *where;
+            status_.missing_from = from;
+            status_.missing_to = to;
+            problems_[Problem::kGone] = std::move(text);
+          }
+          UpdateHealth();
           break;
         }
-        LogWarn(absl::StrCat(options_.name, ": consume error"),
-                {{"error", std::string(msg.status().message())}});
+        // Any other error: how long it lasts decides. Authorization, a
+        // failed login and an unknown topic last until an operator acts.
+        const absl::Status& error = msg.status();
+        const absl::Time when = Now();
+        consume_error_seen_ = true;
+        if (!consume_error_since_) consume_error_since_ = when;
+        const bool persistent =
+            error.code() == absl::StatusCode::kPermissionDenied ||
+            error.code() == absl::StatusCode::kUnauthenticated ||
+            error.code() == absl::StatusCode::kNotFound;
+        if (persistent ||
+            when - *consume_error_since_ >= options_.stall_after) {
+          SetProblem(
+              Problem::kConsume,
+              absl::StrCat(
+                  "cannot read the topics",
+                  persistent ? ""
+                             : absl::StrCat(" for ",
+                                            absl::FormatDuration(
+                                                when - *consume_error_since_)),
+                  ": ", error.message()));
+        } else {
+          LogWarn(absl::StrCat(options_.name, ": consume error"),
+                  {{"error", std::string(error.message())}});
+        }
+        consume_failed = true;
         break;
       }
       if (!msg->has_value()) break;
       batch.push_back(std::move(**msg));
       wait = absl::ZeroDuration();
-    }
-    const absl::Time now = absl::Now();
-    if (!batch.empty()) {
-      last_record_ = now;
-    } else if (now - last_check_ >= options_.idle_check) {
-      last_check_ = now;
-      CheckIdle(now);
     }
     if (!batch.empty()) {
       absl::Duration backoff = options_.backoff;
@@ -563,14 +680,24 @@ void ConsumerRuntime::Loop() {
           std::lock_guard<std::mutex> lock(mu_);
           ++status_.retries;
         }
-        SetStalled(absl::StrCat("cannot apply records: ", s.message()));
+        SetProblem(Problem::kApply,
+                   absl::StrCat("cannot apply records: ", s.message()));
         // Stopped before the records were applied: their offsets were not
         // stored, so the next start reads them again.
         if (!Wait(backoff)) return;
         backoff = std::min(backoff * 2, options_.max_backoff);
       }
-      ClearStalled();
+      ClearProblem(Problem::kApply);
+      NoteProgress(pending.next, Now());
     }
+    // Every idle_check, busy or not: fresh ends, stopped partitions, new
+    // partitions, lasting errors.
+    const absl::Time now = Now();
+    if (now - last_check_ >= options_.idle_check) {
+      last_check_ = now;
+      Check(now);
+    }
+    if (consume_failed && !Wait(options_.backoff)) return;
     RefreshEnds();
     UpdateHealth();
   }

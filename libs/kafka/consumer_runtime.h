@@ -17,12 +17,19 @@
 //   recreated topic) stops the runtime with the partition and the missing
 //   range; it resumes only when told (Resume) after the owning service has
 //   re-published its log, or from the start after a rebuild.
-// - A fetch that stops while records wait (lost in a broker outage: the
-//   client waits for an answer that never comes, and the ends it knows go
-//   stale) is noticed: while idle, the runtime asks the broker for the ends
-//   every idle_check; records waiting and none arriving for stall_after make
-//   it stalled (NOT_SERVING, with the reason) and it assigns the partitions
-//   again, which fetches anew.
+// - Every idle_check, busy or not, the runtime asks the broker for every
+//   partition's end (fresh, not the ends the client last saw), and:
+//   - a partition with records waiting and none arriving for stall_after (a
+//     fetch lost in a broker outage) makes it stalled, naming the partition,
+//     and it assigns the partitions again, which fetches anew;
+//   - ends that cannot be had for stall_after make it stalled;
+//   - partitions added to a topic since are read from offset 0.
+// - A consume error that lasts until an operator acts (authorization, a
+//   failed login, an unknown topic) makes it stalled at once, and any other
+//   error lasting stall_after; it clears when records arrive or a check
+//   finds the broker answering without the error.
+// Stalled means NOT_SERVING with the reason, which stands exactly as long as
+// its cause (the gravest first when there are several).
 //
 // Health: SERVING once every partition's end is known and the records behind
 // it are at most serving_lag; NOT_SERVING (with a reason) while starting,
@@ -43,12 +50,14 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/core/clock.h"
 #include "libs/kafka/kafka.h"
 #include "libs/metrics/metrics.h"
 
@@ -143,6 +152,8 @@ struct RuntimeOptions {
   // was lost (e.g. in a broker outage). Not serving, with the reason, and
   // the partitions are assigned again to fetch anew.
   absl::Duration stall_after = absl::Seconds(15);
+  // The time for the checks above (tests: a FakeClock); null: the system's.
+  const Clock* clock = nullptr;
 };
 
 struct PartitionStatus {
@@ -197,11 +208,24 @@ class ConsumerRuntime final {
 
  private:
   void Loop();
+  absl::Time Now() const { return clock_.Now(); }
   bool Start();  // false when stopped before the partitions were assigned
   // Waits `d` or until stopped or poked; false when stopped.
   bool Wait(absl::Duration d);
-  void SetStalled(std::string reason);
-  void ClearStalled();
+  // Why the runtime is stalled, gravest first: each cause is set and cleared
+  // by what it is about; the reason shown is derived from them (UpdateHealth
+  // is the one writer of status_.reason).
+  enum class Problem {
+    kGone,
+    kOffsets,
+    kAssign,
+    kApply,
+    kConsume,
+    kFetch,
+    kWatermarks
+  };
+  void SetProblem(Problem problem, std::string text);
+  void ClearProblem(Problem problem);
   void UpdateHealth();
   // A batch being handled: the records to apply, the dead letters not yet
   // delivered, and the next offsets to store.
@@ -214,11 +238,15 @@ class ConsumerRuntime final {
   // Delivers the letters (each topic once), then applies; retried on error.
   absl::Status Handle(Pending& pending);
   void RefreshEnds();
-  // No record this poll: ask the broker for the ends, and restart a fetch
-  // that has stopped while records wait.
-  void CheckIdle(absl::Time now);
+  // Every idle_check: new partitions, fresh ends, stopped fetches, lasting
+  // errors (see the class comment).
+  void Check(absl::Time now);
+  void FollowPartitions();
+  // Records of these partitions were applied (or dead-lettered) at `now`.
+  void NoteProgress(const OffsetMap& next, absl::Time now);
 
   const RuntimeOptions options_;
+  const Clock& clock_;
   std::unique_ptr<RecordSource> source_;
   RecordSink& sink_;
   DeadLetterSink* const dead_letters_;
@@ -229,9 +257,16 @@ class ConsumerRuntime final {
   bool stop_ = false;
   bool resume_ = false;
   RuntimeStatus status_;
+  std::map<Problem, std::string> problems_;
+  std::string start_reason_ = "starting";
   bool started_ = false;
-  absl::Time last_record_ = absl::Now();  // loop thread only
-  absl::Time last_check_ = absl::Now();   // loop thread only
+  // The loop thread's own.
+  std::map<TopicPartition, absl::Time> last_progress_;
+  absl::Time last_check_;
+  std::set<TopicPartition> stuck_;
+  std::optional<absl::Time> consume_error_since_;
+  bool consume_error_seen_ = false;
+  std::optional<absl::Time> watermarks_failing_since_;
   std::string last_health_;  // "" serving; else the reason last reported
   bool health_reported_ = false;
   std::function<void(const absl::Status&)> listener_;

@@ -224,8 +224,10 @@ class Consumer final {
   absl::Status Assign(
       const std::map<std::pair<std::string, int32_t>, int64_t>& offsets);
   // The next message, or nullopt after `timeout` with nothing; errors other
-  // than the end of a partition are returned (HistoryGoneError when a
-  // partition's next offset is gone).
+  // than the end of a partition are returned: HistoryGoneError when a
+  // partition's next offset is gone; PERMISSION_DENIED (ACLs),
+  // UNAUTHENTICATED (SASL) and NOT_FOUND (unknown topic or partition) for
+  // errors that last until an operator acts; UNAVAILABLE for the rest.
   absl::StatusOr<std::optional<Message>> Poll(absl::Duration timeout);
   // Asks the broker which offsets it holds of a partition.
   absl::StatusOr<Watermarks> QueryWatermarks(const TopicPartition& tp,

@@ -2,9 +2,30 @@
 
 #include <httplib.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "absl/strings/str_cat.h"
 
 namespace casework::metrics {
+
+absl::Status WritePortFile(const std::string& path, int port) {
+  if (path.empty()) return absl::OkStatus();
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    if (!out) {
+      return absl::UnavailableError(
+          absl::StrCat("--metrics-port-file: cannot write ", tmp));
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("--metrics-port-file: cannot write ", path));
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<int> BindHttp(httplib::Server& server, const std::string& host,
                              int port, const std::string& flag) {

@@ -31,6 +31,11 @@ namespace casework::metrics {
 absl::StatusOr<int> BindHttp(httplib::Server& server, const std::string& host,
                              int port, const std::string& flag);
 
+// Writes `port` and a newline to `path` atomically (a temporary file renamed),
+// for a supervisor that started the process with port 0; nothing when `path`
+// is empty. UNAVAILABLE naming --metrics-port-file when it cannot.
+absl::Status WritePortFile(const std::string& path, int port);
+
 class MetricsServer {
  public:
   using ReadyFn = std::function<absl::Status()>;

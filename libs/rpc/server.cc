@@ -447,21 +447,7 @@ absl::StatusOr<int> ServerRunner::StartMetrics(const std::string& host,
   ASSIGN_OR_RETURN(metrics_,
                    metrics::MetricsServer::Start(host, port, metrics::Global(),
                                                  [this] { return Health(); }));
-  if (!port_file.empty()) {
-    const std::string tmp = port_file + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      out << metrics_->port() << "\n";
-      if (!out) {
-        return absl::UnavailableError(
-            absl::StrCat("--metrics-port-file: cannot write ", tmp));
-      }
-    }
-    if (std::rename(tmp.c_str(), port_file.c_str()) != 0) {
-      return absl::UnavailableError(
-          absl::StrCat("--metrics-port-file: cannot write ", port_file));
-    }
-  }
+  RETURN_IF_ERROR(metrics::WritePortFile(port_file, metrics_->port()));
   LogInfo("metrics listening", {{"service", service_name_},
                                 {"port", std::to_string(metrics_->port())}});
   return metrics_->port();

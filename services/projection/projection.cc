@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/codec.h"
 #include "libs/core/log.h"
+#include "libs/core/rocks_db.h"
 #include "libs/core/status.h"
 #include "libs/kafka/consumer_runtime.h"
 #include "services/projection/directory.h"
@@ -507,6 +508,7 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(
   // list that stays in cache (measured on a 15,000-child rebuild: 79-88k
   // events/s against 73-76k; 8 MiB was faster still but cost more compaction).
   options.write_buffer_size = 16 << 20;
+  options.info_log = ProcessLogForRocks("projection");
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
   if (!s.ok()) {

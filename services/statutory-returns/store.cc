@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "libs/core/rocks_db.h"
 #include "libs/core/rocks_status.h"
 #include "libs/core/status.h"
 #include "libs/kafka/topics.h"
@@ -67,6 +68,7 @@ absl::StatusOr<std::unique_ptr<ReturnsStore>> ReturnsStore::Open(
   rocksdb::Options options;
   options.create_if_missing = true;
   options.IncreaseParallelism(2);
+  options.info_log = ProcessLogForRocks("statutory returns");
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
   if (!s.ok()) {

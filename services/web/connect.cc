@@ -9,10 +9,12 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -84,7 +86,78 @@ std::string DetailsJson(const std::string& status_bytes) {
   return json;
 }
 
+// RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" /
+// "~" / "+" / "/" ) *"="
+bool IsB64Token(absl::string_view token) {
+  size_t end = token.size();
+  while (end > 0 && token[end - 1] == '=') --end;
+  if (end == 0) return false;
+  for (char c : token.substr(0, end)) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
+        c != '.' && c != '_' && c != '~' && c != '+' && c != '/') {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string Printable(absl::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 80)) {
+    out.push_back(c >= 0x20 && c <= 0x7e ? c : '?');
+  }
+  if (text.size() > 80) out += "...";
+  return out;
+}
+
+absl::Status CheckForwardedHeaders(absl::string_view authorization,
+                                   absl::string_view expected_version) {
+  if (!authorization.empty()) {
+    absl::string_view token = authorization;
+    if (authorization.size() > kMaxAuthorizationBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Authorization: the header is ", authorization.size(),
+                       " bytes; the limit is ", kMaxAuthorizationBytes));
+    }
+    if (token.size() < 7 ||
+        !absl::EqualsIgnoreCase(token.substr(0, 7), "Bearer ")) {
+      return absl::InvalidArgumentError(
+          "Authorization: only a bearer token is accepted ('Bearer ' and "
+          "the token)");
+    }
+    token.remove_prefix(7);
+    if (!IsB64Token(token)) {
+      return absl::InvalidArgumentError(
+          "Authorization: the bearer token has characters a token cannot "
+          "have (letters, digits, '-', '.', '_', '~', '+', '/' and trailing "
+          "'=' only)");
+    }
+  }
+  if (!expected_version.empty()) {
+    if (expected_version.size() > 18 ||
+        !std::all_of(expected_version.begin(), expected_version.end(),
+                     [](char c) { return c >= '0' && c <= '9'; })) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Casework-Expected-Version: '", Printable(expected_version),
+          "' is not a case version (digits only)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRoutable(const pb::ServiceDescriptor& service) {
+  for (int i = 0; i < service.method_count(); ++i) {
+    const pb::MethodDescriptor& m = *service.method(i);
+    if (m.client_streaming() || m.server_streaming()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("route: ", service.full_name(), "/", m.name(),
+                       " streams; the gateway serves unary methods only"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::string_view ConnectCodeName(absl::StatusCode code) {
   switch (code) {
@@ -194,6 +267,9 @@ absl::StatusOr<std::unique_ptr<ConnectGateway>> ConnectGateway::Create(
       return absl::InvalidArgumentError(
           absl::StrCat("route: the contract has no service ", r.service));
     }
+    if (absl::Status routable = CheckRoutable(*service); !routable.ok()) {
+      return routable;
+    }
     table[r.service] = std::move(r.channel);
   }
   return std::unique_ptr<ConnectGateway>(
@@ -217,7 +293,7 @@ HttpReply ConnectGateway::Call(const HttpCall& call) const {
   absl::string_view path = call.path;
   if (!absl::ConsumePrefix(&path, "/")) {
     return ConnectError(absl::StatusCode::kUnimplemented,
-                        absl::StrCat("no method at ", call.path));
+                        absl::StrCat("no method at ", Printable(call.path)));
   }
   std::pair<std::string, std::string> names =
       absl::StrSplit(path, absl::MaxSplits('/', 1));
@@ -228,10 +304,10 @@ HttpReply ConnectGateway::Call(const HttpCall& call) const {
   const pb::MethodDescriptor* method =
       service == nullptr ? nullptr : service->FindMethodByName(names.second);
   if (method == nullptr || names.second.empty()) {
-    HttpReply reply =
-        ConnectError(absl::StatusCode::kUnimplemented,
-                     absl::StrCat("no method ", path, " (the gateway serves ",
-                                  absl::StrJoin(services(), ", "), ")"));
+    HttpReply reply = ConnectError(
+        absl::StatusCode::kUnimplemented,
+        absl::StrCat("no method ", Printable(path), " (the gateway serves ",
+                     absl::StrJoin(services(), ", "), ")"));
     reply.status = 404;
     return reply;
   }
@@ -243,41 +319,42 @@ HttpReply ConnectGateway::Call(const HttpCall& call) const {
     reply.method = full_name;
     return reply;
   };
-  if (method->client_streaming() || method->server_streaming()) {
-    return fail(absl::StatusCode::kUnimplemented,
-                absl::StrCat(full_name,
-                             " streams; the gateway serves unary "
-                             "methods only"));
-  }
   const std::string media = MediaType(call.content_type);
   const bool json = media == kJson;
   if (!json && media != kProto) {
     HttpReply reply =
         fail(absl::StatusCode::kUnimplemented,
-             absl::StrCat("Content-Type '", call.content_type,
+             absl::StrCat("Content-Type '", Printable(call.content_type),
                           "' is not application/json or application/proto"));
     reply.status = 415;
     return reply;
   }
   if (!call.content_encoding.empty() &&
       absl::AsciiStrToLower(call.content_encoding) != "identity") {
-    return fail(absl::StatusCode::kUnimplemented,
-                absl::StrCat("Content-Encoding '", call.content_encoding,
-                             "' is not supported (send identity)"));
+    return fail(
+        absl::StatusCode::kUnimplemented,
+        absl::StrCat("Content-Encoding '", Printable(call.content_encoding),
+                     "' is not supported (send identity)"));
   }
   if (call.body.size() > options_.max_body_bytes) {
     return fail(absl::StatusCode::kResourceExhausted,
                 absl::StrCat("the request body is ", call.body.size(),
                              " bytes; the limit is ", options_.max_body_bytes));
   }
+  if (absl::Status headers =
+          CheckForwardedHeaders(call.authorization, call.expected_version);
+      !headers.ok()) {
+    return fail(headers.code(), headers.message());
+  }
   absl::Duration deadline = options_.default_deadline;
   if (!call.timeout_ms.empty()) {
     int64_t ms = 0;
     if (call.timeout_ms.size() > 10 ||
         !absl::SimpleAtoi(call.timeout_ms, &ms) || ms < 0) {
-      return fail(absl::StatusCode::kInvalidArgument,
-                  absl::StrCat("Connect-Timeout-Ms: '", call.timeout_ms,
-                               "' is not a number of milliseconds"));
+      return fail(
+          absl::StatusCode::kInvalidArgument,
+          absl::StrCat("Connect-Timeout-Ms: '", Printable(call.timeout_ms),
+                       "' is not a number of milliseconds"));
     }
     deadline = std::min(absl::Milliseconds(ms), options_.max_deadline);
   }

@@ -14,7 +14,11 @@
 //
 // The caller's Authorization header goes to the service as the `authorization`
 // metadata: the services decide what the token may see (there is no second
-// policy here). Connect-Timeout-Ms becomes the call's deadline (capped).
+// policy here). Only a well-formed header is forwarded (a bearer token of
+// RFC 6750's characters; Casework-Expected-Version digits): anything else is
+// INVALID_ARGUMENT (HTTP 400) before any backend call, so no client byte
+// reaches gRPC metadata unchecked. Connect-Timeout-Ms becomes the call's
+// deadline (capped).
 //
 // JSON requests with a field the request type does not have are refused
 // (INVALID_ARGUMENT naming it): a typo must never turn into a different
@@ -37,6 +41,9 @@
 namespace grpc {
 class Channel;
 }  // namespace grpc
+namespace google::protobuf {
+class ServiceDescriptor;
+}  // namespace google::protobuf
 
 namespace casework::web {
 
@@ -101,6 +108,25 @@ class ConnectGateway {
   std::map<std::string, std::shared_ptr<grpc::Channel>> routes_;
   GatewayOptions options_;
 };
+
+// The longest Authorization header forwarded (a token with many teams' claims
+// is well under it).
+inline constexpr size_t kMaxAuthorizationBytes = 16 * 1024;
+
+// OK when the headers the gateway forwards are safe to forward: an empty
+// value or "Bearer <b64token>" (RFC 6750 2.1) of at most
+// kMaxAuthorizationBytes; an empty or all-digit version. Else
+// INVALID_ARGUMENT naming the header (never echoing a token).
+absl::Status CheckForwardedHeaders(absl::string_view authorization,
+                                   absl::string_view expected_version);
+
+// OK when every method of `service` is unary; INVALID_ARGUMENT naming the
+// first streaming one.
+absl::Status CheckRoutable(const google::protobuf::ServiceDescriptor& service);
+
+// `text` for an error message or a log: bytes outside printable ASCII become
+// '?', and it is cut at 80 characters.
+std::string Printable(absl::string_view text);
 
 // The Connect error code for a status code ("invalid_argument") and the HTTP
 // status the protocol gives it (400).

@@ -43,7 +43,7 @@ absl::StatusOr<int> Number(const Flags& flags, const std::string& name,
 
 int main(int argc, char** argv) {
   // `web probe [HOST:PORT]`: the container's health check (GET /readyz; exit
-  // 0 when every service behind the gateway is serving).
+  // 0 when the gateway process serves).
   if (argc >= 2 && std::string(argv[1]) == "probe") {
     const std::string target = argc >= 3 ? argv[2] : "127.0.0.1:8080";
     const size_t colon = target.rfind(':');
@@ -70,10 +70,10 @@ int main(int argc, char** argv) {
   (void)v1::Timeline::descriptor();
   (void)v1::Sen2Export::descriptor();
   std::vector<std::string> known = {
-      "port",           "listen",       "app-dir",       "oidc-issuer",
-      "oidc-client-id", "oidc-scope",   "auth-audience", "case-system-url",
-      "max-body-bytes", "metrics-port", "log-format",    "threads",
-      "backend-ca"};
+      "port",           "listen",           "app-dir",       "oidc-issuer",
+      "oidc-client-id", "oidc-scope",       "auth-audience", "case-system-url",
+      "max-body-bytes", "metrics-port",     "log-format",    "threads",
+      "backend-ca",     "metrics-port-file"};
   for (const ServiceEntry& e : Catalogue()) {
     if (!e.api.empty()) known.push_back(e.cli_name);
   }
@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
         "URL-with-{child_id}]\n"
         "           [--max-body-bytes N (1048576)] [--threads N (16)] "
         "[--metrics-port N]\n"
+        "           [--metrics-port-file FILE]\n"
         "           [--backend-ca FILE] [--log-format text|json]\n"
         "           [--ehc ADDR] [--reviews ADDR] [--transport ADDR] "
         "[--complaints ADDR]\n"
@@ -188,20 +189,26 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
+  // The metrics port first: once the web port answers, the port file is
+  // there for a supervisor to read.
+  std::unique_ptr<metrics::MetricsServer> metrics_server;
+  if (*metrics_port >= 0) {
+    absl::StatusOr<std::unique_ptr<metrics::MetricsServer>> m =
+        metrics::MetricsServer::Start(options.host, *metrics_port,
+                                      metrics::Global(),
+                                      [] { return absl::OkStatus(); });
+    if (!m.ok()) return Fail(m.status());
+    metrics_server = std::move(*m);
+    if (absl::Status written = metrics::WritePortFile(
+            flags->Get("metrics-port-file", "", ""), metrics_server->port());
+        !written.ok()) {
+      return Fail(written);
+    }
+  }
   std::shared_ptr<const web::ConnectGateway> shared(std::move(*gateway));
   absl::StatusOr<std::unique_ptr<web::WebServer>> server =
       web::WebServer::Start(options, shared, &metrics::Global());
   if (!server.ok()) return Fail(server.status());
-  std::unique_ptr<metrics::MetricsServer> metrics_server;
-  if (*metrics_port >= 0) {
-    web::WebServer* raw = server->get();
-    absl::StatusOr<std::unique_ptr<metrics::MetricsServer>> m =
-        metrics::MetricsServer::Start(options.host, *metrics_port,
-                                      metrics::Global(),
-                                      [raw] { return raw->Ready(); });
-    if (!m.ok()) return Fail(m.status());
-    metrics_server = std::move(*m);
-  }
   LogInfo("web serving", {{"address", absl::StrCat("http://", options.host, ":",
                                                    (*server)->port())},
                           {"app_dir", options.app_dir},

@@ -92,6 +92,16 @@ void SecurityHeaders(httplib::Response& res, const std::string& csp) {
 
 }  // namespace
 
+bool IsReservedPath(absl::string_view path) {
+  for (absl::string_view name : {"/metrics", "/healthz", "/readyz"}) {
+    if (path == name || absl::StartsWith(path, absl::StrCat(name, "/"))) {
+      return true;
+    }
+  }
+  return absl::StartsWith(path, "/casework.") ||
+         absl::StartsWith(path, "/grpc.");
+}
+
 std::string ContentSecurityPolicy(const std::string& issuer) {
   const std::string idp = Origin(issuer);
   const std::string extra = idp.empty() ? "" : " " + idp;
@@ -207,20 +217,25 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
   http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });
-  WebServer* self = s.get();
-  http.Get("/readyz", [self](const httplib::Request&, httplib::Response& res) {
-    const absl::Status ready = self->Ready();
-    if (ready.ok()) {
-      res.set_content("SERVING\n", "text/plain");
-    } else {
-      res.status = 503;
-      res.set_content(absl::StrCat("NOT_SERVING: ", ready.message(), "\n"),
-                      "text/plain");
-    }
+  // Readiness is this process: listening, with its configuration read. It
+  // costs no backend call; the backends' health is the metric
+  // casework_web_backend_serving and each call's own error.
+  http.Get("/readyz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("SERVING\n", "text/plain");
   });
   http.Get(R"(/.*)", [assets, csp](const httplib::Request& req,
                                    httplib::Response& res) {
     SecurityHeaders(res, csp);
+    if (IsReservedPath(req.path)) {
+      // Never the app's page: a probe or scraper must not read 200 HTML.
+      const bool call = absl::StartsWith(req.path, "/casework.");
+      res.status = call ? 405 : 404;
+      if (call) res.set_header("Allow", "POST");
+      res.set_content(
+          call ? "Connect calls are POST requests\n" : "Not found\n",
+          "text/plain; charset=utf-8");
+      return;
+    }
     std::string path = req.path == "/" ? "/index.html" : req.path;
     auto it = assets->find(path);
     const std::string last = path.substr(path.rfind('/') + 1);
@@ -247,14 +262,19 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
     // The HTTP layer's own refusals (413 for a body far over the limit, 404
     // for a method on no route) in the Connect shape for calls.
     if (req.method == "POST" && res.body.empty()) {
-      const absl::StatusCode code = res.status == 413
-                                        ? absl::StatusCode::kResourceExhausted
-                                        : absl::StatusCode::kUnimplemented;
-      HttpReply reply = ConnectError(
-          code, res.status == 413
-                    ? absl::StrCat("the request body is over the limit of ",
-                                   max_body, " bytes")
-                    : absl::StrCat("no method at ", req.path));
+      absl::StatusCode code = absl::StatusCode::kUnimplemented;
+      std::string message = absl::StrCat("no method at ", Printable(req.path));
+      if (res.status == 413) {
+        code = absl::StatusCode::kResourceExhausted;
+        message = absl::StrCat("the request body is over the limit of ",
+                               max_body, " bytes");
+      } else if (res.status == 400 || res.status == 431) {
+        code = absl::StatusCode::kInvalidArgument;
+        message =
+            "the request is not valid HTTP: a header too long or with bytes "
+            "a header may not have, or a body not in its Content-Encoding";
+      }
+      HttpReply reply = ConnectError(code, message);
       res.set_content(reply.body, reply.content_type);
     }
     if (!res.has_header("Content-Security-Policy")) SecurityHeaders(res, csp);
@@ -265,29 +285,45 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
   if (!bound.ok()) return bound.status();
   s->port_ = *bound;
   s->thread_ = std::thread([&http] { http.listen_after_bind(); });
+  if (registry != nullptr) {
+    registry->Describe("casework_web_backend_serving", metrics::Type::kGauge,
+                       "1 when the service answers SERVING to "
+                       "grpc.health.v1, else 0 (checked every 10 s)");
+    s->registry_ = registry;
+    WebServer* self = s.get();
+    s->watcher_ = std::thread([self] { self->WatchBackends(); });
+  }
   return s;
 }
 
-absl::Status WebServer::Ready() const {
-  std::vector<std::string> down;
+void WebServer::RefreshBackendHealth() {
+  if (registry_ == nullptr) return;
   for (const std::string& service : gateway_->services()) {
     const absl::StatusOr<bool> serving =
-        CheckServing(gateway_->channel(service), absl::Seconds(2));
-    if (!serving.ok()) {
-      down.push_back(
-          absl::StrCat(service, " (", serving.status().message(), ")"));
-    } else if (!*serving) {
-      down.push_back(absl::StrCat(service, " (NOT_SERVING)"));
+        CheckServing(gateway_->channel(service), absl::Seconds(1));
+    const bool up = serving.ok() && *serving;
+    registry_->Set("casework_web_backend_serving", {{"service", service}},
+                   up ? 1 : 0);
+  }
+}
+
+void WebServer::WatchBackends() {
+  for (;;) {
+    RefreshBackendHealth();
+    absl::MutexLock lock(&stop_mu_);
+    if (stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_),
+                                  options_.backend_check_interval)) {
+      return;
     }
   }
-  if (!down.empty()) {
-    return absl::UnavailableError(
-        absl::StrCat("not serving: ", absl::StrJoin(down, ", ")));
-  }
-  return absl::OkStatus();
 }
 
 WebServer::~WebServer() {
+  {
+    absl::MutexLock lock(&stop_mu_);
+    stopping_ = true;
+  }
+  if (watcher_.joinable()) watcher_.join();
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
 }

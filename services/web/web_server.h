@@ -7,12 +7,19 @@
 //                                         id, the API audience and scopes,
 //                                         and the LA's case-system link
 //   GET  /healthz                         liveness: 200 "ok"
-//   GET  /readyz                          200 when every service behind the
-//                                         gateway answers SERVING to
-//                                         grpc.health.v1, else 503 naming it
+//   GET  /readyz                          readiness of this process: 200
+//                                         once listening (no backend call:
+//                                         a service catching up must not
+//                                         take every replica out of service)
 //   GET  anything else                    a file of the built app, or the
 //                                         app's index.html for its own paths
-//                                         (/team/T1, /worklist/...)
+//                                         (/team/T1, /worklist/...); the
+//                                         reserved paths (IsReservedPath)
+//                                         answer 404/405, never the app
+//
+// With a metrics registry, a thread asks every routed service for its
+// grpc.health.v1 status every backend_check_interval and sets the gauge
+// casework_web_backend_serving{service} (1 or 0).
 //
 // Every answer carries the security headers of a public-sector service
 // (Content-Security-Policy limited to the site and the identity provider,
@@ -31,6 +38,9 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "libs/metrics/metrics.h"
 #include "services/web/connect.h"
 
@@ -52,6 +62,7 @@ struct WebOptions {
   // e.g. https://one.example.gov.uk/person/{child_id}; empty: no link.
   std::string case_system_url;
   int threads = 16;
+  absl::Duration backend_check_interval = absl::Seconds(10);
 };
 
 class WebServer {
@@ -64,17 +75,28 @@ class WebServer {
   WebServer& operator=(const WebServer&) = delete;
 
   int port() const { return port_; }
-  // The /readyz answer: OK, or UNAVAILABLE naming the services not serving.
-  absl::Status Ready() const;
+  // Asks every routed service for its health now and sets the gauge (the
+  // watcher thread calls it every backend_check_interval). No-op without a
+  // registry.
+  void RefreshBackendHealth();
 
  private:
   WebServer() = default;
+  void WatchBackends();
   WebOptions options_;
   std::shared_ptr<const ConnectGateway> gateway_;
+  metrics::Registry* registry_ = nullptr;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  std::thread watcher_;
+  absl::Mutex stop_mu_;
+  bool stopping_ ABSL_GUARDED_BY(stop_mu_) = false;
   int port_ = 0;
 };
+
+// Paths that belong to the server, not the app: /metrics, /healthz, /readyz
+// (and anything under them), and every /casework.* or /grpc.* path.
+bool IsReservedPath(absl::string_view path);
 
 // The Content-Security-Policy for an app signing in at `issuer`.
 std::string ContentSecurityPolicy(const std::string& issuer);

@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/auth/authorizer.h"
+#include "libs/core/clock.h"
 
 namespace casework::auth {
 namespace {
@@ -116,6 +119,78 @@ TEST_F(JwksTest, TheFirstFetchMustSucceed) {
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().message(),
             "--auth-jwks-url: https://idp.example/keys: connection refused");
+}
+
+// One key the service cannot use (an Ed25519 or P-384 key, a short RSA key,
+// no kid, a kid twice) never hides the others: it is skipped, named, and the
+// rotated key beside it is learned.
+TEST_F(JwksTest, AnUnusableKeyIsSkippedAndTheOthersStillWork) {
+  std::unique_ptr<JwksVerifier> v = Make();
+  ASSERT_TRUE(v);
+  const SigningKey short_rsa = GenerateSigningKey("RS256", "k-short").value();
+  std::string set = "{\"keys\":[";
+  absl::StrAppend(
+      &set,
+      R"({"kty":"OKP","crv":"Ed25519","kid":"k-ed","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},)",
+      R"({"kty":"EC","crv":"P-384","kid":"k-384","x":"AA","y":"AA"},)",
+      R"({"kty":"RSA","kid":"k-1024","n":"AQAB","e":"AQAB"},)",
+      R"({"kty":"RSA","n":"AQAB","e":"AQAB"},)", key2_.public_jwk_json, ",",
+      key1_.public_jwk_json, ",", key1_.public_jwk_json, "]}");
+  served_ = set;
+  ASSERT_TRUE(v->Refresh(kNow, /*force=*/true).ok());
+  EXPECT_TRUE(v->Verify(Token(key2_, "k2"), kNow).ok());
+  // k1 appears twice: which of the two signs is unknowable, so neither.
+  EXPECT_FALSE(v->Verify(Token(key1_, "k1"), kNow).ok());
+  const std::vector<std::string> skipped = v->SkippedKeys();
+  ASSERT_EQ(skipped.size(), 6u);
+  const std::string all = absl::StrJoin(skipped, "\n");
+  for (const char* named :
+       {"k-ed", "k-384", "k-1024", "no kid", "k1 appears 2 times"}) {
+    EXPECT_NE(all.find(named), std::string::npos) << named << " in " << all;
+  }
+  // A set with no usable key at all is refused, and the last good keys stay.
+  served_ = R"({"keys":[{"kty":"OKP","crv":"Ed25519","kid":"k-ed","x":"AA"}]})";
+  const absl::Status refused = v->Refresh(kNow, /*force=*/true);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("no usable key"), std::string::npos);
+  EXPECT_TRUE(v->Verify(Token(key2_, "k2"), kNow).ok());
+}
+
+// A key withdrawn from the set (compromised, say) stops vouching for the
+// tokens it signed at once, however long they would have lived in the
+// authorizer's cache.
+TEST_F(JwksTest, AWithdrawnKeyTakesItsCachedTokensWithIt) {
+  std::shared_ptr<JwksVerifier> v = Make();
+  ASSERT_TRUE(v);
+  FakeClock clock(kNow);
+  const Authorizer authorizer(v, clock);
+  const std::string bearer = "Bearer " + Token(key1_, "k1");
+  const std::string method = "/casework.v1.ProjectionService/GetWorklist";
+  ASSERT_TRUE(authorizer.AuthorizeToken(bearer, method, "officer-1").ok());
+  ASSERT_TRUE(authorizer.AuthorizeToken(bearer, method, "officer-1").ok());
+  served_ = Jwks({key2_});
+  ASSERT_TRUE(v->Refresh(kNow, /*force=*/true).ok());
+  const absl::StatusOr<Principal> after =
+      authorizer.AuthorizeToken(bearer, method, "officer-1");
+  EXPECT_EQ(after.status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST(JwksHttpTest, PlainHttpIsForLoopbackOnly) {
+  JwksFetcher fetch = HttpFetcher();
+  for (const char* url :
+       {"http://idp.example.gov.uk/jwks.json", "http://10.0.0.5:8090/jwks",
+        "http://127.0.0.1.example.com/jwks", "http://[2001:db8::1]/jwks"}) {
+    const absl::StatusOr<std::string> refused = fetch(url);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument)
+        << url;
+    EXPECT_NE(refused.status().message().find("https"), std::string::npos);
+  }
+  // Loopback over http is tried (and here finds nothing listening).
+  for (const char* url : {"http://127.0.0.1:1/jwks", "http://localhost:1/jwks",
+                          "http://[::1]:1/jwks"}) {
+    EXPECT_EQ(fetch(url).status().code(), absl::StatusCode::kUnavailable)
+        << url;
+  }
 }
 
 TEST(JwksHttpTest, FetchesOverHttpAndNamesFailures) {

@@ -12,6 +12,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <future>
 #include <set>
@@ -86,6 +87,25 @@ TEST(PolicyTest, EveryRpcHasARuleAndEveryRuleAnRpc) {
   }
 }
 
+// A verifier that counts its verifications.
+class CountingVerifier final : public auth::JwtVerifier {
+ public:
+  explicit CountingVerifier(std::unique_ptr<auth::JwtVerifier> inner)
+      : inner_(std::move(inner)) {}
+  absl::StatusOr<auth::Principal> Verify(absl::string_view token,
+                                         absl::Time now) const override {
+    ++calls;
+    return inner_->Verify(token, now);
+  }
+  bool TrustsKey(absl::string_view key_id) const override {
+    return inner_->TrustsKey(key_id);
+  }
+  mutable std::atomic<int> calls{0};
+
+ private:
+  std::unique_ptr<auth::JwtVerifier> inner_;
+};
+
 // The real services, authorizing with a fixed team directory.
 class PolicyWalkTest : public ::testing::Test {
  protected:
@@ -93,8 +113,10 @@ class PolicyWalkTest : public ::testing::Test {
     auto verifier = auth::JwtVerifier::Create(auth::VerifierOptions{
         .issuer = "test", .audience = "casework", .hs256_secret = kSecret});
     ASSERT_TRUE(verifier.ok());
+    auto counting = std::make_shared<CountingVerifier>(std::move(*verifier));
+    verifier_ = counting.get();
     authorizer_ = std::make_unique<auth::Authorizer>(
-        std::move(*verifier), clock_, [](const std::string& officer) {
+        counting, clock_, [](const std::string& officer) {
           if (officer == "officer-n1" || officer == "officer-n2")
             return std::vector<std::string>{"team-north"};
           if (officer == "officer-s1")
@@ -188,6 +210,7 @@ class PolicyWalkTest : public ::testing::Test {
   testutil::TempDir dir_;
   FakeClock clock_{Date::Ymd(2026, 11, 23)};
   Calendar calendar_;
+  CountingVerifier* verifier_ = nullptr;
   std::unique_ptr<auth::Authorizer> authorizer_;
   std::unique_ptr<RocksEventStore> store_;
   std::unique_ptr<audit::AuditLog> audit_;
@@ -240,6 +263,29 @@ TEST_F(PolicyWalkTest, EveryRpcTimesEveryRoleAnswersAsTheTableSays) {
     }
   }
   EXPECT_GE(calls, 18 * 4);
+}
+
+// A token is verified once per call, a good one or a bad one (a good one is
+// then cached; a bad one is not).
+TEST_F(PolicyWalkTest, ATokenIsVerifiedOncePerCall) {
+  v1::GetAssessmentRequest get;
+  get.set_assessment_id("none");
+  const std::string method = "/casework.v1.EhcAssessmentService/GetAssessment";
+  const std::string good = Token("officer-n1", auth::kOfficer);
+  std::string bad = good;
+  bad.back() = bad.back() == 'A' ? 'B' : 'A';  // the signature no longer fits
+  EXPECT_EQ(Call(method, get.SerializeAsString(), good),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(verifier_->calls, 1);
+  EXPECT_EQ(Call(method, get.SerializeAsString(), good),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(verifier_->calls, 1) << "a verified token is cached";
+  EXPECT_EQ(Call(method, get.SerializeAsString(), bad),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(verifier_->calls, 2);
+  EXPECT_EQ(Call(method, get.SerializeAsString(), bad),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(verifier_->calls, 3);
 }
 
 TEST_F(PolicyWalkTest, EveryCommandOfEveryServiceRequiresARequestId) {

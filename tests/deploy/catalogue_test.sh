@@ -14,7 +14,7 @@ k8s="$src/deploy/k8s/services.yaml"
 prom="$src/deploy/prometheus/prometheus.yml"
 setup="$src/deploy/kafka/setup.sh"
 rows=0
-while read -r name port metrics topic source; do
+while read -r name port metrics topic source _; do
   rows=$((rows + 1))
   grep -q "^  $name:$" "$compose" || fail "$name is not a compose service"
   grep -q "ports: \[\"$port:$port\", \"$metrics:$metrics\"\]" "$compose" || fail "$name ports in compose"

@@ -336,5 +336,186 @@ TEST(ConsumerRuntimeTest, ALostFetchIsNoticedAndFetchedAgain) {
       << "no report said the fetch stopped";
 }
 
+// Waits (bounded) until the source has been polled `n` more times.
+void WaitPolls(FakeSource::State& state, int n) {
+  std::unique_lock<std::mutex> lock(state.mu);
+  const int target = state.polls + n;
+  state.cv.wait_for(lock, std::chrono::seconds(20),
+                    [&] { return state.polls >= target; });
+}
+
+// An error that lasts until an operator acts (a changed ACL or password, a
+// deleted topic) makes the consumer not serving at once, saying why; it
+// serves again by itself once the cause goes.
+TEST(ConsumerRuntimeTest, APersistentConsumeErrorIsNotServingUntilItGoes) {
+  auto state = Topic(1, 3);
+  FakeSink sink;
+  RuntimeOptions options = Options();
+  options.idle_check = absl::ZeroDuration();
+  ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
+                          nullptr);
+  ASSERT_TRUE(sink.WaitApplied(3));
+  ASSERT_TRUE(
+      WaitStatus(runtime, [](const RuntimeStatus& s) { return s.serving; }));
+  for (const absl::Status& error :
+       {absl::PermissionDeniedError("kafka consume: not authorized"),
+        absl::NotFoundError("kafka consume: unknown topic or partition"),
+        absl::UnauthenticatedError("kafka consume: authentication failed")}) {
+    {
+      std::lock_guard<std::mutex> lock(state->mu);
+      state->poll_error = error;
+    }
+    ASSERT_TRUE(WaitStatus(runtime, [&](const RuntimeStatus& s) {
+      return !s.serving && s.stalled &&
+             s.reason.find(std::string(error.message())) != std::string::npos;
+    })) << runtime.Status().reason;
+    {
+      std::lock_guard<std::mutex> lock(state->mu);
+      state->poll_error = absl::OkStatus();
+      state->logs[{kTopic, 0}].push_back(Record(0, 3, "after"));
+    }
+    ASSERT_TRUE(WaitStatus(runtime, [](const RuntimeStatus& s) {
+      return s.serving && !s.stalled;
+    })) << runtime.Status().reason;
+    std::lock_guard<std::mutex> lock(state->mu);
+    state->logs[{kTopic, 0}].pop_back();
+  }
+}
+
+// Any other error counts once it has lasted stall_after.
+TEST(ConsumerRuntimeTest, APassingConsumeErrorCountsOnlyOnceItLasts) {
+  auto state = Topic(1, 3);
+  FakeSink sink;
+  FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  RuntimeOptions options = Options();
+  options.idle_check = absl::Hours(1);  // no check clears it meanwhile
+  options.stall_after = absl::Minutes(1);
+  options.clock = &clock;
+  ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
+                          nullptr);
+  ASSERT_TRUE(sink.WaitApplied(3));
+  ASSERT_TRUE(
+      WaitStatus(runtime, [](const RuntimeStatus& s) { return s.serving; }));
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    state->poll_error = absl::UnavailableError("kafka consume: timed out");
+  }
+  WaitPolls(*state, 20);
+  EXPECT_TRUE(runtime.Status().serving) << runtime.Status().reason;
+  clock.Advance(absl::Minutes(2));
+  ASSERT_TRUE(WaitStatus(runtime, [](const RuntimeStatus& s) {
+    return !s.serving && s.reason.find("timed out") != std::string::npos;
+  })) << runtime.Status().reason;
+  EXPECT_NE(runtime.Status().reason.find("for 2m"), std::string::npos)
+      << runtime.Status().reason;
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    state->poll_error = absl::OkStatus();
+    state->logs[{kTopic, 0}].push_back(Record(0, 3, "after"));
+  }
+  ASSERT_TRUE(WaitStatus(runtime, [](const RuntimeStatus& s) {
+    return s.serving;
+  })) << runtime.Status().reason;
+}
+
+// One partition's fetch stops while the others deliver: it is noticed from
+// the fresh ends, named, and fetched again.
+TEST(ConsumerRuntimeTest, OneStoppedPartitionIsNamedAndFetchedAgain) {
+  auto state = Topic(2, 5);
+  FakeSink sink;
+  FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  RuntimeOptions options = Options();
+  options.serving_lag = 100;  // lag alone would not say it
+  options.idle_check = absl::ZeroDuration();
+  options.stall_after = absl::Minutes(1);
+  options.clock = &clock;
+  std::mutex mu;
+  std::vector<std::string> reports;
+  ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
+                          nullptr);
+  runtime.SetHealthListener([&](const absl::Status& s) {
+    std::lock_guard<std::mutex> lock(mu);
+    reports.push_back(std::string(s.message()));
+  });
+  ASSERT_TRUE(sink.WaitApplied(10));
+  {
+    // Partition 1's fetch stops; both get three more records.
+    std::lock_guard<std::mutex> lock(state->mu);
+    state->stuck = {{kTopic, 1}};
+    for (int32_t p = 0; p < 2; ++p) {
+      for (int i = 5; i < 8; ++i) {
+        state->logs[{kTopic, p}].push_back(Record(p, i, "later"));
+      }
+    }
+  }
+  ASSERT_TRUE(sink.WaitApplied(13));  // partition 0's
+  EXPECT_TRUE(runtime.Status().serving);
+  clock.Advance(absl::Minutes(2));
+  ASSERT_TRUE(sink.WaitApplied(16));  // partition 1's, fetched again
+  ASSERT_TRUE(WaitStatus(
+      runtime, [](const RuntimeStatus& s) { return s.serving && s.lag == 0; }));
+  std::lock_guard<std::mutex> lock(mu);
+  const auto named =
+      std::find_if(reports.begin(), reports.end(), [](const std::string& r) {
+        return r.find("fetching again") != std::string::npos;
+      });
+  ASSERT_NE(named, reports.end()) << "no report said the fetch stopped";
+  EXPECT_NE(named->find("partition 1 of casework.ehc-assessments.v1: 3 "
+                        "records wait"),
+            std::string::npos)
+      << *named;
+}
+
+TEST(ConsumerRuntimeTest, EndsThatCannotBeHadPastTheLimitAreNotServing) {
+  auto state = Topic(1, 3);
+  FakeSink sink;
+  RuntimeOptions options = Options();
+  options.idle_check = absl::ZeroDuration();
+  options.stall_after = absl::ZeroDuration();
+  ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
+                          nullptr);
+  ASSERT_TRUE(sink.WaitApplied(3));
+  ASSERT_TRUE(
+      WaitStatus(runtime, [](const RuntimeStatus& s) { return s.serving; }));
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    state->watermarks_fail = true;
+  }
+  ASSERT_TRUE(WaitStatus(runtime, [](const RuntimeStatus& s) {
+    return !s.serving && s.reason.find("partitions' ends") != std::string::npos;
+  })) << runtime.Status().reason;
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    state->watermarks_fail = false;
+  }
+  ASSERT_TRUE(WaitStatus(runtime, [](const RuntimeStatus& s) {
+    return s.serving;
+  })) << runtime.Status().reason;
+}
+
+// Partitions raised while the consumer runs (docs/operations.md) are read
+// from offset 0, without a restart.
+TEST(ConsumerRuntimeTest, APartitionAddedWhileRunningIsReadFromZero) {
+  auto state = Topic(2, 3);
+  FakeSink sink;
+  RuntimeOptions options = Options();
+  options.idle_check = absl::ZeroDuration();
+  ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
+                          nullptr);
+  ASSERT_TRUE(sink.WaitApplied(6));
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    auto& log = state->logs[{kTopic, 2}];
+    for (int i = 0; i < 4; ++i) log.push_back(Record(2, i, "new"));
+  }
+  ASSERT_TRUE(sink.WaitApplied(10));
+  ASSERT_TRUE(WaitStatus(runtime, [](const RuntimeStatus& s) {
+    return s.serving && s.partitions.size() == 3 && s.lag == 0;
+  }));
+  std::lock_guard<std::mutex> lock(sink.mu);
+  EXPECT_EQ((sink.stored[{kTopic, 2}]), 4);
+  EXPECT_EQ(std::count(sink.applied.begin(), sink.applied.end(), "new"), 4);
+}
+
 }  // namespace
 }  // namespace casework::kafka

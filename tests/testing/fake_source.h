@@ -1,7 +1,11 @@
 // A topic in memory for consumer tests: partitions of records read from the
 // assigned offsets, a first offset still held per partition (retention), and
 // HistoryGoneError below it, as librdkafka reports with
-// auto.offset.reset=error.
+// auto.offset.reset=error. A test can make it fail as a broker does: every
+// poll an error (poll_error), the ends unknowable (watermarks_fail), one
+// partition's fetch stopped until the next assignment (stuck), a fetch lost
+// altogether (lose_fetch_after_assigns); partitions added to `logs` while it
+// runs are counted by PartitionCount.
 #ifndef CASEWORK_TESTS_TESTING_FAKE_SOURCE_H_
 #define CASEWORK_TESTS_TESTING_FAKE_SOURCE_H_
 
@@ -9,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "libs/kafka/consumer_runtime.h"
@@ -36,6 +41,10 @@ class FakeSource final : public RecordSource {
     // return nothing (though records wait) until the next assignment.
     int lose_fetch_after_assigns = -1;
     bool fetch_lost = false;
+    absl::Status poll_error;  // returned by every poll while not OK
+    int polls = 0;
+    bool watermarks_fail = false;
+    std::set<TopicPartition> stuck;  // no records from these until assigned
   };
   explicit FakeSource(std::shared_ptr<State> state) : s_(std::move(state)) {}
 
@@ -50,17 +59,21 @@ class FakeSource final : public RecordSource {
     std::lock_guard<std::mutex> lock(s_->mu);
     s_->position = next;
     ++s_->assigns;
+    s_->stuck.clear();
     s_->fetch_lost = s_->assigns == s_->lose_fetch_after_assigns;
     return absl::OkStatus();
   }
   absl::StatusOr<std::optional<Message>> Poll(absl::Duration timeout) override {
     std::unique_lock<std::mutex> lock(s_->mu);
+    ++s_->polls;
+    s_->cv.notify_all();
+    if (!s_->poll_error.ok()) return s_->poll_error;
     if (s_->fetch_lost) {
       s_->cv.wait_for(lock, std::chrono::milliseconds(1));
       return std::optional<Message>();
     }
     for (auto& [tp, next] : s_->position) {
-      if (next < 0) continue;
+      if (next < 0 || s_->stuck.contains(tp)) continue;
       if (next < s_->low[tp]) {
         next = -1;  // stops, as librdkafka does, until assigned again
         return HistoryGoneError(tp, "offset out of range");
@@ -77,6 +90,9 @@ class FakeSource final : public RecordSource {
   absl::StatusOr<Watermarks> QueryWatermarks(
       const TopicPartition& tp) override {
     std::lock_guard<std::mutex> lock(s_->mu);
+    if (s_->watermarks_fail) {
+      return absl::UnavailableError("the broker did not answer");
+    }
     return Watermarks{s_->low[tp], static_cast<int64_t>(s_->logs[tp].size())};
   }
   std::optional<int64_t> KnownEnd(const TopicPartition& tp) override {

@@ -1,19 +1,27 @@
 // The web gateway over real sockets: a fake ProjectionService on a gRPC port,
 // the gateway on an HTTP port (both port 0), and an HTTP client speaking the
 // Connect protocol as the browser does (JSON and binary).
+#include <arpa/inet.h>
 #include <google/protobuf/any.pb.h>
+#include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <memory>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -288,6 +296,10 @@ TEST_F(GatewayTest, OtherMediaTypesEncodingsAndTimeoutsAreRefused) {
   EXPECT_EQ(r->status, 415);
   r = Post(kWorklist, "{}", "application/json", {{"Content-Encoding", "gzip"}});
   ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);  // not gzip: the HTTP layer refuses it
+  EXPECT_EQ(Error(r->body).first, "invalid_argument");
+  r = Post(kWorklist, "{}", "application/json", {{"Content-Encoding", "zstd"}});
+  ASSERT_TRUE(r);
   EXPECT_EQ(Error(r->body).first, "unimplemented");
   r = Post(kWorklist, "{}", "application/json; charset=utf-8",
            {{"Connect-Timeout-Ms", "soon"}});
@@ -301,20 +313,205 @@ TEST_F(GatewayTest, OtherMediaTypesEncodingsAndTimeoutsAreRefused) {
   EXPECT_EQ(r->status, 200);
 }
 
-TEST_F(GatewayTest, AServiceThatIsDownIsUnavailableAndNotReady) {
+TEST_F(GatewayTest, AServiceThatIsDownIsUnavailableButTheGatewayStaysReady) {
+  httplib::Result ready = client_->Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
   grpc_server_->Shutdown();
   grpc_server_.reset();
   httplib::Result r = Post(kWorklist, R"({"officerId":"officer-1"})");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
   EXPECT_EQ(Error(r->body).first, "unavailable");
-  httplib::Result ready = client_->Get("/readyz");
+  // Readiness is the gateway's own: one service down must not take every
+  // replica out of service (the other services' calls still work).
+  ready = client_->Get("/readyz");
   ASSERT_TRUE(ready);
-  EXPECT_EQ(ready->status, 503);
-  EXPECT_TRUE(absl::StrContains(ready->body, "casework.v1.ProjectionService"));
+  EXPECT_EQ(ready->status, 200) << ready->body;
   httplib::Result live = client_->Get("/healthz");
   ASSERT_TRUE(live);
   EXPECT_EQ(live->status, 200);
+}
+
+TEST(GatewayBackendHealthTest, TheBackendsHealthIsAMetric) {
+  // A gRPC server with the standard health service, SERVING.
+  grpc::EnableDefaultHealthCheckService(true);
+  FakeProjection fake;
+  grpc::ServerBuilder builder;
+  int grpc_port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                           &grpc_port);
+  builder.RegisterService(&fake);
+  std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
+  ASSERT_GT(grpc_port, 0);
+  auto gateway = ConnectGateway::Create(
+      {{"casework.v1.ProjectionService",
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
+                            grpc::InsecureChannelCredentials())}},
+      {});
+  ASSERT_TRUE(gateway.ok());
+  metrics::Registry registry;
+  WebOptions web;
+  web.port = 0;
+  web.backend_check_interval = absl::Hours(1);  // the test asks itself
+  auto server = WebServer::Start(
+      web, std::shared_ptr<const ConnectGateway>(std::move(*gateway)),
+      &registry);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string serving =
+      "casework_web_backend_serving{service=\"casework.v1.ProjectionService\"}"
+      " ";
+  (*server)->RefreshBackendHealth();
+  EXPECT_TRUE(absl::StrContains(registry.Render(), serving + "1"))
+      << registry.Render();
+  grpc_server->Shutdown();
+  (*server)->RefreshBackendHealth();
+  EXPECT_TRUE(absl::StrContains(registry.Render(), serving + "0"))
+      << registry.Render();
+}
+
+// One request written to the gateway's socket byte for byte (no client
+// library to tidy it up), and whatever comes back before the server closes.
+std::string RawRequest(int port, const std::string& request) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  size_t sent = 0;
+  while (sent < request.size()) {
+    const ssize_t n =
+        send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may close on a header it will not read
+    sent += static_cast<size_t>(n);
+  }
+  std::string answer;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) break;
+    answer.append(buffer, static_cast<size_t>(n));
+  }
+  close(fd);
+  return answer;
+}
+
+TEST_F(GatewayTest, NoHeaderBytesCrashTheGatewayOrReachTheService) {
+  auto request = [](const std::string& header, const std::string& value) {
+    const std::string body = R"({"officerId":"officer-1"})";
+    return absl::StrCat("POST ", kWorklist,
+                        " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Content-Type: application/json\r\n",
+                        header, ": ", value,
+                        "\r\nConnection: close\r\nContent-Length: ",
+                        body.size(), "\r\n\r\n", body);
+  };
+  // Presence first: a good token goes through and reaches the service.
+  std::string answer =
+      RawRequest(server_->port(), request("Authorization", "Bearer a.b-c_d"));
+  EXPECT_TRUE(absl::StartsWith(answer, "HTTP/1.1 200")) << answer;
+  EXPECT_EQ(fake_.calls, 1);
+  EXPECT_EQ(fake_.last_authorization, "Bearer a.b-c_d");
+  // Each header, and whether it must be refused outright. The HTTP layer may
+  // tidy some first (trailing white space, a value cut at a NUL or a tab);
+  // what it then passes on must be clean.
+  struct Case {
+    std::string header, value;
+    bool refused;
+  };
+  const std::vector<Case> cases = {
+      {"Authorization", "Bearer %01", true},
+      {"Authorization", "Bearer %00abc", true},
+      {"Authorization", std::string("Bearer a\0b", 10), false},
+      {"Authorization", "Bearer a\tb", false},
+      {"Authorization", "Bearer a%0Ab", true},
+      {"Authorization", "Bearer a\x01b", true},
+      {"Authorization", "Bearer \xc3\xa9t\xe9", true},
+      {"Authorization", "Bearer %FF%FE", true},
+      {"Authorization", "Basic dXNlcjpwYXNz", true},
+      {"Authorization", "Bearer ", true},
+      {"Authorization", absl::StrCat("Bearer ", std::string(100000, 'a')),
+       true},
+      {"Casework-Expected-Version", "%01", true},
+      {"Casework-Expected-Version", "7 ", false},
+      {"Casework-Expected-Version", "\x80", true},
+      {"Casework-Expected-Version", "-1", true},
+      {"Content-Type", "application/json%00\xff", false},
+      {"X-Padding", std::string(100000, 'x'), true},
+  };
+  const auto clean = [](const std::string& text, bool token) {
+    return std::all_of(text.begin(), text.end(), [token](char c) {
+      return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+             (token && absl::StrContains(" -._~+/=", c));
+    });
+  };
+  for (const Case& c : cases) {
+    const std::string shown = absl::StrCat(c.header, ": ", Printable(c.value));
+    const int calls_before = fake_.calls;
+    answer = RawRequest(server_->port(), request(c.header, c.value));
+    if (c.refused) {
+      EXPECT_EQ(fake_.calls, calls_before) << shown;
+      EXPECT_FALSE(absl::StartsWith(answer, "HTTP/1.1 200")) << shown;
+      // The gateway's refusal names the header; the HTTP layer's own (a
+      // header too long, a byte HTTP forbids) says what it was.
+      if (absl::StartsWith(answer, "HTTP/1.1 400") && c.header != "X-Padding") {
+        EXPECT_TRUE(absl::StrContains(answer, "invalid_argument")) << answer;
+        EXPECT_FALSE(absl::StrContains(answer, "no method")) << answer;
+      }
+    } else if (fake_.calls > calls_before) {
+      EXPECT_TRUE(clean(fake_.last_authorization, true)) << shown;
+      EXPECT_TRUE(clean(fake_.last_expected_version, false)) << shown;
+    }
+    httplib::Result live = client_->Get("/healthz");
+    ASSERT_TRUE(live) << "the gateway died on " << shown;
+    EXPECT_EQ(live->status, 200);
+  }
+  // And it still serves.
+  httplib::Result r = Post(kWorklist, R"({"officerId":"officer-1"})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+}
+
+TEST(ForwardedHeadersTest, OnlyBearerTokensAndDigitVersionsPass) {
+  EXPECT_TRUE(CheckForwardedHeaders("", "").ok());
+  EXPECT_TRUE(CheckForwardedHeaders("Bearer eyJh.eyJz.c2ln", "12").ok());
+  EXPECT_TRUE(CheckForwardedHeaders("bearer abc+/~==", "0").ok());
+  EXPECT_FALSE(CheckForwardedHeaders("Bearer abc=d", "").ok());
+  EXPECT_FALSE(CheckForwardedHeaders("Bearer  abc", "").ok());
+  EXPECT_FALSE(CheckForwardedHeaders("Bearer abc def", "").ok());
+  EXPECT_FALSE(CheckForwardedHeaders("Bearer\x7f", "").ok());
+  EXPECT_FALSE(CheckForwardedHeaders("Token abc", "").ok());
+  EXPECT_FALSE(
+      CheckForwardedHeaders(
+          absl::StrCat("Bearer ", std::string(kMaxAuthorizationBytes, 'a')), "")
+          .ok());
+  EXPECT_FALSE(CheckForwardedHeaders("", "1.5").ok());
+  EXPECT_FALSE(CheckForwardedHeaders("", "1234567890123456789").ok());
+  const absl::Status refused = CheckForwardedHeaders("Bearer a\x01secret", "");
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(absl::StrContains(refused.message(), "secret"))
+      << "a token is never echoed";
+}
+
+TEST_F(GatewayTest, ReservedPathsNeverFallThroughToTheApp) {
+  // Presence first: an app path is the app.
+  httplib::Result r = client_->Get("/worklist/officer-1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "<!doctype html><title>app</title>");
+  for (const char* path :
+       {"/metrics", "/metrics/", "/healthz/x", "/readyz/more",
+        "/casework.v1.ProjectionService/GetWorklist", "/grpc.health.v1"}) {
+    r = client_->Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_NE(r->status, 200) << path;
+    EXPECT_FALSE(absl::StrContains(r->body, "<title>app")) << path;
+  }
+  r = client_->Get(kWorklist);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->get_header_value("Allow"), "POST");
 }
 
 TEST_F(GatewayTest, ServesTheAppItsOwnPathsConfigAndSecurityHeaders) {
@@ -352,6 +549,46 @@ TEST_F(GatewayTest, ServesTheAppItsOwnPathsConfigAndSecurityHeaders) {
   EXPECT_EQ(config.fields().at("caseSystemUrl").string_value(),
             "https://one.example.gov.uk/person/{child_id}");
   EXPECT_EQ(config.fields().at("audience").string_value(), "casework");
+}
+
+TEST(GatewayCreateTest, AServiceWithAStreamingMethodCannotBeRouted) {
+  // A contract of its own: one unary and one server-streaming method.
+  pb::FileDescriptorProto file;
+  file.set_name("streaming_test.proto");
+  file.set_package("test");
+  file.set_syntax("proto3");
+  file.add_message_type()->set_name("M");
+  pb::ServiceDescriptorProto* service = file.add_service();
+  service->set_name("Mixed");
+  pb::MethodDescriptorProto* unary = service->add_method();
+  unary->set_name("Get");
+  unary->set_input_type(".test.M");
+  unary->set_output_type(".test.M");
+  pb::MethodDescriptorProto* stream = service->add_method();
+  stream->set_name("Watch");
+  stream->set_input_type(".test.M");
+  stream->set_output_type(".test.M");
+  stream->set_server_streaming(true);
+  pb::DescriptorPool pool;
+  ASSERT_NE(pool.BuildFile(file), nullptr);
+  const absl::Status refused =
+      CheckRoutable(*pool.FindServiceByName("test.Mixed"));
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(refused.message(), "test.Mixed/Watch"))
+      << refused;
+  service->mutable_method()->RemoveLast();
+  file.set_name("unary_test.proto");
+  file.set_package("test2");
+  service->set_name("Unary");
+  service->mutable_method(0)->set_input_type(".test2.M");
+  service->mutable_method(0)->set_output_type(".test2.M");
+  ASSERT_NE(pool.BuildFile(file), nullptr);
+  EXPECT_TRUE(CheckRoutable(*pool.FindServiceByName("test2.Unary")).ok());
+  // Every routed service of the contract is unary.
+  EXPECT_TRUE(
+      CheckRoutable(*pb::DescriptorPool::generated_pool()->FindServiceByName(
+                        "casework.v1.ProjectionService"))
+          .ok());
 }
 
 TEST(GatewayCreateTest, ARouteToAServiceOutsideTheContractIsRefused) {

@@ -14,9 +14,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -74,6 +77,79 @@ absl::StatusOr<Child> Spawn(const std::string& binary,
   return Child{name, pid};
 }
 
+// The stack's children. A child that exits while the stack runs is reported at
+// once on stderr (its name, pid and exit status or signal) and the whole
+// stack stops with exit status 3: a half-running stack never looks healthy.
+// Needs SIGCHLD blocked in every thread (main blocks it before any thread).
+class Supervisor {
+ public:
+  Supervisor() : thread_([this] { Watch(); }) {}
+  ~Supervisor() { StopAll(); }
+
+  void Add(Child child) {
+    std::lock_guard<std::mutex> lock(mu_);
+    children_.push_back(std::move(child));
+  }
+
+  // Stops every child (SIGTERM, then waits for each); ends the watch.
+  void StopAll() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    if (thread_.joinable()) thread_.join();
+    TerminateAll();
+  }
+
+ private:
+  void TerminateAll() {
+    for (Child& c : children_) {
+      if (c.pid > 0) kill(c.pid, SIGTERM);
+    }
+    for (Child& c : children_) {
+      int status = 0;
+      if (c.pid > 0) waitpid(c.pid, &status, 0);
+      c.pid = -1;
+    }
+  }
+
+  void Watch() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    const timespec tick{0, 200 * 1000 * 1000};
+    for (;;) {
+      sigtimedwait(&set, nullptr, &tick);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      for (Child& c : children_) {
+        int status = 0;
+        if (c.pid <= 0 || waitpid(c.pid, &status, WNOHANG) != c.pid) continue;
+        const std::string how =
+            WIFSIGNALED(status)
+                ? absl::StrCat("was killed by signal ", WTERMSIG(status), " (",
+                               strsignal(WTERMSIG(status)), ")")
+                : absl::StrCat("exited with status ", WEXITSTATUS(status));
+        std::fprintf(stderr,
+                     "casework-dev: %s (pid %d) %s; stopping the whole stack "
+                     "(its log is above)\n",
+                     c.name.c_str(), static_cast<int>(c.pid), how.c_str());
+        std::fflush(stderr);
+        c.pid = -1;
+        stopping_ = true;
+        TerminateAll();
+        std::_Exit(3);
+      }
+    }
+  }
+
+  std::mutex mu_;
+  std::vector<Child> children_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 bool WaitReady(const std::string& address, absl::Duration timeout) {
   auto channel =
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
@@ -90,6 +166,13 @@ int Fail(const absl::Status& s) {
 
 int main(int argc, char** argv) {
   BlockShutdownSignals();
+  {
+    // The supervisor waits for SIGCHLD; no thread may take it first.
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    pthread_sigmask(SIG_BLOCK, &chld, nullptr);
+  }
   // Every service of the catalogue has a --<name>-port flag (--ehc-port,
   // --reviews-port, ...).
   std::vector<std::string> known = {
@@ -105,36 +188,52 @@ int main(int argc, char** argv) {
   if (!flags.ok()) return Fail(flags.status());
   if (flags->Has("help")) {
     std::printf(
-        "usage: casework-dev [--demo] [--data-dir DIR] [--ehc-port N] "
-        "[--reviews-port N] [--transport-port N]\n"
-        "                    [--complaints-port N] [--projection-port N]\n"
-        "                    [--metrics-base-port N] [--log-format text|json] "
-        "[--dev-port N] [--today YYYY-MM-DD]\n"
-        "                    [--partitions N] [--demo-children N] "
-        "[--exit-after-demo] [--print-catalogue]\n"
-        "                    [--web-port N (8080)] [--oidc-port N (8090)] "
-        "[--web-app-dir DIR] [--demo-officers N (20)]\n"
-        "Starts the embedded Kafka-protocol broker and every service on "
-        "loopback.\n"
-        "--metrics-base-port N: the services' /metrics on N, N+1, ... in "
-        "catalogue order\n"
-        "(default: free ports, printed and written to DIR/metrics.env).\n"
-        "--dev-port N: the outage drills (casectl admin broker down|up; "
-        "default: a free port,\nin DIR/tokens.env as CASEWORK_DEV_ADDR).\n"
-        "--today YYYY-MM-DD: the stack's business date (a development stack is "
-        "never production).\n"
-        "--web-port N: the web app and its gateway (services/web); "
-        "--oidc-port N: the development\n"
-        "identity provider the app signs in with (its URL is the issuer of "
-        "every token of the stack).\n");
+        "usage: casework-dev [flags]\n"
+        "Starts the embedded Kafka-protocol broker, every service, the web "
+        "app and a\ndevelopment identity provider on loopback; Ctrl-C stops "
+        "everything. A service\nthat exits stops the whole stack (exit "
+        "status 3), naming it.\n\n"
+        "  --demo                 load the demo LA's history through gRPC\n"
+        "  --demo-children N      children in the demo (2000)\n"
+        "  --demo-officers N      officers in the demo directory, 3 to 300 "
+        "(20)\n"
+        "  --exit-after-demo      stop once the demo is loaded\n"
+        "  --data-dir DIR         the services' data (var; "
+        "CASEWORK_DATA_DIR)\n"
+        "  --today YYYY-MM-DD     the stack's business date (CASEWORK_TODAY; "
+        "never production)\n"
+        "  --partitions N         partitions of each topic (3)\n"
+        "  --log-format text|json (text; CASEWORK_LOG_FORMAT)\n"
+        "  --metrics-base-port N  the services' /metrics on N, N+1, ... in "
+        "catalogue order,\n"
+        "                         then web (default: free ports, in "
+        "DIR/metrics.env)\n"
+        "  --dev-port N           the outage drills (casectl admin broker "
+        "down|up; a free port,\n"
+        "                         in DIR/tokens.env as CASEWORK_DEV_ADDR)\n"
+        "  --web-port N           the web app and its gateway (8080)\n"
+        "  --oidc-port N          the development identity provider (8090); "
+        "its URL is the\n"
+        "                         issuer of every token of the stack\n"
+        "  --web-app-dir DIR      the built web app (build/web-app)\n"
+        "  --print-catalogue      print the service catalogue and exit\n"
+        "  --help                 this text\n");
+    for (const ServiceEntry& e : Catalogue()) {
+      const std::string flag = absl::StrCat("--", e.cli_name, "-port N");
+      std::printf("  %-22s %s's gRPC port (%d)\n", flag.c_str(), e.name.c_str(),
+                  e.port);
+    }
     return 0;
   }
   if (flags->Has("print-catalogue")) {
-    // The service catalogue, for the deployment files' check.
+    // The service catalogue, for the deployment files' check and the test
+    // harness: name, gRPC port, metrics port, topic, CloudEvents source, flag
+    // name (--<it>-port), address variable.
     for (const ServiceEntry& e : Catalogue()) {
-      std::printf("%s %d %d %s %s\n", e.name.c_str(), e.port, e.metrics_port,
-                  e.domain() ? e.topic().c_str() : "-",
-                  e.domain() ? e.ce_source().c_str() : "-");
+      std::printf("%s %d %d %s %s %s %s\n", e.name.c_str(), e.port,
+                  e.metrics_port, e.domain() ? e.topic().c_str() : "-",
+                  e.domain() ? e.ce_source().c_str() : "-", e.cli_name.c_str(),
+                  e.address_env.c_str());
     }
     return 0;
   }
@@ -374,16 +473,8 @@ int main(int argc, char** argv) {
 
   const std::string bin_dir =
       std::filesystem::canonical("/proc/self/exe").parent_path().string();
-  std::vector<Child> children;
-  auto stop_all = [&] {
-    for (Child& c : children) {
-      if (c.pid > 0) kill(c.pid, SIGTERM);
-    }
-    for (Child& c : children) {
-      int status = 0;
-      if (c.pid > 0) waitpid(c.pid, &status, 0);
-    }
-  };
+  Supervisor children;
+  auto stop_all = [&] { children.StopAll(); };
   std::map<std::string, int> metrics_ports;
   for (size_t i = 0; i < Catalogue().size(); ++i) {
     const ServiceEntry& e = Catalogue()[i];
@@ -446,7 +537,7 @@ int main(int argc, char** argv) {
       stop_all();
       return Fail(child.status());
     }
-    children.push_back(*child);
+    children.Add(*child);
     if (!WaitReady(absl::StrCat("127.0.0.1:", port), absl::Seconds(20))) {
       stop_all();
       return Fail(absl::UnavailableError(absl::StrCat(
@@ -484,10 +575,23 @@ int main(int argc, char** argv) {
     const std::string app_dir = flags->Get(
         "web-app-dir", "CASEWORK_WEB_APP_DIR",
         std::filesystem::path(bin_dir).parent_path().string() + "/web-app");
-    std::vector<std::string> args = {"--port",        std::to_string(web_port),
-                                     "--app-dir",     app_dir,
-                                     "--oidc-issuer", issuer,
-                                     "--log-format",  log_format};
+    const std::string port_file = data_dir + "/web.metrics-port";
+    std::filesystem::remove(port_file, ec);
+    const int metrics_port =
+        metrics_base > 0 ? metrics_base + static_cast<int>(Catalogue().size())
+                         : 0;
+    std::vector<std::string> args = {"--port",
+                                     std::to_string(web_port),
+                                     "--app-dir",
+                                     app_dir,
+                                     "--oidc-issuer",
+                                     issuer,
+                                     "--log-format",
+                                     log_format,
+                                     "--metrics-port",
+                                     std::to_string(metrics_port),
+                                     "--metrics-port-file",
+                                     port_file};
     for (const ServiceEntry& e : Catalogue()) {
       if (e.api.empty()) continue;
       args.push_back("--" + e.cli_name);
@@ -498,7 +602,7 @@ int main(int argc, char** argv) {
       stop_all();
       return Fail(child.status());
     }
-    children.push_back(*child);
+    children.Add(*child);
     httplib::Client probe("127.0.0.1", web_port);
     probe.set_connection_timeout(0, 200000);
     bool up = false;
@@ -512,6 +616,17 @@ int main(int argc, char** argv) {
       return Fail(absl::UnavailableError(absl::StrCat(
           "web did not start on port ", web_port, " (is the port in use?)")));
     }
+    absl::StatusOr<std::string> text = ReadFile(port_file);
+    int bound = 0;
+    if (!text.ok() ||
+        !absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &bound)) {
+      stop_all();
+      return Fail(
+          absl::UnavailableError("web did not report its metrics port"));
+    }
+    metrics_ports["web"] = bound;
+    std::ofstream(data_dir + "/metrics.env", std::ios::app)
+        << "export CASEWORK_WEB_METRICS=127.0.0.1:" << bound << "\n";
   }
 
   std::printf(
@@ -523,6 +638,8 @@ int main(int argc, char** argv) {
     std::printf("  %-17s 127.0.0.1:%d   metrics http://127.0.0.1:%d/metrics\n",
                 e.name.c_str(), ports[e.name], metrics_ports[e.name]);
   }
+  std::printf("  %-17s 127.0.0.1:%d   metrics http://127.0.0.1:%d/metrics\n",
+              "web", web_port, metrics_ports["web"]);
   std::printf(
       "tokens (valid 12 hours; all in %s/tokens.env, which sets CASEWORK_TOKEN "
       "to the officer's):\n"

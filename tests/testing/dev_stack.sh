@@ -1,0 +1,87 @@
+# The shell tests' running stack: source it, then call dev_stack_start.
+#
+#   source "$src/tests/testing/dev_stack.sh"
+#   dev_stack_start "$bin" [casework-dev flags, e.g. --demo --demo-children 60]
+#
+# dev_stack_start runs casework-dev with every port free (chosen here) and its data in
+# $DEV_WORK/var, waits until the stack says it is up (or fails naming what it printed),
+# and exports:
+#   DEV_WORK                       a temporary directory, removed at exit
+#   DEV_PID                        casework-dev's pid
+#   DEV_OUT, DEV_ERR               its stdout and stderr
+#   CASEWORK_<SERVICE>_ADDR        each service's gRPC address (EHC, REVIEWS, TRANSPORT,
+#                                  COMPLAINTS, PROJECTION, RETURNS)
+#   CASEWORK_WEB_PORT, CASEWORK_OIDC_PORT
+#   everything in tokens.env and metrics.env (CASEWORK_TOKEN, CASEWORK_ADMIN_TOKEN, ...,
+#   CASEWORK_BROKERS, CASEWORK_WEB_URL, CASEWORK_<SERVICE>_METRICS)
+# The stack and every child it started are killed when the test exits, however it exits
+# (EXIT, INT, TERM); dev_stack_stop stops it cleanly earlier. dev_fail prints the stack's
+# output and fails the test.
+
+DEV_WORK=$(mktemp -d)
+DEV_PID=""
+DEV_OUT=$DEV_WORK/dev.out
+DEV_ERR=$DEV_WORK/dev.err
+export DEV_WORK DEV_OUT DEV_ERR
+
+dev_stack_cleanup() {
+  if [ -n "$DEV_PID" ]; then
+    # Its children first: a SIGKILLed parent would leave them running.
+    pkill -9 -P "$DEV_PID" 2>/dev/null || true
+    kill -9 "$DEV_PID" 2>/dev/null || true
+  fi
+  if [ -n "${DEV_KEEP:-}" ]; then cp -r "$DEV_WORK" "$DEV_KEEP" 2>/dev/null || true; fi
+  rm -rf "$DEV_WORK"
+}
+trap dev_stack_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+dev_fail() {
+  echo "FAILED: $*" >&2
+  echo "--- casework-dev stdout" >&2; tail -20 "$DEV_OUT" >&2 2>/dev/null || true
+  echo "--- casework-dev stderr" >&2; tail -40 "$DEV_ERR" >&2 2>/dev/null || true
+  exit 1
+}
+
+dev_free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+dev_stack_start() {
+  local bin=$1
+  shift
+  local port args=()
+  # One flag and one address variable per service of the catalogue.
+  local name flag env
+  while read -r name _ _ _ _ flag env; do
+    port=$(dev_free_port)
+    args+=("--$flag-port" "$port")
+    export "$env=127.0.0.1:$port"
+  done < <("$bin/casework-dev" --print-catalogue)
+  CASEWORK_WEB_PORT=$(dev_free_port)
+  CASEWORK_OIDC_PORT=$(dev_free_port)
+  export CASEWORK_WEB_PORT CASEWORK_OIDC_PORT
+  "$bin/casework-dev" --data-dir "$DEV_WORK/var" "${args[@]}" --web-port "$CASEWORK_WEB_PORT" \
+    --oidc-port "$CASEWORK_OIDC_PORT" "$@" >"$DEV_OUT" 2>"$DEV_ERR" &
+  DEV_PID=$!
+  export DEV_PID
+  # Up when it prints its closing line; gone if it exits first.
+  while ! grep -q "Ctrl-C stops" "$DEV_OUT" 2>/dev/null; do
+    kill -0 "$DEV_PID" 2>/dev/null || dev_fail "casework-dev exited while starting"
+    sleep 0.2
+  done
+  # shellcheck disable=SC1091
+  source "$DEV_WORK/var/tokens.env"
+  # shellcheck disable=SC1091
+  source "$DEV_WORK/var/metrics.env"
+}
+
+# Stops the stack with SIGTERM and waits for it; its exit status in DEV_STATUS.
+dev_stack_stop() {
+  [ -n "$DEV_PID" ] || return 0
+  kill -TERM "$DEV_PID" 2>/dev/null || true
+  DEV_STATUS=0
+  wait "$DEV_PID" || DEV_STATUS=$?
+  DEV_PID=""
+}
