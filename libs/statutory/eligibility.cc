@@ -1,5 +1,7 @@
 #include "libs/statutory/eligibility.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/statutory/rules.h"
@@ -34,7 +36,15 @@ Date SchoolLeavingDate(int year) {
   return d;
 }
 
-SchoolAgeSpan CompulsorySchoolAge(Date dob) {
+Date SchoolYearStart(int year, const std::vector<Date>& term_starts) {
+  auto it = std::lower_bound(term_starts.begin(), term_starts.end(),
+                             Date::Ymd(year, 8, 1));
+  if (it != term_starts.end() && it->year() == year) return *it;
+  return Date::Ymd(year, 9, 1);
+}
+
+SchoolAgeSpan CompulsorySchoolAge(Date dob,
+                                  const std::vector<Date>& term_starts) {
   // s.8(2) and the Education (Start of Compulsory School Age) Order 1998: on
   // the 5th birthday when that is a prescribed day (31 March, 31 August,
   // 31 December), otherwise the next prescribed day after it.
@@ -48,12 +58,14 @@ SchoolAgeSpan CompulsorySchoolAge(Date dob) {
       break;
     }
   }
-  // s.8(3): to the school leaving date of the school year in which the child
-  // turns 16: a birthday from 1 September belongs to the school year ending
-  // the next June.
+  // s.8(3): a 16th birthday before the leaving date, on it, or after it but
+  // before the next school year begins (s.579(1): its first term after July)
+  // ends compulsory school age on that year's leaving date; one from the
+  // first day of that term, on the next year's.
   const Date sixteenth = dob.AddMonths(192);
+  const int year = sixteenth.year();
   const int leaving_year =
-      sixteenth.month() >= 9 ? sixteenth.year() + 1 : sixteenth.year();
+      sixteenth < SchoolYearStart(year, term_starts) ? year : year + 1;
   return {from, SchoolLeavingDate(leaving_year)};
 }
 
@@ -73,7 +85,7 @@ TravelAssessment AssessTravelEligibility(const TravelFacts& f) {
   const Date year_starts = Date::Ymd(f.academic_year, 9, 1);
   const Date year_ends = Date::Ymd(f.academic_year + 1, 8, 31);
   a.assessed_on = f.on.value_or(year_starts);
-  a.school_age = CompulsorySchoolAge(f.date_of_birth);
+  a.school_age = CompulsorySchoolAge(f.date_of_birth, f.term_starts);
   const SchoolAgeSpan& csa = a.school_age;
   // The day the entitlement is judged on: the date in question, or the day
   // the child reaches compulsory school age later in the academic year.

@@ -18,16 +18,20 @@
 //     belief more than 2 miles and not more than 15 miles (road) away.
 // The duty is to children of compulsory school age (Education Act 1996 s.8),
 // which is a matter of the date of birth: from the prescribed day (31 March,
-// 31 August or 31 December) on or after the 5th birthday, to the school
-// leaving date (the last Friday in June) of the school year in which the child
-// turns 16. Eligibility follows the child's age on the date in question (the
-// day travel is needed from; default 1 September of the academic year): a
-// child who reaches compulsory school age later in that academic year is
-// entitled from that day, and one whose compulsory school age ends within it
-// is entitled until then. Before and after, there is no statutory entitlement:
-// the LA decides under its policy (post-16: the s.509AA policy statement). A
-// "post-16" label cannot override a date of birth that makes the child of
-// compulsory school age: the contradiction is refused.
+// 31 August or 31 December) on or after the 5th birthday, to a school leaving
+// date (the last Friday in June): that of the calendar year of the 16th
+// birthday when the birthday falls before the school year next following
+// begins, and the next one when it falls on or after that day (s.8(3)). The
+// school year begins with the first term to begin after July (s.579(1)): the
+// LA's own term dates decide, not 1 September. Eligibility follows the child's
+// age on the date in question (the day travel is needed from; default 1
+// September of the academic year): a child who reaches compulsory school age
+// later in that academic year is entitled from that day, and one whose
+// compulsory school age ends within it is entitled until then. Before and
+// after, there is no statutory entitlement: the LA decides under its policy
+// (post-16: the s.509AA policy statement). A "post-16" label cannot override a
+// date of birth that makes the child of compulsory school age: the
+// contradiction is refused.
 //
 // A distance that was not measured is "not given", never 0 miles: when no
 // ground is met and a ground needs a distance that is not given, the
@@ -60,6 +64,9 @@ struct TravelFacts {
   bool route_unsafe = false;
   bool low_income = false;  // free school meals or maximum working tax credit
   bool post16 = false;
+  // The LA's first days of term, sorted (for the start of each school year);
+  // empty: school years are taken to begin on 1 September.
+  std::vector<Date> term_starts;
 };
 
 enum class TravelGround {
@@ -85,7 +92,14 @@ struct SchoolAgeSpan {
   Date from;   // the prescribed day on or after the 5th birthday
   Date until;  // the school leaving date after which it ends
 };
-SchoolAgeSpan CompulsorySchoolAge(Date date_of_birth);
+// `term_starts`: the LA's first days of term, sorted; a year with no term
+// beginning from August to December is taken to begin on 1 September.
+SchoolAgeSpan CompulsorySchoolAge(Date date_of_birth,
+                                  const std::vector<Date>& term_starts = {});
+// The day the school year that begins in `year` begins: the first term to
+// begin after July (Education Act 1996 s.579(1)), from `term_starts`; 1
+// September when no such term is known.
+Date SchoolYearStart(int year, const std::vector<Date>& term_starts);
 // The last Friday in June of `year` (the school leaving date, Education
 // (School Leaving Date) Order 1997).
 Date SchoolLeavingDate(int year);

@@ -303,7 +303,11 @@ std::vector<std::string> Traits::AllowedActions(const State& s) {
                   [](const v1::Advice& a) { return !IsSet(a.received_on()); });
   switch (s.status()) {
     case v1::ASSESSMENT_STATUS_REQUESTED:
-      out.insert(out.end(), {"DecideToAssess", "DecideNotToAssess"});
+      // The school or setting may be asked before the decision (reg
+      // 5(4)(a)/(b)).
+      out.insert(out.end(),
+                 {"DecideToAssess", "DecideNotToAssess", "RequestAdvice"});
+      if (outstanding) out.push_back("RecordAdviceReceived");
       break;
     case v1::ASSESSMENT_STATUS_ASSESSING:
       out.insert(out.end(),
@@ -404,7 +408,18 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   if (c.adviser().size() > 200)
     return FieldError("adviser", "must be at most 200 characters");
   RETURN_IF_ERROR(RequireOpen(s));
-  if (s.status() != v1::ASSESSMENT_STATUS_ASSESSING &&
+  // Before the decision whether to assess, the LA may ask the child's school
+  // or early-years setting (reg 5(4)(a)/(b) names such a request as what a
+  // closure of the school excuses from the 6-week decision limit). That is
+  // not advice for an assessment under reg 6(1), so no reg 8(1) clock.
+  const bool before_decision = s.status() == v1::ASSESSMENT_STATUS_REQUESTED;
+  if (before_decision && c.advice_type() != v1::ADVICE_TYPE_EDUCATION_SETTING) {
+    return NotAllowed(
+        "advice_type: before the decision whether to assess only the school "
+        "or setting is asked (education_setting, reg 5(4)(a)/(b)); record "
+        "the decision to assess first for other advice");
+  }
+  if (!before_decision && s.status() != v1::ASSESSMENT_STATUS_ASSESSING &&
       s.status() != v1::ASSESSMENT_STATUS_DRAFT_ISSUED) {
     return NotAllowed(
         "advice is requested for an assessment: record the decision to assess "
@@ -414,18 +429,23 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
     return absl::AlreadyExistsError(absl::StrCat(
         "advice_id: advice ", advice_id, " was already requested"));
   }
-  ASSIGN_OR_RETURN(Date on,
-                   StepDate("requested_on", c.requested_on(), env.today,
-                            Get(s.decided_on()), "the decision to assess"));
+  ASSIGN_OR_RETURN(
+      Date on, before_decision
+                   ? StepDate("requested_on", c.requested_on(), env.today,
+                              Get(s.received_on()), "the request was received")
+                   : StepDate("requested_on", c.requested_on(), env.today,
+                              Get(s.decided_on()), "the decision to assess"));
   Event e;
   *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
   v1::AdviceRequested* body = e.mutable_advice_requested();
   body->set_advice_id(advice_id);
   body->set_advice_type(c.advice_type());
   *body->mutable_requested_on() = ToProto(on);
-  // Reg 8(1): advice within 6 weeks of the request for it.
-  Open(e, s, AdviceClockId(advice_id), Rule(RuleId::kEhcAdvice), on, env,
-       AdviceTypeCode(c.advice_type()));
+  // Reg 8(1): advice for the assessment within 6 weeks of the request.
+  if (!before_decision) {
+    Open(e, s, AdviceClockId(advice_id), Rule(RuleId::kEhcAdvice), on, env,
+         AdviceTypeCode(c.advice_type()));
+  }
   EhcDecision d = One(std::move(e));
   // Names stay in the service (never in events or on the topics).
   if (!c.adviser().empty()) {

@@ -142,7 +142,8 @@ absl::StatusOr<v1::EligibilityAssessment> Assess(const v1::TravelFacts& f,
       .cannot_walk_sen_disability = f.cannot_walk_sen_disability(),
       .route_unsafe = f.route_unsafe(),
       .low_income = f.low_income(),
-      .post16 = f.post16()};
+      .post16 = f.post16(),
+      .term_starts = env.term_starts};
   const statutory::TravelAssessment a =
       statutory::AssessTravelEligibility(facts);
   v1::EligibilityAssessment out;

@@ -154,6 +154,48 @@ TEST(EligibilityTest, CompulsorySchoolAgeFollowsTheDateOfBirth_EA1996S8) {
   EXPECT_EQ(SchoolLeavingDate(2032), D(2032, 6, 25));  // 30 June is a Wednesday
 }
 
+// s.8(3)(a) with s.579(1): a 16th birthday after the leaving date but before
+// the school year next following begins - its first term after July, from
+// the LA's term dates, not 1 September - ends compulsory school age on that
+// June's leaving date. Autumn term 2026 begins on 3 September; leaving date
+// 26 June 2026.
+TEST(EligibilityTest, TheSchoolYearBeginsWithTheFirstTermAfterJuly_S579) {
+  const std::vector<Date> terms = {D(2026, 1, 5), D(2026, 4, 20), D(2026, 9, 3),
+                                   D(2027, 1, 5)};
+  struct Row {
+    Date sixteenth, until;
+  } rows[] = {
+      {D(2026, 6, 26), D(2026, 6, 26)},  // on the leaving date: (b)
+      {D(2026, 6, 27), D(2026, 6, 26)},  // after it, in the holidays: (a)
+      {D(2026, 9, 1), D(2026, 6, 26)},   // 1 September, before term: (a)
+      {D(2026, 9, 2), D(2026, 6, 26)},   // the last day before term: (a)
+      {D(2026, 9, 3), D(2027, 6, 25)},   // the first day of term: (c)
+  };
+  for (const Row& r : rows) {
+    const Date dob = Date::Ymd(r.sixteenth.year() - 16, r.sixteenth.month(),
+                               r.sixteenth.day());
+    EXPECT_EQ(CompulsorySchoolAge(dob, terms).until, r.until)
+        << "16 on " << r.sixteenth.ToString();
+  }
+  // Without the LA's term dates the year is taken to begin on 1 September.
+  EXPECT_EQ(CompulsorySchoolAge(D(2010, 9, 2)).until, D(2027, 6, 25));
+  EXPECT_EQ(CompulsorySchoolAge(D(2010, 8, 31)).until, D(2026, 6, 26));
+  // A term that begins in August begins the school year then.
+  EXPECT_EQ(CompulsorySchoolAge(D(2010, 8, 28), {D(2026, 8, 27)}).until,
+            D(2027, 6, 25));
+  EXPECT_EQ(SchoolYearStart(2026, terms), D(2026, 9, 3));
+  EXPECT_EQ(SchoolYearStart(2025, terms), D(2025, 9, 1));  // not known
+  // The travel duty follows: on 2 September 2026 such a child is past
+  // compulsory school age (the post-16 policy), not eligible under s.508B.
+  TravelFacts f = Child(D(2010, 9, 2), 10.0);
+  f.academic_year = 2026;
+  f.on = D(2026, 9, 3);
+  f.term_starts = terms;
+  EXPECT_EQ(AssessTravelEligibility(f).outcome, TravelOutcome::kPolicyDecision);
+  f.term_starts = {};
+  EXPECT_EQ(AssessTravelEligibility(f).outcome, TravelOutcome::kEligible);
+}
+
 // Beyond compulsory school age: the LA's post-16 policy.
 TEST(EligibilityTest, AfterCompulsorySchoolAgeIsForThePost16Policy) {
   TravelFacts f = Child(D(2009, 5, 1), 10.0);  // 17; left in June 2025

@@ -485,6 +485,56 @@ TEST(EhcAssessment, SchoolClosureNeedsItsWindowAndLiftsNotTheAdvice_Reg5_4_a) {
   }
 }
 
+// Reg 5(4)(a): the school may be asked before the decision whether to assess,
+// and its closure then excuses the 6-week decision limit (reg 5(1)). Request
+// 1 Jun 2026: the decision is due 13 Jul. Closed 1 Jul to 31 Aug (reopens 1
+// Sep): the window for asking is 24 Jun to 25 Aug. Asked before the
+// decision, the request opens no adviser's clock (reg 8(1) is advice for an
+// assessment, under reg 6(1)); only the school is asked then.
+TEST(EhcAssessment,
+     ASchoolAskedBeforeTheDecisionLetsItsClosureLiftIt_Reg5_4_a) {
+  const Date closed = D(2026, 7, 1), last = D(2026, 8, 31);
+  struct Row {
+    Date asked_on;
+    bool lifts;
+  } rows[] = {{D(2026, 6, 23), false},  // the day before the window opens
+              {D(2026, 6, 24), true},   // its first day
+              {D(2026, 7, 13), true}};  // the decision's last day
+  for (const Row& row : rows) {
+    Case c(row.asked_on);
+    ASSERT_TRUE(c.Do(std::string("a-1"), Request(D(2026, 6, 1))).ok());
+    // Other advice waits for the decision to assess.
+    auto ep = c.Do(std::string("ep-1"), Advice(row.asked_on));
+    EXPECT_EQ(ep.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(std::string(ep.status().message()),
+                HasSubstr("education_setting"));
+    auto asked = c.Do(std::string("school-1"),
+                      Advice(row.asked_on, v1::ADVICE_TYPE_EDUCATION_SETTING));
+    ASSERT_TRUE(asked.ok()) << asked.status();
+    EXPECT_EQ(Change(*asked, "advice/school-1"), nullptr) << "no reg 8 clock";
+    c.SetToday(std::max(row.asked_on, closed));
+    auto events = c.Do(
+        std::string("x-1"),
+        Exception(v1::EXCEPTION_KIND_SCHOOL_CLOSURE, closed, "school-1", last));
+    if (!row.lifts) {
+      EXPECT_EQ(events.status().code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_THAT(std::string(events.status().message()),
+                  HasSubstr("closure window 2026-06-24 to 2026-08-25"));
+      continue;
+    }
+    ASSERT_TRUE(events.ok()) << events.status();
+    const v1::ClockChange* decision = Change(*events, "decision");
+    ASSERT_NE(decision, nullptr) << row.asked_on.ToString();
+    EXPECT_EQ(decision->action(), v1::CLOCK_EXCEPTION_APPLIED);
+    // Deciding late is then not a breach of reg 5(1).
+    c.SetToday(D(2026, 9, 7));
+    auto decided = c.Do(Assess(D(2026, 9, 7)));
+    ASSERT_TRUE(decided.ok());
+    EXPECT_EQ(Change(*decided, "decision")->action(), v1::CLOCK_MISSED);
+    EXPECT_TRUE(c.clock("decision").exception());
+  }
+}
+
 // A closure needs its dates, spanning at least 4 continuous weeks (28 days),
 // and advice asked of the school or setting.
 TEST(EhcAssessment,
@@ -716,7 +766,9 @@ TEST(EhcAllowedActions, FollowTheStateAndMatchWhatDecideRefuses) {
     more.insert(always.begin(), always.end());
     return more;
   };
-  EXPECT_EQ(Actions(c.state()), with({"DecideToAssess", "DecideNotToAssess"}));
+  // The school may be asked before the decision (reg 5(4)(a)).
+  EXPECT_EQ(Actions(c.state()),
+            with({"DecideToAssess", "DecideNotToAssess", "RequestAdvice"}));
   EXPECT_EQ(c.Do(Draft(D(2026, 2, 1))).status().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(c.Do(Final(D(2026, 2, 1))).status().code(),
