@@ -43,6 +43,10 @@ allow() { user=$1; shift; $kafka/kafka-acls.sh --bootstrap-server $local --add \
 for s in $domain; do
   # Its own topic only (idempotent producer: Write implies IdempotentWrite).
   allow "$s" --operation Write --operation Describe --topic "casework.$s.v1"
+  # ... and reads it back: at start, to catch up a log restored from a backup, and for
+  # --restore-from-topic (libs/host/restore.h).
+  allow "$s" --operation Read --topic "casework.$s.v1"
+  allow "$s" --operation Read --group "casework-restore-casework.$s.v1"
   # The officer directory (case-level access).
   allow "$s" --operation Read --operation Describe --topic casework.directory.v1
   allow "$s" --operation Read --group "$s-directory"

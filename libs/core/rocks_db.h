@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/core/log.h"
 #include "libs/core/rocks_status.h"
@@ -60,6 +61,14 @@ class RocksProcessLogger final : public rocksdb::Logger {
     if (level < GetInfoLogLevel()) return;
     char text[1024];
     std::vsnprintf(text, sizeof(text), format, ap);
+    // Said at WARN or ERROR, but routine: a new database's directory not
+    // there yet, a checkpoint holding file deletions.
+    const absl::string_view said(text);
+    if ((absl::StartsWith(said, "Error when reading ") &&
+         absl::StrContains(said, " dir NotFound")) ||
+        absl::StrContains(said, "File Deletions")) {
+      return;
+    }
     const LogLevel ours = level >= rocksdb::InfoLogLevel::ERROR_LEVEL
                               ? LogLevel::kError
                               : LogLevel::kWarn;

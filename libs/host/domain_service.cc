@@ -90,12 +90,46 @@ absl::StatusOr<v1::BackupResponse> WriteBackup(RocksEventStore& log,
   // The position first: the checkpoint holds at least this much.
   const int64_t last = log.LastPosition();
   RETURN_IF_ERROR(log.Checkpoint(directory + "/log"));
+  {
+    // Marked as a backup: a service started on it catches up with its topic
+    // before it takes a command (what was acknowledged after the backup).
+    ASSIGN_OR_RETURN(std::unique_ptr<RocksEventStore> copy,
+                     RocksEventStore::Open(directory + "/log"));
+    RETURN_IF_ERROR(copy->SetCursor(kRestoredCursor, last));
+  }
   RETURN_IF_ERROR(audit.Checkpoint(directory + "/audit"));
   v1::BackupResponse out;
   out.set_directory(directory);
   out.set_last_position(last);
   out.set_bytes(DirectoryBytes(directory));
   return out;
+}
+
+absl::Status CatchUpAtStart(RocksEventStore& log, const ServiceConfig& config,
+                            const ServiceEntry& entry,
+                            const IndexOfFn& index_of) {
+  ASSIGN_OR_RETURN(const int64_t restored, log.GetCursor(kRestoredCursor));
+  if (restored == 0) return absl::OkStatus();  // not a backup: the log leads
+  ASSIGN_OR_RETURN(auto properties,
+                   kafka::ParseProperties(config.kafka_config));
+  const RestoreOptions options{.brokers = config.brokers,
+                               .properties = properties,
+                               .topic = *kafka::FindDomainTopic(entry.topic()),
+                               .index_of = index_of};
+  absl::StatusOr<int64_t> published =
+      LastPublishedPosition(options, absl::Minutes(2));
+  if (!published.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this log was restored from a backup and must catch up with ",
+        entry.topic(),
+        " before it takes a command, but the topic cannot be read: ",
+        published.status().message()));
+  }
+  LogInfo("a backup's log: catching up with the topic before serving",
+          {{"log_position", absl::StrCat(log.LastPosition())},
+           {"topic_position", absl::StrCat(*published)}});
+  RETURN_IF_ERROR(CatchUpFromTopic(log, options).status());
+  return log.SetCursor(kRestoredCursor, 0);
 }
 
 int RunDomainService(int argc, char** argv, const DomainServiceSpec& spec) {
@@ -128,11 +162,20 @@ int RunDomainService(int argc, char** argv, const DomainServiceSpec& spec) {
     if (!props.ok()) return Fail(entry->name, props.status());
     absl::StatusOr<RestoreSummary> restored = RestoreFromTopic(
         **store,
-        RestoreOptions{.brokers = config->brokers,
-                       .properties = *props,
-                       .topic = *kafka::FindDomainTopic(entry->topic()),
-                       .index_of = spec.index_of});
+        RestoreOptions{
+            .brokers = config->brokers,
+            .properties = *props,
+            .topic = *kafka::FindDomainTopic(entry->topic()),
+            .index_of = spec.index_of,
+            .expected_last_position = config->restore_expected_position});
     if (!restored.ok()) return Fail(entry->name, restored.status());
+  } else if (!config->brokers.empty()) {
+    // Before any command: the log holds everything its topic holds.
+    if (absl::Status caught =
+            CatchUpAtStart(**store, *config, *entry, spec.index_of);
+        !caught.ok()) {
+      return Fail(entry->name, caught);
+    }
   }
   absl::StatusOr<std::shared_ptr<const auth::JwtVerifier>> verifier =
       MakeVerifier(*config);

@@ -73,10 +73,20 @@ struct DomainServiceSpec {
   IndexOfFn index_of;
 };
 
-// AdminService.Backup's work: RocksDB checkpoints of the log (with its
-// indexes, texts and the relay's cursor) in <directory>/log and of the audit
-// trail in <directory>/audit. Every append acknowledged before the call is in
-// it.
+// The cursor that marks a log as a backup's (WriteBackup sets it in the
+// copy): started on it, a service must catch up with its topic first.
+inline constexpr char kRestoredCursor[] = "restored-from-backup";
+
+// At start, before any command (with --brokers), for a log marked as a
+// backup's: appends what the topic holds after the log's last position
+// (libs/host/restore.h CatchUpFromTopic), then clears the mark.
+// FAILED_PRECONDITION when the topic cannot be read within 2 min (the service
+// does not start); an error when the topic and the log disagree. Any other
+// log leads its topic: nothing to do (a start never waits on the broker).
+absl::Status CatchUpAtStart(RocksEventStore& log, const ServiceConfig& config,
+                            const ServiceEntry& entry,
+                            const IndexOfFn& index_of);
+
 absl::StatusOr<v1::BackupResponse> WriteBackup(RocksEventStore& log,
                                                audit::AuditLog& audit,
                                                const std::string& directory);

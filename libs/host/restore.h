@@ -1,20 +1,31 @@
-// Recovery from Kafka: a domain service whose disk is lost rebuilds its log
-// from its own topic (--restore-from-topic), into an empty data directory.
+// Recovery from Kafka, for a domain service's log.
 //
-// It reads every partition of the topic from offset 0, keeping the records
-// that keep the topic's contract (refusing, with the
-// reason, when the broker no longer holds a partition's start: retention
-// removed part of the log), orders the events by their log position and
-// checks the log is whole: positions 1..N with none missing (a missing
-// position is an event the broker never got or has lost), no position
-// claimed by two different events, versions 1, 2, ... in each stream. Then it
-// appends them in position order, so each lands at its own position and
-// version, one append per command (consecutive events with one request id),
-// which rebuilds the idempotency records from the events' request ids (a
-// retry of a command made before the loss is answered as a repeat). The list
-// indexes are rebuilt from the last event of each stream (the child and the
-// officer holding it). The relay's cursor is set to N: nothing is published
-// again.
+// RestoreFromTopic: a service whose disk is lost rebuilds its log from its own
+// topic (--restore-from-topic), into an empty data directory. It reads every
+// partition of the topic from offset 0, keeping the records that keep the
+// topic's contract (refusing, with the reason, when the broker no longer
+// holds a partition's start: retention removed part of the log), orders the
+// events by their log position and checks the positions it found are whole:
+// 1..N with none missing (a missing position is an event the broker never got
+// or has lost), no position claimed by two different events, versions 1, 2,
+// ... in each stream. Then it appends them in position order, so each lands
+// at its own position and version, one append per command (consecutive events
+// with one request id), which rebuilds the idempotency records from the
+// events' request ids (a retry of a command made before the loss is answered
+// as a repeat). The list indexes are rebuilt from the last event of each
+// stream (the child and the officer holding it). The relay's cursor is set to
+// N: nothing is published again. It cannot know of events the service
+// acknowledged but never published (the relay's tail at the loss): N is the
+// last position the topic holds, logged; given expected_last_position (from
+// a backup or the casework_eventstore_last_position metric), a topic that
+// stops short of it is refused.
+//
+// CatchUpFromTopic: a log restored from a backup lacks what was acknowledged
+// after the backup, which the relay had mostly published. Before the service
+// takes a command it appends, position for position, every event its topic
+// holds after the log's last position (acknowledged history, not new steps),
+// after checking that the topic and the log agree on every position both
+// hold; so no position is ever written twice with two events.
 //
 // What it cannot bring back: the free text each service keeps beside its log
 // and out of events (advisers' names and exception notes, transport decision
@@ -63,16 +74,37 @@ struct RestoreOptions {
   IndexOfFn index_of;
   std::string relay_cursor = "relay";
   absl::Duration timeout = absl::Minutes(10);
+  // RestoreFromTopic: refuse a topic whose last position is below this (0:
+  // no expectation).
+  int64_t expected_last_position = 0;
 };
 
 struct RestoreSummary {
   int64_t events = 0;
   int64_t streams = 0;
-  int64_t duplicates = 0;  // records of an event delivered more than once
-  int64_t foreign = 0;     // records that break the topic's contract
+  int64_t duplicates = 0;     // records of an event delivered more than once
+  int64_t foreign = 0;        // records that break the topic's contract
+  int64_t last_position = 0;  // the log's last position afterwards
 };
 
+// Errors name --restore-from-topic: FAILED_PRECONDITION for a store that is
+// not empty, a topic with positions missing or short of the expected last
+// position, or history gone from the broker; DATA_LOSS for two events at one
+// position or a stream's versions out of order.
 absl::StatusOr<RestoreSummary> RestoreFromTopic(EventStore& store,
+                                                const RestoreOptions& options);
+
+// The highest log position on the topic (0 for an empty topic), from each
+// partition's last record; DEADLINE_EXCEEDED or UNAVAILABLE when the broker
+// does not answer within `timeout`.
+absl::StatusOr<int64_t> LastPublishedPosition(const RestoreOptions& options,
+                                              absl::Duration timeout);
+
+// Appends what the topic holds after the log's last position (events 0 when
+// nothing). DATA_LOSS when the topic and the log disagree at a position both
+// hold; FAILED_PRECONDITION when the topic's positions after the log's are not
+// contiguous from it. The relay's cursor moves past what was appended.
+absl::StatusOr<RestoreSummary> CatchUpFromTopic(EventStore& store,
                                                 const RestoreOptions& options);
 
 }  // namespace casework::host

@@ -25,6 +25,7 @@
 #define CASEWORK_LIBS_KAFKA_KAFKA_H_
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -109,6 +110,9 @@ struct RelayOptions {
   // for topics recreated empty (a new cluster, the embedded broker after a
   // restart). Consumers skip what they already applied.
   bool from_start = false;
+  // Benchmarks: called from the relay's thread once the broker acknowledged
+  // the events at positions first..last.
+  std::function<void(int64_t first, int64_t last)> on_published;
 };
 
 // The CloudEvents headers for a stored event (exposed for tests and the CLI).

@@ -194,6 +194,9 @@ void Relay::Loop() {
       LogInfo("relay: publishing resumed", {{"topic", options_.topic}});
     was_failing = false;
     const int64_t last = events->back().position;
+    if (options_.on_published) {
+      options_.on_published(events->front().position, last);
+    }
     absl::Status saved = store_.SetCursor(options_.cursor_name, last);
     if (!saved.ok()) {
       LogError("relay: cannot save cursor",

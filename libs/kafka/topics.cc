@@ -85,7 +85,14 @@ absl::StatusOr<v1::EventEnvelopeHeader> CheckDomainRecord(
     return absl::InvalidArgumentError(
         absl::StrCat("metadata.version ", m.version(), " is below 1"));
   }
-  if (!m.source().empty() && m.source() != topic.service) {
+  if (m.source().empty()) {
+    // A stream is known by its source and id: without the source it would
+    // be filed apart from the rest of its stream.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "metadata.source is empty (the contract requires the owning service, ",
+        topic.service, ")"));
+  }
+  if (m.source() != topic.service) {
     return absl::InvalidArgumentError(absl::StrCat("metadata.source '",
                                                    m.source().substr(0, 100),
                                                    "' is not ", topic.service));

@@ -37,8 +37,8 @@ const DomainTopic* FindDomainTopic(absl::string_view topic);
 // The record's envelope header when it keeps its topic's contract:
 // ce_source is the topic's owner, ce_type the prefix and one of the event
 // types the envelope carries, the value decodes as the envelope with that
-// event set, and the metadata names a stream, a version from 1 and (when
-// set) the owner as source. INVALID_ARGUMENT saying what is wrong otherwise.
+// event set, and the metadata names a stream, a version from 1 and the owner
+// as source (required). INVALID_ARGUMENT saying what is wrong otherwise.
 absl::StatusOr<v1::EventEnvelopeHeader> CheckDomainRecord(
     const DomainTopic& topic, const Message& record);
 

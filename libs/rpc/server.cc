@@ -105,7 +105,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
                                     "audit-dir",
                                     "tls-cert",
                                     "tls-key",
-                                    "tls-client-ca"};
+                                    "tls-client-ca",
+                                    "restore-expect-position"};
   for (const auto& [name, env] : extra) known.push_back(name);
   ASSIGN_OR_RETURN(
       Flags flags,
@@ -119,7 +120,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
         "          [--kafka-config k=v,k=v] [--event-format protobuf|json] "
         "[--closures YYYY-MM-DD,...]\n"
         "          [--topics-reset] [--rebuild] [--officers-act-for-team] "
-        "[--restore-from-topic]\n"
+        "[--restore-from-topic [--restore-expect-position N]]\n"
         "          --auth-issuer ISS [--auth-audience AUD] (--auth-jwks FILE | "
         "--auth-jwks-url URL | --auth-hs256-secret-file FILE)\n"
         "          [--auth-jwks-refresh-seconds N (600)]\n"
@@ -199,6 +200,16 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromArgs(
     if (!value.empty()) c.extras[name] = value;
   }
   c.restore_from_topic = flags.Has("restore-from-topic");
+  if (const std::string expect = flags.Get("restore-expect-position", "", "");
+      !expect.empty()) {
+    if (!absl::SimpleAtoi(expect, &c.restore_expected_position) ||
+        c.restore_expected_position < 1 || !c.restore_from_topic) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--restore-expect-position: '", expect,
+          "' is not a log position (1 or more), or --restore-from-topic is "
+          "not given"));
+    }
+  }
   c.non_production = flags.Has("non-production") ||
                      flags.Get("", "CASEWORK_NON_PRODUCTION", "") == "1";
   const std::string today = flags.Get("today", "CASEWORK_TODAY", "");

@@ -99,6 +99,10 @@ struct ServiceConfig {
   // domain services only: rebuild a lost log from the service's own topic
   // into an empty --data-dir before serving (libs/host/restore.h).
   bool restore_from_topic = false;
+  // --restore-expect-position: the last position the restored log must reach
+  // (from a backup or the casework_eventstore_last_position metric); a topic
+  // short of it is refused. 0: none.
+  int64_t restore_expected_position = 0;
   // Authentication (libs/auth): tokens must come from this issuer for this
   // audience, signed by a key of the JWKS file or with the HS256 secret file.
   std::string auth_issuer;

@@ -70,8 +70,10 @@ kafka::Message FromHeld(const internal::HeldRecord& h) {
 bool ReadEvent(const kafka::Message& record, EventFacts* facts) {
   if (!kafka::DecodeValue(record, &facts->envelope).ok()) return false;
   const v1::EventMetadata& m = facts->envelope.metadata();
-  if (m.stream_id().empty() || m.version() < 1) return false;
-  facts->source = m.source().empty() ? record.topic : m.source();
+  if (m.stream_id().empty() || m.version() < 1 || m.source().empty()) {
+    return false;  // CheckDomainRecord dead-letters it first
+  }
+  facts->source = m.source();
   const std::string type = kafka::HeaderOf(record, "ce_type");
   facts->type = type.substr(type.rfind('.') + 1);
   return true;
@@ -320,7 +322,30 @@ class RocksProjection final : public Projection {
     RETURN_IF_ERROR(writer.GetProto(stream_key, &state, "stream state"));
     const Standing before = StandingOf(state);
     const Order order = Classify(state, m.version());
-    if (order == Order::kRepeat) return absl::OkStatus();
+    if (order == Order::kRepeat) {
+      // A re-delivery is the same event. The applied version arriving as a
+      // different event is a second history of the stream: parked, said.
+      if (m.version() != state.applied_version() ||
+          state.applied_event_id().empty() ||
+          state.applied_event_id() == m.event_id() ||
+          !state.parked_reason().empty()) {
+        return absl::OkStatus();
+      }
+      const std::string reason = absl::StrCat(
+          "version ", m.version(), " was applied as event ",
+          state.applied_event_id(), " and event ", m.event_id(),
+          " claims it too (the service's log and its topic disagree: was it "
+          "restored from a backup? see docs/operations.md)");
+      LogError("projection: parked a stream with two histories",
+               {{"source", facts.source},
+                {"stream", m.stream_id()},
+                {"version", std::to_string(m.version())}});
+      state.set_parked_reason(reason);
+      state.set_parked_version(m.version());
+      Settle(writer, stream_key, facts.source, m.stream_id(), before, state,
+             change);
+      return absl::OkStatus();
+    }
     if (order == Order::kAhead || before == Standing::kParked) {
       RETURN_IF_ERROR(Hold(writer, facts.source, record, m, &state));
     } else {

@@ -261,6 +261,7 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
   }
   d.counter = EventCounter(facts.type);
   state.set_applied_version(m.version());
+  state.set_applied_event_id(m.event_id());
   state.set_officer_id(officer);
   state.set_child_id(m.child_id());
   // Caseload: an officer's open streams per child change only when a stream

@@ -125,6 +125,12 @@ class EchoService final : public v1::EhcAssessmentService::Service {
 
 class LagRecorder {
  public:
+  // The stages of an event on its way to the read side, each timed when it
+  // ends: committed (the store's group commit, as the service acknowledges
+  // it), published (the broker acknowledged the relay's batch), received (the
+  // consumer handed the batch to the projection), applied (written, waiters
+  // woken).
+  enum Stage { kPublished, kReceived, kApplied, kStages };
   void Acked(int64_t position, absl::Time at) {
     std::lock_guard<std::mutex> lock(mu_);
     acked_[position] = at;
@@ -132,6 +138,27 @@ class LagRecorder {
   void Applied(int64_t position, absl::Time at) {
     std::lock_guard<std::mutex> lock(mu_);
     applied_[position] = at;
+  }
+  void Reached(Stage stage, int64_t first, int64_t last, absl::Time at) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int64_t p = first; p <= last; ++p) stages_[stage].try_emplace(p, at);
+  }
+  // For each stage, the microseconds it took each acknowledged event: from
+  // the acknowledgement (or the stage before) to its end.
+  std::vector<std::vector<int64_t>> StageTimes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::vector<int64_t>> out(kStages);
+    for (const auto& [position, acked] : acked_) {
+      absl::Time from = acked;
+      for (int stage = 0; stage < kStages; ++stage) {
+        auto it = stages_[stage].find(position);
+        if (it == stages_[stage].end()) break;
+        out[stage].push_back(
+            std::max<int64_t>(0, absl::ToInt64Microseconds(it->second - from)));
+        from = std::max(from, it->second);
+      }
+    }
+    return out;
   }
   // Lags (microseconds) of the acknowledged commands; `missing` counts those
   // the projection has not applied.
@@ -164,6 +191,7 @@ class LagRecorder {
   std::mutex mu_;
   absl::flat_hash_map<int64_t, absl::Time> acked_;
   absl::flat_hash_map<int64_t, absl::Time> applied_;
+  absl::flat_hash_map<int64_t, absl::Time> stages_[kStages];
 };
 
 // A Projection that notes when each event was applied.
@@ -173,6 +201,7 @@ class TimedProjection final : public projection::Projection {
       : inner_(inner), lag_(lag) {}
   absl::StatusOr<int> Apply(const std::vector<kafka::Message>& messages,
                             const projection::Offsets& next) override {
+    const absl::Time received = absl::Now();
     absl::StatusOr<int> s = inner_.Apply(messages, next);
     if (!s.ok()) return s;
     const absl::Time now = absl::Now();
@@ -181,6 +210,8 @@ class TimedProjection final : public projection::Projection {
         int64_t position = 0;
         if (h.key == "casework_position" &&
             absl::SimpleAtoi(h.value, &position)) {
+          lag_.Reached(LagRecorder::kReceived, position, position, received);
+          lag_.Reached(LagRecorder::kApplied, position, position, now);
           lag_.Applied(position, now);
         }
       }
@@ -575,18 +606,22 @@ int Main(int argc, char** argv) {
     absl::StatusOr<std::unique_ptr<RocksEventStore>> store =
         RocksEventStore::Open(dir + "/ehc");
     if (!store.ok()) return Fail("event store", store.status());
+    LagRecorder lag;
     absl::StatusOr<std::unique_ptr<kafka::Relay>> relay = kafka::Relay::Start(
-        **store,
-        kafka::RelayOptions{.brokers = (*broker)->bootstrap_servers(),
-                            .topic = kTopic,
-                            .ce_source = "/casework/ehc-assessments",
-                            .ce_type_prefix = "uk.send.casework.ehc.v1.",
-                            .dataschema = "casework.v1.EhcAssessmentEvent"});
+        **store, kafka::RelayOptions{
+                     .brokers = (*broker)->bootstrap_servers(),
+                     .topic = kTopic,
+                     .ce_source = "/casework/ehc-assessments",
+                     .ce_type_prefix = "uk.send.casework.ehc.v1.",
+                     .dataschema = "casework.v1.EhcAssessmentEvent",
+                     .on_published = [&lag](int64_t first, int64_t last) {
+                       lag.Reached(LagRecorder::kPublished, first, last,
+                                   absl::Now());
+                     }});
     if (!relay.ok()) return Fail("relay", relay.status());
     absl::StatusOr<std::unique_ptr<projection::Projection>> projection =
         projection::Projection::Open(dir + "/projection");
     if (!projection.ok()) return Fail("projection", projection.status());
-    LagRecorder lag;
     TimedProjection timed(**projection, lag);
     auto consumer = std::make_unique<projection::ProjectionConsumer>(
         timed,
@@ -651,6 +686,21 @@ int Main(int argc, char** argv) {
         "projection; errors column = acknowledged commands never applied; "
         "caught up %.0f ms after the load stopped)\n",
         absl::ToDoubleMilliseconds(drain));
+    std::vector<std::vector<int64_t>> stages = lag.StageTimes();
+    const char* names[] = {"  relay (ack->broker)", "  consumer (->poll)",
+                           "  apply"};
+    for (int i = 0; i < LagRecorder::kStages; ++i) {
+      const int64_t most =
+          stages[i].empty()
+              ? 0
+              : *std::max_element(stages[i].begin(), stages[i].end());
+      std::printf("%-22s %9zu %10s %9.2f %9.2f %9.2f\n", names[i],
+                  stages[i].size(), "", Percentile(stages[i], 0.50) / 1000.0,
+                  Percentile(stages[i], 0.99) / 1000.0, most / 1000.0);
+    }
+    std::printf(
+        "  (stages: each from the end of the one before; relay from the "
+        "acknowledgement the client held)\n");
     ok = ok && missing == 0;
     runner.Shutdown(absl::Seconds(5));
     consumer.reset();

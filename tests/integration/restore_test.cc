@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "casework/v1/ehc_assessment.pb.h"
 #include "libs/core/calendar.h"
@@ -257,6 +258,139 @@ TEST_F(RestoreTest, RefusesATopicMissingPartOfTheLog) {
             std::string::npos)
       << summary.status();
   EXPECT_EQ((*restored)->LastPosition(), 0) << "nothing written";
+}
+
+// A backup restored after more steps were acknowledged (and published) is
+// brought up to date from the topic before it writes: every step is there,
+// at its own position, and the next step lands after them - no position is
+// ever written twice.
+TEST_F(RestoreTest, ABackupCatchesUpWithItsTopicBeforeItWrites) {
+  MakeHistory();
+  Publish(false);
+  ASSERT_TRUE(original_->Checkpoint(dir_.Sub("backup")).ok());
+  const int64_t at_backup = original_->LastPosition();
+  // After the backup: a decision, and a case moved to another officer.
+  v1::DecideToAssessRequest yes;
+  yes.set_assessment_id("a-1");
+  *yes.mutable_decided_on() = ToProto(Date::Ymd(2026, 10, 5));
+  Run("a-1", "yes-1", yes, [&](const ehc::Assessment& s, const ehc::Env& env) {
+    return ehc::Decide(s, yes, env);
+  });
+  v1::ReassignOfficerRequest move;
+  move.set_assessment_id("a-1");
+  move.set_officer_id("officer-03");
+  *move.mutable_reassigned_on() = ToProto(Date::Ymd(2026, 10, 6));
+  Run("a-1", "move-1", move,
+      [&](const ehc::Assessment& s, const ehc::Env& env) {
+        return ehc::Decide(s, move, env);
+      });
+  Publish(false);
+  const int64_t last = original_->LastPosition();
+  ASSERT_EQ(last, at_backup + 2);
+
+  auto restored = RocksEventStore::Open(dir_.Sub("backup"));
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  ASSERT_EQ((*restored)->LastPosition(), at_backup);
+  absl::StatusOr<int64_t> published =
+      host::LastPublishedPosition(Options(), absl::Seconds(30));
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_EQ(*published, last);
+  absl::StatusOr<host::RestoreSummary> caught =
+      host::CatchUpFromTopic(**restored, Options());
+  ASSERT_TRUE(caught.ok()) << caught.status();
+  EXPECT_EQ(caught->events, 2);
+  EXPECT_EQ(caught->last_position, last);
+  auto want = original_->ReadAfter(0, 1000);
+  auto got = (*restored)->ReadAfter(0, 1000);
+  ASSERT_TRUE(want.ok() && got.ok());
+  ASSERT_EQ(got->size(), want->size());
+  for (size_t i = 0; i < want->size(); ++i) {
+    EXPECT_EQ((*got)[i].position, (*want)[i].position);
+    EXPECT_EQ((*got)[i].event_id, (*want)[i].event_id) << "position " << i + 1;
+    EXPECT_EQ((*got)[i].payload, (*want)[i].payload) << "position " << i + 1;
+  }
+  // The moved case is listed under its new officer only; the retry of a step
+  // made after the backup is a repeat; nothing is published again.
+  auto listed = [&](const std::string& officer) {
+    auto rows =
+        (*restored)->ScanIndex(ehc::OfficerIndexKey(officer, ""), "", 100);
+    EXPECT_TRUE(rows.ok());
+    int n = 0;
+    for (const auto& [key, value] : *rows) n += absl::EndsWith(key, "a-1");
+    return n;
+  };
+  EXPECT_EQ(listed("officer-03"), 1);
+  EXPECT_EQ(listed("officer-01"), 0);
+  auto retried = (*restored)->FindRequest("move-1");
+  ASSERT_TRUE(retried.ok() && retried->has_value());
+  EXPECT_EQ((*retried)->first_position, last);
+  EXPECT_EQ(*(*restored)->GetCursor("relay"), last);
+  // Caught up: a second pass finds nothing; the next step is position last+1.
+  caught = host::CatchUpFromTopic(**restored, Options());
+  ASSERT_TRUE(caught.ok());
+  EXPECT_EQ(caught->events, 0);
+  AppendRequest next;
+  next.stream_id = "a-9";
+  next.child_id = "child-9";
+  next.expected_version = 0;
+  next.events.push_back(
+      NewEvent{"e-new", "RequestRecorded", (*want)[0].payload});
+  auto appended = (*restored)->Append(std::move(next));
+  ASSERT_TRUE(appended.ok());
+  EXPECT_EQ(appended->first_position, last + 1);
+}
+
+// A log and a topic that tell two histories (say, the backup of another
+// service) are refused, naming the position, and nothing is written.
+TEST_F(RestoreTest, ALogAndATopicWithTwoHistoriesAreRefused) {
+  MakeHistory();
+  Publish(false);
+  auto other = RocksEventStore::Open(dir_.Sub("other"));
+  ASSERT_TRUE(other.ok());
+  auto first = original_->ReadAfter(0, 1);
+  ASSERT_TRUE(first.ok() && first->size() == 1);
+  AppendRequest req;
+  req.stream_id = (*first)[0].stream_id;
+  req.child_id = (*first)[0].child_id;
+  req.expected_version = 0;
+  req.events.push_back(
+      NewEvent{"another-event", (*first)[0].type, (*first)[0].payload});
+  ASSERT_TRUE((*other)->Append(std::move(req)).ok());
+  absl::StatusOr<host::RestoreSummary> caught =
+      host::CatchUpFromTopic(**other, Options());
+  EXPECT_EQ(caught.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(caught.status().message().find("at position 1 where the log "
+                                           "holds another-event"),
+            std::string::npos)
+      << caught.status();
+  EXPECT_EQ((*other)->LastPosition(), 1) << "nothing written";
+}
+
+// A topic shorter than the position the operator expects (from a backup or
+// the last-position metric) is refused rather than restored short.
+TEST_F(RestoreTest, ATopicShortOfTheExpectedLastPositionIsRefused) {
+  MakeHistory();
+  Publish(false);
+  const int64_t last = original_->LastPosition();
+  auto restored = RocksEventStore::Open(dir_.Sub("restored"));
+  ASSERT_TRUE(restored.ok());
+  host::RestoreOptions options = Options();
+  options.expected_last_position = last + 3;
+  absl::StatusOr<host::RestoreSummary> summary =
+      host::RestoreFromTopic(**restored, options);
+  EXPECT_EQ(summary.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(summary.status().message().find(
+                absl::StrCat("holds positions up to ", last,
+                             ", short of the "
+                             "expected ",
+                             last + 3)),
+            std::string::npos)
+      << summary.status();
+  EXPECT_EQ((*restored)->LastPosition(), 0);
+  options.expected_last_position = last;
+  summary = host::RestoreFromTopic(**restored, options);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->last_position, last);
 }
 
 }  // namespace

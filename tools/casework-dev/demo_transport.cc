@@ -82,14 +82,17 @@ absl::Status OneApplication(Stub& stub, int n, const TransportDemoOptions& o,
   f->set_post16(post16);
   if (!DEMO_SEND(w, SubmitApplication, app, received)) return absl::OkStatus();
 
-  // The outcome the service computed decides what the officer may record.
+  // The outcome the service recorded with the application (judged on the
+  // date in question: the term it is needed from) decides what the officer
+  // may record.
   grpc::ClientContext ctx;
   ctx.AddMetadata("authorization", "Bearer " + o.token);
-  v1::AssessEligibilityRequest assess;
-  *assess.mutable_facts() = *f;
-  v1::EligibilityAssessment a;
-  grpc::Status s = stub.AssessEligibility(&ctx, assess, &a);
+  v1::GetApplicationRequest get;
+  get.set_application_id(id);
+  v1::TransportApplication recorded;
+  grpc::Status s = stub.GetApplication(&ctx, get, &recorded);
   if (!s.ok()) return FromGrpcStatus(s);
+  const v1::EligibilityAssessment& a = recorded.assessment();
   v1::RecordTransportDecisionRequest decide;
   switch (a.outcome()) {
     case v1::ELIGIBILITY_OUTCOME_ELIGIBLE:

@@ -157,6 +157,10 @@ bool WaitReady(const std::string& address, absl::Duration timeout) {
                                    absl::ToChronoNanoseconds(timeout));
 }
 
+// The largest demo LA (a large LA's caseload); every size up to it loads
+// (tests/e2e/demo_sizes_test.sh).
+constexpr int kMaxDemoChildren = 15000;
+
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "casework-dev: %s\n", std::string(s.message()).c_str());
   return 2;
@@ -194,7 +198,8 @@ int main(int argc, char** argv) {
         "everything. A service\nthat exits stops the whole stack (exit "
         "status 3), naming it.\n\n"
         "  --demo                 load the demo LA's history through gRPC\n"
-        "  --demo-children N      children in the demo (2000)\n"
+        "  --demo-children N      children in the demo, 1 to 15000 (2000; "
+        "15000 is a large LA)\n"
         "  --demo-officers N      officers in the demo directory, 3 to 300 "
         "(20)\n"
         "  --exit-after-demo      stop once the demo is loaded\n"
@@ -274,10 +279,14 @@ int main(int argc, char** argv) {
                         &metrics_base) ||
       !absl::SimpleAtoi(flags->Get("demo-officers", "", "20"), &officers) ||
       officers < 3 || officers > 300 || partitions < 1 || demo_children < 1 ||
-      metrics_base < 0 || metrics_base > 65000) {
+      demo_children > kMaxDemoChildren || metrics_base < 0 ||
+      metrics_base > 65000) {
     return Fail(absl::InvalidArgumentError(
-        "--partitions and --demo-children take positive numbers, "
-        "--demo-officers 3 to 300, --metrics-base-port a port number"));
+        absl::StrCat("--partitions takes a positive number, --demo-children 1 "
+                     "to ",
+                     kMaxDemoChildren,
+                     ", --demo-officers 3 to 300, --metrics-base-port a port "
+                     "number")));
   }
   int web_port = 0, oidc_port = 0;
   if (!absl::SimpleAtoi(flags->Get("web-port", "", "8080"), &web_port) ||

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "casework/v1/ehc_assessment.pb.h"
 #include "libs/rpc/proto_date.h"
 #include "services/projection/projection.h"
 #include "services/projection/projection_consumer.h"
@@ -103,6 +104,33 @@ TEST(LaHistoryTest, EveryRecordKeepsItsTopicsContract) {
     ASSERT_TRUE(s.ok()) << m.topic << " " << kafka::HeaderOf(m, "ce_type")
                         << ": " << s;
   }
+}
+
+// The source names the stream together with its id: an event without it
+// breaks the contract (dead-lettered, naming why), never filed apart from
+// its stream under the topic's name.
+TEST(LaHistoryTest, AnEventWithoutItsSourceBreaksTheContract) {
+  Records records = testutil::LaHistory(Options());
+  testutil::TempDir dir;
+  auto p = Projection::Open(dir.Sub("unused"));
+  ASSERT_TRUE(p.ok());
+  ProjectionSink sink(**p);
+  auto ehc = std::find_if(records.begin(), records.end(), [](const auto& r) {
+    return r.topic == "casework.ehc-assessments.v1";
+  });
+  ASSERT_NE(ehc, records.end());
+  kafka::Message m = *ehc;
+  ASSERT_TRUE(sink.Check(m).ok());
+  v1::EhcAssessmentEvent event;
+  ASSERT_TRUE(event.ParseFromString(m.value));
+  ASSERT_FALSE(event.metadata().source().empty());
+  event.mutable_metadata()->clear_source();
+  m.value = event.SerializeAsString();
+  const absl::Status refused = sink.Check(m);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("metadata.source is empty"),
+            std::string::npos)
+      << refused;
 }
 
 TEST_F(OrderTest, ShuffledWithMissingEventsEndsAsTheCleanRebuild) {
@@ -283,6 +311,48 @@ TEST_F(OrderTest, TwoEventsClaimingOneVersionParkTheStream) {
                 "two different events claim version 3"),
             std::string::npos)
       << troubled->front().parked_reason();
+}
+
+// A service restored from a backup may write anew, under versions already
+// published, events that differ from those on the topic: the version the
+// projection applied arriving as another event parks its stream, saying
+// why; a re-delivery of the same event does not.
+TEST_F(OrderTest, AnAppliedVersionArrivingAsAnotherEventParksTheStream) {
+  Records records = testutil::LaHistory(Options());
+  std::string stream;
+  Records upto3;
+  kafka::Message third;
+  for (const kafka::Message& m : records) {
+    const Versioned v = VersionOf(m);
+    if (m.topic != "casework.ehc-assessments.v1" || v.version == 0) continue;
+    if (stream.empty() && v.version == 1) stream = v.stream;
+    if (v.stream != stream || v.version > 3) continue;
+    upto3.push_back(m);
+    if (v.version == 3) third = m;
+  }
+  ASSERT_EQ(upto3.size(), 3u);
+  auto p = Open("two-histories");
+  ASSERT_TRUE(p->Apply(upto3).ok());
+  ASSERT_TRUE(p->Apply(Records{third}).ok());  // a re-delivery
+  auto troubled = p->Troubled(10);
+  ASSERT_TRUE(troubled.ok());
+  EXPECT_TRUE(troubled->empty());
+  v1::EhcAssessmentEvent e;
+  ASSERT_TRUE(e.ParseFromString(third.value));
+  e.mutable_metadata()->set_event_id("written-again-after-a-restore");
+  kafka::Message other = third;
+  other.value = e.SerializeAsString();
+  ASSERT_TRUE(p->Apply(Records{other}).ok());
+  troubled = p->Troubled(10);
+  ASSERT_TRUE(troubled.ok());
+  ASSERT_EQ(troubled->size(), 1u);
+  EXPECT_NE(
+      troubled->front().parked_reason().find("version 3 was applied as event"),
+      std::string::npos)
+      << troubled->front().parked_reason();
+  EXPECT_NE(
+      troubled->front().parked_reason().find("written-again-after-a-restore"),
+      std::string::npos);
 }
 
 }  // namespace

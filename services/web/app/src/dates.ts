@@ -50,6 +50,19 @@ export function addDays(d: Ymd, days: number): Ymd {
   return fromUtc(new Date(Date.UTC(d.year, d.month - 1, d.day + days)));
 }
 
+// Days from `a` to `b` (negative when b is earlier).
+export function daysBetween(a: Ymd, b: Ymd): number {
+  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86400000);
+}
+
+// The one rule of every page: an open clock is overdue on `asOf` when its due
+// date is before it, by the days between (as the projection's worklist
+// counts them). 0 when not overdue or not known.
+export function overdueDays(dueOn: Ymd | undefined, asOf: Ymd): number {
+  if (!dueOn || !dueOn.year) return 0;
+  return Math.max(0, daysBetween(dueOn, asOf));
+}
+
 export function compare(a: Ymd, b: Ymd): number {
   return iso(a) < iso(b) ? -1 : iso(a) > iso(b) ? 1 : 0;
 }

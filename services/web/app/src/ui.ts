@@ -107,6 +107,13 @@ export function ragTag(rag: Rag): Html {
   return html`<strong class="govuk-tag ${cls} app-rag">${words}</strong>`;
 }
 
+// An open clock's state in words: overdue by `days`, or open.
+export function openClockTag(days: number): Html {
+  return days > 0
+    ? html`<strong class="govuk-tag govuk-tag--red">Overdue ${days} day${days === 1 ? "" : "s"}</strong>`
+    : html`<strong class="govuk-tag govuk-tag--blue">Open</strong>`;
+}
+
 export function percent(p: number): string {
   return `${(Math.round(p * 10) / 10).toFixed(1)}%`;
 }

@@ -6,7 +6,7 @@ import { expect, test } from "@playwright/test";
 import fs from "node:fs";
 import { connect, env, expectAccessible, pageErrors, parseCsv, readJson, ready, signIn, watch } from "./helpers";
 
-interface JsonMeasure { code: string; name: string; numerator?: string; denominator?: string; rag?: string }
+interface JsonMeasure { code: string; name: string; numerator?: string; denominator?: string; percent?: number; rag?: string }
 interface JsonCard { officer_id: string; measures: JsonMeasure[]; caseload?: string; overdue_items?: string; open_items?: string }
 interface JsonTeam { team_id: string; officers: JsonCard[]; totals: JsonCard }
 interface JsonLa { teams: { team_id?: string; totals: JsonCard }[]; totals: JsonCard }
@@ -22,15 +22,28 @@ const period = () => `period=custom&from=${FROM()}&to=${TO()}&asOf=${TO()}`;
 const AREAS = ["ehc", "advice", "reviews", "transport", "complaints", "disagreements"];
 const n = (s: string | undefined) => Number(s ?? 0);
 
-// Every figure of every area's table equals the gRPC answer.
+// The words a manager reads for a RAG (the JSON names of casework.v1.Rag).
+const RAG_WORDS: Record<string, string> = {
+  RAG_GREEN: "Green", RAG_AMBER: "Amber", RAG_RED: "Red", RAG_NO_DATA: "No data", RAG_UNSPECIFIED: "No target",
+};
+// The percent as the page writes it: one decimal place, none without a denominator.
+const percentText = (m: JsonMeasure) => (n(m.denominator) > 0 ? `${(Math.round((m.percent ?? 0) * 10) / 10).toFixed(1)}%` : "");
+
+// Every figure of every area's table equals the gRPC answer - numerator,
+// denominator, percent and the RAG in words - and every figure of the gRPC
+// answer is on one of the pages (both ways: a row or a measure left out
+// fails).
 async function expectFigures(page: import("@playwright/test").Page, base: string, rows: Map<string, JsonCard>) {
   let checked = 0;
+  const seen = new Set<string>();
   for (const area of AREAS) {
     await page.goto(`${base}?${period()}&area=${area}`);
     await ready(page);
     const cells = await page.locator("td.app-figure").evaluateAll((tds) => tds.map((td) => ({
       row: (td as HTMLElement).dataset.row!, measure: (td as HTMLElement).dataset.measure!,
       num: Number((td as HTMLElement).dataset.numerator), den: Number((td as HTMLElement).dataset.denominator),
+      percent: td.querySelector(".app-percent")?.textContent?.trim() ?? "(none)",
+      rag: td.querySelector(".app-rag")?.textContent?.trim() ?? "(none)",
     })));
     expect(cells.length, `${area}: figures shown`).toBeGreaterThan(0);
     for (const c of cells) {
@@ -38,9 +51,16 @@ async function expectFigures(page: import("@playwright/test").Page, base: string
       expect(card, `row ${c.row}`).toBeTruthy();
       const m = card!.measures.find((x) => x.code === c.measure);
       expect(m, `${c.row} ${c.measure}`).toBeTruthy();
-      expect([c.num, c.den], `${c.row} ${c.measure}`).toEqual([n(m!.numerator), n(m!.denominator)]);
+      expect([c.num, c.den, c.percent, c.rag], `${c.row} ${c.measure}`).toEqual(
+        [n(m!.numerator), n(m!.denominator), percentText(m!), RAG_WORDS[m!.rag ?? "RAG_UNSPECIFIED"]]);
+      const key = `${c.row}|${c.measure}`;
+      expect(seen.has(key), `${key} shown twice`).toBe(false);
+      seen.add(key);
       checked++;
     }
+  }
+  for (const [row, card] of rows) {
+    for (const m of card.measures) expect(seen.has(`${row}|${m.code}`), `${row} ${m.code} is on no page`).toBe(true);
   }
   return checked;
 }
@@ -134,11 +154,12 @@ test("an officer sees their own worklist and is refused another's, plainly", asy
   // Overdue first.
   const flags = await page.locator("#worklist tbody tr").evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.overdue));
   expect(flags.indexOf("false") === -1 || flags.lastIndexOf("true") < flags.indexOf("false")).toBe(true);
+  expect(flags, "the demo officer has overdue items").toContain("true");
   await page.goto("/worklist/officer-01?show=overdue");
   await ready(page);
-  for (const f of await page.locator("#worklist tbody tr").evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.overdue))) {
-    expect(f).toBe("true");
-  }
+  const overdueOnly = await page.locator("#worklist tbody tr").evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.overdue));
+  expect(overdueOnly.length, "the overdue filter shows rows").toBeGreaterThan(0);
+  expect(overdueOnly.every((f) => f === "true"), "only overdue rows").toBe(true);
   // Another officer's worklist: the service's refusal, in an error summary.
   await page.goto("/worklist/officer-02");
   await ready(page);

@@ -4,7 +4,7 @@
 import type { DescMessage, Message } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { html, type Html } from "../html";
-import { iso, long, type Ymd } from "../dates";
+import { iso, long, overdueDays, today, type Ymd } from "../dates";
 import type { Api } from "../api";
 import type { AppConfig } from "../auth";
 import { ClockStatus, type Clock } from "../gen/casework/v1/common_pb";
@@ -12,10 +12,10 @@ import { AssessmentSchema } from "../gen/casework/v1/ehc_assessment_pb";
 import { PlanSchema } from "../gen/casework/v1/annual_review_pb";
 import { TransportApplicationSchema } from "../gen/casework/v1/transport_pb";
 import { ComplaintSchema, DisagreementSchema } from "../gen/casework/v1/complaints_pb";
-import { caption, csv, downloadButton, offerCsv, scrollTable } from "../ui";
+import { caption, csv, downloadButton, offerCsv, openClockTag, scrollTable } from "../ui";
 import { casePath, childLinks } from "./exceptions";
 import { newCaseLinks } from "./worklist";
-import { words } from "./forms";
+import { label, words } from "./forms";
 
 const SOURCES: Record<string, string> = {
   "ehc-assessments": "EHC needs assessment",
@@ -65,18 +65,26 @@ ${downloadButton("timeline", "Download the timeline (CSV)")}`,
   };
 }
 
+// A value the contract does not know, or one not given.
+const NOT_RECORDED = "Not recorded";
+
 const STATUS: Record<number, [string, string]> = {
-  [ClockStatus.OPEN]: ["Running", "govuk-tag--blue"],
+  [ClockStatus.OPEN]: ["Open", "govuk-tag--blue"],
   [ClockStatus.MET]: ["Met", "govuk-tag--green"],
   [ClockStatus.MISSED]: ["Missed", "govuk-tag--red"],
   [ClockStatus.CANCELLED]: ["Stopped", "govuk-tag--grey"],
-  [ClockStatus.UNSPECIFIED]: ["Unknown", "govuk-tag--grey"],
+  [ClockStatus.UNSPECIFIED]: [NOT_RECORDED, "govuk-tag--grey"],
 };
 
-function clockLine(c: Clock): string {
-  const due = long(c.dueOn);
+function stateOf(c: Clock): [string, string] {
+  return STATUS[c.status] ?? [NOT_RECORDED, "govuk-tag--grey"];
+}
+
+function clockLine(c: Clock, asOf: Ymd): string {
+  const due = long(c.dueOn) || NOT_RECORDED;
+  const late = overdueDays(c.dueOn, asOf);
   switch (c.status) {
-    case ClockStatus.OPEN: return `Due by ${due}.`;
+    case ClockStatus.OPEN: return late ? `Was due by ${due}: ${late} day${late === 1 ? "" : "s"} ago.` : `Due by ${due}.`;
     case ClockStatus.MET: return `Done on ${long(c.closedOn)}, due by ${due}.`;
     case ClockStatus.MISSED: return `Done on ${long(c.closedOn) || "(not yet)"}, late: it was due by ${due}.`;
     case ClockStatus.CANCELLED: return `No longer running since ${long(c.closedOn)} (it was due by ${due}).`;
@@ -93,14 +101,16 @@ function facts(schema: DescMessage, message: Message): Html {
   for (const f of schema.fields) {
     const v = m[f.localName];
     let text = "";
+    if (v === undefined || v === null) continue;  // not given
     if (f.fieldKind === "scalar") {
-      if (v === "" || v === 0 || v === 0n || v === false || f.localName === "version") continue;
+      if (v === "" || v === 0n || v === false || f.localName === "version") continue;
+      if (v === 0 && !f.proto.proto3Optional) continue;
       text = v === true ? "Yes" : String(v);
     } else if (f.fieldKind === "enum") {
+      if (v === 0) continue;
       const value = f.enum.values.find((x) => x.number === v);
-      if (!value || value.number === 0) continue;
       const prefix = f.enum.values[0].name.replace(/UNSPECIFIED$/, "");
-      text = words(value.name.startsWith(prefix) ? value.name.slice(prefix.length) : value.name);
+      text = !value ? NOT_RECORDED : words(value.name.startsWith(prefix) ? value.name.slice(prefix.length) : value.name);
     } else if (f.fieldKind === "message" && f.message.typeName === "casework.v1.Date") {
       text = long(v as Ymd);
       if (!text) continue;
@@ -111,7 +121,7 @@ function facts(schema: DescMessage, message: Message): Html {
     } else {
       continue;
     }
-    rows.push(html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${words(f.name)}</dt><dd class="govuk-summary-list__value">${text}</dd></div>`);
+    rows.push(html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${label(f)}</dt><dd class="govuk-summary-list__value">${text}</dd></div>`);
   }
   return html`<dl class="govuk-summary-list">${rows}</dl>`;
 }
@@ -158,11 +168,12 @@ export async function loadCase(api: Api, source: string, streamId: string): Prom
 export async function casePage(api: Api, config: AppConfig, source: string, streamId: string, params: URLSearchParams): Promise<{ title: string; body: Html }> {
   const { schema, message, kind } = await loadCase(api, source, streamId);
   const clocks = message.clocks;
+  const asOf = today();
   const done = params.get("done");
   const after = params.get("after") ?? "";
   offerCsv("clocks", `clocks-${streamId}.csv`, csv([
     ["clock", "rule", "name", "provision", "started_on", "due_on", "status", "closed_on", "exception"],
-    ...clocks.map((c) => [c.clockId, c.rule, c.name, c.citation, iso(c.startedOn), iso(c.dueOn), STATUS[c.status][0], iso(c.closedOn), c.exception ? "yes" : "no"]),
+    ...clocks.map((c) => [c.clockId, c.rule, c.name, c.citation, iso(c.startedOn), iso(c.dueOn), c.status === ClockStatus.OPEN && overdueDays(c.dueOn, asOf) ? "Overdue" : stateOf(c)[0], iso(c.closedOn), c.exception ? "yes" : "no"]),
   ]));
   return {
     title: `${kind} ${streamId}`,
@@ -197,7 +208,7 @@ ${clocks.length ? scrollTable("Clocks", html`
     <td class="govuk-table__cell">${c.citation}</td>
     <td class="govuk-table__cell">${long(c.startedOn)}</td>
     <td class="govuk-table__cell">${long(c.dueOn)}</td>
-    <td class="govuk-table__cell"><strong class="govuk-tag ${STATUS[c.status][1]}">${STATUS[c.status][0]}</strong>${c.exception ? html` <strong class="govuk-tag govuk-tag--grey">Exception applies</strong>` : ""}<br><span class="govuk-body-s">${clockLine(c)}</span></td>
+    <td class="govuk-table__cell">${c.status === ClockStatus.OPEN ? openClockTag(overdueDays(c.dueOn, asOf)) : html`<strong class="govuk-tag ${stateOf(c)[1]}">${stateOf(c)[0]}</strong>`}${c.exception ? html` <strong class="govuk-tag govuk-tag--grey">Exception applies</strong>` : ""}<br><span class="govuk-body-s">${clockLine(c, asOf)}</span></td>
   </tr>`)}
   </tbody>
 </table>`) : html`<p class="govuk-body">No clocks.</p>`}

@@ -54,9 +54,18 @@ export function findCommand(source: string, name: string): DescMethod | undefine
   return SERVICES[source]?.methods.find((m) => m.name === name && m.output.typeName === "casework.v1.CommandResult");
 }
 
-// "DecideToAssess" -> "Decide to assess"; "received_on" -> "Received on".
+// Abbreviations said as letters, kept in capitals.
+const ACRONYMS: Record<string, string> = {
+  ehc: "EHC", sen: "SEN", sen2: "SEN2", send: "SEND", la: "LA", ep: "EP", upn: "UPN",
+  urn: "URN", ukprn: "UKPRN", rya: "RYA", eotas: "EOTAS", neet: "NEET", camhs: "CAMHS",
+  pfa: "PfA", csc: "CSC", lgsco: "LGSCO", nhs: "NHS", gp: "GP", id: "ID",
+};
+
+// "DecideToAssess" -> "Decide to assess"; "received_on" -> "Received on";
+// "EHC_FINAL_PLAN" -> "EHC final plan".
 export function words(name: string): string {
-  const s = name.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/\s+/g, " ").trim().toLowerCase();
+  const s = name.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/\s+/g, " ").trim().toLowerCase()
+    .split(" ").map((w) => ACRONYMS[w] ?? w).join(" ");
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
@@ -71,6 +80,10 @@ const LABELS: Record<string, string> = {
   ends_on: "Ends on",
   on: "Date",
   rya: "RYA (the SEN2 flag on the request)",
+  nc_year: "National curriculum year",
+  nc_year_as_of: "National curriculum year as of",
+  dob: "Date of birth",
+  date_of_birth: "Date of birth",
 };
 
 // Hints for fields whose name does not say enough.
@@ -83,7 +96,7 @@ const HINTS: Record<string, string> = {
   advice_id: "Optional when asking for advice: leave it blank and the service makes one",
 };
 
-function label(f: DescField): string {
+export function label(f: DescField): string {
   return LABELS[f.name] ?? words(f.name);
 }
 

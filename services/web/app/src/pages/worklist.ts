@@ -6,7 +6,7 @@ import { addDays, compare, iso, long, parseIso, today } from "../dates";
 import type { Api } from "../api";
 import type { AppConfig } from "../auth";
 import type { WorklistItem } from "../gen/casework/v1/projection_pb";
-import { caption, csv, downloadButton, errorSummary, offerCsv, scrollTable } from "../ui";
+import { caption, csv, downloadButton, errorSummary, offerCsv, openClockTag, scrollTable } from "../ui";
 import { casePath, childLinks } from "./exceptions";
 
 const PAGE = 50;
@@ -77,7 +77,7 @@ export async function worklistPage(api: Api, config: AppConfig, officerId: strin
     <td class="govuk-table__cell">${x.name}<br><span class="govuk-body-s">${x.rule}, from ${long(x.startedOn)}</span></td>
     <td class="govuk-table__cell">${childLinks(x.childId, config)}</td>
     <td class="govuk-table__cell"><a class="govuk-link" href="${casePath(x.source, x.streamId)}">${x.streamId}</a><br><span class="govuk-body-s">${PROCESSES[x.source] ?? x.source}</span></td>
-    <td class="govuk-table__cell">${x.overdue ? html`<strong class="govuk-tag govuk-tag--red">Overdue ${x.daysOverdue} day${x.daysOverdue === 1 ? "" : "s"}</strong>` : html`<strong class="govuk-tag govuk-tag--blue">Open</strong>`}${x.exception ? html` <strong class="govuk-tag govuk-tag--grey">Exception applies</strong>` : ""}</td>
+    <td class="govuk-table__cell">${openClockTag(x.overdue ? x.daysOverdue : 0)}${x.exception ? html` <strong class="govuk-tag govuk-tag--grey">Exception applies</strong>` : ""}</td>
   </tr>`)}
   </tbody>
 </table>`;
