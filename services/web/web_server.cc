@@ -167,9 +167,10 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
             {{"app_dir", options.app_dir}});
   }
 
+  WebServer* self = s.get();
   http.Post(R"(/([A-Za-z0-9_.]+)/([A-Za-z0-9_]+))",
-            [gateway, registry, csp](const httplib::Request& req,
-                                     httplib::Response& res) {
+            [gateway, registry, csp, self](const httplib::Request& req,
+                                           httplib::Response& res) {
               const absl::Time start = absl::Now();
               HttpCall call;
               call.path = req.path;
@@ -185,6 +186,9 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
               res.set_content(std::move(reply.body), reply.content_type);
               res.set_header("Cache-Control", "no-store");
               SecurityHeaders(res, csp);
+              if (self->BackendNotServing(req.matches[1].str())) {
+                res.set_header("Casework-Service-Status", "not-serving");
+              }
               const std::string method =
                   reply.method.empty() ? "unknown" : reply.method;
               const std::string code(ConnectCodeName(reply.code));
@@ -290,7 +294,6 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
                        "1 when the service answers SERVING to "
                        "grpc.health.v1, else 0 (checked every 10 s)");
     s->registry_ = registry;
-    WebServer* self = s.get();
     s->watcher_ = std::thread([self] { self->WatchBackends(); });
   }
   return s;
@@ -304,7 +307,15 @@ void WebServer::RefreshBackendHealth() {
     const bool up = serving.ok() && *serving;
     registry_->Set("casework_web_backend_serving", {{"service", service}},
                    up ? 1 : 0);
+    absl::MutexLock lock(&health_mu_);
+    serving_[service] = up;
   }
+}
+
+bool WebServer::BackendNotServing(const std::string& service) const {
+  absl::MutexLock lock(&health_mu_);
+  auto it = serving_.find(service);
+  return it != serving_.end() && !it->second;
 }
 
 void WebServer::WatchBackends() {

@@ -19,7 +19,10 @@
 //
 // With a metrics registry, a thread asks every routed service for its
 // grpc.health.v1 status every backend_check_interval and sets the gauge
-// casework_web_backend_serving{service} (1 or 0).
+// casework_web_backend_serving{service} (1 or 0); an answer from a service
+// that was not serving at the last check carries the header
+// Casework-Service-Status: not-serving (its figures may be behind: the app
+// says so on the page).
 //
 // Every answer carries the security headers of a public-sector service
 // (Content-Security-Policy limited to the site and the identity provider,
@@ -33,6 +36,7 @@
 #define CASEWORK_SERVICES_WEB_WEB_SERVER_H_
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -79,6 +83,9 @@ class WebServer {
   // watcher thread calls it every backend_check_interval). No-op without a
   // registry.
   void RefreshBackendHealth();
+  // Whether the service (full name) answered NOT_SERVING, or not at all, at
+  // the last check; false before the first.
+  bool BackendNotServing(const std::string& service) const;
 
  private:
   WebServer() = default;
@@ -86,6 +93,8 @@ class WebServer {
   WebOptions options_;
   std::shared_ptr<const ConnectGateway> gateway_;
   metrics::Registry* registry_ = nullptr;
+  mutable absl::Mutex health_mu_;
+  std::map<std::string, bool> serving_ ABSL_GUARDED_BY(health_mu_);
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::thread watcher_;

@@ -364,6 +364,29 @@ TEST(GatewayBackendHealthTest, TheBackendsHealthIsAMetric) {
   (*server)->RefreshBackendHealth();
   EXPECT_TRUE(absl::StrContains(registry.Render(), serving + "1"))
       << registry.Render();
+  // A service not serving (catching up, say) still answers; the answer says
+  // it may be behind.
+  httplib::Client client("127.0.0.1", (*server)->port());
+  auto call = [&] {
+    return client.Post(kWorklist, {{"Authorization", "Bearer t"}},
+                       R"({"officerId":"officer-1"})", "application/json");
+  };
+  httplib::Result r = call();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_FALSE(r->has_header("Casework-Service-Status"));
+  grpc_server->GetHealthCheckService()->SetServingStatus(false);
+  (*server)->RefreshBackendHealth();
+  EXPECT_TRUE(absl::StrContains(registry.Render(), serving + "0"));
+  r = call();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Casework-Service-Status"), "not-serving");
+  grpc_server->GetHealthCheckService()->SetServingStatus(true);
+  (*server)->RefreshBackendHealth();
+  r = call();
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->has_header("Casework-Service-Status"));
   grpc_server->Shutdown();
   (*server)->RefreshBackendHealth();
   EXPECT_TRUE(absl::StrContains(registry.Render(), serving + "0"))

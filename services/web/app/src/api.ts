@@ -19,10 +19,23 @@ export interface Api {
   complaints: Client<typeof ComplaintsService>;
 }
 
+// The services that answered this page while not serving (the gateway's
+// Casework-Service-Status): their figures may be behind.
+const behind = new Set<string>();
+
+// The services noted behind since the last call, and forgets them.
+export function takeBehind(): string[] {
+  const out = [...behind];
+  behind.clear();
+  return out;
+}
+
 export function makeApi(token: () => string): Api {
   const auth: Interceptor = (next) => async (req) => {
     req.header.set("Authorization", `Bearer ${token()}`);
-    return next(req);
+    const res = await next(req);
+    if (res.header.get("Casework-Service-Status") === "not-serving") behind.add(req.service.typeName);
+    return res;
   };
   const transport = createConnectTransport({
     baseUrl: window.location.origin,

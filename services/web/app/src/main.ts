@@ -2,7 +2,7 @@
 // address names. Every page is a real address (bookmark it, share it, use
 // the back button); forms are GET forms that change the address.
 import { Checkboxes, createAll, ErrorSummary, NotificationBanner, Radios, ServiceNavigation, SkipLink } from "govuk-frontend";
-import { makeApi, problemOf, type Api } from "./api";
+import { makeApi, problemOf, takeBehind, type Api } from "./api";
 import { makeUserManager, whoFrom, type AppConfig, type Who } from "./auth";
 import { html, type Html } from "./html";
 import { laPage, teamPage } from "./pages/dashboard";
@@ -18,7 +18,7 @@ type Page = { title: string; body: Html; after?: (root: HTMLElement) => void };
 
 function show(who: Who | null, page: Page): void {
   const root = document.getElementById("app")!;
-  root.innerHTML = shell(who, window.location.pathname, page.title, page.body).text;
+  root.innerHTML = shell(who, window.location.pathname, page.title, page.body, takeBehind()).text;
   document.title = `${page.title} - casework`;
   document.body.classList.add("js-enabled", "govuk-frontend-supported");
   createAll(ServiceNavigation);

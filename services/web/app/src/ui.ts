@@ -29,8 +29,20 @@ export function navFor(who: Who, path: string): NavItem[] {
   return items;
 }
 
-export function shell(who: Who | null, path: string, title: string, body: Html): Html {
+// What a service behind the gateway holds, in words, for the page's warning.
+const HOLDS: Record<string, string> = {
+  "casework.v1.ProjectionService": "The worklists, timelines and scorecards",
+  "casework.v1.ReturnsService": "The statutory returns",
+};
+
+export function shell(who: Who | null, path: string, title: string, body: Html, behind: string[] = []): Html {
   const nav = who ? navFor(who, path) : [];
+  const warning = behind.length ? html`
+<div class="govuk-warning-text" id="service-behind">
+  <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+  <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>
+  ${behind.map((s) => HOLDS[s] ?? "Some figures").join(" and ")} on this page may be behind: the service is catching up or not ready. What you record is kept; look again shortly.</strong>
+</div>` : "";
   return html`
 <section aria-label="Service information" class="govuk-service-navigation" data-module="govuk-service-navigation">
   <div class="govuk-width-container">
@@ -49,6 +61,7 @@ export function shell(who: Who | null, path: string, title: string, body: Html):
 </section>
 <div class="govuk-width-container">
   <main class="govuk-main-wrapper" id="main-content">
+    ${warning}
     ${body}
   </main>
 </div>
