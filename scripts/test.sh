@@ -2,13 +2,34 @@
 # The test command: sets up (packages, configure, build) and runs every test with CTest, then
 # builds the GoogleTest executables again under AddressSanitizer + UndefinedBehaviorSanitizer
 # (build-asan/) and the event store, health and consumer-runtime tests under ThreadSanitizer
-# (build-tsan/), and runs them there. Any failure fails the whole command.
+# (build-tsan/), and runs them there. Any failure fails the whole command. At the end, passed
+# or not, it prints how long each stage took.
 # Usage: scripts/test.sh [extra ctest arguments for the main run, e.g. -R calendar]
 # Env:   CASEWORK_SANITIZERS=0 skips the sanitizer builds (a quick local run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
+stage_start=$start
+stages=()
+# stage NAME: closes the stage running since the last call, naming it.
+stage() {
+  local now
+  now=$(date +%s)
+  stages+=("$(printf '%-34s %4d s' "$1" $((now - stage_start)))")
+  stage_start=$now
+}
+summary() {
+  local rc=$?
+  echo "test: timing by stage"
+  for s in "${stages[@]}"; do echo "  $s"; done
+  local left=$(( $(date +%s) - stage_start ))
+  [ "$rc" = 0 ] || echo "  (failed in the next stage after ${left} s)"
+  echo "  total                              $(( $(date +%s) - start )) s"
+}
+trap summary EXIT
+
 scripts/setup.sh
+stage "setup and main build"
 build_dir=${CASEWORK_BUILD_DIR:-build}
 if command -v clang-format >/dev/null 2>&1; then
   unformatted=$(git ls-files '*.cc' '*.h' | xargs -r clang-format --dry-run -Werror 2>&1 | grep -c "error:" || true)
@@ -18,7 +39,7 @@ if command -v clang-format >/dev/null 2>&1; then
   fi
 fi
 (cd "$build_dir" && ctest --output-on-failure -j 2 "$@")
-echo "test: main build and tests passed after $(( $(date +%s) - start )) s"
+stage "main tests"
 
 if [ "${CASEWORK_SANITIZERS:-1}" = "0" ]; then
   echo "test: sanitizer builds skipped (CASEWORK_SANITIZERS=0)"
@@ -32,14 +53,17 @@ sanitized() {  # DIR OPTION TARGET
   cmake --build "$1" -j "${CASEWORK_JOBS:-2}" --target "$3"
 }
 sanitized build-asan CASEWORK_ASAN casework_unit_tests
+stage "AddressSanitizer + UBSan build"
 (cd build-asan && \
   ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 \
   LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0" \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --output-on-failure -j 2 -L unit)
-echo "test: AddressSanitizer + UBSan tests passed after $(( $(date +%s) - start )) s"
+stage "AddressSanitizer + UBSan tests"
 sanitized build-tsan CASEWORK_TSAN casework_tsan_tests
+stage "ThreadSanitizer build"
 (cd build-tsan && \
   TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$supp/tsan.supp" \
   ctest --output-on-failure -j 2 -L tsan)
-echo "test: all passed, ThreadSanitizer included, in $(( $(date +%s) - start )) s"
+stage "ThreadSanitizer tests"
+echo "test: all passed, ThreadSanitizer included"

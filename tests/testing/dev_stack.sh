@@ -26,9 +26,13 @@ export DEV_WORK DEV_OUT DEV_ERR
 
 dev_stack_cleanup() {
   if [ -n "$DEV_PID" ]; then
-    # Its children first: a SIGKILLed parent would leave them running.
+    # Stopped as Ctrl-C stops it (it stops its children), for up to 10 s; then killed, its
+    # children first (a SIGKILLed parent would leave them running).
+    kill -TERM "$DEV_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.1; done
     pkill -9 -P "$DEV_PID" 2>/dev/null || true
     kill -9 "$DEV_PID" 2>/dev/null || true
+    wait "$DEV_PID" 2>/dev/null || true
   fi
   if [ -n "${DEV_KEEP:-}" ]; then cp -r "$DEV_WORK" "$DEV_KEEP" 2>/dev/null || true; fi
   rm -rf "$DEV_WORK"
