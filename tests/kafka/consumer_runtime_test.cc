@@ -102,6 +102,14 @@ bool WaitStatus(const ConsumerRuntime& runtime,
   return runtime.WaitUntil(pred, absl::Seconds(20));
 }
 
+// Waits (bounded) until the source has been polled `n` more times.
+void WaitPolls(FakeSource::State& state, int n) {
+  std::unique_lock<std::mutex> lock(state.mu);
+  const int target = state.polls + n;
+  state.cv.wait_for(lock, std::chrono::seconds(20),
+                    [&] { return state.polls >= target; });
+}
+
 std::shared_ptr<FakeSource::State> Topic(int partitions, int records) {
   auto state = std::make_shared<FakeSource::State>();
   for (int32_t p = 0; p < partitions; ++p) {
@@ -307,10 +315,12 @@ TEST(ConsumerRuntimeTest, ALostFetchIsNoticedAndFetchedAgain) {
   auto state = Topic(1, 3);
   state->lose_fetch_after_assigns = 1;  // the first assignment's fetch is lost
   FakeSink sink;
+  FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
   RuntimeOptions options = Options();
   options.serving_lag = 10;  // 3 behind would still count as serving
   options.idle_check = absl::ZeroDuration();
-  options.stall_after = absl::ZeroDuration();
+  options.stall_after = absl::Minutes(1);
+  options.clock = &clock;
   std::mutex mu;
   std::vector<std::string> reports;
   ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
@@ -319,6 +329,13 @@ TEST(ConsumerRuntimeTest, ALostFetchIsNoticedAndFetchedAgain) {
     std::lock_guard<std::mutex> lock(mu);
     reports.push_back(std::string(s.message()));
   });
+  // Polled and found nothing (the fetch is lost) while the records wait.
+  WaitPolls(*state, 5);
+  {
+    std::lock_guard<std::mutex> lock(sink.mu);
+    EXPECT_TRUE(sink.applied.empty());
+  }
+  clock.Advance(absl::Minutes(2));
   ASSERT_TRUE(sink.WaitApplied(3));
   EXPECT_EQ(sink.applied, (std::vector<std::string>{"p0-0", "p0-1", "p0-2"}));
   ASSERT_TRUE(WaitStatus(
@@ -334,14 +351,6 @@ TEST(ConsumerRuntimeTest, ALostFetchIsNoticedAndFetchedAgain) {
                                    std::string::npos;
                           }))
       << "no report said the fetch stopped";
-}
-
-// Waits (bounded) until the source has been polled `n` more times.
-void WaitPolls(FakeSource::State& state, int n) {
-  std::unique_lock<std::mutex> lock(state.mu);
-  const int target = state.polls + n;
-  state.cv.wait_for(lock, std::chrono::seconds(20),
-                    [&] { return state.polls >= target; });
 }
 
 // An error that lasts until an operator acts (a changed ACL or password, a
