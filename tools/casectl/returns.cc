@@ -11,6 +11,7 @@
 #include "libs/kafka/kafka.h"
 #include "services/statutory-returns/people.h"
 #include "tools/casectl/cli.h"
+#include "tools/casectl/csv_import.h"
 
 namespace casework::cli {
 
@@ -26,58 +27,33 @@ int RunPeopleImport(const Args& a, Client& client) {
     Die("--brokers HOST:PORT (or CASEWORK_BROKERS) is required: person "
         "details are published to Kafka");
   }
-  const std::vector<CsvRow> rows = ReadCsvFile(path);
-  const std::vector<std::string>& header = rows[0].fields;
-  std::map<std::string, size_t> column;
-  for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
-  if (!column.contains("child_id")) {
-    Die(absl::StrCat(path, ": line ", rows[0].line,
-                     ": the header has no 'child_id' column (child_id, "
-                     "surname, forename, date_of_birth, sex, ethnicity, "
-                     "postcode, upn, uln, upn_unknown)"));
-  }
+  CsvImport file(path, {"child_id"}, {},
+                 "child_id, surname, forename, date_of_birth, sex, ethnicity, "
+                 "postcode, upn, uln, upn_unknown");
   std::vector<kafka::Message> records;
-  int bad = 0;
-  for (size_t row = 1; row < rows.size(); ++row) {
-    const int line_no = rows[row].line;
-    const std::vector<std::string>& f = rows[row].fields;
-    auto get = [&](const char* name) -> std::string {
-      auto it = column.find(name);
-      if (it == column.end() || it->second >= f.size()) return "";
-      return std::string(absl::StripAsciiWhitespace(f[it->second]));
-    };
-    auto reject = [&](const std::string& why) {
-      ++bad;
-      std::fprintf(stderr, "%s: line %d: %s\n", path.c_str(), line_no,
-                   why.c_str());
-    };
-    if (f.size() != header.size()) {
-      reject(absl::StrCat("has ", f.size(), " fields; the header has ",
-                          header.size()));
-      continue;
-    }
+  file.ForEach([&](const CsvImport::Row& row) {
     v1::PersonRecord p;
-    p.set_child_id(get("child_id"));
-    p.set_surname(get("surname"));
-    p.set_forename(get("forename"));
-    const std::string dob = get("date_of_birth");
+    p.set_child_id(row.Get("child_id"));
+    p.set_surname(row.Get("surname"));
+    p.set_forename(row.Get("forename"));
+    const std::string dob = row.Get("date_of_birth");
     if (!dob.empty()) {
       absl::StatusOr<Date> d = Date::Parse(dob);
       if (!d.ok()) {
-        reject(absl::StrCat("date_of_birth: ", d.status().message()));
-        continue;
+        file.Reject(row, absl::StrCat("date_of_birth: ", d.status().message()));
+        return;
       }
       *p.mutable_date_of_birth() = ToProto(*d);
     }
-    p.set_sex(absl::AsciiStrToUpper(get("sex")));
-    p.set_ethnicity(absl::AsciiStrToUpper(get("ethnicity")));
-    p.set_postcode(absl::AsciiStrToUpper(get("postcode")));
-    p.set_upn(absl::AsciiStrToUpper(get("upn")));
-    p.set_uln(get("uln"));
-    p.set_upn_unknown(absl::AsciiStrToUpper(get("upn_unknown")));
+    p.set_sex(absl::AsciiStrToUpper(row.Get("sex")));
+    p.set_ethnicity(absl::AsciiStrToUpper(row.Get("ethnicity")));
+    p.set_postcode(absl::AsciiStrToUpper(row.Get("postcode")));
+    p.set_upn(absl::AsciiStrToUpper(row.Get("upn")));
+    p.set_uln(row.Get("uln"));
+    p.set_upn_unknown(absl::AsciiStrToUpper(row.Get("upn_unknown")));
     if (absl::Status s = returns::CheckPerson(p); !s.ok()) {
-      reject(std::string(s.message()));
-      continue;
+      file.Reject(row, s.message());
+      return;
     }
     kafka::Message m;
     m.key = p.child_id();
@@ -85,24 +61,9 @@ int RunPeopleImport(const Args& a, Client& client) {
     m.headers = {{"content-type", "application/protobuf"},
                  {"ce_type", returns::kPersonRecordType}};
     records.push_back(std::move(m));
-  }
-  if (!records.empty()) {
-    absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
-        kafka::Producer::Create(brokers);
-    if (!producer.ok()) Fail(std::string(producer.status().message()));
-    absl::Status sent =
-        (*producer)->Send(returns::kPeopleTopic, records, absl::Seconds(20));
-    if (!sent.ok()) Fail(std::string(sent.message()));
-  }
-  if (client.json()) {
-    client.PrintJsonObject({{"published", absl::StrCat(records.size())},
-                            {"rejected", absl::StrCat(bad)}},
-                           {{"file", path}});
-  } else {
-    std::printf("%s: %zu person record(s) published, %d rejected\n",
-                path.c_str(), records.size(), bad);
-  }
-  return bad == 0 ? 0 : 1;
+  });
+  return PublishImport(client, file, brokers, returns::kPeopleTopic, records,
+                       "person record(s)");
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include "casework/v1/annual_review.grpc.pb.h"
 #include "libs/core/clock.h"
 #include "tools/casectl/cli.h"
+#include "tools/casectl/csv_import.h"
 
 namespace casework::cli {
 namespace {
@@ -237,91 +238,55 @@ int RunReview(const Args& a, Client& client) {
 // imported. Exit status 1 when any row was rejected.
 int RunPlansImport(const Args& a, Client& client) {
   const std::string path = Positional(a, 2, "CSV file");
-  const std::vector<CsvRow> rows = ReadCsvFile(path);
+  CsvImport file(path, {"child_id", "officer_id", "issued_on"},
+                 {"plan_id", "child_id", "officer_id", "issued_on",
+                  "last_decision_on", "date_of_birth", "nc_year", "origin"},
+                 "plan_id, child_id, officer_id, issued_on, last_decision_on, "
+                 "date_of_birth, nc_year, origin");
   auto stub = Stub(a, client);
-  const std::vector<std::string>& header = rows[0].fields;
-  std::map<std::string, size_t> column;
-  for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
-  for (const char* required : {"child_id", "officer_id", "issued_on"}) {
-    if (!column.contains(required)) {
-      Die(absl::StrCat(path, ": line ", rows[0].line, ": the header has no '",
-                       required,
-                       "' column (columns: plan_id, child_id, officer_id, "
-                       "issued_on, last_decision_on, date_of_birth, nc_year, "
-                       "origin)"));
-    }
-  }
-  for (const std::string& name : header) {
-    static const char* kKnown[] = {
-        "plan_id",          "child_id",      "officer_id", "issued_on",
-        "last_decision_on", "date_of_birth", "nc_year",    "origin"};
-    if (std::find(std::begin(kKnown), std::end(kKnown), name) ==
-        std::end(kKnown)) {
-      Die(absl::StrCat(path, ": line ", rows[0].line, ": unknown column '",
-                       name, "'"));
-    }
-  }
-  int line_no = 1, imported = 0, present = 0, rejected = 0;
-  for (size_t row = 1; row < rows.size(); ++row) {
-    line_no = rows[row].line;
-    const std::vector<std::string>& f = rows[row].fields;
-    auto reject = [&](const std::string& why) {
-      ++rejected;
-      std::fprintf(stderr, "%s: line %d: %s\n", path.c_str(), line_no,
-                   why.c_str());
-    };
-    if (f.size() != header.size()) {
-      reject(absl::StrCat("has ", f.size(), " fields; the header has ",
-                          header.size()));
-      continue;
-    }
-    auto get = [&](const char* name) -> std::string {
-      auto it = column.find(name);
-      return it == column.end() ? "" : f[it->second];
-    };
+  int imported = 0, present = 0, status = 0;
+  file.ForEach([&](const CsvImport::Row& row) {
     v1::RegisterPlanRequest r;
-    r.set_plan_id(get("plan_id"));
-    r.set_child_id(get("child_id"));
-    r.set_officer_id(get("officer_id"));
-    bool ok = true;
+    r.set_plan_id(row.Get("plan_id"));
+    r.set_child_id(row.Get("child_id"));
+    r.set_officer_id(row.Get("officer_id"));
     auto date = [&](const char* name, v1::Date* out, bool required) {
-      const std::string text = get(name);
+      const std::string text = row.Get(name);
       if (text.empty()) {
-        if (required) {
-          reject(absl::StrCat(name, ": is required"));
-          ok = false;
-        }
-        return;
+        if (required) file.Reject(row, absl::StrCat(name, ": is required"));
+        return !required;
       }
       absl::StatusOr<Date> d = Date::Parse(text);
       if (!d.ok()) {
-        reject(absl::StrCat(name, ": '", text, "' is not a date (YYYY-MM-DD)"));
-        ok = false;
-        return;
+        file.Reject(row, absl::StrCat(name, ": '", text,
+                                      "' is not a date (YYYY-MM-DD)"));
+        return false;
       }
       *out = ToProto(*d);
+      return true;
     };
-    date("issued_on", r.mutable_issued_on(), true);
-    if (ok) date("last_decision_on", r.mutable_last_decision_on(), false);
-    if (ok) date("date_of_birth", r.mutable_date_of_birth(), false);
-    if (!ok) continue;
-    if (const std::string year = get("nc_year"); !year.empty()) {
+    if (!date("issued_on", r.mutable_issued_on(), true) ||
+        !date("last_decision_on", r.mutable_last_decision_on(), false) ||
+        !date("date_of_birth", r.mutable_date_of_birth(), false)) {
+      return;
+    }
+    if (const std::string year = row.Get("nc_year"); !year.empty()) {
       int n = 0;
       if (!absl::SimpleAtoi(year, &n)) {
-        reject(absl::StrCat("nc_year: '", year, "' is not a number"));
-        continue;
+        file.Reject(row, absl::StrCat("nc_year: '", year, "' is not a number"));
+        return;
       }
       r.set_nc_year(n);
     }
-    const std::string origin = absl::AsciiStrToLower(get("origin"));
+    const std::string origin = absl::AsciiStrToLower(row.Get("origin"));
     if (origin.empty() || origin == "migrated") {
       r.set_origin(v1::PLAN_ORIGIN_MIGRATED);
     } else if (origin == "transfer_in" || origin == "transfer-in") {
       r.set_origin(v1::PLAN_ORIGIN_TRANSFER_IN);
     } else {
-      reject(absl::StrCat("origin: '", origin,
-                          "' is not migrated or transfer_in"));
-      continue;
+      file.Reject(row, absl::StrCat("origin: '", origin,
+                                    "' is not migrated or transfer_in"));
+      return;
     }
     r.set_request_id(r.plan_id().empty()
                          ? absl::StrCat("import:", std::hash<std::string>{}(
@@ -337,22 +302,24 @@ int RunPlansImport(const Args& a, Client& client) {
                s.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
                s.error_code() == grpc::StatusCode::UNAVAILABLE) {
       // Not the row's fault: stop rather than report every row.
-      std::fprintf(stderr, "%s: line %d: stopped: ", path.c_str(), line_no);
-      return client.Check(s);
+      std::fprintf(stderr, "%s: line %d: stopped: ", path.c_str(), row.line());
+      status = client.Check(s);
+      file.Stop();
     } else {
-      reject(s.error_message());
+      file.Reject(row, s.error_message());
     }
-  }
+  });
+  if (status != 0) return status;
   if (client.json()) {
     client.PrintJsonObject({{"imported", absl::StrCat(imported)},
                             {"already_present", absl::StrCat(present)},
-                            {"rejected", absl::StrCat(rejected)}},
+                            {"rejected", absl::StrCat(file.rejected())}},
                            {{"file", path}});
   } else {
     std::printf("%s: %d imported, %d already present, %d rejected\n",
-                path.c_str(), imported, present, rejected);
+                path.c_str(), imported, present, file.rejected());
   }
-  return rejected == 0 ? 0 : 1;
+  return file.rejected() == 0 ? 0 : 1;
 }
 
 }  // namespace casework::cli
