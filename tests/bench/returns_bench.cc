@@ -36,6 +36,7 @@
 #include "libs/rpc/server.h"
 #include "services/statutory-returns/people.h"
 #include "services/statutory-returns/returns_service.h"
+#include "tests/testing/domain_record.h"
 
 namespace casework::bench {
 namespace {
@@ -73,28 +74,11 @@ class History {
     m->set_source(service);
     return e;
   }
-  template <typename Envelope>
-  void Emit(const std::string& service, const std::string& type_prefix,
-            const Envelope& e) {
-    const google::protobuf::Reflection* r = e.GetReflection();
-    const google::protobuf::FieldDescriptor* set = r->GetOneofFieldDescriptor(
-        e, e.GetDescriptor()->FindOneofByName("event"));
-    kafka::Message m;
-    m.topic = absl::StrCat("casework.", service, ".v1");
-    m.key = e.metadata().child_id();
-    m.value = e.SerializeAsString();
-    m.headers = {
-        {"content-type", "application/protobuf"},
-        {"ce_source", absl::StrCat("/casework/", service)},
-        {"ce_type", absl::StrCat(type_prefix, set->message_type()->name())}};
-    out.push_back(std::move(m));
+  void Emit(const google::protobuf::Message& e) {
+    out.push_back(testutil::DomainRecord(e));
   }
-  void Ehc(const v1::EhcAssessmentEvent& e) {
-    Emit("ehc-assessments", "uk.send.casework.ehc.v1.", e);
-  }
-  void Plan(const v1::AnnualReviewEvent& e) {
-    Emit("annual-reviews", "uk.send.casework.reviews.v1.", e);
-  }
+  void Ehc(const v1::EhcAssessmentEvent& e) { Emit(e); }
+  void Plan(const v1::AnnualReviewEvent& e) { Emit(e); }
 
   void Child(int n, Date today) {
     const std::string child = absl::StrFormat("child-%05d", n);

@@ -25,6 +25,7 @@
 #include "libs/rpc/proto_date.h"
 #include "services/annual-reviews/plan_intake.h"
 #include "services/annual-reviews/review.h"
+#include "tests/testing/domain_record.h"
 #include "tests/testing/fake_source.h"
 #include "tests/testing/temp_dir.h"
 
@@ -55,31 +56,25 @@ Topic EhcTopic() {
     m->set_officer_id("officer-a");
     m->set_source("ehc-assessments");
     *m->mutable_occurred_on() = ToProto(Date::Ymd(2026, 5, 18));
-    std::string type = "RequestRecorded";
     if (final) {
       *e.mutable_final_plan_issued()->mutable_issued_on() =
           ToProto(Date::Ymd(2026, 5, 18));
-      type = "FinalPlanIssued";
       ++t.final_plans;
     } else {
       *e.mutable_request_recorded()->mutable_received_on() =
           ToProto(Date::Ymd(2026, 1, 5));
     }
-    kafka::Message msg;
-    msg.topic = kEhcTopic;
+    kafka::Message msg = testutil::DomainRecord(e);
     msg.partition = partition;
     msg.offset = static_cast<int64_t>(log.size());
-    msg.key = m->child_id();
-    msg.value = e.SerializeAsString();
-    msg.headers = {{"ce_source", "/casework/ehc-assessments"},
-                   {"ce_type", absl::StrCat("uk.send.casework.ehc.v1.", type)},
-                   {"content-type", "application/protobuf"}};
     log.push_back(std::move(msg));
     if (n == 200) {
       // A record that is not an event of this topic.
       kafka::Message junk = log.back();
       junk.offset = static_cast<int64_t>(log.size());
-      junk.headers[0].value = "/somewhere/else";
+      for (kafka::Header& h : junk.headers) {
+        if (h.key == "ce_source") h.value = "/somewhere/else";
+      }
       log.push_back(std::move(junk));
     }
   }

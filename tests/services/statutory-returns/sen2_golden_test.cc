@@ -30,6 +30,7 @@
 #include "services/statutory-returns/people.h"
 #include "services/statutory-returns/returns_service.h"
 #include "services/statutory-returns/sen2_xml.h"
+#include "tests/testing/domain_record.h"
 #include "tests/testing/temp_dir.h"
 
 namespace casework::returns {
@@ -84,31 +85,7 @@ class Log {
   std::vector<kafka::Message> Records() const {
     std::vector<kafka::Message> out;
     for (const auto& [service, e] : pending_) {
-      const google::protobuf::Reflection* r = e->GetReflection();
-      const google::protobuf::OneofDescriptor* oneof =
-          e->GetDescriptor()->FindOneofByName("event");
-      const google::protobuf::FieldDescriptor* set =
-          r->GetOneofFieldDescriptor(*e, oneof);
-      const std::string prefix = service == "ehc-assessments"  ? "ehc"
-                                 : service == "annual-reviews" ? "reviews"
-                                                               : "complaints";
-      kafka::Message m;
-      m.topic = absl::StrCat("casework.", service, ".v1");
-      m.key =
-          e->GetReflection()
-              ->GetMessage(*e, e->GetDescriptor()->FindFieldByName("metadata"))
-              .GetReflection()
-              ->GetString(
-                  e->GetReflection()->GetMessage(
-                      *e, e->GetDescriptor()->FindFieldByName("metadata")),
-                  v1::EventMetadata::descriptor()->FindFieldByName(
-                      "stream_id"));
-      m.value = e->SerializeAsString();
-      m.headers = {{"content-type", "application/protobuf"},
-                   {"ce_source", absl::StrCat("/casework/", service)},
-                   {"ce_type", absl::StrCat("uk.send.casework.", prefix, ".v1.",
-                                            set->message_type()->name())}};
-      out.push_back(std::move(m));
+      out.push_back(testutil::DomainRecord(*e));
     }
     for (const v1::PersonRecord& p : people_) {
       kafka::Message m;
