@@ -1,7 +1,7 @@
 // The access policy: one table mapping every RPC of every casework service to
 // the roles allowed and any condition on what the request is about.
 //
-// Roles (issue 3 and docs/architecture.md "Access"):
+// Roles (docs/architecture.md "Access"):
 //   officer      records steps on cases; reads assessments and timelines; its
 //                own worklist and scorecard
 //   manager      what an officer may, plus the worklists and scorecards of the

@@ -7,36 +7,18 @@
 # casectl prints them.
 # Usage: demo_rebuild_test.sh BIN_DIR
 set -euo pipefail
-bin=$1
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "DEMO REBUILD FAILED: $*" >&2; exit 1; }
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+bin=$(cd "$1" && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/testing/dev_stack.sh
+source "$src/tests/testing/dev_stack.sh"
+work=$DEV_WORK
+fail() { dev_fail "DEMO REBUILD: $*"; }
 
-ports=()
-for _ in 1 2 3 4 5 6 7 8 9; do ports+=("$(free_port)"); done
-"$bin/casework-dev" --demo --demo-children 5000 --data-dir "$work/var" \
-  --ehc-port "${ports[0]}" --reviews-port "${ports[1]}" --transport-port "${ports[2]}" \
-  --complaints-port "${ports[3]}" --projection-port "${ports[4]}" --returns-port "${ports[5]}" \
-  --web-port "${ports[7]}" --oidc-port "${ports[8]}" \
-  >"$work/dev.out" 2>"$work/dev.err" &
-pids+=($!)
-for _ in $(seq 1 600); do
-  grep -q "^demo loaded" "$work/dev.out" 2>/dev/null && break
-  kill -0 "${pids[0]}" 2>/dev/null || fail "casework-dev exited: $(tail -5 "$work/dev.err")"
-  sleep 0.5
-done
-grep -q "^demo loaded" "$work/dev.out" || fail "the demo did not load"
-# shellcheck disable=SC1091
-source "$work/var/tokens.env"
-live=127.0.0.1:${ports[4]}
-rebuilt=127.0.0.1:${ports[6]}
+dev_stack_start "$bin" --demo --demo-children 5000
+grep -q "^demo loaded" "$DEV_OUT" || fail "the demo did not load"
+rebuilt_port=$(dev_free_port)
+live=$CASEWORK_PROJECTION_ADDR
+rebuilt=127.0.0.1:$rebuilt_port
 
 # The broker holds every topic's whole history.
 for topic in ehc-assessments annual-reviews transport complaints; do
@@ -57,10 +39,10 @@ done
 grep -q "^projection: SERVING" "$work/live.status" || fail "live: $(cat "$work/live.status")"
 
 # The rebuild, from offset 0 of every partition.
-"$bin/projection" --port "${ports[6]}" --data-dir "$work/rebuilt" --brokers "$CASEWORK_BROKERS" \
+"$bin/projection" --port "$rebuilt_port" --data-dir "$work/rebuilt" --brokers "$CASEWORK_BROKERS" \
   --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
   --kafka-config fetch.wait.max.ms=20 >"$work/rebuilt.out" 2>"$work/rebuilt.err" &
-pids+=($!)
+dev_track $!
 for _ in $(seq 1 1200); do
   "$bin/casectl" health "$rebuilt" >/dev/null 2>&1 && break
   sleep 0.1

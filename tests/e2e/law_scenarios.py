@@ -1,4 +1,4 @@
-"""The law, end to end: one scenario per numbered item of issue 17, through gRPC with a stock
+"""The law, end to end: one scenario per clock rule at its boundary days, through gRPC with a stock
 client (python3-grpcio, code generated from proto/ at test time), on a stack whose business
 date is fixed with casework-dev --today (non-production).
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The law end to end (issue 17): tests/e2e/law_scenarios.py drives one scenario per numbered
+# The law end to end: tests/e2e/law_scenarios.py drives one scenario per numbered
 # item through gRPC with python3-grpcio (code generated from proto/ here), on a casework-dev
 # stack whose business date is fixed (--today, non-production): phase A on Tue 3 March 2026;
 # then the same data restarted on Fri 29 January 2027, when phase A's clocks have run out.

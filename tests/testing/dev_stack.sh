@@ -15,16 +15,21 @@
 #   everything in tokens.env and metrics.env (CASEWORK_TOKEN, CASEWORK_ADMIN_TOKEN, ...,
 #   CASEWORK_BROKERS, CASEWORK_WEB_URL, CASEWORK_<SERVICE>_METRICS)
 # The stack and every child it started are killed when the test exits, however it exits
-# (EXIT, INT, TERM); dev_stack_stop stops it cleanly earlier. dev_fail prints the stack's
-# output and fails the test.
+# (EXIT, INT, TERM), with any process the test hands to dev_track PID; dev_stack_stop stops
+# it cleanly earlier. dev_fail prints the stack's output and fails the test.
 
 DEV_WORK=$(mktemp -d)
 DEV_PID=""
+DEV_TRACKED=()
 DEV_OUT=$DEV_WORK/dev.out
 DEV_ERR=$DEV_WORK/dev.err
 export DEV_WORK DEV_OUT DEV_ERR
 
+dev_track() { DEV_TRACKED+=("$1"); }
+
 dev_stack_cleanup() {
+  for p in "${DEV_TRACKED[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${DEV_TRACKED[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ -n "$DEV_PID" ]; then
     # Stopped as Ctrl-C stops it (it stops its children), for up to 10 s; then killed, its
     # children first (a SIGKILLed parent would leave them running).

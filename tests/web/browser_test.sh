@@ -6,35 +6,17 @@ set -euo pipefail
 bin=$1
 src=$2
 app="$src/services/web/app"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "BROWSER TEST FAILED: $*" >&2; if [ -n "${E2E_KEEP:-}" ]; then cp -r "$work" "$E2E_KEEP"; fi; exit 1; }
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=tests/testing/dev_stack.sh
+source "$src/tests/testing/dev_stack.sh"
+work=$DEV_WORK
+fail() { dev_fail "BROWSER TEST: $*"; }
 
 [ -x /usr/bin/chromium ] || fail "Debian's chromium is not installed (scripts/setup.sh installs it)"
 [ -f "$bin/../web-app/index.html" ] || fail "the web app is not built ($bin/../web-app)"
 [ -d "$app/node_modules/@playwright/test" ] || fail "npm ci has not run in $app"
 
-ports=()
-for svc in ehc reviews transport complaints projection returns web oidc; do ports+=("--$svc-port" "$(free_port)"); done
-"$bin/casework-dev" --demo --demo-children 400 --data-dir "$work/var" "${ports[@]}" \
-  >"$work/dev.out" 2>"$work/dev.err" &
-pids+=($!)
-for _ in $(seq 1 600); do
-  grep -q "Ctrl-C stops" "$work/dev.out" 2>/dev/null && break
-  kill -0 "${pids[0]}" 2>/dev/null || fail "casework-dev exited: $(tail -5 "$work/dev.err")"
-  sleep 0.2
-done
-grep -q "demo loaded" "$work/dev.out" || fail "the demo did not load: $(tail -5 "$work/dev.err")"
-# shellcheck disable=SC1091
-source "$work/var/tokens.env"
-export CASEWORK_PROJECTION_ADDR=127.0.0.1:${ports[9]} CASEWORK_RETURNS_ADDR=127.0.0.1:${ports[11]}
+dev_stack_start "$bin" --demo --demo-children 400
+grep -q "demo loaded" "$DEV_OUT" || fail "the demo did not load"
 # The read side has every event before the figures are compared.
 mkdir -p "$work/py"
 protoc -I "$src/proto" --python_out="$work/py" "$src"/proto/casework/v1/*.proto

@@ -1,4 +1,4 @@
-// Officers record their cases in the browser (issue 20): forms built from the
+// Officers record their cases in the browser: forms built from the
 // contract's commands, offered by the case's allowed_actions, checked against
 // the gRPC answers; a double submit records once; a refusal lands on its
 // field; a step from an old page is refused; every command has its page.
