@@ -68,6 +68,17 @@ absl::StatusOr<std::pair<int64_t, StreamFacts>> StoredFacts(
   return std::make_pair(version, f);
 }
 
+// A consumer of the service's own topic (its group is allowed to read it:
+// deploy/kafka/setup.sh), reading complete history.
+absl::StatusOr<std::unique_ptr<kafka::Consumer>> TopicReader(
+    const RestoreOptions& options) {
+  return kafka::Consumer::Create(kafka::ConsumerOptions{
+      .brokers = options.brokers,
+      .properties = options.properties,
+      .group_id = absl::StrCat("casework-restore-", options.topic.topic),
+      .complete_history = true});
+}
+
 // Every partition of the topic read to the end it had when asked: the
 // events at positions after `after`, by position; `known` is called with
 // the metadata of each event at or before it (to compare with the log).
@@ -75,13 +86,8 @@ absl::StatusOr<std::map<int64_t, TopicEvent>> ReadTopic(
     const RestoreOptions& options, int64_t after,
     const std::function<absl::Status(const v1::EventMetadata&)>& known,
     RestoreSummary* summary) {
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<kafka::Consumer> consumer,
-      kafka::Consumer::Create(kafka::ConsumerOptions{
-          .brokers = options.brokers,
-          .properties = options.properties,
-          .group_id = absl::StrCat("casework-restore-", options.topic.topic),
-          .complete_history = true}));
+  ASSIGN_OR_RETURN(std::unique_ptr<kafka::Consumer> consumer,
+                   TopicReader(options));
   ASSIGN_OR_RETURN(int partitions, consumer->PartitionCount(options.topic.topic,
                                                             absl::Seconds(30)));
   std::map<kafka::TopicPartition, int64_t> assign, ends;
@@ -311,13 +317,8 @@ absl::StatusOr<RestoreSummary> RestoreFromTopic(EventStore& store,
 
 absl::StatusOr<int64_t> LastPublishedPosition(const RestoreOptions& options,
                                               absl::Duration timeout) {
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<kafka::Consumer> consumer,
-      kafka::Consumer::Create(kafka::ConsumerOptions{
-          .brokers = options.brokers,
-          .properties = options.properties,
-          .group_id = absl::StrCat("casework-restore-", options.topic.topic),
-          .complete_history = true}));
+  ASSIGN_OR_RETURN(std::unique_ptr<kafka::Consumer> consumer,
+                   TopicReader(options));
   ASSIGN_OR_RETURN(int partitions,
                    consumer->PartitionCount(options.topic.topic, timeout));
   // The relay publishes in position order (a re-publish too, to the end), so

@@ -89,15 +89,12 @@ class DiskFullTest : public ::testing::Test {
     auto store = RocksEventStore::Open(dir_.Sub("disk/ehc"), options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
-    auto relay = kafka::Relay::Start(
-        *store_,
-        kafka::RelayOptions{
-            .brokers = broker_->bootstrap_servers(),
-            .topic = kTopic,
-            .ce_source = "/casework/ehc-assessments",
-            .ce_type_prefix = "uk.send.casework.ehc.v1.",
-            .dataschema = "casework.v1.EhcAssessmentEvent",
-            .event_type = &v1::EhcAssessmentEvent::default_instance()});
+    // The relay as the service host starts it.
+    auto relay = kafka::StartServiceRelay(
+        *store_, "ehc-assessments", "uk.send.casework.ehc.v1.",
+        v1::EhcAssessmentEvent::default_instance(),
+        kafka::RelayFlags{.brokers = broker_->bootstrap_servers(),
+                          .event_format = "protobuf"});
     ASSERT_TRUE(relay.ok()) << relay.status();
     relay_ = std::move(*relay);
     auto verifier = auth::JwtVerifier::Create(auth::VerifierOptions{

@@ -102,15 +102,12 @@ class RestoreTest : public ::testing::Test {
   // Publishes the original log (twice when `again`: duplicates on the
   // topic) and waits until the broker has all of it.
   void Publish(bool again) {
-    auto relay = kafka::Relay::Start(
-        *original_,
-        kafka::RelayOptions{
-            .brokers = broker_->bootstrap_servers(),
-            .topic = kTopic,
-            .ce_source = "/casework/ehc-assessments",
-            .ce_type_prefix = "uk.send.casework.ehc.v1.",
-            .dataschema = "casework.v1.EhcAssessmentEvent",
-            .event_type = &v1::EhcAssessmentEvent::default_instance()});
+    // The relay as the service host starts it.
+    auto relay = kafka::StartServiceRelay(
+        *original_, "ehc-assessments", "uk.send.casework.ehc.v1.",
+        v1::EhcAssessmentEvent::default_instance(),
+        kafka::RelayFlags{.brokers = broker_->bootstrap_servers(),
+                          .event_format = "protobuf"});
     ASSERT_TRUE(relay.ok()) << relay.status();
     const int64_t last = original_->LastPosition();
     for (int i = 0; i < 2000 && (*relay)->published() < last; ++i) {
