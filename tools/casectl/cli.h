@@ -393,6 +393,20 @@ int RunSen2(const Args& a, Client& client);
 int RunEventsTail(const Args& a, Client& client);
 int RunDisagreement(const Args& a, Client& client);
 
+// The filters every `... list` command takes: --child, --officer,
+// --page-size N, --page-token T.
+template <typename Request>
+void ListFilters(const Args& a, Request* r) {
+  r->set_child_id(a.Get("child"));
+  r->set_officer_id(a.Get("officer"));
+  int page_size = 0;
+  if (a.Has("page-size") && !absl::SimpleAtoi(a.Get("page-size"), &page_size)) {
+    Die("--page-size: not a whole number");
+  }
+  r->set_page_size(page_size);
+  r->set_page_token(a.Get("page-token"));
+}
+
 }  // namespace casework::cli
 
 #endif  // CASEWORK_TOOLS_CASECTL_CLI_H_

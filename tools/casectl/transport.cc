@@ -209,15 +209,7 @@ int RunTransport(const Args& a, Client& client) {
     return 0;
   } else if (verb == "list") {
     v1::ListApplicationsRequest r;
-    r.set_child_id(a.Get("child"));
-    r.set_officer_id(a.Get("officer"));
-    int page_size = 0;
-    if (a.Has("page-size") &&
-        !absl::SimpleAtoi(a.Get("page-size"), &page_size)) {
-      Die("--page-size: not a whole number");
-    }
-    r.set_page_size(page_size);
-    r.set_page_token(a.Get("page-token"));
+    ListFilters(a, &r);
     v1::ListApplicationsResponse out;
     s = stub->ListApplications(&ctx, r, &out);
     if (!s.ok()) return client.Check(s);

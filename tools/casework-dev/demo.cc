@@ -203,36 +203,20 @@ absl::StatusOr<DemoSummary> LoadDemo(const DemoOptions& o) {
   auto channel =
       grpc::CreateChannel(o.ehc_address, grpc::InsecureChannelCredentials());
   auto stub = v1::EhcAssessmentService::NewStub(channel);
-  std::atomic<int> next{1};
-  std::atomic<int64_t> commands{0}, repeated{0};
-  std::mutex mu, issued_mu;
+  std::mutex issued_mu;
   std::vector<IssuedPlan> issued_plans;
-  absl::Status first_error = absl::OkStatus();
-  std::vector<std::thread> threads;
-  for (int t = 0; t < o.threads; ++t) {
-    threads.emplace_back([&] {
-      for (int n = next++; n <= o.children; n = next++) {
-        std::mt19937_64 rng(o.seed * 1000003u + static_cast<uint64_t>(n));
-        int64_t c = 0, r = 0;
-        absl::Status s =
-            OneCase(*stub, n, o, rng, &c, &r, &issued_plans, &issued_mu);
-        commands += c;
-        repeated += r;
-        if (!s.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first_error.ok()) first_error = s;
-          return;
-        }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  if (!first_error.ok()) return first_error;
+  // Case n (from 1) draws from seed * 1000003 + n.
+  absl::StatusOr<DemoCounts> counts = LoadInParallel(
+      o.threads, o.children, o.seed * 1000003u + 1,
+      [&](int i, std::mt19937_64& rng, int64_t* c, int64_t* r) {
+        return OneCase(*stub, i + 1, o, rng, c, r, &issued_plans, &issued_mu);
+      });
+  if (!counts.ok()) return counts.status();
   std::sort(issued_plans.begin(), issued_plans.end(),
             [](const IssuedPlan& a, const IssuedPlan& b) {
               return a.assessment_id < b.assessment_id;
             });
-  return DemoSummary{commands.load(), repeated.load(), o.children,
+  return DemoSummary{counts->commands, counts->repeated, o.children,
                      std::move(issued_plans)};
 }
 

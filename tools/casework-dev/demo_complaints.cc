@@ -262,34 +262,16 @@ absl::StatusOr<DemoSummary> LoadComplaintsDemo(const ComplaintsDemoOptions& o) {
       o.complaints_address, grpc::InsecureChannelCredentials()));
   const Calendar calendar;
   const int total = o.complaints + o.disagreements;
-  std::atomic<int> next{0};
-  std::atomic<int64_t> commands{0}, repeated{0};
-  std::mutex mu;
-  absl::Status first_error = absl::OkStatus();
-  std::vector<std::thread> threads;
-  for (int t = 0; t < o.threads; ++t) {
-    threads.emplace_back([&] {
-      for (int i = next++; i < total; i = next++) {
-        std::mt19937_64 rng(o.seed * 15485863u + static_cast<uint64_t>(i));
-        int64_t c = 0, r = 0;
-        absl::Status s =
-            i < o.complaints
-                ? OneComplaint(*stub, i + 1, o, calendar, rng, &c, &r)
-                : OneDisagreement(*stub, i - o.complaints + 1, o, calendar, rng,
-                                  &c, &r);
-        commands += c;
-        repeated += r;
-        if (!s.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first_error.ok()) first_error = s;
-          return;
-        }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  if (!first_error.ok()) return first_error;
-  return DemoSummary{commands.load(), repeated.load(), total, {}};
+  absl::StatusOr<DemoCounts> counts = LoadInParallel(
+      o.threads, total, o.seed * 15485863u,
+      [&](int i, std::mt19937_64& rng, int64_t* c, int64_t* r) {
+        return i < o.complaints
+                   ? OneComplaint(*stub, i + 1, o, calendar, rng, c, r)
+                   : OneDisagreement(*stub, i - o.complaints + 1, o, calendar,
+                                     rng, c, r);
+      });
+  if (!counts.ok()) return counts.status();
+  return DemoSummary{counts->commands, counts->repeated, total, {}};
 }
 
 }  // namespace casework::demo

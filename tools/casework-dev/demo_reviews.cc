@@ -255,47 +255,29 @@ absl::StatusOr<DemoSummary> LoadReviewDemo(
     }
   }
   const int total = o.migrated_plans + static_cast<int>(final_plans.size());
-  std::atomic<int> next{0};
-  std::atomic<int64_t> commands{0}, repeated{0};
-  std::mutex mu;
-  absl::Status first_error = absl::OkStatus();
-  std::vector<std::thread> threads;
-  for (int t = 0; t < o.threads; ++t) {
-    threads.emplace_back([&] {
-      for (int i = next++; i < total; i = next++) {
-        std::mt19937_64 rng(o.seed * 7919u + static_cast<uint64_t>(i));
-        int64_t c = 0, r = 0;
-        absl::Status s;
+  absl::StatusOr<DemoCounts> counts = LoadInParallel(
+      o.threads, total, o.seed * 7919u,
+      [&](int i, std::mt19937_64& rng, int64_t* c, int64_t* r) {
         if (i < o.migrated_plans) {
-          s = OneMigratedPlan(*stub, i + 1, o, rng, &c, &r);
-        } else {
-          const IssuedPlan& p =
-              final_plans[static_cast<size_t>(i - o.migrated_plans)];
-          PlanWriter w(
-              *stub,
-              {.id = absl::StrCat("plan-", p.assessment_id), .today = o.today},
-              o.token);
-          s = Placements(w, p.contents, p.issued_on, o.today);
-          if (s.ok()) {
-            s = OneCycle(w, p.issued_on, Date(), 0, o.today, rng, p.contents,
-                         p.issued_on);
-          }
-          c = w.commands;
-          r = w.repeated;
+          return OneMigratedPlan(*stub, i + 1, o, rng, c, r);
         }
-        commands += c;
-        repeated += r;
-        if (!s.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first_error.ok()) first_error = s;
-          return;
+        const IssuedPlan& p =
+            final_plans[static_cast<size_t>(i - o.migrated_plans)];
+        PlanWriter w(
+            *stub,
+            {.id = absl::StrCat("plan-", p.assessment_id), .today = o.today},
+            o.token);
+        absl::Status s = Placements(w, p.contents, p.issued_on, o.today);
+        if (s.ok()) {
+          s = OneCycle(w, p.issued_on, Date(), 0, o.today, rng, p.contents,
+                       p.issued_on);
         }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  if (!first_error.ok()) return first_error;
-  return DemoSummary{commands.load(), repeated.load(), total, {}};
+        *c = w.commands;
+        *r = w.repeated;
+        return s;
+      });
+  if (!counts.ok()) return counts.status();
+  return DemoSummary{counts->commands, counts->repeated, total, {}};
 }
 
 }  // namespace casework::demo

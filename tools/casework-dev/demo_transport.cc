@@ -208,30 +208,14 @@ absl::StatusOr<DemoSummary> LoadTransportDemo(const TransportDemoOptions& o) {
   auto stub = v1::TransportService::NewStub(grpc::CreateChannel(
       o.transport_address, grpc::InsecureChannelCredentials()));
   const Calendar calendar;
-  std::atomic<int> next{1};
-  std::atomic<int64_t> commands{0}, repeated{0};
-  std::mutex mu;
-  absl::Status first_error = absl::OkStatus();
-  std::vector<std::thread> threads;
-  for (int t = 0; t < o.threads; ++t) {
-    threads.emplace_back([&] {
-      for (int n = next++; n <= o.applications; n = next++) {
-        std::mt19937_64 rng(o.seed * 104729u + static_cast<uint64_t>(n));
-        int64_t c = 0, r = 0;
-        absl::Status s = OneApplication(*stub, n, o, calendar, rng, &c, &r);
-        commands += c;
-        repeated += r;
-        if (!s.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first_error.ok()) first_error = s;
-          return;
-        }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  if (!first_error.ok()) return first_error;
-  return DemoSummary{commands.load(), repeated.load(), o.applications, {}};
+  // Case n (from 1) draws from seed * 104729 + n.
+  absl::StatusOr<DemoCounts> counts = LoadInParallel(
+      o.threads, o.applications, o.seed * 104729u + 1,
+      [&](int i, std::mt19937_64& rng, int64_t* c, int64_t* r) {
+        return OneApplication(*stub, i + 1, o, calendar, rng, c, r);
+      });
+  if (!counts.ok()) return counts.status();
+  return DemoSummary{counts->commands, counts->repeated, o.applications, {}};
 }
 
 }  // namespace casework::demo

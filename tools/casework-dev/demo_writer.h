@@ -5,9 +5,15 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
+#include <mutex>
+#include <random>
 #include <string>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -99,6 +105,48 @@ class DemoWriter {
     if (!sent_.ok()) return sent_.status();                              \
     *sent_;                                                              \
   })
+
+// Loads cases 0..count-1 on `threads` threads, each case with its own
+// random generator (seeded from `seed` and the case number, so a load is the
+// same whatever the threads). `one(i, rng, &commands, &repeated)` loads case
+// i. The counts summed, or the first error (the other threads stop after
+// their case in hand).
+struct DemoCounts {
+  int64_t commands = 0;
+  int64_t repeated = 0;
+};
+inline absl::StatusOr<DemoCounts> LoadInParallel(
+    int threads, int count, uint64_t seed,
+    const std::function<absl::Status(int i, std::mt19937_64& rng,
+                                     int64_t* commands, int64_t* repeated)>&
+        one) {
+  std::atomic<int> next{0};
+  std::atomic<int64_t> commands{0}, repeated{0};
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  absl::Status first_error = absl::OkStatus();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (int i = next++; i < count && !failed; i = next++) {
+        std::mt19937_64 rng(seed + static_cast<uint64_t>(i));
+        int64_t c = 0, r = 0;
+        const absl::Status s = one(i, rng, &c, &r);
+        commands += c;
+        repeated += r;
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_error.ok()) first_error = s;
+          failed = true;
+          return;
+        }
+      }
+    });
+  }
+  for (std::thread& t : pool) t.join();
+  if (!first_error.ok()) return first_error;
+  return DemoCounts{commands.load(), repeated.load()};
+}
 
 }  // namespace casework::demo
 
