@@ -7,6 +7,7 @@
 
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/clock_ops.h"
+#include "tests/testing/decide_case.h"
 
 namespace casework::reviews {
 namespace {
@@ -15,36 +16,17 @@ using ::testing::HasSubstr;
 
 Date D(int y, int m, int d) { return Date::Ymd(y, m, d); }
 
-class PlanCase {
+// A plan in memory; Do gives the events of a step.
+class PlanCase : public testutil::DecideCase<Traits, Env> {
  public:
   explicit PlanCase(Date today, int under5_months = 6)
-      : env_{today, calendar_, under5_months} {}
-
+      : DecideCase("plan-1", today, under5_months) {}
   template <typename... Args>
   absl::StatusOr<std::vector<Event>> Do(const Args&... args) {
-    absl::StatusOr<ReviewDecision> d = Decide(state_, args..., env_);
+    auto d = DecideCase::Do(args...);
     if (!d.ok()) return d.status();
-    for (Event& e : d->events) {
-      e.mutable_metadata()->set_stream_id("plan-1");
-      e.mutable_metadata()->set_version(state_.version() + 1);
-      Traits::Evolve(state_, e);
-    }
     return d->events;
   }
-  void SetToday(Date d) { env_.today = d; }
-  const Plan& state() const { return state_; }
-  const v1::Clock& clock(absl::string_view id) const {
-    for (const v1::Clock& c : state_.clocks()) {
-      if (c.clock_id() == id) return c;
-    }
-    static const v1::Clock kNone;
-    return kNone;
-  }
-
- private:
-  Calendar calendar_;
-  Env env_;
-  Plan state_;
 };
 
 v1::RegisterPlanRequest Registration(Date issued) {

@@ -8,6 +8,7 @@
 
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/clock_ops.h"
+#include "tests/testing/decide_case.h"
 
 namespace casework::complaints {
 namespace {
@@ -17,39 +18,14 @@ using ::testing::HasSubstr;
 Date D(int y, int m, int d) { return Date::Ymd(y, m, d); }
 Date Due(const v1::Clock& c) { return statutory::DateOf(c.due_on()); }
 
+// A complaint or a disagreement in memory.
 template <typename State>
-class Case {
+class Case : public testutil::DecideCase<
+                 std::conditional_t<std::is_same_v<State, Complaint>,
+                                    ComplaintTraits, DisagreementTraits>,
+                 Env> {
  public:
-  explicit Case(Date today) : env_{today, calendar_, {}} {}
-  template <typename... Args>
-  absl::StatusOr<ComplaintsDecision> Do(const Args&... args) {
-    absl::StatusOr<ComplaintsDecision> d = Decide(state_, args..., env_);
-    if (!d.ok()) return d.status();
-    for (Event& e : d->events) {
-      e.mutable_metadata()->set_stream_id("x-1");
-      e.mutable_metadata()->set_version(state_.version() + 1);
-      if constexpr (std::is_same_v<State, Complaint>) {
-        ComplaintTraits::Evolve(state_, e);
-      } else {
-        DisagreementTraits::Evolve(state_, e);
-      }
-    }
-    return d;
-  }
-  const State& state() const { return state_; }
-  const v1::Clock& clock(absl::string_view id) const {
-    for (const v1::Clock& c : state_.clocks()) {
-      if (c.clock_id() == id) return c;
-    }
-    static const v1::Clock kNone;
-    return kNone;
-  }
-  Env& env() { return env_; }
-
- private:
-  Calendar calendar_;
-  Env env_;
-  State state_;
+  explicit Case(Date today) : Case::DecideCase("x-1", today) {}
 };
 
 v1::LogComplaintRequest Logged(

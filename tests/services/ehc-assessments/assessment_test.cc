@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/statutory/clock_ops.h"
+#include "tests/testing/decide_case.h"
 
 namespace casework::ehc {
 namespace {
@@ -17,37 +18,16 @@ Date D(int y, int m, int d) { return Date::Ymd(y, m, d); }
 
 // Drives the pure core the way the CommandHandler does: decide, stamp metadata,
 // evolve.
-class Case {
+// An assessment in memory; Do gives the events of a step.
+class Case : public testutil::DecideCase<Traits, Env> {
  public:
-  explicit Case(Date today) : env_{today, calendar_} {}
-
+  explicit Case(Date today) : DecideCase("a-1", today) {}
   template <typename... Args>
   absl::StatusOr<std::vector<Event>> Do(const Args&... args) {
-    absl::StatusOr<EhcDecision> d = Decide(state_, args..., env_);
+    auto d = DecideCase::Do(args...);
     if (!d.ok()) return d.status();
-    for (Event& e : d->events) {
-      e.mutable_metadata()->set_stream_id("a-1");
-      e.mutable_metadata()->set_version(state_.version() + 1);
-      Traits::Evolve(state_, e);
-      e.mutable_metadata()->set_officer_id(state_.officer_id());
-    }
     return d->events;
   }
-
-  void SetToday(Date d) { env_.today = d; }
-  const Assessment& state() const { return state_; }
-  const v1::Clock& clock(absl::string_view id) const {
-    for (const v1::Clock& c : state_.clocks()) {
-      if (c.clock_id() == id) return c;
-    }
-    static const v1::Clock kNone;
-    return kNone;
-  }
-
- private:
-  Calendar calendar_;
-  Env env_;
-  Assessment state_;
 };
 
 v1::RecordRequestRequest Request(

@@ -8,6 +8,7 @@
 
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/clock_ops.h"
+#include "tests/testing/decide_case.h"
 
 namespace casework::transport {
 namespace {
@@ -17,39 +18,13 @@ using ::testing::HasSubstr;
 Date D(int y, int m, int d) { return Date::Ymd(y, m, d); }
 Date Due(const v1::Clock& c) { return statutory::DateOf(c.due_on()); }
 
-class AppCase {
+// An application in memory, in an LA whose terms begin on these days.
+class AppCase : public testutil::DecideCase<Traits, Env> {
  public:
   explicit AppCase(Date today)
-      : env_{today,
-             calendar_,
-             20,
-             {D(2026, 9, 3), D(2027, 1, 5), D(2027, 4, 19), D(2027, 9, 2)}} {}
-
-  template <typename... Args>
-  absl::StatusOr<TransportDecision> Do(const Args&... args) {
-    absl::StatusOr<TransportDecision> d = Decide(state_, args..., env_);
-    if (!d.ok()) return d.status();
-    for (Event& e : d->events) {
-      e.mutable_metadata()->set_stream_id("app-1");
-      e.mutable_metadata()->set_version(state_.version() + 1);
-      Traits::Evolve(state_, e);
-    }
-    return d;
-  }
-  void SetToday(Date d) { env_.today = d; }
-  const Application& state() const { return state_; }
-  const v1::Clock& clock(absl::string_view id) const {
-    for (const v1::Clock& c : state_.clocks()) {
-      if (c.clock_id() == id) return c;
-    }
-    static const v1::Clock kNone;
-    return kNone;
-  }
-
- private:
-  Calendar calendar_;
-  Env env_;
-  Application state_;
+      : DecideCase("app-1", today, 20,
+                   std::vector<Date>{D(2026, 9, 3), D(2027, 1, 5),
+                                     D(2027, 4, 19), D(2027, 9, 2)}) {}
 };
 
 v1::SubmitApplicationRequest Application_(Date received, double walking,
