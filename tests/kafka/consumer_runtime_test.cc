@@ -10,6 +10,7 @@
 #include <deque>
 #include <mutex>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "tests/testing/fake_source.h"
 
@@ -109,6 +110,29 @@ void WaitPolls(FakeSource::State& state, int n) {
   state.cv.wait_for(lock, std::chrono::seconds(20),
                     [&] { return state.polls >= target; });
 }
+
+// Every health report of a runtime, from when it is made.
+class HealthReports {
+ public:
+  explicit HealthReports(ConsumerRuntime& runtime) {
+    runtime.SetHealthListener([this](const absl::Status& s) {
+      std::lock_guard<std::mutex> lock(mu_);
+      reports_.push_back(std::string(s.message()));
+    });
+  }
+  // The first report containing `text` ("" when none).
+  std::string Find(absl::string_view text) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const std::string& r : reports_) {
+      if (absl::StrContains(r, text)) return r;
+    }
+    return "";
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> reports_;
+};
 
 std::shared_ptr<FakeSource::State> Topic(int partitions, int records) {
   auto state = std::make_shared<FakeSource::State>();
@@ -321,14 +345,9 @@ TEST(ConsumerRuntimeTest, ALostFetchIsNoticedAndFetchedAgain) {
   options.idle_check = absl::ZeroDuration();
   options.stall_after = absl::Minutes(1);
   options.clock = &clock;
-  std::mutex mu;
-  std::vector<std::string> reports;
   ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
                           nullptr);
-  runtime.SetHealthListener([&](const absl::Status& s) {
-    std::lock_guard<std::mutex> lock(mu);
-    reports.push_back(std::string(s.message()));
-  });
+  HealthReports reports(runtime);
   // Polled and found nothing (the fetch is lost) while the records wait.
   WaitPolls(*state, 5);
   {
@@ -344,12 +363,7 @@ TEST(ConsumerRuntimeTest, ALostFetchIsNoticedAndFetchedAgain) {
     std::lock_guard<std::mutex> lock(state->mu);
     EXPECT_GE(state->assigns, 2);
   }
-  std::lock_guard<std::mutex> lock(mu);
-  EXPECT_TRUE(std::any_of(reports.begin(), reports.end(),
-                          [](const std::string& r) {
-                            return r.find("fetching again") !=
-                                   std::string::npos;
-                          }))
+  EXPECT_FALSE(reports.Find("fetching again").empty())
       << "no report said the fetch stopped";
 }
 
@@ -438,14 +452,9 @@ TEST(ConsumerRuntimeTest, OneStoppedPartitionIsNamedAndFetchedAgain) {
   options.idle_check = absl::ZeroDuration();
   options.stall_after = absl::Minutes(1);
   options.clock = &clock;
-  std::mutex mu;
-  std::vector<std::string> reports;
   ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
                           nullptr);
-  runtime.SetHealthListener([&](const absl::Status& s) {
-    std::lock_guard<std::mutex> lock(mu);
-    reports.push_back(std::string(s.message()));
-  });
+  HealthReports reports(runtime);
   ASSERT_TRUE(sink.WaitApplied(10));
   {
     // Partition 1's fetch stops; both get three more records.
@@ -463,16 +472,12 @@ TEST(ConsumerRuntimeTest, OneStoppedPartitionIsNamedAndFetchedAgain) {
   ASSERT_TRUE(sink.WaitApplied(16));  // partition 1's, fetched again
   ASSERT_TRUE(WaitStatus(
       runtime, [](const RuntimeStatus& s) { return s.serving && s.lag == 0; }));
-  std::lock_guard<std::mutex> lock(mu);
-  const auto named =
-      std::find_if(reports.begin(), reports.end(), [](const std::string& r) {
-        return r.find("fetching again") != std::string::npos;
-      });
-  ASSERT_NE(named, reports.end()) << "no report said the fetch stopped";
-  EXPECT_NE(named->find("partition 1 of casework.ehc-assessments.v1: 3 "
-                        "records wait"),
+  const std::string named = reports.Find("fetching again");
+  ASSERT_FALSE(named.empty()) << "no report said the fetch stopped";
+  EXPECT_NE(named.find("partition 1 of casework.ehc-assessments.v1: 3 "
+                       "records wait"),
             std::string::npos)
-      << *named;
+      << named;
 }
 
 TEST(ConsumerRuntimeTest, EndsThatCannotBeHadPastTheLimitAreNotServing) {
