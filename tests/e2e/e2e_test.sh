@@ -10,38 +10,21 @@
 #     under mutual TLS with a CA made at test time.
 # Usage: e2e_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
-bin=$1
-src=$2
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  # casework-dev's services first: a SIGKILLed parent would leave them running.
-  for p in "${pids[@]}"; do pkill -9 -P "$p" 2>/dev/null || true; kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "E2E FAILED: $*" >&2; if [ -n "${E2E_KEEP:-}" ]; then cp -r "$work" "$E2E_KEEP"; fi; exit 1; }
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+bin=$(cd "$1" && pwd)
+src=$(cd "$2" && pwd)
+# shellcheck source=tests/testing/dev_stack.sh
+source "$src/tests/testing/dev_stack.sh"
+work=$DEV_WORK
+fail() { dev_fail "E2E: $*"; }
+free_port() { dev_free_port; }
 
-ehc_port=$(free_port)
-reviews_port=$(free_port)
-transport_port=$(free_port)
-complaints_port=$(free_port)
-proj_port=$(free_port)
-returns_port=$(free_port)
-web_port=$(free_port)
-oidc_port=$(free_port)
-"$bin/casework-dev" --demo --demo-children 60 --data-dir "$work/var" \
-  --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" --returns-port "$returns_port" --web-port "$web_port" --oidc-port "$oidc_port" >"$work/dev.out" 2>"$work/dev.err" &
-pids+=($!)
-for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev.out" 2>/dev/null && break; sleep 0.2; done
-grep -q "demo loaded" "$work/dev.out" || { cat "$work/dev.out" "$work/dev.err"; fail "demo did not load"; }
-export CASEWORK_EHC_ADDR=127.0.0.1:$ehc_port CASEWORK_PROJECTION_ADDR=127.0.0.1:$proj_port
-export CASEWORK_REVIEWS_ADDR=127.0.0.1:$reviews_port CASEWORK_TRANSPORT_ADDR=127.0.0.1:$transport_port
-export CASEWORK_COMPLAINTS_ADDR=127.0.0.1:$complaints_port CASEWORK_RETURNS_ADDR=127.0.0.1:$returns_port
-# casework-dev's tokens (CASEWORK_TOKEN = officer-01 of team-north).
-# shellcheck disable=SC1091
-source "$work/var/tokens.env"
+dev_stack_start "$bin" --demo --demo-children 60
+grep -q "demo loaded" "$DEV_OUT" || fail "demo did not load"
+# The services' ports, for the stock clients (CASEWORK_TOKEN = officer-01 of team-north).
+ehc_port=${CASEWORK_EHC_ADDR##*:}
+proj_port=${CASEWORK_PROJECTION_ADDR##*:}
+transport_port=${CASEWORK_TRANSPORT_ADDR##*:}
+complaints_port=${CASEWORK_COMPLAINTS_ADDR##*:}
 grep -q "manager-north (manager, team-north)" "$work/dev.out" || fail "tokens not printed"
 
 # The projection catches up: wait until officer-01's scorecard counts a decision.
@@ -611,7 +594,7 @@ records_before=$(topic_records)
   --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
   2>"$work/restore.err" &
 restore_pid=$!
-pids+=("$restore_pid")
+dev_track "$restore_pid"
 for _ in $(seq 1 150); do
   "$bin/casectl" health "127.0.0.1:$restore_port" >/dev/null 2>&1 && break
   sleep 0.2
@@ -648,7 +631,7 @@ restore_other() {  # SERVICE CASECTL_FLAG LIVE_ADDR CHECK_COMMAND...
     --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
     2>"$work/restore-$service.err" &
   local pid=$!
-  pids+=("$pid")
+  dev_track "$pid"
   for _ in $(seq 1 150); do
     "$bin/casectl" health "127.0.0.1:$port" >/dev/null 2>&1 && break
     sleep 0.2
@@ -729,7 +712,7 @@ backup_port=$(free_port)
   --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
   2>"$work/from-backup.err" &
 backup_pid=$!
-pids+=("$backup_pid")
+dev_track "$backup_pid"
 for _ in $(seq 1 150); do
   "$bin/casectl" health "127.0.0.1:$backup_port" >/dev/null 2>&1 && break
   sleep 0.2
@@ -746,17 +729,12 @@ kill -TERM "$backup_pid"; wait "$backup_pid" || fail "service on the backup did 
 
 "$bin/casectl" timeline child-00001 --json >"$work/timeline.before"
 before=$(grep -c '"event_id"' "$work/timeline.before" || true)
-kill -INT "${pids[0]}"; wait "${pids[0]}" || fail "casework-dev did not stop cleanly"
-pids=()
 
 # Restart on the same data: the embedded broker starts empty, the service publishes its whole
 # log again and the projection re-reads it without counting anything twice, then follows new
 # commands (which land at offsets it had stored for the old broker).
-"$bin/casework-dev" --data-dir "$work/var" --ehc-port "$ehc_port" --reviews-port "$reviews_port" --transport-port "$transport_port" --complaints-port "$complaints_port" --projection-port "$proj_port" --returns-port "$returns_port" --web-port "$web_port" --oidc-port "$oidc_port" \
-  --log-format json >"$work/dev2.out" 2>"$work/dev2.err" &
-pids+=($!)
-for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev2.out" 2>/dev/null && break; sleep 0.2; done
-grep -q "Ctrl-C stops" "$work/dev2.out" || { cat "$work/dev2.err"; fail "casework-dev did not restart"; }
+dev_stack_restart dev2 --log-format json
+
 "$bin/casectl" ehc request --id after-restart --child child-00001 --officer officer-01 \
   --received 2026-11-02 >/dev/null || fail "command after restart not acknowledged"
 for _ in $(seq 1 100); do
@@ -786,23 +764,23 @@ for line in open(sys.argv[1], encoding="utf-8"):
         rpc += 1
 assert rpc >= 1, "no JSON request line"
 PY
-kill -INT "${pids[0]}"; wait "${pids[0]}" || fail "casework-dev did not stop cleanly after restart"
-pids=()
+dev_stack_stop
+[ "$DEV_STATUS" = 0 ] || fail "casework-dev did not stop cleanly after restart"
 
 # kill -9 right after acknowledged commands loses none of them.
 port=$(free_port)
 auth_flags=(--auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret")
 "$bin/ehc-assessments" --port "$port" --data-dir "$work/ehc" "${auth_flags[@]}" 2>"$work/ehc.err" &
-pids+=($!)
+ehc_pid=$!
+dev_track "$ehc_pid"
 for _ in $(seq 1 100); do "$bin/casectl" --ehc "127.0.0.1:$port" ehc list --child x >/dev/null 2>&1 && break; sleep 0.1; done
 for i in $(seq 1 40); do
   "$bin/casectl" --ehc "127.0.0.1:$port" ehc request --id "k-$i" --child "kc-$i" \
     --officer officer-01 --received 2026-10-01 >/dev/null || fail "command $i not acknowledged"
 done
-kill -9 "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
-pids=()
+kill -9 "$ehc_pid"; wait "$ehc_pid" 2>/dev/null || true
 "$bin/ehc-assessments" --port "$port" --data-dir "$work/ehc" "${auth_flags[@]}" 2>>"$work/ehc.err" &
-pids+=($!)
+dev_track $!
 for _ in $(seq 1 100); do "$bin/casectl" --ehc "127.0.0.1:$port" ehc list --child x >/dev/null 2>&1 && break; sleep 0.1; done
 for i in $(seq 1 40); do
   "$bin/casectl" --ehc "127.0.0.1:$port" ehc show "k-$i" >/dev/null || fail "k-$i lost after kill -9"
@@ -815,7 +793,7 @@ today_port=$(free_port)
 "$bin/ehc-assessments" --port "$today_port" --data-dir "$work/ehc-today" "${auth_flags[@]}" \
   --today 2027-06-01 --non-production 2>"$work/ehc-today.err" &
 today_pid=$!
-pids+=("$today_pid")
+dev_track "$today_pid"
 for _ in $(seq 1 100); do "$bin/casectl" --ehc "127.0.0.1:$today_port" ehc list --child x >/dev/null 2>&1 && break; sleep 0.1; done
 grep -q "NON-PRODUCTION: the business date is fixed" "$work/ehc-today.err" || fail "--today not logged"
 "$bin/casectl" --ehc "127.0.0.1:$today_port" ehc request --id t-1 --child tc-1 --officer officer-01 \
@@ -850,7 +828,7 @@ tls_port=$(free_port)
 "$bin/ehc-assessments" --port "$tls_port" --data-dir "$work/ehc-tls" "${auth_flags[@]}" \
   --tls-cert "$tls/server.pem" --tls-key "$tls/server.key" --tls-client-ca "$tls/ca.pem" \
   2>"$work/ehc-tls.err" &
-pids+=($!)
+dev_track $!
 tls_ok=0
 for _ in $(seq 1 100); do
   if "$bin/casectl" --ehc "localhost:$tls_port" --tls-ca "$tls/ca.pem" --tls-cert "$tls/client.pem" \

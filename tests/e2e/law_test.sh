@@ -5,41 +5,14 @@
 # then the same data restarted on Fri 29 January 2027, when phase A's clocks have run out.
 # Usage: law_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
-bin=$1
-src=$2
-work=$(mktemp -d)
-dev_pid=
-cleanup() {
-  if [ -n "$dev_pid" ]; then pkill -9 -P "$dev_pid" 2>/dev/null || true; kill -9 "$dev_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "LAW E2E FAILED: $*" >&2; cat "$work"/dev-*.err >&2 2>/dev/null || true; exit 1; }
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+bin=$(cd "$1" && pwd)
+src=$(cd "$2" && pwd)
+# shellcheck source=tests/testing/dev_stack.sh
+source "$src/tests/testing/dev_stack.sh"
+work=$DEV_WORK
+fail() { dev_fail "LAW E2E: $*"; }
 mkdir -p "$work/py"
 protoc -I "$src/proto" --python_out="$work/py" "$src"/proto/casework/v1/*.proto
-ports=()
-for svc in ehc reviews transport complaints projection returns web oidc; do ports+=("--$svc-port" "$(free_port)"); done
-export CASEWORK_EHC_ADDR=127.0.0.1:${ports[1]} CASEWORK_REVIEWS_ADDR=127.0.0.1:${ports[3]}
-export CASEWORK_TRANSPORT_ADDR=127.0.0.1:${ports[5]} CASEWORK_COMPLAINTS_ADDR=127.0.0.1:${ports[7]}
-export CASEWORK_PROJECTION_ADDR=127.0.0.1:${ports[9]}
-
-# start TODAY: casework-dev on the shared data directory, its business date fixed.
-start() {
-  local today=$1
-  "$bin/casework-dev" --data-dir "$work/var" --today "$today" "${ports[@]}" >"$work/dev-$today.out" \
-    2>"$work/dev-$today.err" &
-  dev_pid=$!
-  for _ in $(seq 1 300); do grep -q "Ctrl-C stops" "$work/dev-$today.out" 2>/dev/null && break; sleep 0.2; done
-  grep -q "Ctrl-C stops" "$work/dev-$today.out" || fail "casework-dev --today $today did not start"
-  # shellcheck disable=SC1091
-  source "$work/var/tokens.env"
-}
-stop() {
-  kill -INT "$dev_pid"; wait "$dev_pid" || fail "casework-dev did not stop cleanly"
-  dev_pid=
-}
 run() {
   PYTHONPATH="$work/py" /usr/bin/python3 "$src/tests/e2e/law_scenarios.py" "$1" \
     "$CASEWORK_EHC_ADDR" "$CASEWORK_REVIEWS_ADDR" "$CASEWORK_TRANSPORT_ADDR" \
@@ -47,12 +20,12 @@ run() {
     || fail "phase $1"
 }
 
-start 2026-03-03
-grep -q "NON-PRODUCTION" "$work/dev-2026-03-03.err" "$work/dev-2026-03-03.out" ||
-  fail "the fixed business date was not announced"
+# Phase A on one business date, phase B on the same data ten months later.
+dev_stack_start "$bin" --today 2026-03-03
+grep -q "NON-PRODUCTION" "$DEV_ERR" "$DEV_OUT" || fail "the fixed business date was not announced"
 run A
-stop
-start 2027-01-29
+dev_stack_restart phase-b --today 2027-01-29
 run B
-stop
+dev_stack_stop
+[ "$DEV_STATUS" = 0 ] || fail "casework-dev did not stop cleanly"
 echo "law e2e: ok"

@@ -71,8 +71,16 @@ dev_stack_start() {
   CASEWORK_WEB_PORT=$(dev_free_port)
   CASEWORK_OIDC_PORT=$(dev_free_port)
   export CASEWORK_WEB_PORT CASEWORK_OIDC_PORT
-  "$bin/casework-dev" --data-dir "$DEV_WORK/var" "${args[@]}" --web-port "$CASEWORK_WEB_PORT" \
-    --oidc-port "$CASEWORK_OIDC_PORT" "$@" >"$DEV_OUT" 2>"$DEV_ERR" &
+  DEV_BIN=$bin
+  DEV_PORT_ARGS=("${args[@]}" --web-port "$CASEWORK_WEB_PORT" --oidc-port "$CASEWORK_OIDC_PORT")
+  dev_stack_run "$@"
+}
+
+# Starts casework-dev on the stack's data and ports (DEV_BIN, DEV_PORT_ARGS) with these flags,
+# writing to DEV_OUT and DEV_ERR, and waits until it is up.
+dev_stack_run() {
+  "$DEV_BIN/casework-dev" --data-dir "$DEV_WORK/var" "${DEV_PORT_ARGS[@]}" "$@" \
+    >"$DEV_OUT" 2>"$DEV_ERR" &
   DEV_PID=$!
   export DEV_PID
   # Up when it prints its closing line; gone if it exits first.
@@ -84,6 +92,19 @@ dev_stack_start() {
   source "$DEV_WORK/var/tokens.env"
   # shellcheck disable=SC1091
   source "$DEV_WORK/var/metrics.env"
+}
+
+# Stops the stack (it must stop cleanly) and starts it again on the same data and ports with
+# these flags; its output goes to $DEV_WORK/NAME.out and NAME.err (DEV_OUT, DEV_ERR).
+# Usage: dev_stack_restart NAME [casework-dev flags]
+dev_stack_restart() {
+  local name=$1
+  shift
+  dev_stack_stop
+  [ "$DEV_STATUS" = 0 ] || dev_fail "casework-dev did not stop cleanly (exit $DEV_STATUS)"
+  DEV_OUT=$DEV_WORK/$name.out
+  DEV_ERR=$DEV_WORK/$name.err
+  dev_stack_run "$@"
 }
 
 # Stops the stack with SIGTERM and waits for it; its exit status in DEV_STATUS.
