@@ -34,8 +34,9 @@ rc=0; "$bin/casectl" --tls-ca /dev/null health 127.0.0.1:1 >/dev/null 2>&1 || rc
 grep -q "CASEWORK_NO_SUCH_SETTING" <<<"$help" && fail "the check cannot fail"
 # A --kafka-config that would weaken delivery is refused at start, naming the
 # setting, by every service that talks to Kafka.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/testing/dev_stack.sh
+source "$src/tests/testing/dev_stack.sh"
+tmp=$DEV_WORK
 echo "flags-test-secret-0123456789abcdef0123" >"$tmp/secret"
 for b in ehc-assessments annual-reviews transport complaints projection; do
   for setting in acks=1 enable.idempotence=false auto.offset.reset=latest auto.offset.reset=earliest \
@@ -87,30 +88,19 @@ out=$(timeout 20 "$bin/ehc-assessments" --data-dir "$tmp/sasl1" --port 0 --broke
   --kafka-config "${sasl/SHA-512/SHA-999}" --kafka-password-file "$tmp/kafka.password" \
   --auth-issuer t --auth-hs256-secret-file "$tmp/secret" 2>&1 </dev/null) || rc=$?
 [ "$rc" = 2 ] && grep -q "SCRAM-SHA-999" <<<"$out" || fail "an unknown SASL mechanism: $out"
-dev_ports=()
-for _ in 1 2 3 4 5 6 7 8; do dev_ports+=("$(free_port)"); done
-"$bin/casework-dev" --data-dir "$tmp/dev" --ehc-port "${dev_ports[0]}" --reviews-port "${dev_ports[1]}" \
-  --transport-port "${dev_ports[2]}" --complaints-port "${dev_ports[3]}" \
-  --projection-port "${dev_ports[4]}" --returns-port "${dev_ports[5]}" --web-port "${dev_ports[6]}" \
-  --oidc-port "${dev_ports[7]}" >"$tmp/dev.out" 2>"$tmp/dev.err" &
-dev_pid=$!
-trap 'kill "$dev_pid" "${sasl_pid:-}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-for _ in $(seq 1 150); do grep -q "Ctrl-C stops" "$tmp/dev.out" 2>/dev/null && break; sleep 0.2; done
-grep -q "Ctrl-C stops" "$tmp/dev.out" || fail "casework-dev did not start: $(cat "$tmp/dev.err")"
-# shellcheck disable=SC1091
-source "$tmp/dev/tokens.env"
+dev_stack_start "$bin"
 sasl_port=$(free_port)
 CASEWORK_KAFKA_PASSWORD_FILE="$tmp/kafka.password" "$bin/ehc-assessments" --port "$sasl_port" \
-  --data-dir "$tmp/sasl2" --brokers "$(cat "$tmp/dev/kafka.bootstrap")" --kafka-config "$sasl" \
-  --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$tmp/dev/auth/dev-hs256.secret" \
+  --data-dir "$tmp/sasl2" --brokers "$CASEWORK_BROKERS" --kafka-config "$sasl" \
+  --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$DEV_WORK/var/auth/dev-hs256.secret" \
   2>"$tmp/sasl.err" &
 sasl_pid=$!
+dev_track "$sasl_pid"
 for _ in $(seq 1 150); do grep -q "SASL" "$tmp/sasl.err" 2>/dev/null && break; sleep 0.2; done
 grep -q "SASL" "$tmp/sasl.err" || fail "no SASL handshake attempted: $(cat "$tmp/sasl.err")"
 "$bin/casectl" --ehc "127.0.0.1:$sasl_port" ehc request --id sasl-1 --child sasl-child \
   --officer officer-01 --received 2026-11-02 >/dev/null || fail "no command accepted during the SASL outage"
-if grep -q "Scram-Pa55word" "$tmp/sasl.err" "$tmp/dev.err"; then fail "the Kafka password was logged"; fi
-kill "$sasl_pid" "$dev_pid"; wait "$sasl_pid" "$dev_pid" 2>/dev/null || true
+if grep -q "Scram-Pa55word" "$tmp/sasl.err" "$DEV_ERR"; then fail "the Kafka password was logged"; fi
 echo "SASL/SCRAM configuration: ok"
 if command -v docker-compose >/dev/null 2>&1; then
   (cd "$src" && CASEWORK_AUTH_ISSUER=x docker-compose -f docker-compose.yml config -q) \
