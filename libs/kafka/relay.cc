@@ -95,20 +95,6 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
                 std::to_string(Millis(options.delivery_timeout)));
   auto impl = std::make_unique<Impl>();
   ASSIGN_OR_RETURN(impl->producer, NewProducer(options.brokers, props));
-  {
-    // Learn the topic's partitions and leaders now, not in the first
-    // command's publish (~1 s on a fresh producer). Best effort: a broker
-    // that is down is the publish loop's to wait for.
-    rd_kafka_topic_t* topic =
-        rd_kafka_topic_new(impl->producer, options.topic.c_str(), nullptr);
-    const rd_kafka_metadata_t* md = nullptr;
-    if (topic != nullptr &&
-        rd_kafka_metadata(impl->producer, 0, topic, &md, 5000) ==
-            RD_KAFKA_RESP_ERR_NO_ERROR) {
-      rd_kafka_metadata_destroy(md);
-    }
-    if (topic != nullptr) rd_kafka_topic_destroy(topic);
-  }
   ASSIGN_OR_RETURN(int64_t cursor, store.GetCursor(options.cursor_name));
   if (options.from_start && cursor > 0) {
     LogInfo("relay: re-publishing the whole log",
@@ -165,6 +151,21 @@ void Relay::RepublishFrom(int64_t position) {
 }
 
 void Relay::Loop() {
+  {
+    // Learn the topic's partitions and leaders before the first publish, not
+    // in it (~1 s on a fresh producer, while the first commands' events
+    // wait); in this thread, so a broker that is down never delays the
+    // service's start. Best effort: the publish loop waits for the broker.
+    rd_kafka_topic_t* topic =
+        rd_kafka_topic_new(impl_->producer, options_.topic.c_str(), nullptr);
+    const rd_kafka_metadata_t* md = nullptr;
+    if (topic != nullptr &&
+        rd_kafka_metadata(impl_->producer, 0, topic, &md, 5000) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_metadata_destroy(md);
+    }
+    if (topic != nullptr) rd_kafka_topic_destroy(topic);
+  }
   bool was_failing = false;
   while (!stop_) {
     if (const int64_t rewind = rewind_to_.exchange(-1); rewind >= 0) {
