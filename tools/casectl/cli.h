@@ -383,6 +383,14 @@ class Client {
 };
 
 // Commands in other files.
+int RunEhc(const Args& a, Client& client);
+// team-scorecard, la-scorecard, exceptions, trend (managers' views).
+int RunManager(const Args& a, Client& client, const std::string& command);
+// timeline, worklist, scorecard.
+int RunProjection(const Args& a, Client& client, const std::string& command);
+int RunAdmin(const Args& a, Client& client);
+int RunHealth(const Args& a, Client& client);
+int RunAudit(const Args& a, Client& client);
 int RunReview(const Args& a, Client& client);
 int RunPlansImport(const Args& a, Client& client);
 int RunTransport(const Args& a, Client& client);
