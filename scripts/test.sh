@@ -46,13 +46,15 @@ if [ "${CASEWORK_SANITIZERS:-1}" = "0" ]; then
   exit 0
 fi
 supp="$PWD/tests/sanitizers"
-# -O1 -g1: sanitized code a little optimized, with line tables only, to keep the builds short.
-sanitized() {  # DIR OPTION TARGET
-  cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
+# Line tables only (-g1). AddressSanitizer's build compiles every test at -O0: about 40% less
+# compile time than -O1 (its tests run in under two minutes either way); ThreadSanitizer's
+# three tests keep -O1, which TSan runs much faster.
+sanitized() {  # DIR OPTION TARGET OPTIMIZATION
+  cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=$4 -g1" \
     "-D$2=ON" -DCASEWORK_WEB_APP=OFF >/dev/null
   cmake --build "$1" -j "${CASEWORK_JOBS:-2}" --target "$3"
 }
-sanitized build-asan CASEWORK_ASAN casework_unit_tests
+sanitized build-asan CASEWORK_ASAN casework_unit_tests -O0
 stage "AddressSanitizer + UBSan build"
 (cd build-asan && \
   ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 \
@@ -60,7 +62,7 @@ stage "AddressSanitizer + UBSan build"
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --output-on-failure -j 2 -L unit)
 stage "AddressSanitizer + UBSan tests"
-sanitized build-tsan CASEWORK_TSAN casework_tsan_tests
+sanitized build-tsan CASEWORK_TSAN casework_tsan_tests -O1
 stage "ThreadSanitizer build"
 (cd build-tsan && \
   TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$supp/tsan.supp" \
