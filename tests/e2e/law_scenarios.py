@@ -358,10 +358,11 @@ def phase_b(ehc, rev, tr, cp, proj):
     passed(6, "in the backlog until ceased, then out")
 
 
-def main():
+def run(phase, ehc_addr, reviews_addr, transport_addr, complaints_addr, proj_addr, token):
+    """Runs phase A or B against the stack at these addresses (law_test.py)."""
     global PHASE
-    PHASE = sys.argv[1]
-    ehc_addr, reviews_addr, transport_addr, complaints_addr, proj_addr, token = sys.argv[2:8]
+    PHASE = phase
+    OK.clear()
     services = (Service(ehc_addr, e, "EhcAssessmentService", token),
                 Service(reviews_addr, r, "AnnualReviewService", token),
                 Service(transport_addr, t, "TransportService", token),
@@ -369,6 +370,10 @@ def main():
                 Service(proj_addr, p, "ProjectionService", token))
     (phase_a if PHASE == "A" else phase_b)(*services)
     print(f"law {PHASE}: {len(OK)} checks passed")
+
+
+def main():
+    run(*sys.argv[1:8])
 
 
 PHASE = "?"
