@@ -288,7 +288,7 @@ void ConsumerRuntime::RefreshEnds() {
   }
 }
 
-void ConsumerRuntime::FollowPartitions() {
+std::vector<TopicPartition> ConsumerRuntime::FollowPartitions() {
   OffsetMap assignment;
   std::vector<TopicPartition> added;
   {
@@ -304,12 +304,12 @@ void ConsumerRuntime::FollowPartitions() {
       }
     }
   }
-  if (added.empty()) return;
+  if (added.empty()) return added;
   absl::Status assigned = source_->Assign(assignment);
   if (!assigned.ok()) {
     LogWarn(absl::StrCat(options_.name, ": cannot assign new partitions"),
             {{"error", std::string(assigned.message())}});
-    return;
+    return {};
   }
   const absl::Time now = Now();
   std::lock_guard<std::mutex> lock(mu_);
@@ -319,10 +319,10 @@ void ConsumerRuntime::FollowPartitions() {
     status_.partitions[tp] = PartitionStatus{};
     last_progress_[tp] = now;
   }
+  return added;
 }
 
 void ConsumerRuntime::Check(absl::Time now) {
-  FollowPartitions();
   OffsetMap next;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -354,6 +354,12 @@ void ConsumerRuntime::Check(absl::Time now) {
     ClearProblem(Problem::kConsume);
   }
   consume_error_seen_ = false;
+  // The broker answers: new partitions are read from 0 from now on (asked
+  // only then, so an outage costs one timeout per check, not one per topic).
+  for (const TopicPartition& tp : FollowPartitions()) {
+    absl::StatusOr<Watermarks> w = source_->QueryWatermarks(tp);
+    if (w.ok()) ends[tp] = w->high;
+  }
   // Per partition: records waiting on the broker and none arriving for
   // stall_after is a stopped fetch.
   std::vector<std::string> stuck_text;

@@ -241,7 +241,8 @@ class ConsumerRuntime final {
   // Every idle_check: new partitions, fresh ends, stopped fetches, lasting
   // errors (see the class comment).
   void Check(absl::Time now);
-  void FollowPartitions();
+  // Assigns the topics' partitions not read yet, from 0; returns them.
+  std::vector<TopicPartition> FollowPartitions();
   // Records of these partitions were applied (or dead-lettered) at `now`.
   void NoteProgress(const OffsetMap& next, absl::Time now);
 
