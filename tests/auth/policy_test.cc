@@ -41,6 +41,7 @@
 #include "services/statutory-returns/returns_service.h"
 #include "services/transport/transport_service.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_token.h"
 
 namespace casework {
 namespace {
@@ -172,14 +173,8 @@ class PolicyWalkTest : public ::testing::Test {
 
   std::string Token(const std::string& subject, unsigned roles,
                     std::vector<std::string> teams = {}) {
-    return *auth::SignJwt("HS256", kSecret, "",
-                          auth::ClaimsJson(auth::TokenClaims{
-                              .issuer = "test",
-                              .audience = "casework",
-                              .subject = subject,
-                              .roles = roles,
-                              .teams = std::move(teams),
-                              .expires = clock_.Now() + absl::Hours(1)}));
+    return testutil::TestToken(kSecret, subject, roles, clock_.Now(),
+                               std::move(teams));
   }
 
   // Calls `method` with the serialized request and the token (none when

@@ -26,6 +26,7 @@
 #include "libs/rpc/server.h"
 #include "services/ehc-assessments/ehc_service.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_token.h"
 
 namespace casework {
 namespace {
@@ -151,13 +152,8 @@ class DiskFullTest : public ::testing::Test {
   }
 
   std::string Token() {
-    return *auth::SignJwt("HS256", kSecret, "",
-                          auth::ClaimsJson(auth::TokenClaims{
-                              .issuer = "test",
-                              .audience = "casework",
-                              .subject = "officer-a",
-                              .roles = auth::kOfficer,
-                              .expires = clock_.Now() + absl::Hours(1)}));
+    return testutil::TestToken(kSecret, "officer-a", auth::kOfficer,
+                               clock_.Now());
   }
 
   testutil::TempDir dir_;

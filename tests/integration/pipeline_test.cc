@@ -15,6 +15,7 @@
 #include "services/projection/projection.h"
 #include "services/projection/projection_consumer.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_token.h"
 
 namespace casework {
 namespace {
@@ -104,13 +105,7 @@ class PipelineTest : public ::testing::Test {
   }
 
   std::string Token(const std::string& subject) {
-    return *auth::SignJwt("HS256", kSecret, "",
-                          auth::ClaimsJson(auth::TokenClaims{
-                              .issuer = "test",
-                              .audience = "casework",
-                              .subject = subject,
-                              .roles = auth::kOfficer,
-                              .expires = clock_.Now() + absl::Hours(1)}));
+    return testutil::TestToken(kSecret, subject, auth::kOfficer, clock_.Now());
   }
 
   kafka::Encoding encoding_ = kafka::Encoding::kProtobuf;
