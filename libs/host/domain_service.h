@@ -2,8 +2,10 @@
 // its catalogue name, its own flags and a builder of its gRPC services; the
 // host does the rest, the same way for every one of them:
 //   flags and environment (libs/rpc/server.h) with the catalogue's port, the
-//   calendar with the LA's closures, the event store, the relay to the
-//   service's topic, the token verifier, the officer directory follower, the
+//   calendar with the LA's closures, the event store (rebuilt from the topic
+//   with --restore-from-topic; a backup's caught up with it before any
+//   command: CatchUpAtStart), the relay to the service's topic, the token
+//   verifier, the officer directory follower, the
 //   authorizer, the audit log, the audit and admin services (re-publish,
 //   backup), the call observer (one log line per call, RPC metrics, refusals
 //   audited), health from the store (and whatever the builder adds),
