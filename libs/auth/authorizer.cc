@@ -3,7 +3,6 @@
 #include <grpcpp/server_context.h>
 
 #include <algorithm>
-#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -106,6 +105,15 @@ absl::StatusOr<Principal> Authorizer::Authenticate(
   return p;
 }
 
+absl::StatusOr<Principal> Authorizer::AuthenticateBearer(
+    absl::string_view bearer) const {
+  if (!absl::StartsWithIgnoreCase(bearer, "bearer ")) {
+    return absl::UnauthenticatedError(
+        "the authorization metadata must be 'Bearer <token>'");
+  }
+  return Authenticate(bearer.substr(7));
+}
+
 absl::StatusOr<Principal> Authorizer::Authorize(
     const grpc::ServerContext& ctx, const std::string& method,
     const std::string& officer_id, const std::string& team_id) const {
@@ -115,68 +123,57 @@ absl::StatusOr<Principal> Authorizer::Authorize(
     return absl::UnauthenticatedError(
         "no credentials: send 'authorization: Bearer <token>'");
   }
-  const absl::string_view bearer(it->second.data(), it->second.size());
-  if (!absl::StartsWithIgnoreCase(bearer, "bearer ")) {
-    return absl::UnauthenticatedError(
-        "the authorization metadata must be 'Bearer <token>'");
-  }
   // Verified once per call; the call observer logs and audits the call under
   // this actor, refused or not.
-  absl::StatusOr<Principal> who = Authenticate(bearer.substr(7));
+  absl::StatusOr<Principal> who = AuthenticateBearer(
+      absl::string_view(it->second.data(), it->second.size()));
   if (!who.ok()) return who.status();
   NoteCallActor(static_cast<const grpc::ServerContextBase*>(&ctx), who->subject,
                 RoleNames(who->roles));
-  return Permit(std::move(*who), method, officer_id, team_id);
+  return Permit(*who, method, officer_id, team_id);
 }
 
 absl::StatusOr<Principal> Authorizer::AuthorizeToken(
     absl::string_view bearer, const std::string& method,
     const std::string& officer_id, const std::string& team_id) const {
-  if (!absl::StartsWithIgnoreCase(bearer, "bearer ")) {
-    return absl::UnauthenticatedError(
-        "the authorization metadata must be 'Bearer <token>'");
-  }
-  absl::StatusOr<Principal> who = Authenticate(bearer.substr(7));
+  absl::StatusOr<Principal> who = AuthenticateBearer(bearer);
   if (!who.ok()) return who.status();
-  return Permit(std::move(*who), method, officer_id, team_id);
+  return Permit(*who, method, officer_id, team_id);
 }
 
-absl::StatusOr<Principal> Authorizer::Permit(Principal caller,
+absl::StatusOr<Principal> Authorizer::Permit(const Principal& who,
                                              const std::string& method,
                                              const std::string& officer_id,
                                              const std::string& team_id) const {
-  std::optional<Principal> who(std::move(caller));
-
   const auto& policy = Policy();
   auto rule = policy.find(method);
   if (rule == policy.end()) {
     return absl::InternalError(absl::StrCat("no access rule for ", method));
   }
-  if ((who->roles & rule->second.roles) == 0) {
+  if ((who.roles & rule->second.roles) == 0) {
     return absl::PermissionDeniedError(absl::StrCat(
         method, " needs the role ", RoleNames(rule->second.roles),
-        "; the caller has ", who->roles == 0 ? "none" : RoleNames(who->roles)));
+        "; the caller has ", who.roles == 0 ? "none" : RoleNames(who.roles)));
   }
-  if (who->Has(kHeadOfService) && (rule->second.roles & kHeadOfService) != 0) {
-    return *who;  // the whole LA's figures and reads
+  if (who.Has(kHeadOfService) && (rule->second.roles & kHeadOfService) != 0) {
+    return who;  // the whole LA's figures and reads
   }
   const bool integration_passes =
-      who->Has(kIntegration) && (rule->second.roles & kIntegration) != 0;
+      who.Has(kIntegration) && (rule->second.roles & kIntegration) != 0;
   if (rule->second.scope == Scope::kOfficerSelfOrTeam && !team_id.empty() &&
       !integration_passes &&
-      !(who->Has(kManager) && std::find(who->teams.begin(), who->teams.end(),
-                                        team_id) != who->teams.end())) {
+      !(who.Has(kManager) && std::find(who.teams.begin(), who.teams.end(),
+                                       team_id) != who.teams.end())) {
     return absl::PermissionDeniedError(
         "a team's figures are for the managers of that team");
   }
   if (rule->second.scope == Scope::kOfficerSelfOrTeam && !officer_id.empty() &&
-      officer_id != who->officer_id &&
-      !(who->Has(kIntegration) && (rule->second.roles & kIntegration) != 0)) {
+      officer_id != who.officer_id && !integration_passes) {
     bool in_team = false;
-    if (who->Has(kManager) && teams_) {
+    if (who.Has(kManager) && teams_) {
       for (const std::string& team : teams_(officer_id)) {
-        if (std::find(who->teams.begin(), who->teams.end(), team) !=
-            who->teams.end()) {
+        if (std::find(who.teams.begin(), who.teams.end(), team) !=
+            who.teams.end()) {
           in_team = true;
           break;
         }
@@ -184,13 +181,13 @@ absl::StatusOr<Principal> Authorizer::Permit(Principal caller,
     }
     if (!in_team) {
       return absl::PermissionDeniedError(
-          who->Has(kManager)
+          who.Has(kManager)
               ? "a manager sees only the officers of their own team(s)"
               : "an officer sees only their own worklist, scorecard and "
                 "caseload");
     }
   }
-  return *who;
+  return who;
 }
 
 }  // namespace casework::auth

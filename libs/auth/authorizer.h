@@ -74,8 +74,12 @@ class Authorizer {
 
  private:
   absl::StatusOr<Principal> Authenticate(absl::string_view token) const;
+  // Authenticate for the value of an authorization header, which must be
+  // "Bearer <token>" (the scheme in any case).
+  absl::StatusOr<Principal> AuthenticateBearer(absl::string_view bearer) const;
   // The method's rule for an authenticated caller.
-  absl::StatusOr<Principal> Permit(Principal who, const std::string& method,
+  absl::StatusOr<Principal> Permit(const Principal& who,
+                                   const std::string& method,
                                    const std::string& officer_id,
                                    const std::string& team_id) const;
 

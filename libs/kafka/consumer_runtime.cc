@@ -383,8 +383,7 @@ void ConsumerRuntime::Check(absl::Time now) {
   }
   if (stuck_.empty()) {
     ClearProblem(Problem::kFetch);
-    UpdateHealth();
-    return;
+    return;  // the loop updates health next
   }
   SetProblem(Problem::kFetch,
              absl::StrCat("partition", stuck_text.size() > 1 ? "s " : " ",

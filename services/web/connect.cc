@@ -121,8 +121,7 @@ absl::Status CheckForwardedHeaders(absl::string_view authorization,
           absl::StrCat("Authorization: the header is ", authorization.size(),
                        " bytes; the limit is ", kMaxAuthorizationBytes));
     }
-    if (token.size() < 7 ||
-        !absl::EqualsIgnoreCase(token.substr(0, 7), "Bearer ")) {
+    if (!absl::StartsWithIgnoreCase(token, "Bearer ")) {
       return absl::InvalidArgumentError(
           "Authorization: only a bearer token is accepted ('Bearer ' and "
           "the token)");
