@@ -30,6 +30,14 @@ SHARED = ["EventMetadata", "ClockChange", "Date"]
 # unset) and which clock rules are new, so a consumer knows what to expect.
 CHANGES = [
     "## Changes", "",
+    "Quality assurance - additive:",
+    "- Every envelope may carry `tallies` (3): counts toward measures that are not clocks "
+    "(`Tally`: plans issued, plans audited, audits graded, criteria met); consumers add them "
+    "up per officer and day. `PlanRegistered` from a final plan and `AmendedPlanIssued` add "
+    "`quality.plans_issued`.",
+    "- New events `PlanAudited` (annual-reviews, oneof 22) and `AuditActionCompleted` "
+    "(oneof 23); new clock rule `quality.audit_action` (the QA framework's working days).",
+    "",
     "Issue 18 (the SEN2 return) - additive:",
     "- `RequestRecorded`: `rya` (6). `RequestSource` gained HEALTH (5) and SOCIAL_CARE (6).",
     "- `FinalPlanIssued`: `contents` (5): the settings of Section I, the ranked needs, "

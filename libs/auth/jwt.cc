@@ -379,6 +379,9 @@ class Verifier final : public JwtVerifier {
 
 }  // namespace
 
+constexpr Role kRoles[] = {kOfficer, kManager, kAdmin,         kIntegration,
+                           kReturns, kHeadOfService, kQa};
+
 const char* RoleName(Role role) {
   switch (role) {
     case kOfficer:
@@ -393,13 +396,14 @@ const char* RoleName(Role role) {
       return "returns";
     case kHeadOfService:
       return "head_of_service";
+    case kQa:
+      return "qa";
   }
   return "";
 }
 
 unsigned RoleFromName(absl::string_view name) {
-  for (Role r :
-       {kOfficer, kManager, kAdmin, kIntegration, kReturns, kHeadOfService}) {
+  for (Role r : kRoles) {
     if (name == RoleName(r)) return r;
   }
   return 0;
@@ -407,8 +411,7 @@ unsigned RoleFromName(absl::string_view name) {
 
 std::string RoleNames(unsigned roles) {
   std::vector<std::string> names;
-  for (Role r :
-       {kOfficer, kManager, kAdmin, kIntegration, kReturns, kHeadOfService}) {
+  for (Role r : kRoles) {
     if ((roles & r) != 0) names.push_back(RoleName(r));
   }
   return absl::StrJoin(names, ",");
@@ -505,8 +508,7 @@ std::string ClaimsJson(const TokenClaims& c) {
   f["sub"].set_string_value(c.subject);
   if (!c.officer_id.empty()) f["officer_id"].set_string_value(c.officer_id);
   auto* roles = f["roles"].mutable_list_value();
-  for (Role r :
-       {kOfficer, kManager, kAdmin, kIntegration, kReturns, kHeadOfService}) {
+  for (Role r : kRoles) {
     if ((c.roles & r) != 0) roles->add_values()->set_string_value(RoleName(r));
   }
   auto* teams = f["teams"].mutable_list_value();

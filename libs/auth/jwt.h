@@ -38,9 +38,13 @@ enum Role : unsigned {
   // The head of the SEND service: reads every team's and officer's figures
   // and the LA's (the LA overview); no case commands.
   kHeadOfService = 1u << 5,
+  // Quality assurance (a QA lead or auditor): audits any plan and advice in
+  // the LA and reads the quality measures; no other case commands.
+  kQa = 1u << 6,
 };
-inline constexpr unsigned kAllRoles =
-    kOfficer | kManager | kAdmin | kIntegration | kReturns | kHeadOfService;
+inline constexpr unsigned kAllRoles = kOfficer | kManager | kAdmin |
+                                      kIntegration | kReturns |
+                                      kHeadOfService | kQa;
 // "officer", ... ; empty for anything else.
 const char* RoleName(Role role);
 // 0 for an unknown name.

@@ -42,9 +42,13 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.AnnualReviewService/CeasePlan", {kCaseWork}},
       {"/casework.v1.AnnualReviewService/SetPhaseTransfer", {kCaseWork}},
       {"/casework.v1.AnnualReviewService/RecordPlacement", {kCaseWork}},
-      {"/casework.v1.AnnualReviewService/GetPlan", {kCaseReads}},
+      // Audits: case workers on the cases they act for, the QA role on any
+      // plan of the LA (libs/host/endpoint.h RunQa).
+      {"/casework.v1.AnnualReviewService/AuditPlan", {kCaseWork | kQa}},
+      {"/casework.v1.AnnualReviewService/CompleteAuditAction", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/GetPlan", {kCaseReads | kQa}},
       {"/casework.v1.AnnualReviewService/ListPlans",
-       {kCaseReads, Scope::kOfficerSelfOrTeam}},
+       {kCaseReads | kQa, Scope::kOfficerSelfOrTeam}},
       // Home-to-school travel: steps on applications and reads of them.
       {"/casework.v1.TransportService/SubmitApplication", {kCaseWork}},
       {"/casework.v1.TransportService/AssessEligibility", {kCaseWork}},

@@ -9,6 +9,7 @@
 //   admin        directory, rebuild, re-publish, the audit log; no case data
 //   integration  service-to-service and back-office calls: commands and
 //                assessment reads
+//   qa           audits any plan and reads plans and the quality measures
 // A test walks this table against every method of every service in the
 // contract, so an RPC without a rule fails the build.
 #ifndef CASEWORK_LIBS_AUTH_POLICY_H_

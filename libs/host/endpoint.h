@@ -78,33 +78,25 @@ class CommandEndpoint {
                    const google::protobuf::Message& request,
                    absl::string_view id_field, const std::string& id,
                    DecideFn&& decide, v1::CommandResult* resp) const {
-    const std::string method = core_.Method(rpc);
-    absl::StatusOr<auth::Principal> who =
-        core_.authorizer.Authorize(*ctx, method);
-    if (!who.ok()) return ToGrpcStatus(who.status());
-    const Date today = core_.clock.Today();
-    absl::StatusOr<CommandContext> context = PrepareCommand(
-        core_.authorizer, *who, method, request, id_field, id, today);
-    if (!context.ok()) return ToGrpcStatus(context.status());
-    absl::StatusOr<int64_t> expected = ExpectedVersion(*ctx);
-    if (!expected.ok()) return ToGrpcStatus(expected.status());
-    absl::StatusOr<v1::CommandResult> result = handler_.Execute(
-        id, *context,
-        [&](const State& state,
-            int64_t version) -> decltype(decide(state, today)) {
-          // A step taken on the page of an older version of the case is
-          // refused, not applied over what someone else recorded meanwhile.
-          if (*expected > 0 && version != *expected) {
-            return absl::AbortedError(absl::StrCat(
-                "the case changed since you opened it (it was at version ",
-                *expected, ", it is now at ", version,
-                "): look at it again before you record this step"));
-          }
+    return Execute(
+        ctx, rpc, request, id_field, id, /*qa_any_case=*/false,
+        [&](const State& state, Date today, const auth::Principal&) {
           return decide(state, today);
-        });
-    if (!result.ok()) return ToGrpcStatus(result.status());
-    *resp = std::move(*result);
-    return grpc::Status::OK;
+        },
+        resp);
+  }
+
+  // As Run, for a quality-assurance step (an audit): a caller with the QA
+  // role may take it on any case of the LA (everyone else passes the
+  // case-level check as for any command), and `decide(state, today, who)`
+  // sees the caller.
+  template <typename DecideFn>
+  grpc::Status RunQa(grpc::ServerContext* ctx, absl::string_view rpc,
+                     const google::protobuf::Message& request,
+                     absl::string_view id_field, const std::string& id,
+                     DecideFn&& decide, v1::CommandResult* resp) const {
+    return Execute(ctx, rpc, request, id_field, id, /*qa_any_case=*/true,
+                   decide, resp);
   }
 
   // `noun` names the case in NOT_FOUND ("assessment").
@@ -151,6 +143,42 @@ class CommandEndpoint {
   const CommandHandler<Traits>& handler() const { return handler_; }
 
  private:
+  template <typename DecideFn>
+  grpc::Status Execute(grpc::ServerContext* ctx, absl::string_view rpc,
+                       const google::protobuf::Message& request,
+                       absl::string_view id_field, const std::string& id,
+                       bool qa_any_case, DecideFn&& decide,
+                       v1::CommandResult* resp) const {
+    const std::string method = core_.Method(rpc);
+    absl::StatusOr<auth::Principal> who =
+        core_.authorizer.Authorize(*ctx, method);
+    if (!who.ok()) return ToGrpcStatus(who.status());
+    const Date today = core_.clock.Today();
+    absl::StatusOr<CommandContext> context = PrepareCommand(
+        core_.authorizer, *who, method, request, id_field, id, today);
+    if (!context.ok()) return ToGrpcStatus(context.status());
+    if (qa_any_case && who->Has(auth::kQa)) context->authorize_case = nullptr;
+    absl::StatusOr<int64_t> expected = ExpectedVersion(*ctx);
+    if (!expected.ok()) return ToGrpcStatus(expected.status());
+    absl::StatusOr<v1::CommandResult> result = handler_.Execute(
+        id, *context,
+        [&](const State& state,
+            int64_t version) -> decltype(decide(state, today, *who)) {
+          // A step taken on the page of an older version of the case is
+          // refused, not applied over what someone else recorded meanwhile.
+          if (*expected > 0 && version != *expected) {
+            return absl::AbortedError(absl::StrCat(
+                "the case changed since you opened it (it was at version ",
+                *expected, ", it is now at ", version,
+                "): look at it again before you record this step"));
+          }
+          return decide(state, today, *who);
+        });
+    if (!result.ok()) return ToGrpcStatus(result.status());
+    *resp = std::move(*result);
+    return grpc::Status::OK;
+  }
+
   const EndpointCore& core_;
   CommandHandler<Traits> handler_;
 };

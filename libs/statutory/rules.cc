@@ -25,7 +25,7 @@ constexpr uint32_t kAdviceExceptions =
     Bit(ExceptionKind::kAbsenceFromArea) |
     Bit(ExceptionKind::kMissedAppointment);
 
-constexpr std::array<ClockRule, 34> kRules = {{
+constexpr std::array<ClockRule, 35> kRules = {{
     {RuleId::kEhcDecisionToAssess, "ehc.decision_to_assess",
      "Decide whether to assess and notify the family", Unit::kCalendarWeeks, 6,
      "the day the LA received the request",
@@ -217,6 +217,13 @@ constexpr std::array<ClockRule, 34> kRules = {{
      Unit::kCalendarWeeks, 2, "the day the order was made",
      "SEND Regulations 2014 reg 44 (compliance with Tribunal orders)", 0,
      false},
+    // Quality assurance (local policy: the LA's QA framework).
+    {RuleId::kQualityAuditAction, "quality.audit_action",
+     "Complete an action from a quality audit of the plan", Unit::kWorkingDays,
+     20, "the day of the audit",
+     "LA quality assurance framework (local policy; default 20 working days, "
+     "set by the framework's action_working_days)",
+     0, false},
 }};
 
 }  // namespace

@@ -86,6 +86,7 @@ enum class RuleId : uint8_t {
   kOrderFinalPlan,
   kOrderAmendPlan,
   kOrderNamedSchool,
+  kQualityAuditAction,
 };
 
 struct ClockRule {

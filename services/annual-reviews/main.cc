@@ -5,6 +5,7 @@
 #include "libs/core/log.h"
 #include "libs/host/domain_service.h"
 #include "libs/metrics/metrics.h"
+#include "libs/statutory/quality.h"
 #include "services/annual-reviews/plan_intake.h"
 #include "services/annual-reviews/review_service.h"
 
@@ -28,6 +29,11 @@ struct Parts : host::ServiceParts {
 absl::StatusOr<std::unique_ptr<host::ServiceParts>> Build(
     host::HostContext& h) {
   reviews::ServiceOptions options;
+  if (auto it = h.config.extras.find("qa-framework");
+      it != h.config.extras.end()) {
+    absl::Status used = statutory::UseQaFrameworkFile(it->second);
+    if (!used.ok()) return used;
+  }
   if (auto it = h.config.extras.find("under5-months");
       it != h.config.extras.end()) {
     if (!absl::SimpleAtoi(it->second, &options.under5_months) ||
@@ -83,7 +89,8 @@ int main(int argc, char** argv) {
   return host::RunDomainService(
       argc, argv,
       {.name = "annual-reviews",
-       .flags = {{"under5-months", "CASEWORK_REVIEW_UNDER5_MONTHS"}},
+       .flags = {{"under5-months", "CASEWORK_REVIEW_UNDER5_MONTHS"},
+                 {"qa-framework", "CASEWORK_QA_FRAMEWORK"}},
        .build = Build,
        .index_of = IndexOf});
 }

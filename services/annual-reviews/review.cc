@@ -7,6 +7,7 @@
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/clock_ops.h"
 #include "libs/statutory/plan_contents.h"
+#include "libs/statutory/quality.h"
 #include "libs/statutory/rules.h"
 
 namespace casework::reviews {
@@ -114,6 +115,15 @@ std::string PlanIdForAssessment(absl::string_view assessment_id) {
   return absl::StrCat("plan-", assessment_id);
 }
 
+std::string AuditTextPrefix(absl::string_view plan_id) {
+  return absl::StrCat("text/", plan_id, "/audit/");
+}
+
+std::string AuditTextKey(absl::string_view plan_id, absl::string_view audit_id,
+                         absl::string_view action_id) {
+  return absl::StrCat(AuditTextPrefix(plan_id), audit_id, "/", action_id);
+}
+
 int NcYearOn(int nc_year, Date as_of, Date on) {
   return nc_year + (AcademicYearOf(on) - AcademicYearOf(as_of));
 }
@@ -217,6 +227,7 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
     *body->mutable_date_of_birth() = ToProto(f.date_of_birth);
   }
   if (f.contents.ByteSizeLong() > 0) *body->mutable_contents() = f.contents;
+  statutory::AddTally(e, statutory::kPlansIssued);
   return Registered(std::move(e), plan_id, f.child_id, f.officer_id,
                     f.issued_on, std::nullopt, f.date_of_birth, env);
 }
@@ -239,6 +250,15 @@ std::vector<std::string> Traits::AllowedActions(const State& s) {
   if (s.amending_cycle() != 0) {
     out.push_back("IssueAmendedPlan");
     out.push_back("DecideNotToAmend");
+  }
+  out.push_back("AuditPlan");
+  for (const v1::Audit& a : s.audits()) {
+    for (const v1::AuditAction& action : a.actions()) {
+      if (!IsSet(action.completed_on())) {
+        out.push_back("CompleteAuditAction");
+        return out;
+      }
+    }
   }
   return out;
 }
@@ -462,6 +482,7 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   CloseClock(e, s, ClockId("amended_plan_from_meeting", k), on);  // 12 weeks
   // An amended plan naming the next school settles a pending phase transfer.
   CloseClock(e, s, kPhaseTransferClock, on);
+  statutory::AddTally(e, statutory::kPlansIssued);
   return One(std::move(e));
 }
 
@@ -611,6 +632,133 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   return One(std::move(e));
 }
 
+namespace {
+
+std::string AuditActionClock(absl::string_view audit_id,
+                             absl::string_view action_id) {
+  return absl::StrCat("audit_action/", audit_id, "/", action_id);
+}
+
+// The plan as last issued: the amended plan, when one was issued, else the
+// plan as first made.
+std::pair<v1::AuditedPlan, Date> CurrentIssue(const Plan& s) {
+  if (IsSet(s.amended_plan_issued_on()) &&
+      DateOf(s.amended_plan_issued_on()) >= DateOf(s.issued_on())) {
+    return {v1::AUDITED_PLAN_AMENDED, DateOf(s.amended_plan_issued_on())};
+  }
+  return {v1::AUDITED_PLAN_FINAL, DateOf(s.issued_on())};
+}
+
+}  // namespace
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::AuditPlanRequest& c,
+                                      const Env& env) {
+  RETURN_IF_ERROR(ValidateId("audit_id", c.audit_id()));
+  RETURN_IF_ERROR(ValidateId("auditor_id", c.auditor_id()));
+  RETURN_IF_ERROR(
+      statutory::CheckAudit(env.qa.plan, c.kind(), c.grade(), c.findings()));
+  RETURN_IF_ERROR(statutory::CheckAuditActions(c.actions()));
+  RETURN_IF_ERROR(RequireActive(s));
+  if (c.auditor_id() == s.officer_id()) {
+    return NotAllowed(absl::StrCat(
+        "auditor_id: ", c.auditor_id(),
+        " is the plan's officer; a plan is audited by someone other than the "
+        "officer responsible for it (LA quality assurance framework)"));
+  }
+  for (const v1::Audit& a : s.audits()) {
+    if (a.audit_id() == c.audit_id()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "audit_id: audit ", c.audit_id(), " of plan ", s.plan_id(),
+          " was recorded on ", DateOf(a.audited_on()).ToString()));
+    }
+  }
+  const auto [audited_plan, issued] = CurrentIssue(s);
+  Date on = env.today;
+  if (IsSet(c.audited_on())) {
+    ASSIGN_OR_RETURN(on, StepDate("audited_on", c.audited_on(), env.today,
+                                  issued, "the plan audited was issued"));
+  } else if (on < issued) {
+    return NotAllowed("the plan audited is issued after today");
+  }
+  bool first_of_issue = true;
+  for (const v1::Audit& a : s.audits()) {
+    if (DateOf(a.plan_issued_on()) == issued) first_of_issue = false;
+  }
+  Event e = At(on);
+  v1::Audit* audit = e.mutable_plan_audited()->mutable_audit();
+  audit->set_audit_id(c.audit_id());
+  audit->set_auditor_id(c.auditor_id());
+  audit->set_kind(c.kind());
+  *audit->mutable_audited_on() = ToProto(on);
+  audit->set_grade(c.grade());
+  *audit->mutable_findings() = c.findings();
+  audit->set_audited_plan(audited_plan);
+  *audit->mutable_plan_issued_on() = ToProto(issued);
+  audit->set_framework(env.qa.name);
+  const statutory::ClockRule& rule = Rule(RuleId::kQualityAuditAction);
+  const Date due = env.calendar.AddWorkingDays(on, env.qa.action_working_days);
+  ReviewDecision d;
+  for (const v1::AuditAction& asked : c.actions()) {
+    v1::AuditAction* action = audit->add_actions();
+    action->set_action_id(asked.action_id());
+    action->set_section(asked.section());
+    *action->mutable_due_on() = ToProto(due);
+    OpenClock(e, AuditActionClock(c.audit_id(), asked.action_id()), rule, on,
+              due);
+    // What to do is free text: beside the log, never in the event.
+    d.index_puts.emplace_back(
+        AuditTextKey(s.plan_id(), c.audit_id(), asked.action_id()),
+        asked.description());
+  }
+  statutory::TallyAudit(e, *audit, first_of_issue);
+  d.events.push_back(std::move(e));
+  return d;
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::CompleteAuditActionRequest& c,
+                                      const Env& env) {
+  RETURN_IF_ERROR(ValidateId("audit_id", c.audit_id()));
+  RETURN_IF_ERROR(ValidateId("action_id", c.action_id()));
+  RETURN_IF_ERROR(RequireActive(s));
+  const v1::Audit* audit = nullptr;
+  for (const v1::Audit& a : s.audits()) {
+    if (a.audit_id() == c.audit_id()) audit = &a;
+  }
+  if (audit == nullptr) {
+    return absl::NotFoundError(absl::StrCat("audit_id: plan ", s.plan_id(),
+                                            " has no audit ", c.audit_id()));
+  }
+  const v1::AuditAction* action = nullptr;
+  for (const v1::AuditAction& a : audit->actions()) {
+    if (a.action_id() == c.action_id()) action = &a;
+  }
+  if (action == nullptr) {
+    return absl::NotFoundError(absl::StrCat("action_id: audit ", c.audit_id(),
+                                            " asked for no action ",
+                                            c.action_id()));
+  }
+  if (IsSet(action->completed_on())) {
+    return NotAllowed(absl::StrCat(
+        "action ", c.action_id(), " of audit ", c.audit_id(),
+        " was completed on ", DateOf(action->completed_on()).ToString()));
+  }
+  Date on = env.today;
+  if (IsSet(c.completed_on())) {
+    ASSIGN_OR_RETURN(on, StepDate("completed_on", c.completed_on(), env.today,
+                                  DateOf(audit->audited_on()),
+                                  "the audit"));
+  }
+  Event e = At(on);
+  v1::AuditActionCompleted* body = e.mutable_audit_action_completed();
+  body->set_audit_id(c.audit_id());
+  body->set_action_id(c.action_id());
+  *body->mutable_completed_on() = ToProto(on);
+  CloseClock(e, s, AuditActionClock(c.audit_id(), c.action_id()), on);
+  return One(std::move(e));
+}
+
 void Traits::Evolve(Plan& s, const Event& e) {
   const v1::EventMetadata& m = e.metadata();
   s.set_version(m.version());
@@ -691,6 +839,21 @@ void Traits::Evolve(Plan& s, const Event& e) {
         if (q.placement_id() == p.placement_id()) slot = &q;
       }
       *(slot ? slot : s.add_placements()) = p;
+      break;
+    }
+    case Event::kPlanAudited:
+      *s.add_audits() = e.plan_audited().audit();
+      break;
+    case Event::kAuditActionCompleted: {
+      const v1::AuditActionCompleted& done = e.audit_action_completed();
+      for (v1::Audit& a : *s.mutable_audits()) {
+        if (a.audit_id() != done.audit_id()) continue;
+        for (v1::AuditAction& action : *a.mutable_actions()) {
+          if (action.action_id() == done.action_id()) {
+            *action.mutable_completed_on() = done.completed_on();
+          }
+        }
+      }
       break;
     }
     case Event::kPlanCeased:

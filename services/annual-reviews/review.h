@@ -25,6 +25,7 @@
 #include "libs/core/calendar.h"
 #include "libs/core/date.h"
 #include "libs/eventstore/command_handler.h"
+#include "libs/statutory/quality.h"
 
 namespace casework::reviews {
 
@@ -36,6 +37,8 @@ struct Env {
   Date today;
   const Calendar& calendar;
   int under5_months = 6;  // review interval for children under 5
+  // The LA's QA framework: the criteria of plan audits, the actions' clock.
+  const statutory::QaFramework& qa = statutory::QaFrameworkInUse();
 };
 
 struct Traits {
@@ -58,6 +61,12 @@ std::string OfficerIndexKey(absl::string_view officer_id,
 
 // The plan id for a final plan issued by the EHC service.
 std::string PlanIdForAssessment(absl::string_view assessment_id);
+
+// The index key of an audit action's description (kept out of events), and
+// the prefix of a plan's.
+std::string AuditTextKey(absl::string_view plan_id, absl::string_view audit_id,
+                         absl::string_view action_id);
+std::string AuditTextPrefix(absl::string_view plan_id);
 
 // A final plan issued by the EHC service, as read off its topic.
 struct FinalPlanIssuedFacts {
@@ -115,6 +124,16 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                       const Env& env);
 absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                       const v1::RecordPlacementRequest& c,
+                                      const Env& env);
+// `c` with audit_id and auditor_id filled in (the adapter makes the id and
+// resolves the auditor from the caller). Refuses an auditor who is the
+// plan's officer, an audit of a plan not yet issued or ceased, and findings
+// the framework does not allow (statutory::CheckAudit).
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::AuditPlanRequest& c,
+                                      const Env& env);
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::CompleteAuditActionRequest& c,
                                       const Env& env);
 
 }  // namespace casework::reviews

@@ -66,12 +66,77 @@ CASEWORK_REVIEW_COMMAND(ProposeToCease, v1::ProposeToCeaseRequest)
 CASEWORK_REVIEW_COMMAND(CeasePlan, v1::CeasePlanRequest)
 CASEWORK_REVIEW_COMMAND(SetPhaseTransfer, v1::SetPhaseTransferRequest)
 CASEWORK_REVIEW_COMMAND(RecordPlacement, v1::RecordPlacementRequest)
+CASEWORK_REVIEW_COMMAND(CompleteAuditAction, v1::CompleteAuditActionRequest)
 #undef CASEWORK_REVIEW_COMMAND
+
+namespace {
+
+// The auditor of an audit a caller records: a person records their own
+// audits (auditor_id empty or their own officer id); a back-office
+// (integration) caller names the auditor.
+absl::StatusOr<std::string> AuditorOf(const auth::Principal& who,
+                                      const std::string& given) {
+  if (who.Has(auth::kIntegration)) {
+    if (given.empty()) {
+      return FieldError("auditor_id",
+                        "is required from a back-office caller: who audited");
+    }
+    return given;
+  }
+  if (!given.empty() && given != who.officer_id) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "auditor_id: you record your own audits (you are ", who.officer_id,
+        ")"));
+  }
+  return who.officer_id;
+}
+
+}  // namespace
+
+grpc::Status AnnualReviewServiceImpl::AuditPlan(
+    grpc::ServerContext* ctx, const v1::AuditPlanRequest* req,
+    v1::CommandResult* resp) {
+  const std::string audit_id =
+      req->audit_id().empty() ? NewUuid() : req->audit_id();
+  return commands_.RunQa(
+      ctx, "AuditPlan", *req, "plan_id", req->plan_id(),
+      [&](const Plan& s, Date today,
+          const auth::Principal& who) -> absl::StatusOr<ReviewDecision> {
+        ASSIGN_OR_RETURN(std::string auditor, AuditorOf(who, req->auditor_id()));
+        v1::AuditPlanRequest c = *req;
+        c.set_audit_id(audit_id);
+        c.set_auditor_id(std::move(auditor));
+        return Decide(s, c, EnvOn(today));
+      },
+      resp);
+}
+
+absl::Status AnnualReviewServiceImpl::AttachAuditTexts(Plan& plan) const {
+  if (plan.audits().empty()) return absl::OkStatus();
+  const std::string prefix = AuditTextPrefix(plan.plan_id());
+  std::string after;
+  while (true) {
+    ASSIGN_OR_RETURN(auto texts, core_.store.ScanIndex(prefix, after, 500));
+    if (texts.empty()) return absl::OkStatus();
+    for (const auto& [key, text] : texts) {
+      for (v1::Audit& a : *plan.mutable_audits()) {
+        for (v1::AuditAction& action : *a.mutable_actions()) {
+          if (key == AuditTextKey(plan.plan_id(), a.audit_id(),
+                                  action.action_id())) {
+            action.set_description(text);
+          }
+        }
+      }
+    }
+    after = texts.back().first;
+  }
+}
 
 grpc::Status AnnualReviewServiceImpl::GetPlan(grpc::ServerContext* ctx,
                                               const v1::GetPlanRequest* req,
                                               v1::Plan* resp) {
-  return commands_.Get(ctx, "GetPlan", "plan_id", req->plan_id(), "plan", resp);
+  return commands_.Get(ctx, "GetPlan", "plan_id", req->plan_id(), "plan", resp,
+                       [this](Plan& p) { return AttachAuditTexts(p); });
 }
 
 grpc::Status AnnualReviewServiceImpl::ListPlans(grpc::ServerContext* ctx,
@@ -82,7 +147,10 @@ grpc::Status AnnualReviewServiceImpl::ListPlans(grpc::ServerContext* ctx,
       {"ListPlans", req->child_id(), req->officer_id(), req->page_size(),
        req->page_token(), ChildIndexKey, OfficerIndexKey},
       [&](const std::string& id) -> absl::StatusOr<audit::Read> {
-        ASSIGN_OR_RETURN(auto loaded, commands_.Load(id));
+        ASSIGN_OR_RETURN(auto loaded,
+                         commands_.Load(id, [this](Plan& p) {
+                           return AttachAuditTexts(p);
+                         }));
         v1::Plan* p = resp->add_plans();
         *p = std::move(loaded.state);
         return audit::Read{p->child_id(), id};

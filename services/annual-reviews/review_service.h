@@ -70,6 +70,12 @@ class AnnualReviewServiceImpl final : public v1::AnnualReviewService::Service {
   grpc::Status RecordPlacement(grpc::ServerContext* ctx,
                                const v1::RecordPlacementRequest* req,
                                v1::CommandResult* resp) override;
+  grpc::Status AuditPlan(grpc::ServerContext* ctx,
+                         const v1::AuditPlanRequest* req,
+                         v1::CommandResult* resp) override;
+  grpc::Status CompleteAuditAction(grpc::ServerContext* ctx,
+                                   const v1::CompleteAuditActionRequest* req,
+                                   v1::CommandResult* resp) override;
   grpc::Status GetPlan(grpc::ServerContext* ctx, const v1::GetPlanRequest* req,
                        v1::Plan* resp) override;
   grpc::Status ListPlans(grpc::ServerContext* ctx,
@@ -80,6 +86,8 @@ class AnnualReviewServiceImpl final : public v1::AnnualReviewService::Service {
   Env EnvOn(Date today) const {
     return Env{today, calendar_, options_.under5_months};
   }
+  // The descriptions of the plan's audit actions, kept beside the log.
+  absl::Status AttachAuditTexts(Plan& plan) const;
 
   const Clock& clock_;
   const Calendar& calendar_;

@@ -5,6 +5,7 @@
 #include "libs/core/log.h"
 #include "libs/host/consumer_service.h"
 #include "libs/host/domain_service.h"
+#include "libs/statutory/quality.h"
 #include "services/projection/projection.h"
 #include "services/projection/projection_consumer.h"
 #include "services/projection/projection_service.h"
@@ -53,6 +54,12 @@ class Parts final : public host::ConsumerParts {
 
 absl::StatusOr<std::unique_ptr<host::ConsumerParts>> Open(
     const ServiceConfig& config) {
+  // The QA framework first: the measure catalogue has a row per criterion.
+  if (auto it = config.extras.find("qa-framework");
+      it != config.extras.end()) {
+    absl::Status used = statutory::UseQaFrameworkFile(it->second);
+    if (!used.ok()) return used;
+  }
   projection::Targets targets = projection::DefaultTargets();
   if (auto it = config.extras.find("targets"); it != config.extras.end()) {
     absl::StatusOr<std::string> text = ReadFile(it->second);
@@ -81,7 +88,8 @@ int main(int argc, char** argv) {
   return host::RunConsumerService(
       argc, argv,
       {.name = "projection",
-       .flags = {{"targets", "CASEWORK_TARGETS"}},
+       .flags = {{"targets", "CASEWORK_TARGETS"},
+                 {"qa-framework", "CASEWORK_QA_FRAMEWORK"}},
        .topics = projection::ProjectionTopics(),
        .max_batch = projection::ProjectionConsumer::kMaxBatch,
        .open = Open});

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "casework/v1/ehc_assessment.pb.h"
+#include "libs/statutory/quality.h"
 
 namespace casework::projection {
 namespace {
@@ -156,6 +157,25 @@ std::vector<MeasureDef>* BuildCatalogue() {
   m->push_back(backlog);
   m->push_back(Rate("complaints.per_100_cases", "Complaints per 100 open cases",
                     kComplaintsLogged, "caseload", 5, 5, true));
+  // Quality assurance (the LA's QA framework, libs/statutory/quality.h):
+  // audits of the plans the officer holds, from the tallies the annual
+  // reviews service records with plan issues and audits.
+  m->push_back(Rate("quality.plans_audited", "Plans audited (of plans issued)",
+                    statutory::kPlansAudited, statutory::kPlansIssued, 80, 10,
+                    false));
+  m->push_back(Rate("quality.good_or_outstanding",
+                    "Audited plans graded good or outstanding",
+                    statutory::kAuditsGoodOrBetter, statutory::kAuditsGraded,
+                    80, 10, false));
+  for (const statutory::Criterion& c : statutory::QaFrameworkInUse().plan) {
+    m->push_back(Rate(absl::StrCat(statutory::kCriterionPrefix, c.id),
+                      absl::StrCat("Plan audits: ", c.label, " (met)"),
+                      statutory::CriterionMet(c.id),
+                      statutory::CriterionAssessed(c.id), 80, 10, false));
+  }
+  m->push_back(Clock("quality.audit_actions_on_time",
+                     "Audit actions completed on time",
+                     {"quality.audit_action"}, 90, 10));
   for (MeasureDef& def : *m) def.by_adviser = def.code == kAdviceMeasure;
   return m;
 }
@@ -286,6 +306,22 @@ const std::vector<std::pair<std::string, std::string>>& EventCounters() {
           {"MediationHeld", kMediationsHeld},
           {"AppealRegistered", kAppealsRegistered}};
   return *counters;
+}
+
+bool IsCounter(absl::string_view code) {
+  for (const auto& [type, counter] : EventCounters()) {
+    if (counter == code) return true;
+  }
+  for (const MeasureDef& m : Measures()) {
+    if (m.kind == MeasureKind::kRate &&
+        (m.numerator == code || m.denominator == code)) {
+      return true;
+    }
+  }
+  // A criterion of a framework this build's catalogue does not list: counted
+  // all the same, so a framework change loses nothing.
+  return absl::StartsWith(code, statutory::kCriterionPrefix) &&
+         (absl::EndsWith(code, ".met") || absl::EndsWith(code, ".assessed"));
 }
 
 const char* EventCounter(absl::string_view event_type) {

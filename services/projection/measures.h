@@ -75,6 +75,9 @@ bool CountsToward(absl::string_view rule, absl::string_view code);
 const char* EventCounter(absl::string_view event_type);
 // Every event counter: (event type, counter).
 const std::vector<std::pair<std::string, std::string>>& EventCounters();
+// Whether a tally's counter (v1::Tally) is one this build counts: an event
+// counter, a rate measure's numerator or denominator, or a QA criterion's.
+bool IsCounter(absl::string_view code);
 
 // Review-due clocks (annual, under-5): active plans and the review backlog.
 bool IsReviewDue(absl::string_view rule);

@@ -12,10 +12,10 @@ namespace {
 // One closed clock (or event) in the counters of `officer` and `code`, on
 // the day it closed: met, missed or excluded.
 void Count(Batch& batch, const std::string& officer, const std::string& code,
-           const v1::Date& closed, size_t slot) {
+           const v1::Date& closed, size_t slot, int64_t n = 1) {
   MonthOutcomes& days = batch.outcome_deltas()[keys::Outcomes(
       officer, keys::MonthIndex(closed), code)];
-  ++days[static_cast<size_t>(closed.day())][slot];
+  days[static_cast<size_t>(closed.day())][slot] += n;
 }
 
 void AddTotals(absl::string_view v, Counts* c) {
@@ -57,6 +57,9 @@ void Apply(Batch& batch, const StreamDelta& delta) {
   }
   if (delta.counter != nullptr) {
     Count(batch, delta.officer, delta.counter, delta.entry.occurred_on(), 0);
+  }
+  for (const auto& [counter, n] : delta.tallies) {
+    Count(batch, delta.officer, counter, delta.entry.occurred_on(), 0, n);
   }
 }
 

@@ -138,6 +138,17 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
   ASSIGN_OR_RETURN(const Date occurred,
                    DateOf(m.occurred_on(), "metadata.occurred_on"));
   for (const v1::ClockChange& c : e.clocks()) RETURN_IF_ERROR(CheckClock(c));
+  for (const v1::Tally& t : e.tallies()) {
+    if (!IsCounter(t.counter())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("tally: counter '", t.counter(),
+                       "' is not known to this build of the projection"));
+    }
+    if (t.count() < 1 || t.count() > 1000) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "tally ", t.counter(), ": count ", t.count(), " is not 1 to 1000"));
+    }
+  }
 
   StreamDelta d;
   d.source = facts.source;
@@ -260,6 +271,9 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
     }
   }
   d.counter = EventCounter(facts.type);
+  for (const v1::Tally& t : e.tallies()) {
+    d.tallies.emplace_back(t.counter(), t.count());
+  }
   state.set_applied_version(m.version());
   state.set_applied_event_id(m.event_id());
   state.set_officer_id(officer);

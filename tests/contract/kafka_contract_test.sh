@@ -40,10 +40,10 @@ for encoding in protobuf json; do
     for want in walk-child-1:MovedOutOfArea walk-child-3:CeaseProposed \
                 walk-child-5:WrittenOutcomeSent walk-child-8:OrderComplied; do
       for _ in $(seq 1 150); do
-        "$bin/casectl" timeline "${want%%:*}" --json 2>/dev/null | grep -q "\"${want#*:}\"" && break
+        "$bin/casectl" timeline "${want%%:*}" --json 2>/dev/null | grep "\"${want#*:}\"" >/dev/null && break
         sleep 0.2
       done
-      "$bin/casectl" timeline "${want%%:*}" --json | grep -q "\"${want#*:}\"" \
+      "$bin/casectl" timeline "${want%%:*}" --json | grep "\"${want#*:}\"" >/dev/null \
         || fail "${want#*:} not projected"
     done
     # ... and nothing is left behind the topics' ends (the consumer's own status).

@@ -76,6 +76,15 @@ def main():
         placement=r.Placement(placement_id="walk-pl-1",
                               establishment=common_pb2.Setting(urn="100001", rank=1),
                               entry_date=D(2024, 9, 4)))
+    # A themed audit by the manager (not the plan's officer), with an action for the officer.
+    rev("AuditPlan", plan_id="walk-plan-1", audit_id="walk-audit-1",
+        kind=common_pb2.AUDIT_KIND_THEMED, audited_on=D(2025, 3, 12),
+        findings=[common_pb2.CriterionFinding(
+            criterion="child_views", result=common_pb2.CRITERION_RESULT_PARTLY_MET)],
+        actions=[common_pb2.AuditAction(action_id="walk-act-1", section="A",
+                                        description="Add the child's own words")])
+    rev("CompleteAuditAction", plan_id="walk-plan-1", audit_id="walk-audit-1",
+        action_id="walk-act-1", completed_on=D(2025, 3, 20))
     rev("RegisterPlan", plan_id="walk-plan-2", child_id="walk-child-3", officer_id=officer,
         issued_on=D(2023, 6, 1), last_decision_on=D(2024, 6, 1),
         date_of_birth=D(2006, 9, 1), nc_year=14)

@@ -161,7 +161,7 @@ grep -q "FAILED_PRECONDITION.*s.508B" "$work/err" || fail "refusal: $(cat "$work
 "$bin/casectl" transport decide tr-1 --decision eligible --on 2026-06-20 >/dev/null || fail "decide"
 "$bin/casectl" transport arrange tr-1 --type taxi --starts 2026-09-03 --on 2026-08-20 >/dev/null \
   || fail "arrange"
-"$bin/casectl" transport show tr-1 --json | grep -q '"status": "CLOCK_STATUS_MET"' || fail "in place"
+"$bin/casectl" transport show tr-1 --json | grep '"status": "CLOCK_STATUS_MET"' >/dev/null || fail "in place"
 PYTHONPATH="$work/py" /usr/bin/python3 - "127.0.0.1:$transport_port" "$CASEWORK_TOKEN" <<'PY' \
   || fail "transport bad input"
 import sys, grpc
@@ -221,10 +221,10 @@ grep -q "^tchild-1|.*ce_type=uk.send.casework.transport.v1.ApplicationReceived" 
 grep -q "FAILED_PRECONDITION.*stage 1 handler" "$work/err" || fail "handler rule: $(cat "$work/err")"
 "$bin/casectl" complaint escalate cp-1 --handler manager-north --on 2026-10-12 >/dev/null \
   || fail "escalate"
-"$bin/casectl" complaint show cp-1 | grep -q "stage 2" || fail "complaint show"
+"$bin/casectl" complaint show cp-1 | grep "stage 2" >/dev/null || fail "complaint show"
 "$bin/casectl" disagreement record --id dg-1 --child cchild-1 --officer officer-01 \
   --decision refusal-to-assess --letter 2026-10-27 >/dev/null || fail "disagreement"
-"$bin/casectl" disagreement show dg-1 | grep -q "appeal deadline 2027-01-04" || fail "appeal deadline"
+"$bin/casectl" disagreement show dg-1 | grep "appeal deadline 2027-01-04" >/dev/null || fail "appeal deadline"
 PYTHONPATH="$work/py" /usr/bin/python3 - "127.0.0.1:$complaints_port" "$CASEWORK_TOKEN" <<'PY' \
   || fail "complaints bad input"
 import sys, grpc

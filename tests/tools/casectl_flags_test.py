@@ -42,6 +42,8 @@ def sample(flag):
         return CLOSED
     if flag["name"] == "needs":
         return "asd,slcn"
+    if flag["name"] == "actions-file":
+        return actions_csv
     kind = flag["kind"]
     if kind == "d":
         return "2026-01-05"
@@ -68,6 +70,9 @@ with open(people_csv, "w") as f:
 directory_csv = os.path.join(tmp, "directory.csv")
 with open(directory_csv, "w") as f:
     f.write("kind,id,name,team_id,role,active,manager_id\n")
+actions_csv = os.path.join(tmp, "actions.csv")
+with open(actions_csv, "w") as f:
+    f.write("action_id,section,description\n")
 positional_samples = {"HOST:PORT": CLOSED, "TOPIC": "casework.none.v1", "down|up": "up"}
 
 spec = [json.loads(line) for line in subprocess.run(

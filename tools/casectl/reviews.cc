@@ -4,6 +4,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "libs/core/csv.h"
 #include "casework/v1/annual_review.grpc.pb.h"
 #include "libs/core/clock.h"
 #include "tools/casectl/cli.h"
@@ -39,7 +41,86 @@ void PrintPlan(const v1::Plan& p) {
         Str(p.phase_transfer().move_on()).c_str(),
         Str(p.phase_transfer().deadline()).c_str());
   }
+  for (const v1::Audit& audit : p.audits()) {
+    std::printf("audit %s  %s %s by %s  %s plan of %s: %s\n",
+                audit.audit_id().c_str(),
+                EnumWord(v1::AuditKind_Name(audit.kind()), 11).c_str(),
+                Str(audit.audited_on()).c_str(), audit.auditor_id().c_str(),
+                EnumWord(v1::AuditedPlan_Name(audit.audited_plan()), 13).c_str(),
+                Str(audit.plan_issued_on()).c_str(),
+                audit.grade() == v1::AUDIT_GRADE_UNSPECIFIED
+                    ? "not graded"
+                    : EnumWord(v1::AuditGrade_Name(audit.grade()), 12).c_str());
+    for (const v1::CriterionFinding& f : audit.findings()) {
+      std::printf("  %-22s %s\n", f.criterion().c_str(),
+                  EnumWord(v1::CriterionResult_Name(f.result()), 17).c_str());
+    }
+    for (const v1::AuditAction& a : audit.actions()) {
+      std::printf("  action %s (section %s) due %s%s: %s\n",
+                  a.action_id().c_str(),
+                  a.section().empty() ? "-" : a.section().c_str(),
+                  Str(a.due_on()).c_str(),
+                  a.has_completed_on()
+                      ? absl::StrCat(", done ", Str(a.completed_on())).c_str()
+                      : "",
+                  a.description().c_str());
+    }
+  }
   PrintClocks(p.clocks());
+}
+
+// --met a,b --partly-met c ...: the findings of an audit.
+void AddFindings(const Args& a, v1::AuditPlanRequest* r) {
+  const std::pair<const char*, v1::CriterionResult> flags[] = {
+      {"met", v1::CRITERION_RESULT_MET},
+      {"partly-met", v1::CRITERION_RESULT_PARTLY_MET},
+      {"not-met", v1::CRITERION_RESULT_NOT_MET},
+      {"not-applicable", v1::CRITERION_RESULT_NOT_APPLICABLE}};
+  for (const auto& [flag, result] : flags) {
+    for (absl::string_view id :
+         absl::StrSplit(a.Get(flag), ',', absl::SkipWhitespace())) {
+      v1::CriterionFinding* f = r->add_findings();
+      f->set_criterion(std::string(absl::StripAsciiWhitespace(id)));
+      f->set_result(result);
+    }
+  }
+}
+
+// --actions-file FILE.csv: a header row naming action_id, section and
+// description (any order), then one action per row.
+void AddActions(const std::string& path, v1::AuditPlanRequest* r) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) Die(absl::StrCat("--actions-file: cannot read ", path));
+  const std::string text((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(text);
+  if (!rows.ok()) Die(absl::StrCat(path, ": ", rows.status().message()));
+  if (rows->empty()) Die(absl::StrCat(path, ": no header row"));
+  int id = -1, section = -1, description = -1;
+  const std::vector<std::string>& header = rows->front().fields;
+  for (size_t i = 0; i < header.size(); ++i) {
+    const std::string name = absl::AsciiStrToLower(header[i]);
+    if (name == "action_id") id = static_cast<int>(i);
+    if (name == "section") section = static_cast<int>(i);
+    if (name == "description") description = static_cast<int>(i);
+  }
+  if (id < 0 || description < 0) {
+    Die(absl::StrCat(path,
+                     ": the header must name action_id and description "
+                     "(and may name section)"));
+  }
+  for (size_t i = 1; i < rows->size(); ++i) {
+    const CsvRow& row = (*rows)[i];
+    auto field = [&](int col) {
+      return col >= 0 && static_cast<size_t>(col) < row.fields.size()
+                 ? row.fields[static_cast<size_t>(col)]
+                 : std::string();
+    };
+    v1::AuditAction* action = r->add_actions();
+    action->set_action_id(field(id));
+    action->set_section(absl::AsciiStrToUpper(field(section)));
+    action->set_description(field(description));
+  }
 }
 
 }  // namespace
@@ -180,6 +261,38 @@ int RunReview(const Args& a, Client& client) {
     r.set_officer_id(Require(a, "officer"));
     *r.mutable_reassigned_on() = DateFlag(a, "on", false);
     s = stub->ReassignOfficer(&ctx, r, &result);
+  } else if (verb == "audit") {
+    v1::AuditPlanRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    r.set_audit_id(a.Get("id"));
+    r.set_auditor_id(a.Get("auditor"));
+    r.set_kind(Pick<v1::AuditKind>(
+        {{"full", v1::AUDIT_KIND_FULL},
+         {"dip-sample", v1::AUDIT_KIND_DIP_SAMPLE},
+         {"themed", v1::AUDIT_KIND_THEMED},
+         {"multi-agency", v1::AUDIT_KIND_MULTI_AGENCY}},
+        "kind", Require(a, "kind")));
+    if (a.Has("grade")) {
+      r.set_grade(Pick<v1::AuditGrade>(
+          {{"outstanding", v1::AUDIT_GRADE_OUTSTANDING},
+           {"good", v1::AUDIT_GRADE_GOOD},
+           {"requires-improvement", v1::AUDIT_GRADE_REQUIRES_IMPROVEMENT},
+           {"inadequate", v1::AUDIT_GRADE_INADEQUATE}},
+          "grade", a.Get("grade")));
+    }
+    *r.mutable_audited_on() = DateFlag(a, "on", false);
+    AddFindings(a, &r);
+    if (a.Has("actions-file")) AddActions(a.Get("actions-file"), &r);
+    s = stub->AuditPlan(&ctx, r, &result);
+  } else if (verb == "audit-done") {
+    v1::CompleteAuditActionRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    r.set_audit_id(Require(a, "audit"));
+    r.set_action_id(Require(a, "action"));
+    *r.mutable_completed_on() = DateFlag(a, "on", false);
+    s = stub->CompleteAuditAction(&ctx, r, &result);
   } else if (verb == "show") {
     v1::GetPlanRequest r;
     r.set_plan_id(id());

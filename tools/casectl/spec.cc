@@ -73,6 +73,16 @@ const std::vector<CommandSpec>& Commands() {
        "Set a phase transfer and its deadline"},
       {"review reassign", "PLAN", "officer! on@",
        "Give the plan another officer"},
+      {"review audit", "PLAN",
+       "kind=full|dip-sample|themed|multi-agency! "
+       "grade=outstanding|good|requires-improvement|inadequate on@ auditor id "
+       "met partly-met not-met not-applicable actions-file",
+       "Record a quality audit of the plan as last issued (--met, "
+       "--partly-met, --not-met, --not-applicable: comma-separated criteria "
+       "of the LA's QA framework; --actions-file: a CSV of action_id, "
+       "section, description for the plan's officer)"},
+      {"review audit-done", "PLAN", "audit! action! on@",
+       "Record an audit action completed"},
       {"review show", "PLAN", "", "Show a plan and its clocks"},
       {"review list", "", "child|officer page-size# page-token",
        "List plans of a child or an officer"},

@@ -410,6 +410,8 @@ int main(int argc, char** argv) {
       {"head-of-send", "Head of SEND service", auth::kHeadOfService, {}});
   idp_options.users.push_back(
       {"returns-officer", "Statutory returns officer", auth::kReturns, {}});
+  idp_options.users.push_back(
+      {"qa-lead", "Quality assurance lead", auth::kQa, {}});
   idp_options.users.push_back({"admin", "Administrator", auth::kAdmin, {}});
   absl::StatusOr<std::unique_ptr<dev::DevIdp>> idp =
       dev::DevIdp::Start(std::move(idp_options));
@@ -441,6 +443,8 @@ int main(int argc, char** argv) {
   // The head of the SEND service (the LA overview).
   const std::string head_token =
       token("head-of-send", auth::kHeadOfService, {});
+  // The LA's quality assurance lead (audits any plan).
+  const std::string qa_token = token("qa-lead", auth::kQa, {});
   const std::string loader_token =
       token("casework-dev-demo-loader", auth::kIntegration, {});
   // The outage drills' endpoint (admins' tokens, as the services check them).
@@ -473,6 +477,7 @@ int main(int argc, char** argv) {
         << "export CASEWORK_ADMIN_TOKEN=" << admin_token << "\n"
         << "export CASEWORK_RETURNS_TOKEN=" << returns_token << "\n"
         << "export CASEWORK_HEAD_TOKEN=" << head_token << "\n"
+        << "export CASEWORK_QA_TOKEN=" << qa_token << "\n"
         << "export CASEWORK_TOKEN=$CASEWORK_OFFICER_TOKEN\n"
         << "export CASEWORK_BROKERS=" << bootstrap << "\n"
         << "export CASEWORK_DEV_ADDR=127.0.0.1:" << dev_port << "\n"

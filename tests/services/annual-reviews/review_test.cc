@@ -410,7 +410,8 @@ TEST(ReviewAllowedActions, FollowTheReviewCycle) {
   };
   EXPECT_TRUE(offered().empty());
   ASSERT_TRUE(c.Do("plan-1", Registration(D(2025, 11, 1))).ok());
-  const std::vector<std::string> base = {"CeasePlan", "ProposeToCease",
+  const std::vector<std::string> base = {"AuditPlan", "CeasePlan",
+                                         "ProposeToCease",
                                          "ReassignOfficer", "RecordPlacement",
                                          "SetPhaseTransfer"};
   auto with = [&](std::vector<std::string> more) {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/rules.h"
+#include "libs/statutory/quality.h"
 #include "services/projection/measures.h"
 
 namespace casework::projection {
@@ -248,6 +249,16 @@ TEST(MeasureCatalogueTest, MatchesTheStatutoryRules) {
         for (const auto& [type, counter] : EventCounters()) {
           counters.insert(counter);
         }
+        // The tallies the services record (libs/statutory/quality.h).
+        counters.insert({statutory::kPlansIssued, statutory::kPlansAudited,
+                         statutory::kAuditsGraded,
+                         statutory::kAuditsGoodOrBetter});
+        for (const statutory::Criterion& c :
+             statutory::QaFrameworkInUse().plan) {
+          counters.insert(statutory::CriterionMet(c.id));
+          counters.insert(statutory::CriterionAssessed(c.id));
+        }
+        for (const std::string& c : counters) EXPECT_TRUE(IsCounter(c)) << c;
         EXPECT_TRUE(counters.contains(m.numerator)) << m.code;
         EXPECT_TRUE(counters.contains(m.denominator) ||
                     m.denominator == "caseload")

@@ -9,6 +9,7 @@ export const AREAS: { id: string; name: string; test: (code: string) => boolean 
   { id: "transport", name: "Home-to-school travel", test: (c) => c.startsWith("transport.") },
   { id: "complaints", name: "Complaints", test: (c) => c.startsWith("complaint") },
   { id: "disagreements", name: "Mediation and Tribunal", test: (c) => /^(mediation|tribunal|disagreements)\./.test(c) },
+  { id: "quality", name: "Quality and outcomes", test: (c) => c.startsWith("quality.") },
 ];
 
 export function areaOf(id: string | null) {

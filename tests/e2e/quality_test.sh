@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Plan quality audits end to end through gRPC (casectl) on a stack with a fixed business date:
+# a final plan issued through the EHC service is audited by the QA lead (never by its own
+# officer), the audit's action reaches the officer's worklist and is completed, the scorecard's
+# quality figures equal the hand count, and the action's wording stays out of the topic.
+# Usage: quality_test.sh BIN_DIR SOURCE_DIR
+set -euo pipefail
+bin=$(cd "$1" && pwd)
+src=$(cd "$2" && pwd)
+# shellcheck source=tests/testing/dev_stack.sh
+source "$src/tests/testing/dev_stack.sh"
+work=$DEV_WORK
+fail() { dev_fail "QUALITY: $*"; }
+
+dev_stack_start "$bin" --today 2026-12-07
+qa=(--token "$CASEWORK_QA_TOKEN")
+
+# A final plan for officer-01 (team north), issued 1 October 2026.
+"$bin/casectl" ehc request --id q-1 --child q-child-1 --officer officer-01 --received 2026-06-01 \
+  --source parent >/dev/null || fail "request"
+"$bin/casectl" ehc decide-assess q-1 --on 2026-07-01 >/dev/null || fail "decide"
+"$bin/casectl" ehc draft q-1 --on 2026-09-01 >/dev/null || fail "draft"
+"$bin/casectl" ehc final q-1 --on 2026-10-01 --urn 100001 --needs asd >/dev/null || fail "final"
+for _ in $(seq 1 100); do
+  "$bin/casectl" review show plan-q-1 >"$work/plan.out" 2>/dev/null && break
+  sleep 0.2
+done
+grep -q "^plan plan-q-1" "$work/plan.out" || fail "the plan did not open from the final plan"
+
+# The plan's own officer may not audit it; the QA lead may, though the plan is not theirs.
+cat >"$work/findings" <<'EOF2'
+--met needs_specific,provision_quantified,child_views,coproduction,health_advice,all_advice
+--not-met outcomes_smart
+--partly-met social_care_advice
+--not-applicable pfa_year9
+EOF2
+mapfile -t findings < <(tr ' ' '\n' <"$work/findings")
+if "$bin/casectl" review audit plan-q-1 --kind full --grade good --on 2026-11-02 \
+  "${findings[@]}" 2>"$work/err"; then fail "the plan's officer audited their own plan"; fi
+grep -q "auditor_id: officer-01 is the plan's officer" "$work/err" || fail "own audit: $(cat "$work/err")"
+cat >"$work/actions.csv" <<'CSV'
+action_id,section,description
+outcomes,E,"Rewrite the outcomes so that each can be measured, with a date"
+CSV
+"$bin/casectl" "${qa[@]}" review audit plan-q-1 --id audit-1 --kind full --grade good \
+  --on 2026-11-02 "${findings[@]}" --actions-file "$work/actions.csv" >"$work/audit.out" 2>&1 \
+  || fail "QA lead's audit: $(cat "$work/audit.out")"
+# A full audit judges every criterion.
+if "$bin/casectl" "${qa[@]}" review audit plan-q-1 --kind full --grade good --met needs_specific \
+  2>"$work/err"; then fail "a full audit of one criterion was accepted"; fi
+grep -q "no finding for criterion provision_quantified" "$work/err" || fail "partial: $(cat "$work/err")"
+# The QA lead records their own audits, and takes no other step on a case.
+if "$bin/casectl" "${qa[@]}" review audit plan-q-1 --kind themed --auditor officer-02 \
+  --met child_views 2>"$work/err"; then fail "an audit recorded in another's name"; fi
+grep -q "PERMISSION_DENIED" "$work/err" || fail "another's name: $(cat "$work/err")"
+if "$bin/casectl" "${qa[@]}" review schedule plan-q-1 --on 2026-12-20 2>"$work/err"; then
+  fail "the QA lead scheduled a review"
+fi
+grep -q "PERMISSION_DENIED" "$work/err" || fail "QA schedule: $(cat "$work/err")"
+
+# The plan shows the audit with the action's wording; the officer's worklist has its clock,
+# due 20 working days after the audit (Monday 30 November 2026).
+"$bin/casectl" review show plan-q-1 >"$work/plan.out"
+grep -q "audit audit-1  full 2026-11-02 by qa-lead  final plan of 2026-10-01: good" "$work/plan.out" \
+  || fail "show: $(cat "$work/plan.out")"
+grep -q "action outcomes (section E) due 2026-11-30: Rewrite the outcomes so that each can be measured, with a date" \
+  "$work/plan.out" || fail "action: $(cat "$work/plan.out")"
+for _ in $(seq 1 100); do
+  "$bin/casectl" worklist officer-01 --as-of 2026-11-20 --json >"$work/worklist.json" 2>/dev/null || true
+  grep -q '"quality.audit_action"' "$work/worklist.json" && break
+  sleep 0.2
+done
+grep -q '"quality.audit_action"' "$work/worklist.json" || fail "no audit action on the worklist"
+python3 - "$work/worklist.json" <<'PY' || fail "due date: $(cat "$work/worklist.json")"
+import json, sys
+items = [i for i in json.load(open(sys.argv[1]))["items"] if i["rule"] == "quality.audit_action"]
+assert [(i["stream_id"], i["due_on"]) for i in items] == [
+    ("plan-q-1", {"year": 2026, "month": 11, "day": 30})], items
+PY
+
+# The QA lead may not complete the officer's action; the officer does, on its due day.
+if "$bin/casectl" "${qa[@]}" review audit-done plan-q-1 --audit audit-1 --action outcomes \
+  2>"$work/err"; then fail "the QA lead completed the officer's action"; fi
+"$bin/casectl" review audit-done plan-q-1 --audit audit-1 --action outcomes --on 2026-11-30 \
+  >/dev/null || fail "complete"
+
+# The scorecard for November: 1 plan issued in October is not in the period, so the plans
+# audited figure for October to November is 1 of 1; graded good; outcomes not met.
+figure() {  # CODE -> "numerator/denominator" of officer-01's scorecard
+  python3 - "$work/score.json" "$1" <<'PY'
+import json, sys
+card = json.load(open(sys.argv[1]))
+m = next(m for m in card["measures"] if m["code"] == sys.argv[2])
+print(f'{m.get("numerator", 0)}/{m.get("denominator", 0)}')
+PY
+}
+for _ in $(seq 1 100); do
+  "$bin/casectl" scorecard officer-01 --from 2026-10-01 --to 2026-11-30 --json \
+    >"$work/score.json" 2>/dev/null || true
+  [[ "$(figure quality.audit_actions_on_time 2>/dev/null)" == "1/1" ]] && break
+  sleep 0.2
+done
+for want in quality.plans_audited=1/1 quality.good_or_outstanding=1/1 \
+  quality.audit_actions_on_time=1/1 quality.criterion.outcomes_smart=0/1 \
+  quality.criterion.needs_specific=1/1 quality.criterion.social_care_advice=0/1 \
+  quality.criterion.pfa_year9=0/0; do
+  got=$(figure "${want%%=*}")
+  [[ "$got" == "${want#*=}" ]] || fail "${want%%=*}: $got, want ${want#*=}"
+done
+# Before the audit (October alone): issued 1, audited 0.
+"$bin/casectl" scorecard officer-01 --from 2026-10-01 --to 2026-10-31 --json >"$work/score.json"
+[[ "$(figure quality.plans_audited)" == "0/1" ]] || fail "October: $(figure quality.plans_audited)"
+
+# On the topic: the audit, without the action's wording.
+timeout 30 kcat -b "$CASEWORK_BROKERS" -t casework.annual-reviews.v1 -C -o beginning -e \
+  -f '%h %s\n' >"$work/topic.out" 2>/dev/null || true
+grep -q "PlanAudited" "$work/topic.out" || fail "no PlanAudited on the topic"
+grep -q "AuditActionCompleted" "$work/topic.out" || fail "no AuditActionCompleted on the topic"
+if grep -q "Rewrite the outcomes" "$work/topic.out"; then fail "the action's wording is on the topic"; fi
+echo "quality: ok"
