@@ -37,6 +37,9 @@ CHANGES = [
     "`quality.plans_issued`.",
     "- New events `PlanAudited` (annual-reviews, oneof 22) and `AuditActionCompleted` "
     "(oneof 23); new clock rule `quality.audit_action` (the QA framework's working days).",
+    "- `PlanContents`: `outcomes` (8): each outcome's id, area and target date (never its "
+    "wording). `ReviewMeetingHeld`: `outcomes` (4), progress towards each, and `nc_year` (5). "
+    "`FinalPlanIssued`: `nc_year` (6), which `PlanRegistered` carries on to the plan.",
     "",
     "Issue 18 (the SEN2 return) - additive:",
     "- `RequestRecorded`: `rya` (6). `RequestSource` gained HEALTH (5) and SOCIAL_CARE (6).",

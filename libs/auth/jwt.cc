@@ -379,7 +379,7 @@ class Verifier final : public JwtVerifier {
 
 }  // namespace
 
-constexpr Role kRoles[] = {kOfficer, kManager, kAdmin,         kIntegration,
+constexpr Role kRoles[] = {kOfficer, kManager,       kAdmin, kIntegration,
                            kReturns, kHeadOfService, kQa};
 
 const char* RoleName(Role role) {

@@ -43,8 +43,8 @@ enum Role : unsigned {
   kQa = 1u << 6,
 };
 inline constexpr unsigned kAllRoles = kOfficer | kManager | kAdmin |
-                                      kIntegration | kReturns |
-                                      kHeadOfService | kQa;
+                                      kIntegration | kReturns | kHeadOfService |
+                                      kQa;
 // "officer", ... ; empty for anything else.
 const char* RoleName(Role role);
 // 0 for an unknown name.

@@ -4,7 +4,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "libs/core/date.h"
 #include "libs/core/status.h"
+#include "libs/rpc/proto_date.h"
 
 namespace casework::statutory {
 namespace {
@@ -121,7 +123,50 @@ absl::Status CheckPlanContents(const v1::PlanContents& c,
                       "organised arrangements and direct payments are parts "
                       "of a personal budget: set personal_budget");
   }
+  if (c.outcomes_size() > kMaxOutcomes) {
+    return FieldError(
+        At(field, "outcomes"),
+        absl::StrCat("records at most ", kMaxOutcomes, " outcomes"));
+  }
+  std::set<std::string> outcome_ids;
+  for (int i = 0; i < c.outcomes_size(); ++i) {
+    const v1::PlanOutcome& o = c.outcomes(i);
+    const std::string at = At(field, "outcomes", i);
+    RETURN_IF_ERROR(ValidateId(at + ".outcome_id", o.outcome_id()));
+    if (!outcome_ids.insert(o.outcome_id()).second) {
+      return FieldError(at + ".outcome_id",
+                        absl::StrCat(o.outcome_id(), " appears twice"));
+    }
+    if (!v1::OutcomeArea_IsValid(o.area()) ||
+        o.area() == v1::OUTCOME_AREA_UNSPECIFIED) {
+      return FieldError(at + ".area",
+                        "is required (education, health, social care, or a "
+                        "preparation-for-adulthood area)");
+    }
+    if (!Date::FromYmd(o.target_date().year(), o.target_date().month(),
+                       o.target_date().day())
+             .ok()) {
+      return FieldError(at + ".target_date", "is required (a date)");
+    }
+  }
   return absl::OkStatus();
+}
+
+bool IsPreparationForAdulthood(v1::OutcomeArea area) {
+  return area == v1::OUTCOME_AREA_PFA_EMPLOYMENT ||
+         area == v1::OUTCOME_AREA_PFA_INDEPENDENT_LIVING ||
+         area == v1::OUTCOME_AREA_PFA_COMMUNITY ||
+         area == v1::OUTCOME_AREA_PFA_GOOD_HEALTH;
+}
+
+std::vector<std::pair<std::string, std::string>> TakeOutcomeWording(
+    v1::PlanContents* c) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (v1::PlanOutcome& o : *c->mutable_outcomes()) {
+    if (!o.wording().empty()) out.emplace_back(o.outcome_id(), o.wording());
+    o.clear_wording();
+  }
+  return out;
 }
 
 }  // namespace casework::statutory

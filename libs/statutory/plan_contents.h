@@ -8,6 +8,8 @@
 #define CASEWORK_LIBS_STATUTORY_PLAN_CONTENTS_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -19,10 +21,22 @@ namespace casework::statutory {
 // setting code; text only with a code; rank 1 or 2.
 absl::Status CheckSetting(const v1::Setting& s, absl::string_view field);
 // At most two settings with ranks 1 and 2 (rank 1 first), at most two needs
-// of different types ranked 1 and 2, valid codes, and organised arrangements
-// or direct payments only with a personal budget.
+// of different types ranked 1 and 2, valid codes, organised arrangements or
+// direct payments only with a personal budget, and outcomes each with a
+// unique id, an area and a target date (at most kMaxOutcomes).
 absl::Status CheckPlanContents(const v1::PlanContents& c,
                                absl::string_view field);
+inline constexpr int kMaxOutcomes = 40;
+
+// The four preparation-for-adulthood areas (SEND Code of Practice 2015, 8.5).
+bool IsPreparationForAdulthood(v1::OutcomeArea area);
+
+// Clears the wording of every outcome of `c` (personal: never in events) and
+// returns (outcome id, wording) for those that had one, for the service to
+// keep beside its log.
+std::vector<std::pair<std::string, std::string>> TakeOutcomeWording(
+    v1::PlanContents* c);
+
 // A 3-digit LA number (SEN2 LEA, TransferLA, Exported); empty allowed.
 absl::Status CheckLaNumber(absl::string_view value, absl::string_view field);
 

@@ -151,7 +151,8 @@ absl::StatusOr<QaFramework> ParseQaFramework(absl::string_view text) {
         return error(absl::StrCat(
             word, " needs: <id> | <label> | <wording> | <source>"));
       }
-      for (std::string& p : parts) p = std::string(absl::StripAsciiWhitespace(p));
+      for (std::string& p : parts)
+        p = std::string(absl::StripAsciiWhitespace(p));
       if (!IsCriterionId(parts[0])) {
         return error(absl::StrCat("criterion id '", parts[0],
                                   "' must be 1-40 of [a-z0-9_]"));
@@ -164,8 +165,8 @@ absl::StatusOr<QaFramework> ParseQaFramework(absl::string_view text) {
       }
       std::set<std::string>& ids = word == "plan" ? plan_ids : advice_ids;
       if (!ids.insert(parts[0]).second) {
-        return error(absl::StrCat(word, " criterion ", parts[0],
-                                  " appears twice"));
+        return error(
+            absl::StrCat(word, " criterion ", parts[0], " appears twice"));
       }
       (word == "plan" ? out.plan : out.advice)
           .push_back({parts[0], parts[1], parts[2], parts[3]});
@@ -244,12 +245,12 @@ absl::Status CheckAudit(
   }
   for (const Criterion& c : criteria) {
     if (seen.count(c.id) == 0) {
-      return FieldError("findings",
-                        absl::StrCat("no finding for criterion ", c.id, " (",
-                                     c.label,
-                                     "): every criterion is judged in this "
-                                     "kind of audit (not applicable is a "
-                                     "finding)"));
+      return FieldError(
+          "findings",
+          absl::StrCat("no finding for criterion ", c.id, " (", c.label,
+                       "): every criterion is judged in this "
+                       "kind of audit (not applicable is a "
+                       "finding)"));
     }
   }
   return absl::OkStatus();
@@ -261,7 +262,8 @@ absl::Status CheckAuditActions(
   for (int i = 0; i < actions.size(); ++i) {
     const v1::AuditAction& a = actions[i];
     const std::string field = absl::StrCat("actions[", i, "]");
-    RETURN_IF_ERROR(ValidateId(absl::StrCat(field, ".action_id"), a.action_id()));
+    RETURN_IF_ERROR(
+        ValidateId(absl::StrCat(field, ".action_id"), a.action_id()));
     if (!seen.insert(a.action_id()).second) {
       return FieldError(absl::StrCat(field, ".action_id"),
                         absl::StrCat(a.action_id(), " appears twice"));

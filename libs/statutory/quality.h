@@ -34,10 +34,10 @@ struct Criterion {
 };
 
 struct QaFramework {
-  std::string name;                // name and version, recorded with each audit
-  std::vector<Criterion> plan;     // criteria for EHC plans
-  std::vector<Criterion> advice;   // criteria for advice in an assessment
-  int action_working_days = 20;    // an audit action's clock (local policy)
+  std::string name;               // name and version, recorded with each audit
+  std::vector<Criterion> plan;    // criteria for EHC plans
+  std::vector<Criterion> advice;  // criteria for advice in an assessment
+  int action_working_days = 20;   // an audit action's clock (local policy)
 };
 
 // casework's default framework (the SEND Code of Practice 2015 chapter 9's
@@ -85,6 +85,17 @@ inline constexpr char kPlansAudited[] = "quality.plans_audited";
 inline constexpr char kAuditsGraded[] = "quality.audits_graded";
 inline constexpr char kAuditsGoodOrBetter[] = "quality.audits_good";
 inline constexpr char kCriterionPrefix[] = "quality.criterion.";
+// Outcomes reviewed at review meetings (not those no longer relevant), those
+// achieved or progressing, and the same for the preparation-for-adulthood
+// areas; review meetings from Year 9, those covering preparation for
+// adulthood, and those of plans with a preparation-for-adulthood outcome.
+inline constexpr char kOutcomesReviewed[] = "outcomes.reviewed";
+inline constexpr char kOutcomesProgressing[] = "outcomes.progressing";
+inline constexpr char kPfaOutcomesReviewed[] = "outcomes.pfa_reviewed";
+inline constexpr char kPfaOutcomesProgressing[] = "outcomes.pfa_progressing";
+inline constexpr char kYear9Reviews[] = "reviews.year9";
+inline constexpr char kYear9ReviewsPfaCovered[] = "reviews.year9_pfa_covered";
+inline constexpr char kYear9ReviewsPfaOutcomes[] = "reviews.year9_pfa_outcomes";
 // "quality.criterion.<id>.assessed" (met, partly or not met: not "not
 // applicable") and "quality.criterion.<id>.met".
 std::string CriterionAssessed(absl::string_view id);

@@ -62,7 +62,10 @@ absl::Status PlanIntakeSink::Handle(const kafka::Message& record) {
           event.final_plan_issued().has_date_of_birth()
               ? statutory::DateOf(event.final_plan_issued().date_of_birth())
               : Date(),
-      .contents = event.final_plan_issued().contents()};
+      .contents = event.final_plan_issued().contents(),
+      .nc_year = event.final_plan_issued().has_nc_year()
+                     ? std::optional<int>(event.final_plan_issued().nc_year())
+                     : std::nullopt};
   absl::StatusOr<v1::CommandResult> result = service_.OpenFromFinalPlan(facts);
   if (result.ok()) {
     if (!result->repeated()) ++opened_;

@@ -1,8 +1,11 @@
 #include "services/annual-reviews/review.h"
 
 #include <algorithm>
+#include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "libs/core/status.h"
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/clock_ops.h"
@@ -99,6 +102,109 @@ std::optional<statutory::PhaseTransfer> ToRule(v1::PhaseTransferKind kind) {
 
 int AcademicYearOf(Date d) { return d.month() >= 9 ? d.year() : d.year() - 1; }
 
+// `contents` into `out` without the outcomes' wording, which goes beside the
+// log (index puts of `d`).
+void PutContents(const v1::PlanContents& contents, const std::string& plan_id,
+                 v1::PlanContents* out, ReviewDecision& d) {
+  *out = contents;
+  for (auto& [id, wording] : statutory::TakeOutcomeWording(out)) {
+    d.index_puts.emplace_back(OutcomeTextKey(plan_id, id), std::move(wording));
+  }
+}
+
+std::string AreaWord(v1::OutcomeArea area) {
+  std::string name = v1::OutcomeArea_Name(area);
+  name = name.substr(std::string("OUTCOME_AREA_").size());
+  absl::AsciiStrToLower(&name);
+  absl::StrReplaceAll({{"pfa_", "preparing for adulthood: "}}, &name);
+  absl::StrReplaceAll({{"_", " "}}, &name);
+  return name;
+}
+
+// A review meeting judges progress towards every outcome of the plan, once,
+// and nothing else (SEND Code of Practice 2015, 9.166 and 9.176: the review
+// considers progress towards the outcomes).
+absl::Status CheckOutcomeReviews(const Plan& s,
+                                 const v1::RecordMeetingHeldRequest& c) {
+  std::set<std::string> seen;
+  for (int i = 0; i < c.outcomes_size(); ++i) {
+    const v1::OutcomeReview& r = c.outcomes(i);
+    const std::string at = absl::StrCat("outcomes[", i, "]");
+    bool known = false;
+    for (const v1::PlanOutcome& o : s.contents().outcomes()) {
+      known = known || o.outcome_id() == r.outcome_id();
+    }
+    if (!known) {
+      return FieldError(
+          at + ".outcome_id",
+          absl::StrCat("'", r.outcome_id(), "' is not an outcome of the plan"));
+    }
+    if (!seen.insert(r.outcome_id()).second) {
+      return FieldError(at + ".outcome_id",
+                        absl::StrCat(r.outcome_id(), " appears twice"));
+    }
+    if (!v1::OutcomeProgress_IsValid(r.progress()) ||
+        r.progress() == v1::OUTCOME_PROGRESS_UNSPECIFIED) {
+      return FieldError(at + ".progress",
+                        "is required (achieved, progressing, not progressing, "
+                        "no longer relevant)");
+    }
+  }
+  for (const v1::PlanOutcome& o : s.contents().outcomes()) {
+    if (seen.count(o.outcome_id()) == 0) {
+      return FieldError(
+          "outcomes",
+          absl::StrCat("outcome ", o.outcome_id(), " (", AreaWord(o.area()),
+                       ", target ", DateOf(o.target_date()).ToString(),
+                       ") is not assessed: a review meeting records progress "
+                       "towards every outcome of the plan"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The meeting's tallies: outcomes reviewed and achieved or progressing (all,
+// and preparation for adulthood), and the Year 9 reviews.
+void TallyMeeting(Event& e, const Plan& s,
+                  const v1::RecordMeetingHeldRequest& c,
+                  std::optional<int> year) {
+  int reviewed = 0, progressing = 0, pfa_reviewed = 0, pfa_progressing = 0;
+  bool has_pfa = false;
+  for (const v1::PlanOutcome& o : s.contents().outcomes()) {
+    const bool pfa = statutory::IsPreparationForAdulthood(o.area());
+    has_pfa = has_pfa || pfa;
+    for (const v1::OutcomeReview& r : c.outcomes()) {
+      if (r.outcome_id() != o.outcome_id() ||
+          r.progress() == v1::OUTCOME_PROGRESS_NO_LONGER_RELEVANT) {
+        continue;
+      }
+      const bool moving = r.progress() == v1::OUTCOME_PROGRESS_ACHIEVED ||
+                          r.progress() == v1::OUTCOME_PROGRESS_PROGRESSING;
+      ++reviewed;
+      progressing += moving;
+      if (pfa) {
+        ++pfa_reviewed;
+        pfa_progressing += moving;
+      }
+    }
+  }
+  const std::pair<const char*, int> counts[] = {
+      {statutory::kOutcomesReviewed, reviewed},
+      {statutory::kOutcomesProgressing, progressing},
+      {statutory::kPfaOutcomesReviewed, pfa_reviewed},
+      {statutory::kPfaOutcomesProgressing, pfa_progressing}};
+  for (const auto& [counter, n] : counts) {
+    if (n > 0) statutory::AddTally(e, counter, n);
+  }
+  if (year.has_value() && *year >= 9) {
+    statutory::AddTally(e, statutory::kYear9Reviews);
+    if (c.preparation_for_adulthood_covered()) {
+      statutory::AddTally(e, statutory::kYear9ReviewsPfaCovered);
+    }
+    if (has_pfa) statutory::AddTally(e, statutory::kYear9ReviewsPfaOutcomes);
+  }
+}
+
 }  // namespace
 
 std::string ChildIndexKey(absl::string_view child_id,
@@ -115,13 +221,19 @@ std::string PlanIdForAssessment(absl::string_view assessment_id) {
   return absl::StrCat("plan-", assessment_id);
 }
 
-std::string AuditTextPrefix(absl::string_view plan_id) {
-  return absl::StrCat("text/", plan_id, "/audit/");
+std::string PlanTextPrefix(absl::string_view plan_id) {
+  return absl::StrCat("text/", plan_id, "/");
 }
 
 std::string AuditTextKey(absl::string_view plan_id, absl::string_view audit_id,
                          absl::string_view action_id) {
-  return absl::StrCat(AuditTextPrefix(plan_id), audit_id, "/", action_id);
+  return absl::StrCat(PlanTextPrefix(plan_id), "audit/", audit_id, "/",
+                      action_id);
+}
+
+std::string OutcomeTextKey(absl::string_view plan_id,
+                           absl::string_view outcome_id) {
+  return absl::StrCat(PlanTextPrefix(plan_id), "outcome/", outcome_id);
 }
 
 int NcYearOn(int nc_year, Date as_of, Date on) {
@@ -199,11 +311,17 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s, const std::string& plan_id,
     body->set_nc_year(c.nc_year());
     *body->mutable_nc_year_as_of() = ToProto(env.today);
   }
-  if (c.has_contents()) *body->mutable_contents() = c.contents();
+  ReviewDecision texts;
+  if (c.has_contents()) {
+    PutContents(c.contents(), plan_id, body->mutable_contents(), texts);
+  }
   body->set_transferred_from_la(c.transferred_from_la());
   if (transferred) *body->mutable_transferred_on() = ToProto(*transferred);
-  return Registered(std::move(e), plan_id, c.child_id(), c.officer_id(), issued,
-                    last_decision, dob, env);
+  ReviewDecision d =
+      Registered(std::move(e), plan_id, c.child_id(), c.officer_id(), issued,
+                 last_decision, dob, env);
+  for (auto& put : texts.index_puts) d.index_puts.push_back(std::move(put));
+  return d;
 }
 
 absl::StatusOr<ReviewDecision> Decide(const Plan& s,
@@ -227,6 +345,10 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
     *body->mutable_date_of_birth() = ToProto(f.date_of_birth);
   }
   if (f.contents.ByteSizeLong() > 0) *body->mutable_contents() = f.contents;
+  if (f.nc_year.has_value()) {
+    body->set_nc_year(*f.nc_year);
+    *body->mutable_nc_year_as_of() = ToProto(f.issued_on);
+  }
   statutory::AddTally(e, statutory::kPlansIssued);
   return Registered(std::move(e), plan_id, f.child_id, f.officer_id,
                     f.issued_on, std::nullopt, f.date_of_birth, env);
@@ -361,20 +483,27 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   ASSIGN_OR_RETURN(
       Date held, StepDate("held_on", c.held_on(), env.today,
                           DateOf(s.cycle_from()), "this review's cycle began"));
-  if (s.has_nc_year() &&
-      NcYearOn(s.nc_year(), DateOf(s.nc_year_as_of()), held) >= 9 &&
+  const std::optional<int> year =
+      s.has_nc_year() ? std::optional<int>(NcYearOn(
+                            s.nc_year(), DateOf(s.nc_year_as_of()), held))
+                      : std::nullopt;
+  if (year.has_value() && *year >= 9 &&
       !c.preparation_for_adulthood_covered()) {
     return NotAllowed(
         "preparation_for_adulthood_covered: from Year 9 every review must "
         "cover preparation for adulthood (SEND Code of Practice 2015, chapter "
         "8)");
   }
+  RETURN_IF_ERROR(CheckOutcomeReviews(s, c));
   Event e = At(held);
   v1::ReviewMeetingHeld* body = e.mutable_meeting_held();
   body->set_cycle(s.cycle());
   *body->mutable_held_on() = ToProto(held);
   body->set_preparation_for_adulthood_covered(
       c.preparation_for_adulthood_covered());
+  *body->mutable_outcomes() = c.outcomes();
+  if (year.has_value()) body->set_nc_year(*year);
+  TallyMeeting(e, s, c, year);
   // Papers never recorded by the meeting were not sent in time.
   if (const v1::Clock* papers =
           FindOpenClock(s, ClockId("papers", s.cycle()))) {
@@ -469,10 +598,12 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
         " (reg 22(2)(c)); issue after that, or set representations_complete"));
   }
   Event e = At(on);
+  ReviewDecision d;
   e.mutable_amended_plan_issued()->set_cycle(k);
   *e.mutable_amended_plan_issued()->mutable_issued_on() = ToProto(on);
   if (c.has_contents()) {
-    *e.mutable_amended_plan_issued()->mutable_contents() = c.contents();
+    PutContents(c.contents(), s.plan_id(),
+                e.mutable_amended_plan_issued()->mutable_contents(), d);
   }
   if (comment != nullptr) {
     CloseClock(e, s, ClockId("amendment_comment", k),
@@ -483,7 +614,8 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   // An amended plan naming the next school settles a pending phase transfer.
   CloseClock(e, s, kPhaseTransferClock, on);
   statutory::AddTally(e, statutory::kPlansIssued);
-  return One(std::move(e));
+  d.events.push_back(std::move(e));
+  return d;
 }
 
 absl::StatusOr<ReviewDecision> Decide(const Plan& s,
@@ -740,15 +872,14 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                             c.action_id()));
   }
   if (IsSet(action->completed_on())) {
-    return NotAllowed(absl::StrCat(
-        "action ", c.action_id(), " of audit ", c.audit_id(),
-        " was completed on ", DateOf(action->completed_on()).ToString()));
+    return NotAllowed(absl::StrCat("action ", c.action_id(), " of audit ",
+                                   c.audit_id(), " was completed on ",
+                                   DateOf(action->completed_on()).ToString()));
   }
   Date on = env.today;
   if (IsSet(c.completed_on())) {
     ASSIGN_OR_RETURN(on, StepDate("completed_on", c.completed_on(), env.today,
-                                  DateOf(audit->audited_on()),
-                                  "the audit"));
+                                  DateOf(audit->audited_on()), "the audit"));
   }
   Event e = At(on);
   v1::AuditActionCompleted* body = e.mutable_audit_action_completed();
@@ -796,6 +927,10 @@ void Traits::Evolve(Plan& s, const Event& e) {
       *s.mutable_meeting_held_on() = e.meeting_held().held_on();
       s.set_preparation_for_adulthood_covered(
           e.meeting_held().preparation_for_adulthood_covered());
+      if (e.meeting_held().outcomes_size() > 0) {
+        *s.mutable_outcome_reviews() = e.meeting_held().outcomes();
+        *s.mutable_outcomes_reviewed_on() = e.meeting_held().held_on();
+      }
       break;
     case Event::kDecisionNotified: {
       const v1::ReviewDecisionNotified& d = e.decision_notified();
@@ -821,7 +956,13 @@ void Traits::Evolve(Plan& s, const Event& e) {
     case Event::kAmendedPlanIssued:
       *s.mutable_amended_plan_issued_on() = e.amended_plan_issued().issued_on();
       if (e.amended_plan_issued().has_contents()) {
+        // An amendment naming no outcomes keeps the plan's outcomes.
+        v1::PlanContents before = std::move(*s.mutable_contents());
         *s.mutable_contents() = e.amended_plan_issued().contents();
+        if (s.contents().outcomes().empty()) {
+          *s.mutable_contents()->mutable_outcomes() =
+              std::move(*before.mutable_outcomes());
+        }
       }
       s.set_amending_cycle(0);
       break;

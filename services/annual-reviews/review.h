@@ -62,11 +62,13 @@ std::string OfficerIndexKey(absl::string_view officer_id,
 // The plan id for a final plan issued by the EHC service.
 std::string PlanIdForAssessment(absl::string_view assessment_id);
 
-// The index key of an audit action's description (kept out of events), and
-// the prefix of a plan's.
+// The index keys of the free text a plan keeps out of events: an audit
+// action's description and an outcome's wording; and the prefix of a plan's.
 std::string AuditTextKey(absl::string_view plan_id, absl::string_view audit_id,
                          absl::string_view action_id);
-std::string AuditTextPrefix(absl::string_view plan_id);
+std::string OutcomeTextKey(absl::string_view plan_id,
+                           absl::string_view outcome_id);
+std::string PlanTextPrefix(absl::string_view plan_id);
 
 // A final plan issued by the EHC service, as read off its topic.
 struct FinalPlanIssuedFacts {
@@ -80,6 +82,9 @@ struct FinalPlanIssuedFacts {
   Date date_of_birth;
   // What the final plan names (settings, needs, budget), as issued.
   v1::PlanContents contents;
+  // The child's national curriculum year on issued_on, when the EHC service
+  // recorded it.
+  std::optional<int> nc_year;
 };
 
 // National curriculum year on `on`, from the year recorded on `as_of` (it

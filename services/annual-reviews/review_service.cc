@@ -84,25 +84,26 @@ absl::StatusOr<std::string> AuditorOf(const auth::Principal& who,
     return given;
   }
   if (!given.empty() && given != who.officer_id) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "auditor_id: you record your own audits (you are ", who.officer_id,
-        ")"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("auditor_id: you record your own audits (you are ",
+                     who.officer_id, ")"));
   }
   return who.officer_id;
 }
 
 }  // namespace
 
-grpc::Status AnnualReviewServiceImpl::AuditPlan(
-    grpc::ServerContext* ctx, const v1::AuditPlanRequest* req,
-    v1::CommandResult* resp) {
+grpc::Status AnnualReviewServiceImpl::AuditPlan(grpc::ServerContext* ctx,
+                                                const v1::AuditPlanRequest* req,
+                                                v1::CommandResult* resp) {
   const std::string audit_id =
       req->audit_id().empty() ? NewUuid() : req->audit_id();
   return commands_.RunQa(
       ctx, "AuditPlan", *req, "plan_id", req->plan_id(),
       [&](const Plan& s, Date today,
           const auth::Principal& who) -> absl::StatusOr<ReviewDecision> {
-        ASSIGN_OR_RETURN(std::string auditor, AuditorOf(who, req->auditor_id()));
+        ASSIGN_OR_RETURN(std::string auditor,
+                         AuditorOf(who, req->auditor_id()));
         v1::AuditPlanRequest c = *req;
         c.set_audit_id(audit_id);
         c.set_auditor_id(std::move(auditor));
@@ -111,18 +112,22 @@ grpc::Status AnnualReviewServiceImpl::AuditPlan(
       resp);
 }
 
-absl::Status AnnualReviewServiceImpl::AttachAuditTexts(Plan& plan) const {
-  if (plan.audits().empty()) return absl::OkStatus();
-  const std::string prefix = AuditTextPrefix(plan.plan_id());
+absl::Status AnnualReviewServiceImpl::AttachTexts(Plan& plan) const {
+  const std::string prefix = PlanTextPrefix(plan.plan_id());
   std::string after;
   while (true) {
     ASSIGN_OR_RETURN(auto texts, core_.store.ScanIndex(prefix, after, 500));
     if (texts.empty()) return absl::OkStatus();
     for (const auto& [key, text] : texts) {
+      for (v1::PlanOutcome& o : *plan.mutable_contents()->mutable_outcomes()) {
+        if (key == OutcomeTextKey(plan.plan_id(), o.outcome_id())) {
+          o.set_wording(text);
+        }
+      }
       for (v1::Audit& a : *plan.mutable_audits()) {
         for (v1::AuditAction& action : *a.mutable_actions()) {
-          if (key == AuditTextKey(plan.plan_id(), a.audit_id(),
-                                  action.action_id())) {
+          if (key ==
+              AuditTextKey(plan.plan_id(), a.audit_id(), action.action_id())) {
             action.set_description(text);
           }
         }
@@ -136,7 +141,7 @@ grpc::Status AnnualReviewServiceImpl::GetPlan(grpc::ServerContext* ctx,
                                               const v1::GetPlanRequest* req,
                                               v1::Plan* resp) {
   return commands_.Get(ctx, "GetPlan", "plan_id", req->plan_id(), "plan", resp,
-                       [this](Plan& p) { return AttachAuditTexts(p); });
+                       [this](Plan& p) { return AttachTexts(p); });
 }
 
 grpc::Status AnnualReviewServiceImpl::ListPlans(grpc::ServerContext* ctx,
@@ -147,10 +152,9 @@ grpc::Status AnnualReviewServiceImpl::ListPlans(grpc::ServerContext* ctx,
       {"ListPlans", req->child_id(), req->officer_id(), req->page_size(),
        req->page_token(), ChildIndexKey, OfficerIndexKey},
       [&](const std::string& id) -> absl::StatusOr<audit::Read> {
-        ASSIGN_OR_RETURN(auto loaded,
-                         commands_.Load(id, [this](Plan& p) {
-                           return AttachAuditTexts(p);
-                         }));
+        ASSIGN_OR_RETURN(auto loaded, commands_.Load(id, [this](Plan& p) {
+          return AttachTexts(p);
+        }));
         v1::Plan* p = resp->add_plans();
         *p = std::move(loaded.state);
         return audit::Read{p->child_id(), id};

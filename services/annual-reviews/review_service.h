@@ -86,8 +86,9 @@ class AnnualReviewServiceImpl final : public v1::AnnualReviewService::Service {
   Env EnvOn(Date today) const {
     return Env{today, calendar_, options_.under5_months};
   }
-  // The descriptions of the plan's audit actions, kept beside the log.
-  absl::Status AttachAuditTexts(Plan& plan) const;
+  // The free text the plan keeps beside the log: audit actions'
+  // descriptions and outcomes' wording.
+  absl::Status AttachTexts(Plan& plan) const;
 
   const Clock& clock_;
   const Calendar& calendar_;

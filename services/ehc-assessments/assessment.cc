@@ -628,6 +628,9 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    const v1::IssueFinalPlanRequest& c,
                                    const Env& env) {
   RETURN_IF_ERROR(statutory::CheckPlanContents(c.contents(), "contents"));
+  if (c.has_nc_year() && (c.nc_year() < -2 || c.nc_year() > 14)) {
+    return FieldError("nc_year", "must be from -2 (nursery) to 14");
+  }
   RETURN_IF_ERROR(RequireOpen(s));
   if (s.status() == v1::ASSESSMENT_STATUS_REQUESTED) {
     return NotAllowed("a final plan needs a decision to assess first");
@@ -657,7 +660,17 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   *body->mutable_received_on() = s.received_on();
   if (IsSet(s.date_of_birth()))
     *body->mutable_date_of_birth() = s.date_of_birth();
-  if (c.has_contents()) *body->mutable_contents() = c.contents();
+  EhcDecision d;
+  if (c.has_contents()) {
+    *body->mutable_contents() = c.contents();
+    // Outcomes' wording is personal: beside the log, never in the event.
+    for (auto& [id, wording] :
+         statutory::TakeOutcomeWording(body->mutable_contents())) {
+      d.index_puts.emplace_back(TextKey(s.assessment_id(), kOutcomeField, id),
+                                std::move(wording));
+    }
+  }
+  if (c.has_nc_year()) body->set_nc_year(c.nc_year());
   // The comment period ended (or the family finished early): close it as met.
   if (comment != nullptr && comment->status() == v1::CLOCK_STATUS_OPEN) {
     Close(e, s, kDraftCommentClock, std::min(on, Get(comment->due_on())));
@@ -671,7 +684,8 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
       Cancel(e, s, clock.clock_id(), on);
     }
   }
-  return One(std::move(e));
+  d.events.push_back(std::move(e));
+  return d;
 }
 
 absl::StatusOr<EhcDecision> Decide(const Assessment& s,
@@ -771,6 +785,7 @@ void Traits::Evolve(Assessment& s, const Event& e) {
     case Event::kFinalPlanIssued:
       s.set_status(v1::ASSESSMENT_STATUS_PLAN_ISSUED);
       *s.mutable_closed_on() = e.final_plan_issued().issued_on();
+      *s.mutable_final_plan() = e.final_plan_issued().contents();
       break;
     case Event::kRequestWithdrawn:
       s.set_status(v1::ASSESSMENT_STATUS_WITHDRAWN);

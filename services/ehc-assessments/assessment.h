@@ -61,6 +61,8 @@ std::string OfficerIndexKey(absl::string_view officer_id,
 // text/<assessment>/<field>/<id>, and queries attach it.
 inline constexpr char kAdviserField[] = "adviser";
 inline constexpr char kNoteField[] = "note";
+// The wording of a final plan's outcome.
+inline constexpr char kOutcomeField[] = "outcome";
 std::string TextPrefix(absl::string_view assessment_id);
 std::string TextKey(absl::string_view assessment_id, absl::string_view field,
                     absl::string_view id);

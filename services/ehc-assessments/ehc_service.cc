@@ -5,7 +5,8 @@
 namespace casework::ehc {
 namespace {
 
-// Adds the free text the service keeps out of events (adviser names, notes).
+// Adds the free text the service keeps out of events (adviser names, notes,
+// the final plan's outcomes' wording).
 absl::Status AttachTexts(EventStore& store, v1::Assessment* a) {
   const std::string prefix = TextPrefix(a->assessment_id());
   ASSIGN_OR_RETURN(auto texts, store.ScanIndex(prefix, "", 10000));
@@ -22,6 +23,10 @@ absl::Status AttachTexts(EventStore& store, v1::Assessment* a) {
     } else if (field == kNoteField) {
       for (v1::RecordedException& x : *a->mutable_exceptions()) {
         if (x.exception_id() == id) x.set_note(text);
+      }
+    } else if (field == kOutcomeField) {
+      for (v1::PlanOutcome& o : *a->mutable_final_plan()->mutable_outcomes()) {
+        if (o.outcome_id() == id) o.set_wording(text);
       }
     }
   }

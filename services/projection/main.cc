@@ -55,8 +55,7 @@ class Parts final : public host::ConsumerParts {
 absl::StatusOr<std::unique_ptr<host::ConsumerParts>> Open(
     const ServiceConfig& config) {
   // The QA framework first: the measure catalogue has a row per criterion.
-  if (auto it = config.extras.find("qa-framework");
-      it != config.extras.end()) {
+  if (auto it = config.extras.find("qa-framework"); it != config.extras.end()) {
     absl::Status used = statutory::UseQaFrameworkFile(it->second);
     if (!used.ok()) return used;
   }

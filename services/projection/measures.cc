@@ -163,16 +163,35 @@ std::vector<MeasureDef>* BuildCatalogue() {
   m->push_back(Rate("quality.plans_audited", "Plans audited (of plans issued)",
                     statutory::kPlansAudited, statutory::kPlansIssued, 80, 10,
                     false));
-  m->push_back(Rate("quality.good_or_outstanding",
-                    "Audited plans graded good or outstanding",
-                    statutory::kAuditsGoodOrBetter, statutory::kAuditsGraded,
-                    80, 10, false));
+  m->push_back(Rate(
+      "quality.good_or_outstanding", "Audited plans graded good or outstanding",
+      statutory::kAuditsGoodOrBetter, statutory::kAuditsGraded, 80, 10, false));
   for (const statutory::Criterion& c : statutory::QaFrameworkInUse().plan) {
     m->push_back(Rate(absl::StrCat(statutory::kCriterionPrefix, c.id),
                       absl::StrCat("Plan audits: ", c.label, " (met)"),
                       statutory::CriterionMet(c.id),
                       statutory::CriterionAssessed(c.id), 80, 10, false));
   }
+  // Outcomes (SEND Code of Practice 2015, 9.166: reviews focus on progress
+  // towards the outcomes; chapter 8: preparing for adulthood from Year 9).
+  m->push_back(Rate("quality.outcomes_progressing",
+                    "Plan outcomes achieved or progressing (of reviewed)",
+                    statutory::kOutcomesProgressing,
+                    statutory::kOutcomesReviewed, 75, 10, false));
+  m->push_back(Rate("quality.pfa_outcomes_progressing",
+                    "Preparation-for-adulthood outcomes achieved or "
+                    "progressing (progress towards independence)",
+                    statutory::kPfaOutcomesProgressing,
+                    statutory::kPfaOutcomesReviewed, 75, 10, false));
+  m->push_back(Rate("quality.year9_reviews_pfa",
+                    "Reviews from Year 9 covering preparation for adulthood",
+                    statutory::kYear9ReviewsPfaCovered,
+                    statutory::kYear9Reviews, 100, 5, false));
+  m->push_back(Rate("quality.year9_plans_pfa_outcomes",
+                    "Reviews from Year 9 of plans with a preparation-for-"
+                    "adulthood outcome",
+                    statutory::kYear9ReviewsPfaOutcomes,
+                    statutory::kYear9Reviews, 100, 10, false));
   m->push_back(Clock("quality.audit_actions_on_time",
                      "Audit actions completed on time",
                      {"quality.audit_action"}, 90, 10));

@@ -82,7 +82,7 @@ struct StreamDelta {
   const char* counter = nullptr;  // the event counter it adds one to
   // The event's tallies (v1::Tally): counters it adds to, and how much.
   std::vector<std::pair<std::string, int64_t>> tallies;
-  std::string officer;            // responsible after the event
+  std::string officer;  // responsible after the event
   Date occurred;
 };
 

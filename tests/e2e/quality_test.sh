@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Plan quality audits end to end through gRPC (casectl) on a stack with a fixed business date:
-# a final plan issued through the EHC service is audited by the QA lead (never by its own
-# officer), the audit's action reaches the officer's worklist and is completed, the scorecard's
-# quality figures equal the hand count, and the action's wording stays out of the topic.
+# Quality and outcomes end to end through gRPC (casectl) on a stack with a fixed business date:
+# a final plan issued through the EHC service (with its outcomes and the child's NC year) is
+# audited by the QA lead (never by its own officer), the audit's action reaches the officer's
+# worklist and is completed, the review meeting judges every outcome, the scorecard's quality
+# figures equal the hand count, and the action's wording stays out of the topic.
 # Usage: quality_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$(cd "$1" && pwd)
@@ -20,7 +21,8 @@ qa=(--token "$CASEWORK_QA_TOKEN")
   --source parent >/dev/null || fail "request"
 "$bin/casectl" ehc decide-assess q-1 --on 2026-07-01 >/dev/null || fail "decide"
 "$bin/casectl" ehc draft q-1 --on 2026-09-01 >/dev/null || fail "draft"
-"$bin/casectl" ehc final q-1 --on 2026-10-01 --urn 100001 --needs asd >/dev/null || fail "final"
+"$bin/casectl" ehc final q-1 --on 2026-10-01 --urn 100001 --needs asd --nc-year 10 \
+  --outcomes E1:education:2027-07-31,E2:pfa-employment:2028-07-31 >/dev/null || fail "final"
 for _ in $(seq 1 100); do
   "$bin/casectl" review show plan-q-1 >"$work/plan.out" 2>/dev/null && break
   sleep 0.2
@@ -84,6 +86,18 @@ if "$bin/casectl" "${qa[@]}" review audit-done plan-q-1 --audit audit-1 --action
 "$bin/casectl" review audit-done plan-q-1 --audit audit-1 --action outcomes --on 2026-11-30 \
   >/dev/null || fail "complete"
 
+# The review meeting judges progress towards both outcomes (Year 10: it covers preparation for
+# adulthood too); leaving one out is refused, naming it.
+if "$bin/casectl" review held plan-q-1 --on 2026-11-25 --pfa --progress E1=achieved \
+  2>"$work/err"; then fail "a meeting left outcome E2 unassessed"; fi
+grep -q "outcome E2 (preparing for adulthood: employment, target 2028-07-31) is not assessed" \
+  "$work/err" || fail "unassessed: $(cat "$work/err")"
+"$bin/casectl" review held plan-q-1 --on 2026-11-25 --pfa \
+  --progress E1=achieved,E2=not-progressing >/dev/null || fail "held"
+"$bin/casectl" review show plan-q-1 >"$work/plan.out"
+grep -q "outcome E2  pfa-employment  target 2028-07-31  not-progressing at 2026-11-25" \
+  "$work/plan.out" || fail "outcome shown: $(cat "$work/plan.out")"
+
 # The scorecard for November: 1 plan issued in October is not in the period, so the plans
 # audited figure for October to November is 1 of 1; graded good; outcomes not met.
 figure() {  # CODE -> "numerator/denominator" of officer-01's scorecard
@@ -103,7 +117,9 @@ done
 for want in quality.plans_audited=1/1 quality.good_or_outstanding=1/1 \
   quality.audit_actions_on_time=1/1 quality.criterion.outcomes_smart=0/1 \
   quality.criterion.needs_specific=1/1 quality.criterion.social_care_advice=0/1 \
-  quality.criterion.pfa_year9=0/0; do
+  quality.criterion.pfa_year9=0/0 quality.outcomes_progressing=1/2 \
+  quality.pfa_outcomes_progressing=0/1 quality.year9_reviews_pfa=1/1 \
+  quality.year9_plans_pfa_outcomes=1/1; do
   got=$(figure "${want%%=*}")
   [[ "$got" == "${want#*=}" ]] || fail "${want%%=*}: $got, want ${want#*=}"
 done

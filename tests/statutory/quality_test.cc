@@ -20,11 +20,11 @@ TEST(QaFrameworkTest, TheDefaultCitesASourceForEveryCriterion) {
     EXPECT_FALSE(c.wording.empty()) << c.id;
     EXPECT_FALSE(c.source.empty()) << c.id;
   }
-  EXPECT_THAT(ids, ::testing::ElementsAre(
-                       "needs_specific", "provision_quantified",
-                       "outcomes_smart", "child_views", "coproduction",
-                       "health_advice", "social_care_advice", "all_advice",
-                       "pfa_year9"));
+  EXPECT_THAT(ids,
+              ::testing::ElementsAre(
+                  "needs_specific", "provision_quantified", "outcomes_smart",
+                  "child_views", "coproduction", "health_advice",
+                  "social_care_advice", "all_advice", "pfa_year9"));
   EXPECT_EQ(f.advice.size(), 4u);
 }
 
@@ -83,8 +83,8 @@ google::protobuf::RepeatedPtrField<v1::CriterionFinding> Findings(
 }
 
 TEST(QaFrameworkTest, AFullAuditJudgesEveryCriterionAThemedOneSome) {
-  const std::vector<Criterion> criteria = {
-      {"a", "A", "a", "s"}, {"b", "B", "b", "s"}};
+  const std::vector<Criterion> criteria = {{"a", "A", "a", "s"},
+                                           {"b", "B", "b", "s"}};
   const auto both = Findings({{"a", v1::CRITERION_RESULT_MET},
                               {"b", v1::CRITERION_RESULT_NOT_APPLICABLE}});
   const auto one = Findings({{"a", v1::CRITERION_RESULT_NOT_MET}});
@@ -96,8 +96,8 @@ TEST(QaFrameworkTest, AFullAuditJudgesEveryCriterionAThemedOneSome) {
                          v1::AUDIT_GRADE_UNSPECIFIED, one)
                   .ok());
   // Then what it refuses, each naming the field.
-  absl::Status s =
-      CheckAudit(criteria, v1::AUDIT_KIND_DIP_SAMPLE, v1::AUDIT_GRADE_GOOD, one);
+  absl::Status s = CheckAudit(criteria, v1::AUDIT_KIND_DIP_SAMPLE,
+                              v1::AUDIT_GRADE_GOOD, one);
   EXPECT_THAT(s.message(), HasSubstr("no finding for criterion b"));
   s = CheckAudit(criteria, v1::AUDIT_KIND_FULL, v1::AUDIT_GRADE_UNSPECIFIED,
                  both);

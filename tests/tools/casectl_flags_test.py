@@ -44,6 +44,10 @@ def sample(flag):
         return "asd,slcn"
     if flag["name"] == "actions-file":
         return actions_csv
+    if flag["name"] == "outcomes":
+        return "E1:education:2027-07-31"
+    if flag["name"] == "progress":
+        return "E1=achieved"
     kind = flag["kind"]
     if kind == "d":
         return "2026-01-05"

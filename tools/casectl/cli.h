@@ -251,6 +251,33 @@ inline v1::PlanContents ContentsFlags(const Args& a) {
                                   {"i", v1::DIRECT_PAYMENTS_I}},
                                  "direct-payments", dp));
   }
+  // --outcomes ID:AREA:YYYY-MM-DD,...
+  for (absl::string_view item :
+       absl::StrSplit(a.Get("outcomes"), ',', absl::SkipWhitespace())) {
+    std::vector<std::string> parts = absl::StrSplit(item, ':');
+    if (parts.size() != 3) {
+      Die(absl::StrCat("--outcomes: '", item,
+                       "' is not ID:AREA:YYYY-MM-DD (e.g. "
+                       "E1:education:2027-07-31)"));
+    }
+    v1::PlanOutcome* o = c.add_outcomes();
+    o->set_outcome_id(std::string(absl::StripAsciiWhitespace(parts[0])));
+    o->set_area(Pick<v1::OutcomeArea>(
+        {{"education", v1::OUTCOME_AREA_EDUCATION},
+         {"health", v1::OUTCOME_AREA_HEALTH},
+         {"social-care", v1::OUTCOME_AREA_SOCIAL_CARE},
+         {"pfa-employment", v1::OUTCOME_AREA_PFA_EMPLOYMENT},
+         {"pfa-independent-living", v1::OUTCOME_AREA_PFA_INDEPENDENT_LIVING},
+         {"pfa-community", v1::OUTCOME_AREA_PFA_COMMUNITY},
+         {"pfa-health", v1::OUTCOME_AREA_PFA_GOOD_HEALTH}},
+        "outcomes", parts[1]));
+    absl::StatusOr<Date> target = Date::Parse(parts[2]);
+    if (!target.ok()) {
+      Die(absl::StrCat("--outcomes: '", parts[2],
+                       "' is not a date (YYYY-MM-DD)"));
+    }
+    *o->mutable_target_date() = ToProto(*target);
+  }
   return c;
 }
 

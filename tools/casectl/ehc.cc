@@ -134,6 +134,13 @@ int RunEhc(const Args& a, Client& client) {
     *r.mutable_issued_on() = DateFlag(a, "on");
     r.set_representations_complete(a.Has("representations-complete"));
     *r.mutable_contents() = ContentsFlags(a);
+    if (a.Has("nc-year")) {
+      int year = 0;
+      if (!absl::SimpleAtoi(a.Get("nc-year"), &year)) {
+        Die("--nc-year takes a number (R = 0)");
+      }
+      r.set_nc_year(year);
+    }
     s = stub->IssueFinalPlan(&ctx, r, &result);
   } else if (verb == "withdraw") {
     v1::WithdrawRequestRequest r;

@@ -5,9 +5,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "libs/core/csv.h"
 #include "casework/v1/annual_review.grpc.pb.h"
 #include "libs/core/clock.h"
+#include "libs/core/csv.h"
 #include "tools/casectl/cli.h"
 #include "tools/casectl/csv_import.h"
 
@@ -41,16 +41,30 @@ void PrintPlan(const v1::Plan& p) {
         Str(p.phase_transfer().move_on()).c_str(),
         Str(p.phase_transfer().deadline()).c_str());
   }
+  for (const v1::PlanOutcome& o : p.contents().outcomes()) {
+    std::string progress = "not yet reviewed";
+    for (const v1::OutcomeReview& r : p.outcome_reviews()) {
+      if (r.outcome_id() == o.outcome_id()) {
+        progress =
+            absl::StrCat(EnumWord(v1::OutcomeProgress_Name(r.progress()), 17),
+                         " at ", Str(p.outcomes_reviewed_on()));
+      }
+    }
+    std::printf("outcome %s  %s  target %s  %s%s%s\n", o.outcome_id().c_str(),
+                EnumWord(v1::OutcomeArea_Name(o.area()), 13).c_str(),
+                Str(o.target_date()).c_str(), progress.c_str(),
+                o.wording().empty() ? "" : ": ", o.wording().c_str());
+  }
   for (const v1::Audit& audit : p.audits()) {
-    std::printf("audit %s  %s %s by %s  %s plan of %s: %s\n",
-                audit.audit_id().c_str(),
-                EnumWord(v1::AuditKind_Name(audit.kind()), 11).c_str(),
-                Str(audit.audited_on()).c_str(), audit.auditor_id().c_str(),
-                EnumWord(v1::AuditedPlan_Name(audit.audited_plan()), 13).c_str(),
-                Str(audit.plan_issued_on()).c_str(),
-                audit.grade() == v1::AUDIT_GRADE_UNSPECIFIED
-                    ? "not graded"
-                    : EnumWord(v1::AuditGrade_Name(audit.grade()), 12).c_str());
+    std::printf(
+        "audit %s  %s %s by %s  %s plan of %s: %s\n", audit.audit_id().c_str(),
+        EnumWord(v1::AuditKind_Name(audit.kind()), 11).c_str(),
+        Str(audit.audited_on()).c_str(), audit.auditor_id().c_str(),
+        EnumWord(v1::AuditedPlan_Name(audit.audited_plan()), 13).c_str(),
+        Str(audit.plan_issued_on()).c_str(),
+        audit.grade() == v1::AUDIT_GRADE_UNSPECIFIED
+            ? "not graded"
+            : EnumWord(v1::AuditGrade_Name(audit.grade()), 12).c_str());
     for (const v1::CriterionFinding& f : audit.findings()) {
       std::printf("  %-22s %s\n", f.criterion().c_str(),
                   EnumWord(v1::CriterionResult_Name(f.result()), 17).c_str());
@@ -174,6 +188,19 @@ int RunReview(const Args& a, Client& client) {
     r.set_plan_id(id());
     *r.mutable_held_on() = DateFlag(a, "on");
     r.set_preparation_for_adulthood_covered(a.Has("pfa"));
+    for (absl::string_view item :
+         absl::StrSplit(a.Get("progress"), ',', absl::SkipWhitespace())) {
+      const std::pair<std::string, std::string> kv =
+          absl::StrSplit(item, absl::MaxSplits('=', 1));
+      v1::OutcomeReview* o = r.add_outcomes();
+      o->set_outcome_id(std::string(absl::StripAsciiWhitespace(kv.first)));
+      o->set_progress(Pick<v1::OutcomeProgress>(
+          {{"achieved", v1::OUTCOME_PROGRESS_ACHIEVED},
+           {"progressing", v1::OUTCOME_PROGRESS_PROGRESSING},
+           {"not-progressing", v1::OUTCOME_PROGRESS_NOT_PROGRESSING},
+           {"no-longer-relevant", v1::OUTCOME_PROGRESS_NO_LONGER_RELEVANT}},
+          "progress", kv.second));
+    }
     s = stub->RecordMeetingHeld(&ctx, r, &result);
   } else if (verb == "decision") {
     v1::RecordReviewDecisionRequest r;
@@ -267,12 +294,12 @@ int RunReview(const Args& a, Client& client) {
     r.set_plan_id(id());
     r.set_audit_id(a.Get("id"));
     r.set_auditor_id(a.Get("auditor"));
-    r.set_kind(Pick<v1::AuditKind>(
-        {{"full", v1::AUDIT_KIND_FULL},
-         {"dip-sample", v1::AUDIT_KIND_DIP_SAMPLE},
-         {"themed", v1::AUDIT_KIND_THEMED},
-         {"multi-agency", v1::AUDIT_KIND_MULTI_AGENCY}},
-        "kind", Require(a, "kind")));
+    r.set_kind(
+        Pick<v1::AuditKind>({{"full", v1::AUDIT_KIND_FULL},
+                             {"dip-sample", v1::AUDIT_KIND_DIP_SAMPLE},
+                             {"themed", v1::AUDIT_KIND_THEMED},
+                             {"multi-agency", v1::AUDIT_KIND_MULTI_AGENCY}},
+                            "kind", Require(a, "kind")));
     if (a.Has("grade")) {
       r.set_grade(Pick<v1::AuditGrade>(
           {{"outstanding", v1::AUDIT_GRADE_OUTSTANDING},

@@ -8,7 +8,7 @@ namespace casework::cli {
   "sen-unit? resourced-provision? second-urn second-ukprn "                  \
   "second-setting=ola|opa|ehe|eyp|oth|neet|niec|nieo needs residential=a|b " \
   "work-based=a|t|s personal-budget? organised-arrangements? "               \
-  "direct-payments=e|s|h|i"
+  "direct-payments=e|s|h|i outcomes"
 
 const std::vector<CommandSpec>& Commands() {
   static const auto* const kCommands = new std::vector<CommandSpec>{
@@ -34,8 +34,11 @@ const std::vector<CommandSpec>& Commands() {
       {"ehc draft", "ID", "on@!", "Issue the draft plan"},
       {"ehc no-plan", "ID", "on@!", "Decide not to issue a plan"},
       {"ehc final", "ID",
-       "on@! representations-complete?" CASEWORK_CONTENTS_FLAGS,
-       "Issue the final plan (with the settings, needs and budget it names)"},
+       "on@! representations-complete? nc-year#" CASEWORK_CONTENTS_FLAGS,
+       "Issue the final plan (with the settings, needs, budget and outcomes "
+       "it names - --outcomes ID:AREA:TARGET,... with AREA education, "
+       "health, social-care, pfa-employment, pfa-independent-living, "
+       "pfa-community or pfa-health - and the child's NC year)"},
       {"ehc withdraw", "ID", "on@!", "Record that the request was withdrawn"},
       {"ehc moved-out", "ID", "on@! to-la",
        "Record that the child moved away (--to-la: the LA's 3-digit number)"},
@@ -50,7 +53,10 @@ const std::vector<CommandSpec>& Commands() {
        "Register an existing plan (migration or transfer in)"},
       {"review schedule", "PLAN", "on@!", "Schedule the review meeting"},
       {"review papers", "PLAN", "on@!", "Record the papers sent"},
-      {"review held", "PLAN", "on@! pfa?", "Record the review meeting held"},
+      {"review held", "PLAN", "on@! pfa? progress",
+       "Record the review meeting held (--progress ID=achieved|progressing|"
+       "not-progressing|no-longer-relevant,... for every outcome of the "
+       "plan)"},
       {"review decision", "PLAN", "decision=maintain|amend|cease! on@!",
        "Record the review decision notified"},
       {"review amended", "PLAN",

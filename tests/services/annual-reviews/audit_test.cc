@@ -46,7 +46,7 @@ v1::AuditPlanRequest FullAudit(std::string audit_id, std::string auditor,
   for (const statutory::Criterion& k : statutory::DefaultQaFramework().plan) {
     v1::CriterionFinding* f = r.add_findings();
     f->set_criterion(k.id);
-    f->set_result(k.id == "pfa_year9"        ? v1::CRITERION_RESULT_NOT_APPLICABLE
+    f->set_result(k.id == "pfa_year9" ? v1::CRITERION_RESULT_NOT_APPLICABLE
                   : k.id == "outcomes_smart" ? v1::CRITERION_RESULT_NOT_MET
                                              : v1::CRITERION_RESULT_MET);
   }

@@ -410,10 +410,9 @@ TEST(ReviewAllowedActions, FollowTheReviewCycle) {
   };
   EXPECT_TRUE(offered().empty());
   ASSERT_TRUE(c.Do("plan-1", Registration(D(2025, 11, 1))).ok());
-  const std::vector<std::string> base = {"AuditPlan", "CeasePlan",
-                                         "ProposeToCease",
-                                         "ReassignOfficer", "RecordPlacement",
-                                         "SetPhaseTransfer"};
+  const std::vector<std::string> base = {"AuditPlan",       "CeasePlan",
+                                         "ProposeToCease",  "ReassignOfficer",
+                                         "RecordPlacement", "SetPhaseTransfer"};
   auto with = [&](std::vector<std::string> more) {
     more.insert(more.end(), base.begin(), base.end());
     std::sort(more.begin(), more.end());

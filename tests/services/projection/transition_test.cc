@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/rpc/proto_date.h"
-#include "libs/statutory/rules.h"
 #include "libs/statutory/quality.h"
+#include "libs/statutory/rules.h"
 #include "services/projection/measures.h"
 
 namespace casework::projection {
@@ -250,9 +250,14 @@ TEST(MeasureCatalogueTest, MatchesTheStatutoryRules) {
           counters.insert(counter);
         }
         // The tallies the services record (libs/statutory/quality.h).
-        counters.insert({statutory::kPlansIssued, statutory::kPlansAudited,
-                         statutory::kAuditsGraded,
-                         statutory::kAuditsGoodOrBetter});
+        counters.insert(
+            {statutory::kPlansIssued, statutory::kPlansAudited,
+             statutory::kAuditsGraded, statutory::kAuditsGoodOrBetter,
+             statutory::kOutcomesReviewed, statutory::kOutcomesProgressing,
+             statutory::kPfaOutcomesReviewed,
+             statutory::kPfaOutcomesProgressing, statutory::kYear9Reviews,
+             statutory::kYear9ReviewsPfaCovered,
+             statutory::kYear9ReviewsPfaOutcomes});
         for (const statutory::Criterion& c :
              statutory::QaFrameworkInUse().plan) {
           counters.insert(statutory::CriterionMet(c.id));
