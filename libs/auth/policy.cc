@@ -46,6 +46,7 @@ const std::map<std::string, Rule>& Policy() {
       // plan of the LA (libs/host/endpoint.h RunQa).
       {"/casework.v1.AnnualReviewService/AuditPlan", {kCaseWork | kQa}},
       {"/casework.v1.AnnualReviewService/CompleteAuditAction", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/GetQaFramework", {kCaseReads | kQa}},
       {"/casework.v1.AnnualReviewService/GetPlan", {kCaseReads | kQa}},
       {"/casework.v1.AnnualReviewService/ListPlans",
        {kCaseReads | kQa, Scope::kOfficerSelfOrTeam}},

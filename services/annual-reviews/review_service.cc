@@ -137,6 +137,26 @@ absl::Status AnnualReviewServiceImpl::AttachTexts(Plan& plan) const {
   }
 }
 
+grpc::Status AnnualReviewServiceImpl::GetQaFramework(
+    grpc::ServerContext* ctx, const v1::GetQaFrameworkRequest*,
+    v1::QaFramework* resp) {
+  absl::StatusOr<auth::Principal> who =
+      core_.authorizer.Authorize(*ctx, core_.Method("GetQaFramework"));
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  const statutory::QaFramework& f = statutory::QaFrameworkInUse();
+  resp->set_name(f.name);
+  resp->set_action_working_days(f.action_working_days);
+  auto add = [](const statutory::Criterion& c, v1::QaCriterion* out) {
+    out->set_criterion(c.id);
+    out->set_label(c.label);
+    out->set_wording(c.wording);
+    out->set_source(c.source);
+  };
+  for (const auto& c : f.plan) add(c, resp->add_plan_criteria());
+  for (const auto& c : f.advice) add(c, resp->add_advice_criteria());
+  return grpc::Status::OK;
+}
+
 grpc::Status AnnualReviewServiceImpl::GetPlan(grpc::ServerContext* ctx,
                                               const v1::GetPlanRequest* req,
                                               v1::Plan* resp) {

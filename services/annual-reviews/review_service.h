@@ -76,6 +76,9 @@ class AnnualReviewServiceImpl final : public v1::AnnualReviewService::Service {
   grpc::Status CompleteAuditAction(grpc::ServerContext* ctx,
                                    const v1::CompleteAuditActionRequest* req,
                                    v1::CommandResult* resp) override;
+  grpc::Status GetQaFramework(grpc::ServerContext* ctx,
+                              const v1::GetQaFrameworkRequest* req,
+                              v1::QaFramework* resp) override;
   grpc::Status GetPlan(grpc::ServerContext* ctx, const v1::GetPlanRequest* req,
                        v1::Plan* resp) override;
   grpc::Status ListPlans(grpc::ServerContext* ctx,

@@ -190,9 +190,18 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
   *final_plan.mutable_issued_on() = ToProto(issued);
   *final_plan.mutable_contents() =
       DemoPlanContents(rng, statutory::AgeOn(dob, issued));
+  AddDemoOutcomes(final_plan.mutable_contents(),
+                  std::hash<std::string>{}(id) ^ o.seed,
+                  statutory::AgeOn(dob, issued), issued);
+  std::optional<int> nc_year;
+  if (const int year = DemoNcYear(dob, issued); year >= -2 && year <= 14) {
+    nc_year = year;
+    final_plan.set_nc_year(year);
+  }
   if (DEMO_SEND(w, IssueFinalPlan, final_plan, issued)) {
     std::lock_guard<std::mutex> lock(*issued_mu);
-    issued_plans->push_back(IssuedPlan{id, issued, final_plan.contents()});
+    issued_plans->push_back(
+        IssuedPlan{id, issued, final_plan.contents(), nc_year});
   }
   return absl::OkStatus();
 }

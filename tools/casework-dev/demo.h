@@ -7,6 +7,7 @@
 #ifndef CASEWORK_TOOLS_CASEWORK_DEV_DEMO_H_
 #define CASEWORK_TOOLS_CASEWORK_DEV_DEMO_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,8 @@ struct DemoOptions {
 struct IssuedPlan {
   std::string assessment_id;
   Date issued_on;
-  v1::PlanContents contents;  // what it names (its placement follows it)
+  v1::PlanContents contents;   // what it names (its placement follows it)
+  std::optional<int> nc_year;  // the child's NC year on issued_on
 };
 
 struct DemoSummary {

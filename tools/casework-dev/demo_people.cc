@@ -3,6 +3,7 @@
 #include <array>
 #include <functional>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/rules.h"
@@ -130,6 +131,36 @@ v1::PlanContents DemoPlanContents(std::mt19937_64& rng, int age) {
                                       : v1::DIRECT_PAYMENTS_I);
   }
   return c;
+}
+
+int DemoNcYear(Date dob, Date on) {
+  const int start = on.month() >= 9 ? on.year() : on.year() - 1;
+  return statutory::AgeOn(dob, Date::Ymd(start, 8, 31)) - 4;
+}
+
+void AddDemoOutcomes(v1::PlanContents* contents, uint64_t seed, int age,
+                     Date issued) {
+  std::mt19937_64 rng(seed);
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  auto add = [&](v1::OutcomeArea area) {
+    v1::PlanOutcome* o = contents->add_outcomes();
+    o->set_outcome_id(absl::StrCat("E", contents->outcomes_size()));
+    o->set_area(area);
+    *o->mutable_target_date() = ToProto(
+        issued.AddDays(std::uniform_int_distribution<int>(365, 2 * 365)(rng)));
+  };
+  add(v1::OUTCOME_AREA_EDUCATION);
+  if (chance(0.6)) add(v1::OUTCOME_AREA_EDUCATION);
+  if (chance(0.5)) add(v1::OUTCOME_AREA_HEALTH);
+  if (chance(0.3)) add(v1::OUTCOME_AREA_SOCIAL_CARE);
+  if (age >= 13) {
+    const v1::OutcomeArea pfa[] = {v1::OUTCOME_AREA_PFA_EMPLOYMENT,
+                                   v1::OUTCOME_AREA_PFA_INDEPENDENT_LIVING,
+                                   v1::OUTCOME_AREA_PFA_COMMUNITY,
+                                   v1::OUTCOME_AREA_PFA_GOOD_HEALTH};
+    add(pfa[std::uniform_int_distribution<int>(0, 3)(rng)]);
+    if (chance(0.5)) add(pfa[std::uniform_int_distribution<int>(0, 3)(rng)]);
+  }
 }
 
 }  // namespace casework::demo

@@ -25,6 +25,16 @@ v1::PersonRecord DemoPerson(const std::string& child_id, Date dob, Date today,
                             uint64_t seed);
 // What a demo plan names.
 v1::PlanContents DemoPlanContents(std::mt19937_64& rng, int age);
+// National curriculum year on `on` for a child born on `dob` (Year R: aged 4
+// on the 31 August before).
+int DemoNcYear(Date dob, Date on);
+// Three to five outcomes (Section E) for a plan issued on `issued` to a child
+// of `age`: education always, health and social care sometimes, and from 13
+// one or two preparing-for-adulthood outcomes; targets one to two years on.
+// Drawn from their own generator (`seed`), so adding them changes nothing
+// else of the demo.
+void AddDemoOutcomes(v1::PlanContents* contents, uint64_t seed, int age,
+                     Date issued);
 
 }  // namespace casework::demo
 

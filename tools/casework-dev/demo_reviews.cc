@@ -13,6 +13,7 @@
 #include "libs/core/grpc_status.h"
 #include "libs/core/status.h"
 #include "libs/rpc/proto_date.h"
+#include "libs/statutory/quality.h"
 #include "libs/statutory/rules.h"
 #include "tools/casework-dev/demo.h"
 #include "tools/casework-dev/demo_people.h"
@@ -27,11 +28,92 @@ using Stub = v1::AnnualReviewService::Stub;
 const auto kPlanId = [](auto& r, const std::string& id) { r.set_plan_id(id); };
 using PlanWriter = DemoWriter<Stub, decltype(kPlanId)>;
 
+// NC year on `on` from the year on `as_of` (advancing each 1 September).
+int NcYearOn(int year, Date as_of, Date on) {
+  auto academic = [](Date d) {
+    return d.month() >= 9 ? d.year() : d.year() - 1;
+  };
+  return year + academic(on) - academic(as_of);
+}
+
+// Progress towards every outcome of the plan, from a generator of its own:
+// about a quarter achieved, nearly half progressing, one in five not
+// progressing, the rest no longer relevant.
+void AddDemoProgress(v1::RecordMeetingHeldRequest* held,
+                     const v1::PlanContents& contents, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  for (const v1::PlanOutcome& o : contents.outcomes()) {
+    const int roll = std::uniform_int_distribution<int>(1, 100)(rng);
+    v1::OutcomeReview* r = held->add_outcomes();
+    r->set_outcome_id(o.outcome_id());
+    r->set_progress(roll <= 25   ? v1::OUTCOME_PROGRESS_ACHIEVED
+                    : roll <= 70 ? v1::OUTCOME_PROGRESS_PROGRESSING
+                    : roll <= 90 ? v1::OUTCOME_PROGRESS_NOT_PROGRESSING
+                                 : v1::OUTCOME_PROGRESS_NO_LONGER_RELEVANT);
+  }
+}
+
+// A quality audit by the LA's QA lead of about three final plans in five, a
+// few weeks after issue: grades spread (one in ten outstanding, half good,
+// three in ten requiring improvement, one in ten inadequate), each criterion
+// mostly met, and an action for a plan requiring improvement or worse,
+// usually completed, mostly on time. From a generator of its own.
+absl::Status AuditDemoPlan(PlanWriter& w, Date issued, std::optional<int> year,
+                           Date today, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  if (!chance(0.6)) return absl::OkStatus();
+  const Date on = std::min(today, issued.AddDays(uniform(7, 60)));
+  v1::AuditPlanRequest audit;
+  audit.set_audit_id("qa-1");
+  audit.set_auditor_id("qa-lead");
+  audit.set_kind(chance(0.7) ? v1::AUDIT_KIND_DIP_SAMPLE : v1::AUDIT_KIND_FULL);
+  *audit.mutable_audited_on() = ToProto(on);
+  const int roll = uniform(1, 100);
+  audit.set_grade(roll <= 10   ? v1::AUDIT_GRADE_OUTSTANDING
+                  : roll <= 60 ? v1::AUDIT_GRADE_GOOD
+                  : roll <= 90 ? v1::AUDIT_GRADE_REQUIRES_IMPROVEMENT
+                               : v1::AUDIT_GRADE_INADEQUATE);
+  const bool weak = roll > 60;
+  for (const statutory::Criterion& c : statutory::DefaultQaFramework().plan) {
+    v1::CriterionFinding* f = audit.add_findings();
+    f->set_criterion(c.id);
+    const int r = uniform(1, 100);
+    const int met = weak ? 55 : 85;
+    f->set_result(c.id == "pfa_year9" && (!year.has_value() || *year < 9)
+                      ? v1::CRITERION_RESULT_NOT_APPLICABLE
+                  : r <= met      ? v1::CRITERION_RESULT_MET
+                  : r <= met + 25 ? v1::CRITERION_RESULT_PARTLY_MET
+                                  : v1::CRITERION_RESULT_NOT_MET);
+  }
+  if (weak) {
+    v1::AuditAction* a = audit.add_actions();
+    a->set_action_id("rewrite");
+    a->set_section(chance(0.5) ? "E" : "F");
+    a->set_description(
+        "Rewrite the section so that each need, outcome and provision is "
+        "specific");
+  }
+  if (!DEMO_SEND(w, AuditPlan, audit, on) || !weak) return absl::OkStatus();
+  const Date done = on.AddDays(chance(0.8) ? uniform(5, 26) : uniform(29, 60));
+  if (done > today || chance(0.15)) return absl::OkStatus();  // still open
+  v1::CompleteAuditActionRequest complete;
+  complete.set_audit_id("qa-1");
+  complete.set_action_id("rewrite");
+  *complete.mutable_completed_on() = ToProto(done);
+  DEMO_SEND(w, CompleteAuditAction, complete, done);
+  return absl::OkStatus();
+}
+
 // The current review cycle of a plan whose cycle counts from `from`: held and
 // decided (on time or late), or never held (the backlog) when it is overdue.
 absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
                       const Date today, std::mt19937_64& rng,
-                      const v1::PlanContents& contents, Date placed) {
+                      const v1::PlanContents& contents, Date placed,
+                      std::optional<int> plan_year = std::nullopt) {
   // The plan's placements (placement-<rank>, from `placed`) end on `on`.
   auto leave = [&](Date on) -> absl::Status {
     for (const v1::Setting& s : contents.settings()) {
@@ -75,7 +157,13 @@ absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
   DEMO_SEND(w, RecordPapersSent, papers, std::max(sent, from));
   v1::RecordMeetingHeldRequest held;
   *held.mutable_held_on() = ToProto(meeting);
-  held.set_preparation_for_adulthood_covered(nc_year >= 9 || chance(0.3));
+  // (The plan's own NC year, when it records one, as the service judges
+  // Year 9 by it.)
+  const bool year9 =
+      plan_year.has_value() && NcYearOn(*plan_year, placed, meeting) >= 9;
+  held.set_preparation_for_adulthood_covered(year9 ||
+                                             (nc_year >= 9 || chance(0.3)));
+  AddDemoProgress(&held, contents, std::hash<std::string>{}(w.id()));
   DEMO_SEND(w, RecordMeetingHeld, held, meeting);
   const Date notified =
       meeting.AddDays(chance(0.85) ? uniform(7, 28) : uniform(29, 50));
@@ -136,13 +224,6 @@ absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
   return absl::OkStatus();
 }
 
-// National curriculum year on `on` for a child born on `dob` (Year R: aged 4
-// on the 31 August before).
-int NcYear(Date dob, Date on) {
-  const int start = on.month() >= 9 ? on.year() : on.year() - 1;
-  return statutory::AgeOn(dob, Date::Ymd(start, 8, 31)) - 4;
-}
-
 // Where the child attends: each setting the plan names, from the day it was
 // issued (a setting given by URN or UKPRN, or by a code).
 absl::Status Placements(PlanWriter& w, const v1::PlanContents& contents,
@@ -182,7 +263,7 @@ absl::Status OneMigratedPlan(Stub& stub, int n, const ReviewDemoOptions& o,
   const Date dob = DemoBirthDate(child, o.today, o.seed, 3, 19);
   const Date issued =
       std::max(dob.AddDays(2 * 365), o.today.AddDays(-uniform(60, 6 * 365)));
-  const int nc_year = NcYear(dob, o.today);
+  const int nc_year = DemoNcYear(dob, o.today);
   v1::RegisterPlanRequest reg;
   reg.set_child_id(child);
   reg.set_officer_id(absl::StrFormat("officer-%02d", n % o.officers + 1));
@@ -193,6 +274,8 @@ absl::Status OneMigratedPlan(Stub& stub, int n, const ReviewDemoOptions& o,
                               : v1::PLAN_ORIGIN_MIGRATED);
   *reg.mutable_contents() =
       DemoPlanContents(rng, statutory::AgeOn(dob, o.today));
+  AddDemoOutcomes(reg.mutable_contents(), std::hash<std::string>{}(plan),
+                  statutory::AgeOn(dob, issued), issued);
   if (reg.origin() == v1::PLAN_ORIGIN_TRANSFER_IN) {
     // Brought from another LA, which maintained it until then.
     reg.set_transferred_from_la(absl::StrFormat("%03d", uniform(201, 938)));
@@ -269,8 +352,13 @@ absl::StatusOr<DemoSummary> LoadReviewDemo(
             o.token);
         absl::Status s = Placements(w, p.contents, p.issued_on, o.today);
         if (s.ok()) {
+          s = AuditDemoPlan(
+              w, p.issued_on, p.nc_year, o.today,
+              std::hash<std::string>{}(p.assessment_id) ^ (o.seed * 31u));
+        }
+        if (s.ok()) {
           s = OneCycle(w, p.issued_on, Date(), 0, o.today, rng, p.contents,
-                       p.issued_on);
+                       p.issued_on, p.nc_year);
         }
         *c = w.commands;
         *r = w.repeated;

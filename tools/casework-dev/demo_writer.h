@@ -54,6 +54,8 @@ class DemoWriter {
     if (o_.request_prefix.empty()) o_.request_prefix = "demo-" + o_.id;
   }
 
+  const std::string& id() const { return o_.id; }
+
   // Sends one command; false when its date is after today (the case has not
   // got there yet) or when a repeat load leaves the case as it is.
   template <typename Req>

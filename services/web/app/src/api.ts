@@ -67,7 +67,8 @@ export interface Problem {
 export function problemOf(e: unknown): Problem {
   if (e instanceof ConnectError) {
     // The services name the field first: "officer_id: ..."
-    const m = /^([a-z_][a-z0-9_.]*): /.exec(e.rawMessage);
+    // (a list's entry as "findings[2].result": the form's "findings.2.result")
+    const m = /^([a-z_][a-z0-9_.[\]]*): /.exec(e.rawMessage);
     const heading =
       e.code === Code.PermissionDenied ? "You do not have access to this" :
       e.code === Code.Unauthenticated ? "You need to sign in again" :
@@ -75,7 +76,7 @@ export function problemOf(e: unknown): Problem {
       e.code === Code.Unavailable ? "Sorry, the service is unavailable" :
       e.code === Code.InvalidArgument ? "There is a problem" :
       "There is a problem";
-    return { code: e.code, heading, message: e.rawMessage, field: m ? m[1] : undefined };
+    return { code: e.code, heading, message: e.rawMessage, field: m ? m[1].replace(/\[(\d+)\]/g, ".$1") : undefined };
   }
   return { code: Code.Unknown, heading: "There is a problem", message: String(e) };
 }

@@ -299,6 +299,79 @@ test("a review cycle from the meeting to the amended plan", async ({ page }) => 
   await expectAccessible(page, "plan page");
 });
 
+test("the QA lead audits a plan against the framework, and the officer reviews its outcomes", async ({ page }) => {
+  const token = env("CASEWORK_OFFICER_TOKEN");
+  const stamp = Date.now();
+  const reg = await connect(page, "AnnualReviewService/RegisterPlan", token, {
+    requestId: `web-q-${stamp}`, childId: `child-web-q-${stamp}`, officerId: "officer-01",
+    issuedOn: { year: 2025, month: 12, day: 1 }, ncYear: 10,
+    contents: { outcomes: [
+      { outcomeId: "E1", area: "OUTCOME_AREA_EDUCATION", targetDate: { year: 2026, month: 12, day: 31 }, wording: "Reads aloud to the class" },
+      { outcomeId: "E2", area: "OUTCOME_AREA_PFA_EMPLOYMENT", targetDate: { year: 2027, month: 7, day: 31 } },
+    ] },
+  });
+  const framework = await connect(page, "AnnualReviewService/GetQaFramework", token, {});
+  const criteria: { criterion: string; label: string }[] = framework.planCriteria;
+  expect(criteria.length).toBe(9);
+
+  // The QA lead: one question per criterion of the framework, named by its label.
+  await signIn(page, "qa-lead", `/case/annual-reviews/${reg.streamId}`);
+  await page.locator("#actions").getByRole("link", { name: "Audit plan", exact: true }).click();
+  await ready(page);
+  for (const c of criteria) await expect(page.getByRole("group", { name: c.label, exact: true })).toBeVisible();
+  await expectAccessible(page, "audit form");
+  // Left unanswered, a criterion is refused and the refusal lands on its question.
+  await page.check("input[name=kind][value=AUDIT_KIND_FULL]");
+  await page.check("input[name=grade][value=AUDIT_GRADE_GOOD]");
+  await submit(page, "Audit plan");
+  await expect(page.locator(".govuk-error-summary")).toContainText("findings[0].result: is required");
+  await expect(page.locator('[id="findings.0.result-error"]')).toBeVisible();
+  await expectAccessible(page, "audit form with an error");
+  for (const [i, c] of criteria.entries()) {
+    const result = c.criterion === "outcomes_smart" ? "CRITERION_RESULT_NOT_MET" : "CRITERION_RESULT_MET";
+    await page.check(`input[name="findings.${i}.result"][value=${result}]`);
+  }
+  await page.fill('[id="actions.0.action_id"]', "E-rewrite");
+  await page.fill('[id="actions.0.section"]', "E");
+  await page.fill('[id="actions.0.description"]', "Make each outcome measurable");
+  await submit(page, "Audit plan");
+  await page.waitForURL(/done=AuditPlan/);
+  await ready(page);
+  const audited = await connect(page, "AnnualReviewService/GetPlan", token, { planId: reg.streamId });
+  expect(audited.audits).toHaveLength(1);
+  expect(audited.audits[0].auditorId).toBe("qa-lead");
+  expect(audited.audits[0].grade).toBe("AUDIT_GRADE_GOOD");
+  expect(audited.audits[0].findings.map((f: { criterion: string; result: string }) => `${f.criterion}=${f.result}`))
+    .toEqual(criteria.map((c) => `${c.criterion}=${c.criterion === "outcomes_smart" ? "CRITERION_RESULT_NOT_MET" : "CRITERION_RESULT_MET"}`));
+  expect(audited.audits[0].actions[0].description).toBe("Make each outcome measurable");
+  await expect(page.locator(`[data-audit="${audited.audits[0].auditId}"]`)).toContainText("Make each outcome measurable");
+  await expectAccessible(page, "plan page with its audit");
+
+  // The officer: the action is theirs to complete; the meeting judges each outcome.
+  await page.evaluate(() => sessionStorage.clear());
+  await signIn(page, "officer-01", `/case/annual-reviews/${reg.streamId}`);
+  await step(page, "CompleteAuditAction", async () => {
+    await page.check(`input[name=audit_id][value="${audited.audits[0].auditId}"]`);
+    await page.check("input[name=action_id][value=E-rewrite]");
+  });
+  await step(page, "RecordMeetingHeld", async () => {
+    await expect(page.getByRole("group", { name: "E2: PfA employment, target 31 July 2027" })).toBeVisible();
+    await expectAccessible(page, "review meeting form");
+    await fillDate(page, "held_on", "2026-11-02");
+    await page.check("input[name=preparation_for_adulthood_covered]");
+    await page.check('input[name="outcomes.0.progress"][value=OUTCOME_PROGRESS_ACHIEVED]');
+    await page.check('input[name="outcomes.1.progress"][value=OUTCOME_PROGRESS_NOT_PROGRESSING]');
+  });
+  const reviewed = await connect(page, "AnnualReviewService/GetPlan", token, { planId: reg.streamId });
+  expect(reviewed.outcomeReviews).toEqual([
+    { outcomeId: "E1", progress: "OUTCOME_PROGRESS_ACHIEVED" },
+    { outcomeId: "E2", progress: "OUTCOME_PROGRESS_NOT_PROGRESSING" }]);
+  await expect(page.locator("#outcomes tr[data-outcome=E1]")).toContainText("Achieved");
+  await expect(page.locator("#outcomes tr[data-outcome=E1]")).toContainText("Reads aloud to the class");
+  await expect(page.locator("#outcomes tr[data-outcome=E2]")).toContainText("Not progressing");
+  await expectAccessible(page, "plan page with outcomes");
+});
+
 test("a complaint through stage 2", async ({ page }) => {
   const child = `child-web-k-${Date.now()}`;
   await signIn(page, "officer-01", `/new/complaint?child=${child}`);

@@ -7,9 +7,9 @@ import { html, type Html } from "../html";
 import { iso, long, overdueDays, today, type Ymd } from "../dates";
 import type { Api } from "../api";
 import type { AppConfig } from "../auth";
-import { ClockStatus, type Clock } from "../gen/casework/v1/common_pb";
+import { AuditGrade, AuditKind, AuditedPlan, ClockStatus, CriterionResult, OutcomeArea, OutcomeProgress, type Clock } from "../gen/casework/v1/common_pb";
 import { AssessmentSchema } from "../gen/casework/v1/ehc_assessment_pb";
-import { PlanSchema } from "../gen/casework/v1/annual_review_pb";
+import { PlanSchema, type Plan } from "../gen/casework/v1/annual_review_pb";
 import { TransportApplicationSchema } from "../gen/casework/v1/transport_pb";
 import { ComplaintSchema, DisagreementSchema } from "../gen/casework/v1/complaints_pb";
 import { caption, csv, downloadButton, offerCsv, openClockTag, scrollTable } from "../ui";
@@ -126,6 +126,50 @@ function facts(schema: DescMessage, message: Message): Html {
   return html`<dl class="govuk-summary-list">${rows}</dl>`;
 }
 
+// An enum value in words ("PFA_EMPLOYMENT" -> "PfA employment").
+function enumWords(names: Record<number, string>, v: number): string {
+  return v ? words(names[v] ?? "") : "";
+}
+
+// A plan's outcomes with the progress its last review recorded, and its
+// quality audits with their findings and actions.
+function planDetails(plan: Plan): Html {
+  const progress = new Map(plan.outcomeReviews.map((r) => [r.outcomeId, r.progress]));
+  const outcomes = plan.contents?.outcomes ?? [];
+  return html`
+<h2 class="govuk-heading-m">Outcomes</h2>
+${outcomes.length ? scrollTable("Outcomes", html`
+<table class="govuk-table" id="outcomes">
+  <caption class="govuk-table__caption govuk-table__caption--s">Section E, with the progress the last review recorded${plan.outcomesReviewedOn ? ` (${long(plan.outcomesReviewedOn)})` : ""}</caption>
+  <thead class="govuk-table__head"><tr class="govuk-table__row">
+    <th scope="col" class="govuk-table__header">Outcome</th>
+    <th scope="col" class="govuk-table__header">Area</th>
+    <th scope="col" class="govuk-table__header">Target</th>
+    <th scope="col" class="govuk-table__header">Progress</th>
+  </tr></thead>
+  <tbody class="govuk-table__body">
+  ${outcomes.map((o) => html`<tr class="govuk-table__row" data-outcome="${o.outcomeId}">
+    <td class="govuk-table__cell">${o.outcomeId}${o.wording ? html`<br><span class="govuk-body-s">${o.wording}</span>` : ""}</td>
+    <td class="govuk-table__cell">${enumWords(OutcomeArea, o.area)}</td>
+    <td class="govuk-table__cell">${long(o.targetDate)}</td>
+    <td class="govuk-table__cell">${progress.has(o.outcomeId) ? enumWords(OutcomeProgress, progress.get(o.outcomeId)!) : "Not yet reviewed"}</td>
+  </tr>`)}
+  </tbody>
+</table>`) : html`<p class="govuk-body">No outcomes recorded.</p>`}
+<h2 class="govuk-heading-m">Quality audits</h2>
+${plan.audits.length ? plan.audits.map((a) => html`
+<div class="app-audit" data-audit="${a.auditId}">
+<h3 class="govuk-heading-s">${enumWords(AuditKind, a.kind)} audit of the ${enumWords(AuditedPlan, a.auditedPlan).toLowerCase()} plan of ${long(a.planIssuedOn)}: ${a.grade ? enumWords(AuditGrade, a.grade) : "not graded"}</h3>
+<p class="govuk-body-s">Audited on ${long(a.auditedOn)} by ${a.auditorId} (${a.framework})</p>
+${scrollTable(`Findings of audit ${a.auditId}`, html`<table class="govuk-table">
+  <caption class="govuk-table__caption govuk-table__caption--s">Findings of audit ${a.auditId}</caption>
+  <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Criterion</th><th scope="col" class="govuk-table__header">Finding</th></tr></thead>
+  <tbody class="govuk-table__body">${a.findings.map((f) => html`<tr class="govuk-table__row"><td class="govuk-table__cell">${f.criterion}</td><td class="govuk-table__cell">${enumWords(CriterionResult, f.result)}</td></tr>`)}</tbody>
+</table>`)}
+${a.actions.length ? html`<ul class="govuk-list govuk-list--bullet">${a.actions.map((x) => html`<li>Action ${x.actionId}${x.section ? ` (section ${x.section})` : ""}: ${x.description} - due ${long(x.dueOn)}${x.completedOn ? `, done ${long(x.completedOn)}` : ""}</li>`)}</ul>` : ""}
+</div>`) : html`<p class="govuk-body">Not audited.</p>`}`;
+}
+
 export interface LoadedCase {
   schema: DescMessage;
   message: Message & { clocks: Clock[]; childId: string; officerId: string; version: bigint; allowedActions: string[] };
@@ -187,6 +231,7 @@ ${caption(kind)}
 <h1 class="govuk-heading-l">${streamId}</h1>
 <p class="govuk-body">Child: ${childLinks(message.childId, config)}</p>
 ${facts(schema, message)}
+${source === "annual-reviews" ? planDetails(message as unknown as Plan) : ""}
 <h2 class="govuk-heading-m">Steps you can record now</h2>
 ${message.allowedActions.length ? html`<ul class="govuk-list" id="actions">
   ${message.allowedActions.map((a) => html`<li><a class="govuk-link" href="${casePath(source, streamId)}/do/${a}">${words(a)}</a></li>`)}

@@ -84,6 +84,11 @@ const LABELS: Record<string, string> = {
   nc_year_as_of: "National curriculum year as of",
   dob: "Date of birth",
   date_of_birth: "Date of birth",
+  findings: "Findings against the LA's quality assurance framework",
+  auditor_id: "Auditor (their id)",
+  actions: "Actions for the plan's officer",
+  section: "Plan section (A to K)",
+  description: "What to do",
 };
 
 // Hints for fields whose name does not say enough.
@@ -94,6 +99,9 @@ const HINTS: Record<string, string> = {
   complaint_id: "Optional: leave it blank and the service makes one",
   disagreement_id: "Optional: leave it blank and the service makes one",
   advice_id: "Optional when asking for advice: leave it blank and the service makes one",
+  audit_id: "Optional: leave it blank and the service makes one",
+  auditor_id: "Leave it blank: you are the auditor",
+  action_id: "A short id of your choosing, for example F1",
 };
 
 export function label(f: DescField): string {
@@ -115,8 +123,17 @@ export interface Choice {
   text: string;
 }
 
+// A list answered row by row: one entry per item the case or the LA's
+// configuration names (the framework's criteria, the plan's outcomes), its
+// `key` field fixed and its one choice field asked as radios.
+export interface Rows {
+  key: string;
+  items: (Choice & { hint?: string })[];
+}
+
 interface RenderContext {
   choices: Record<string, Choice[]>;  // string fields chosen from the case's own
+  rows: Record<string, Rows>;         // list fields answered row by row
   hidden: Set<string>;             // paths not shown (request id, case id)
   values: Record<string, string>;  // prefilled values by path
   errors: Map<string, string>;     // messages by path
@@ -152,12 +169,14 @@ function dateInput(ctx: RenderContext, path: string, text: string): Html {
 }
 
 // One choice of several (an enum's values, or ids the case holds).
-function radios(ctx: RenderContext, path: string, text: string, options: Choice[]): Html {
+function radios(ctx: RenderContext, path: string, text: string, options: Choice[], hint?: string): Html {
   const chosen = ctx.values[path] ?? "";
-  const described = ctx.errors.has(path) ? html` aria-describedby="${path}-error"` : "";
+  const ids = [hint ? `${path}-hint` : "", ctx.errors.has(path) ? `${path}-error` : ""].filter(Boolean).join(" ");
+  const described = ids ? html` aria-describedby="${ids}"` : "";
   return group(ctx, path, html`
     <fieldset class="govuk-fieldset"${described}>
       <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${text}</legend>
+      ${hint ? html`<div class="govuk-hint" id="${path}-hint">${hint}</div>` : ""}
       ${fieldError(ctx, path)}
       <div class="govuk-radios govuk-radios--small" data-module="govuk-radios" id="${path}">
         ${options.map((o, i) => html`<div class="govuk-radios__item">
@@ -221,6 +240,8 @@ function renderFields(ctx: RenderContext, message: DescMessage, prefix: string, 
         <div class="govuk-hint" id="${path}-hint">Separate several with commas</div>
         ${fieldError(ctx, path)}
         <input class="govuk-input" id="${path}" name="${path}" type="text" aria-describedby="${path}-hint">`));
+    } else if (f.fieldKind === "list" && f.listKind === "message" && ctx.rows[path]) {
+      out.push(rowFields(ctx, f, path, text, ctx.rows[path]));
     } else if (f.fieldKind === "list" && f.listKind === "message" && depth < 2) {
       // Up to two entries (a plan names at most two of each).
       for (const n of [0, 1]) {
@@ -229,6 +250,34 @@ function renderFields(ctx: RenderContext, message: DescMessage, prefix: string, 
     }
   }
   return out;
+}
+
+// One radio group per row, under a heading: the row's key travels in a
+// hidden field; the message's one enum field is the question.
+function rowFields(ctx: RenderContext, f: DescField, path: string, text: string, rows: Rows): Html {
+  if (f.fieldKind !== "list" || f.listKind !== "message") return html``;
+  const question = f.message.fields.find((x) => x.fieldKind === "enum");
+  if (!question) return html``;
+  const options = enumOptions(question).map((o) => ({ value: o.name, text: o.text }));
+  return html`<div class="govuk-form-group${ctx.errors.has(path) ? " govuk-form-group--error" : ""}" id="${path}">
+    <h2 class="govuk-heading-m">${text}</h2>
+    ${fieldError(ctx, path)}
+    ${rows.items.length ? rows.items.map((row, n) => html`
+      <input type="hidden" name="${path}.${n}.${rows.key}" value="${row.value}">
+      ${radios(ctx, `${path}.${n}.${question.name}`, row.text, options, row.hint)}`) : html`<p class="govuk-body">None to record.</p>`}
+  </div>`;
+}
+
+// How many entries of a list the form's data holds (at least 2).
+function entries(data: FormData, path: string): number {
+  let n = 2;
+  const prefix = `${path}.`;
+  for (const key of data.keys()) {
+    if (!key.startsWith(prefix)) continue;
+    const i = Number.parseInt(key.slice(prefix.length), 10);
+    if (Number.isInteger(i) && i + 1 > n) n = i + 1;
+  }
+  return Math.min(n, 100);
 }
 
 class FormError extends Error {
@@ -285,7 +334,7 @@ function collect(data: FormData, message: DescMessage, prefix: string): JsonObje
       if (vs.length) { obj[f.jsonName] = vs; any = true; }
     } else if (f.fieldKind === "list" && f.listKind === "message") {
       const items: JsonValue[] = [];
-      for (const n of [0, 1]) {
+      for (let n = 0; n < entries(data, path); n++) {
         const inner = collect(data, f.message, `${path}.${n}.`);
         if (inner) items.push(inner);
       }
@@ -315,6 +364,8 @@ export interface FormSpec {
   version?: bigint;       // the case version the page shows
   values: Record<string, string>;
   choices?: Record<string, Choice[]>;
+  rows?: Record<string, Rows>;
+  omit?: string[];        // fields the service sets: not asked
   // A query answered as the officer types (the travel eligibility what-if):
   // the request built from the form's fields of the same names.
   whatIf?: { source: string; method: DescMethod; render: (answer: Record<string, unknown>) => Html };
@@ -323,7 +374,7 @@ export interface FormSpec {
 }
 
 export function renderForm(spec: FormSpec): Html {
-  const hidden = new Set(["request_id"]);
+  const hidden = new Set(["request_id", ...(spec.omit ?? [])]);
   const values = { ...spec.values };
   if (spec.caseId) {
     for (const f of spec.method.input.fields) {
@@ -332,7 +383,7 @@ export function renderForm(spec: FormSpec): Html {
   }
   const errors = new Map<string, string>();
   if (spec.problem?.field) errors.set(spec.problem.field, spec.problem.message);
-  const ctx: RenderContext = { hidden, values, errors, choices: spec.choices ?? {} };
+  const ctx: RenderContext = { hidden, values, errors, choices: spec.choices ?? {}, rows: spec.rows ?? {} };
   const summary = spec.problem
     ? errorSummary([{ field: spec.problem.field ?? "command-form", message: spec.problem.message }],
       spec.problem.code === Code.Aborted ? "Someone else changed this case" : "There is a problem")
@@ -342,7 +393,7 @@ ${summary}
 ${caption(spec.captionText)}
 <h1 class="govuk-heading-l">${spec.title}</h1>
 <form id="command-form" class="app-command" novalidate data-source="${spec.source}" data-method="${spec.method.name}" data-version="${spec.version ?? ""}">
-  ${[...hidden].filter((h) => h !== "request_id").map((h) => html`<input type="hidden" name="${h}" value="${values[h] ?? ""}">`)}
+  ${[...hidden].filter((h) => h !== "request_id" && !spec.omit?.includes(h)).map((h) => html`<input type="hidden" name="${h}" value="${values[h] ?? ""}">`)}
   ${renderFields(ctx, spec.method.input, "", 0)}
   ${spec.whatIf ? html`<div class="govuk-inset-text" id="what-if" aria-live="polite"><p class="govuk-body">${words(spec.whatIf.method.name)}: fill in the travel facts to see the outcome the law gives.</p></div>` : ""}
   <div class="govuk-button-group">

@@ -7,7 +7,8 @@ import type { CommandResult } from "../gen/casework/v1/common_pb";
 import { casePath } from "./exceptions";
 import { loadCase } from "./cases";
 import { caseQuery, findCommand, findQuery, NEW_CASES, renderForm, wireForm, words, type FormSpec } from "./forms";
-import { iso, today } from "../dates";
+import { iso, long, today, type Ymd } from "../dates";
+import { OutcomeArea } from "../gen/casework/v1/common_pb";
 
 export interface StepPage {
   title: string;
@@ -29,6 +30,46 @@ function formPage(api: Api, spec: FormSpec, show: Show, done: (r: CommandResult)
     }, done),
   };
   return page;
+}
+
+interface PlanLike {
+  contents?: { outcomes: { outcomeId: string; area: number; targetDate?: Ymd; wording: string }[] };
+  audits?: { auditId: string; actions: { actionId: string; section: string; description: string; completedOn?: Ymd }[] }[];
+}
+
+// Steps asked row by row: an audit judges each criterion of the LA's QA
+// framework; a review meeting each outcome of the plan.
+async function askRowByRow(api: Api, action: string, plan: PlanLike, spec: FormSpec): Promise<void> {
+  if (action === "AuditPlan") {
+    const framework = await api.reviews.getQaFramework({});
+    spec.rows = {
+      findings: {
+        key: "criterion",
+        items: framework.planCriteria.map((c) => ({ value: c.criterion, text: c.label, hint: `${c.wording} (${c.source})` })),
+      },
+    };
+    spec.omit = ["actions.0.due_on", "actions.0.completed_on", "actions.1.due_on", "actions.1.completed_on"];
+  }
+  if (action === "RecordMeetingHeld") {
+    spec.rows = {
+      outcomes: {
+        key: "outcome_id",
+        items: (plan.contents?.outcomes ?? []).map((o) => ({
+          value: o.outcomeId,
+          text: `${o.outcomeId}: ${words(OutcomeArea[o.area] ?? "")}${o.targetDate ? `, target ${long(o.targetDate)}` : ""}`,
+          hint: o.wording || undefined,
+        })),
+      },
+    };
+  }
+  if (action === "CompleteAuditAction") {
+    const open = (plan.audits ?? []).flatMap((a) => a.actions.filter((x) => !x.completedOn).map((x) => ({ audit: a.auditId, action: x })));
+    spec.choices = {
+      ...spec.choices,
+      audit_id: [...new Set(open.map((o) => o.audit))].map((id) => ({ value: id, text: id })),
+      action_id: open.map((o) => ({ value: o.action.actionId, text: `${o.action.actionId}${o.action.section ? ` (section ${o.action.section})` : ""}: ${o.action.description}` })),
+    };
+  }
 }
 
 export async function stepPage(api: Api, source: string, streamId: string, action: string, show: Show): Promise<StepPage> {
@@ -58,6 +99,7 @@ export async function stepPage(api: Api, source: string, streamId: string, actio
     source, method, title: words(action), captionText: `${loaded.kind} ${streamId}`,
     caseId: streamId, version: loaded.message.version, values: {}, choices, back,
   };
+  await askRowByRow(api, action, loaded.message as unknown as PlanLike, spec);
   if (!offered) {
     spec.problem = { message: `${words(action)} is not a step this case allows now (${loaded.message.allowedActions.length ? `it allows: ${loaded.message.allowedActions.map(words).join(", ")}` : "it is closed"}).`, code: 9 };
   }
