@@ -25,10 +25,11 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.EhcAssessmentService/IssueFinalPlan", {kCaseWork}},
       {"/casework.v1.EhcAssessmentService/WithdrawRequest", {kCaseWork}},
       {"/casework.v1.EhcAssessmentService/RecordMovedOutOfArea", {kCaseWork}},
-      {"/casework.v1.EhcAssessmentService/GetAssessment", {kCaseReads}},
+      {"/casework.v1.EhcAssessmentService/AuditAdvice", {kCaseWork | kQa}},
+      {"/casework.v1.EhcAssessmentService/GetAssessment", {kCaseReads | kQa}},
       // By child: any case reader; by officer: that officer's caseload.
       {"/casework.v1.EhcAssessmentService/ListAssessments",
-       {kCaseReads, Scope::kOfficerSelfOrTeam}},
+       {kCaseReads | kQa, Scope::kOfficerSelfOrTeam}},
       // Annual reviews: steps on plans and reads of plans.
       {"/casework.v1.AnnualReviewService/RegisterPlan", {kCaseWork}},
       {"/casework.v1.AnnualReviewService/ReassignOfficer", {kCaseWork}},

@@ -287,6 +287,32 @@ absl::Status CheckAuditActions(
   return absl::OkStatus();
 }
 
+std::string AdviceCriterionAssessed(absl::string_view id) {
+  return absl::StrCat(kAdviceCriterionPrefix, id, ".assessed");
+}
+
+std::string AdviceCriterionMet(absl::string_view id) {
+  return absl::StrCat(kAdviceCriterionPrefix, id, ".met");
+}
+
+absl::StatusOr<std::string> AuditorOf(bool integration,
+                                      const std::string& caller_officer_id,
+                                      const std::string& given) {
+  if (integration) {
+    if (given.empty()) {
+      return FieldError("auditor_id",
+                        "is required from a back-office caller: who audited");
+    }
+    return given;
+  }
+  if (!given.empty() && given != caller_officer_id) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("auditor_id: you record your own audits (you are ",
+                     caller_officer_id, ")"));
+  }
+  return caller_officer_id;
+}
+
 std::string CriterionAssessed(absl::string_view id) {
   return absl::StrCat(kCriterionPrefix, id, ".assessed");
 }

@@ -96,6 +96,14 @@ inline constexpr char kPfaOutcomesProgressing[] = "outcomes.pfa_progressing";
 inline constexpr char kYear9Reviews[] = "reviews.year9";
 inline constexpr char kYear9ReviewsPfaCovered[] = "reviews.year9_pfa_covered";
 inline constexpr char kYear9ReviewsPfaOutcomes[] = "reviews.year9_pfa_outcomes";
+// Advice audits, by kind of adviser ("<prefix><adviser>") and over all:
+// graded, good or outstanding; and each advice criterion judged and met
+// ("quality.advice_criterion.<id>.assessed" / ".met").
+inline constexpr char kAdviceGraded[] = "quality.advice_graded";
+inline constexpr char kAdviceGoodOrBetter[] = "quality.advice_good";
+inline constexpr char kAdviceCriterionPrefix[] = "quality.advice_criterion.";
+std::string AdviceCriterionAssessed(absl::string_view id);
+std::string AdviceCriterionMet(absl::string_view id);
 // "quality.criterion.<id>.assessed" (met, partly or not met: not "not
 // applicable") and "quality.criterion.<id>.met".
 std::string CriterionAssessed(absl::string_view id);
@@ -129,6 +137,39 @@ void TallyAudit(Event& e, const v1::Audit& audit, bool first_of_issue) {
     }
   }
 }
+
+// The tallies of an advice audit of advice from `adviser` (the adviser
+// measures' code, e.g. "educational_psychology").
+template <typename Event>
+void TallyAdviceAudit(Event& e, const v1::Audit& audit,
+                      absl::string_view adviser) {
+  if (audit.grade() != v1::AUDIT_GRADE_UNSPECIFIED) {
+    const bool good = audit.grade() == v1::AUDIT_GRADE_OUTSTANDING ||
+                      audit.grade() == v1::AUDIT_GRADE_GOOD;
+    AddTally(e, kAdviceGraded);
+    AddTally(e, std::string(kAdviceGraded) + "." + std::string(adviser));
+    if (good) {
+      AddTally(e, kAdviceGoodOrBetter);
+      AddTally(e,
+               std::string(kAdviceGoodOrBetter) + "." + std::string(adviser));
+    }
+  }
+  for (const v1::CriterionFinding& f : audit.findings()) {
+    if (f.result() == v1::CRITERION_RESULT_NOT_APPLICABLE) continue;
+    AddTally(e, AdviceCriterionAssessed(f.criterion()));
+    if (f.result() == v1::CRITERION_RESULT_MET) {
+      AddTally(e, AdviceCriterionMet(f.criterion()));
+    }
+  }
+}
+
+// The auditor an audit records: a person records their own audits
+// (`given` empty or their own officer id: else PERMISSION_DENIED); a
+// back-office (integration) caller names the auditor (INVALID_ARGUMENT when
+// it does not).
+absl::StatusOr<std::string> AuditorOf(bool integration,
+                                      const std::string& caller_officer_id,
+                                      const std::string& given);
 
 }  // namespace casework::statutory
 

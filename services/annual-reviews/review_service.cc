@@ -69,30 +69,6 @@ CASEWORK_REVIEW_COMMAND(RecordPlacement, v1::RecordPlacementRequest)
 CASEWORK_REVIEW_COMMAND(CompleteAuditAction, v1::CompleteAuditActionRequest)
 #undef CASEWORK_REVIEW_COMMAND
 
-namespace {
-
-// The auditor of an audit a caller records: a person records their own
-// audits (auditor_id empty or their own officer id); a back-office
-// (integration) caller names the auditor.
-absl::StatusOr<std::string> AuditorOf(const auth::Principal& who,
-                                      const std::string& given) {
-  if (who.Has(auth::kIntegration)) {
-    if (given.empty()) {
-      return FieldError("auditor_id",
-                        "is required from a back-office caller: who audited");
-    }
-    return given;
-  }
-  if (!given.empty() && given != who.officer_id) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("auditor_id: you record your own audits (you are ",
-                     who.officer_id, ")"));
-  }
-  return who.officer_id;
-}
-
-}  // namespace
-
 grpc::Status AnnualReviewServiceImpl::AuditPlan(grpc::ServerContext* ctx,
                                                 const v1::AuditPlanRequest* req,
                                                 v1::CommandResult* resp) {
@@ -102,8 +78,10 @@ grpc::Status AnnualReviewServiceImpl::AuditPlan(grpc::ServerContext* ctx,
       ctx, "AuditPlan", *req, "plan_id", req->plan_id(),
       [&](const Plan& s, Date today,
           const auth::Principal& who) -> absl::StatusOr<ReviewDecision> {
-        ASSIGN_OR_RETURN(std::string auditor,
-                         AuditorOf(who, req->auditor_id()));
+        ASSIGN_OR_RETURN(
+            std::string auditor,
+            statutory::AuditorOf(who.Has(auth::kIntegration), who.officer_id,
+                                 req->auditor_id()));
         v1::AuditPlanRequest c = *req;
         c.set_audit_id(audit_id);
         c.set_auditor_id(std::move(auditor));

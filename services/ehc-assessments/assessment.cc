@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "libs/core/status.h"
 #include "libs/statutory/clock_ops.h"
 #include "libs/statutory/exceptions.h"
@@ -295,7 +297,15 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
 }
 
 std::vector<std::string> Traits::AllowedActions(const State& s) {
-  if (s.assessment_id().empty() || IsClosed(s)) return {};
+  if (s.assessment_id().empty()) return {};
+  // Advice received can be audited, also once the case is closed.
+  const bool received =
+      std::any_of(s.advice().begin(), s.advice().end(),
+                  [](const v1::Advice& a) { return IsSet(a.received_on()); });
+  if (IsClosed(s)) {
+    if (received) return {"AuditAdvice"};
+    return {};
+  }
   std::vector<std::string> out = {"ReassignOfficer", "RecordException",
                                   "WithdrawRequest", "RecordMovedOutOfArea"};
   const bool outstanding =
@@ -321,6 +331,7 @@ std::vector<std::string> Traits::AllowedActions(const State& s) {
     default:
       break;
   }
+  if (received) out.push_back("AuditAdvice");
   return out;
 }
 
@@ -715,6 +726,67 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   return One(std::move(e));
 }
 
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::AuditAdviceRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(ValidateId("advice_id", c.advice_id()));
+  RETURN_IF_ERROR(ValidateId("audit_id", c.audit_id()));
+  RETURN_IF_ERROR(ValidateId("auditor_id", c.auditor_id()));
+  RETURN_IF_ERROR(
+      statutory::CheckAudit(env.qa.advice, c.kind(), c.grade(), c.findings()));
+  RETURN_IF_ERROR(RequireExists(s));
+  const v1::Advice* advice = nullptr;
+  for (const v1::Advice& a : s.advice()) {
+    if (a.advice_id() == c.advice_id()) advice = &a;
+  }
+  if (advice == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("advice_id: assessment ", s.assessment_id(),
+                     " asked for no advice ", c.advice_id()));
+  }
+  if (!IsSet(advice->received_on())) {
+    return NotAllowed(absl::StrCat("advice_id: advice ", c.advice_id(),
+                                   " has not been received: audit it once "
+                                   "it has"));
+  }
+  if (c.auditor_id() == s.officer_id()) {
+    return NotAllowed(absl::StrCat(
+        "auditor_id: ", c.auditor_id(),
+        " is the case's officer; advice is audited by someone other than the "
+        "officer responsible for the case (LA quality assurance framework)"));
+  }
+  for (const v1::Audit& a : s.advice_audits()) {
+    if (a.audit_id() == c.audit_id()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("audit_id: audit ", c.audit_id(), " was recorded on ",
+                       Get(a.audited_on()).ToString()));
+    }
+  }
+  Date on = env.today;
+  if (IsSet(c.audited_on())) {
+    ASSIGN_OR_RETURN(
+        on, StepDate("audited_on", c.audited_on(), env.today,
+                     Get(advice->received_on()), "the advice was received"));
+  }
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  v1::AdviceAudited* body = e.mutable_advice_audited();
+  body->set_advice_type(advice->advice_type());
+  v1::Audit* audit = body->mutable_audit();
+  audit->set_audit_id(c.audit_id());
+  audit->set_auditor_id(c.auditor_id());
+  audit->set_kind(c.kind());
+  *audit->mutable_audited_on() = ToProto(on);
+  audit->set_grade(c.grade());
+  *audit->mutable_findings() = c.findings();
+  audit->set_framework(env.qa.name);
+  audit->set_advice_id(c.advice_id());
+  std::string adviser = v1::AdviceType_Name(advice->advice_type());
+  adviser = absl::AsciiStrToLower(absl::StripPrefix(adviser, "ADVICE_TYPE_"));
+  statutory::TallyAdviceAudit(e, *audit, adviser);
+  return One(std::move(e));
+}
+
 void Traits::Evolve(Assessment& s, const Event& e) {
   const v1::EventMetadata& m = e.metadata();
   s.set_version(m.version());
@@ -794,6 +866,9 @@ void Traits::Evolve(Assessment& s, const Event& e) {
     case Event::kMovedOutOfArea:
       s.set_status(v1::ASSESSMENT_STATUS_MOVED_OUT_OF_AREA);
       *s.mutable_closed_on() = e.moved_out_of_area().moved_on();
+      break;
+    case Event::kAdviceAudited:
+      *s.add_advice_audits() = e.advice_audited().audit();
       break;
     case Event::EVENT_NOT_SET:
       break;

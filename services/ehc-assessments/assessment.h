@@ -26,6 +26,7 @@
 #include "libs/core/date.h"
 #include "libs/eventstore/command_handler.h"
 #include "libs/rpc/proto_date.h"
+#include "libs/statutory/quality.h"
 
 namespace casework::ehc {
 
@@ -36,6 +37,8 @@ using EhcDecision = Decision<Event>;
 struct Env {
   Date today;
   const Calendar& calendar;
+  // The LA's QA framework: the criteria of advice audits.
+  const statutory::QaFramework& qa = statutory::QaFrameworkInUse();
 };
 
 struct Traits {
@@ -108,6 +111,12 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    const Env& env);
 absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    const v1::RecordMovedOutOfAreaRequest& c,
+                                   const Env& env);
+// `c` with audit_id and auditor_id filled in by the adapter. Refuses an
+// auditor who is the case's officer, advice not yet received, and findings
+// the framework's advice criteria do not allow.
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::AuditAdviceRequest& c,
                                    const Env& env);
 
 // "educational_psychology", ... (used as the advice measure's subtype).

@@ -66,6 +66,9 @@ class EhcAssessmentServiceImpl final
   grpc::Status RecordMovedOutOfArea(grpc::ServerContext* ctx,
                                     const v1::RecordMovedOutOfAreaRequest* req,
                                     v1::CommandResult* resp) override;
+  grpc::Status AuditAdvice(grpc::ServerContext* ctx,
+                           const v1::AuditAdviceRequest* req,
+                           v1::CommandResult* resp) override;
   grpc::Status GetAssessment(grpc::ServerContext* ctx,
                              const v1::GetAssessmentRequest* req,
                              v1::Assessment* resp) override;

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "casework/v1/ehc_assessment.pb.h"
@@ -192,6 +193,27 @@ std::vector<MeasureDef>* BuildCatalogue() {
                     "adulthood outcome",
                     statutory::kYear9ReviewsPfaOutcomes,
                     statutory::kYear9Reviews, 100, 10, false));
+  // Advice audits (the framework's advice criteria), over all advisers and
+  // by kind of adviser.
+  m->push_back(Rate("quality.advice_good",
+                    "Advice audited graded good or outstanding (all advisers)",
+                    statutory::kAdviceGoodOrBetter, statutory::kAdviceGraded,
+                    80, 10, false));
+  for (const std::string& code : AdviceMeasures()) {
+    const std::string adviser = code.substr(sizeof(kAdviceMeasure));
+    m->push_back(Rate(
+        absl::StrCat("quality.advice_good.", adviser),
+        absl::StrCat("Advice audited good or outstanding: ",
+                     absl::StrReplaceAll(adviser, {{"_", " "}})),
+        absl::StrCat(statutory::kAdviceGoodOrBetter, ".", adviser),
+        absl::StrCat(statutory::kAdviceGraded, ".", adviser), 80, 10, false));
+  }
+  for (const statutory::Criterion& c : statutory::QaFrameworkInUse().advice) {
+    m->push_back(Rate(absl::StrCat(statutory::kAdviceCriterionPrefix, c.id),
+                      absl::StrCat("Advice audits: ", c.label, " (met)"),
+                      statutory::AdviceCriterionMet(c.id),
+                      statutory::AdviceCriterionAssessed(c.id), 80, 10, false));
+  }
   m->push_back(Clock("quality.audit_actions_on_time",
                      "Audit actions completed on time",
                      {"quality.audit_action"}, 90, 10));
@@ -337,10 +359,18 @@ bool IsCounter(absl::string_view code) {
       return true;
     }
   }
-  // A criterion of a framework this build's catalogue does not list: counted
-  // all the same, so a framework change loses nothing.
-  return absl::StartsWith(code, statutory::kCriterionPrefix) &&
-         (absl::EndsWith(code, ".met") || absl::EndsWith(code, ".assessed"));
+  // A criterion of a framework this build's catalogue does not list, or a
+  // kind of adviser it does not know: counted all the same, so a framework
+  // change or a new adviser loses nothing.
+  const bool criterion =
+      absl::StartsWith(code, statutory::kCriterionPrefix) ||
+      absl::StartsWith(code, statutory::kAdviceCriterionPrefix);
+  if (criterion) {
+    return absl::EndsWith(code, ".met") || absl::EndsWith(code, ".assessed");
+  }
+  return absl::StartsWith(code, absl::StrCat(statutory::kAdviceGraded, ".")) ||
+         absl::StartsWith(code,
+                          absl::StrCat(statutory::kAdviceGoodOrBetter, "."));
 }
 
 const char* EventCounter(absl::string_view event_type) {

@@ -59,6 +59,14 @@ def main():
         officer_id=officer, received_on=D(2025, 3, 3), source=e.REQUEST_SOURCE_HEALTH,
         kind=e.ASSESSMENT_KIND_FIRST)
     ehc("DecideToAssess", assessment_id="walk-asmt-2", decided_on=D(2025, 4, 1))
+    ehc("RequestAdvice", assessment_id="walk-asmt-2", advice_id="walk-ep-1",
+        advice_type=e.ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY, requested_on=D(2025, 4, 2))
+    ehc("RecordAdviceReceived", assessment_id="walk-asmt-2", advice_id="walk-ep-1",
+        received_on=D(2025, 5, 1))
+    ehc("AuditAdvice", assessment_id="walk-asmt-2", advice_id="walk-ep-1",
+        audit_id="walk-aa-1", kind=common_pb2.AUDIT_KIND_THEMED, audited_on=D(2025, 5, 10),
+        findings=[common_pb2.CriterionFinding(
+            criterion="needs_described", result=common_pb2.CRITERION_RESULT_MET)])
     ehc("DecideNotToIssuePlan", assessment_id="walk-asmt-2", decided_on=D(2025, 6, 2))
 
     rev = Service(reviews_addr, r, "AnnualReviewService", token)

@@ -218,6 +218,48 @@ inline v1::WorkBasedPattern WorkBasedFlag(const Args& a) {
 // What a plan names, from the flags of ContentsSpec (spec.cc): the main
 // setting (rank 1), a second one (--second-*), --needs asd,slcn (primary
 // first), --residential, --work-based and the personal budget.
+// --met a,b --partly-met c --not-met d --not-applicable e: an audit's
+// findings (criteria of the LA's QA framework).
+template <typename Request>
+void AddFindings(const Args& a, Request* r) {
+  const std::pair<const char*, v1::CriterionResult> flags[] = {
+      {"met", v1::CRITERION_RESULT_MET},
+      {"partly-met", v1::CRITERION_RESULT_PARTLY_MET},
+      {"not-met", v1::CRITERION_RESULT_NOT_MET},
+      {"not-applicable", v1::CRITERION_RESULT_NOT_APPLICABLE}};
+  for (const auto& [flag, result] : flags) {
+    for (absl::string_view id :
+         absl::StrSplit(a.Get(flag), ',', absl::SkipWhitespace())) {
+      v1::CriterionFinding* f = r->add_findings();
+      f->set_criterion(std::string(absl::StripAsciiWhitespace(id)));
+      f->set_result(result);
+    }
+  }
+}
+
+// --kind and --grade of an audit.
+template <typename Request>
+void AuditFlags(const Args& a, Request* r) {
+  r->set_kind(
+      Pick<v1::AuditKind>({{"full", v1::AUDIT_KIND_FULL},
+                           {"dip-sample", v1::AUDIT_KIND_DIP_SAMPLE},
+                           {"themed", v1::AUDIT_KIND_THEMED},
+                           {"multi-agency", v1::AUDIT_KIND_MULTI_AGENCY}},
+                          "kind", Require(a, "kind")));
+  if (a.Has("grade")) {
+    r->set_grade(Pick<v1::AuditGrade>(
+        {{"outstanding", v1::AUDIT_GRADE_OUTSTANDING},
+         {"good", v1::AUDIT_GRADE_GOOD},
+         {"requires-improvement", v1::AUDIT_GRADE_REQUIRES_IMPROVEMENT},
+         {"inadequate", v1::AUDIT_GRADE_INADEQUATE}},
+        "grade", a.Get("grade")));
+  }
+  r->set_audit_id(a.Get("id"));
+  r->set_auditor_id(a.Get("auditor"));
+  *r->mutable_audited_on() = DateFlag(a, "on", false);
+  AddFindings(a, r);
+}
+
 inline v1::PlanContents ContentsFlags(const Args& a) {
   v1::PlanContents c;
   if (auto s = SettingFlags(a, "", 1)) *c.add_settings() = *s;

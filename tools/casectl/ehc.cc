@@ -142,6 +142,13 @@ int RunEhc(const Args& a, Client& client) {
       r.set_nc_year(year);
     }
     s = stub->IssueFinalPlan(&ctx, r, &result);
+  } else if (verb == "audit-advice") {
+    v1::AuditAdviceRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(id());
+    r.set_advice_id(Require(a, "advice-id"));
+    AuditFlags(a, &r);
+    s = stub->AuditAdvice(&ctx, r, &result);
   } else if (verb == "withdraw") {
     v1::WithdrawRequestRequest r;
     r.set_request_id(request_id);

@@ -83,23 +83,6 @@ void PrintPlan(const v1::Plan& p) {
   PrintClocks(p.clocks());
 }
 
-// --met a,b --partly-met c ...: the findings of an audit.
-void AddFindings(const Args& a, v1::AuditPlanRequest* r) {
-  const std::pair<const char*, v1::CriterionResult> flags[] = {
-      {"met", v1::CRITERION_RESULT_MET},
-      {"partly-met", v1::CRITERION_RESULT_PARTLY_MET},
-      {"not-met", v1::CRITERION_RESULT_NOT_MET},
-      {"not-applicable", v1::CRITERION_RESULT_NOT_APPLICABLE}};
-  for (const auto& [flag, result] : flags) {
-    for (absl::string_view id :
-         absl::StrSplit(a.Get(flag), ',', absl::SkipWhitespace())) {
-      v1::CriterionFinding* f = r->add_findings();
-      f->set_criterion(std::string(absl::StripAsciiWhitespace(id)));
-      f->set_result(result);
-    }
-  }
-}
-
 // --actions-file FILE.csv: a header row naming action_id, section and
 // description (any order), then one action per row.
 void AddActions(const std::string& path, v1::AuditPlanRequest* r) {

@@ -39,6 +39,13 @@ const std::vector<CommandSpec>& Commands() {
        "it names - --outcomes ID:AREA:TARGET,... with AREA education, "
        "health, social-care, pfa-employment, pfa-independent-living, "
        "pfa-community or pfa-health - and the child's NC year)"},
+      {"ehc audit-advice", "ID",
+       "advice-id! kind=full|dip-sample|themed|multi-agency! "
+       "grade=outstanding|good|requires-improvement|inadequate on@ auditor id "
+       "met partly-met not-met not-applicable",
+       "Record a quality audit of advice received (--met, --partly-met, "
+       "--not-met, --not-applicable: comma-separated advice criteria of the "
+       "LA's QA framework)"},
       {"ehc withdraw", "ID", "on@!", "Record that the request was withdrawn"},
       {"ehc moved-out", "ID", "on@! to-la",
        "Record that the child moved away (--to-la: the LA's 3-digit number)"},

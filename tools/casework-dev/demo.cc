@@ -10,7 +10,9 @@
 #include "absl/strings/str_format.h"
 #include "casework/v1/ehc_assessment.grpc.pb.h"
 #include "libs/core/grpc_status.h"
+#include "libs/core/status.h"
 #include "libs/rpc/proto_date.h"
+#include "libs/statutory/quality.h"
 #include "libs/statutory/rules.h"
 #include "tools/casework-dev/demo_people.h"
 #include "tools/casework-dev/demo_writer.h"
@@ -27,6 +29,40 @@ using CaseWriter = DemoWriter<Stub>;
 // decisions within 6 weeks, advice mostly on time but EP advice often late,
 // about half the plans within 20 weeks, a few exceptions, refusals, withdrawals
 // and re-assessments.
+// About one piece of advice in five audited by the QA lead within a month
+// of its arrival: mostly good, needs described, sometimes late (from a
+// generator of its own).
+absl::Status AuditDemoAdvice(CaseWriter& w, const std::string& advice_id,
+                             Date in, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  if (!chance(0.2)) return absl::OkStatus();
+  v1::AuditAdviceRequest audit;
+  audit.set_assessment_id(w.id());
+  audit.set_advice_id(advice_id);
+  audit.set_audit_id(absl::StrCat("qa-", advice_id));
+  audit.set_auditor_id("qa-lead");
+  audit.set_kind(v1::AUDIT_KIND_DIP_SAMPLE);
+  const Date on = in.AddDays(std::uniform_int_distribution<int>(3, 30)(rng));
+  *audit.mutable_audited_on() = ToProto(on);
+  const bool good = chance(0.7);
+  audit.set_grade(
+      good ? (chance(0.15) ? v1::AUDIT_GRADE_OUTSTANDING : v1::AUDIT_GRADE_GOOD)
+           : (chance(0.75) ? v1::AUDIT_GRADE_REQUIRES_IMPROVEMENT
+                           : v1::AUDIT_GRADE_INADEQUATE));
+  for (const statutory::Criterion& c : statutory::DefaultQaFramework().advice) {
+    v1::CriterionFinding* f = audit.add_findings();
+    f->set_criterion(c.id);
+    const int r = std::uniform_int_distribution<int>(1, 100)(rng);
+    const int met = good ? 85 : 50;
+    f->set_result(r <= met        ? v1::CRITERION_RESULT_MET
+                  : r <= met + 20 ? v1::CRITERION_RESULT_PARTLY_MET
+                                  : v1::CRITERION_RESULT_NOT_MET);
+  }
+  DEMO_SEND(w, AuditAdvice, audit, on);
+  return absl::OkStatus();
+}
+
 absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
                      std::mt19937_64& rng, int64_t* commands, int64_t* repeated,
                      std::vector<IssuedPlan>* issued_plans,
@@ -166,8 +202,11 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
     got.set_assessment_id(id);
     got.set_advice_id(a.code);
     *got.mutable_received_on() = ToProto(in);
-    if (DEMO_SEND(w, RecordAdviceReceived, got, in))
+    if (DEMO_SEND(w, RecordAdviceReceived, got, in)) {
       last_advice = std::max(last_advice, in);
+      RETURN_IF_ERROR(AuditDemoAdvice(w, a.code, in,
+                                      std::hash<std::string>{}(id + a.code)));
+    }
   }
   if (chance(0.07)) {
     v1::DecideNotToIssuePlanRequest no;

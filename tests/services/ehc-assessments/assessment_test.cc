@@ -766,16 +766,105 @@ TEST(EhcAllowedActions, FollowTheStateAndMatchWhatDecideRefuses) {
                   "RecordAdviceReceived"}));
   ASSERT_TRUE(c.Do(AdviceIn("ep-1", D(2026, 3, 20))).ok());
   EXPECT_EQ(Actions(c.state()).count("RecordAdviceReceived"), 0u);
+  EXPECT_EQ(Actions(c.state()).count("AuditAdvice"), 1u);
   ASSERT_TRUE(c.Do(Draft(D(2026, 4, 1))).ok());
-  EXPECT_EQ(Actions(c.state()), with({"RequestAdvice", "IssueFinalPlan"}));
+  // Advice received can be audited from now on.
+  EXPECT_EQ(Actions(c.state()),
+            with({"RequestAdvice", "IssueFinalPlan", "AuditAdvice"}));
   EXPECT_EQ(c.Do(Draft(D(2026, 4, 2))).status().code(),
             absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(c.Do(Final(D(2026, 5, 1))).ok());
-  EXPECT_TRUE(Actions(c.state()).empty());  // closed: nothing more
+  // Closed: nothing more but an audit of its advice.
+  EXPECT_EQ(Actions(c.state()), std::set<std::string>{"AuditAdvice"});
   v1::WithdrawRequestRequest withdraw;
   *withdraw.mutable_withdrawn_on() = ToProto(D(2026, 5, 2));
   EXPECT_EQ(c.Do(withdraw).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace casework::ehc
+
+namespace casework::ehc {
+namespace {
+
+// Advice received in an assessment audited against the framework's advice
+// criteria: by someone other than the case's officer, only once received,
+// with tallies by kind of adviser.
+v1::AuditAdviceRequest AdviceAudit(std::string auditor, Date on,
+                                   v1::AuditGrade grade) {
+  v1::AuditAdviceRequest r;
+  r.set_advice_id("ep-1");
+  r.set_audit_id("aa-1");
+  r.set_auditor_id(std::move(auditor));
+  r.set_kind(v1::AUDIT_KIND_FULL);
+  *r.mutable_audited_on() = ToProto(on);
+  r.set_grade(grade);
+  for (const statutory::Criterion& k : statutory::DefaultQaFramework().advice) {
+    v1::CriterionFinding* f = r.add_findings();
+    f->set_criterion(k.id);
+    f->set_result(k.id == "within_6_weeks" ? v1::CRITERION_RESULT_NOT_MET
+                                           : v1::CRITERION_RESULT_MET);
+  }
+  return r;
+}
+
+TEST(AdviceAuditTest, AdviceReceivedIsAuditedBySomeoneElse) {
+  Case c(D(2026, 6, 30));
+  ASSERT_TRUE(c.Do("a-1", Request(D(2026, 1, 5))).ok());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+  ASSERT_TRUE(c.Do("ep-1", Advice(D(2026, 2, 11))).ok());
+  EXPECT_THAT(c.Do(AdviceAudit("qa-1", D(2026, 3, 1), v1::AUDIT_GRADE_GOOD))
+                  .status()
+                  .message(),
+              HasSubstr("advice ep-1 has not been received"));
+  ASSERT_TRUE(c.Do(AdviceIn("ep-1", D(2026, 3, 20))).ok());
+  EXPECT_THAT(
+      c.Do(AdviceAudit("qa-1", D(2026, 3, 19), v1::AUDIT_GRADE_GOOD))
+          .status()
+          .message(),
+      HasSubstr("audited_on: 2026-03-19 is before the advice was received"));
+  EXPECT_THAT(
+      c.Do(AdviceAudit("officer-1", D(2026, 3, 20), v1::AUDIT_GRADE_GOOD))
+          .status()
+          .message(),
+      HasSubstr("auditor_id: officer-1 is the case's officer"));
+  auto good = c.Do(AdviceAudit("qa-1", D(2026, 3, 20), v1::AUDIT_GRADE_GOOD));
+  ASSERT_TRUE(good.ok()) << good.status();
+  const Event& e = (*good)[0];
+  EXPECT_EQ(e.advice_audited().advice_type(),
+            v1::ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY);
+  EXPECT_EQ(e.advice_audited().audit().advice_id(), "ep-1");
+  std::map<std::string, int64_t> t;
+  for (const v1::Tally& x : e.tallies()) t[x.counter()] += x.count();
+  EXPECT_EQ(t, (std::map<std::string, int64_t>{
+                   {"quality.advice_graded", 1},
+                   {"quality.advice_graded.educational_psychology", 1},
+                   {"quality.advice_good", 1},
+                   {"quality.advice_good.educational_psychology", 1},
+                   {"quality.advice_criterion.needs_described.assessed", 1},
+                   {"quality.advice_criterion.needs_described.met", 1},
+                   {"quality.advice_criterion.provision_specific.assessed", 1},
+                   {"quality.advice_criterion.provision_specific.met", 1},
+                   {"quality.advice_criterion.outcomes_linked.assessed", 1},
+                   {"quality.advice_criterion.outcomes_linked.met", 1},
+                   {"quality.advice_criterion.within_6_weeks.assessed", 1},
+               }));
+  EXPECT_EQ(c.state().advice_audits_size(), 1);
+  // An advice audit judges the advice criteria, not the plan's.
+  v1::AuditAdviceRequest plan_criteria =
+      AdviceAudit("qa-1", D(2026, 3, 21), v1::AUDIT_GRADE_INADEQUATE);
+  plan_criteria.set_audit_id("aa-2");
+  plan_criteria.mutable_findings(0)->set_criterion("outcomes_smart");
+  EXPECT_THAT(c.Do(plan_criteria).status().message(),
+              HasSubstr("findings[0].criterion: 'outcomes_smart' is not a "
+                        "criterion"));
+  // Unknown advice.
+  v1::AuditAdviceRequest unknown =
+      AdviceAudit("qa-1", D(2026, 3, 21), v1::AUDIT_GRADE_GOOD);
+  unknown.set_advice_id("sc-9");
+  unknown.set_audit_id("aa-3");
+  EXPECT_EQ(c.Do(unknown).status().code(), absl::StatusCode::kNotFound);
 }
 
 }  // namespace

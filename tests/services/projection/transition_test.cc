@@ -263,6 +263,19 @@ TEST(MeasureCatalogueTest, MatchesTheStatutoryRules) {
           counters.insert(statutory::CriterionMet(c.id));
           counters.insert(statutory::CriterionAssessed(c.id));
         }
+        counters.insert(
+            {statutory::kAdviceGraded, statutory::kAdviceGoodOrBetter});
+        for (const std::string& code : AdviceMeasures()) {
+          const std::string adviser = code.substr(sizeof(kAdviceMeasure));
+          counters.insert(absl::StrCat(statutory::kAdviceGraded, ".", adviser));
+          counters.insert(
+              absl::StrCat(statutory::kAdviceGoodOrBetter, ".", adviser));
+        }
+        for (const statutory::Criterion& c :
+             statutory::QaFrameworkInUse().advice) {
+          counters.insert(statutory::AdviceCriterionMet(c.id));
+          counters.insert(statutory::AdviceCriterionAssessed(c.id));
+        }
         for (const std::string& c : counters) EXPECT_TRUE(IsCounter(c)) << c;
         EXPECT_TRUE(counters.contains(m.numerator)) << m.code;
         EXPECT_TRUE(counters.contains(m.denominator) ||

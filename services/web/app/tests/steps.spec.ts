@@ -140,7 +140,9 @@ test("an officer takes a new EHC request from receipt to a final plan", async ({
   await ready(page);
   a = await expectClocksAsGrpc(page, id);
   expect(a.status).toBe("ASSESSMENT_STATUS_PLAN_ISSUED");
-  await expect(page.locator("h2:has-text('Steps you can record now') + p")).toContainText("closed");
+  // Closed: the one step left is an audit of the advice it received.
+  expect(a.allowedActions).toEqual(["AuditAdvice"]);
+  await expect(page.locator("#actions a")).toHaveText(["Audit advice"]);
 
   // The worklist reflects it at once (read-your-writes from the step's
   // result): the case was there before, and is gone now. (The plan the final

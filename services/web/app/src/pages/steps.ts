@@ -50,6 +50,15 @@ async function askRowByRow(api: Api, action: string, plan: PlanLike, spec: FormS
     };
     spec.omit = ["actions.0.due_on", "actions.0.completed_on", "actions.1.due_on", "actions.1.completed_on"];
   }
+  if (action === "AuditAdvice") {
+    const framework = await api.reviews.getQaFramework({});
+    spec.rows = {
+      findings: {
+        key: "criterion",
+        items: framework.adviceCriteria.map((c) => ({ value: c.criterion, text: c.label, hint: `${c.wording} (${c.source})` })),
+      },
+    };
+  }
   if (action === "RecordMeetingHeld") {
     spec.rows = {
       outcomes: {
@@ -90,6 +99,7 @@ export async function stepPage(api: Api, source: string, streamId: string, actio
   if (m.advice?.length && method.input.fields.some((f) => f.name === "advice_id") && action !== "RequestAdvice") {
     choices.advice_id = m.advice
       .filter((a) => action !== "RecordAdviceReceived" || !a.receivedOn)
+      .filter((a) => action !== "AuditAdvice" || a.receivedOn)
       .map((a) => ({ value: a.adviceId, text: `${a.adviser || "Advice"} (${a.adviceId})` }));
   }
   if (m.orders?.length && method.input.fields.some((f) => f.name === "order_id") && action !== "RecordTribunalOrder") {
