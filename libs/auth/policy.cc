@@ -99,12 +99,13 @@ const std::map<std::string, Rule>& Policy() {
        {kCaseReaders, Scope::kOfficerSelfOrTeam}},
       {"/casework.v1.ProjectionService/GetTeamScorecard",
        {kManager | kHeadOfService, Scope::kOfficerSelfOrTeam}},
-      // Every team side by side: the head of service.
-      {"/casework.v1.ProjectionService/GetLaScorecard", {kHeadOfService}},
+      // Every team side by side: the head of service; the QA role its
+      // quality measures alone (ProjectionServiceImpl filters them).
+      {"/casework.v1.ProjectionService/GetLaScorecard", {kHeadOfService | kQa}},
       {"/casework.v1.ProjectionService/GetExceptionReport",
-       {kCaseReaders, Scope::kOfficerSelfOrTeam}},
+       {kCaseReaders | kQa, Scope::kOfficerSelfOrTeam}},
       {"/casework.v1.ProjectionService/GetTrend",
-       {kCaseReaders, Scope::kOfficerSelfOrTeam}},
+       {kCaseReaders | kQa, Scope::kOfficerSelfOrTeam}},
       // Administration of a domain service: re-publish its log.
       {"/casework.v1.AdminService/Republish", {kAdmin}},
       {"/casework.v1.AdminService/Backup", {kAdmin}},

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/core/grpc_status.h"
 
@@ -114,6 +115,28 @@ grpc::Status ProjectionServiceImpl::GetTeamScorecard(
   return Reply(projection_.GetTeamScorecard(*req), resp);
 }
 
+namespace {
+
+bool IsQualityMeasure(absl::string_view code) {
+  return absl::StartsWith(code, "quality.");
+}
+
+// The LA's figures (la: true) are the head of service's; the QA role reads
+// the LA's quality measures.
+absl::Status CheckLaOrQuality(const auth::Principal& who, bool la,
+                              absl::string_view measure) {
+  if (!la || who.Has(auth::kHeadOfService)) return absl::OkStatus();
+  if (who.Has(auth::kQa) && IsQualityMeasure(measure)) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      who.Has(auth::kQa)
+          ? "the QA role reads the LA's quality measures (quality.*) only"
+          : "the LA's figures are for the head of service");
+}
+
+}  // namespace
+
 grpc::Status ProjectionServiceImpl::GetExceptionReport(
     grpc::ServerContext* ctx, const v1::GetExceptionReportRequest* req,
     v1::ExceptionReport* resp) {
@@ -121,9 +144,9 @@ grpc::Status ProjectionServiceImpl::GetExceptionReport(
   absl::StatusOr<auth::Principal> who =
       authorizer_.Authorize(*ctx, method, req->officer_id(), req->team_id());
   if (!who.ok()) return ToGrpcStatus(who.status());
-  if (req->la() && !who->Has(auth::kHeadOfService)) {
-    return ToGrpcStatus(absl::PermissionDeniedError(
-        "the LA's figures are for the head of service"));
+  if (absl::Status s = CheckLaOrQuality(*who, req->la(), req->measure());
+      !s.ok()) {
+    return ToGrpcStatus(s);
   }
   absl::StatusOr<v1::ExceptionReport> report =
       projection_.GetExceptionReport(*req);
@@ -145,9 +168,9 @@ grpc::Status ProjectionServiceImpl::GetTrend(grpc::ServerContext* ctx,
   absl::StatusOr<auth::Principal> who = authorizer_.Authorize(
       *ctx, Method("GetTrend"), req->officer_id(), req->team_id());
   if (!who.ok()) return ToGrpcStatus(who.status());
-  if (req->la() && !who->Has(auth::kHeadOfService)) {
-    return ToGrpcStatus(absl::PermissionDeniedError(
-        "the LA's figures are for the head of service"));
+  if (absl::Status s = CheckLaOrQuality(*who, req->la(), req->measure());
+      !s.ok()) {
+    return ToGrpcStatus(s);
   }
   return Reply(projection_.GetTrend(*req, clock_.Today()), resp);
 }
@@ -160,7 +183,26 @@ grpc::Status ProjectionServiceImpl::GetLaScorecard(
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::Status waited = WaitFor(req->after());
   if (!waited.ok()) return ToGrpcStatus(waited);
-  return Reply(projection_.GetLaScorecard(*req), resp);
+  grpc::Status replied = Reply(projection_.GetLaScorecard(*req), resp);
+  if (replied.ok() && !who->Has(auth::kHeadOfService)) {
+    // The QA role: the quality measures, and nothing more.
+    auto keep_quality = [](v1::OfficerScorecard* card) {
+      v1::OfficerScorecard kept;
+      kept.set_officer_id(card->officer_id());
+      *kept.mutable_from() = card->from();
+      *kept.mutable_to() = card->to();
+      *kept.mutable_as_of() = card->as_of();
+      for (const v1::Measure& m : card->measures()) {
+        if (IsQualityMeasure(m.code())) *kept.add_measures() = m;
+      }
+      *card = std::move(kept);
+    };
+    for (v1::TeamTotals& t : *resp->mutable_teams()) {
+      keep_quality(t.mutable_totals());
+    }
+    keep_quality(resp->mutable_totals());
+  }
+  return replied;
 }
 
 }  // namespace casework::projection

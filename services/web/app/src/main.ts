@@ -34,8 +34,14 @@ function show(who: Who | null, page: Page): void {
   performance.mark("casework-rendered");
 }
 
+// The QA role alone (no other role that reads the LA's figures).
+export function qaOnly(who: Who): boolean {
+  return who.roles.includes("qa") && !who.roles.includes("head_of_service");
+}
+
 function home(who: Who): string {
   if (who.roles.includes("head_of_service")) return "/la";
+  if (qaOnly(who)) return "/la?area=quality";
   if (who.roles.includes("manager") && who.teams.length) return `/team/${encodeURIComponent(who.teams[0])}`;
   if (who.officerId) return `/worklist/${encodeURIComponent(who.officerId)}`;
   return "/";
@@ -46,7 +52,11 @@ async function route(api: Api, config: AppConfig, who: Who): Promise<Page> {
   const params = new URLSearchParams(window.location.search);
   const seg = path.split("/").filter(Boolean).map(decodeURIComponent);
   if (seg[0] === "team" && seg[1]) return teamPage(api, seg[1], params);
-  if (seg[0] === "la" && seg.length === 1) return laPage(api, params);
+  if (seg[0] === "la" && seg.length === 1) {
+    // The QA role reads the LA's quality measures alone.
+    if (qaOnly(who)) params.set("area", "quality");
+    return laPage(api, params);
+  }
   if (seg[0] === "exceptions") return exceptionsPage(api, config, params);
   if (seg[0] === "trends") return trendsPage(api, who, params);
   if (seg[0] === "worklist" && seg[1]) return worklistPage(api, config, seg[1], params);

@@ -24,8 +24,11 @@ export function navFor(who: Who, path: string): NavItem[] {
   }
   if (who.roles.includes("head_of_service")) {
     items.push({ href: "/la", text: "LA overview", current: path === "/la" });
+  } else if (who.roles.includes("qa")) {
+    items.push({ href: "/la?area=quality", text: "Quality and outcomes", current: path === "/la" });
   }
-  if (items.length) items.push({ href: "/trends", text: "Trends", current: path === "/trends" });
+  const qaOnly = who.roles.includes("qa") && !who.roles.some((r) => ["officer", "manager", "head_of_service"].includes(r));
+  if (items.length && !qaOnly) items.push({ href: "/trends", text: "Trends", current: path === "/trends" });
   return items;
 }
 

@@ -208,6 +208,39 @@ test("the head of service's LA overview equals the gRPC LA scorecard", async ({ 
   expect(await expectFigures(page, "/la", rows)).toBeGreaterThan(la.teams.length * 10);
 });
 
+test("the QA lead reads the LA's quality figures, and only those", async ({ page }) => {
+  const la = readJson<JsonLa>(env("CASEWORK_TEST_LA_JSON"));
+  await signIn(page, "qa-lead", "/");
+  await expect(page).toHaveURL(/\/la\?area=quality$/);
+  await page.goto(`/la?${period()}&area=quality`);
+  await ready(page);
+  await expectAccessible(page, "the QA lead's quality figures");
+  const rows = new Map<string, JsonCard>(la.teams.map((t) => [t.team_id ?? "", t.totals]));
+  rows.set("la", la.totals);
+  const cells = await page.locator("td.app-figure").evaluateAll((tds) => tds.map((td) => ({
+    row: (td as HTMLElement).dataset.row!, measure: (td as HTMLElement).dataset.measure!,
+    num: Number((td as HTMLElement).dataset.numerator), den: Number((td as HTMLElement).dataset.denominator),
+  })));
+  const quality = la.totals.measures.filter((m) => m.code.startsWith("quality."));
+  expect(quality.length).toBeGreaterThan(10);
+  expect(cells.length).toBe(rows.size * quality.length);
+  for (const c of cells) {
+    expect(c.measure.startsWith("quality."), c.measure).toBe(true);
+    const m = rows.get(c.row)!.measures.find((x) => x.code === c.measure)!;
+    expect([c.num, c.den], `${c.row} ${c.measure}`).toEqual([n(m.numerator), n(m.denominator)]);
+  }
+  // Over gRPC too, the QA role's LA scorecard holds the quality measures alone.
+  const qa = await connect(page, "ProjectionService/GetLaScorecard", env("CASEWORK_QA_TOKEN"),
+    { from: ymd(FROM()), to: ymd(TO()), asOf: ymd(TO()) });
+  expect(qa.totals.measures.map((m: JsonMeasure) => m.code)).toEqual(quality.map((m) => m.code));
+  // Another area of the LA's figures is not the QA lead's: the page stays on quality.
+  await page.goto(`/la?${period()}&area=ehc`);
+  await ready(page);
+  const shown = await page.locator("td.app-figure").evaluateAll((tds) => tds.map((td) => (td as HTMLElement).dataset.measure!));
+  expect(shown.length).toBeGreaterThan(0);
+  expect(shown.every((code) => code.startsWith("quality."))).toBe(true);
+});
+
 test("usable at 320 px wide: the page never scrolls sideways", async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
   const page = await context.newPage();
