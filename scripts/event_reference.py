@@ -41,7 +41,7 @@ CHANGES = [
     "wording). `ReviewMeetingHeld`: `outcomes` (4), progress towards each, and `nc_year` (5). "
     "`FinalPlanIssued`: `nc_year` (6), which `PlanRegistered` carries on to the plan.",
     "- New event `AdviceAudited` (ehc-assessments, oneof 22): a quality audit of advice "
-    "received; `Audit` gained `advice_id` (11).",
+    "received; `Audit` gained `advice_id` (11). `AdviceType` gained SPECIALIST_TEACHER (7).",
     "",
     "Issue 18 (the SEN2 return) - additive:",
     "- `RequestRecorded`: `rya` (6). `RequestSource` gained HEALTH (5) and SOCIAL_CARE (6).",

@@ -2,9 +2,7 @@
 
 #include <algorithm>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "libs/core/status.h"
 #include "libs/statutory/clock_ops.h"
 #include "libs/statutory/exceptions.h"
@@ -215,6 +213,8 @@ std::string AdviceTypeCode(v1::AdviceType type) {
       return "preparation_for_adulthood";
     case v1::ADVICE_TYPE_OTHER:
       return "other";
+    case v1::ADVICE_TYPE_SPECIALIST_TEACHER:
+      return "specialist_teacher";
     default:
       return "unspecified";
   }
@@ -781,9 +781,7 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   *audit->mutable_findings() = c.findings();
   audit->set_framework(env.qa.name);
   audit->set_advice_id(c.advice_id());
-  std::string adviser = v1::AdviceType_Name(advice->advice_type());
-  adviser = absl::AsciiStrToLower(absl::StripPrefix(adviser, "ADVICE_TYPE_"));
-  statutory::TallyAdviceAudit(e, *audit, adviser);
+  statutory::TallyAdviceAudit(e, *audit, AdviceTypeCode(advice->advice_type()));
   return One(std::move(e));
 }
 

@@ -87,7 +87,8 @@ int RunEhc(const Args& a, Client& client) {
          {"social-care", v1::ADVICE_TYPE_SOCIAL_CARE},
          {"setting", v1::ADVICE_TYPE_EDUCATION_SETTING},
          {"pfa", v1::ADVICE_TYPE_PREPARATION_FOR_ADULTHOOD},
-         {"other", v1::ADVICE_TYPE_OTHER}},
+         {"other", v1::ADVICE_TYPE_OTHER},
+         {"specialist-teacher", v1::ADVICE_TYPE_SPECIALIST_TEACHER}},
         "type", Require(a, "type")));
     *r.mutable_requested_on() = DateFlag(a, "on");
     s = stub->RequestAdvice(&ctx, r, &result);

@@ -23,7 +23,8 @@ const std::vector<CommandSpec>& Commands() {
       {"ehc decide-assess", "ID", "on@!", "Decide to assess"},
       {"ehc decide-not-assess", "ID", "on@!", "Decide not to assess"},
       {"ehc request-advice", "ID",
-       "type=ep|health|social-care|setting|pfa|other! on@! adviser advice-id",
+       "type=ep|health|social-care|setting|pfa|other|specialist-teacher! on@! "
+       "adviser advice-id",
        "Ask an adviser for advice"},
       {"ehc advice-received", "ID", "advice-id! on@!",
        "Record advice received"},
