@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Quality and outcomes end to end through gRPC (casectl) on a stack with a fixed business date:
 # a final plan issued through the EHC service (with its outcomes and the child's NC year) is
-# audited by the QA lead (never by its own officer), the audit's action reaches the officer's
-# worklist and is completed, the review meeting judges every outcome, the scorecard's quality
-# figures equal the hand count, and the action's wording stays out of the topic.
+# audited by the QA lead (never by its own officer), as is a specialist teacher's advice; the
+# audit's action reaches the officer's worklist and is completed, the review meeting judges
+# every outcome, the scorecard's quality figures equal the hand count, the QA lead reads the
+# LA's quality measures and no other, and the action's wording stays out of the topic.
 # Usage: quality_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$(cd "$1" && pwd)
@@ -20,6 +21,10 @@ qa=(--token "$CASEWORK_QA_TOKEN")
 "$bin/casectl" ehc request --id q-1 --child q-child-1 --officer officer-01 --received 2026-06-01 \
   --source parent >/dev/null || fail "request"
 "$bin/casectl" ehc decide-assess q-1 --on 2026-07-01 >/dev/null || fail "decide"
+"$bin/casectl" ehc request-advice q-1 --type specialist-teacher --advice-id st-1 --on 2026-07-02 \
+  >/dev/null || fail "request advice"
+"$bin/casectl" ehc advice-received q-1 --advice-id st-1 --on 2026-08-01 >/dev/null \
+  || fail "advice received"
 "$bin/casectl" ehc draft q-1 --on 2026-09-01 >/dev/null || fail "draft"
 "$bin/casectl" ehc final q-1 --on 2026-10-01 --urn 100001 --needs asd --nc-year 10 \
   --outcomes E1:education:2027-07-31,E2:pfa-employment:2028-07-31 >/dev/null || fail "final"
@@ -59,6 +64,15 @@ if "$bin/casectl" "${qa[@]}" review schedule plan-q-1 --on 2026-12-20 2>"$work/e
   fail "the QA lead scheduled a review"
 fi
 grep -q "PERMISSION_DENIED" "$work/err" || fail "QA schedule: $(cat "$work/err")"
+
+# The specialist teacher's advice, audited by the QA lead (not by the case's officer), also
+# once the case has closed with the final plan.
+advice_findings=(--met needs_described,provision_specific,outcomes_linked,within_6_weeks)
+if "$bin/casectl" ehc audit-advice q-1 --advice-id st-1 --kind full --grade good \
+  "${advice_findings[@]}" 2>"$work/err"; then fail "the case's officer audited its advice"; fi
+grep -q "auditor_id: officer-01 is the case's officer" "$work/err" || fail "own advice: $(cat "$work/err")"
+"$bin/casectl" "${qa[@]}" ehc audit-advice q-1 --advice-id st-1 --kind full --grade good \
+  --on 2026-11-03 "${advice_findings[@]}" >/dev/null || fail "advice audit"
 
 # The plan shows the audit with the action's wording; the officer's worklist has its clock,
 # due 20 working days after the audit (Monday 30 November 2026).
@@ -119,13 +133,23 @@ for want in quality.plans_audited=1/1 quality.good_or_outstanding=1/1 \
   quality.criterion.needs_specific=1/1 quality.criterion.social_care_advice=0/1 \
   quality.criterion.pfa_year9=0/0 quality.outcomes_progressing=1/2 \
   quality.pfa_outcomes_progressing=0/1 quality.year9_reviews_pfa=1/1 \
-  quality.year9_plans_pfa_outcomes=1/1; do
+  quality.year9_plans_pfa_outcomes=1/1 quality.advice_good=1/1 \
+  quality.advice_good.specialist_teacher=1/1 quality.advice_good.educational_psychology=0/0 \
+  quality.advice_criterion.within_6_weeks=1/1; do
   got=$(figure "${want%%=*}")
   [[ "$got" == "${want#*=}" ]] || fail "${want%%=*}: $got, want ${want#*=}"
 done
 # Before the audit (October alone): issued 1, audited 0.
 "$bin/casectl" scorecard officer-01 --from 2026-10-01 --to 2026-10-31 --json >"$work/score.json"
 [[ "$(figure quality.plans_audited)" == "0/1" ]] || fail "October: $(figure quality.plans_audited)"
+
+# The QA lead reads the LA's quality measures, and no other.
+"$bin/casectl" "${qa[@]}" trend --la --measure quality.plans_audited --to 2026-11-30 >/dev/null \
+  || fail "QA trend of a quality measure"
+if "$bin/casectl" "${qa[@]}" trend --la --measure ehc.final_plan_20_weeks 2>"$work/err"; then
+  fail "the QA lead read the LA's 20-week figure"
+fi
+grep -q "quality measures (quality.\*) only" "$work/err" || fail "QA trend: $(cat "$work/err")"
 
 # On the topic: the audit, without the action's wording.
 timeout 30 kcat -b "$CASEWORK_BROKERS" -t casework.annual-reviews.v1 -C -o beginning -e \
