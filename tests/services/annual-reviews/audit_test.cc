@@ -7,29 +7,21 @@
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/clock_ops.h"
 #include "services/annual-reviews/review.h"
-#include "tests/testing/decide_case.h"
+#include "tests/services/annual-reviews/plan_case.h"
+#include "tests/testing/tallies.h"
 
 namespace casework::reviews {
 namespace {
 
 using ::testing::HasSubstr;
-
-Date D(int y, int m, int d) { return Date::Ymd(y, m, d); }
-
-class PlanCase : public testutil::DecideCase<Traits, Env> {
- public:
-  explicit PlanCase(Date today) : DecideCase("plan-1", today) {}
-};
+using testplan::D;
+using testplan::FinalPlan;
+using testplan::PlanCase;
+using testutil::Tallies;
 
 // A plan the EHC service issued on `issued`, held by officer-1.
 void Issue(PlanCase& c, Date issued) {
-  FinalPlanIssuedFacts f;
-  f.assessment_id = "1";
-  f.child_id = "child-1";
-  f.officer_id = "officer-1";
-  f.issued_on = issued;
-  f.event_id = "ev-1";
-  ASSERT_TRUE(c.Do(f).ok());
+  ASSERT_TRUE(c.Do(FinalPlan(issued)).ok());
 }
 
 // A full audit by `auditor` on `on`: every default criterion met, but
@@ -69,12 +61,6 @@ v1::CompleteAuditActionRequest Done(std::string audit_id, std::string action,
   r.set_action_id(std::move(action));
   *r.mutable_completed_on() = ToProto(on);
   return r;
-}
-
-std::map<std::string, int64_t> Tallies(const Event& e) {
-  std::map<std::string, int64_t> out;
-  for (const v1::Tally& t : e.tallies()) out[t.counter()] += t.count();
-  return out;
 }
 
 TEST(PlanAuditTest, SomeoneOtherThanThePlansOfficerAudits) {
@@ -203,13 +189,7 @@ TEST(PlanAuditTest, TalliesCountEachIssueOfThePlanAuditedOnce) {
   PlanCase c(D(2027, 3, 1));
   // A final plan from the EHC service is a plan issued; a migrated one is
   // not (it was issued before the LA used casework).
-  FinalPlanIssuedFacts f;
-  f.assessment_id = "1";
-  f.child_id = "child-1";
-  f.officer_id = "officer-1";
-  f.issued_on = D(2026, 10, 1);
-  f.event_id = "ev-1";
-  auto issued = c.Do(f);
+  auto issued = c.Do(FinalPlan(D(2026, 10, 1)));
   ASSERT_TRUE(issued.ok());
   EXPECT_EQ(Tallies(issued->events[0]),
             (std::map<std::string, int64_t>{{"quality.plans_issued", 1}}));

@@ -8,19 +8,17 @@
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/clock_ops.h"
 #include "services/annual-reviews/review.h"
-#include "tests/testing/decide_case.h"
+#include "tests/services/annual-reviews/plan_case.h"
+#include "tests/testing/tallies.h"
 
 namespace casework::reviews {
 namespace {
 
 using ::testing::HasSubstr;
-
-Date D(int y, int m, int d) { return Date::Ymd(y, m, d); }
-
-class PlanCase : public testutil::DecideCase<Traits, Env> {
- public:
-  explicit PlanCase(Date today) : DecideCase("plan-1", today) {}
-};
+using testplan::D;
+using testplan::FinalPlan;
+using testplan::PlanCase;
+using testutil::Tallies;
 
 v1::PlanOutcome Outcome(std::string id, v1::OutcomeArea area,
                         std::string wording = "") {
@@ -35,13 +33,7 @@ v1::PlanOutcome Outcome(std::string id, v1::OutcomeArea area,
 // A final plan issued 1 March 2026 with four outcomes, two of them
 // preparing for adulthood; the child in Year 8 that day when `nc_year`.
 void Issue(PlanCase& c, std::optional<int> nc_year = std::nullopt) {
-  FinalPlanIssuedFacts f;
-  f.assessment_id = "1";
-  f.child_id = "child-1";
-  f.officer_id = "officer-1";
-  f.issued_on = D(2026, 3, 1);
-  f.event_id = "ev-1";
-  f.nc_year = nc_year;
+  FinalPlanIssuedFacts f = FinalPlan(D(2026, 3, 1), nc_year);
   *f.contents.add_outcomes() = Outcome("E1", v1::OUTCOME_AREA_EDUCATION);
   *f.contents.add_outcomes() = Outcome("E2", v1::OUTCOME_AREA_HEALTH);
   *f.contents.add_outcomes() = Outcome("E3", v1::OUTCOME_AREA_PFA_EMPLOYMENT);
@@ -68,12 +60,6 @@ const std::vector<std::pair<std::string, v1::OutcomeProgress>> kAll = {
     {"E2", v1::OUTCOME_PROGRESS_NOT_PROGRESSING},
     {"E3", v1::OUTCOME_PROGRESS_PROGRESSING},
     {"E4", v1::OUTCOME_PROGRESS_NO_LONGER_RELEVANT}};
-
-std::map<std::string, int64_t> Tallies(const v1::AnnualReviewEvent& e) {
-  std::map<std::string, int64_t> out;
-  for (const v1::Tally& t : e.tallies()) out[t.counter()] += t.count();
-  return out;
-}
 
 TEST(OutcomeReviewTest, AMeetingJudgesEveryOutcomeOrIsRefusedNamingIt) {
   {

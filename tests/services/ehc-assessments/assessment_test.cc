@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/statutory/clock_ops.h"
 #include "tests/testing/decide_case.h"
+#include "tests/testing/tallies.h"
 
 namespace casework::ehc {
 namespace {
@@ -835,21 +836,20 @@ TEST(AdviceAuditTest, AdviceReceivedIsAuditedBySomeoneElse) {
   EXPECT_EQ(e.advice_audited().advice_type(),
             v1::ADVICE_TYPE_EDUCATIONAL_PSYCHOLOGY);
   EXPECT_EQ(e.advice_audited().audit().advice_id(), "ep-1");
-  std::map<std::string, int64_t> t;
-  for (const v1::Tally& x : e.tallies()) t[x.counter()] += x.count();
-  EXPECT_EQ(t, (std::map<std::string, int64_t>{
-                   {"quality.advice_graded", 1},
-                   {"quality.advice_graded.educational_psychology", 1},
-                   {"quality.advice_good", 1},
-                   {"quality.advice_good.educational_psychology", 1},
-                   {"quality.advice_criterion.needs_described.assessed", 1},
-                   {"quality.advice_criterion.needs_described.met", 1},
-                   {"quality.advice_criterion.provision_specific.assessed", 1},
-                   {"quality.advice_criterion.provision_specific.met", 1},
-                   {"quality.advice_criterion.outcomes_linked.assessed", 1},
-                   {"quality.advice_criterion.outcomes_linked.met", 1},
-                   {"quality.advice_criterion.within_6_weeks.assessed", 1},
-               }));
+  EXPECT_EQ(testutil::Tallies(e),
+            (std::map<std::string, int64_t>{
+                {"quality.advice_graded", 1},
+                {"quality.advice_graded.educational_psychology", 1},
+                {"quality.advice_good", 1},
+                {"quality.advice_good.educational_psychology", 1},
+                {"quality.advice_criterion.needs_described.assessed", 1},
+                {"quality.advice_criterion.needs_described.met", 1},
+                {"quality.advice_criterion.provision_specific.assessed", 1},
+                {"quality.advice_criterion.provision_specific.met", 1},
+                {"quality.advice_criterion.outcomes_linked.assessed", 1},
+                {"quality.advice_criterion.outcomes_linked.met", 1},
+                {"quality.advice_criterion.within_6_weeks.assessed", 1},
+            }));
   EXPECT_EQ(c.state().advice_audits_size(), 1);
   // An advice audit judges the advice criteria, not the plan's.
   v1::AuditAdviceRequest plan_criteria =
