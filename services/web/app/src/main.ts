@@ -65,7 +65,7 @@ async function route(api: Api, config: AppConfig, who: Who): Promise<Page> {
   if (seg[0] === "case" && seg[1] && seg[2] && seg[3] === "do" && seg[4]) {
     return stepPage(api, seg[1], seg[2], seg[4], (page) => show(who, page));
   }
-  if (seg[0] === "case" && seg[1] && seg[2] && seg.length === 3) return casePage(api, config, seg[1], seg[2], params);
+  if (seg[0] === "case" && seg[1] && seg[2] && seg.length === 3) return casePage(api, config, seg[1], seg[2], params, who.roles);
   if (seg[0] === "new" && seg[1]) return newCasePage(api, who, seg[1], params, (page) => show(who, page));
   if (seg.length === 0) {
     const target = home(who);

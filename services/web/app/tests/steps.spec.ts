@@ -318,6 +318,8 @@ test("the QA lead audits a plan against the framework, and the officer reviews i
 
   // The QA lead: one question per criterion of the framework, named by its label.
   await signIn(page, "qa-lead", `/case/annual-reviews/${reg.streamId}`);
+  // The QA lead is offered the audit alone, though the plan allows other steps.
+  await expect(page.locator("#actions a")).toHaveText(["Audit plan"]);
   await page.locator("#actions").getByRole("link", { name: "Audit plan", exact: true }).click();
   await ready(page);
   for (const c of criteria) await expect(page.getByRole("group", { name: c.label, exact: true })).toBeVisible();

@@ -209,8 +209,17 @@ export async function loadCase(api: Api, source: string, streamId: string): Prom
   return { schema, message, kind };
 }
 
-export async function casePage(api: Api, config: AppConfig, source: string, streamId: string, params: URLSearchParams): Promise<{ title: string; body: Html }> {
+// The steps of a case a role may take: the QA role (alone) audits, and
+// takes no other step.
+const QA_STEPS = ["AuditPlan", "AuditAdvice"];
+export function stepsFor(roles: string[], allowed: string[]): string[] {
+  const qaOnly = roles.includes("qa") && !roles.some((r) => ["officer", "manager", "integration"].includes(r));
+  return qaOnly ? allowed.filter((a) => QA_STEPS.includes(a)) : allowed;
+}
+
+export async function casePage(api: Api, config: AppConfig, source: string, streamId: string, params: URLSearchParams, roles: string[] = []): Promise<{ title: string; body: Html }> {
   const { schema, message, kind } = await loadCase(api, source, streamId);
+  const steps = stepsFor(roles, message.allowedActions);
   const clocks = message.clocks;
   const asOf = today();
   const done = params.get("done");
@@ -233,9 +242,9 @@ ${caption(kind)}
 ${facts(schema, message)}
 ${source === "annual-reviews" ? planDetails(message as unknown as Plan) : ""}
 <h2 class="govuk-heading-m">Steps you can record now</h2>
-${message.allowedActions.length ? html`<ul class="govuk-list" id="actions">
-  ${message.allowedActions.map((a) => html`<li><a class="govuk-link" href="${casePath(source, streamId)}/do/${a}">${words(a)}</a></li>`)}
-</ul>` : html`<p class="govuk-body">None: this case is closed.</p>`}
+${steps.length ? html`<ul class="govuk-list" id="actions">
+  ${steps.map((a) => html`<li><a class="govuk-link" href="${casePath(source, streamId)}/do/${a}">${words(a)}</a></li>`)}
+</ul>` : html`<p class="govuk-body">${message.allowedActions.length ? "None that your role takes." : "None: this case is closed."}</p>`}
 <h2 class="govuk-heading-m">Clocks</h2>
 ${clocks.length ? scrollTable("Clocks", html`
 <table class="govuk-table" id="clocks">
