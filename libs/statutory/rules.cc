@@ -260,6 +260,13 @@ Date ClockRule::DueDate(Date start, const Calendar& calendar) const {
   return start;
 }
 
+int NcYearOn(int nc_year, Date as_of, Date on) {
+  auto academic_year = [](Date d) {
+    return d.month() >= 9 ? d.year() : d.year() - 1;
+  };
+  return nc_year + (academic_year(on) - academic_year(as_of));
+}
+
 int AgeOn(Date dob, Date on) {
   int age = on.year() - dob.year();
   if (on.month() < dob.month() ||

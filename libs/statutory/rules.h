@@ -125,6 +125,9 @@ struct ClockRule {
 
 // Age in whole years on `on`.
 int AgeOn(Date date_of_birth, Date on);
+// National curriculum year on `on`, from the year recorded on `as_of` (it
+// advances on each 1 September).
+int NcYearOn(int nc_year, Date as_of, Date on);
 // The last day of a period of `months` months "starting with" `start` (the
 // start day is its first day): the day before the corresponding date, or,
 // when the later month has no corresponding date, that month's last day.

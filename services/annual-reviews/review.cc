@@ -100,8 +100,6 @@ std::optional<statutory::PhaseTransfer> ToRule(v1::PhaseTransferKind kind) {
   }
 }
 
-int AcademicYearOf(Date d) { return d.month() >= 9 ? d.year() : d.year() - 1; }
-
 // `contents` into `out` without the outcomes' wording, which goes beside the
 // log (index puts of `d`).
 void PutContents(const v1::PlanContents& contents, const std::string& plan_id,
@@ -234,10 +232,6 @@ std::string AuditTextKey(absl::string_view plan_id, absl::string_view audit_id,
 std::string OutcomeTextKey(absl::string_view plan_id,
                            absl::string_view outcome_id) {
   return absl::StrCat(PlanTextPrefix(plan_id), "outcome/", outcome_id);
-}
-
-int NcYearOn(int nc_year, Date as_of, Date on) {
-  return nc_year + (AcademicYearOf(on) - AcademicYearOf(as_of));
 }
 
 absl::StatusOr<ReviewDecision> Decide(const Plan& s, const std::string& plan_id,

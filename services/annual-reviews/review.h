@@ -26,6 +26,7 @@
 #include "libs/core/date.h"
 #include "libs/eventstore/command_handler.h"
 #include "libs/statutory/quality.h"
+#include "libs/statutory/rules.h"
 
 namespace casework::reviews {
 
@@ -87,9 +88,8 @@ struct FinalPlanIssuedFacts {
   std::optional<int> nc_year;
 };
 
-// National curriculum year on `on`, from the year recorded on `as_of` (it
-// advances on each 1 September).
-int NcYearOn(int nc_year, Date as_of, Date on);
+// National curriculum year on `on` (statutory::NcYearOn).
+using statutory::NcYearOn;
 
 absl::StatusOr<ReviewDecision> Decide(const Plan& s, const std::string& plan_id,
                                       const v1::RegisterPlanRequest& c,

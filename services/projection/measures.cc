@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -350,15 +351,19 @@ const std::vector<std::pair<std::string, std::string>>& EventCounters() {
 }
 
 bool IsCounter(absl::string_view code) {
-  for (const auto& [type, counter] : EventCounters()) {
-    if (counter == code) return true;
-  }
-  for (const MeasureDef& m : Measures()) {
-    if (m.kind == MeasureKind::kRate &&
-        (m.numerator == code || m.denominator == code)) {
-      return true;
+  // Every event counter and rate numerator and denominator, once (this runs
+  // for every tally the projection applies).
+  static const auto* known = [] {
+    auto* set = new absl::flat_hash_set<std::string>;
+    for (const auto& [type, counter] : EventCounters()) set->insert(counter);
+    for (const MeasureDef& m : Measures()) {
+      if (m.kind != MeasureKind::kRate) continue;
+      set->insert(m.numerator);
+      set->insert(m.denominator);
     }
-  }
+    return set;
+  }();
+  if (known->contains(code)) return true;
   // A criterion of a framework this build's catalogue does not list, or a
   // kind of adviser it does not know: counted all the same, so a framework
   // change or a new adviser loses nothing.

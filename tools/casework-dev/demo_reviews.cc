@@ -28,14 +28,6 @@ using Stub = v1::AnnualReviewService::Stub;
 const auto kPlanId = [](auto& r, const std::string& id) { r.set_plan_id(id); };
 using PlanWriter = DemoWriter<Stub, decltype(kPlanId)>;
 
-// NC year on `on` from the year on `as_of` (advancing each 1 September).
-int NcYearOn(int year, Date as_of, Date on) {
-  auto academic = [](Date d) {
-    return d.month() >= 9 ? d.year() : d.year() - 1;
-  };
-  return year + academic(on) - academic(as_of);
-}
-
 // Progress towards every outcome of the plan, from a generator of its own:
 // about a quarter achieved, nearly half progressing, one in five not
 // progressing, the rest no longer relevant.
@@ -159,8 +151,8 @@ absl::Status OneCycle(PlanWriter& w, Date from, Date dob, int nc_year,
   *held.mutable_held_on() = ToProto(meeting);
   // (The plan's own NC year, when it records one, as the service judges
   // Year 9 by it.)
-  const bool year9 =
-      plan_year.has_value() && NcYearOn(*plan_year, placed, meeting) >= 9;
+  const bool year9 = plan_year.has_value() &&
+                     statutory::NcYearOn(*plan_year, placed, meeting) >= 9;
   held.set_preparation_for_adulthood_covered(year9 ||
                                              (nc_year >= 9 || chance(0.3)));
   AddDemoProgress(&held, contents, std::hash<std::string>{}(w.id()));
