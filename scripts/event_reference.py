@@ -42,6 +42,16 @@ CHANGES = [
     "`FinalPlanIssued`: `nc_year` (6), which `PlanRegistered` carries on to the plan.",
     "- New event `AdviceAudited` (ehc-assessments, oneof 22): a quality audit of advice "
     "received; `Audit` gained `advice_id` (11). `AdviceType` gained SPECIALIST_TEACHER (7).",
+    "- New event `PlanSampled` (annual-reviews, oneof 24): the plan was drawn in a dip "
+    "sample; new clock rule `quality.sample_audit`, assigned to the auditor. "
+    "`ClockChange` gained `assignee` (11): who the step falls to when not the case's "
+    "officer (the clock stays with them when the case changes hands). `Audit` gained "
+    "`sample_id` (12), the sample an audit completes. New tallies "
+    "`quality.plans_sampled` and `quality.sampled_audited`.",
+    "- New event `DraftPlanAudited` (ehc-assessments, oneof 23): a quality audit of the "
+    "draft plan (`audit.audited_plan` DRAFT). `DraftPlanIssued` adds the tally "
+    "`quality.drafts_issued`; draft audits add `quality.drafts_audited`, "
+    "`quality.draft_audits_graded` and `quality.draft_audits_good`, apart from issued plans'.",
     "",
     "Issue 18 (the SEN2 return) - additive:",
     "- `RequestRecorded`: `rya` (6). `RequestSource` gained HEALTH (5) and SOCIAL_CARE (6).",

@@ -71,6 +71,9 @@ class Authorizer {
   absl::StatusOr<Principal> AuthorizeToken(
       absl::string_view bearer, const std::string& method,
       const std::string& officer_id, const std::string& team_id = "") const;
+  // The teams of `officer` in the officer directory (empty when unknown or
+  // when this authorizer has no directory).
+  std::vector<std::string> TeamsOf(const std::string& officer) const;
 
  private:
   absl::StatusOr<Principal> Authenticate(absl::string_view token) const;
@@ -85,7 +88,6 @@ class Authorizer {
 
   const std::shared_ptr<const JwtVerifier> verifier_;
   const Clock& clock_;
-  std::vector<std::string> TeamsOf(const std::string& officer) const;
 
   const TeamLookup teams_;
   const CaseAccessOptions case_access_;

@@ -26,6 +26,7 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.EhcAssessmentService/WithdrawRequest", {kCaseWork}},
       {"/casework.v1.EhcAssessmentService/RecordMovedOutOfArea", {kCaseWork}},
       {"/casework.v1.EhcAssessmentService/AuditAdvice", {kCaseWork | kQa}},
+      {"/casework.v1.EhcAssessmentService/AuditDraftPlan", {kCaseWork | kQa}},
       {"/casework.v1.EhcAssessmentService/GetAssessment", {kCaseReads | kQa}},
       // By child: any case reader; by officer: that officer's caseload.
       {"/casework.v1.EhcAssessmentService/ListAssessments",
@@ -47,6 +48,9 @@ const std::map<std::string, Rule>& Policy() {
       // plan of the LA (libs/host/endpoint.h RunQa).
       {"/casework.v1.AnnualReviewService/AuditPlan", {kCaseWork | kQa}},
       {"/casework.v1.AnnualReviewService/CompleteAuditAction", {kCaseWork}},
+      // A dip sample of the LA's plans: the QA role (or the back office
+      // naming the auditor).
+      {"/casework.v1.AnnualReviewService/DrawSample", {kQa | kIntegration}},
       {"/casework.v1.AnnualReviewService/GetQaFramework", {kCaseReads | kQa}},
       {"/casework.v1.AnnualReviewService/GetPlan", {kCaseReads | kQa}},
       {"/casework.v1.AnnualReviewService/ListPlans",
@@ -94,7 +98,7 @@ const std::map<std::string, Rule>& Policy() {
       // for the officer and the officer's managers.
       {"/casework.v1.ProjectionService/GetTimeline", {kCaseReaders}},
       {"/casework.v1.ProjectionService/GetWorklist",
-       {kCaseReaders, Scope::kOfficerSelfOrTeam}},
+       {kCaseReaders | kQa, Scope::kOfficerSelfOrTeam}},
       {"/casework.v1.ProjectionService/GetOfficerScorecard",
        {kCaseReaders, Scope::kOfficerSelfOrTeam}},
       {"/casework.v1.ProjectionService/GetTeamScorecard",

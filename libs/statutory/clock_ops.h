@@ -71,6 +71,7 @@ v1::ClockChange* ChangeOf(Event& event, const v1::Clock& open,
   c->set_exception(open.exception());
   c->set_citation(open.citation());
   c->set_measure_subtype(open.measure_subtype());
+  c->set_assignee(open.assignee());
   return c;
 }
 
@@ -132,6 +133,7 @@ void ApplyClockChanges(State& s, const Event& e) {
       clock->clear_closed_on();
       clock->set_exception(change.exception());
       clock->set_measure_subtype(change.measure_subtype());
+      clock->set_assignee(change.assignee());
       continue;
     }
     if (clock == nullptr) continue;

@@ -1,6 +1,9 @@
 #include "libs/statutory/quality.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <set>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -145,6 +148,18 @@ absl::StatusOr<QaFramework> ParseQaFramework(absl::string_view text) {
         return error("action_working_days must be a whole number from 1 to 60");
       }
       out.action_working_days = days;
+    } else if (word == "sample_percent") {
+      int percent = 0;
+      if (!absl::SimpleAtoi(rest, &percent) || percent < 1 || percent > 100) {
+        return error("sample_percent must be a whole number from 1 to 100");
+      }
+      out.sample_percent = percent;
+    } else if (word == "sample_working_days") {
+      int days = 0;
+      if (!absl::SimpleAtoi(rest, &days) || days < 1 || days > 60) {
+        return error("sample_working_days must be a whole number from 1 to 60");
+      }
+      out.sample_working_days = days;
     } else if (word == "plan" || word == "advice") {
       std::vector<std::string> parts = absl::StrSplit(rest, '|');
       if (parts.size() != 4) {
@@ -172,7 +187,8 @@ absl::StatusOr<QaFramework> ParseQaFramework(absl::string_view text) {
           .push_back({parts[0], parts[1], parts[2], parts[3]});
     } else {
       return error(absl::StrCat("'", word,
-                                "' is not name, action_working_days, plan or "
+                                "' is not name, action_working_days, "
+                                "sample_percent, sample_working_days, plan or "
                                 "advice"));
     }
   }
@@ -311,6 +327,40 @@ absl::StatusOr<std::string> AuditorOf(bool integration,
                      caller_officer_id, ")"));
   }
   return caller_officer_id;
+}
+
+std::vector<std::string> DrawSample(std::vector<std::string> population,
+                                    absl::string_view seed, int percent) {
+  std::sort(population.begin(), population.end());
+  population.erase(std::unique(population.begin(), population.end()),
+                   population.end());
+  if (population.empty()) return {};
+  percent = std::clamp(percent, 1, 100);
+  const size_t n = population.size();
+  const size_t size = std::max<size_t>(1, (n * percent + 99) / 100);
+  auto rank = [&seed](const std::string& id) {
+    uint64_t h = 14695981039346656037ull;  // FNV-1a, 64-bit
+    auto mix = [&h](absl::string_view bytes) {
+      for (unsigned char c : bytes) {
+        h ^= c;
+        h *= 1099511628211ull;
+      }
+    };
+    mix(seed);
+    mix(absl::string_view("\0", 1));
+    mix(id);
+    return h;
+  };
+  std::vector<std::pair<uint64_t, std::string>> ranked;
+  ranked.reserve(n);
+  for (std::string& id : population)
+    ranked.emplace_back(rank(id), std::move(id));
+  std::partial_sort(ranked.begin(), ranked.begin() + size, ranked.end());
+  std::vector<std::string> out;
+  out.reserve(size);
+  for (size_t i = 0; i < size; ++i) out.push_back(std::move(ranked[i].second));
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::string CriterionAssessed(absl::string_view id) {

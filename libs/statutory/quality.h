@@ -38,6 +38,8 @@ struct QaFramework {
   std::vector<Criterion> plan;    // criteria for EHC plans
   std::vector<Criterion> advice;  // criteria for advice in an assessment
   int action_working_days = 20;   // an audit action's clock (local policy)
+  int sample_percent = 10;        // a dip sample's default rate (local policy)
+  int sample_working_days = 20;   // a sampled plan's audit clock (local policy)
 };
 
 // casework's default framework (the SEND Code of Practice 2015 chapter 9's
@@ -51,6 +53,8 @@ void SetQaFrameworkForProcess(QaFramework framework);
 // A framework file, line by line ('#' starts a comment):
 //   name <text>
 //   action_working_days <1-60>
+//   sample_percent <1-100>
+//   sample_working_days <1-60>
 //   plan <id> | <label> | <wording> | <source>
 //   advice <id> | <label> | <wording> | <source>
 // At least one plan criterion; ids unique within plan and within advice.
@@ -79,12 +83,31 @@ absl::Status CheckAudit(
 absl::Status CheckAuditActions(
     const google::protobuf::RepeatedPtrField<v1::AuditAction>& actions);
 
+// A dip sample of `population` (ids; order and duplicates do not matter):
+// ceil(percent% of it), at least one when it is not empty. Each id ranks by
+// a 64-bit FNV-1a hash of the seed and the id, and the lowest ranks are
+// drawn: the same seed and population always give the same sample, on any
+// machine, and a plan added to the population displaces at most one. The
+// ids drawn, sorted. `percent` is 1-100 (clamped).
+std::vector<std::string> DrawSample(std::vector<std::string> population,
+                                    absl::string_view seed, int percent);
+
 // Counters (v1::Tally codes).
 inline constexpr char kPlansIssued[] = "quality.plans_issued";
 inline constexpr char kPlansAudited[] = "quality.plans_audited";
 inline constexpr char kAuditsGraded[] = "quality.audits_graded";
 inline constexpr char kAuditsGoodOrBetter[] = "quality.audits_good";
 inline constexpr char kCriterionPrefix[] = "quality.criterion.";
+// Draft plans issued in EHC needs assessments; those audited (the first
+// audit of each), audits of drafts graded, and graded good or outstanding.
+// (Drafts count apart from issued plans: a draft audit is not a plan audit.)
+inline constexpr char kDraftsIssued[] = "quality.drafts_issued";
+inline constexpr char kDraftsAudited[] = "quality.drafts_audited";
+inline constexpr char kDraftAuditsGraded[] = "quality.draft_audits_graded";
+inline constexpr char kDraftAuditsGood[] = "quality.draft_audits_good";
+// Plans drawn in dip samples, and those whose sample audit was recorded.
+inline constexpr char kPlansSampled[] = "quality.plans_sampled";
+inline constexpr char kSampledAudited[] = "quality.sampled_audited";
 // Outcomes reviewed at review meetings (not those no longer relevant), those
 // achieved or progressing, and the same for the preparation-for-adulthood
 // areas; review meetings from Year 9, those covering preparation for

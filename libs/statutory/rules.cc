@@ -25,7 +25,7 @@ constexpr uint32_t kAdviceExceptions =
     Bit(ExceptionKind::kAbsenceFromArea) |
     Bit(ExceptionKind::kMissedAppointment);
 
-constexpr std::array<ClockRule, 35> kRules = {{
+constexpr std::array<ClockRule, 36> kRules = {{
     {RuleId::kEhcDecisionToAssess, "ehc.decision_to_assess",
      "Decide whether to assess and notify the family", Unit::kCalendarWeeks, 6,
      "the day the LA received the request",
@@ -223,6 +223,12 @@ constexpr std::array<ClockRule, 35> kRules = {{
      20, "the day of the audit",
      "LA quality assurance framework (local policy; default 20 working days, "
      "set by the framework's action_working_days)",
+     0, false},
+    {RuleId::kQualitySampleAudit, "quality.sample_audit",
+     "Audit a plan drawn in a dip sample", Unit::kWorkingDays, 20,
+     "the day the sample was drawn",
+     "LA quality assurance framework (local policy; default 20 working days, "
+     "set by the framework's sample_working_days)",
      0, false},
 }};
 

@@ -87,6 +87,7 @@ enum class RuleId : uint8_t {
   kOrderAmendPlan,
   kOrderNamedSchool,
   kQualityAuditAction,
+  kQualitySampleAudit,
 };
 
 struct ClockRule {

@@ -765,6 +765,10 @@ std::string AuditActionClock(absl::string_view audit_id,
   return absl::StrCat("audit_action/", audit_id, "/", action_id);
 }
 
+std::string SampleClock(absl::string_view sample_id) {
+  return absl::StrCat("sample/", sample_id);
+}
+
 // The plan as last issued: the amended plan, when one was issued, else the
 // plan as first made.
 std::pair<v1::AuditedPlan, Date> CurrentIssue(const Plan& s) {
@@ -776,6 +780,40 @@ std::pair<v1::AuditedPlan, Date> CurrentIssue(const Plan& s) {
 }
 
 }  // namespace
+
+Date LastIssuedOn(const Plan& s) { return CurrentIssue(s).second; }
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::PlanSample& sample,
+                                      const Env& /*env*/) {
+  RETURN_IF_ERROR(ValidateId("sample_id", sample.sample_id()));
+  RETURN_IF_ERROR(ValidateId("auditor_id", sample.auditor_id()));
+  RETURN_IF_ERROR(RequireActive(s));
+  if (sample.auditor_id() == s.officer_id()) {
+    return NotAllowed(absl::StrCat(
+        "auditor_id: ", sample.auditor_id(),
+        " is the plan's officer; a plan is audited by someone other than the "
+        "officer responsible for it (LA quality assurance framework)"));
+  }
+  for (const v1::PlanSample& earlier : s.samples()) {
+    if (earlier.sample_id() == sample.sample_id()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "sample_id: sample ", sample.sample_id(), " drew plan ", s.plan_id(),
+          " on ", DateOf(earlier.drawn_on()).ToString()));
+    }
+  }
+  const Date drawn = DateOf(sample.drawn_on());
+  Event e = At(drawn);
+  v1::PlanSample* body = e.mutable_plan_sampled()->mutable_sample();
+  *body = sample;
+  body->clear_audit_id();
+  v1::ClockChange* clock = OpenClock(e, SampleClock(sample.sample_id()),
+                                     Rule(RuleId::kQualitySampleAudit), drawn,
+                                     DateOf(sample.due_on()));
+  clock->set_assignee(sample.auditor_id());
+  statutory::AddTally(e, statutory::kPlansSampled);
+  return One(std::move(e));
+}
 
 absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                       const v1::AuditPlanRequest& c,
@@ -838,6 +876,17 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
         asked.description());
   }
   statutory::TallyAudit(e, *audit, first_of_issue);
+  // The first audit of a plan a dip sample drew completes the sample's audit.
+  for (const v1::PlanSample& sample : s.samples()) {
+    if (!sample.audit_id().empty() ||
+        !FindOpenClock(s, SampleClock(sample.sample_id()))) {
+      continue;
+    }
+    audit->set_sample_id(sample.sample_id());
+    CloseClock(e, s, SampleClock(sample.sample_id()), on);
+    statutory::AddTally(e, statutory::kSampledAudited);
+    break;
+  }
   d.events.push_back(std::move(e));
   return d;
 }
@@ -976,8 +1025,19 @@ void Traits::Evolve(Plan& s, const Event& e) {
       *(slot ? slot : s.add_placements()) = p;
       break;
     }
-    case Event::kPlanAudited:
-      *s.add_audits() = e.plan_audited().audit();
+    case Event::kPlanAudited: {
+      const v1::Audit& audit = e.plan_audited().audit();
+      *s.add_audits() = audit;
+      for (v1::PlanSample& sample : *s.mutable_samples()) {
+        if (!audit.sample_id().empty() &&
+            sample.sample_id() == audit.sample_id()) {
+          sample.set_audit_id(audit.audit_id());
+        }
+      }
+      break;
+    }
+    case Event::kPlanSampled:
+      *s.add_samples() = e.plan_sampled().sample();
       break;
     case Event::kAuditActionCompleted: {
       const v1::AuditActionCompleted& done = e.audit_action_completed();

@@ -137,6 +137,16 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
 absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                       const v1::AuditPlanRequest& c,
                                       const Env& env);
+// The plan drawn in dip sample `sample` (DrawSample fills every field but
+// audit_id): PlanSampled, opening quality.sample_audit for the auditor, due
+// on sample.due_on. Refuses a ceased plan, a plan held by the auditor and a
+// plan the sample already drew.
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::PlanSample& sample,
+                                      const Env& env);
+// The day the plan was last issued: its amended plan's issue, when one was
+// issued, else its first issue.
+Date LastIssuedOn(const Plan& s);
 absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                       const v1::CompleteAuditActionRequest& c,
                                       const Env& env);

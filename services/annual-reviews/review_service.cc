@@ -1,5 +1,7 @@
 #include "services/annual-reviews/review_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "libs/core/grpc_status.h"
 #include "libs/core/status.h"
@@ -115,6 +117,128 @@ absl::Status AnnualReviewServiceImpl::AttachTexts(Plan& plan) const {
   }
 }
 
+absl::Status AnnualReviewServiceImpl::DrawSampleAs(
+    const auth::Principal& who, const v1::DrawSampleRequest& asked,
+    v1::DrawSampleResponse* resp) const {
+  const std::string method = core_.Method("DrawSample");
+  const Date today = clock_.Today();
+  v1::DrawSampleRequest c = asked;
+  if (c.sample_id().empty()) c.set_sample_id(c.request_id());
+  ASSIGN_OR_RETURN(CommandContext first,
+                   PrepareCommand(core_.authorizer, who, method, c, "sample_id",
+                                  c.sample_id(), today));
+  ASSIGN_OR_RETURN(std::string auditor,
+                   statutory::AuditorOf(who.Has(auth::kIntegration),
+                                        who.officer_id, c.auditor_id()));
+  c.set_auditor_id(auditor);
+  ASSIGN_OR_RETURN(const Date from, FromProto("issued_from", c.issued_from()));
+  ASSIGN_OR_RETURN(const Date to, FromProto("issued_to", c.issued_to()));
+  if (to < from) {
+    return absl::InvalidArgumentError(
+        "issued_to: the period ends before it starts (issued_from)");
+  }
+  if (to > today) {
+    return absl::InvalidArgumentError(
+        "issued_to: a sample is of plans already issued: the period ends "
+        "today at the latest");
+  }
+  if (c.percent() < 0 || c.percent() > 100) {
+    return absl::InvalidArgumentError(
+        "percent: a rate from 1 to 100 (0: the QA framework's rate)");
+  }
+  if (!c.team_id().empty()) RETURN_IF_ERROR(ValidateId("team_id", c.team_id()));
+  const statutory::QaFramework& qa = statutory::QaFrameworkInUse();
+  if (c.percent() == 0) c.set_percent(qa.sample_percent);
+  const Date due = calendar_.AddWorkingDays(today, qa.sample_working_days);
+
+  // The population: every active plan last issued in the period, of the
+  // team's officers when a team is asked, never one the auditor holds.
+  std::vector<std::string> population;
+  std::string after;
+  while (true) {
+    ASSIGN_OR_RETURN(auto keys, core_.store.ScanIndex("child/", after, 1000));
+    if (keys.empty()) break;
+    after = keys.back().first;
+    for (const auto& [key, unused] : keys) {
+      const std::string id = key.substr(key.rfind('/') + 1);
+      ASSIGN_OR_RETURN(auto loaded, commands_.handler().Load(id));
+      const Plan& p = loaded.state;
+      if (loaded.version == 0 || p.status() != v1::PLAN_STATUS_ACTIVE ||
+          p.officer_id() == auditor) {
+        continue;
+      }
+      const Date issued = LastIssuedOn(p);
+      if (issued < from || issued > to) continue;
+      if (!c.team_id().empty()) {
+        const std::vector<std::string> teams =
+            core_.authorizer.TeamsOf(p.officer_id());
+        if (std::find(teams.begin(), teams.end(), c.team_id()) == teams.end()) {
+          continue;
+        }
+      }
+      population.push_back(id);
+    }
+  }
+  const std::vector<std::string> drawn =
+      statutory::DrawSample(population, c.sample_id(), c.percent());
+
+  resp->set_sample_id(c.sample_id());
+  resp->set_population(static_cast<int32_t>(population.size()));
+  *resp->mutable_due_on() = ToProto(due);
+  resp->set_repeated(!drawn.empty());
+  // One PlanSampled per plan drawn. The first carries the caller's request
+  // id (a retry of it repeats, anything else under it is refused before a
+  // plan is drawn); the others an id made from it and the plan's, so a
+  // retry after a failure part-way draws the rest and repeats the others.
+  const std::string digest = first.request_digest;
+  std::vector<audit::Read> reads;
+  for (size_t i = 0; i < drawn.size(); ++i) {
+    v1::PlanSample sample;
+    sample.set_sample_id(c.sample_id());
+    sample.set_auditor_id(auditor);
+    *sample.mutable_drawn_on() = ToProto(today);
+    *sample.mutable_due_on() = ToProto(due);
+    *sample.mutable_issued_from() = c.issued_from();
+    *sample.mutable_issued_to() = c.issued_to();
+    sample.set_percent(c.percent());
+    sample.set_team_id(c.team_id());
+    sample.set_population(static_cast<int32_t>(population.size()));
+    sample.set_size(static_cast<int32_t>(drawn.size()));
+    CommandContext context{
+        who.subject,
+        i == 0
+            ? c.request_id()
+            : absl::StrCat("sample:", RequestDigest("DrawSample",
+                                                    c.request_id(), drawn[i])),
+        digest, nullptr};
+    ASSIGN_OR_RETURN(v1::CommandResult result,
+                     commands_.handler().Execute(
+                         drawn[i], context, [&](const Plan& s, int64_t) {
+                           return Decide(s, sample, EnvOn(today));
+                         }));
+    resp->add_plan_ids(drawn[i]);
+    resp->set_position(std::max(resp->position(), result.position()));
+    if (!result.repeated()) resp->set_repeated(false);
+    ASSIGN_OR_RETURN(auto loaded, commands_.handler().Load(drawn[i]));
+    reads.push_back({loaded.state.child_id(), drawn[i]});
+  }
+  return core_.audit.Record(who, method, reads);
+}
+
+grpc::Status AnnualReviewServiceImpl::DrawSample(
+    grpc::ServerContext* ctx, const v1::DrawSampleRequest* req,
+    v1::DrawSampleResponse* resp) {
+  absl::StatusOr<auth::Principal> who =
+      core_.authorizer.Authorize(*ctx, core_.Method("DrawSample"));
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::Status drawn = DrawSampleAs(*who, *req, resp);
+  if (!drawn.ok()) {
+    resp->Clear();
+    return ToGrpcStatus(drawn);
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status AnnualReviewServiceImpl::GetQaFramework(
     grpc::ServerContext* ctx, const v1::GetQaFrameworkRequest*,
     v1::QaFramework* resp) {
@@ -124,6 +248,8 @@ grpc::Status AnnualReviewServiceImpl::GetQaFramework(
   const statutory::QaFramework& f = statutory::QaFrameworkInUse();
   resp->set_name(f.name);
   resp->set_action_working_days(f.action_working_days);
+  resp->set_sample_percent(f.sample_percent);
+  resp->set_sample_working_days(f.sample_working_days);
   auto add = [](const statutory::Criterion& c, v1::QaCriterion* out) {
     out->set_criterion(c.id);
     out->set_label(c.label);

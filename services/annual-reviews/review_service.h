@@ -76,6 +76,9 @@ class AnnualReviewServiceImpl final : public v1::AnnualReviewService::Service {
   grpc::Status CompleteAuditAction(grpc::ServerContext* ctx,
                                    const v1::CompleteAuditActionRequest* req,
                                    v1::CommandResult* resp) override;
+  grpc::Status DrawSample(grpc::ServerContext* ctx,
+                          const v1::DrawSampleRequest* req,
+                          v1::DrawSampleResponse* resp) override;
   grpc::Status GetQaFramework(grpc::ServerContext* ctx,
                               const v1::GetQaFrameworkRequest* req,
                               v1::QaFramework* resp) override;
@@ -92,6 +95,10 @@ class AnnualReviewServiceImpl final : public v1::AnnualReviewService::Service {
   // The free text the plan keeps beside the log: audit actions'
   // descriptions and outcomes' wording.
   absl::Status AttachTexts(Plan& plan) const;
+  // DrawSample for an authorized caller: draws and records the sample.
+  absl::Status DrawSampleAs(const auth::Principal& who,
+                            const v1::DrawSampleRequest& c,
+                            v1::DrawSampleResponse* resp) const;
 
   const Clock& clock_;
   const Calendar& calendar_;

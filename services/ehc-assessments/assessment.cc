@@ -302,9 +302,12 @@ std::vector<std::string> Traits::AllowedActions(const State& s) {
   const bool received =
       std::any_of(s.advice().begin(), s.advice().end(),
                   [](const v1::Advice& a) { return IsSet(a.received_on()); });
+  const bool drafted = IsSet(s.draft_issued_on());
   if (IsClosed(s)) {
-    if (received) return {"AuditAdvice"};
-    return {};
+    std::vector<std::string> audits;
+    if (received) audits.push_back("AuditAdvice");
+    if (drafted) audits.push_back("AuditDraftPlan");
+    return audits;
   }
   std::vector<std::string> out = {"ReassignOfficer", "RecordException",
                                   "WithdrawRequest", "RecordMovedOutOfArea"};
@@ -332,6 +335,7 @@ std::vector<std::string> Traits::AllowedActions(const State& s) {
       break;
   }
   if (received) out.push_back("AuditAdvice");
+  if (drafted) out.push_back("AuditDraftPlan");
   return out;
 }
 
@@ -608,6 +612,7 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   Cancel(e, s, kNoPlanClock, on);
   // Reg 13(1): at least 15 days for the family to comment.
   Open(e, s, kDraftCommentClock, comment, on, env);
+  statutory::AddTally(e, statutory::kDraftsIssued);
   return One(std::move(e));
 }
 
@@ -785,6 +790,63 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   return One(std::move(e));
 }
 
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::AuditDraftPlanRequest& c,
+                                   const Env& env) {
+  RETURN_IF_ERROR(ValidateId("audit_id", c.audit_id()));
+  RETURN_IF_ERROR(ValidateId("auditor_id", c.auditor_id()));
+  RETURN_IF_ERROR(
+      statutory::CheckAudit(env.qa.plan, c.kind(), c.grade(), c.findings()));
+  RETURN_IF_ERROR(RequireExists(s));
+  if (!IsSet(s.draft_issued_on())) {
+    return NotAllowed(absl::StrCat("assessment ", s.assessment_id(),
+                                   " has issued no draft plan: audit the "
+                                   "draft once it is issued"));
+  }
+  if (c.auditor_id() == s.officer_id()) {
+    return NotAllowed(absl::StrCat(
+        "auditor_id: ", c.auditor_id(),
+        " is the case's officer; a plan is audited by someone other than the "
+        "officer responsible for it (LA quality assurance framework)"));
+  }
+  for (const v1::Audit& a : s.draft_audits()) {
+    if (a.audit_id() == c.audit_id()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("audit_id: audit ", c.audit_id(), " was recorded on ",
+                       Get(a.audited_on()).ToString()));
+    }
+  }
+  Date on = env.today;
+  if (IsSet(c.audited_on())) {
+    ASSIGN_OR_RETURN(
+        on, StepDate("audited_on", c.audited_on(), env.today,
+                     Get(s.draft_issued_on()), "the draft plan was issued"));
+  }
+  Event e;
+  *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
+  v1::Audit* audit = e.mutable_draft_plan_audited()->mutable_audit();
+  audit->set_audit_id(c.audit_id());
+  audit->set_auditor_id(c.auditor_id());
+  audit->set_kind(c.kind());
+  *audit->mutable_audited_on() = ToProto(on);
+  audit->set_grade(c.grade());
+  *audit->mutable_findings() = c.findings();
+  audit->set_audited_plan(v1::AUDITED_PLAN_DRAFT);
+  *audit->mutable_plan_issued_on() = s.draft_issued_on();
+  audit->set_framework(env.qa.name);
+  if (s.draft_audits().empty()) {
+    statutory::AddTally(e, statutory::kDraftsAudited);
+  }
+  if (c.grade() != v1::AUDIT_GRADE_UNSPECIFIED) {
+    statutory::AddTally(e, statutory::kDraftAuditsGraded);
+    if (c.grade() == v1::AUDIT_GRADE_OUTSTANDING ||
+        c.grade() == v1::AUDIT_GRADE_GOOD) {
+      statutory::AddTally(e, statutory::kDraftAuditsGood);
+    }
+  }
+  return One(std::move(e));
+}
+
 void Traits::Evolve(Assessment& s, const Event& e) {
   const v1::EventMetadata& m = e.metadata();
   s.set_version(m.version());
@@ -864,6 +926,9 @@ void Traits::Evolve(Assessment& s, const Event& e) {
     case Event::kMovedOutOfArea:
       s.set_status(v1::ASSESSMENT_STATUS_MOVED_OUT_OF_AREA);
       *s.mutable_closed_on() = e.moved_out_of_area().moved_on();
+      break;
+    case Event::kDraftPlanAudited:
+      *s.add_draft_audits() = e.draft_plan_audited().audit();
       break;
     case Event::kAdviceAudited:
       *s.add_advice_audits() = e.advice_audited().audit();

@@ -115,6 +115,12 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
 // `c` with audit_id and auditor_id filled in by the adapter. Refuses an
 // auditor who is the case's officer, advice not yet received, and findings
 // the framework's advice criteria do not allow.
+// `c` with audit_id and auditor_id filled in. Refuses an assessment
+// without a draft plan, an auditor who is the case's officer, and findings
+// the framework's plan criteria do not allow.
+absl::StatusOr<EhcDecision> Decide(const Assessment& s,
+                                   const v1::AuditDraftPlanRequest& c,
+                                   const Env& env);
 absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    const v1::AuditAdviceRequest& c,
                                    const Env& env);

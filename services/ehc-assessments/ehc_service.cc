@@ -80,6 +80,27 @@ grpc::Status EhcAssessmentServiceImpl::AuditAdvice(
       resp);
 }
 
+grpc::Status EhcAssessmentServiceImpl::AuditDraftPlan(
+    grpc::ServerContext* ctx, const v1::AuditDraftPlanRequest* req,
+    v1::CommandResult* resp) {
+  const std::string audit_id =
+      req->audit_id().empty() ? NewUuid() : req->audit_id();
+  return commands_.RunQa(
+      ctx, "AuditDraftPlan", *req, "assessment_id", req->assessment_id(),
+      [&](const Assessment& s, Date today,
+          const auth::Principal& who) -> absl::StatusOr<EhcDecision> {
+        ASSIGN_OR_RETURN(
+            std::string auditor,
+            statutory::AuditorOf(who.Has(auth::kIntegration), who.officer_id,
+                                 req->auditor_id()));
+        v1::AuditDraftPlanRequest c = *req;
+        c.set_audit_id(audit_id);
+        c.set_auditor_id(std::move(auditor));
+        return Decide(s, c, Env{today, calendar_});
+      },
+      resp);
+}
+
 #define CASEWORK_EHC_COMMAND(Rpc, Request)                                     \
   grpc::Status EhcAssessmentServiceImpl::Rpc(                                  \
       grpc::ServerContext* ctx, const Request* req, v1::CommandResult* resp) { \

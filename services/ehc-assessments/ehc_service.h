@@ -66,6 +66,9 @@ class EhcAssessmentServiceImpl final
   grpc::Status RecordMovedOutOfArea(grpc::ServerContext* ctx,
                                     const v1::RecordMovedOutOfAreaRequest* req,
                                     v1::CommandResult* resp) override;
+  grpc::Status AuditDraftPlan(grpc::ServerContext* ctx,
+                              const v1::AuditDraftPlanRequest* req,
+                              v1::CommandResult* resp) override;
   grpc::Status AuditAdvice(grpc::ServerContext* ctx,
                            const v1::AuditAdviceRequest* req,
                            v1::CommandResult* resp) override;

@@ -98,6 +98,19 @@ std::string MissedPrefix(absl::string_view officer, absl::string_view measure) {
   return absl::StrCat("X", Join({officer, measure, ""}));
 }
 
+std::string Counted(absl::string_view officer, absl::string_view counter,
+                    const v1::Date& on, absl::string_view source,
+                    absl::string_view stream, int64_t position) {
+  return absl::StrCat(
+      "Y", Join({officer, counter, Ymd(on), source, stream,
+                 codec::BigEndian64(static_cast<uint64_t>(position))}));
+}
+
+std::string CountedPrefix(absl::string_view officer,
+                          absl::string_view counter) {
+  return absl::StrCat("Y", Join({officer, counter, ""}));
+}
+
 std::string Case(absl::string_view officer, absl::string_view child) {
   return absl::StrCat("C", Join({officer, child}));
 }

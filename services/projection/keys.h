@@ -12,6 +12,9 @@
 //   Q<officer>\0<closed yyyymm>\0<measure>       outcome counters of a month
 //   X<officer>\0<measure>\0<closed yyyymmdd>\0<source>\0<stream>\0<clock>
 //                                      a missed clock (exception report)
+//   Y<officer>\0<counter>\0<yyyymmdd>\0<source>\0<stream>\0<position BE64>
+//                                      what an event added to a counter:
+//                                      "<count>\0<child>" (a rate's cases)
 //   C<officer>\0<child>                days held of a child's streams
 //                                      (internal.CaseHolding)
 //   H<officer>\0<yyyymm>               holding changes of a month
@@ -34,7 +37,7 @@
 namespace casework::projection::keys {
 
 // Bumped whenever the keys or values change meaning.
-inline constexpr char kLayout[] = "13";
+inline constexpr char kLayout[] = "14";
 inline constexpr char kLayoutKey[] = "V";
 
 // Parts joined by \0.
@@ -75,6 +78,11 @@ std::string Missed(absl::string_view officer, absl::string_view measure,
                    const v1::Date& closed, absl::string_view source,
                    absl::string_view stream, absl::string_view clock);
 std::string MissedPrefix(absl::string_view officer, absl::string_view measure);
+
+std::string Counted(absl::string_view officer, absl::string_view counter,
+                    const v1::Date& on, absl::string_view source,
+                    absl::string_view stream, int64_t position);
+std::string CountedPrefix(absl::string_view officer, absl::string_view counter);
 
 std::string Case(absl::string_view officer, absl::string_view child);
 std::string Holding(absl::string_view officer, int month);

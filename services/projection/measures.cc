@@ -218,6 +218,22 @@ std::vector<MeasureDef>* BuildCatalogue() {
   m->push_back(Clock("quality.audit_actions_on_time",
                      "Audit actions completed on time",
                      {"quality.audit_action"}, 90, 10));
+  // Draft plans (EHC needs assessments), apart from issued plans.
+  m->push_back(
+      Rate("quality.drafts_audited", "Draft plans audited (of drafts issued)",
+           statutory::kDraftsAudited, statutory::kDraftsIssued, 80, 10, false));
+  m->push_back(Rate("quality.drafts_good",
+                    "Audited draft plans graded good or outstanding",
+                    statutory::kDraftAuditsGood, statutory::kDraftAuditsGraded,
+                    80, 10, false));
+  // Dip samples: the plans drawn that were audited (counted for the plans'
+  // officers), and the sample audits done on time (for the auditors).
+  m->push_back(Rate(
+      "quality.sample_audited", "Plans drawn in dip samples audited (of drawn)",
+      statutory::kSampledAudited, statutory::kPlansSampled, 100, 10, false));
+  m->push_back(Clock("quality.sample_audits_on_time",
+                     "Dip-sample audits done by their due date",
+                     {"quality.sample_audit"}, 90, 10));
   for (MeasureDef& def : *m) def.by_adviser = def.code == kAdviceMeasure;
   return m;
 }

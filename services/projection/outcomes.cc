@@ -55,12 +55,16 @@ void Apply(Batch& batch, const StreamDelta& delta) {
       count(AdviserMeasure(c.measure_subtype()));
     }
   }
-  if (delta.counter != nullptr) {
-    Count(batch, delta.officer, delta.counter, delta.entry.occurred_on(), 0);
-  }
-  for (const auto& [counter, n] : delta.tallies) {
-    Count(batch, delta.officer, counter, delta.entry.occurred_on(), 0, n);
-  }
+  // Counters, and the case behind each count (a rate measure's cases).
+  auto counted = [&](const std::string& counter, int64_t n) {
+    const v1::Date& on = delta.entry.occurred_on();
+    Count(batch, delta.officer, counter, on, 0, n);
+    batch.Put(keys::Counted(delta.officer, counter, on, delta.source,
+                            delta.stream_id, delta.entry.position()),
+              absl::StrCat(n, std::string(1, '\0'), delta.child_id));
+  };
+  if (delta.counter != nullptr) counted(delta.counter, 1);
+  for (const auto& [counter, n] : delta.tallies) counted(counter, n);
 }
 
 absl::Status Sum(rocksdb::DB* db, const std::string& officer, Date from,
@@ -136,6 +140,45 @@ absl::Status Missed(rocksdb::DB* db, const std::string& officer,
     }
   }
   return FromRocks(it->status(), "read exceptions");
+}
+
+absl::Status CountedCases(rocksdb::DB* db, const std::string& officer,
+                          const std::string& counter, Date from, Date to,
+                          const std::function<void(const CountedCase&)>& add) {
+  const std::string prefix = keys::CountedPrefix(officer, counter);
+  const std::string lo = absl::StrCat(from.ToYyyymmdd());
+  const std::string hi = absl::StrCat(to.ToYyyymmdd());
+  PrefixScan it(db, prefix);
+  for (it->Seek(prefix + lo); it->Valid(); it->Next()) {
+    // <yyyymmdd>\0<source>\0<stream>\0<position BE64>
+    const absl::string_view rest = View(it->key()).substr(prefix.size());
+    if (rest.size() < 9 || rest.substr(0, 8) > hi) break;
+    const size_t source_end = rest.find('\0', 9);
+    const size_t stream_end = source_end == absl::string_view::npos
+                                  ? absl::string_view::npos
+                                  : rest.find('\0', source_end + 1);
+    const absl::string_view value = View(it->value());
+    const size_t nul = value.find('\0');
+    CountedCase c;
+    int64_t yyyymmdd = 0;
+    absl::StatusOr<Date> day = absl::InvalidArgumentError("no date");
+    if (absl::SimpleAtoi(rest.substr(0, 8), &yyyymmdd)) {
+      day = Date::FromYyyymmdd(yyyymmdd);
+    }
+    if (stream_end == absl::string_view::npos ||
+        nul == absl::string_view::npos ||
+        !absl::SimpleAtoi(value.substr(0, nul), &c.count) || !day.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("corrupt counted case of ", officer, " ", counter));
+    }
+    c.on = *day;
+    c.source = std::string(rest.substr(9, source_end - 9));
+    c.stream =
+        std::string(rest.substr(source_end + 1, stream_end - source_end - 1));
+    c.child = std::string(value.substr(nul + 1));
+    add(c);
+  }
+  return FromRocks(it->status(), "read counted cases");
 }
 
 }  // namespace casework::projection::outcomes

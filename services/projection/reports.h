@@ -54,6 +54,12 @@ class Reports {
       const std::vector<std::string>& officers, const Period& p);
   absl::StatusOr<v1::OfficerScorecard> Scorecard(const std::string& officer,
                                                  const Period& p);
+  // A rate measure's cases for the exception report: every case the
+  // officers' counts of its numerator and denominator in [from, to] came
+  // from (ExceptionReport.items), at most `limit`.
+  absl::Status RateCases(const MeasureDef& def,
+                         const std::vector<std::string>& officers, Date from,
+                         Date to, size_t limit, v1::ExceptionReport* out);
   MeasureTarget TargetOf(const std::string& code) const;
   void ApplyTargets(v1::OfficerScorecard* card) const;
 

@@ -201,7 +201,6 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
 
   const std::string previous_officer = state.officer_id();
   const std::string& officer = m.officer_id();
-  const bool was_open = !state.open_clocks().empty();
   auto* open = state.mutable_open_clocks();
   auto find = [&](const std::string& clock_id) {
     for (int i = 0; i < open->size(); ++i) {
@@ -209,10 +208,23 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
     }
     return -1;
   };
-  // A change of officer moves every open clock of the stream.
+  // Whose an open clock is: its assignee's, else the case officer's.
+  auto owner = [&officer](const v1::WorklistItem& item) -> const std::string& {
+    return item.assignee().empty() ? officer : item.assignee();
+  };
+  // The case is open for its officer while a clock of theirs is open.
+  auto officer_holds = [&open]() {
+    return std::any_of(
+        open->begin(), open->end(),
+        [](const v1::WorklistItem& item) { return item.assignee().empty(); });
+  };
+  const bool was_open = officer_holds();
+  // A change of officer moves every open clock of the stream that is the
+  // officer's (an assigned clock stays with its assignee).
   const bool moved = !previous_officer.empty() && previous_officer != officer;
   if (moved) {
     for (const v1::WorklistItem& item : *open) {
+      if (!item.assignee().empty()) continue;
       d.worklist.push_back({WorklistOp::kDelete, previous_officer, item});
       d.worklist.push_back({WorklistOp::kPut, officer, item});
       let_go(previous_officer, item, occurred);
@@ -228,18 +240,19 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
         *item.mutable_started_on() = c.started_on();
         *item.mutable_due_on() = c.due_on();
         item.set_exception(c.exception());
+        item.set_assignee(c.assignee());
         const int again = find(c.clock_id());
         if (again >= 0) {
           // Opened again while open: the new due date replaces the old.
           const v1::WorklistItem old = open->Get(again);
-          d.worklist.push_back({WorklistOp::kDelete, officer, old});
-          let_go(officer, old, occurred);
-          d.worklist.push_back({WorklistOp::kPut, officer, item});
+          d.worklist.push_back({WorklistOp::kDelete, owner(old), old});
+          let_go(owner(old), old, occurred);
+          d.worklist.push_back({WorklistOp::kPut, owner(item), item});
         } else {
           // Not open before: no worklist key of it exists.
-          d.worklist.push_back({WorklistOp::kPutNew, officer, item});
+          d.worklist.push_back({WorklistOp::kPutNew, owner(item), item});
         }
-        take_on(officer, item, occurred);
+        take_on(owner(item), item, occurred);
         *(again >= 0 ? open->Mutable(again) : open->Add()) = std::move(item);
         break;
       }
@@ -248,7 +261,7 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
         if (i < 0) break;
         v1::WorklistItem* item = open->Mutable(i);
         item->set_exception(true);
-        d.worklist.push_back({WorklistOp::kPut, officer, *item});
+        d.worklist.push_back({WorklistOp::kPut, owner(*item), *item});
         break;
       }
       case v1::CLOCK_MET:
@@ -256,13 +269,14 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
       case v1::CLOCK_CANCELLED: {
         if (const int i = find(c.clock_id()); i >= 0) {
           const v1::WorklistItem item = open->Get(i);
-          d.worklist.push_back({WorklistOp::kDelete, officer, item});
-          let_go(officer, item, occurred);
+          d.worklist.push_back({WorklistOp::kDelete, owner(item), item});
+          let_go(owner(item), item, occurred);
           open->SwapElements(i, open->size() - 1);
           open->RemoveLast();
         }
         if (c.action() != v1::CLOCK_CANCELLED) {
-          d.closed.push_back({officer, &c});
+          d.closed.push_back(
+              {c.assignee().empty() ? officer : c.assignee(), &c});
         }
         break;
       }
@@ -280,7 +294,7 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
   state.set_child_id(m.child_id());
   // Caseload: an officer's open streams per child change only when a stream
   // opens or closes (or changes hands).
-  const bool is_open = !state.open_clocks().empty();
+  const bool is_open = officer_holds();
   if (moved) {
     if (was_open) d.cases.push_back({previous_officer, false, occurred});
     if (is_open) d.cases.push_back({officer, true, occurred});

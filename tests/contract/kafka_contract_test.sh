@@ -31,7 +31,8 @@ for encoding in protobuf json; do
     # manager of their team may act on both (an officer acts only on their own cases).
     PYTHONPATH="$work/py" /usr/bin/python3 "$src/tests/contract/walk.py" "$CASEWORK_EHC_ADDR" \
       "$CASEWORK_REVIEWS_ADDR" "$CASEWORK_TRANSPORT_ADDR" "$CASEWORK_COMPLAINTS_ADDR" \
-      "$CASEWORK_MANAGER_TOKEN" || fail "the walk through every event type failed"
+      "$CASEWORK_MANAGER_TOKEN" "$CASEWORK_QA_TOKEN" \
+      || fail "the walk through every event type failed"
     PYTHONPATH="$work/py" /usr/bin/python3 "$src/tests/contract/kafka_consumer.py" \
       "$CASEWORK_BROKERS" "$encoding" --require-all \
       2> >(grep -v '^%' >&2) || fail "the consumer found contract violations"

@@ -6,7 +6,8 @@ transport arrangement changed, replaced by travel training and ended, a refusal 
 stage 2 panel; a complaint extended, escalated, referred to the Ombudsman and decided, one
 withdrawn; a disagreement through mediation, tribunal, order and compliance.
 
-Usage: walk.py EHC_ADDR REVIEWS_ADDR TRANSPORT_ADDR COMPLAINTS_ADDR TOKEN
+Usage: walk.py EHC_ADDR REVIEWS_ADDR TRANSPORT_ADDR COMPLAINTS_ADDR TOKEN QA_TOKEN
+(TOKEN a manager's, QA_TOKEN the QA lead's, who draws a dip sample.)
 All dates are in 2025, so always in the past.
 """
 import sys
@@ -33,12 +34,14 @@ class Service:
     def __call__(self, method, **fields):
         m = self.descriptor.methods_by_name[method]
         request_type = getattr(self.module, m.input_type.name)
+        response_type = getattr(common_pb2 if m.output_type.name == "CommandResult"
+                                else self.module, m.output_type.name)
         self.count += 1
         fields.setdefault("request_id", f"walk-{self.name}-{method}-{self.count}")
         call = self.channel.unary_unary(
             f"/casework.v1.{self.name}/{method}",
             request_serializer=request_type.SerializeToString,
-            response_deserializer=common_pb2.CommandResult.FromString)
+            response_deserializer=response_type.FromString)
         try:
             return call(request_type(**fields), metadata=self.auth, timeout=30)
         except grpc.RpcError as err:
@@ -46,7 +49,7 @@ class Service:
 
 
 def main():
-    ehc_addr, reviews_addr, transport_addr, complaints_addr, token = sys.argv[1:6]
+    ehc_addr, reviews_addr, transport_addr, complaints_addr, token, qa_token = sys.argv[1:7]
     officer = "officer-01"
 
     ehc = Service(ehc_addr, e, "EhcAssessmentService", token)
@@ -68,6 +71,17 @@ def main():
         findings=[common_pb2.CriterionFinding(
             criterion="needs_described", result=common_pb2.CRITERION_RESULT_MET)])
     ehc("DecideNotToIssuePlan", assessment_id="walk-asmt-2", decided_on=D(2025, 6, 2))
+    # A draft plan, audited by the QA lead.
+    ehc("RecordRequest", assessment_id="walk-asmt-3", child_id="walk-child-1c",
+        officer_id=officer, received_on=D(2025, 3, 3), source=e.REQUEST_SOURCE_PARENT,
+        kind=e.ASSESSMENT_KIND_FIRST)
+    ehc("DecideToAssess", assessment_id="walk-asmt-3", decided_on=D(2025, 4, 1))
+    ehc("IssueDraftPlan", assessment_id="walk-asmt-3", issued_on=D(2025, 6, 2))
+    ehc_qa = Service(ehc_addr, e, "EhcAssessmentService", qa_token)
+    ehc_qa("AuditDraftPlan", assessment_id="walk-asmt-3", audit_id="walk-da-1",
+           kind=common_pb2.AUDIT_KIND_THEMED, audited_on=D(2025, 6, 5),
+           findings=[common_pb2.CriterionFinding(
+               criterion="coproduction", result=common_pb2.CRITERION_RESULT_MET)])
 
     rev = Service(reviews_addr, r, "AnnualReviewService", token)
     rev("RegisterPlan", plan_id="walk-plan-1", child_id="walk-child-2", officer_id=officer,
@@ -93,6 +107,12 @@ def main():
                                         description="Add the child's own words")])
     rev("CompleteAuditAction", plan_id="walk-plan-1", audit_id="walk-audit-1",
         action_id="walk-act-1", completed_on=D(2025, 3, 20))
+    # The QA lead draws a dip sample of every plan last issued on walk-plan-1's day.
+    qa = Service(reviews_addr, r, "AnnualReviewService", qa_token)
+    drawn = qa("DrawSample", sample_id="walk-sample-1", issued_from=D(2024, 2, 1),
+               issued_to=D(2024, 2, 1), percent=100)
+    if "walk-plan-1" not in drawn.plan_ids:
+        raise SystemExit(f"DrawSample did not draw walk-plan-1: {drawn}")
     rev("RegisterPlan", plan_id="walk-plan-2", child_id="walk-child-3", officer_id=officer,
         issued_on=D(2023, 6, 1), last_decision_on=D(2024, 6, 1),
         date_of_birth=D(2006, 9, 1), nc_year=14)

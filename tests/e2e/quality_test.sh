@@ -3,8 +3,9 @@
 # a final plan issued through the EHC service (with its outcomes and the child's NC year) is
 # audited by the QA lead (never by its own officer), as is a specialist teacher's advice; the
 # audit's action reaches the officer's worklist and is completed, the review meeting judges
-# every outcome, the scorecard's quality figures equal the hand count, the QA lead reads the
-# LA's quality measures and no other, and the action's wording stays out of the topic.
+# every outcome, the scorecard's quality figures equal the hand count, a dip sample puts the
+# plan on the QA lead's worklist until audited, the QA lead reads the LA's quality measures
+# and no other, and the action's wording stays out of the topic.
 # Usage: quality_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$(cd "$1" && pwd)
@@ -74,6 +75,16 @@ grep -q "auditor_id: officer-01 is the case's officer" "$work/err" || fail "own 
 "$bin/casectl" "${qa[@]}" ehc audit-advice q-1 --advice-id st-1 --kind full --grade good \
   --on 2026-11-03 "${advice_findings[@]}" >/dev/null || fail "advice audit"
 
+# The draft plan, audited by the QA lead (not by the case's officer), after it was issued.
+if "$bin/casectl" ehc audit-draft q-1 --kind full --grade good "${findings[@]}" \
+  2>"$work/err"; then fail "the case's officer audited its draft"; fi
+grep -q "auditor_id: officer-01 is the case's officer" "$work/err" || fail "own draft: $(cat "$work/err")"
+if "$bin/casectl" "${qa[@]}" ehc audit-draft q-1 --kind full --grade good --on 2026-08-31 \
+  "${findings[@]}" 2>"$work/err"; then fail "a draft audited before it was issued"; fi
+grep -q "before the draft plan was issued (2026-09-01)" "$work/err" || fail "early draft: $(cat "$work/err")"
+"$bin/casectl" "${qa[@]}" ehc audit-draft q-1 --kind full --grade requires-improvement \
+  --on 2026-09-04 "${findings[@]}" >/dev/null || fail "draft audit"
+
 # The plan shows the audit with the action's wording; the officer's worklist has its clock,
 # due 20 working days after the audit (Monday 30 November 2026).
 "$bin/casectl" review show plan-q-1 >"$work/plan.out"
@@ -139,9 +150,87 @@ for want in quality.plans_audited=1/1 quality.good_or_outstanding=1/1 \
   got=$(figure "${want%%=*}")
   [[ "$got" == "${want#*=}" ]] || fail "${want%%=*}: $got, want ${want#*=}"
 done
+# The draft, issued and audited in September, graded below good.
+"$bin/casectl" scorecard officer-01 --from 2026-09-01 --to 2026-09-30 --json >"$work/score.json"
+[[ "$(figure quality.drafts_audited)" == "1/1" ]] || fail "drafts: $(figure quality.drafts_audited)"
+[[ "$(figure quality.drafts_good)" == "0/1" ]] || fail "drafts good: $(figure quality.drafts_good)"
+[[ "$(figure quality.plans_audited)" == "0/0" ]] || fail "September plans: $(figure quality.plans_audited)"
 # Before the audit (October alone): issued 1, audited 0.
 "$bin/casectl" scorecard officer-01 --from 2026-10-01 --to 2026-10-31 --json >"$work/score.json"
 [[ "$(figure quality.plans_audited)" == "0/1" ]] || fail "October: $(figure quality.plans_audited)"
+# The plans behind the figures: in October plan-q-1 counts in the total and not the figure
+# (short of the target); over October and November in both.
+cases() {  # FROM TO MEASURE -> "stream numerator denominator" per case
+  "$bin/casectl" exceptions --officer officer-01 --from "$1" --to "$2" --measure "$3" --json \
+    | python3 -c 'import json, sys
+r = json.load(sys.stdin)
+assert r.get("rate"), r
+print(" ".join("%s:%s/%s" % (i["stream_id"], i.get("numerator", 0), i.get("denominator", 0))
+               for i in r.get("items", [])))'
+}
+[[ "$(cases 2026-10-01 2026-10-31 quality.plans_audited)" == "plan-q-1:0/1" ]] \
+  || fail "October's cases: $(cases 2026-10-01 2026-10-31 quality.plans_audited)"
+[[ "$(cases 2026-10-01 2026-11-30 quality.plans_audited)" == "plan-q-1:1/1" ]] \
+  || fail "the cases: $(cases 2026-10-01 2026-11-30 quality.plans_audited)"
+[[ "$(cases 2026-10-01 2026-11-30 quality.criterion.outcomes_smart)" == "plan-q-1:0/1" ]] \
+  || fail "criterion cases: $(cases 2026-10-01 2026-11-30 quality.criterion.outcomes_smart)"
+[[ "$(cases 2026-09-01 2026-09-30 quality.plans_audited)" == "" ]] \
+  || fail "September's cases: $(cases 2026-09-01 2026-09-30 quality.plans_audited)"
+
+# A dip sample of team north's plans issued in October, drawn on 7 December 2026: plan-q-1 is
+# on the QA lead's worklist, due 20 working days on (past Christmas, Boxing Day's substitute
+# and New Year's Day: Thursday 7 January 2027). An officer may not draw one; the same request
+# again draws nothing new; the same sample under another request is refused.
+if "$bin/casectl" review sample --from 2026-10-01 --to 2026-10-31 2>"$work/err"; then
+  fail "an officer drew a dip sample"
+fi
+grep -q "PERMISSION_DENIED" "$work/err" || fail "officer sample: $(cat "$work/err")"
+sample=("$bin/casectl" "${qa[@]}" review sample --from 2026-10-01 --to 2026-10-31 --percent 100
+  --team team-north --id oct-north --request-id sample-oct-north)
+"${sample[@]}" >"$work/sample.out" || fail "sample: $(cat "$work/sample.out")"
+grep -q "sample oct-north: 1 of 1 plans issued 2026-10-01 to 2026-10-31 (team team-north), audits due 2027-01-07" \
+  "$work/sample.out" || fail "sample: $(cat "$work/sample.out")"
+grep -qx "plan-q-1" "$work/sample.out" || fail "sample plans: $(cat "$work/sample.out")"
+"${sample[@]}" >"$work/sample.out" || fail "sample again: $(cat "$work/sample.out")"
+grep -q "(already drawn: nothing new)" "$work/sample.out" || fail "repeat: $(cat "$work/sample.out")"
+if "$bin/casectl" "${qa[@]}" review sample --from 2026-10-01 --to 2026-10-31 --id oct-north \
+  2>"$work/err"; then fail "a sample drew the same plan twice"; fi
+grep -q "sample_id: sample oct-north drew plan plan-q-1" "$work/err" || fail "twice: $(cat "$work/err")"
+"$bin/casectl" "${qa[@]}" review sample --from 2026-10-01 --to 2026-10-31 --team team-south \
+  >"$work/sample.out" || fail "south: $(cat "$work/sample.out")"
+grep -q ": 0 of 0 plans" "$work/sample.out" || fail "team south drew: $(cat "$work/sample.out")"
+for _ in $(seq 1 100); do
+  "$bin/casectl" "${qa[@]}" worklist qa-lead --json >"$work/qa-worklist.json" 2>/dev/null || true
+  grep -q '"quality.sample_audit"' "$work/qa-worklist.json" && break
+  sleep 0.2
+done
+python3 - "$work/qa-worklist.json" <<'PY' || fail "QA worklist: $(cat "$work/qa-worklist.json")"
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+assert [(i["stream_id"], i["rule"], i["due_on"]) for i in items] == [
+    ("plan-q-1", "quality.sample_audit", {"year": 2027, "month": 1, "day": 7})], items
+PY
+# The sample's item is the QA lead's alone: not on the officer's worklist.
+"$bin/casectl" worklist officer-01 --json >"$work/worklist.json"
+if grep -q '"quality.sample_audit"' "$work/worklist.json"; then
+  fail "the sample audit is on the officer's worklist"
+fi
+# The QA lead's dip-sample audit completes it: off the worklist, audited of drawn 1 of 1.
+"$bin/casectl" "${qa[@]}" review audit plan-q-1 --id audit-2 --kind dip-sample --grade good \
+  "${findings[@]}" >/dev/null || fail "sample audit"
+for _ in $(seq 1 100); do
+  "$bin/casectl" scorecard officer-01 --from 2026-12-01 --to 2026-12-31 --json \
+    >"$work/score.json" 2>/dev/null || true
+  [[ "$(figure quality.sample_audited 2>/dev/null)" == "1/1" ]] && break
+  sleep 0.2
+done
+[[ "$(figure quality.sample_audited)" == "1/1" ]] || fail "sample audited: $(figure quality.sample_audited)"
+# A second audit of the same issue: not another plan audited.
+[[ "$(figure quality.plans_audited)" == "0/0" ]] || fail "December audited: $(figure quality.plans_audited)"
+"$bin/casectl" "${qa[@]}" worklist qa-lead --json >"$work/qa-worklist.json"
+if grep -q '"quality.sample_audit"' "$work/qa-worklist.json"; then
+  fail "the audited plan is still on the QA lead's worklist"
+fi
 
 # The QA lead reads the LA's quality measures, and no other.
 "$bin/casectl" "${qa[@]}" trend --la --measure quality.plans_audited --to 2026-11-30 >/dev/null \
@@ -156,5 +245,6 @@ timeout 30 kcat -b "$CASEWORK_BROKERS" -t casework.annual-reviews.v1 -C -o begin
   -f '%h %s\n' >"$work/topic.out" 2>/dev/null || true
 grep -q "PlanAudited" "$work/topic.out" || fail "no PlanAudited on the topic"
 grep -q "AuditActionCompleted" "$work/topic.out" || fail "no AuditActionCompleted on the topic"
+grep -q "PlanSampled" "$work/topic.out" || fail "no PlanSampled on the topic"
 if grep -q "Rewrite the outcomes" "$work/topic.out"; then fail "the action's wording is on the topic"; fi
 echo "quality: ok"

@@ -5,6 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
 namespace casework::statutory {
 namespace {
 
@@ -33,6 +37,8 @@ TEST(QaFrameworkTest, AFileReplacesTheDefault) {
       "# Northshire QA framework\n"
       "name Northshire QA 2027\n"
       "action_working_days 15\n"
+      "sample_percent 25\n"
+      "sample_working_days 10\n"
       "plan voice | Voice of the child | Section A in the child's words | "
       "CoP 9.69\n"
       "plan sections | Sections complete | Every section filled | local\n"
@@ -40,6 +46,8 @@ TEST(QaFrameworkTest, AFileReplacesTheDefault) {
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_EQ(f->name, "Northshire QA 2027");
   EXPECT_EQ(f->action_working_days, 15);
+  EXPECT_EQ(f->sample_percent, 25);
+  EXPECT_EQ(f->sample_working_days, 10);
   ASSERT_EQ(f->plan.size(), 2u);
   EXPECT_EQ(f->plan[0].id, "voice");
   EXPECT_EQ(f->plan[0].wording, "Section A in the child's words");
@@ -58,6 +66,10 @@ TEST(QaFrameworkTest, ABadFileIsRefusedNamingTheLine) {
        "line 3: plan criterion a appears twice"},
       {"name X\naction_working_days 0\nplan a | b | c | d\n",
        "line 2: action_working_days"},
+      {"name X\nsample_percent 101\nplan a | b | c | d\n",
+       "line 2: sample_percent must be a whole number from 1 to 100"},
+      {"name X\nsample_working_days x\nplan a | b | c | d\n",
+       "line 2: sample_working_days"},
       {"name X\nplan a | b |  | d\n", "needs a label, wording and source"},
       {"name X\ncriterion a\n", "line 2: 'criterion' is not"},
       {"plan a | b | c | d\n", "no name line"},
@@ -142,6 +154,67 @@ TEST(QaFrameworkTest, ActionsNeedAnIdASectionAndADescription) {
   b->set_description("  ");
   EXPECT_THAT(CheckAuditActions(actions).message(),
               HasSubstr("actions[1].description"));
+}
+
+std::vector<std::string> Plans(int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) out.push_back(absl::StrCat("plan-", i));
+  return out;
+}
+
+TEST(DipSampleTest, TheRateRoundsUpAndNeverDrawsNothingFromSomething) {
+  // ceil(percent of n), at least one: 10% of 1, 10, 11 and 95 plans.
+  EXPECT_EQ(DrawSample(Plans(1), "s", 10).size(), 1u);
+  EXPECT_EQ(DrawSample(Plans(10), "s", 10).size(), 1u);
+  EXPECT_EQ(DrawSample(Plans(11), "s", 10).size(), 2u);
+  EXPECT_EQ(DrawSample(Plans(95), "s", 10).size(), 10u);
+  EXPECT_EQ(DrawSample(Plans(40), "s", 100).size(), 40u);
+  EXPECT_TRUE(DrawSample({}, "s", 10).empty());
+}
+
+TEST(DipSampleTest, TheSameRequestDrawsTheSameSample) {
+  std::vector<std::string> plans = Plans(200);
+  const std::vector<std::string> first = DrawSample(plans, "2026-11-north", 10);
+  ASSERT_EQ(first.size(), 20u);
+  // The order of the population and duplicates in it change nothing.
+  std::vector<std::string> shuffled(plans.rbegin(), plans.rend());
+  shuffled.push_back(plans[3]);
+  EXPECT_EQ(DrawSample(shuffled, "2026-11-north", 10), first);
+  // Drawn in id order, from the population.
+  EXPECT_TRUE(std::is_sorted(first.begin(), first.end()));
+  for (const std::string& id : first) {
+    EXPECT_NE(std::find(plans.begin(), plans.end(), id), plans.end()) << id;
+  }
+  // Another seed draws another sample.
+  EXPECT_NE(DrawSample(plans, "2026-12-north", 10), first);
+  // The draw does not depend on this build or machine: a fixed population
+  // and seed give these plans (the 64-bit FNV-1a of the seed, a NUL and the
+  // id, computed independently).
+  EXPECT_THAT(DrawSample(Plans(10), "seed", 30),
+              ::testing::ElementsAre("plan-6", "plan-8", "plan-9"));
+}
+
+TEST(DipSampleTest, APlanAddedLaterDisplacesAtMostOne) {
+  auto kept = [](const std::vector<std::string>& before,
+                 const std::vector<std::string>& after) {
+    int n = 0;
+    for (const std::string& id : before) {
+      n += std::find(after.begin(), after.end(), id) != after.end();
+    }
+    return n;
+  };
+  // 99 plans and 100 both draw 10 at 10%: the late plan displaces at most
+  // one of the first draw.
+  std::vector<std::string> plans = Plans(99);
+  const std::vector<std::string> before = DrawSample(plans, "q3", 10);
+  plans.push_back("plan-late");
+  const std::vector<std::string> after = DrawSample(plans, "q3", 10);
+  ASSERT_EQ(before.size(), 10u);
+  ASSERT_EQ(after.size(), 10u);
+  EXPECT_GE(kept(before, after), 9);
+  // 101 plans draw 11: every plan of the draw of 100 is drawn again.
+  plans.push_back("plan-later");
+  EXPECT_EQ(kept(after, DrawSample(plans, "q3", 10)), 10);
 }
 
 }  // namespace

@@ -150,6 +150,12 @@ int RunEhc(const Args& a, Client& client) {
     r.set_advice_id(Require(a, "advice-id"));
     AuditFlags(a, &r);
     s = stub->AuditAdvice(&ctx, r, &result);
+  } else if (verb == "audit-draft") {
+    v1::AuditDraftPlanRequest r;
+    r.set_request_id(request_id);
+    r.set_assessment_id(id());
+    AuditFlags(a, &r);
+    s = stub->AuditDraftPlan(&ctx, r, &result);
   } else if (verb == "withdraw") {
     v1::WithdrawRequestRequest r;
     r.set_request_id(request_id);

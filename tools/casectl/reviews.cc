@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "casework/v1/annual_review.grpc.pb.h"
@@ -303,6 +304,38 @@ int RunReview(const Args& a, Client& client) {
     r.set_action_id(Require(a, "action"));
     *r.mutable_completed_on() = DateFlag(a, "on", false);
     s = stub->CompleteAuditAction(&ctx, r, &result);
+  } else if (verb == "sample") {
+    v1::DrawSampleRequest r;
+    r.set_request_id(request_id);
+    r.set_sample_id(a.Get("id"));
+    *r.mutable_issued_from() = DateFlag(a, "from");
+    *r.mutable_issued_to() = DateFlag(a, "to");
+    int percent = 0;
+    if (a.Has("percent") && !absl::SimpleAtoi(a.Get("percent"), &percent)) {
+      Die("--percent takes a whole number from 1 to 100");
+    }
+    r.set_percent(percent);
+    r.set_team_id(a.Get("team"));
+    r.set_auditor_id(a.Get("auditor"));
+    v1::DrawSampleResponse out;
+    s = stub->DrawSample(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf(
+        "sample %s: %d of %d plans issued %s to %s%s, audits due %s%s\n",
+        out.sample_id().c_str(), out.plan_ids_size(), out.population(),
+        Str(r.issued_from()).c_str(), Str(r.issued_to()).c_str(),
+        r.team_id().empty() ? ""
+                            : absl::StrCat(" (team ", r.team_id(), ")").c_str(),
+        Str(out.due_on()).c_str(),
+        out.repeated() ? " (already drawn: nothing new)" : "");
+    for (const std::string& plan : out.plan_ids()) {
+      std::printf("%s\n", plan.c_str());
+    }
+    return 0;
   } else if (verb == "show") {
     v1::GetPlanRequest r;
     r.set_plan_id(id());

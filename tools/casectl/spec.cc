@@ -47,6 +47,13 @@ const std::vector<CommandSpec>& Commands() {
        "Record a quality audit of advice received (--met, --partly-met, "
        "--not-met, --not-applicable: comma-separated advice criteria of the "
        "LA's QA framework)"},
+      {"ehc audit-draft", "ID",
+       "kind=full|dip-sample|themed|multi-agency! "
+       "grade=outstanding|good|requires-improvement|inadequate on@ auditor id "
+       "met partly-met not-met not-applicable",
+       "Record a quality audit of the draft plan (--met, --partly-met, "
+       "--not-met, --not-applicable: comma-separated plan criteria of the "
+       "LA's QA framework)"},
       {"ehc withdraw", "ID", "on@!", "Record that the request was withdrawn"},
       {"ehc moved-out", "ID", "on@! to-la",
        "Record that the child moved away (--to-la: the LA's 3-digit number)"},
@@ -97,6 +104,10 @@ const std::vector<CommandSpec>& Commands() {
        "section, description for the plan's officer)"},
       {"review audit-done", "PLAN", "audit! action! on@",
        "Record an audit action completed"},
+      {"review sample", "", "from@! to@! percent# team auditor id",
+       "Draw a dip sample of the plans last issued from --from to --to (the "
+       "QA framework's rate unless --percent; a team's plans with --team); "
+       "each plan drawn goes on the auditor's worklist"},
       {"review show", "PLAN", "", "Show a plan and its clocks"},
       {"review list", "", "child|officer page-size# page-token",
        "List plans of a child or an officer"},

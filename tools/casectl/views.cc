@@ -163,6 +163,19 @@ int RunManager(const Args& a, Client& client, const std::string& command) {
     }
     std::printf("%s: %d case(s)%s\n", out.name().c_str(), out.items_size(),
                 out.truncated() ? " (more: narrow the period)" : "");
+    if (out.rate()) {
+      // A rate: each case counted, short of the target first.
+      std::printf("%-12s %-12s %-24s %-11s %9s %9s\n", "OFFICER", "CHILD",
+                  "CASE", "COUNTED", "FIGURE", "TOTAL");
+      for (const v1::ExceptionItem& x : out.items()) {
+        std::printf("%-12s %-12s %-24s %-11s %9lld %9lld\n",
+                    x.officer_id().c_str(), x.child_id().c_str(),
+                    x.stream_id().c_str(), Str(x.counted_on()).c_str(),
+                    static_cast<long long>(x.numerator()),
+                    static_cast<long long>(x.denominator()));
+      }
+      return 0;
+    }
     std::printf("%-12s %-12s %-24s %-30s %-11s %-11s %s\n", "OFFICER", "CHILD",
                 "STREAM", "CLOCK", "DUE", "CLOSED", "DAYS LATE");
     for (const v1::ExceptionItem& x : out.items()) {

@@ -63,6 +63,36 @@ absl::Status AuditDemoAdvice(CaseWriter& w, const std::string& advice_id,
   return absl::OkStatus();
 }
 
+// About one draft plan in three audited by the QA lead within ten days of
+// its issue, before the final plan: mostly good, some requiring improvement
+// (from a generator of its own).
+absl::Status AuditDemoDraft(CaseWriter& w, Date drafted, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  if (!chance(0.33)) return absl::OkStatus();
+  v1::AuditDraftPlanRequest audit;
+  audit.set_assessment_id(w.id());
+  audit.set_audit_id("qa-draft");
+  audit.set_auditor_id("qa-lead");
+  audit.set_kind(v1::AUDIT_KIND_FULL);
+  const Date on =
+      drafted.AddDays(std::uniform_int_distribution<int>(1, 10)(rng));
+  *audit.mutable_audited_on() = ToProto(on);
+  const bool good = chance(0.65);
+  audit.set_grade(good ? v1::AUDIT_GRADE_GOOD
+                       : v1::AUDIT_GRADE_REQUIRES_IMPROVEMENT);
+  for (const statutory::Criterion& c : statutory::DefaultQaFramework().plan) {
+    v1::CriterionFinding* f = audit.add_findings();
+    f->set_criterion(c.id);
+    const int r = std::uniform_int_distribution<int>(1, 100)(rng);
+    f->set_result(c.id == "pfa_year9"     ? v1::CRITERION_RESULT_NOT_APPLICABLE
+                  : r <= (good ? 85 : 50) ? v1::CRITERION_RESULT_MET
+                                          : v1::CRITERION_RESULT_PARTLY_MET);
+  }
+  DEMO_SEND(w, AuditDraftPlan, audit, on);
+  return absl::OkStatus();
+}
+
 absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
                      std::mt19937_64& rng, int64_t* commands, int64_t* repeated,
                      std::vector<IssuedPlan>* issued_plans,
@@ -222,6 +252,8 @@ absl::Status OneCase(Stub& stub, int n, const DemoOptions& o,
                           received.AddDays(uniform(84, 120)));
   *draft.mutable_issued_on() = ToProto(drafted);
   if (!DEMO_SEND(w, IssueDraftPlan, draft, drafted)) return absl::OkStatus();
+  RETURN_IF_ERROR(
+      AuditDemoDraft(w, drafted, std::hash<std::string>{}(id + "/draft")));
   v1::IssueFinalPlanRequest final_plan;
   final_plan.set_assessment_id(id);
   Date issued =

@@ -297,6 +297,63 @@ absl::Status OneMigratedPlan(Stub& stub, int n, const ReviewDemoOptions& o,
   return OneCycle(w, from, dob, nc_year, o.today, rng, reg.contents(), issued);
 }
 
+// The QA lead's dip sample of last month's plans at the framework's rate
+// (request id and sample id by the month, so loading again draws nothing
+// new), and, when first drawn, a dip-sample audit of about half the plans
+// drawn: the rest wait on the QA lead's worklist.
+absl::StatusOr<DemoCounts> DrawDemoSample(Stub& stub,
+                                          const ReviewDemoOptions& o) {
+  const Date first_of_month = Date::Ymd(o.today.year(), o.today.month(), 1);
+  const Date last_month_end = first_of_month.AddDays(-1);
+  const Date last_month_start =
+      Date::Ymd(last_month_end.year(), last_month_end.month(), 1);
+  const std::string sample_id =
+      absl::StrCat("demo-", last_month_start.ToString().substr(0, 7));
+  v1::DrawSampleRequest r;
+  r.set_request_id(sample_id);
+  r.set_sample_id(sample_id);
+  *r.mutable_issued_from() = ToProto(last_month_start);
+  *r.mutable_issued_to() = ToProto(last_month_end);
+  r.set_auditor_id("qa-lead");
+  v1::DrawSampleResponse drawn;
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + o.token);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  grpc::Status s = stub.DrawSample(&ctx, r, &drawn);
+  if (!s.ok()) {
+    return absl::InternalError(
+        absl::StrCat("DrawSample ", sample_id, ": ", s.error_message()));
+  }
+  DemoCounts out{1, drawn.repeated() ? 1 : 0};
+  if (drawn.repeated()) return out;  // audited when first drawn
+  for (int i = 0; i < drawn.plan_ids_size(); i += 2) {
+    PlanWriter w(stub,
+                 {.id = drawn.plan_ids(i),
+                  .request_prefix =
+                      absl::StrCat("demo-", sample_id, "-", drawn.plan_ids(i)),
+                  .today = o.today},
+                 o.token);
+    v1::AuditPlanRequest audit;
+    audit.set_audit_id(absl::StrCat("qa-", sample_id));
+    audit.set_auditor_id("qa-lead");
+    audit.set_kind(v1::AUDIT_KIND_DIP_SAMPLE);
+    *audit.mutable_audited_on() = ToProto(o.today);
+    audit.set_grade(i % 4 == 0 ? v1::AUDIT_GRADE_GOOD
+                               : v1::AUDIT_GRADE_REQUIRES_IMPROVEMENT);
+    for (const statutory::Criterion& c : statutory::DefaultQaFramework().plan) {
+      v1::CriterionFinding* f = audit.add_findings();
+      f->set_criterion(c.id);
+      f->set_result(c.id == "pfa_year9" ? v1::CRITERION_RESULT_NOT_APPLICABLE
+                    : i % 4 == 0        ? v1::CRITERION_RESULT_MET
+                                        : v1::CRITERION_RESULT_PARTLY_MET);
+    }
+    DEMO_SEND(w, AuditPlan, audit, o.today);
+    out.commands += w.commands;
+    out.repeated += w.repeated;
+  }
+  return out;
+}
+
 bool PlanExists(Stub& stub, const std::string& token,
                 const std::string& plan_id) {
   grpc::ClientContext ctx;
@@ -357,7 +414,12 @@ absl::StatusOr<DemoSummary> LoadReviewDemo(
         return s;
       });
   if (!counts.ok()) return counts.status();
-  return DemoSummary{counts->commands, counts->repeated, total, {}};
+  absl::StatusOr<DemoCounts> sample = DrawDemoSample(*stub, o);
+  if (!sample.ok()) return sample.status();
+  return DemoSummary{counts->commands + sample->commands,
+                     counts->repeated + sample->repeated,
+                     total,
+                     {}};
 }
 
 }  // namespace casework::demo

@@ -769,14 +769,15 @@ TEST(EhcAllowedActions, FollowTheStateAndMatchWhatDecideRefuses) {
   EXPECT_EQ(Actions(c.state()).count("RecordAdviceReceived"), 0u);
   EXPECT_EQ(Actions(c.state()).count("AuditAdvice"), 1u);
   ASSERT_TRUE(c.Do(Draft(D(2026, 4, 1))).ok());
-  // Advice received can be audited from now on.
-  EXPECT_EQ(Actions(c.state()),
-            with({"RequestAdvice", "IssueFinalPlan", "AuditAdvice"}));
+  // The draft can be audited from now on (and advice received, as before).
+  EXPECT_EQ(Actions(c.state()), with({"RequestAdvice", "IssueFinalPlan",
+                                      "AuditAdvice", "AuditDraftPlan"}));
   EXPECT_EQ(c.Do(Draft(D(2026, 4, 2))).status().code(),
             absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(c.Do(Final(D(2026, 5, 1))).ok());
-  // Closed: nothing more but an audit of its advice.
-  EXPECT_EQ(Actions(c.state()), std::set<std::string>{"AuditAdvice"});
+  // Closed: nothing more but audits of its advice and draft.
+  EXPECT_EQ(Actions(c.state()),
+            (std::set<std::string>{"AuditAdvice", "AuditDraftPlan"}));
   v1::WithdrawRequestRequest withdraw;
   *withdraw.mutable_withdrawn_on() = ToProto(D(2026, 5, 2));
   EXPECT_EQ(c.Do(withdraw).status().code(),
@@ -865,6 +866,84 @@ TEST(AdviceAuditTest, AdviceReceivedIsAuditedBySomeoneElse) {
   unknown.set_advice_id("sc-9");
   unknown.set_audit_id("aa-3");
   EXPECT_EQ(c.Do(unknown).status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace casework::ehc
+
+namespace casework::ehc {
+namespace {
+
+// The draft plan audited against the framework's plan criteria: only once
+// issued, by someone other than the case's officer, counted apart from
+// issued plans (drafts issued, audited, graded, good).
+v1::AuditDraftPlanRequest DraftAudit(std::string id, std::string auditor,
+                                     Date on, v1::AuditGrade grade) {
+  v1::AuditDraftPlanRequest r;
+  r.set_audit_id(std::move(id));
+  r.set_auditor_id(std::move(auditor));
+  r.set_kind(v1::AUDIT_KIND_FULL);
+  *r.mutable_audited_on() = ToProto(on);
+  r.set_grade(grade);
+  for (const statutory::Criterion& k : statutory::DefaultQaFramework().plan) {
+    v1::CriterionFinding* f = r.add_findings();
+    f->set_criterion(k.id);
+    f->set_result(v1::CRITERION_RESULT_MET);
+  }
+  return r;
+}
+
+TEST(DraftAuditTest, TheDraftIsAuditedOnceIssuedBySomeoneElse) {
+  Case c(D(2026, 6, 30));
+  ASSERT_TRUE(c.Do("a-1", Request(D(2026, 1, 5))).ok());
+  ASSERT_TRUE(c.Do(Assess(D(2026, 2, 10))).ok());
+  EXPECT_THAT(
+      c.Do(DraftAudit("d1", "qa-1", D(2026, 3, 1), v1::AUDIT_GRADE_GOOD))
+          .status()
+          .message(),
+      HasSubstr("has issued no draft plan"));
+  auto drafted = c.Do(Draft(D(2026, 4, 1)));
+  ASSERT_TRUE(drafted.ok());
+  EXPECT_EQ(testutil::Tallies((*drafted)[0])["quality.drafts_issued"], 1);
+  EXPECT_THAT(
+      c.Do(DraftAudit("d1", "qa-1", D(2026, 3, 31), v1::AUDIT_GRADE_GOOD))
+          .status()
+          .message(),
+      HasSubstr("audited_on: 2026-03-31 is before the draft plan was issued"));
+  EXPECT_THAT(
+      c.Do(DraftAudit("d1", "officer-1", D(2026, 4, 1), v1::AUDIT_GRADE_GOOD))
+          .status()
+          .message(),
+      HasSubstr("auditor_id: officer-1 is the case's officer"));
+  auto good =
+      c.Do(DraftAudit("d1", "qa-1", D(2026, 4, 1), v1::AUDIT_GRADE_GOOD));
+  ASSERT_TRUE(good.ok()) << good.status();
+  const v1::Audit& audit = (*good)[0].draft_plan_audited().audit();
+  EXPECT_EQ(audit.audited_plan(), v1::AUDITED_PLAN_DRAFT);
+  EXPECT_EQ(audit.plan_issued_on().SerializeAsString(),
+            ToProto(D(2026, 4, 1)).SerializeAsString());
+  EXPECT_EQ(testutil::Tallies((*good)[0]),
+            (std::map<std::string, int64_t>{{"quality.drafts_audited", 1},
+                                            {"quality.draft_audits_graded", 1},
+                                            {"quality.draft_audits_good", 1}}));
+  // A second audit of the same draft is not another draft audited; the
+  // same audit id is refused.
+  auto second = c.Do(DraftAudit("d2", "qa-2", D(2026, 4, 2),
+                                v1::AUDIT_GRADE_REQUIRES_IMPROVEMENT));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(
+      testutil::Tallies((*second)[0]),
+      (std::map<std::string, int64_t>{{"quality.draft_audits_graded", 1}}));
+  EXPECT_EQ(c.Do(DraftAudit("d1", "qa-1", D(2026, 4, 3), v1::AUDIT_GRADE_GOOD))
+                .status()
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(c.state().draft_audits_size(), 2);
+  // A full audit judges every criterion of the framework.
+  v1::AuditDraftPlanRequest partial =
+      DraftAudit("d3", "qa-1", D(2026, 4, 3), v1::AUDIT_GRADE_GOOD);
+  partial.mutable_findings()->RemoveLast();
+  EXPECT_EQ(c.Do(partial).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

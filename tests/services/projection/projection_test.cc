@@ -3,6 +3,7 @@
 // guard.
 #include "services/projection/projection.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
@@ -635,6 +636,71 @@ TEST_F(ProjectionTest, ComplaintEscalationRatesAreCountedFromEvents) {
   EXPECT_EQ(escalated.denominator(), 2);
   EXPECT_EQ(
       Measure("officer-a", "complaints.referred_to_ombudsman").numerator(), 1);
+}
+
+// The cases behind a rate: every case its numerator and denominator counted
+// in the period, short of the target first, each with what it added.
+TEST_F(ProjectionTest, ARatesCasesAreTheCasesItCounted) {
+  // Complaints c1 and c2 logged in March, c1 escalated in April; c3 logged
+  // in July (outside the period).
+  events_.child = "child-1";
+  auto c1 =
+      events_.Event("ComplaintLogged", "c1", 1, "officer-a", P(2026, 3, 1));
+  events_.child = "child-2";
+  auto c2 =
+      events_.Event("ComplaintLogged", "c2", 1, "officer-a", P(2026, 3, 2));
+  events_.child = "child-1";
+  auto esc =
+      events_.Event("ComplaintEscalated", "c1", 2, "officer-a", P(2026, 4, 1));
+  events_.child = "child-3";
+  auto c3 =
+      events_.Event("ComplaintLogged", "c3", 1, "officer-a", P(2026, 7, 1));
+  ASSERT_TRUE(projection_->Apply({c1, c2, esc, c3}).ok());
+  v1::GetExceptionReportRequest x;
+  x.set_officer_id("officer-a");
+  x.set_measure("complaints.escalated_to_stage2");
+  *x.mutable_from() = P(2026, 3, 1);
+  *x.mutable_to() = P(2026, 6, 30);
+  auto report = projection_->GetExceptionReport(x);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->rate());
+  std::vector<std::string> got;
+  for (const v1::ExceptionItem& i : report->items()) {
+    got.push_back(absl::StrCat(i.stream_id(), " ", i.child_id(), " ",
+                               i.numerator(), "/", i.denominator(), " ",
+                               i.counted_on().month(), "-",
+                               i.counted_on().day()));
+  }
+  // Lower is better: the escalated complaint counts against the target.
+  EXPECT_THAT(
+      got, ::testing::ElementsAre("c1 child-1 1/1 3-1", "c2 child-2 0/1 3-2"));
+  // The same cases as the scorecard's figure, both ways.
+  v1::Measure m = Measure("officer-a", "complaints.escalated_to_stage2");
+  EXPECT_EQ(m.numerator(), 1);
+  EXPECT_EQ(m.denominator(), 3);  // the whole year: c3 too
+  *x.mutable_to() = P(2026, 2, 28);
+  *x.mutable_from() = P(2026, 2, 1);
+  report = projection_->GetExceptionReport(x);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->items_size(), 0);
+}
+
+// A clock assigned to someone other than the case's officer is on the
+// assignee's worklist, and stays there when the case changes hands.
+TEST_F(ProjectionTest, AnAssignedClockIsOnTheAssigneesWorklist) {
+  v1::ClockChange sample = Opened("sample/s1", "quality.sample_audit",
+                                  P(2026, 11, 2), P(2026, 11, 30));
+  sample.set_assignee("qa-1");
+  ASSERT_TRUE(projection_
+                  ->Apply({events_.Event("PlanSampled", "p1", 1, "officer-a",
+                                         P(2026, 11, 2), {sample}),
+                           events_.Event("PlanOfficerReassigned", "p1", 2,
+                                         "officer-b", P(2026, 11, 3))})
+                  .ok());
+  ASSERT_EQ(Worklist("qa-1").items_size(), 1);
+  EXPECT_EQ(Worklist("qa-1").items(0).stream_id(), "p1");
+  EXPECT_EQ(Worklist("officer-a").items_size(), 0);
+  EXPECT_EQ(Worklist("officer-b").items_size(), 0);
 }
 
 // A scorecard sums whole months from the monthly rollups and the days at

@@ -158,6 +158,52 @@ TEST(TransitionTest, AStreamsLifeStepByStep) {
   EXPECT_TRUE(state.held_since().empty());
 }
 
+// A clock with an assignee (a dip-sample audit for the QA lead) is the
+// assignee's: on their worklist, staying with them when the case changes
+// hands, counted for them; the case is not open for the officer by it.
+TEST(TransitionTest, AnAssignedClockIsTheAssigneesNotTheOfficers) {
+  auto assigned = [](v1::ClockChange c) {
+    c.set_assignee("qa-1");
+    return c;
+  };
+  const std::vector<Step> steps = {
+      {"the officer's clock: the case held",
+       Event(1, "o-a", P(2026, 1, 5),
+             {Clock("r", "review.annual", v1::CLOCK_OPENED, P(2026, 1, 5),
+                    P(2027, 1, 4))}),
+       "new o-a/r; take o-a/review.annual@20260105; case+ o-a@20260105"},
+      {"an assigned clock: on the assignee's worklist, no case change",
+       Event(2, "o-a", P(2026, 2, 2),
+             {assigned(Clock("s", "quality.sample_audit", v1::CLOCK_OPENED,
+                             P(2026, 2, 2), P(2026, 3, 2)))}),
+       "new qa-1/s; take qa-1/quality.sample_audit@20260202"},
+      {"a new officer: only the officer's clock moves",
+       Event(3, "o-b", P(2026, 2, 10), {}),
+       "del o-a/r; put o-b/r; let o-a/review.annual@20260210; take "
+       "o-b/review.annual@20260210; case- o-a@20260210; case+ o-b@20260210"},
+      {"the assigned clock met: counted for the assignee",
+       Event(4, "o-b", P(2026, 2, 20),
+             {assigned(Clock("s", "quality.sample_audit", v1::CLOCK_MET,
+                             P(2026, 2, 20)))}),
+       "del qa-1/s; let qa-1/quality.sample_audit@20260220; met qa-1/s"},
+  };
+  internal::StreamState state;
+  for (const Step& step : steps) {
+    absl::StatusOr<StreamDelta> d = Transition(state, step.event);
+    ASSERT_TRUE(d.ok()) << step.what << ": " << d.status();
+    EXPECT_EQ(Describe(*d), step.expected) << step.what;
+  }
+  // Open only with the assigned clock: the case is not the officer's.
+  internal::StreamState only;
+  auto d = Transition(
+      only, Event(1, "o-a", P(2026, 2, 2),
+                  {assigned(Clock("s", "quality.sample_audit", v1::CLOCK_OPENED,
+                                  P(2026, 2, 2), P(2026, 3, 2)))}));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Describe(*d),
+            "new qa-1/s; take qa-1/quality.sample_audit@20260202");
+}
+
 TEST(TransitionTest, AnEventDatedBeforeTheTakeOnLetsGoOnTheTakeOnDay) {
   internal::StreamState state;
   auto opened = Transition(
@@ -257,7 +303,10 @@ TEST(MeasureCatalogueTest, MatchesTheStatutoryRules) {
              statutory::kPfaOutcomesReviewed,
              statutory::kPfaOutcomesProgressing, statutory::kYear9Reviews,
              statutory::kYear9ReviewsPfaCovered,
-             statutory::kYear9ReviewsPfaOutcomes});
+             statutory::kYear9ReviewsPfaOutcomes, statutory::kPlansSampled,
+             statutory::kSampledAudited, statutory::kDraftsIssued,
+             statutory::kDraftsAudited, statutory::kDraftAuditsGraded,
+             statutory::kDraftAuditsGood});
         for (const statutory::Criterion& c :
              statutory::QaFrameworkInUse().plan) {
           counters.insert(statutory::CriterionMet(c.id));

@@ -12,6 +12,7 @@ import { worklistPage } from "./pages/worklist";
 import { officerPage } from "./pages/officer";
 import { casePage, childPage } from "./pages/cases";
 import { newCasePage, stepPage } from "./pages/steps";
+import { samplePage } from "./pages/sample";
 import { problemSummary, shell, wireDownloads } from "./ui";
 
 type Page = { title: string; body: Html; after?: (root: HTMLElement) => void };
@@ -59,7 +60,8 @@ async function route(api: Api, config: AppConfig, who: Who): Promise<Page> {
   }
   if (seg[0] === "exceptions") return exceptionsPage(api, config, params);
   if (seg[0] === "trends") return trendsPage(api, who, params);
-  if (seg[0] === "worklist" && seg[1]) return worklistPage(api, config, seg[1], params);
+  if (seg[0] === "worklist" && seg[1]) return worklistPage(api, config, seg[1], params, who);
+  if (seg[0] === "sample" && seg.length === 1) return samplePage(api, who, (page) => show(who, page));
   if (seg[0] === "officer" && seg[1]) return officerPage(api, seg[1], params);
   if (seg[0] === "child" && seg[1]) return childPage(api, config, seg[1]);
   if (seg[0] === "case" && seg[1] && seg[2] && seg[3] === "do" && seg[4]) {

@@ -27,6 +27,12 @@ export function navFor(who: Who, path: string): NavItem[] {
   } else if (who.roles.includes("qa")) {
     items.push({ href: "/la?area=quality", text: "Quality and outcomes", current: path === "/la" });
   }
+  if (who.roles.includes("qa")) {
+    if (!items.some((n) => n.href.startsWith("/worklist/"))) {
+      items.push({ href: `/worklist/${encodeURIComponent(who.officerId)}`, text: "My worklist", current: path === `/worklist/${who.officerId}` });
+    }
+    items.push({ href: "/sample", text: "Dip sample", current: path === "/sample" });
+  }
   const qaOnly = who.roles.includes("qa") && !who.roles.some((r) => ["officer", "manager", "head_of_service"].includes(r));
   if (items.length && !qaOnly) items.push({ href: "/trends", text: "Trends", current: path === "/trends" });
   return items;

@@ -233,6 +233,21 @@ test("the QA lead reads the LA's quality figures, and only those", async ({ page
   const qa = await connect(page, "ProjectionService/GetLaScorecard", env("CASEWORK_QA_TOKEN"),
     { from: ymd(FROM()), to: ymd(TO()), asOf: ymd(TO()) });
   expect(qa.totals.measures.map((m: JsonMeasure) => m.code)).toEqual(quality.map((m) => m.code));
+  // A figure lists the plans behind it: every case its numerator and denominator counted,
+  // the same as over gRPC, summing to the figure.
+  await page.locator('td.app-figure[data-row="la"][data-measure="quality.plans_audited"] a').click();
+  await ready(page);
+  await expect(page.locator("h1")).toHaveText("Plans audited (of plans issued)");
+  await expectAccessible(page, "the plans behind a quality figure");
+  const behind = await connect(page, "ProjectionService/GetExceptionReport", env("CASEWORK_QA_TOKEN"),
+    { la: true, measure: "quality.plans_audited", from: ymd(FROM()), to: ymd(TO()), asOf: ymd(TO()), pageSize: 1000 });
+  expect(behind.rate).toBe(true);
+  const items: { streamId: string; numerator?: string; denominator?: string }[] = behind.items ?? [];
+  const total = la.totals.measures.find((m) => m.code === "quality.plans_audited")!;
+  expect([items.reduce((a, x) => a + Number(x.numerator ?? 0), 0), items.reduce((a, x) => a + Number(x.denominator ?? 0), 0)])
+    .toEqual([n(total.numerator), n(total.denominator)]);
+  const listed = await page.locator("#exceptions tbody tr").evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.stream));
+  expect(listed).toEqual(items.map((x) => x.streamId));
   // Another area of the LA's figures is not the QA lead's: the page stays on quality.
   await page.goto(`/la?${period()}&area=ehc`);
   await ready(page);

@@ -140,9 +140,9 @@ test("an officer takes a new EHC request from receipt to a final plan", async ({
   await ready(page);
   a = await expectClocksAsGrpc(page, id);
   expect(a.status).toBe("ASSESSMENT_STATUS_PLAN_ISSUED");
-  // Closed: the one step left is an audit of the advice it received.
-  expect(a.allowedActions).toEqual(["AuditAdvice"]);
-  await expect(page.locator("#actions a")).toHaveText(["Audit advice"]);
+  // Closed: the steps left are audits of the advice it received and of its draft.
+  expect(a.allowedActions).toEqual(["AuditAdvice", "AuditDraftPlan"]);
+  await expect(page.locator("#actions a")).toHaveText(["Audit advice", "Audit draft plan"]);
 
   // The worklist reflects it at once (read-your-writes from the step's
   // result): the case was there before, and is gone now. (The plan the final
@@ -374,6 +374,48 @@ test("the QA lead audits a plan against the framework, and the officer reviews i
   await expect(page.locator("#outcomes tr[data-outcome=E1]")).toContainText("Reads aloud to the class");
   await expect(page.locator("#outcomes tr[data-outcome=E2]")).toContainText("Not progressing");
   await expectAccessible(page, "plan page with outcomes");
+});
+
+test("the QA lead draws a dip sample and finds its plans on their worklist", async ({ page }) => {
+  const token = env("CASEWORK_OFFICER_TOKEN");
+  const stamp = Date.now();
+  // A plan of officer-01 last issued on a day no demo plan was.
+  const reg = await connect(page, "AnnualReviewService/RegisterPlan", token, {
+    requestId: `web-s-${stamp}`, childId: `child-web-s-${stamp}`, officerId: "officer-01",
+    issuedOn: { year: 2019, month: 3, day: 4 },
+  });
+  await signIn(page, "qa-lead", "/sample");
+  await expect(page.locator("h1")).toHaveText("Draw a dip sample");
+  await expectAccessible(page, "dip sample form");
+  await page.fill('[id="sample_id"]', `web-sample-${stamp}`);
+  await fillDate(page, "issued_from", "2019-03-04");
+  await fillDate(page, "issued_to", "2019-03-04");
+  await page.fill('[id="percent"]', "100");
+  await submit(page, "Draw sample");
+  await expect(page.locator(".govuk-panel__title")).toHaveText("Sample drawn");
+  await expect(page.locator("#sample-plans")).toContainText(reg.streamId);
+  await expectAccessible(page, "sample drawn");
+  // The same name again draws nothing: refused, naming the sample.
+  await page.goto("/sample");
+  await ready(page);
+  await page.fill('[id="sample_id"]', `web-sample-${stamp}`);
+  await fillDate(page, "issued_from", "2019-03-04");
+  await fillDate(page, "issued_to", "2019-03-04");
+  await submit(page, "Draw sample");
+  await expect(page.locator(".govuk-error-summary")).toContainText(`sample web-sample-${stamp} drew plan`);
+  await expectAccessible(page, "dip sample form with an error");
+  // On the QA lead's worklist (once the projection has it), due on the sample's day.
+  const drawn = await connect(page, "AnnualReviewService/GetPlan", token, { planId: reg.streamId });
+  expect(drawn.samples).toHaveLength(1);
+  expect(drawn.samples[0].auditorId).toBe("qa-lead");
+  await expect.poll(async () => {
+    await page.goto("/worklist/qa-lead?process=annual-reviews");
+    await ready(page);
+    return (await page.locator("body").textContent()) ?? "";
+  }, { timeout: 30_000 }).toContain(reg.streamId);
+  await expect(page.locator(`#worklist a[href="/case/annual-reviews/${reg.streamId}"]`)).toBeVisible();
+  await expect(page.locator("#new-cases")).toHaveCount(0);
+  await expectAccessible(page, "QA lead's worklist");
 });
 
 test("a complaint through stage 2", async ({ page }) => {

@@ -156,10 +156,17 @@ ${outcomes.length ? scrollTable("Outcomes", html`
   </tr>`)}
   </tbody>
 </table>`) : html`<p class="govuk-body">No outcomes recorded.</p>`}
-<h2 class="govuk-heading-m">Quality audits</h2>
-${plan.audits.length ? plan.audits.map((a) => html`
+${auditsSection("Quality audits", plan.audits)}`;
+}
+
+// Quality audits with their findings and actions (a plan's; a draft plan's
+// and advice's in an assessment).
+function auditsSection(heading: string, audits: Plan["audits"], id = "audits"): Html {
+  return html`<div id="${id}">
+<h2 class="govuk-heading-m">${heading}</h2>
+${audits.length ? audits.map((a) => html`
 <div class="app-audit" data-audit="${a.auditId}">
-<h3 class="govuk-heading-s">${enumWords(AuditKind, a.kind)} audit of the ${enumWords(AuditedPlan, a.auditedPlan).toLowerCase()} plan of ${long(a.planIssuedOn)}: ${a.grade ? enumWords(AuditGrade, a.grade) : "not graded"}</h3>
+<h3 class="govuk-heading-s">${enumWords(AuditKind, a.kind)} audit of ${a.adviceId ? html`advice ${a.adviceId}` : html`the ${enumWords(AuditedPlan, a.auditedPlan).toLowerCase()} plan of ${long(a.planIssuedOn)}`}: ${a.grade ? enumWords(AuditGrade, a.grade) : "not graded"}</h3>
 <p class="govuk-body-s">Audited on ${long(a.auditedOn)} by ${a.auditorId} (${a.framework})</p>
 ${scrollTable(`Findings of audit ${a.auditId}`, html`<table class="govuk-table">
   <caption class="govuk-table__caption govuk-table__caption--s">Findings of audit ${a.auditId}</caption>
@@ -167,7 +174,14 @@ ${scrollTable(`Findings of audit ${a.auditId}`, html`<table class="govuk-table">
   <tbody class="govuk-table__body">${a.findings.map((f) => html`<tr class="govuk-table__row"><td class="govuk-table__cell">${f.criterion}</td><td class="govuk-table__cell">${enumWords(CriterionResult, f.result)}</td></tr>`)}</tbody>
 </table>`)}
 ${a.actions.length ? html`<ul class="govuk-list govuk-list--bullet">${a.actions.map((x) => html`<li>Action ${x.actionId}${x.section ? ` (section ${x.section})` : ""}: ${x.description} - due ${long(x.dueOn)}${x.completedOn ? `, done ${long(x.completedOn)}` : ""}</li>`)}</ul>` : ""}
-</div>`) : html`<p class="govuk-body">Not audited.</p>`}`;
+</div>`) : html`<p class="govuk-body">Not audited.</p>`}
+</div>`;
+}
+
+// An assessment's audits: of its draft plan and of its advice.
+function assessmentAudits(a: { draftAudits: Plan["audits"]; adviceAudits: Plan["audits"] }): Html {
+  return html`${auditsSection("Audits of the draft plan", a.draftAudits, "draft-audits")}
+${auditsSection("Audits of advice", a.adviceAudits, "advice-audits")}`;
 }
 
 export interface LoadedCase {
@@ -211,7 +225,7 @@ export async function loadCase(api: Api, source: string, streamId: string): Prom
 
 // The steps of a case a role may take: the QA role (alone) audits, and
 // takes no other step.
-const QA_STEPS = ["AuditPlan", "AuditAdvice"];
+const QA_STEPS = ["AuditPlan", "AuditAdvice", "AuditDraftPlan"];
 export function stepsFor(roles: string[], allowed: string[]): string[] {
   const qaOnly = roles.includes("qa") && !roles.some((r) => ["officer", "manager", "integration"].includes(r));
   return qaOnly ? allowed.filter((a) => QA_STEPS.includes(a)) : allowed;
@@ -241,6 +255,7 @@ ${caption(kind)}
 <p class="govuk-body">Child: ${childLinks(message.childId, config)}</p>
 ${facts(schema, message)}
 ${source === "annual-reviews" ? planDetails(message as unknown as Plan) : ""}
+${source === "ehc-assessments" ? assessmentAudits(message as unknown as { draftAudits: Plan["audits"]; adviceAudits: Plan["audits"] }) : ""}
 <h2 class="govuk-heading-m">Steps you can record now</h2>
 ${steps.length ? html`<ul class="govuk-list" id="actions">
   ${steps.map((a) => html`<li><a class="govuk-link" href="${casePath(source, streamId)}/do/${a}">${words(a)}</a></li>`)}

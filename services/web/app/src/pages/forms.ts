@@ -89,6 +89,11 @@ const LABELS: Record<string, string> = {
   actions: "Actions for the plan's officer",
   section: "Plan section (A to K)",
   description: "What to do",
+  sample_id: "Name of the sample",
+  issued_from: "Plans last issued from",
+  issued_to: "Plans last issued to",
+  percent: "Rate (percent of the plans)",
+  team_id: "Team (its id)",
 };
 
 // Hints for fields whose name does not say enough.
@@ -102,6 +107,9 @@ const HINTS: Record<string, string> = {
   audit_id: "Optional: leave it blank and the service makes one",
   auditor_id: "Leave it blank: you are the auditor",
   action_id: "A short id of your choosing, for example F1",
+  sample_id: "For example 2026-11-north. It seeds the draw: the same name draws the same plans. Leave it blank and the service makes one",
+  percent: "Leave it at 0 for the rate of the LA's quality assurance framework",
+  team_id: "Optional: sample the plans of one team's officers. Leave it blank for the whole LA",
 };
 
 export function label(f: DescField): string {

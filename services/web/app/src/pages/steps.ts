@@ -16,9 +16,9 @@ export interface StepPage {
   after?: (root: HTMLElement) => void;
 }
 
-type Show = (page: StepPage) => void;
+export type Show = (page: StepPage) => void;
 
-function formPage(api: Api, spec: FormSpec, show: Show, done: (r: CommandResult) => void): StepPage {
+export function formPage(api: Api, spec: FormSpec, show: Show, done: (r: CommandResult) => void): StepPage {
   const page: StepPage = {
     title: spec.title,
     body: renderForm(spec),
@@ -40,7 +40,7 @@ interface PlanLike {
 // Steps asked row by row: an audit judges each criterion of the LA's QA
 // framework; a review meeting each outcome of the plan.
 async function askRowByRow(api: Api, action: string, plan: PlanLike, spec: FormSpec): Promise<void> {
-  if (action === "AuditPlan") {
+  if (action === "AuditPlan" || action === "AuditDraftPlan") {
     const framework = await api.reviews.getQaFramework({});
     spec.rows = {
       findings: {

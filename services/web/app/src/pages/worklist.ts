@@ -4,7 +4,7 @@
 import { html, query, type Html } from "../html";
 import { addDays, compare, iso, long, parseIso, today } from "../dates";
 import type { Api } from "../api";
-import type { AppConfig } from "../auth";
+import type { AppConfig, Who } from "../auth";
 import type { WorklistItem } from "../gen/casework/v1/projection_pb";
 import { caption, csv, downloadButton, errorSummary, offerCsv, openClockTag, scrollTable } from "../ui";
 import { casePath, childLinks } from "./exceptions";
@@ -17,7 +17,7 @@ const PROCESSES: Record<string, string> = {
   complaints: "Complaints and disagreements",
 };
 
-export async function worklistPage(api: Api, config: AppConfig, officerId: string, params: URLSearchParams): Promise<{ title: string; body: Html }> {
+export async function worklistPage(api: Api, config: AppConfig, officerId: string, params: URLSearchParams, who?: Who): Promise<{ title: string; body: Html }> {
   const errors = [];
   const asOfText = params.get("asOf");
   const asOf = asOfText ? parseIso(asOfText) : today();
@@ -96,7 +96,7 @@ ${caption("Worklist")}
 <h1 class="govuk-heading-l">${officerId}</h1>
 <p class="govuk-body" id="worklist-summary">On ${long(asOf)}: ${open} open item${open === 1 ? "" : "s"}, ${overdue} overdue.</p>
 ${filters(officerId, params)}
-${newCaseLinks("")}
+${who && !who.roles.some((r) => r === "officer" || r === "manager") ? "" : newCaseLinks("")}
 ${shown.length ? scrollTable("Worklist", table) : html`<p class="govuk-body">Nothing to show with these filters.</p>`}
 ${nav}
 ${downloadButton("worklist", "Download this worklist (CSV)")}
