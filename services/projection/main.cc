@@ -6,6 +6,7 @@
 #include "libs/host/consumer_service.h"
 #include "libs/host/domain_service.h"
 #include "libs/statutory/quality.h"
+#include "services/projection/comparisons.h"
 #include "services/projection/projection.h"
 #include "services/projection/projection_consumer.h"
 #include "services/projection/projection_service.h"
@@ -59,6 +60,11 @@ absl::StatusOr<std::unique_ptr<host::ConsumerParts>> Open(
     absl::Status used = statutory::UseQaFrameworkFile(it->second);
     if (!used.ok()) return used;
   }
+  // Published figures to compare with (default: docs/samples/comparisons.csv).
+  if (auto it = config.extras.find("comparisons"); it != config.extras.end()) {
+    absl::Status used = projection::UseComparisonsFile(it->second);
+    if (!used.ok()) return used;
+  }
   projection::Targets targets = projection::DefaultTargets();
   if (auto it = config.extras.find("targets"); it != config.extras.end()) {
     absl::StatusOr<std::string> text = ReadFile(it->second);
@@ -88,7 +94,8 @@ int main(int argc, char** argv) {
       argc, argv,
       {.name = "projection",
        .flags = {{"targets", "CASEWORK_TARGETS"},
-                 {"qa-framework", "CASEWORK_QA_FRAMEWORK"}},
+                 {"qa-framework", "CASEWORK_QA_FRAMEWORK"},
+                 {"comparisons", "CASEWORK_COMPARISONS"}},
        .topics = projection::ProjectionTopics(),
        .max_batch = projection::ProjectionConsumer::kMaxBatch,
        .open = Open});

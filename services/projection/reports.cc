@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
 #include "libs/rpc/proto_date.h"
+#include "services/projection/comparisons.h"
 #include "services/projection/directory.h"
 #include "services/projection/holdings.h"
 #include "services/projection/keys.h"
@@ -142,6 +143,10 @@ MeasureTarget Reports::TargetOf(const std::string& code) const {
 
 void Reports::ApplyTargets(v1::OfficerScorecard* card) const {
   for (v1::Measure& m : *card->mutable_measures()) {
+    for (v1::Comparison& c :
+         ComparisonsOf(ComparisonsInUse(), m.code(), card->to().year())) {
+      *m.add_comparisons() = std::move(c);
+    }
     const MeasureTarget t = TargetOf(m.code());
     if (t.target == 0 && t.amber_margin == 0 && !t.lower_is_better) {
       continue;  // no target for this measure
@@ -578,6 +583,10 @@ absl::StatusOr<v1::Trend> Reports::Trend(const v1::GetTrendRequest& req,
   out.set_name(MeasureName(req.measure()));
   const MeasureTarget target = TargetOf(req.measure());
   out.set_target(target.target);
+  for (v1::Comparison& c :
+       ComparisonsOf(ComparisonsInUse(), req.measure(), 0)) {
+    *out.add_comparisons() = std::move(c);
+  }
   for (int i = 0; i < months; ++i) {
     v1::TrendPoint* point = out.add_points();
     point->set_year((first + i) / 12);

@@ -55,6 +55,10 @@ void PrintMeasures(const v1::OfficerScorecard& out) {
                 static_cast<long long>(m.denominator()), m.percent(),
                 m.target(), m.lower_is_better() ? "v" : "^", RagName(m.rag()),
                 excluded.c_str());
+    for (const v1::Comparison& c : m.comparisons()) {
+      std::printf("  compare: %s %d: %.1f%% (%s)\n", c.scope().c_str(),
+                  c.year(), c.percent(), c.source().c_str());
+    }
   }
 }
 
@@ -144,6 +148,14 @@ int RunManager(const Args& a, Client& client, const std::string& command) {
       officers += t.officers();
     }
     row("LA", officers, out.totals());
+    // The published figures beside the LA's (the latest up to the period).
+    for (const v1::Measure& m : out.totals().measures()) {
+      if (m.code() != code) continue;
+      for (const v1::Comparison& c : m.comparisons()) {
+        std::printf("compare: %s %d: %.1f%% (%s)\n", c.scope().c_str(),
+                    c.year(), c.percent(), c.source().c_str());
+      }
+    }
     return 0;
   }
   if (command == "exceptions") {

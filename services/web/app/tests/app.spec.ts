@@ -6,7 +6,8 @@ import { expect, test } from "@playwright/test";
 import fs from "node:fs";
 import { connect, env, expectAccessible, pageErrors, parseCsv, readJson, ready, signIn, watch } from "./helpers";
 
-interface JsonMeasure { code: string; name: string; numerator?: string; denominator?: string; percent?: number; rag?: string }
+interface JsonMeasure { code: string; name: string; numerator?: string; denominator?: string; percent?: number; rag?: string;
+  comparisons?: { scope: string; year: number; percent: number; source: string }[] }
 interface JsonCard { officer_id: string; measures: JsonMeasure[]; caseload?: string; overdue_items?: string; open_items?: string }
 interface JsonTeam { team_id: string; officers: JsonCard[]; totals: JsonCard }
 interface JsonLa { teams: { team_id?: string; totals: JsonCard }[]; totals: JsonCard }
@@ -142,6 +143,12 @@ test("a trend chart draws its points and the target, with the figures in a table
   await expect(page.locator("#trend-table tbody tr")).toHaveCount(12);
   await expect(page.locator("#chart-backlog canvas")).toHaveCount(1);
   await expectAccessible(page, "trends");
+  // A measure with published figures draws them and says them in words.
+  await page.goto("/trends?team=team-north&measure=ehc.final_plan_20_weeks&months=36");
+  await ready(page);
+  await expect(page.locator("#chart-trend")).toHaveAttribute("data-compared", "1");
+  await expect(page.locator("#trend-comparisons")).toContainText("national 2024: 46.4%");
+  await expectAccessible(page, "a trend with published figures");
 });
 
 test("an officer sees their own worklist and is refused another's, plainly", async ({ page }) => {
@@ -206,6 +213,20 @@ test("the head of service's LA overview equals the gRPC LA scorecard", async ({ 
   const rows = new Map<string, JsonCard>(la.teams.map((t) => [t.team_id ?? "", t.totals]));
   rows.set("la", la.totals);
   expect(await expectFigures(page, "/la", rows)).toBeGreaterThan(la.teams.length * 10);
+  // Beside the LA's own figure and target, the published ones (the DfE's national figure),
+  // as gRPC has them: in the totals' cells and in the comparison table.
+  await page.goto(`/la?${period()}&area=ehc`);
+  await ready(page);
+  await expectAccessible(page, "LA overview with the published figures");
+  const published = la.totals.measures.filter((m) => m.comparisons?.length && m.code.startsWith("ehc."));
+  expect(published.map((m) => m.code)).toContain("ehc.final_plan_20_weeks");
+  for (const m of published) {
+    const shown = await page.locator(`#comparisons tr[data-measure="${m.code}"] .app-comparison`).evaluateAll((els) =>
+      els.map((e) => `${(e as HTMLElement).dataset.scope} ${(e as HTMLElement).dataset.year} ${(e as HTMLElement).dataset.percent}`));
+    expect(shown, m.code).toEqual(m.comparisons!.map((c) => `${c.scope} ${c.year} ${c.percent}`));
+  }
+  await expect(page.locator('td.app-figure[data-row="la"][data-measure="ehc.final_plan_20_weeks"] .app-compare'))
+    .toContainText(/national \d{4}: \d+(\.\d)?%/);
 });
 
 test("the QA lead reads the LA's quality figures, and only those", async ({ page }) => {

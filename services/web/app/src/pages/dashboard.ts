@@ -80,7 +80,8 @@ export function renderDashboard(input: DashboardInput, params: URLSearchParams):
     if (!x) return html`<td class="govuk-table__cell govuk-table__cell--numeric">-</td>`;
     return html`<td class="govuk-table__cell govuk-table__cell--numeric app-figure" data-row="${row.id}" data-measure="${m.code}" data-numerator="${x.numerator}" data-denominator="${x.denominator}">
       <a class="govuk-link" href="${drill(row, m.code)}">${x.numerator} of ${x.denominator}<span class="govuk-visually-hidden"> (${m.name}, ${row.label})</span></a>
-      <span class="app-percent">${x.denominator > 0n ? percent(x.percent) : ""}</span> ${ragTag(x.rag)}</td>`;
+      <span class="app-percent">${x.denominator > 0n ? percent(x.percent) : ""}</span> ${ragTag(x.rag)}${row === input.totals && x.comparisons.length
+        ? html`<br><span class="govuk-body-s app-compare">${x.comparisons.map((c) => `${c.scope} ${c.year}: ${percent(c.percent)}`).join("; ")}</span>` : ""}</td>`;
   };
   const fixedCell = (row: Row, value: bigint, link?: string) =>
     html`<td class="govuk-table__cell govuk-table__cell--numeric">${link ? html`<a class="govuk-link" href="${link}">${value}</a>` : value}</td>`;
@@ -125,7 +126,32 @@ ${periodForm(p, params, [], { area: true, keep: ["sort", "dir"] })}
 <p class="govuk-body">Each figure counts the clocks that closed in the period: on time, of all that closed (cases the law excepts are left out and counted apart). Select a figure to see the cases behind it. Caseloads, open and overdue items are as on ${long(p.asOf)}.</p>
 ${scrollTable(`${input.title}: figures`, table)}
 ${downloadButton("dashboard", "Download all measures (CSV)")}
+${comparisonTable(input.totals, measures)}
 <p class="govuk-body"><a class="govuk-link" href="/trends${query({ ...input.totals.drill })}">See trends</a></p>`;
+}
+
+// The totals beside the published figures (the DfE's national figure, ...)
+// of each measure shown that has one, in words.
+function comparisonTable(totals: Row, measures: Measure[]): Html {
+  const compared = measures.map((m) => measureOf(totals.card, m.code)).filter((x): x is Measure => !!x && x.comparisons.length > 0);
+  if (!compared.length) return html``;
+  return html`
+<h2 class="govuk-heading-m">How ${totals.label === "LA total" ? "the LA compares" : "this compares"}</h2>
+${scrollTable("How the figures compare", html`<table class="govuk-table" id="comparisons">
+  <caption class="govuk-table__caption govuk-table__caption--s">${totals.label} beside the published figures for the latest year up to the period's end</caption>
+  <thead class="govuk-table__head"><tr class="govuk-table__row">
+    <th scope="col" class="govuk-table__header">Measure</th>
+    <th scope="col" class="govuk-table__header govuk-table__header--numeric">${totals.label}</th>
+    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Target</th>
+    <th scope="col" class="govuk-table__header">Published figures</th>
+  </tr></thead>
+  <tbody class="govuk-table__body">${compared.map((x) => html`<tr class="govuk-table__row" data-measure="${x.code}">
+    <th scope="row" class="govuk-table__header">${x.name}</th>
+    <td class="govuk-table__cell govuk-table__cell--numeric">${x.denominator > 0n ? percent(x.percent) : "no cases"}</td>
+    <td class="govuk-table__cell govuk-table__cell--numeric">${x.target ? percent(x.target) : "none"}</td>
+    <td class="govuk-table__cell">${x.comparisons.map((c) => html`<span class="app-comparison" data-scope="${c.scope}" data-year="${c.year}" data-percent="${c.percent}">${c.scope} ${c.year}: ${percent(c.percent)}</span> <span class="govuk-body-s">(${c.source})</span><br>`)}</td>
+  </tr>`)}</tbody>
+</table>`)}`;
 }
 
 export async function teamPage(api: Api, teamId: string, params: URLSearchParams): Promise<{ title: string; body: Html }> {

@@ -30,6 +30,16 @@ function scopeOf(params: URLSearchParams, who: Who): Scope {
   return { officer: who.officerId, team: "", la: false, label: `officer ${who.officerId}` };
 }
 
+// The scopes of a trend's published figures (national, neighbours, ...).
+function scopes(t: Trend): string[] {
+  return [...new Set(t.comparisons.map((c) => c.scope))];
+}
+
+// The published figure of `scope` for calendar year `year`, if any.
+function published(t: Trend, scope: string, year: number) {
+  return t.comparisons.find((c) => c.scope === scope && c.year === year);
+}
+
 function trendTable(id: string, t: Trend): Html {
   return html`
 <table class="govuk-table" id="${id}">
@@ -39,12 +49,14 @@ function trendTable(id: string, t: Trend): Html {
     <th scope="col" class="govuk-table__header govuk-table__header--numeric">Of</th>
     <th scope="col" class="govuk-table__header govuk-table__header--numeric">Percent</th>
     <th scope="col" class="govuk-table__header">Against target</th>
+    ${t.comparisons.length ? html`<th scope="col" class="govuk-table__header govuk-table__header--numeric">${scopes(t).join(", ")} (that year)</th>` : ""}
   </tr></thead>
   <tbody class="govuk-table__body">
   ${t.points.map((p) => html`<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${monthName(p.year, p.month)}</th>
     <td class="govuk-table__cell govuk-table__cell--numeric">${p.numerator} of ${p.denominator}</td>
     <td class="govuk-table__cell govuk-table__cell--numeric">${p.denominator > 0n ? percent(p.percent) : "-"}</td>
-    <td class="govuk-table__cell">${ragTag(p.rag)}</td></tr>`)}
+    <td class="govuk-table__cell">${ragTag(p.rag)}</td>
+    ${t.comparisons.length ? html`<td class="govuk-table__cell govuk-table__cell--numeric">${scopes(t).map((sc) => { const c = published(t, sc, p.year); return c ? percent(c.percent) : "-"; }).join(", ")}</td>` : ""}</tr>`)}
   </tbody>
 </table>`;
 }
@@ -97,8 +109,9 @@ ${caption(`Trends: ${scope.label}`)}
 </form>
 <figure class="app-figure-chart">
   <figcaption class="govuk-heading-m">${trend.name}</figcaption>
-  <div class="app-chart" id="chart-trend" role="img" aria-label="Line chart of ${trend.name} by month, with the target of ${trend.target}; the figures are in the table below"></div>
+  <div class="app-chart" id="chart-trend" role="img" aria-label="Line chart of ${trend.name} by month, with the target of ${trend.target}${trend.comparisons.length ? " and the published figures" : ""}; the figures are in the table below"></div>
 </figure>
+${t0Comparisons(trend)}
 <details class="govuk-details" open><summary class="govuk-details__summary"><span class="govuk-details__summary-text">The figures of the chart</span></summary>
 <div class="govuk-details__text">${trendTable("trend-table", trend)}</div></details>
 ${downloadButton("trend", "Download this trend (CSV)")}
@@ -116,10 +129,18 @@ ${downloadButton("backlog", "Download the backlog trend (CSV)")}`;
   return { title: `Trends - ${trend.name}`, body, after };
 }
 
+// The published figures of the measure, in words (the chart draws them too).
+function t0Comparisons(t: Trend): Html {
+  if (!t.comparisons.length) return html``;
+  return html`<p class="govuk-body" id="trend-comparisons">Published figures: ${t.comparisons.map((c) => `${c.scope} ${c.year}: ${percent(c.percent)}`).join("; ")} (${[...new Set(t.comparisons.map((c) => c.source))].join("; ")}).</p>`;
+}
+
 function draw(el: HTMLElement, t: Trend): void {
   const xs = t.points.map((p) => Date.UTC(p.year, p.month - 1, 15) / 1000);
   const ys = t.points.map((p) => (p.denominator > 0n ? p.percent : null));
   const target = t.points.map(() => t.target);
+  // Each published scope as a line at its figure for the point's year.
+  const compared = scopes(t).map((sc) => ({ scope: sc, ys: t.points.map((p) => published(t, sc, p.year)?.percent ?? null) }));
   const width = Math.max(280, Math.min(el.clientWidth || 640, 960));
   const plot = new uPlot({
     width,
@@ -130,8 +151,10 @@ function draw(el: HTMLElement, t: Trend): void {
       {},
       { label: t.name.length > 40 ? "Measure" : t.name, stroke: "#1d70b8", width: 3, points: { show: true, size: 8 } },
       { label: "Target", stroke: "#d4351c", width: 2, dash: [8, 6], points: { show: false } },
+      ...compared.map((c) => ({ label: `${c.scope[0].toUpperCase()}${c.scope.slice(1)} (published)`, stroke: "#505a5f", width: 2, dash: [2, 4], points: { show: false } })),
     ],
-  }, [xs, ys, target], el);
+  }, [xs, ys, target, ...compared.map((c) => c.ys)], el);
   el.dataset.points = String(ys.filter((y) => y !== null).length);
+  el.dataset.compared = String(compared.length);
   void plot;
 }
