@@ -30,6 +30,14 @@ SHARED = ["EventMetadata", "ClockChange", "Date"]
 # unset) and which clock rules are new, so a consumer knows what to expect.
 CHANGES = [
     "## Changes", "",
+    "Families' experience - additive:",
+    "- `ComplaintsEvent` carries `tallies` (3) like the other envelopes.",
+    "- New events on casework.complaints.v1: `FeedbackRecorded` (oneof 50: a compliment, "
+    "comment or survey response about a case and its officer; its text never in the event), "
+    "`SurveySent` (51) and `SurveyResponded` (52). Tallies `experience.compliments`, "
+    "`experience.scored` and `experience.satisfied` (score 4 or 5 of 5; also per survey, "
+    "`.<survey>`), `experience.surveys_sent` and `experience.surveys_answered`.",
+    "",
     "Quality assurance - additive:",
     "- Every envelope may carry `tallies` (3): counts toward measures that are not clocks "
     "(`Tally`: plans issued, plans audited, audits graded, criteria met); consumers add them "

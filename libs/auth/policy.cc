@@ -90,6 +90,11 @@ const std::map<std::string, Rule>& Policy() {
       {"/casework.v1.ComplaintsService/RecordTribunalDecision", {kCaseWork}},
       {"/casework.v1.ComplaintsService/RecordTribunalOrder", {kCaseWork}},
       {"/casework.v1.ComplaintsService/RecordOrderCompliance", {kCaseWork}},
+      // Families' experience: feedback about a case and its officer.
+      {"/casework.v1.ComplaintsService/RecordFeedback", {kCaseWork}},
+      {"/casework.v1.ComplaintsService/RecordSurveySent", {kCaseWork}},
+      {"/casework.v1.ComplaintsService/RecordSurveyResponse", {kCaseWork}},
+      {"/casework.v1.ComplaintsService/GetFeedback", {kCaseReads}},
       {"/casework.v1.ComplaintsService/GetComplaint", {kCaseReads}},
       {"/casework.v1.ComplaintsService/GetDisagreement", {kCaseReads}},
       {"/casework.v1.ComplaintsService/ListComplaints",

@@ -112,7 +112,9 @@ class CommandEndpoint {
     if (!valid.ok()) return ToGrpcStatus(valid);
     absl::StatusOr<Loaded> loaded = Load(id, attach);
     if (!loaded.ok()) return ToGrpcStatus(loaded.status());
-    if (loaded->version == 0) {
+    // A stream of another kind of the service's cases (a disagreement read
+    // as a complaint) is no case of this kind: every case has a child.
+    if (loaded->version == 0 || Traits::ChildId(loaded->state).empty()) {
       return ToGrpcStatus(
           absl::NotFoundError(absl::StrCat(id_field, ": no ", noun, " ", id)));
     }

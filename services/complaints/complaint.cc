@@ -6,6 +6,8 @@
 #include "libs/core/status.h"
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/clock_ops.h"
+#include "libs/statutory/experience.h"
+#include "libs/statutory/quality.h"
 #include "libs/statutory/rules.h"
 
 namespace casework::complaints {
@@ -131,9 +133,13 @@ absl::StatusOr<ComplaintsDecision> Decide(const Complaint& s,
                                    " is in the future (today is ",
                                    env.today.ToString(), ")"));
   }
-  if (!s.complaint_id().empty()) {
+  // Any case of the service under the id (a disagreement, feedback) too:
+  // complaints, disagreements and feedback share the service's streams.
+  if (s.version() != 0) {
     return absl::AlreadyExistsError(absl::StrCat(
-        "complaint_id: complaint ", complaint_id, " already exists"));
+        "complaint_id: ", complaint_id,
+        s.complaint_id().empty() ? " is already a case of this service"
+                                 : " already exists"));
   }
   Event e = At(received);
   e.mutable_metadata()->set_child_id(c.child_id());
@@ -567,9 +573,11 @@ absl::StatusOr<ComplaintsDecision> Decide(
     return NotAllowed(absl::StrCat("decision_letter_on: ", letter.ToString(),
                                    " is in the future"));
   }
-  if (!s.disagreement_id().empty()) {
+  if (s.version() != 0) {
     return absl::AlreadyExistsError(absl::StrCat(
-        "disagreement_id: disagreement ", disagreement_id, " already exists"));
+        "disagreement_id: ", disagreement_id,
+        s.disagreement_id().empty() ? " is already a case of this service"
+                                    : " already exists"));
   }
   Event e = At(letter);
   e.mutable_metadata()->set_child_id(c.child_id());
@@ -837,6 +845,253 @@ void DisagreementTraits::Evolve(Disagreement& s, const Event& e) {
       *o->mutable_made_on() = e.order_made().made_on();
       break;
     }
+    default:
+      break;
+  }
+}
+
+}  // namespace casework::complaints
+
+namespace casework::complaints {
+namespace {
+
+absl::Status CheckFeedbackCase(const std::string& feedback_id,
+                               const std::string& child_id,
+                               const std::string& officer_id,
+                               const std::string& process,
+                               const std::string& case_id) {
+  RETURN_IF_ERROR(ValidateId("feedback_id", feedback_id));
+  RETURN_IF_ERROR(ValidateId("child_id", child_id));
+  RETURN_IF_ERROR(ValidateId("officer_id", officer_id));
+  static const char* const kProcesses[] = {"ehc-assessments", "annual-reviews",
+                                           "transport", "complaints"};
+  if (std::find(std::begin(kProcesses), std::end(kProcesses), process) ==
+      std::end(kProcesses)) {
+    return FieldError("process",
+                      absl::StrCat("'", process,
+                                   "' is not ehc-assessments, annual-reviews, "
+                                   "transport or complaints"));
+  }
+  if (!case_id.empty()) RETURN_IF_ERROR(ValidateId("case_id", case_id));
+  return absl::OkStatus();
+}
+
+absl::Status CheckScore(int score) {
+  if (score < 0 || score > 5) {
+    return FieldError("score",
+                      "is 1 (very dissatisfied) to 5 (very satisfied), or 0 "
+                      "when the survey has no score");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireNew(const Feedback& s, const std::string& feedback_id) {
+  if (s.version() != 0) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "feedback_id: ", feedback_id, " is already a case of this service"));
+  }
+  return absl::OkStatus();
+}
+
+// A survey response's tallies (libs/statutory/experience.h): answered (when
+// sent through casework); scored and satisfied, over all surveys and by
+// survey.
+void TallyResponse(Event& e, v1::Survey survey, int score, bool sent) {
+  const std::string code = SurveyCode(survey);
+  if (sent) statutory::AddTally(e, statutory::kSurveysAnswered);
+  if (score == 0) return;
+  statutory::AddTally(e, statutory::kResponsesScored);
+  statutory::AddTally(e,
+                      statutory::PerSurvey(statutory::kResponsesScored, code));
+  if (score >= statutory::kSatisfiedFrom) {
+    statutory::AddTally(e, statutory::kResponsesSatisfied);
+    statutory::AddTally(
+        e, statutory::PerSurvey(statutory::kResponsesSatisfied, code));
+  }
+}
+
+ComplaintsDecision WithIndex(Event e, const std::string& feedback_id,
+                             const std::string& child_id,
+                             const std::string& officer_id) {
+  ComplaintsDecision d = One(std::move(e));
+  const std::string key = absl::StrCat("f:", feedback_id);
+  d.index_puts.emplace_back(ChildIndexKey(child_id, key), "");
+  d.index_puts.emplace_back(OfficerIndexKey(officer_id, key), "");
+  return d;
+}
+
+}  // namespace
+
+std::string SurveyCode(v1::Survey survey) {
+  const int i = static_cast<int>(survey) - 1;
+  if (i < 0 || i >= static_cast<int>(statutory::kSurveyCodes.size())) {
+    return "other";
+  }
+  return std::string(statutory::kSurveyCodes[static_cast<size_t>(i)]);
+}
+
+absl::StatusOr<ComplaintsDecision> Decide(const Feedback& s,
+                                          const std::string& feedback_id,
+                                          const v1::RecordFeedbackRequest& c,
+                                          const Env& env) {
+  RETURN_IF_ERROR(CheckFeedbackCase(feedback_id, c.child_id(), c.officer_id(),
+                                    c.process(), c.case_id()));
+  if (!v1::FeedbackKind_IsValid(c.kind()) ||
+      c.kind() == v1::FEEDBACK_KIND_UNSPECIFIED) {
+    return FieldError("kind",
+                      "is required (compliment, survey response or "
+                      "comment)");
+  }
+  const bool response = c.kind() == v1::FEEDBACK_KIND_SURVEY_RESPONSE;
+  if (response && (!v1::Survey_IsValid(c.survey()) ||
+                   c.survey() == v1::SURVEY_UNSPECIFIED)) {
+    return FieldError("survey", "a survey response names its survey");
+  }
+  if (!response && c.survey() != v1::SURVEY_UNSPECIFIED) {
+    return FieldError("survey", "only a survey response names a survey");
+  }
+  if (!response && c.score() != 0) {
+    return FieldError("score", "only a survey response has a score");
+  }
+  RETURN_IF_ERROR(CheckScore(c.score()));
+  Date on = env.today;
+  if (IsSet(c.received_on())) {
+    ASSIGN_OR_RETURN(on, FromProto("received_on", c.received_on()));
+    if (on > env.today) {
+      return NotAllowed(absl::StrCat("received_on: ", on.ToString(),
+                                     " is in the future (today is ",
+                                     env.today.ToString(), ")"));
+    }
+  }
+  RETURN_IF_ERROR(RequireNew(s, feedback_id));
+  Event e = At(on);
+  e.mutable_metadata()->set_child_id(c.child_id());
+  e.mutable_metadata()->set_officer_id(c.officer_id());
+  v1::FeedbackRecorded* body = e.mutable_feedback_recorded();
+  body->set_kind(c.kind());
+  body->set_survey(c.survey());
+  body->set_process(c.process());
+  body->set_case_id(c.case_id());
+  *body->mutable_received_on() = ToProto(on);
+  body->set_score(c.score());
+  if (c.kind() == v1::FEEDBACK_KIND_COMPLIMENT) {
+    statutory::AddTally(e, statutory::kCompliments);
+  }
+  if (response) TallyResponse(e, c.survey(), c.score(), false);
+  ComplaintsDecision d =
+      WithIndex(std::move(e), feedback_id, c.child_id(), c.officer_id());
+  if (!c.text().empty()) {
+    d.index_puts.emplace_back(TextKey(feedback_id, "text"), c.text());
+  }
+  return d;
+}
+
+absl::StatusOr<ComplaintsDecision> Decide(const Feedback& s,
+                                          const std::string& feedback_id,
+                                          const v1::RecordSurveySentRequest& c,
+                                          const Env& env) {
+  RETURN_IF_ERROR(CheckFeedbackCase(feedback_id, c.child_id(), c.officer_id(),
+                                    c.process(), c.case_id()));
+  if (!v1::Survey_IsValid(c.survey()) || c.survey() == v1::SURVEY_UNSPECIFIED) {
+    return FieldError("survey", "is required");
+  }
+  Date on = env.today;
+  if (IsSet(c.sent_on())) {
+    ASSIGN_OR_RETURN(on, FromProto("sent_on", c.sent_on()));
+    if (on > env.today) {
+      return NotAllowed(absl::StrCat("sent_on: ", on.ToString(),
+                                     " is in the future (today is ",
+                                     env.today.ToString(), ")"));
+    }
+  }
+  RETURN_IF_ERROR(RequireNew(s, feedback_id));
+  Event e = At(on);
+  e.mutable_metadata()->set_child_id(c.child_id());
+  e.mutable_metadata()->set_officer_id(c.officer_id());
+  v1::SurveySent* body = e.mutable_survey_sent();
+  body->set_survey(c.survey());
+  body->set_process(c.process());
+  body->set_case_id(c.case_id());
+  *body->mutable_sent_on() = ToProto(on);
+  statutory::AddTally(e, statutory::kSurveysSent);
+  return WithIndex(std::move(e), feedback_id, c.child_id(), c.officer_id());
+}
+
+absl::StatusOr<ComplaintsDecision> Decide(
+    const Feedback& s, const v1::RecordSurveyResponseRequest& c,
+    const Env& env) {
+  RETURN_IF_ERROR(ValidateId("feedback_id", c.feedback_id()));
+  RETURN_IF_ERROR(CheckScore(c.score()));
+  if (s.feedback_id().empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("feedback_id: no survey ", c.feedback_id()));
+  }
+  if (!IsSet(s.sent_on())) {
+    return NotAllowed(absl::StrCat("feedback ", s.feedback_id(),
+                                   " is not a survey sent through casework"));
+  }
+  if (IsSet(s.received_on())) {
+    return NotAllowed(absl::StrCat("survey ", s.feedback_id(),
+                                   " was answered on ",
+                                   DateOf(s.received_on()).ToString()));
+  }
+  Date on = env.today;
+  if (IsSet(c.received_on())) {
+    ASSIGN_OR_RETURN(on, StepDate("received_on", c.received_on(), env.today,
+                                  DateOf(s.sent_on()), "the survey was sent"));
+  }
+  Event e = At(on);
+  v1::SurveyResponded* body = e.mutable_survey_responded();
+  *body->mutable_received_on() = ToProto(on);
+  body->set_score(c.score());
+  TallyResponse(e, s.survey(), c.score(), true);
+  ComplaintsDecision d = One(std::move(e));
+  if (!c.text().empty()) {
+    d.index_puts.emplace_back(TextKey(s.feedback_id(), "text"), c.text());
+  }
+  return d;
+}
+
+std::vector<std::string> FeedbackTraits::AllowedActions(const State& s) {
+  if (IsSet(s.sent_on()) && !IsSet(s.received_on())) {
+    return {"RecordSurveyResponse"};
+  }
+  return {};
+}
+
+void FeedbackTraits::Evolve(Feedback& s, const Event& e) {
+  const v1::EventMetadata& m = e.metadata();
+  s.set_version(m.version());
+  switch (e.event_case()) {
+    case Event::kFeedbackRecorded: {
+      const v1::FeedbackRecorded& r = e.feedback_recorded();
+      s.set_feedback_id(m.stream_id());
+      s.set_child_id(m.child_id());
+      s.set_officer_id(m.officer_id());
+      s.set_kind(r.kind());
+      s.set_survey(r.survey());
+      s.set_process(r.process());
+      s.set_case_id(r.case_id());
+      *s.mutable_received_on() = r.received_on();
+      s.set_score(r.score());
+      break;
+    }
+    case Event::kSurveySent: {
+      const v1::SurveySent& r = e.survey_sent();
+      s.set_feedback_id(m.stream_id());
+      s.set_child_id(m.child_id());
+      s.set_officer_id(m.officer_id());
+      s.set_kind(v1::FEEDBACK_KIND_SURVEY_RESPONSE);
+      s.set_survey(r.survey());
+      s.set_process(r.process());
+      s.set_case_id(r.case_id());
+      *s.mutable_sent_on() = r.sent_on();
+      break;
+    }
+    case Event::kSurveyResponded:
+      *s.mutable_received_on() = e.survey_responded().received_on();
+      s.set_score(e.survey_responded().score());
+      break;
     default:
       break;
   }

@@ -76,8 +76,23 @@ struct DisagreementTraits {
   static constexpr const char* kSource = "complaints";
 };
 
+// Families' experience (`casework.v1.Feedback`): a compliment, a comment or a
+// survey response about a child's case and its officer, or a survey sent and
+// its response. Its text stays beside the log. Tallies: compliments; survey
+// responses, scored and satisfied (a score of 4 or 5 of 5), over all surveys
+// and by survey; surveys sent and answered.
+struct FeedbackTraits {
+  using State = v1::Feedback;
+  using Event = v1::ComplaintsEvent;
+  static void Evolve(State& state, const Event& event);
+  static std::vector<std::string> AllowedActions(const State& s);
+  static std::string ChildId(const State& s) { return s.child_id(); }
+  static std::string OfficerId(const State& s) { return s.officer_id(); }
+  static constexpr const char* kSource = "complaints";
+};
+
 // Index keys: child/<child>/<kind>:<id>, officer/<officer>/<kind>:<id>, kind
-// "c" (complaint) or "d" (disagreement).
+// "c" (complaint), "d" (disagreement) or "f" (feedback).
 std::string ChildIndexKey(absl::string_view child_id, absl::string_view key);
 std::string OfficerIndexKey(absl::string_view officer_id,
                             absl::string_view key);
@@ -138,6 +153,27 @@ absl::StatusOr<ComplaintsDecision> Decide(
     const v1::RecordTribunalOrderRequest& c, const Env& env);
 absl::StatusOr<ComplaintsDecision> Decide(
     const Disagreement& s, const v1::RecordOrderComplianceRequest& c,
+    const Env& env);
+
+using Feedback = v1::Feedback;
+
+// The survey codes of the experience measures ("new_plan", ...).
+std::string SurveyCode(v1::Survey survey);
+
+// A new feedback stream: refuses an id already used by any case of the
+// service, a survey response without its survey (or a survey on anything
+// else), a score outside 1-5, a process that is not a casework service.
+absl::StatusOr<ComplaintsDecision> Decide(const Feedback& s,
+                                          const std::string& feedback_id,
+                                          const v1::RecordFeedbackRequest& c,
+                                          const Env& env);
+absl::StatusOr<ComplaintsDecision> Decide(const Feedback& s,
+                                          const std::string& feedback_id,
+                                          const v1::RecordSurveySentRequest& c,
+                                          const Env& env);
+// The response to a survey sent: once, not before it was sent.
+absl::StatusOr<ComplaintsDecision> Decide(
+    const Feedback& s, const v1::RecordSurveyResponseRequest& c,
     const Env& env);
 
 }  // namespace casework::complaints

@@ -20,7 +20,8 @@ ComplaintsServiceImpl::ComplaintsServiceImpl(EventStore& store,
       core_{v1::ComplaintsService::service_full_name(), store, clock,
             authorizer, audit},
       complaints_(core_),
-      disagreements_(core_) {}
+      disagreements_(core_),
+      feedback_(core_) {}
 
 grpc::Status ComplaintsServiceImpl::LogComplaint(
     grpc::ServerContext* ctx, const v1::LogComplaintRequest* req,
@@ -137,12 +138,70 @@ grpc::Status ComplaintsServiceImpl::ListComplaints(
           *c = std::move(loaded.state);
           return audit::Read{c->child_id(), id};
         }
+        if (key.rfind("f:", 0) == 0) {
+          ASSIGN_OR_RETURN(auto loaded, feedback_.Load(id));
+          v1::Feedback* f = resp->add_feedback();
+          *f = std::move(loaded.state);
+          return audit::Read{f->child_id(), id};
+        }
         ASSIGN_OR_RETURN(auto loaded, disagreements_.Load(id));
         v1::Disagreement* d = resp->add_disagreements();
         *d = std::move(loaded.state);
         return audit::Read{d->child_id(), id};
       },
       resp->mutable_next_page_token(), resp);
+}
+
+grpc::Status ComplaintsServiceImpl::RecordFeedback(
+    grpc::ServerContext* ctx, const v1::RecordFeedbackRequest* req,
+    v1::CommandResult* resp) {
+  const std::string id =
+      req->feedback_id().empty() ? NewUuid() : req->feedback_id();
+  return feedback_.Run(
+      ctx, "RecordFeedback", *req, "feedback_id", id,
+      [&](const Feedback& s, Date today) {
+        return Decide(s, id, *req, EnvOn(today));
+      },
+      resp);
+}
+
+grpc::Status ComplaintsServiceImpl::RecordSurveySent(
+    grpc::ServerContext* ctx, const v1::RecordSurveySentRequest* req,
+    v1::CommandResult* resp) {
+  const std::string id =
+      req->feedback_id().empty() ? NewUuid() : req->feedback_id();
+  return feedback_.Run(
+      ctx, "RecordSurveySent", *req, "feedback_id", id,
+      [&](const Feedback& s, Date today) {
+        return Decide(s, id, *req, EnvOn(today));
+      },
+      resp);
+}
+
+grpc::Status ComplaintsServiceImpl::RecordSurveyResponse(
+    grpc::ServerContext* ctx, const v1::RecordSurveyResponseRequest* req,
+    v1::CommandResult* resp) {
+  return feedback_.Run(
+      ctx, "RecordSurveyResponse", *req, "feedback_id", req->feedback_id(),
+      [&](const Feedback& s, Date today) {
+        return Decide(s, *req, EnvOn(today));
+      },
+      resp);
+}
+
+absl::Status ComplaintsServiceImpl::AttachText(Feedback& f) const {
+  ASSIGN_OR_RETURN(auto texts, core_.store.ScanIndex(
+                                   TextKey(f.feedback_id(), "text"), "", 1));
+  if (!texts.empty()) f.set_text(texts[0].second);
+  return absl::OkStatus();
+}
+
+grpc::Status ComplaintsServiceImpl::GetFeedback(
+    grpc::ServerContext* ctx, const v1::GetFeedbackRequest* req,
+    v1::Feedback* resp) {
+  return feedback_.Get(ctx, "GetFeedback", "feedback_id", req->feedback_id(),
+                       "feedback", resp,
+                       [this](Feedback& f) { return AttachText(f); });
 }
 
 }  // namespace casework::complaints

@@ -61,6 +61,18 @@ class ComplaintsServiceImpl final : public v1::ComplaintsService::Service {
   grpc::Status ListComplaints(grpc::ServerContext* ctx,
                               const v1::ListComplaintsRequest* req,
                               v1::ListComplaintsResponse* resp) override;
+  grpc::Status RecordFeedback(grpc::ServerContext* ctx,
+                              const v1::RecordFeedbackRequest* req,
+                              v1::CommandResult* resp) override;
+  grpc::Status RecordSurveySent(grpc::ServerContext* ctx,
+                                const v1::RecordSurveySentRequest* req,
+                                v1::CommandResult* resp) override;
+  grpc::Status RecordSurveyResponse(grpc::ServerContext* ctx,
+                                    const v1::RecordSurveyResponseRequest* req,
+                                    v1::CommandResult* resp) override;
+  grpc::Status GetFeedback(grpc::ServerContext* ctx,
+                           const v1::GetFeedbackRequest* req,
+                           v1::Feedback* resp) override;
 
  private:
   Env EnvOn(Date today) const { return Env{today, calendar_, limits_}; }
@@ -70,6 +82,9 @@ class ComplaintsServiceImpl final : public v1::ComplaintsService::Service {
   const host::EndpointCore core_;
   const host::CommandEndpoint<ComplaintTraits> complaints_;
   const host::CommandEndpoint<DisagreementTraits> disagreements_;
+  const host::CommandEndpoint<FeedbackTraits> feedback_;
+  // The feedback's text, kept beside the log.
+  absl::Status AttachText(Feedback& f) const;
 };
 
 }  // namespace casework::complaints

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "casework/v1/ehc_assessment.pb.h"
+#include "libs/statutory/experience.h"
 #include "libs/statutory/quality.h"
 
 namespace casework::projection {
@@ -159,6 +160,28 @@ std::vector<MeasureDef>* BuildCatalogue() {
   m->push_back(backlog);
   m->push_back(Rate("complaints.per_100_cases", "Complaints per 100 open cases",
                     kComplaintsLogged, "caseload", 5, 5, true));
+  // Families' experience (libs/statutory/experience.h): compliments per 100
+  // open cases, satisfied of survey responses with a score (over all and per
+  // survey), and surveys answered of those sent.
+  m->push_back(Rate("experience.compliments_per_100_cases",
+                    "Compliments per 100 open cases", statutory::kCompliments,
+                    "caseload", 5, 2, false));
+  m->push_back(Rate("experience.satisfied",
+                    "Survey responses satisfied (all surveys)",
+                    statutory::kResponsesSatisfied, statutory::kResponsesScored,
+                    80, 10, false));
+  for (absl::string_view survey : statutory::kSurveyCodes) {
+    m->push_back(
+        Rate(statutory::PerSurvey("experience.satisfied", survey),
+             absl::StrCat("Survey responses satisfied: ",
+                          absl::StrReplaceAll(survey, {{"_", " "}})),
+             statutory::PerSurvey(statutory::kResponsesSatisfied, survey),
+             statutory::PerSurvey(statutory::kResponsesScored, survey), 80, 10,
+             false));
+  }
+  m->push_back(Rate(
+      "experience.surveys_answered", "Surveys answered (of surveys sent)",
+      statutory::kSurveysAnswered, statutory::kSurveysSent, 30, 10, false));
   // Quality assurance (the LA's QA framework, libs/statutory/quality.h):
   // audits of the plans the officer holds, from the tallies the annual
   // reviews service records with plan issues and audits.

@@ -4,7 +4,8 @@ type of every topic is published at least once: an EHC request that ends with a 
 the area, one assessed and not issued a plan; plans reassigned, not amended after representations, and proposed to cease; a
 transport arrangement changed, replaced by travel training and ended, a refusal taken to the
 stage 2 panel; a complaint extended, escalated, referred to the Ombudsman and decided, one
-withdrawn; a disagreement through mediation, tribunal, order and compliance.
+withdrawn; a disagreement through mediation, tribunal, order and compliance; a compliment, and a
+survey sent and answered.
 
 Usage: walk.py EHC_ADDR REVIEWS_ADDR TRANSPORT_ADDR COMPLAINTS_ADDR TOKEN QA_TOKEN
 (TOKEN a manager's, QA_TOKEN the QA lead's, who draws a dip sample.)
@@ -192,6 +193,13 @@ def main():
        kind=c.TRIBUNAL_ORDER_KIND_AMEND_PLAN, made_on=D(2025, 8, 4))
     cp("RecordOrderCompliance", disagreement_id="walk-dg-1", order_id="o1",
        step=c.COMPLIANCE_STEP_DONE, done_on=D(2025, 9, 1))
+    # Families' experience: a compliment, and a survey sent and answered.
+    cp("RecordFeedback", feedback_id="walk-fb-1", child_id="walk-child-8", officer_id=officer,
+       kind=c.FEEDBACK_KIND_COMPLIMENT, process="ehc-assessments", received_on=D(2025, 9, 2),
+       text="Thank you")
+    cp("RecordSurveySent", feedback_id="walk-sv-1", child_id="walk-child-8", officer_id=officer,
+       survey=c.SURVEY_NEW_PLAN, process="ehc-assessments", sent_on=D(2025, 9, 3))
+    cp("RecordSurveyResponse", feedback_id="walk-sv-1", received_on=D(2025, 9, 10), score=4)
     print(f"walk: {ehc.count + rev.count + tr.count + cp.count} commands accepted")
 
 

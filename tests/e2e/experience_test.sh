@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# How the LA compares, end to end through gRPC (casectl) on a stack with a fixed business date:
-# the LA's scorecard carries the DfE's national figure beside its own (the latest year up to the
-# period's end), a trend every published year, and a malformed comparisons file stops the
-# projection naming its line.
+# Families' experience and how the LA compares, end to end through gRPC (casectl) on a stack
+# with a fixed business date: compliments, survey responses and a survey sent and answered count
+# in the officer's experience figures as hand-counted, their text stays off the topic; the LA's
+# scorecard carries the DfE's national figure beside its own (the latest year up to the period's
+# end), a trend every published year, and a malformed comparisons file stops the projection
+# naming its line.
 # Usage: experience_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$(cd "$1" && pwd)
@@ -58,4 +60,62 @@ t = json.load(sys.stdin)
 got = [(c["year"], c["percent"]) for c in t["comparisons"]]
 assert got == [(2019, 60.4), (2022, 49.2), (2023, 50.3), (2024, 46.4)], got' \
   || fail "trend comparisons"
+# Families' experience for officer-01 in November: a compliment; new-plan survey responses
+# scored 3 (not satisfied) and 4 (satisfied); an annual-review survey sent and answered with 5.
+fb=("$bin/casectl" feedback)
+"${fb[@]}" record --child e-child-1 --officer officer-01 --kind compliment \
+  --process ehc-assessments --on 2026-11-02 --text "Thank you for listening to us" --id fb-1 \
+  >/dev/null || fail "compliment"
+if "${fb[@]}" record --child e-child-1 --officer officer-01 --kind survey-response \
+  --process ehc-assessments --on 2026-11-03 --score 3 2>"$work/err"; then
+  fail "a survey response without its survey"
+fi
+grep -q "survey: a survey response names its survey" "$work/err" || fail "no survey: $(cat "$work/err")"
+"${fb[@]}" record --child e-child-1 --officer officer-01 --kind survey-response \
+  --survey new-plan --process ehc-assessments --on 2026-11-03 --score 3 >/dev/null \
+  || fail "response 3"
+"${fb[@]}" record --child e-child-2 --officer officer-01 --kind survey-response \
+  --survey new-plan --process ehc-assessments --on 2026-11-04 --score 4 >/dev/null \
+  || fail "response 4"
+"${fb[@]}" survey --child e-child-2 --officer officer-01 --survey annual-review \
+  --process annual-reviews --on 2026-11-05 --id sv-1 >/dev/null || fail "survey sent"
+"${fb[@]}" answer sv-1 --on 2026-11-20 --score 5 --text "The review listened" >/dev/null \
+  || fail "survey answered"
+"${fb[@]}" show fb-1 >"$work/fb.out"
+grep -q "text: Thank you for listening to us" "$work/fb.out" || fail "show: $(cat "$work/fb.out")"
+figure() {  # CODE -> "numerator/denominator" of officer-01's November scorecard
+  python3 - "$work/score.json" "$1" <<'PY'
+import json, sys
+card = json.load(open(sys.argv[1]))
+m = next(m for m in card["measures"] if m["code"] == sys.argv[2])
+print(f'{m.get("numerator", 0)}/{m.get("denominator", 0)}')
+PY
+}
+wants=(experience.satisfied=2/3 experience.satisfied.new_plan=1/2
+  experience.satisfied.annual_review=1/1 experience.satisfied.transport=0/0
+  experience.surveys_answered=1/1)
+all_in() {
+  for want in "${wants[@]}"; do
+    [[ "$(figure "${want%%=*}" 2>/dev/null)" == "${want#*=}" ]] || return 1
+  done
+}
+for _ in $(seq 1 100); do
+  "$bin/casectl" scorecard officer-01 --from 2026-11-01 --to 2026-11-30 --json \
+    >"$work/score.json" 2>/dev/null || true
+  all_in && break
+  sleep 0.2
+done
+for want in "${wants[@]}"; do
+  got=$(figure "${want%%=*}")
+  [[ "$got" == "${want#*=}" ]] || fail "${want%%=*}: $got, want ${want#*=}"
+done
+# Compliments per 100 open cases: one compliment (the officer holds no open case here).
+[[ "$(figure experience.compliments_per_100_cases | cut -d/ -f1)" == "1" ]] \
+  || fail "compliments: $(figure experience.compliments_per_100_cases)"
+# The text stays off the topic.
+timeout 30 kcat -b "$CASEWORK_BROKERS" -t casework.complaints.v1 -C -o beginning -e \
+  -f '%h %s\n' >"$work/topic.out" 2>/dev/null || true
+grep -q "FeedbackRecorded" "$work/topic.out" || fail "no FeedbackRecorded on the topic"
+grep -q "SurveyResponded" "$work/topic.out" || fail "no SurveyResponded on the topic"
+if grep -q "listening\|The review listened" "$work/topic.out"; then fail "feedback text on the topic"; fi
 echo "experience: ok"

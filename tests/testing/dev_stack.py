@@ -63,20 +63,28 @@ class DevStack:
         catalogue = subprocess.run([os.path.join(self.bin_dir, "casework-dev"),
                                     "--print-catalogue"], check=True, capture_output=True,
                                    text=True).stdout.split("\n")
-        self._port_args = []
-        for row in filter(None, catalogue):
-            name, _, _, _, _, flag, env = row.split()
-            port = free_port()
-            self.ports[flag] = port
-            self._port_args += [f"--{flag}-port", str(port)]
-        for extra in ("web", "oidc"):
-            self.ports[extra] = free_port()
-            self._port_args += [f"--{extra}-port", str(self.ports[extra])]
         self.process = None
         self.env = {}
         self.runs = 0
         atexit.register(self._kill)
-        self._start(flags)
+        # A port chosen free may be taken by another test before casework-dev binds it: then
+        # again with new ports.
+        for attempt in range(3):
+            self._port_args = []
+            for row in filter(None, catalogue):
+                name, _, _, _, _, flag, env = row.split()
+                port = free_port()
+                self.ports[flag] = port
+                self._port_args += [f"--{flag}-port", str(port)]
+            for extra in ("web", "oidc"):
+                self.ports[extra] = free_port()
+                self._port_args += [f"--{extra}-port", str(self.ports[extra])]
+            try:
+                self._start(flags)
+                break
+            except StackError as err:
+                if "(in use?)" not in str(err) or attempt == 2:
+                    raise
 
     def addr(self, flag):
         """The address of a service by its flag name (ehc, reviews, projection, ...)."""

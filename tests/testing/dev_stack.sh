@@ -60,32 +60,47 @@ dev_free_port() {
 dev_stack_start() {
   local bin=$1
   shift
-  local port args=()
-  # One flag and one address variable per service of the catalogue.
+  local port args attempt
+  # One flag and one address variable per service of the catalogue. A port chosen free may be
+  # taken by another test before casework-dev binds it: then again with new ports.
   local name flag env
-  while read -r name _ _ _ _ flag env; do
-    port=$(dev_free_port)
-    args+=("--$flag-port" "$port")
-    export "$env=127.0.0.1:$port"
-  done < <("$bin/casework-dev" --print-catalogue)
-  CASEWORK_WEB_PORT=$(dev_free_port)
-  CASEWORK_OIDC_PORT=$(dev_free_port)
-  export CASEWORK_WEB_PORT CASEWORK_OIDC_PORT
-  DEV_BIN=$bin
-  DEV_PORT_ARGS=("${args[@]}" --web-port "$CASEWORK_WEB_PORT" --oidc-port "$CASEWORK_OIDC_PORT")
-  dev_stack_run "$@"
+  for attempt in 1 2 3; do
+    args=()
+    while read -r name _ _ _ _ flag env; do
+      port=$(dev_free_port)
+      args+=("--$flag-port" "$port")
+      export "$env=127.0.0.1:$port"
+    done < <("$bin/casework-dev" --print-catalogue)
+    CASEWORK_WEB_PORT=$(dev_free_port)
+    CASEWORK_OIDC_PORT=$(dev_free_port)
+    export CASEWORK_WEB_PORT CASEWORK_OIDC_PORT
+    DEV_BIN=$bin
+    DEV_PORT_ARGS=("${args[@]}" --web-port "$CASEWORK_WEB_PORT" --oidc-port "$CASEWORK_OIDC_PORT")
+    dev_stack_try "$@" && return 0
+    grep -q "(in use?)" "$DEV_ERR" && [ "$attempt" -lt 3 ] || break
+  done
+  dev_fail "casework-dev exited while starting"
 }
 
 # Starts casework-dev on the stack's data and ports (DEV_BIN, DEV_PORT_ARGS) with these flags,
-# writing to DEV_OUT and DEV_ERR, and waits until it is up.
+# writing to DEV_OUT and DEV_ERR, and waits until it is up; fails if it exits first.
 dev_stack_run() {
+  dev_stack_try "$@" || dev_fail "casework-dev exited while starting"
+}
+
+# As dev_stack_run, returning 1 (not failing) when casework-dev exits while starting.
+dev_stack_try() {
   "$DEV_BIN/casework-dev" --data-dir "$DEV_WORK/var" "${DEV_PORT_ARGS[@]}" "$@" \
     >"$DEV_OUT" 2>"$DEV_ERR" &
   DEV_PID=$!
   export DEV_PID
   # Up when it prints its closing line; gone if it exits first.
   while ! grep -q "Ctrl-C stops" "$DEV_OUT" 2>/dev/null; do
-    kill -0 "$DEV_PID" 2>/dev/null || dev_fail "casework-dev exited while starting"
+    if ! kill -0 "$DEV_PID" 2>/dev/null; then
+      wait "$DEV_PID" 2>/dev/null || true
+      DEV_PID=""
+      return 1
+    fi
     sleep 0.2
   done
   # shellcheck disable=SC1091

@@ -469,6 +469,8 @@ int RunPeopleImport(const Args& a, Client& client);
 int RunSen2(const Args& a, Client& client);
 int RunEventsTail(const Args& a, Client& client);
 int RunDisagreement(const Args& a, Client& client);
+// casectl feedback record|survey|answer|show (families' experience).
+int RunFeedback(const Args& a, Client& client);
 
 // The filters every `... list` command takes: --child, --officer,
 // --page-size N, --page-token T.

@@ -1,6 +1,7 @@
 // casectl complaint ... and casectl disagreement ...: the complaints service
 // from the command line.
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "casework/v1/complaints.grpc.pb.h"
 #include "libs/core/clock.h"
 #include "tools/casectl/cli.h"
@@ -265,6 +266,104 @@ int RunDisagreement(const Args& a, Client& client) {
     return 0;
   } else {
     Die(absl::StrCat("unknown disagreement command '", verb,
+                     "' (see casectl --help)"));
+  }
+  return client.PrintCommandResult(verb, s, result);
+}
+
+// casectl feedback record|survey|answer|show: families' experience.
+int RunFeedback(const Args& a, Client& client) {
+  auto stub = Stub(a, client);
+  const std::string verb =
+      Positional(a, 1, "feedback command (record, survey, answer, show)");
+  const std::string rid = a.Get("request-id", NewUuid());
+  auto id = [&] { return Positional(a, 2, "feedback id"); };
+  auto survey = [&](bool required) {
+    if (!required && !a.Has("survey")) return v1::SURVEY_UNSPECIFIED;
+    return Pick<v1::Survey>(
+        {{"new-plan", v1::SURVEY_NEW_PLAN},
+         {"annual-family", v1::SURVEY_ANNUAL_FAMILY},
+         {"annual-review", v1::SURVEY_ANNUAL_REVIEW},
+         {"transport", v1::SURVEY_TRANSPORT},
+         {"complaint-handling", v1::SURVEY_COMPLAINT_HANDLING},
+         {"other", v1::SURVEY_OTHER}},
+        "survey", Require(a, "survey"));
+  };
+  auto score = [&] {
+    int n = 0;
+    if (a.Has("score") && !absl::SimpleAtoi(a.Get("score"), &n)) {
+      Die("--score takes a whole number from 1 to 5");
+    }
+    return n;
+  };
+  v1::CommandResult result;
+  grpc::ClientContext ctx;
+  client.Context(&ctx);
+  grpc::Status s;
+  if (verb == "record") {
+    v1::RecordFeedbackRequest r;
+    r.set_request_id(rid);
+    r.set_feedback_id(a.Get("id"));
+    r.set_child_id(Require(a, "child"));
+    r.set_officer_id(Require(a, "officer"));
+    r.set_kind(Pick<v1::FeedbackKind>(
+        {{"compliment", v1::FEEDBACK_KIND_COMPLIMENT},
+         {"survey-response", v1::FEEDBACK_KIND_SURVEY_RESPONSE},
+         {"comment", v1::FEEDBACK_KIND_COMMENT}},
+        "kind", Require(a, "kind")));
+    r.set_survey(survey(false));
+    r.set_process(Require(a, "process"));
+    r.set_case_id(a.Get("case"));
+    *r.mutable_received_on() = DateFlag(a, "on", false);
+    r.set_score(score());
+    r.set_text(a.Get("text"));
+    s = stub->RecordFeedback(&ctx, r, &result);
+  } else if (verb == "survey") {
+    v1::RecordSurveySentRequest r;
+    r.set_request_id(rid);
+    r.set_feedback_id(a.Get("id"));
+    r.set_child_id(Require(a, "child"));
+    r.set_officer_id(Require(a, "officer"));
+    r.set_survey(survey(true));
+    r.set_process(Require(a, "process"));
+    r.set_case_id(a.Get("case"));
+    *r.mutable_sent_on() = DateFlag(a, "on", false);
+    s = stub->RecordSurveySent(&ctx, r, &result);
+  } else if (verb == "answer") {
+    v1::RecordSurveyResponseRequest r;
+    r.set_request_id(rid);
+    r.set_feedback_id(id());
+    *r.mutable_received_on() = DateFlag(a, "on", false);
+    r.set_score(score());
+    r.set_text(a.Get("text"));
+    s = stub->RecordSurveyResponse(&ctx, r, &result);
+  } else if (verb == "show") {
+    v1::GetFeedbackRequest r;
+    r.set_feedback_id(id());
+    v1::Feedback out;
+    s = stub->GetFeedback(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf(
+        "feedback %s  child %s  officer %s  %s%s%s  %s %s  sent %s  received "
+        "%s  score %d\n",
+        out.feedback_id().c_str(), out.child_id().c_str(),
+        out.officer_id().c_str(),
+        EnumWord(v1::FeedbackKind_Name(out.kind()), 14).c_str(),
+        out.survey() == v1::SURVEY_UNSPECIFIED ? "" : " ",
+        out.survey() == v1::SURVEY_UNSPECIFIED
+            ? ""
+            : EnumWord(v1::Survey_Name(out.survey()), 7).c_str(),
+        out.process().c_str(), out.case_id().c_str(),
+        Str(out.sent_on()).c_str(), Str(out.received_on()).c_str(),
+        out.score());
+    if (!out.text().empty()) std::printf("text: %s\n", out.text().c_str());
+    return 0;
+  } else {
+    Die(absl::StrCat("unknown feedback command '", verb,
                      "' (see casectl --help)"));
   }
   return client.PrintCommandResult(verb, s, result);

@@ -151,6 +151,7 @@ int Dispatch(const Args& a) {
   if (command == "transport") return RunTransport(a, client);
   if (command == "complaint") return RunComplaint(a, client);
   if (command == "disagreement") return RunDisagreement(a, client);
+  if (command == "feedback") return RunFeedback(a, client);
   if (command == "events" && a.positional.size() > 1 &&
       a.positional[1] == "tail") {
     return RunEventsTail(a, client);

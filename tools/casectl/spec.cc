@@ -151,6 +151,23 @@ const std::vector<CommandSpec>& Commands() {
       {"transport list", "", "child|officer page-size# page-token",
        "List applications of a child or an officer"},
       // Complaints and disagreements (complaints).
+      {"feedback record", "",
+       "child! officer! kind=compliment|survey-response|comment! "
+       "process=ehc-assessments|annual-reviews|transport|complaints! "
+       "survey=new-plan|annual-family|annual-review|transport|"
+       "complaint-handling|other score# case on@ text id",
+       "Record a compliment, comment or survey response about a case and its "
+       "officer (--score 1-5 for a survey with a score; --text stays out of "
+       "events)"},
+      {"feedback survey", "",
+       "child! officer! survey=new-plan|annual-family|annual-review|"
+       "transport|complaint-handling|other! "
+       "process=ehc-assessments|annual-reviews|transport|complaints! case "
+       "on@ id",
+       "Record a survey sent to a family"},
+      {"feedback answer", "ID", "score# on@ text",
+       "Record the response to a survey sent"},
+      {"feedback show", "ID", "", "Show feedback and its text"},
       {"complaint log", "",
        "child! officer! "
        "subject=assessment|plan|review|transport|provision|communication|"

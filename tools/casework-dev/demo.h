@@ -83,15 +83,18 @@ absl::StatusOr<DemoSummary> LoadTransportDemo(
     const TransportDemoOptions& options);
 
 // Complaints (corporate and children's social care, through their stages, a
-// few to the Ombudsman) and disagreements (mediation, certificates, appeals,
-// Tribunal decisions and orders with their compliance), through the complaints
-// service's gRPC API. Idempotent like LoadDemo.
+// few to the Ombudsman), disagreements (mediation, certificates, appeals,
+// Tribunal decisions and orders with their compliance) and families'
+// feedback (compliments, new-plan surveys sent and answered, annual-survey
+// responses), through the complaints service's gRPC API. Idempotent like
+// LoadDemo.
 struct ComplaintsDemoOptions {
   std::string complaints_address;
   std::string token;
   Date today;
   int complaints = 100;
   int disagreements = 60;
+  int feedback = 300;  // compliments, surveys sent and answered, responses
   int officers = 20;
   uint64_t seed = 20261123;
   int threads = 8;

@@ -30,6 +30,10 @@ const auto kDisagreementId = [](auto& r, const std::string& id) {
 };
 using ComplaintWriter = DemoWriter<Stub, decltype(kComplaintId)>;
 using DisagreementWriter = DemoWriter<Stub, decltype(kDisagreementId)>;
+const auto kFeedbackId = [](auto& r, const std::string& id) {
+  r.set_feedback_id(id);
+};
+using FeedbackWriter = DemoWriter<Stub, decltype(kFeedbackId)>;
 
 absl::Status OneComplaint(Stub& stub, int n, const ComplaintsDemoOptions& o,
                           const Calendar& cal, std::mt19937_64& rng,
@@ -257,18 +261,93 @@ absl::Status OneDisagreement(Stub& stub, int n, const ComplaintsDemoOptions& o,
 
 }  // namespace
 
+// Families' experience of one child's case: about one family in eight sends
+// a compliment; new-plan surveys go to families (most sent within a month of
+// the plan), about two in five answer, mostly satisfied, some not; a few
+// annual-family survey responses come back on paper (no survey sent
+// through casework).
+absl::Status OneFeedback(Stub& stub, int n, const ComplaintsDemoOptions& o,
+                         std::mt19937_64& rng, int64_t* commands,
+                         int64_t* repeated) {
+  auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  auto score = [&] {
+    const int r = uniform(1, 100);
+    return r <= 35 ? 5 : r <= 70 ? 4 : r <= 85 ? 3 : r <= 95 ? 2 : 1;
+  };
+  const std::string child = absl::StrFormat("child-%05d", n * 13 % 2000 + 1);
+  const std::string officer =
+      absl::StrFormat("officer-%02d", n % o.officers + 1);
+  const std::string id = absl::StrFormat("demo-feedback-%04d", n);
+  FeedbackWriter w(stub, {.id = id, .today = o.today}, o.token);
+  struct Done {
+    FeedbackWriter& w;
+    int64_t* c;
+    int64_t* r;
+    ~Done() {
+      *c += w.commands;
+      *r += w.repeated;
+    }
+  } done{w, commands, repeated};
+  const Date on = o.today.AddDays(-uniform(1, 330));
+  const int kind = uniform(1, 100);
+  if (kind <= 15) {
+    v1::RecordFeedbackRequest r;
+    r.set_child_id(child);
+    r.set_officer_id(officer);
+    r.set_kind(v1::FEEDBACK_KIND_COMPLIMENT);
+    r.set_process(chance(0.6) ? "ehc-assessments" : "annual-reviews");
+    *r.mutable_received_on() = ToProto(on);
+    r.set_text("Thank you for all your help this year");
+    DEMO_SEND(w, RecordFeedback, r, on);
+  } else if (kind <= 85) {
+    v1::RecordSurveySentRequest sent;
+    sent.set_child_id(child);
+    sent.set_officer_id(officer);
+    sent.set_survey(v1::SURVEY_NEW_PLAN);
+    sent.set_process("ehc-assessments");
+    *sent.mutable_sent_on() = ToProto(on);
+    if (!DEMO_SEND(w, RecordSurveySent, sent, on) || !chance(0.4)) {
+      return absl::OkStatus();
+    }
+    const Date back = on.AddDays(uniform(3, 40));
+    v1::RecordSurveyResponseRequest answer;
+    answer.set_score(score());
+    *answer.mutable_received_on() = ToProto(back);
+    DEMO_SEND(w, RecordSurveyResponse, answer, back);
+  } else {
+    v1::RecordFeedbackRequest r;
+    r.set_child_id(child);
+    r.set_officer_id(officer);
+    r.set_kind(v1::FEEDBACK_KIND_SURVEY_RESPONSE);
+    r.set_survey(v1::SURVEY_ANNUAL_FAMILY);
+    r.set_process("annual-reviews");
+    r.set_score(score());
+    *r.mutable_received_on() = ToProto(on);
+    DEMO_SEND(w, RecordFeedback, r, on);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<DemoSummary> LoadComplaintsDemo(const ComplaintsDemoOptions& o) {
   auto stub = v1::ComplaintsService::NewStub(grpc::CreateChannel(
       o.complaints_address, grpc::InsecureChannelCredentials()));
   const Calendar calendar;
-  const int total = o.complaints + o.disagreements;
+  const int total = o.complaints + o.disagreements + o.feedback;
   absl::StatusOr<DemoCounts> counts = LoadInParallel(
       o.threads, total, o.seed * 15485863u,
       [&](int i, std::mt19937_64& rng, int64_t* c, int64_t* r) {
-        return i < o.complaints
-                   ? OneComplaint(*stub, i + 1, o, calendar, rng, c, r)
-                   : OneDisagreement(*stub, i - o.complaints + 1, o, calendar,
-                                     rng, c, r);
+        if (i < o.complaints) {
+          return OneComplaint(*stub, i + 1, o, calendar, rng, c, r);
+        }
+        if (i < o.complaints + o.disagreements) {
+          return OneDisagreement(*stub, i - o.complaints + 1, o, calendar, rng,
+                                 c, r);
+        }
+        return OneFeedback(*stub, i - o.complaints - o.disagreements + 1, o,
+                           rng, c, r);
       });
   if (!counts.ok()) return counts.status();
   return DemoSummary{counts->commands, counts->repeated, total, {}};

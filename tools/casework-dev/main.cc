@@ -767,13 +767,15 @@ int main(int argc, char** argv) {
             .today = today,
             .complaints = std::max(1, demo_children / 20),
             .disagreements = std::max(1, demo_children * 3 / 100),
+            .feedback = std::max(1, demo_children / 5),
             .officers = officers});
     if (!disputes.ok()) {
       stop_all();
       return Fail(disputes.status());
     }
     std::printf(
-        "complaints demo loaded: %lld complaints and disagreements, %lld "
+        "complaints demo loaded: %lld complaints, disagreements and feedback, "
+        "%lld "
         "commands (%lld already present) in %.1f s\n"
         "demo loaded\n",
         static_cast<long long>(disputes->children),

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/rpc/proto_date.h"
+#include "libs/statutory/experience.h"
 #include "libs/statutory/quality.h"
 #include "libs/statutory/rules.h"
 #include "services/projection/measures.h"
@@ -307,6 +308,15 @@ TEST(MeasureCatalogueTest, MatchesTheStatutoryRules) {
              statutory::kSampledAudited, statutory::kDraftsIssued,
              statutory::kDraftsAudited, statutory::kDraftAuditsGraded,
              statutory::kDraftAuditsGood});
+        counters.insert({statutory::kCompliments, statutory::kResponsesScored,
+                         statutory::kResponsesSatisfied,
+                         statutory::kSurveysSent, statutory::kSurveysAnswered});
+        for (absl::string_view survey : statutory::kSurveyCodes) {
+          counters.insert(
+              statutory::PerSurvey(statutory::kResponsesScored, survey));
+          counters.insert(
+              statutory::PerSurvey(statutory::kResponsesSatisfied, survey));
+        }
         for (const statutory::Criterion& c :
              statutory::QaFrameworkInUse().plan) {
           counters.insert(statutory::CriterionMet(c.id));

@@ -10,6 +10,7 @@ export const AREAS: { id: string; name: string; test: (code: string) => boolean 
   { id: "complaints", name: "Complaints", test: (c) => c.startsWith("complaint") },
   { id: "disagreements", name: "Mediation and Tribunal", test: (c) => /^(mediation|tribunal|disagreements)\./.test(c) },
   { id: "quality", name: "Quality and outcomes", test: (c) => c.startsWith("quality.") },
+  { id: "experience", name: "Families' experience", test: (c) => c.startsWith("experience.") },
 ];
 
 export function areaOf(id: string | null) {

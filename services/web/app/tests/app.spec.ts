@@ -20,7 +20,7 @@ test.afterEach(({ page }) => {
 const FROM = () => env("CASEWORK_TEST_FROM");
 const TO = () => env("CASEWORK_TEST_TO");
 const period = () => `period=custom&from=${FROM()}&to=${TO()}&asOf=${TO()}`;
-const AREAS = ["ehc", "advice", "reviews", "transport", "complaints", "disagreements", "quality"];
+const AREAS = ["ehc", "advice", "reviews", "transport", "complaints", "disagreements", "quality", "experience"];
 const n = (s: string | undefined) => Number(s ?? 0);
 
 // The words a manager reads for a RAG (the JSON names of casework.v1.Rag).

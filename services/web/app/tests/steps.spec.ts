@@ -210,7 +210,7 @@ test("every command of the four services has its page", async ({ page }) => {
     complaints: (await list("ComplaintsService/ListComplaints", "complaints"))[0]?.complaintId,
   };
   const services = { "ehc-assessments": EhcAssessmentService, "annual-reviews": AnnualReviewService, transport: TransportService, complaints: ComplaintsService };
-  const starts: Record<string, string> = { RecordRequest: "ehc-request", RegisterPlan: "plan", SubmitApplication: "travel", LogComplaint: "complaint", RecordDisagreement: "disagreement" };
+  const starts: Record<string, string> = { RecordRequest: "ehc-request", RegisterPlan: "plan", SubmitApplication: "travel", LogComplaint: "complaint", RecordDisagreement: "disagreement", RecordFeedback: "feedback", RecordSurveySent: "survey" };
   // No complaint held yet: log one through its form.
   await signIn(page, "officer-01", `/new/complaint?child=child-web-c-${Date.now()}`);
   if (!streams.complaints) {
@@ -416,6 +416,39 @@ test("the QA lead draws a dip sample and finds its plans on their worklist", asy
   await expect(page.locator(`#worklist a[href="/case/annual-reviews/${reg.streamId}"]`)).toBeVisible();
   await expect(page.locator("#new-cases")).toHaveCount(0);
   await expectAccessible(page, "QA lead's worklist");
+});
+
+test("an officer records a compliment and a survey's response through the forms", async ({ page }) => {
+  const token = env("CASEWORK_OFFICER_TOKEN");
+  const child = `child-web-f-${Date.now()}`;
+  await signIn(page, "officer-01", `/new/feedback?child=${child}`);
+  await expectAccessible(page, "feedback form");
+  await page.check("input[name=kind][value=FEEDBACK_KIND_COMPLIMENT]");
+  await page.fill('[id="process"]', "ehc-assessments");
+  await page.fill('[id="text"]', "You kept us informed at every step");
+  await submit(page, "Record feedback");
+  await page.waitForURL(/\/case\/complaints\/[^/?]+\?done=RecordFeedback/);
+  await ready(page);
+  const compliment = decodeURIComponent(new URL(page.url()).pathname.split("/")[3]);
+  const got = await connect(page, "ComplaintsService/GetFeedback", token, { feedbackId: compliment });
+  expect([got.kind, got.childId, got.officerId, got.text]).toEqual(
+    ["FEEDBACK_KIND_COMPLIMENT", child, "officer-01", "You kept us informed at every step"]);
+  await expectAccessible(page, "feedback page");
+  // A survey sent, then its response from the case page.
+  await page.goto(`/new/survey?child=${child}`);
+  await ready(page);
+  await page.check("input[name=survey][value=SURVEY_NEW_PLAN]");
+  await page.fill('[id="process"]', "ehc-assessments");
+  await submit(page, "Record survey sent");
+  await page.waitForURL(/done=RecordSurveySent/);
+  await ready(page);
+  const survey = decodeURIComponent(new URL(page.url()).pathname.split("/")[3]);
+  await step(page, "RecordSurveyResponse", async () => {
+    await page.fill('[id="score"]', "5");
+  });
+  const answered = await connect(page, "ComplaintsService/GetFeedback", token, { feedbackId: survey });
+  expect([answered.survey, answered.score]).toEqual(["SURVEY_NEW_PLAN", 5]);
+  await expect(page.locator("#actions a")).toHaveCount(0);
 });
 
 test("a complaint through stage 2", async ({ page }) => {

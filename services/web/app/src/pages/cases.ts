@@ -11,7 +11,7 @@ import { AuditGrade, AuditKind, AuditedPlan, ClockStatus, CriterionResult, Outco
 import { AssessmentSchema } from "../gen/casework/v1/ehc_assessment_pb";
 import { PlanSchema, type Plan } from "../gen/casework/v1/annual_review_pb";
 import { TransportApplicationSchema } from "../gen/casework/v1/transport_pb";
-import { ComplaintSchema, DisagreementSchema } from "../gen/casework/v1/complaints_pb";
+import { ComplaintSchema, DisagreementSchema, FeedbackSchema } from "../gen/casework/v1/complaints_pb";
 import { caption, csv, downloadButton, offerCsv, openClockTag, scrollTable } from "../ui";
 import { casePath, childLinks } from "./exceptions";
 import { newCaseLinks } from "./worklist";
@@ -212,14 +212,20 @@ export async function loadCase(api: Api, source: string, streamId: string): Prom
         message = await api.complaints.getComplaint({ complaintId: streamId });
       } catch (e) {
         if (!(e instanceof ConnectError) || e.code !== Code.NotFound) throw e;
-        schema = DisagreementSchema;
-        message = await api.complaints.getDisagreement({ disagreementId: streamId });
+        try {
+          schema = DisagreementSchema;
+          message = await api.complaints.getDisagreement({ disagreementId: streamId });
+        } catch (e2) {
+          if (!(e2 instanceof ConnectError) || e2.code !== Code.NotFound) throw e2;
+          schema = FeedbackSchema;
+          message = await api.complaints.getFeedback({ feedbackId: streamId }) as unknown as LoadedCase["message"];
+        }
       }
       break;
     default:
       throw new ConnectError(`source: '${source}' is not a casework service`, Code.NotFound);
   }
-  const kind = schema === DisagreementSchema ? "Disagreement" : schema === ComplaintSchema ? "Complaint" : SOURCES[source];
+  const kind = schema === FeedbackSchema ? "Feedback" : schema === DisagreementSchema ? "Disagreement" : schema === ComplaintSchema ? "Complaint" : SOURCES[source];
   return { schema, message, kind };
 }
 
@@ -234,7 +240,7 @@ export function stepsFor(roles: string[], allowed: string[]): string[] {
 export async function casePage(api: Api, config: AppConfig, source: string, streamId: string, params: URLSearchParams, roles: string[] = []): Promise<{ title: string; body: Html }> {
   const { schema, message, kind } = await loadCase(api, source, streamId);
   const steps = stepsFor(roles, message.allowedActions);
-  const clocks = message.clocks;
+  const clocks = message.clocks ?? [];
   const asOf = today();
   const done = params.get("done");
   const after = params.get("after") ?? "";

@@ -24,7 +24,7 @@ export const SERVICES: Record<string, DescService> = {
 };
 
 // The id field of a case of each kind, in its commands.
-const CASE_ID_FIELDS = ["assessment_id", "plan_id", "application_id", "complaint_id", "disagreement_id"];
+const CASE_ID_FIELDS = ["assessment_id", "plan_id", "application_id", "complaint_id", "disagreement_id", "feedback_id"];
 
 // The commands that start a case, by the address of their page.
 export const NEW_CASES: Record<string, { source: string; method: string; title: string }> = {
@@ -33,6 +33,8 @@ export const NEW_CASES: Record<string, { source: string; method: string; title: 
   travel: { source: "transport", method: "SubmitApplication", title: "A new home-to-school travel application" },
   complaint: { source: "complaints", method: "LogComplaint", title: "Log a complaint" },
   disagreement: { source: "complaints", method: "RecordDisagreement", title: "Record a disagreement (mediation or appeal)" },
+  feedback: { source: "complaints", method: "RecordFeedback", title: "Record a compliment, comment or survey response" },
+  survey: { source: "complaints", method: "RecordSurveySent", title: "Record a survey sent to a family" },
 };
 
 // Every command of the four services (what returns a CommandResult).
@@ -103,6 +105,10 @@ const HINTS: Record<string, string> = {
   application_id: "Optional: leave it blank and the service makes one",
   complaint_id: "Optional: leave it blank and the service makes one",
   disagreement_id: "Optional: leave it blank and the service makes one",
+  feedback_id: "Optional: leave it blank and the service makes one",
+  score: "For a survey with a score: 1 (very dissatisfied) to 5 (very satisfied); 0 when it has none",
+  process: "The service of the case: ehc-assessments, annual-reviews, transport or complaints",
+  text: "What was said. It is kept with the feedback, never in events or figures",
   advice_id: "Optional when asking for advice: leave it blank and the service makes one",
   audit_id: "Optional: leave it blank and the service makes one",
   auditor_id: "Leave it blank: you are the auditor",

@@ -113,6 +113,8 @@ export function newCaseLinks(childId: string): Html {
   <li><a class="govuk-link" href="/new/travel${q}">A home-to-school travel application</a></li>
   <li><a class="govuk-link" href="/new/complaint${q}">A complaint</a></li>
   <li><a class="govuk-link" href="/new/disagreement${q}">A disagreement (mediation or appeal)</a></li>
+  <li><a class="govuk-link" href="/new/feedback${q}">A compliment, comment or survey response</a></li>
+  <li><a class="govuk-link" href="/new/survey${q}">A survey sent to a family</a></li>
 </ul></div></details>`;
 }
 
