@@ -31,7 +31,15 @@ SHARED = ["EventMetadata", "ClockChange", "Date"]
 CHANGES = [
     "## Changes", "",
     "Families' experience - additive:",
-    "- `ComplaintsEvent` carries `tallies` (3) like the other envelopes.",
+    "- `ComplaintsEvent` carries `tallies` (3) like the other envelopes. `Tally` gained `on` "
+    "(3): the day a tally counts on when it is a cohort's, not the event's (an appeal counts "
+    "on the day of the mediation it followed).",
+    "- Cohort tallies: `MediationHeld` adds `disagreements.mediated` and, agreed or partly, "
+    "`disagreements.mediation_agreed`; `AppealRegistered` after a mediation adds "
+    "`disagreements.mediated_appealed` on the mediation's day; `ComplaintClosed` adds "
+    "`complaints.closed` and `complaints.closed_escalated` / `complaints.closed_ombudsman`. "
+    "`ComplaintLogged` adds `complaints.subject.<subject>`; `ComplaintResponded` adds "
+    "`complaints.replies` and `complaints.finding.<finding>`.",
     "- New events on casework.complaints.v1: `FeedbackRecorded` (oneof 50: a compliment, "
     "comment or survey response about a case and its officer; its text never in the event), "
     "`SurveySent` (51) and `SurveyResponded` (52). Tallies `experience.compliments`, "

@@ -19,6 +19,29 @@ inline constexpr char kResponsesScored[] = "experience.scored";
 inline constexpr char kResponsesSatisfied[] = "experience.satisfied";
 inline constexpr char kSurveysSent[] = "experience.surveys_sent";
 inline constexpr char kSurveysAnswered[] = "experience.surveys_answered";
+// Disagreement resolution as cohorts: disagreements mediated, those agreed
+// or partly agreed, and those mediated that went on to appeal (counted on
+// the mediation's day); complaints closed, and of them those that reached
+// stage 2 and the Ombudsman (counted on the closing day).
+inline constexpr char kMediated[] = "disagreements.mediated";
+inline constexpr char kMediationAgreed[] = "disagreements.mediation_agreed";
+inline constexpr char kMediatedAppealed[] = "disagreements.mediated_appealed";
+inline constexpr char kComplaintsClosed[] = "complaints.closed";
+inline constexpr char kClosedEscalated[] = "complaints.closed_escalated";
+inline constexpr char kClosedToOmbudsman[] = "complaints.closed_ombudsman";
+// Complaints by theme and finding: each complaint logged counts under its
+// subject ("complaints.subject.<subject>"); each reply under its finding
+// ("complaints.finding.<finding>") and in complaints.replies.
+inline constexpr char kSubjectPrefix[] = "complaints.subject.";
+inline constexpr char kFindingPrefix[] = "complaints.finding.";
+inline constexpr char kReplies[] = "complaints.replies";
+// The subject codes, in v1::ComplaintSubject order, and the finding codes,
+// in v1::ComplaintFinding order.
+inline constexpr std::array<absl::string_view, 7> kComplaintSubjects = {
+    "ehc_assessment", "plan_content",  "annual_review", "transport",
+    "provision",      "communication", "other"};
+inline constexpr std::array<absl::string_view, 3> kComplaintFindings = {
+    "upheld", "partly_upheld", "not_upheld"};
 // A score from this up is "satisfied" (4 "satisfied", 5 "very satisfied").
 inline constexpr int kSatisfiedFrom = 4;
 

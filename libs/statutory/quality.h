@@ -133,10 +133,17 @@ std::string CriterionAssessed(absl::string_view id);
 std::string CriterionMet(absl::string_view id);
 
 template <typename Event>
-void AddTally(Event& e, absl::string_view counter, int64_t count = 1) {
+v1::Tally* AddTally(Event& e, absl::string_view counter, int64_t count = 1) {
   v1::Tally* t = e.add_tallies();
   t->set_counter(std::string(counter));
   t->set_count(count);
+  return t;
+}
+
+// A tally counted on `on`, a cohort's day, not the event's (v1::Tally.on).
+template <typename Event>
+void AddTallyOn(Event& e, absl::string_view counter, const v1::Date& on) {
+  *AddTally(e, counter)->mutable_on() = on;
 }
 
 // The tallies of an audit: graded and good-or-better (when graded), each

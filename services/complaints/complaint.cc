@@ -159,6 +159,14 @@ absl::StatusOr<ComplaintsDecision> Decide(const Complaint& s,
     OpenClock(e, StageClock(1), Rule(RuleId::kCscStage1), received,
               env.calendar.AddWorkingDays(received, env.limits.csc_stage1));
   }
+  if (const int subject = static_cast<int>(c.subject()) - 1;
+      subject >= 0 &&
+      subject < static_cast<int>(statutory::kComplaintSubjects.size())) {
+    statutory::AddTally(
+        e, absl::StrCat(
+               statutory::kSubjectPrefix,
+               statutory::kComplaintSubjects[static_cast<size_t>(subject)]));
+  }
   ComplaintsDecision d = One(std::move(e));
   const std::string key = absl::StrCat("c:", complaint_id);
   d.index_puts.emplace_back(ChildIndexKey(c.child_id(), key), "");
@@ -371,6 +379,13 @@ absl::StatusOr<ComplaintsDecision> Decide(
   *body->mutable_responded_on() = ToProto(on);
   body->set_handler_id(handler);
   CloseClock(e, s, StageClock(s.stage()), on);
+  if (const int f = static_cast<int>(c.finding()) - 1;
+      f >= 0 && f < static_cast<int>(statutory::kComplaintFindings.size())) {
+    statutory::AddTally(e, statutory::kReplies);
+    statutory::AddTally(
+        e, absl::StrCat(statutory::kFindingPrefix,
+                        statutory::kComplaintFindings[static_cast<size_t>(f)]));
+  }
   return One(std::move(e));
 }
 
@@ -477,6 +492,13 @@ absl::StatusOr<ComplaintsDecision> Decide(const Complaint& s,
                         DateOf(s.received_on()), "the complaint was received"));
   Event e = At(on);
   *e.mutable_complaint_closed()->mutable_closed_on() = ToProto(on);
+  // Complaints closed, and of them those that went to stage 2 and to the
+  // Ombudsman (a cohort by closure, not a ratio of counts).
+  statutory::AddTally(e, statutory::kComplaintsClosed);
+  if (s.stage() >= 2) statutory::AddTally(e, statutory::kClosedEscalated);
+  if (IsSet(s.referred_to_ombudsman_on())) {
+    statutory::AddTally(e, statutory::kClosedToOmbudsman);
+  }
   return One(std::move(e));
 }
 
@@ -637,6 +659,11 @@ absl::StatusOr<ComplaintsDecision> Decide(
   e.mutable_mediation_held()->set_outcome(c.outcome());
   *e.mutable_mediation_held()->mutable_held_on() = ToProto(on);
   CloseClock(e, s, "mediation", on);
+  statutory::AddTally(e, statutory::kMediated);
+  if (c.outcome() == v1::MEDIATION_OUTCOME_AGREED ||
+      c.outcome() == v1::MEDIATION_OUTCOME_PARTLY_AGREED) {
+    statutory::AddTally(e, statutory::kMediationAgreed);
+  }
   const statutory::ClockRule& cert = Rule(RuleId::kMediationCertificate);
   OpenClock(e, "certificate", cert, on, cert.DueDate(on, env.calendar));
   return One(std::move(e));
@@ -677,6 +704,12 @@ absl::StatusOr<ComplaintsDecision> Decide(const Disagreement& s,
   Event e = At(on);
   *e.mutable_appeal_registered()->mutable_registered_on() = ToProto(on);
   e.mutable_appeal_registered()->set_late(on > DateOf(s.appeal_deadline()));
+  // A disagreement mediated and then appealed counts with the cohort of
+  // its mediation (the day it was held).
+  if (IsSet(s.mediation_held_on())) {
+    statutory::AddTallyOn(e, statutory::kMediatedAppealed,
+                          s.mediation_held_on());
+  }
   return One(std::move(e));
 }
 

@@ -146,9 +146,22 @@ std::vector<MeasureDef>* BuildCatalogue() {
       Rate("complaints.referred_to_ombudsman",
            "Complaints referred to the Ombudsman (of logged)",
            kComplaintsToOmbudsman, kComplaintsLogged, 5, 5, true),
+      // Of disagreements mediated in the period, those that went on to
+      // appeal (whenever: counted on the mediation's day, a cohort).
       Rate("disagreements.mediation_to_appeal",
-           "Tribunal appeals registered (of mediations held)",
-           kAppealsRegistered, kMediationsHeld, 40, 10, true),
+           "Mediated disagreements that went on to appeal",
+           statutory::kMediatedAppealed, statutory::kMediated, 40, 10, true),
+      Rate("disagreements.mediation_agreed",
+           "Mediations agreed or partly agreed (of held)",
+           statutory::kMediationAgreed, statutory::kMediated, 70, 10, false),
+      Rate("complaints.closed_escalated",
+           "Complaints closed that reached stage 2 (of closed)",
+           statutory::kClosedEscalated, statutory::kComplaintsClosed, 20, 10,
+           true),
+      Rate("complaints.closed_ombudsman",
+           "Complaints closed that went to the Ombudsman (of closed)",
+           statutory::kClosedToOmbudsman, statutory::kComplaintsClosed, 5, 5,
+           true),
   };
   MeasureDef backlog;
   backlog.code = "review.backlog";
@@ -160,6 +173,24 @@ std::vector<MeasureDef>* BuildCatalogue() {
   m->push_back(backlog);
   m->push_back(Rate("complaints.per_100_cases", "Complaints per 100 open cases",
                     kComplaintsLogged, "caseload", 5, 5, true));
+  // Complaints by theme (subject) of complaints logged, and by finding of
+  // replies: breakdowns, without targets.
+  for (absl::string_view subject : statutory::kComplaintSubjects) {
+    m->push_back(Rate(absl::StrCat(statutory::kSubjectPrefix, subject),
+                      absl::StrCat("Complaints about ",
+                                   absl::StrReplaceAll(subject, {{"_", " "}}),
+                                   " (of logged)"),
+                      absl::StrCat(statutory::kSubjectPrefix, subject),
+                      kComplaintsLogged, 0, 0, false));
+  }
+  for (absl::string_view finding : statutory::kComplaintFindings) {
+    m->push_back(Rate(absl::StrCat(statutory::kFindingPrefix, finding),
+                      absl::StrCat("Complaint replies: ",
+                                   absl::StrReplaceAll(finding, {{"_", " "}}),
+                                   " (of replies)"),
+                      absl::StrCat(statutory::kFindingPrefix, finding),
+                      statutory::kReplies, 0, 0, false));
+  }
   // Families' experience (libs/statutory/experience.h): compliments per 100
   // open cases, satisfied of survey responses with a score (over all and per
   // survey), and surveys answered of those sent.

@@ -56,15 +56,17 @@ void Apply(Batch& batch, const StreamDelta& delta) {
     }
   }
   // Counters, and the case behind each count (a rate measure's cases).
-  auto counted = [&](const std::string& counter, int64_t n) {
-    const v1::Date& on = delta.entry.occurred_on();
+  auto counted = [&](const std::string& counter, int64_t n,
+                     const v1::Date& on) {
     Count(batch, delta.officer, counter, on, 0, n);
     batch.Put(keys::Counted(delta.officer, counter, on, delta.source,
                             delta.stream_id, delta.entry.position()),
               absl::StrCat(n, std::string(1, '\0'), delta.child_id));
   };
-  if (delta.counter != nullptr) counted(delta.counter, 1);
-  for (const auto& [counter, n] : delta.tallies) counted(counter, n);
+  if (delta.counter != nullptr) {
+    counted(delta.counter, 1, delta.entry.occurred_on());
+  }
+  for (const TallyCount& t : delta.tallies) counted(t.counter, t.count, t.on);
 }
 
 absl::Status Sum(rocksdb::DB* db, const std::string& officer, Date from,

@@ -148,6 +148,10 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
       return absl::InvalidArgumentError(absl::StrCat(
           "tally ", t.counter(), ": count ", t.count(), " is not 1 to 1000"));
     }
+    if (t.has_on()) {
+      RETURN_IF_ERROR(
+          DateOf(t.on(), absl::StrCat("tally ", t.counter(), ": on")).status());
+    }
   }
 
   StreamDelta d;
@@ -286,7 +290,8 @@ absl::StatusOr<StreamDelta> Transition(internal::StreamState& state,
   }
   d.counter = EventCounter(facts.type);
   for (const v1::Tally& t : e.tallies()) {
-    d.tallies.emplace_back(t.counter(), t.count());
+    d.tallies.push_back(
+        {t.counter(), t.count(), t.has_on() ? t.on() : m.occurred_on()});
   }
   state.set_applied_version(m.version());
   state.set_applied_event_id(m.event_id());

@@ -70,6 +70,14 @@ struct CaseChange {
   Date on;
 };
 
+// A tally of an event: its counter, how much, and the day it counts on (the
+// event's day, or the cohort's day the tally names).
+struct TallyCount {
+  std::string counter;
+  int64_t count = 0;
+  v1::Date on;
+};
+
 struct StreamDelta {
   std::string source;
   std::string stream_id;
@@ -81,7 +89,7 @@ struct StreamDelta {
   std::vector<CaseChange> cases;
   const char* counter = nullptr;  // the event counter it adds one to
   // The event's tallies (v1::Tally): counters it adds to, and how much.
-  std::vector<std::pair<std::string, int64_t>> tallies;
+  std::vector<TallyCount> tallies;
   std::string officer;  // responsible after the event
   Date occurred;
 };

@@ -112,6 +112,29 @@ done
 # Compliments per 100 open cases: one compliment (the officer holds no open case here).
 [[ "$(figure experience.compliments_per_100_cases | cut -d/ -f1)" == "1" ]] \
   || fail "compliments: $(figure experience.compliments_per_100_cases)"
+# Disagreements as cohorts: mediated (partly agreed) in October, appealed in November: October's
+# mediations went on to appeal 1 of 1; November had no mediation, so none.
+dg=("$bin/casectl" disagreement)
+"${dg[@]}" record --id dg-1 --child e-child-3 --officer officer-01 --decision refusal-to-assess \
+  --letter 2026-09-25 >/dev/null || fail "disagreement"
+"${dg[@]}" mediation-contact dg-1 --on 2026-10-01 >/dev/null || fail "mediation contact"
+"${dg[@]}" mediation-held dg-1 --outcome partly --on 2026-10-20 >/dev/null || fail "mediation held"
+"${dg[@]}" appeal dg-1 --on 2026-11-16 >/dev/null || fail "appeal"
+month() {  # FROM TO CODE -> "numerator/denominator" of officer-01's scorecard
+  "$bin/casectl" scorecard officer-01 --from "$1" --to "$2" --json >"$work/score.json"
+  figure "$3"
+}
+for _ in $(seq 1 100); do
+  [[ "$(month 2026-10-01 2026-10-31 disagreements.mediation_to_appeal)" == "1/1" ]] && break
+  sleep 0.2
+done
+[[ "$(month 2026-10-01 2026-10-31 disagreements.mediation_to_appeal)" == "1/1" ]] \
+  || fail "October's cohort: $(month 2026-10-01 2026-10-31 disagreements.mediation_to_appeal)"
+[[ "$(month 2026-10-01 2026-10-31 disagreements.mediation_agreed)" == "1/1" ]] \
+  || fail "agreed: $(month 2026-10-01 2026-10-31 disagreements.mediation_agreed)"
+[[ "$(month 2026-11-01 2026-11-30 disagreements.mediation_to_appeal)" == "0/0" ]] \
+  || fail "November's cohort: $(month 2026-11-01 2026-11-30 disagreements.mediation_to_appeal)"
+
 # The text stays off the topic.
 timeout 30 kcat -b "$CASEWORK_BROKERS" -t casework.complaints.v1 -C -o beginning -e \
   -f '%h %s\n' >"$work/topic.out" 2>/dev/null || true

@@ -252,8 +252,89 @@ TEST(DisagreementTest, MediationCertificateAndTheAppealDeadline) {
   EXPECT_EQ(statutory::DateOf(c.state().appeal_deadline()), D(2027, 1, 29));
   v1::RegisterAppealRequest appeal;
   *appeal.mutable_registered_on() = ToProto(D(2027, 2, 1));
-  ASSERT_TRUE(c.Do(appeal).ok());
+  auto appealed = c.Do(appeal);
+  ASSERT_TRUE(appealed.ok());
   EXPECT_TRUE(c.state().appeal_late());
+  // A cohort: the appeal counts with the mediation it followed, on the day
+  // the mediation was held, not the day of the appeal.
+  ASSERT_EQ(appealed->events[0].tallies_size(), 1);
+  const v1::Tally& t = appealed->events[0].tallies(0);
+  EXPECT_EQ(t.counter(), "disagreements.mediated_appealed");
+  EXPECT_EQ(statutory::DateOf(t.on()), D(2026, 12, 23));
+}
+
+TEST(DisagreementTest, MediationsCountHeldAndAgreedAppealsOnlyAfterOne) {
+  for (const auto& [outcome, agreed] :
+       {std::pair{v1::MEDIATION_OUTCOME_AGREED, 1},
+        std::pair{v1::MEDIATION_OUTCOME_PARTLY_AGREED, 1},
+        std::pair{v1::MEDIATION_OUTCOME_NOT_AGREED, 0}}) {
+    Case<Disagreement> c(D(2027, 3, 1));
+    ASSERT_TRUE(c.Do("d-1", Disputed(D(2026, 10, 27))).ok());
+    v1::RecordMediationContactRequest contact;
+    *contact.mutable_contacted_on() = ToProto(D(2026, 11, 20));
+    contact.set_mediation_wanted(true);
+    ASSERT_TRUE(c.Do(contact).ok());
+    v1::RecordMediationHeldRequest held;
+    held.set_outcome(outcome);
+    *held.mutable_held_on() = ToProto(D(2026, 12, 1));
+    auto d = c.Do(held);
+    ASSERT_TRUE(d.ok());
+    std::map<std::string, int64_t> tallies;
+    for (const v1::Tally& t : d->events[0].tallies()) {
+      tallies[t.counter()] += t.count();
+    }
+    EXPECT_EQ(tallies["disagreements.mediated"], 1);
+    EXPECT_EQ(tallies["disagreements.mediation_agreed"], agreed);
+  }
+  // An appeal with no mediation before it is in no mediation cohort.
+  Case<Disagreement> c(D(2027, 3, 1));
+  ASSERT_TRUE(c.Do("d-1", Disputed(D(2026, 10, 27))).ok());
+  v1::RegisterAppealRequest appeal;
+  *appeal.mutable_registered_on() = ToProto(D(2026, 12, 1));
+  auto appealed = c.Do(appeal);
+  ASSERT_TRUE(appealed.ok());
+  EXPECT_EQ(appealed->events[0].tallies_size(), 0);
+}
+
+TEST(ComplaintTest,
+     AClosedComplaintCountsWhetherItReachedStage2OrTheOmbudsman) {
+  // Closed at stage 1: closed, not escalated.
+  Case<Complaint> c(D(2027, 3, 1));
+  ASSERT_TRUE(c.Do("c-1", Logged(D(2026, 11, 2))).ok());
+  v1::AcknowledgeComplaintRequest ack;
+  *ack.mutable_acknowledged_on() = ToProto(D(2026, 11, 3));
+  ASSERT_TRUE(c.Do(ack).ok());
+  ASSERT_TRUE(c.Do(Reply(D(2026, 11, 10), "officer-9")).ok());
+  v1::CloseComplaintRequest close;
+  *close.mutable_closed_on() = ToProto(D(2026, 11, 20));
+  auto closed = c.Do(close);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  std::vector<std::string> counters;
+  for (const v1::Tally& t : closed->events[0].tallies()) {
+    counters.push_back(t.counter());
+  }
+  EXPECT_THAT(counters, ::testing::ElementsAre("complaints.closed"));
+}
+
+TEST(ComplaintTest, ComplaintsCountByThemeAndRepliesByFinding) {
+  Case<Complaint> c(D(2027, 3, 1));
+  auto logged = c.Do("c-1", Logged(D(2026, 11, 2)));
+  ASSERT_TRUE(logged.ok());
+  ASSERT_EQ(logged->events[0].tallies_size(), 1);
+  EXPECT_EQ(logged->events[0].tallies(0).counter(),
+            "complaints.subject.communication");
+  v1::AcknowledgeComplaintRequest ack;
+  *ack.mutable_acknowledged_on() = ToProto(D(2026, 11, 3));
+  ASSERT_TRUE(c.Do(ack).ok());
+  auto replied = c.Do(Reply(D(2026, 11, 10), "officer-9"));
+  ASSERT_TRUE(replied.ok());
+  std::vector<std::string> counters;
+  for (const v1::Tally& t : replied->events[0].tallies()) {
+    counters.push_back(t.counter());
+  }
+  EXPECT_THAT(counters,
+              ::testing::ElementsAre("complaints.replies",
+                                     "complaints.finding.partly_upheld"));
 }
 
 // HESC Rules 2008 r.12(2): letter 31 Dec 2025, 2 months is Sat 28 Feb 2026:

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -636,6 +637,49 @@ TEST_F(ProjectionTest, ComplaintEscalationRatesAreCountedFromEvents) {
   EXPECT_EQ(escalated.denominator(), 2);
   EXPECT_EQ(
       Measure("officer-a", "complaints.referred_to_ombudsman").numerator(), 1);
+}
+
+// A cohort: a tally dated on its cohort's day (an appeal counted on the day
+// of the mediation it followed) counts in that day's period, not the
+// event's, so "of disagreements mediated in March, how many went on to
+// appeal" is the same however late the appeal came.
+TEST_F(ProjectionTest, ACohortTallyCountsOnItsCohortsDay) {
+  auto with = [](kafka::Message msg, const std::string& counter,
+                 std::optional<v1::Date> on) {
+    v1::EventEnvelopeHeader e;
+    EXPECT_TRUE(e.ParseFromString(msg.value));
+    v1::Tally* t = e.add_tallies();
+    t->set_counter(counter);
+    t->set_count(1);
+    if (on) *t->mutable_on() = *on;
+    msg.value = e.SerializeAsString();
+    return msg;
+  };
+  ASSERT_TRUE(
+      projection_
+          ->Apply({with(events_.Event("MediationHeld", "d1", 1, "officer-a",
+                                      P(2026, 3, 10)),
+                        "disagreements.mediated", std::nullopt),
+                   with(events_.Event("AppealRegistered", "d1", 2, "officer-a",
+                                      P(2026, 5, 20)),
+                        "disagreements.mediated_appealed", P(2026, 3, 10))})
+          .ok());
+  auto figure = [&](v1::Date from, v1::Date to) {
+    v1::GetOfficerScorecardRequest r;
+    r.set_officer_id("officer-a");
+    *r.mutable_from() = from;
+    *r.mutable_to() = to;
+    auto card = projection_->GetOfficerScorecard(r);
+    EXPECT_TRUE(card.ok()) << card.status();
+    for (const v1::Measure& m : card->measures()) {
+      if (m.code() == "disagreements.mediation_to_appeal") {
+        return absl::StrCat(m.numerator(), "/", m.denominator());
+      }
+    }
+    return std::string("none");
+  };
+  EXPECT_EQ(figure(P(2026, 3, 1), P(2026, 3, 31)), "1/1");
+  EXPECT_EQ(figure(P(2026, 5, 1), P(2026, 5, 31)), "0/0");
 }
 
 // The cases behind a rate: every case its numerator and denominator counted

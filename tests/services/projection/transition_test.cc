@@ -232,7 +232,20 @@ TEST(TransitionTest, EventsThatCannotBeAppliedSayWhy) {
   EventFacts no_child = Event(1, "o-a", P(2026, 1, 5), {});
   no_child.envelope.mutable_metadata()->clear_child_id();
   EventFacts no_date = Event(1, "o-a", v1::Date(), {});
+  EventFacts bad_cohort = Event(1, "o-a", P(2026, 1, 5), {});
+  v1::Tally* t = bad_cohort.envelope.add_tallies();
+  t->set_counter("disagreements.mediated_appealed");
+  t->set_count(1);
+  t->mutable_on()->set_year(2026);  // 30 February
+  t->mutable_on()->set_month(2);
+  t->mutable_on()->set_day(30);
+  EventFacts unknown = Event(1, "o-a", P(2026, 1, 5), {});
+  unknown.envelope.add_tallies()->set_counter("made.up");
   const std::vector<Bad> bad = {
+      {"a cohort day that is not a date", bad_cohort,
+       "tally disagreements.mediated_appealed: on is not a date"},
+      {"a counter this build does not know", unknown,
+       "counter 'made.up' is not known"},
       {"a rule this build does not know",
        Event(1, "o-a", P(2026, 1, 5),
              {Clock("d", "ehc.made_up", v1::CLOCK_OPENED, P(2026, 1, 5),
@@ -308,6 +321,17 @@ TEST(MeasureCatalogueTest, MatchesTheStatutoryRules) {
              statutory::kSampledAudited, statutory::kDraftsIssued,
              statutory::kDraftsAudited, statutory::kDraftAuditsGraded,
              statutory::kDraftAuditsGood});
+        counters.insert(statutory::kReplies);
+        for (absl::string_view x : statutory::kComplaintSubjects) {
+          counters.insert(absl::StrCat(statutory::kSubjectPrefix, x));
+        }
+        for (absl::string_view x : statutory::kComplaintFindings) {
+          counters.insert(absl::StrCat(statutory::kFindingPrefix, x));
+        }
+        counters.insert(
+            {statutory::kMediated, statutory::kMediationAgreed,
+             statutory::kMediatedAppealed, statutory::kComplaintsClosed,
+             statutory::kClosedEscalated, statutory::kClosedToOmbudsman});
         counters.insert({statutory::kCompliments, statutory::kResponsesScored,
                          statutory::kResponsesSatisfied,
                          statutory::kSurveysSent, statutory::kSurveysAnswered});
