@@ -943,6 +943,28 @@ void TallyResponse(Event& e, v1::Survey survey, int score, bool sent) {
   }
 }
 
+// The day a step names (unset: today), never after today.
+absl::StatusOr<Date> DayOrToday(absl::string_view field, const v1::Date& day,
+                                Date today) {
+  if (!IsSet(day)) return today;
+  ASSIGN_OR_RETURN(const Date on, FromProto(field, day));
+  if (on > today) {
+    return NotAllowed(absl::StrCat(field, ": ", on.ToString(),
+                                   " is in the future (today is ",
+                                   today.ToString(), ")"));
+  }
+  return on;
+}
+
+// The first event of a feedback stream, about `child` and `officer`.
+Event NewFeedback(Date on, const std::string& child,
+                  const std::string& officer) {
+  Event e = At(on);
+  e.mutable_metadata()->set_child_id(child);
+  e.mutable_metadata()->set_officer_id(officer);
+  return e;
+}
+
 ComplaintsDecision WithIndex(Event e, const std::string& feedback_id,
                              const std::string& child_id,
                              const std::string& officer_id) {
@@ -987,19 +1009,10 @@ absl::StatusOr<ComplaintsDecision> Decide(const Feedback& s,
     return FieldError("score", "only a survey response has a score");
   }
   RETURN_IF_ERROR(CheckScore(c.score()));
-  Date on = env.today;
-  if (IsSet(c.received_on())) {
-    ASSIGN_OR_RETURN(on, FromProto("received_on", c.received_on()));
-    if (on > env.today) {
-      return NotAllowed(absl::StrCat("received_on: ", on.ToString(),
-                                     " is in the future (today is ",
-                                     env.today.ToString(), ")"));
-    }
-  }
+  ASSIGN_OR_RETURN(const Date on,
+                   DayOrToday("received_on", c.received_on(), env.today));
   RETURN_IF_ERROR(RequireNew(s, feedback_id));
-  Event e = At(on);
-  e.mutable_metadata()->set_child_id(c.child_id());
-  e.mutable_metadata()->set_officer_id(c.officer_id());
+  Event e = NewFeedback(on, c.child_id(), c.officer_id());
   v1::FeedbackRecorded* body = e.mutable_feedback_recorded();
   body->set_kind(c.kind());
   body->set_survey(c.survey());
@@ -1028,19 +1041,10 @@ absl::StatusOr<ComplaintsDecision> Decide(const Feedback& s,
   if (!v1::Survey_IsValid(c.survey()) || c.survey() == v1::SURVEY_UNSPECIFIED) {
     return FieldError("survey", "is required");
   }
-  Date on = env.today;
-  if (IsSet(c.sent_on())) {
-    ASSIGN_OR_RETURN(on, FromProto("sent_on", c.sent_on()));
-    if (on > env.today) {
-      return NotAllowed(absl::StrCat("sent_on: ", on.ToString(),
-                                     " is in the future (today is ",
-                                     env.today.ToString(), ")"));
-    }
-  }
+  ASSIGN_OR_RETURN(const Date on,
+                   DayOrToday("sent_on", c.sent_on(), env.today));
   RETURN_IF_ERROR(RequireNew(s, feedback_id));
-  Event e = At(on);
-  e.mutable_metadata()->set_child_id(c.child_id());
-  e.mutable_metadata()->set_officer_id(c.officer_id());
+  Event e = NewFeedback(on, c.child_id(), c.officer_id());
   v1::SurveySent* body = e.mutable_survey_sent();
   body->set_survey(c.survey());
   body->set_process(c.process());

@@ -731,15 +731,67 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
   return One(std::move(e));
 }
 
+namespace {
+
+// The checks an audit in an assessment shares: its ids, its findings
+// against `criteria`, an auditor who is not the case's officer (`subject`
+// names what is audited, e.g. "advice"), an audit id not used before among
+// `earlier`.
+template <typename Request>
+absl::Status CheckAuditRequest(
+    const Assessment& s, const Request& c,
+    const std::vector<statutory::Criterion>& criteria,
+    absl::string_view subject,
+    const google::protobuf::RepeatedPtrField<v1::Audit>& earlier) {
+  RETURN_IF_ERROR(ValidateId("audit_id", c.audit_id()));
+  RETURN_IF_ERROR(ValidateId("auditor_id", c.auditor_id()));
+  RETURN_IF_ERROR(
+      statutory::CheckAudit(criteria, c.kind(), c.grade(), c.findings()));
+  RETURN_IF_ERROR(RequireExists(s));
+  if (c.auditor_id() == s.officer_id()) {
+    return NotAllowed(absl::StrCat(
+        "auditor_id: ", c.auditor_id(), " is the case's officer; ", subject,
+        " is audited by someone other than the officer responsible for it "
+        "(LA quality assurance framework)"));
+  }
+  for (const v1::Audit& a : earlier) {
+    if (a.audit_id() == c.audit_id()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("audit_id: audit ", c.audit_id(), " was recorded on ",
+                       Get(a.audited_on()).ToString()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The audit as recorded on `on`: the request's id, auditor, kind, grade and
+// findings, and the framework's name.
+template <typename Request>
+void FillAudit(v1::Audit* audit, const Request& c, Date on, const Env& env) {
+  audit->set_audit_id(c.audit_id());
+  audit->set_auditor_id(c.auditor_id());
+  audit->set_kind(c.kind());
+  *audit->mutable_audited_on() = ToProto(on);
+  audit->set_grade(c.grade());
+  *audit->mutable_findings() = c.findings();
+  audit->set_framework(env.qa.name);
+}
+
+// The day of an audit (unset: today), between `after` and today.
+absl::StatusOr<Date> AuditDay(const v1::Date& audited_on, const Env& env,
+                              Date after, absl::string_view after_what) {
+  if (!IsSet(audited_on)) return env.today;
+  return StepDate("audited_on", audited_on, env.today, after, after_what);
+}
+
+}  // namespace
+
 absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    const v1::AuditAdviceRequest& c,
                                    const Env& env) {
   RETURN_IF_ERROR(ValidateId("advice_id", c.advice_id()));
-  RETURN_IF_ERROR(ValidateId("audit_id", c.audit_id()));
-  RETURN_IF_ERROR(ValidateId("auditor_id", c.auditor_id()));
   RETURN_IF_ERROR(
-      statutory::CheckAudit(env.qa.advice, c.kind(), c.grade(), c.findings()));
-  RETURN_IF_ERROR(RequireExists(s));
+      CheckAuditRequest(s, c, env.qa.advice, "advice", s.advice_audits()));
   const v1::Advice* advice = nullptr;
   for (const v1::Advice& a : s.advice()) {
     if (a.advice_id() == c.advice_id()) advice = &a;
@@ -754,37 +806,15 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    " has not been received: audit it once "
                                    "it has"));
   }
-  if (c.auditor_id() == s.officer_id()) {
-    return NotAllowed(absl::StrCat(
-        "auditor_id: ", c.auditor_id(),
-        " is the case's officer; advice is audited by someone other than the "
-        "officer responsible for the case (LA quality assurance framework)"));
-  }
-  for (const v1::Audit& a : s.advice_audits()) {
-    if (a.audit_id() == c.audit_id()) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("audit_id: audit ", c.audit_id(), " was recorded on ",
-                       Get(a.audited_on()).ToString()));
-    }
-  }
-  Date on = env.today;
-  if (IsSet(c.audited_on())) {
-    ASSIGN_OR_RETURN(
-        on, StepDate("audited_on", c.audited_on(), env.today,
-                     Get(advice->received_on()), "the advice was received"));
-  }
+  ASSIGN_OR_RETURN(const Date on,
+                   AuditDay(c.audited_on(), env, Get(advice->received_on()),
+                            "the advice was received"));
   Event e;
   *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
   v1::AdviceAudited* body = e.mutable_advice_audited();
   body->set_advice_type(advice->advice_type());
   v1::Audit* audit = body->mutable_audit();
-  audit->set_audit_id(c.audit_id());
-  audit->set_auditor_id(c.auditor_id());
-  audit->set_kind(c.kind());
-  *audit->mutable_audited_on() = ToProto(on);
-  audit->set_grade(c.grade());
-  *audit->mutable_findings() = c.findings();
-  audit->set_framework(env.qa.name);
+  FillAudit(audit, c, on, env);
   audit->set_advice_id(c.advice_id());
   statutory::TallyAdviceAudit(e, *audit, AdviceTypeCode(advice->advice_type()));
   return One(std::move(e));
@@ -793,47 +823,22 @@ absl::StatusOr<EhcDecision> Decide(const Assessment& s,
 absl::StatusOr<EhcDecision> Decide(const Assessment& s,
                                    const v1::AuditDraftPlanRequest& c,
                                    const Env& env) {
-  RETURN_IF_ERROR(ValidateId("audit_id", c.audit_id()));
-  RETURN_IF_ERROR(ValidateId("auditor_id", c.auditor_id()));
   RETURN_IF_ERROR(
-      statutory::CheckAudit(env.qa.plan, c.kind(), c.grade(), c.findings()));
-  RETURN_IF_ERROR(RequireExists(s));
+      CheckAuditRequest(s, c, env.qa.plan, "a plan", s.draft_audits()));
   if (!IsSet(s.draft_issued_on())) {
     return NotAllowed(absl::StrCat("assessment ", s.assessment_id(),
                                    " has issued no draft plan: audit the "
                                    "draft once it is issued"));
   }
-  if (c.auditor_id() == s.officer_id()) {
-    return NotAllowed(absl::StrCat(
-        "auditor_id: ", c.auditor_id(),
-        " is the case's officer; a plan is audited by someone other than the "
-        "officer responsible for it (LA quality assurance framework)"));
-  }
-  for (const v1::Audit& a : s.draft_audits()) {
-    if (a.audit_id() == c.audit_id()) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("audit_id: audit ", c.audit_id(), " was recorded on ",
-                       Get(a.audited_on()).ToString()));
-    }
-  }
-  Date on = env.today;
-  if (IsSet(c.audited_on())) {
-    ASSIGN_OR_RETURN(
-        on, StepDate("audited_on", c.audited_on(), env.today,
-                     Get(s.draft_issued_on()), "the draft plan was issued"));
-  }
+  ASSIGN_OR_RETURN(const Date on,
+                   AuditDay(c.audited_on(), env, Get(s.draft_issued_on()),
+                            "the draft plan was issued"));
   Event e;
   *e.mutable_metadata()->mutable_occurred_on() = ToProto(on);
   v1::Audit* audit = e.mutable_draft_plan_audited()->mutable_audit();
-  audit->set_audit_id(c.audit_id());
-  audit->set_auditor_id(c.auditor_id());
-  audit->set_kind(c.kind());
-  *audit->mutable_audited_on() = ToProto(on);
-  audit->set_grade(c.grade());
-  *audit->mutable_findings() = c.findings();
+  FillAudit(audit, c, on, env);
   audit->set_audited_plan(v1::AUDITED_PLAN_DRAFT);
   *audit->mutable_plan_issued_on() = s.draft_issued_on();
-  audit->set_framework(env.qa.name);
   if (s.draft_audits().empty()) {
     statutory::AddTally(e, statutory::kDraftsAudited);
   }

@@ -59,20 +59,24 @@ grpc::Status EhcAssessmentServiceImpl::RecordRequest(
       resp);
 }
 
-grpc::Status EhcAssessmentServiceImpl::AuditAdvice(
-    grpc::ServerContext* ctx, const v1::AuditAdviceRequest* req,
-    v1::CommandResult* resp) {
+// An audit (of advice, of the draft plan): the QA role may take it on any
+// case; the auditor is the caller (a back-office caller names one).
+template <typename Request>
+grpc::Status EhcAssessmentServiceImpl::Audit(grpc::ServerContext* ctx,
+                                             absl::string_view rpc,
+                                             const Request& req,
+                                             v1::CommandResult* resp) {
   const std::string audit_id =
-      req->audit_id().empty() ? NewUuid() : req->audit_id();
+      req.audit_id().empty() ? NewUuid() : req.audit_id();
   return commands_.RunQa(
-      ctx, "AuditAdvice", *req, "assessment_id", req->assessment_id(),
+      ctx, rpc, req, "assessment_id", req.assessment_id(),
       [&](const Assessment& s, Date today,
           const auth::Principal& who) -> absl::StatusOr<EhcDecision> {
         ASSIGN_OR_RETURN(
             std::string auditor,
             statutory::AuditorOf(who.Has(auth::kIntegration), who.officer_id,
-                                 req->auditor_id()));
-        v1::AuditAdviceRequest c = *req;
+                                 req.auditor_id()));
+        Request c = req;
         c.set_audit_id(audit_id);
         c.set_auditor_id(std::move(auditor));
         return Decide(s, c, Env{today, calendar_});
@@ -80,25 +84,16 @@ grpc::Status EhcAssessmentServiceImpl::AuditAdvice(
       resp);
 }
 
+grpc::Status EhcAssessmentServiceImpl::AuditAdvice(
+    grpc::ServerContext* ctx, const v1::AuditAdviceRequest* req,
+    v1::CommandResult* resp) {
+  return Audit(ctx, "AuditAdvice", *req, resp);
+}
+
 grpc::Status EhcAssessmentServiceImpl::AuditDraftPlan(
     grpc::ServerContext* ctx, const v1::AuditDraftPlanRequest* req,
     v1::CommandResult* resp) {
-  const std::string audit_id =
-      req->audit_id().empty() ? NewUuid() : req->audit_id();
-  return commands_.RunQa(
-      ctx, "AuditDraftPlan", *req, "assessment_id", req->assessment_id(),
-      [&](const Assessment& s, Date today,
-          const auth::Principal& who) -> absl::StatusOr<EhcDecision> {
-        ASSIGN_OR_RETURN(
-            std::string auditor,
-            statutory::AuditorOf(who.Has(auth::kIntegration), who.officer_id,
-                                 req->auditor_id()));
-        v1::AuditDraftPlanRequest c = *req;
-        c.set_audit_id(audit_id);
-        c.set_auditor_id(std::move(auditor));
-        return Decide(s, c, Env{today, calendar_});
-      },
-      resp);
+  return Audit(ctx, "AuditDraftPlan", *req, resp);
 }
 
 #define CASEWORK_EHC_COMMAND(Rpc, Request)                                     \

@@ -80,6 +80,9 @@ class EhcAssessmentServiceImpl final
                                v1::ListAssessmentsResponse* resp) override;
 
  private:
+  template <typename Request>
+  grpc::Status Audit(grpc::ServerContext* ctx, absl::string_view rpc,
+                     const Request& req, v1::CommandResult* resp);
   const Calendar& calendar_;
   EventStore& store_;
   const host::EndpointCore core_;
