@@ -11,6 +11,8 @@ bin=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
 # shellcheck source=tests/testing/dev_stack.sh
 source "$src/tests/testing/dev_stack.sh"
+# shellcheck source=tests/testing/figures.sh
+source "$src/tests/testing/figures.sh"
 work=$DEV_WORK
 fail() { dev_fail "EXPERIENCE: $*"; }
 
@@ -83,32 +85,10 @@ grep -q "survey: a survey response names its survey" "$work/err" || fail "no sur
   || fail "survey answered"
 "${fb[@]}" show fb-1 >"$work/fb.out"
 grep -q "text: Thank you for listening to us" "$work/fb.out" || fail "show: $(cat "$work/fb.out")"
-figure() {  # CODE -> "numerator/denominator" of officer-01's November scorecard
-  python3 - "$work/score.json" "$1" <<'PY'
-import json, sys
-card = json.load(open(sys.argv[1]))
-m = next(m for m in card["measures"] if m["code"] == sys.argv[2])
-print(f'{m.get("numerator", 0)}/{m.get("denominator", 0)}')
-PY
-}
-wants=(experience.satisfied=2/3 experience.satisfied.new_plan=1/2
-  experience.satisfied.annual_review=1/1 experience.satisfied.transport=0/0
-  experience.surveys_answered=1/1)
-all_in() {
-  for want in "${wants[@]}"; do
-    [[ "$(figure "${want%%=*}" 2>/dev/null)" == "${want#*=}" ]] || return 1
-  done
-}
-for _ in $(seq 1 100); do
-  "$bin/casectl" scorecard officer-01 --from 2026-11-01 --to 2026-11-30 --json \
-    >"$work/score.json" 2>/dev/null || true
-  all_in && break
-  sleep 0.2
-done
-for want in "${wants[@]}"; do
-  got=$(figure "${want%%=*}")
-  [[ "$got" == "${want#*=}" ]] || fail "${want%%=*}: $got, want ${want#*=}"
-done
+figure() { score_figure "$work/score.json" "$1"; }
+expect_figures officer-01 2026-11-01 2026-11-30 experience.satisfied=2/3 \
+  experience.satisfied.new_plan=1/2 experience.satisfied.annual_review=1/1 \
+  experience.satisfied.transport=0/0 experience.surveys_answered=1/1
 # Compliments per 100 open cases: one compliment (the officer holds no open case here).
 [[ "$(figure experience.compliments_per_100_cases | cut -d/ -f1)" == "1" ]] \
   || fail "compliments: $(figure experience.compliments_per_100_cases)"
@@ -120,20 +100,9 @@ dg=("$bin/casectl" disagreement)
 "${dg[@]}" mediation-contact dg-1 --on 2026-10-01 >/dev/null || fail "mediation contact"
 "${dg[@]}" mediation-held dg-1 --outcome partly --on 2026-10-20 >/dev/null || fail "mediation held"
 "${dg[@]}" appeal dg-1 --on 2026-11-16 >/dev/null || fail "appeal"
-month() {  # FROM TO CODE -> "numerator/denominator" of officer-01's scorecard
-  "$bin/casectl" scorecard officer-01 --from "$1" --to "$2" --json >"$work/score.json"
-  figure "$3"
-}
-for _ in $(seq 1 100); do
-  [[ "$(month 2026-10-01 2026-10-31 disagreements.mediation_to_appeal)" == "1/1" ]] && break
-  sleep 0.2
-done
-[[ "$(month 2026-10-01 2026-10-31 disagreements.mediation_to_appeal)" == "1/1" ]] \
-  || fail "October's cohort: $(month 2026-10-01 2026-10-31 disagreements.mediation_to_appeal)"
-[[ "$(month 2026-10-01 2026-10-31 disagreements.mediation_agreed)" == "1/1" ]] \
-  || fail "agreed: $(month 2026-10-01 2026-10-31 disagreements.mediation_agreed)"
-[[ "$(month 2026-11-01 2026-11-30 disagreements.mediation_to_appeal)" == "0/0" ]] \
-  || fail "November's cohort: $(month 2026-11-01 2026-11-30 disagreements.mediation_to_appeal)"
+expect_figures officer-01 2026-10-01 2026-10-31 disagreements.mediation_to_appeal=1/1 \
+  disagreements.mediation_agreed=1/1
+expect_figures officer-01 2026-11-01 2026-11-30 disagreements.mediation_to_appeal=0/0
 
 # The text stays off the topic.
 timeout 30 kcat -b "$CASEWORK_BROKERS" -t casework.complaints.v1 -C -o beginning -e \

@@ -12,6 +12,8 @@ bin=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
 # shellcheck source=tests/testing/dev_stack.sh
 source "$src/tests/testing/dev_stack.sh"
+# shellcheck source=tests/testing/figures.sh
+source "$src/tests/testing/figures.sh"
 work=$DEV_WORK
 fail() { dev_fail "QUALITY: $*"; }
 
@@ -125,48 +127,18 @@ grep -q "outcome E2  pfa-employment  target 2028-07-31  not-progressing at 2026-
 
 # The scorecard for November: 1 plan issued in October is not in the period, so the plans
 # audited figure for October to November is 1 of 1; graded good; outcomes not met.
-figure() {  # CODE -> "numerator/denominator" of officer-01's scorecard
-  python3 - "$work/score.json" "$1" <<'PY'
-import json, sys
-card = json.load(open(sys.argv[1]))
-m = next(m for m in card["measures"] if m["code"] == sys.argv[2])
-print(f'{m.get("numerator", 0)}/{m.get("denominator", 0)}')
-PY
-}
-# Every figure the steps above make (the projection applies the streams in their own order:
-# wait until all are in).
-wants=(quality.plans_audited=1/1 quality.good_or_outstanding=1/1
-  quality.audit_actions_on_time=1/1 quality.criterion.outcomes_smart=0/1
-  quality.criterion.needs_specific=1/1 quality.criterion.social_care_advice=0/1
-  quality.criterion.pfa_year9=0/0 quality.outcomes_progressing=1/2
-  quality.pfa_outcomes_progressing=0/1 quality.year9_reviews_pfa=1/1
-  quality.year9_plans_pfa_outcomes=1/1 quality.advice_good=1/1
-  quality.advice_good.specialist_teacher=1/1 quality.advice_good.educational_psychology=0/0
-  quality.advice_criterion.within_6_weeks=1/1)
-all_in() {
-  for want in "${wants[@]}"; do
-    [[ "$(figure "${want%%=*}" 2>/dev/null)" == "${want#*=}" ]] || return 1
-  done
-}
-for _ in $(seq 1 100); do
-  "$bin/casectl" scorecard officer-01 --from 2026-10-01 --to 2026-11-30 --json \
-    >"$work/score.json" 2>/dev/null || true
-  all_in && break
-  sleep 0.2
-done
-for want in "${wants[@]}"; do
-  got=$(figure "${want%%=*}")
-  [[ "$got" == "${want#*=}" ]] || fail "${want%%=*}: $got, want ${want#*=}"
-done
-# The draft, issued and audited in September, graded below good.
-for _ in $(seq 1 100); do
-  "$bin/casectl" scorecard officer-01 --from 2026-09-01 --to 2026-09-30 --json >"$work/score.json"
-  [[ "$(figure quality.drafts_audited)" == "1/1" ]] && break
-  sleep 0.2
-done
-[[ "$(figure quality.drafts_audited)" == "1/1" ]] || fail "drafts: $(figure quality.drafts_audited)"
-[[ "$(figure quality.drafts_good)" == "0/1" ]] || fail "drafts good: $(figure quality.drafts_good)"
-[[ "$(figure quality.plans_audited)" == "0/0" ]] || fail "September plans: $(figure quality.plans_audited)"
+figure() { score_figure "$work/score.json" "$1"; }
+expect_figures officer-01 2026-10-01 2026-11-30 quality.plans_audited=1/1 \
+  quality.good_or_outstanding=1/1 quality.audit_actions_on_time=1/1 \
+  quality.criterion.outcomes_smart=0/1 quality.criterion.needs_specific=1/1 \
+  quality.criterion.social_care_advice=0/1 quality.criterion.pfa_year9=0/0 \
+  quality.outcomes_progressing=1/2 quality.pfa_outcomes_progressing=0/1 \
+  quality.year9_reviews_pfa=1/1 quality.year9_plans_pfa_outcomes=1/1 quality.advice_good=1/1 \
+  quality.advice_good.specialist_teacher=1/1 quality.advice_good.educational_psychology=0/0 \
+  quality.advice_criterion.within_6_weeks=1/1
+# The draft, issued and audited in September, graded below good; no plan audited then.
+expect_figures officer-01 2026-09-01 2026-09-30 quality.drafts_audited=1/1 \
+  quality.drafts_good=0/1 quality.plans_audited=0/0
 # Before the audit (October alone): issued 1, audited 0.
 "$bin/casectl" scorecard officer-01 --from 2026-10-01 --to 2026-10-31 --json >"$work/score.json"
 [[ "$(figure quality.plans_audited)" == "0/1" ]] || fail "October: $(figure quality.plans_audited)"
@@ -230,15 +202,9 @@ fi
 # The QA lead's dip-sample audit completes it: off the worklist, audited of drawn 1 of 1.
 "$bin/casectl" "${qa[@]}" review audit plan-q-1 --id audit-2 --kind dip-sample --grade good \
   "${findings[@]}" >/dev/null || fail "sample audit"
-for _ in $(seq 1 100); do
-  "$bin/casectl" scorecard officer-01 --from 2026-12-01 --to 2026-12-31 --json \
-    >"$work/score.json" 2>/dev/null || true
-  [[ "$(figure quality.sample_audited 2>/dev/null)" == "1/1" ]] && break
-  sleep 0.2
-done
-[[ "$(figure quality.sample_audited)" == "1/1" ]] || fail "sample audited: $(figure quality.sample_audited)"
-# A second audit of the same issue: not another plan audited.
-[[ "$(figure quality.plans_audited)" == "0/0" ]] || fail "December audited: $(figure quality.plans_audited)"
+# A second audit of the same issue is not another plan audited.
+expect_figures officer-01 2026-12-01 2026-12-31 quality.sample_audited=1/1 \
+  quality.plans_audited=0/0
 "$bin/casectl" "${qa[@]}" worklist qa-lead --json >"$work/qa-worklist.json"
 if grep -q '"quality.sample_audit"' "$work/qa-worklist.json"; then
   fail "the audited plan is still on the QA lead's worklist"

@@ -130,7 +130,11 @@ team = rpc("GetTeamScorecard", p.GetTeamScorecardRequest, p.TeamScorecard)(
     p.GetTeamScorecardRequest(team_id="team-north", **period), metadata=manager)
 ids = [o.officer_id for o in team.officers]
 assert "officer-01" in ids and "officer-08" not in ids, ids
-assert all(m.rag != p.RAG_UNSPECIFIED for m in team.totals.measures if m.denominator > 0)
+# Every measure with a target and cases has its RAG; breakdowns (complaints by theme) have none.
+targeted = [m for m in team.totals.measures if m.denominator > 0 and (m.target or m.lower_is_better)]
+assert targeted and all(m.rag != p.RAG_UNSPECIFIED for m in targeted), targeted
+assert all(m.rag == p.RAG_UNSPECIFIED for m in team.totals.measures
+           if m.code.startswith("complaints.subject.")), "a breakdown with a RAG"
 try:
     rpc("GetTeamScorecard", p.GetTeamScorecardRequest, p.TeamScorecard)(
         p.GetTeamScorecardRequest(team_id="team-north", **period), metadata=officer)

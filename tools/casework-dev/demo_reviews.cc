@@ -372,7 +372,8 @@ absl::StatusOr<DemoSummary> LoadReviewDemo(
   auto stub = v1::AnnualReviewService::NewStub(grpc::CreateChannel(
       o.reviews_address, grpc::InsecureChannelCredentials()));
   // The service opens the final plans' cycles from the EHC topic: wait until
-  // the last of them is there.
+  // the first and last are there (the others, read from other partitions in
+  // no order across them, are waited for one by one below).
   if (!final_plans.empty()) {
     const absl::Time deadline = absl::Now() + absl::Seconds(60);
     for (const IssuedPlan& p : {final_plans.front(), final_plans.back()}) {
@@ -395,23 +396,32 @@ absl::StatusOr<DemoSummary> LoadReviewDemo(
         }
         const IssuedPlan& p =
             final_plans[static_cast<size_t>(i - o.migrated_plans)];
-        PlanWriter w(
-            *stub,
-            {.id = absl::StrCat("plan-", p.assessment_id), .today = o.today},
-            o.token);
-        absl::Status s = Placements(w, p.contents, p.issued_on, o.today);
-        if (s.ok()) {
-          s = AuditDemoPlan(
-              w, p.issued_on, p.nc_year, o.today,
-              std::hash<std::string>{}(p.assessment_id) ^ (o.seed * 31u));
+        // A plan the intake has not opened yet answers NOT_FOUND at its first
+        // step: wait for it (up to a minute) and start again.
+        const absl::Time deadline = absl::Now() + absl::Seconds(60);
+        while (true) {
+          PlanWriter w(
+              *stub,
+              {.id = absl::StrCat("plan-", p.assessment_id), .today = o.today},
+              o.token);
+          absl::Status s = Placements(w, p.contents, p.issued_on, o.today);
+          if (s.ok()) {
+            s = AuditDemoPlan(
+                w, p.issued_on, p.nc_year, o.today,
+                std::hash<std::string>{}(p.assessment_id) ^ (o.seed * 31u));
+          }
+          if (s.ok()) {
+            s = OneCycle(w, p.issued_on, Date(), 0, o.today, rng, p.contents,
+                         p.issued_on, p.nc_year);
+          }
+          *c = w.commands;
+          *r = w.repeated;
+          if (!absl::IsNotFound(s) || w.commands > 0 ||
+              absl::Now() > deadline) {
+            return s;
+          }
+          absl::SleepFor(absl::Milliseconds(200));
         }
-        if (s.ok()) {
-          s = OneCycle(w, p.issued_on, Date(), 0, o.today, rng, p.contents,
-                       p.issued_on, p.nc_year);
-        }
-        *c = w.commands;
-        *r = w.repeated;
-        return s;
       });
   if (!counts.ok()) return counts.status();
   absl::StatusOr<DemoCounts> sample = DrawDemoSample(*stub, o);
