@@ -544,6 +544,14 @@ class Builder {
         Error("CeaseDate", p.id, p.officer,
               "the plan ceased before it started");
       }
+      if (p.cease_reason == v1::CEASE_REASON_UNSPECIFIED) {
+        // SEN2 asks for CeaseReason with every CeaseDate: the services
+        // always record one; a record from elsewhere may not.
+        Error("CeaseReason", p.id, p.officer,
+              absl::StrCat("the plan ceased on ", p.ceased->ToString(),
+                           " with no cease reason: SEN2 needs a reason with "
+                           "every CeaseDate"));
+      }
       if (p.cease_reason == v1::CEASE_REASON_OTHER) {
         Problem(v1::SEN2_SEVERITY_WARNING, "CeaseReason", p.id, p.officer,
                 "cease reason 'other' (9): COLLECT asks for an explanation");

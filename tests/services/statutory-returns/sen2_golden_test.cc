@@ -759,6 +759,28 @@ TEST_F(Sen2GoldenTest, MissingPersonDetailsAreListedAndExportIsRefused) {
   EXPECT_EQ(Apply(all, InOrder(all.size())).counts.errors(), 0);
 }
 
+TEST_F(Sen2GoldenTest, ACeaseDateWithoutAReasonIsAnError) {
+  // c11's plan ceased on 20 July with reason 3; a record of its ceasing
+  // without a reason (from elsewhere than the services, which require one)
+  // is an error naming CeaseReason, not a reason silently left out.
+  Log log = GoldenLog();
+  Ceased(log, "c11", "plan-m11", D(2026, 7, 20), v1::CEASE_REASON_UNSPECIFIED);
+  log.Person(Person("c12", D(2016, 1, 12), Upn("999123412012")));
+  const std::vector<kafka::Message> records = log.Records();
+  const Sen2Return r = Apply(records, InOrder(records.size()));
+  std::vector<std::string> errors;
+  for (const v1::Sen2Problem& p : r.problems) {
+    if (p.severity() == v1::SEN2_SEVERITY_ERROR) {
+      errors.push_back(
+          absl::StrCat(p.child_id(), " ", p.element(), ": ", p.message()));
+    }
+  }
+  EXPECT_THAT(errors, ::testing::ElementsAre(
+                          "c11 CeaseReason: the plan ceased on 2026-07-20 with "
+                          "no cease reason: SEN2 needs a reason with every "
+                          "CeaseDate"));
+}
+
 TEST_F(Sen2GoldenTest, EveryCodeOfEveryCodeSetAndTheXsd) {
   Log log = GoldenLog();
   log.Person(Person("c12", D(2016, 1, 12), Upn("999123412012"), "F", "ABAN"));
