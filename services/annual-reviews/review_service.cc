@@ -1,6 +1,7 @@
 #include "services/annual-reviews/review_service.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/grpc_status.h"
@@ -154,13 +155,16 @@ absl::Status AnnualReviewServiceImpl::DrawSampleAs(
   // The population: every active plan last issued in the period, of the
   // team's officers when a team is asked, never one the auditor holds.
   std::vector<std::string> population;
+  std::map<std::string, std::string> child_of;  // plan -> child (the index)
   std::string after;
   while (true) {
     ASSIGN_OR_RETURN(auto keys, core_.store.ScanIndex("child/", after, 1000));
     if (keys.empty()) break;
     after = keys.back().first;
     for (const auto& [key, unused] : keys) {
-      const std::string id = key.substr(key.rfind('/') + 1);
+      // child/<child>/<plan>
+      const size_t slash = key.rfind('/');
+      const std::string id = key.substr(slash + 1);
       ASSIGN_OR_RETURN(auto loaded, commands_.handler().Load(id));
       const Plan& p = loaded.state;
       if (loaded.version == 0 || p.status() != v1::PLAN_STATUS_ACTIVE ||
@@ -177,6 +181,7 @@ absl::Status AnnualReviewServiceImpl::DrawSampleAs(
         }
       }
       population.push_back(id);
+      child_of[id] = key.substr(6, slash - 6);
     }
   }
   const std::vector<std::string> drawn =
@@ -190,20 +195,20 @@ absl::Status AnnualReviewServiceImpl::DrawSampleAs(
   // id (a retry of it repeats, anything else under it is refused before a
   // plan is drawn); the others an id made from it and the plan's, so a
   // retry after a failure part-way draws the rest and repeats the others.
+  v1::PlanSample sample;  // the same record on every plan drawn
+  sample.set_sample_id(c.sample_id());
+  sample.set_auditor_id(auditor);
+  *sample.mutable_drawn_on() = ToProto(today);
+  *sample.mutable_due_on() = ToProto(due);
+  *sample.mutable_issued_from() = c.issued_from();
+  *sample.mutable_issued_to() = c.issued_to();
+  sample.set_percent(c.percent());
+  sample.set_team_id(c.team_id());
+  sample.set_population(static_cast<int32_t>(population.size()));
+  sample.set_size(static_cast<int32_t>(drawn.size()));
   const std::string digest = first.request_digest;
   std::vector<audit::Read> reads;
   for (size_t i = 0; i < drawn.size(); ++i) {
-    v1::PlanSample sample;
-    sample.set_sample_id(c.sample_id());
-    sample.set_auditor_id(auditor);
-    *sample.mutable_drawn_on() = ToProto(today);
-    *sample.mutable_due_on() = ToProto(due);
-    *sample.mutable_issued_from() = c.issued_from();
-    *sample.mutable_issued_to() = c.issued_to();
-    sample.set_percent(c.percent());
-    sample.set_team_id(c.team_id());
-    sample.set_population(static_cast<int32_t>(population.size()));
-    sample.set_size(static_cast<int32_t>(drawn.size()));
     CommandContext context{
         who.subject,
         i == 0
@@ -219,8 +224,7 @@ absl::Status AnnualReviewServiceImpl::DrawSampleAs(
     resp->add_plan_ids(drawn[i]);
     resp->set_position(std::max(resp->position(), result.position()));
     if (!result.repeated()) resp->set_repeated(false);
-    ASSIGN_OR_RETURN(auto loaded, commands_.handler().Load(drawn[i]));
-    reads.push_back({loaded.state.child_id(), drawn[i]});
+    reads.push_back({child_of[drawn[i]], drawn[i]});
   }
   return core_.audit.Record(who, method, reads);
 }

@@ -397,6 +397,15 @@ absl::StatusOr<v1::LaScorecard> Reports::LaScorecard(
   return out;
 }
 
+namespace {
+
+// A date as yyyymmdd, for ordering.
+int DayKey(const v1::Date& d) {
+  return d.year() * 10000 + d.month() * 100 + d.day();
+}
+
+}  // namespace
+
 absl::Status Reports::RateCases(const MeasureDef& def,
                                 const std::vector<std::string>& officers,
                                 Date from, Date to, size_t limit,
@@ -418,9 +427,9 @@ absl::Status Reports::RateCases(const MeasureDef& def,
               x.set_source(c.source);
               x.set_stream_id(c.stream);
               *x.mutable_counted_on() = ToProto(c.on);
-            } else if (const v1::Date& was = x.counted_on();
-                       c.on < Date::Ymd(was.year(), was.month(), was.day())) {
-              *x.mutable_counted_on() = ToProto(c.on);  // the first day
+            } else if (const v1::Date on = ToProto(c.on);
+                       DayKey(on) < DayKey(x.counted_on())) {
+              *x.mutable_counted_on() = on;  // the first day
             }
             if (numerator) {
               x.set_numerator(x.numerator() + c.count);
@@ -436,16 +445,13 @@ absl::Status Reports::RateCases(const MeasureDef& def,
     return def.lower_is_better ? x.numerator() > 0
                                : x.numerator() < x.denominator();
   };
-  auto day = [](const v1::Date& d) {
-    return d.year() * 10000 + d.month() * 100 + d.day();
-  };
   std::vector<v1::ExceptionItem> items;
   items.reserve(cases.size());
   for (auto& [key, x] : cases) items.push_back(std::move(x));
   std::stable_sort(items.begin(), items.end(),
                    [&](const v1::ExceptionItem& a, const v1::ExceptionItem& b) {
                      if (against(a) != against(b)) return against(a);
-                     return day(a.counted_on()) < day(b.counted_on());
+                     return DayKey(a.counted_on()) < DayKey(b.counted_on());
                    });
   for (v1::ExceptionItem& x : items) {
     if (static_cast<size_t>(out->items_size()) == limit) {
@@ -486,15 +492,12 @@ absl::StatusOr<v1::ExceptionReport> Reports::ExceptionReport(
     RETURN_IF_ERROR(
         worklist::Overdue(db_, officer, req.measure(), p.as_of, &open));
   }
-  auto day = [](const v1::Date& d) {
-    return d.year() * 10000 + d.month() * 100 + d.day();
-  };
   std::stable_sort(missed.begin(), missed.end(),
                    [&](const auto& a, const auto& b) {
-                     return day(a.closed_on()) < day(b.closed_on());
+                     return DayKey(a.closed_on()) < DayKey(b.closed_on());
                    });
   std::stable_sort(open.begin(), open.end(), [&](const auto& a, const auto& b) {
-    return day(a.due_on()) < day(b.due_on());
+    return DayKey(a.due_on()) < DayKey(b.due_on());
   });
   for (auto* list : {&missed, &open}) {
     for (v1::ExceptionItem& x : *list) {

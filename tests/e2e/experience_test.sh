@@ -85,6 +85,15 @@ grep -q "survey: a survey response names its survey" "$work/err" || fail "no sur
   || fail "survey answered"
 "${fb[@]}" show fb-1 >"$work/fb.out"
 grep -q "text: Thank you for listening to us" "$work/fb.out" || fail "show: $(cat "$work/fb.out")"
+# An id names one kind of case: feedback is no complaint, and its id is not a complaint's.
+if "$bin/casectl" complaint show fb-1 2>"$work/err"; then fail "feedback shown as a complaint"; fi
+grep -q "NOT_FOUND.*complaint_id: no complaint fb-1" "$work/err" || fail "wrong kind: $(cat "$work/err")"
+if "$bin/casectl" complaint log --id fb-1 --child e-child-1 --officer officer-01 \
+  --subject communication --received 2026-11-03 2>"$work/err"; then
+  fail "a complaint logged under a feedback id"
+fi
+grep -q "complaint_id: fb-1 is already a case of this service" "$work/err" \
+  || fail "id reuse: $(cat "$work/err")"
 figure() { score_figure "$work/score.json" "$1"; }
 expect_figures officer-01 2026-11-01 2026-11-30 experience.satisfied=2/3 \
   experience.satisfied.new_plan=1/2 experience.satisfied.annual_review=1/1 \

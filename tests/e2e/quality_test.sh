@@ -169,6 +169,15 @@ if "$bin/casectl" review sample --from 2026-10-01 --to 2026-10-31 2>"$work/err";
   fail "an officer drew a dip sample"
 fi
 grep -q "PERMISSION_DENIED" "$work/err" || fail "officer sample: $(cat "$work/err")"
+# A period that ends before it starts, or after today, draws nothing and says why.
+if "$bin/casectl" "${qa[@]}" review sample --from 2026-10-31 --to 2026-10-01 2>"$work/err"; then
+  fail "a sample of a backwards period"
+fi
+grep -q "issued_to: the period ends before it starts" "$work/err" || fail "backwards: $(cat "$work/err")"
+if "$bin/casectl" "${qa[@]}" review sample --from 2026-12-01 --to 2026-12-08 2>"$work/err"; then
+  fail "a sample of plans not yet issued"
+fi
+grep -q "the period ends today at the latest" "$work/err" || fail "future: $(cat "$work/err")"
 sample=("$bin/casectl" "${qa[@]}" review sample --from 2026-10-01 --to 2026-10-31 --percent 100
   --team team-north --id oct-north --request-id sample-oct-north)
 "${sample[@]}" >"$work/sample.out" || fail "sample: $(cat "$work/sample.out")"

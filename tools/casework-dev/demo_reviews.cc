@@ -354,39 +354,12 @@ absl::StatusOr<DemoCounts> DrawDemoSample(Stub& stub,
   return out;
 }
 
-bool PlanExists(Stub& stub, const std::string& token,
-                const std::string& plan_id) {
-  grpc::ClientContext ctx;
-  ctx.AddMetadata("authorization", "Bearer " + token);
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  v1::GetPlanRequest r;
-  r.set_plan_id(plan_id);
-  v1::Plan out;
-  return stub.GetPlan(&ctx, r, &out).ok();
-}
-
 }  // namespace
 
 absl::StatusOr<DemoSummary> LoadReviewDemo(
     const ReviewDemoOptions& o, const std::vector<IssuedPlan>& final_plans) {
   auto stub = v1::AnnualReviewService::NewStub(grpc::CreateChannel(
       o.reviews_address, grpc::InsecureChannelCredentials()));
-  // The service opens the final plans' cycles from the EHC topic: wait until
-  // the first and last are there (the others, read from other partitions in
-  // no order across them, are waited for one by one below).
-  if (!final_plans.empty()) {
-    const absl::Time deadline = absl::Now() + absl::Seconds(60);
-    for (const IssuedPlan& p : {final_plans.front(), final_plans.back()}) {
-      const std::string id = absl::StrCat("plan-", p.assessment_id);
-      while (!PlanExists(*stub, o.token, id)) {
-        if (absl::Now() > deadline) {
-          return absl::DeadlineExceededError(absl::StrCat(
-              "annual-reviews did not open ", id, " from the EHC topic"));
-        }
-        absl::SleepFor(absl::Milliseconds(200));
-      }
-    }
-  }
   const int total = o.migrated_plans + static_cast<int>(final_plans.size());
   absl::StatusOr<DemoCounts> counts = LoadInParallel(
       o.threads, total, o.seed * 7919u,
@@ -396,8 +369,9 @@ absl::StatusOr<DemoSummary> LoadReviewDemo(
         }
         const IssuedPlan& p =
             final_plans[static_cast<size_t>(i - o.migrated_plans)];
-        // A plan the intake has not opened yet answers NOT_FOUND at its first
-        // step: wait for it (up to a minute) and start again.
+        // The service opens the final plans from the EHC topic, partition by
+        // partition: a plan it has not opened yet answers NOT_FOUND at its
+        // first step; wait for it (up to a minute) and start again.
         const absl::Time deadline = absl::Now() + absl::Seconds(60);
         while (true) {
           PlanWriter w(
