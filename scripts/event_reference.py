@@ -30,6 +30,16 @@ SHARED = ["EventMetadata", "ClockChange", "Date"]
 # unset) and which clock rules are new, so a consumer knows what to expect.
 CHANGES = [
     "## Changes", "",
+    "School events - additive:",
+    "- New events on casework.annual-reviews.v1: `SchoolEventReported` (oneof 25: a "
+    "suspension, permanent exclusion or term's attendance of the plan's child, as the back "
+    "office published it on casework.school-events.v1) and `EarlyReviewDecided` (26). New "
+    "clock rule `review.consider_early_review` (a permanent exclusion, or the second "
+    "suspension in a term; 10 working days). Tallies `schools.suspensions`, "
+    "`schools.permanent_exclusions`, `schools.attendance_recorded` and "
+    "`schools.persistently_absent`, each counted on the event's own day (a term's attendance "
+    "on the term's last day).",
+    "",
     "Families' experience - additive:",
     "- `ComplaintsEvent` carries `tallies` (3) like the other envelopes. `Tally` gained `on` "
     "(3): the day a tally counts on when it is a cohort's, not the event's (an appeal counts "

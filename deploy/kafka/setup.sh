@@ -3,7 +3,8 @@
 # then, over its loopback-only listener (127.0.0.1:9094, reachable from inside this container
 # only), creates casework's topics, one SASL/SCRAM-SHA-512 user per service and for the LA's
 # back office (passwords from the mounted secrets), and the ACLs: each domain service writes
-# only its own topic, the back office writes only the directory and people topics, consumers
+# only its own topic, the back office writes only the directory, people and school-events
+# topics, consumers
 # read only what they need. Clients on the network listener (9092) must authenticate; with no
 # ACL allowing it, an operation is refused. docs/operations.md, "Who may write to the topics".
 set -eu
@@ -26,7 +27,13 @@ for t in casework.directory.v1 casework.people.v1; do
   $kafka/kafka-topics.sh --bootstrap-server $local --create --if-not-exists \
     --topic "$t" --partitions 6 --replication-factor 1 --config cleanup.policy=compact
 done
-for t in casework.directory.deadletter.v1 casework.people.deadletter.v1; do
+# School events are events, not latest-wins records: kept, not compacted.
+for t in casework.school-events.v1; do
+  $kafka/kafka-topics.sh --bootstrap-server $local --create --if-not-exists \
+    --topic "$t" --partitions 6 --replication-factor 1 --config retention.ms=-1
+done
+for t in casework.directory.deadletter.v1 casework.people.deadletter.v1 \
+    casework.school-events.deadletter.v1; do
   $kafka/kafka-topics.sh --bootstrap-server $local --create --if-not-exists \
     --topic "$t" --partitions 1 --replication-factor 1 --config retention.ms=2592000000
 done
@@ -57,6 +64,11 @@ allow annual-reviews --operation Read --operation Describe --topic casework.ehc-
 allow annual-reviews --operation Read --group casework-annual-reviews
 allow annual-reviews --operation Write --operation Describe \
   --topic casework.ehc-assessments.deadletter.v1
+# ... and the back office's school events (suspensions, exclusions, attendance), the only
+# reader; its dead letters go to that topic's dead-letter topic.
+allow annual-reviews --operation Read --operation Describe --topic casework.school-events.v1
+allow annual-reviews --operation Write --operation Describe \
+  --topic casework.school-events.deadletter.v1
 # The projection reads every domain topic and the directory; writes dead letters.
 for s in $domain; do
   allow projection --operation Read --operation Describe --topic "casework.$s.v1"
@@ -73,9 +85,11 @@ for s in ehc-assessments annual-reviews complaints people; do
     --topic "casework.$s.deadletter.v1"
 done
 allow statutory-returns --operation Read --group casework-statutory-returns
-# The back office publishes the officer directory and people's details, nothing else.
+# The back office publishes the officer directory, people's details and school events,
+# nothing else.
 allow backoffice --operation Write --operation Describe --topic casework.directory.v1
 allow backoffice --operation Write --operation Describe --topic casework.people.v1
+allow backoffice --operation Write --operation Describe --topic casework.school-events.v1
 
 touch /tmp/casework-kafka-ready
 echo "casework: topics, users and ACLs in place"

@@ -48,6 +48,7 @@ const std::map<std::string, Rule>& Policy() {
       // plan of the LA (libs/host/endpoint.h RunQa).
       {"/casework.v1.AnnualReviewService/AuditPlan", {kCaseWork | kQa}},
       {"/casework.v1.AnnualReviewService/CompleteAuditAction", {kCaseWork}},
+      {"/casework.v1.AnnualReviewService/DecideEarlyReview", {kCaseWork}},
       // A dip sample of the LA's plans: the QA role (or the back office
       // naming the auditor).
       {"/casework.v1.AnnualReviewService/DrawSample", {kQa | kIntegration}},

@@ -25,7 +25,7 @@ constexpr uint32_t kAdviceExceptions =
     Bit(ExceptionKind::kAbsenceFromArea) |
     Bit(ExceptionKind::kMissedAppointment);
 
-constexpr std::array<ClockRule, 36> kRules = {{
+constexpr std::array<ClockRule, 37> kRules = {{
     {RuleId::kEhcDecisionToAssess, "ehc.decision_to_assess",
      "Decide whether to assess and notify the family", Unit::kCalendarWeeks, 6,
      "the day the LA received the request",
@@ -229,6 +229,18 @@ constexpr std::array<ClockRule, 36> kRules = {{
      "the day the sample was drawn",
      "LA quality assurance framework (local policy; default 20 working days, "
      "set by the framework's sample_working_days)",
+     0, false},
+    // School events (libs/statutory/school.h): the DfE's suspension and
+    // permanent exclusion guidance expects an early review of the plan of a
+    // pupil at risk of exclusion to be considered; the trigger and the time
+    // are the LA's.
+    {RuleId::kReviewConsiderEarlyReview, "review.consider_early_review",
+     "Consider an early review (permanent exclusion, or a second suspension "
+     "in a term)",
+     Unit::kWorkingDays, 10, "the day the school event was taken in",
+     "DfE suspension and permanent exclusion guidance (pupils with an EHC "
+     "plan: consider an early or interim review); CFA 2014 s.44 (review at "
+     "any time); local policy: 10 working days",
      0, false},
 }};
 

@@ -88,6 +88,7 @@ enum class RuleId : uint8_t {
   kOrderNamedSchool,
   kQualityAuditAction,
   kQualitySampleAudit,
+  kReviewConsiderEarlyReview,
 };
 
 struct ClockRule {

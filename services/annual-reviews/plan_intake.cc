@@ -36,7 +36,29 @@ absl::StatusOr<kafka::OffsetMap> PlanIntakeSink::StoredOffsets(
   return out;
 }
 
+absl::StatusOr<v1::SchoolEventRecord> CheckSchoolEventRecord(
+    const kafka::Message& record) {
+  const std::string type = kafka::HeaderOf(record, "ce_type");
+  if (type != statutory::kSchoolEventRecordType) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ce_type: '", type.substr(0, 100), "' is not ",
+                     statutory::kSchoolEventRecordType, " (the only type ",
+                     statutory::kSchoolEventsTopic, " carries)"));
+  }
+  v1::SchoolEventRecord out;
+  RETURN_IF_ERROR(kafka::DecodeValue(record, &out));
+  RETURN_IF_ERROR(statutory::CheckSchoolEvent(out));
+  if (record.key != out.child_id()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "key: '", record.key.substr(0, 100), "' is not the record's child_id"));
+  }
+  return out;
+}
+
 absl::Status PlanIntakeSink::Check(const kafka::Message& record) {
+  if (record.topic == statutory::kSchoolEventsTopic) {
+    return CheckSchoolEventRecord(record).status();
+  }
   const kafka::DomainTopic* topic = kafka::FindDomainTopic(record.topic);
   if (topic == nullptr) {
     return absl::InvalidArgumentError(
@@ -84,11 +106,50 @@ absl::Status PlanIntakeSink::Handle(const kafka::Message& record) {
   return absl::OkStatus();
 }
 
+absl::Status PlanIntakeSink::HandleSchoolEvent(
+    const kafka::Message& record, std::vector<kafka::Message>* refused) {
+  absl::StatusOr<v1::SchoolEventRecord> event = CheckSchoolEventRecord(record);
+  if (!event.ok()) return absl::OkStatus();  // Check dead-lettered it
+  absl::StatusOr<v1::CommandResult> result = service_.TakeSchoolEvent(*event);
+  if (result.ok()) {
+    if (!result->repeated()) ++school_recorded_;
+    return absl::OkStatus();
+  }
+  if (Retryable(result.status().code())) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot record school event ", event->record_id(),
+                     " now: ", result.status().message()));
+  }
+  if (result.status().code() == absl::StatusCode::kNotFound) {
+    ++school_passed_;  // no active plan here: not casework's
+    return absl::OkStatus();
+  }
+  ++school_refused_;
+  LogWarn("school events: record refused",
+          {{"record", event->record_id()},
+           {"why", std::string(result.status().message())}});
+  refused->push_back(
+      kafka::DeadLetter(record, result.status().message(), "plan-intake"));
+  return absl::OkStatus();
+}
+
 absl::Status PlanIntakeSink::Apply(const std::vector<kafka::Message>& records,
                                    const kafka::OffsetMap& next) {
-  // A retry starts the batch again: plans opened before are repeats (the
-  // request id), so nothing is written twice.
-  for (const kafka::Message& record : records) RETURN_IF_ERROR(Handle(record));
+  // A retry starts the batch again: plans opened and school events recorded
+  // before are repeats (the request id), so nothing is written twice.
+  std::vector<kafka::Message> refused;
+  for (const kafka::Message& record : records) {
+    if (record.topic == statutory::kSchoolEventsTopic) {
+      RETURN_IF_ERROR(HandleSchoolEvent(record, &refused));
+    } else {
+      RETURN_IF_ERROR(Handle(record));
+    }
+  }
+  // Refusals reach their dead-letter topic before the offsets pass them.
+  if (!refused.empty() && dead_letters_ != nullptr) {
+    RETURN_IF_ERROR(dead_letters_->Send(
+        kafka::DeadLetterTopic(statutory::kSchoolEventsTopic), refused));
+  }
   for (const auto& [tp, offset] : next) {
     RETURN_IF_ERROR(store_.SetCursor(CursorName(tp), offset));
   }
@@ -100,15 +161,16 @@ FinalPlanIntake::FinalPlanIntake(AnnualReviewServiceImpl& service,
                                  EventStore& store,
                                  kafka::ConsumerOptions options,
                                  bool from_start, absl::Duration retry_interval)
-    : sink_(service, store),
+    : sink_(service, store, &dead_letters_),
       dead_letters_(options.brokers, options.properties) {
-  runtime_ =
-      kafka::StartKafkaRuntime(kafka::RuntimeOptions{.name = "plan-intake",
-                                                     .topics = {kEhcTopic},
-                                                     .from_start = from_start,
-                                                     .max_batch = 500,
-                                                     .backoff = retry_interval},
-                               options, sink_, &dead_letters_);
+  runtime_ = kafka::StartKafkaRuntime(
+      kafka::RuntimeOptions{
+          .name = "plan-intake",
+          .topics = {kEhcTopic, statutory::kSchoolEventsTopic},
+          .from_start = from_start,
+          .max_batch = 500,
+          .backoff = retry_interval},
+      options, sink_, &dead_letters_);
 }
 
 FinalPlanIntake::~FinalPlanIntake() { runtime_.reset(); }

@@ -1,8 +1,14 @@
-// FinalPlanIntake: opens a plan's review cycle for each final plan the EHC
-// service issues. Reads casework.ehc-assessments.v1 through the consumer
-// runtime (libs/kafka/consumer_runtime.h) and, for each FinalPlanIssued
-// event, registers the plan through the service (request id = "ehc:" + the
-// event id, so a re-delivered or re-published event writes nothing).
+// FinalPlanIntake: what the annual reviews service takes in from other
+// topics, through the consumer runtime (libs/kafka/consumer_runtime.h):
+// - casework.ehc-assessments.v1: each FinalPlanIssued event registers the
+//   plan (request id "ehc:" + the event id, so a re-delivered or re-published
+//   event writes nothing);
+// - casework.school-events.v1 (the back office's): each record of a child
+//   with an active plan is recorded on the plan (request id "school:" + the
+//   record id). A record of a child without an active plan here is not
+//   casework's and is passed over (counted); one the plan refuses (a term's
+//   attendance twice, a term not over) is sent to the dead-letter topic with
+//   the reason before the offset passes it.
 // Offsets are cursors in the service's own store, saved after the batch's
 // work (at least once; the request id makes it effectively once), and never
 // past a record not handled: a failure for want of storage is retried (the
@@ -23,6 +29,7 @@
 #include "libs/eventstore/event_store.h"
 #include "libs/kafka/consumer_runtime.h"
 #include "libs/kafka/kafka.h"
+#include "libs/statutory/school.h"
 #include "services/annual-reviews/review_service.h"
 
 namespace casework::reviews {
@@ -32,8 +39,11 @@ inline constexpr char kEhcTopic[] = "casework.ehc-assessments.v1";
 // The intake's checks and work, for the runtime (and tests with fakes).
 class PlanIntakeSink final : public kafka::RecordSink {
  public:
-  PlanIntakeSink(AnnualReviewServiceImpl& service, EventStore& store)
-      : service_(service), store_(store) {}
+  // `dead_letters`: where school events the plan refuses go (may be null
+  // in tests: then a refusal is only logged).
+  PlanIntakeSink(AnnualReviewServiceImpl& service, EventStore& store,
+                 kafka::DeadLetterSink* dead_letters = nullptr)
+      : service_(service), store_(store), dead_letters_(dead_letters) {}
   absl::StatusOr<kafka::OffsetMap> StoredOffsets(
       const std::vector<kafka::TopicPartition>& partitions) override;
   absl::Status Check(const kafka::Message& record) override;
@@ -42,16 +52,35 @@ class PlanIntakeSink final : public kafka::RecordSink {
 
   int64_t plans_opened() const { return opened_.load(); }
   int64_t records_seen() const { return seen_.load(); }
+  // School events recorded on a plan, passed over (no active plan), and
+  // refused by the plan (dead-lettered).
+  int64_t school_events_recorded() const { return school_recorded_.load(); }
+  int64_t school_events_passed_over() const { return school_passed_.load(); }
+  int64_t school_events_refused() const { return school_refused_.load(); }
 
  private:
   // OK when done (or not to be retried); the error when it must be retried.
   absl::Status Handle(const kafka::Message& record);
+  // The same for a school event; a refusal adds the record to `refused`.
+  absl::Status HandleSchoolEvent(const kafka::Message& record,
+                                 std::vector<kafka::Message>* refused);
 
   AnnualReviewServiceImpl& service_;
   EventStore& store_;
+  kafka::DeadLetterSink* dead_letters_;
   std::atomic<int64_t> opened_{0};
   std::atomic<int64_t> seen_{0};
+  std::atomic<int64_t> school_recorded_{0};
+  std::atomic<int64_t> school_passed_{0};
+  std::atomic<int64_t> school_refused_{0};
 };
+
+// The record of a casework.school-events.v1 message when it keeps the
+// topic's contract: ce_type kSchoolEventRecordType, a value that decodes,
+// statutory::CheckSchoolEvent, and the key its child id. INVALID_ARGUMENT
+// saying why otherwise.
+absl::StatusOr<v1::SchoolEventRecord> CheckSchoolEventRecord(
+    const kafka::Message& record);
 
 class FinalPlanIntake {
  public:
@@ -66,6 +95,7 @@ class FinalPlanIntake {
   FinalPlanIntake& operator=(const FinalPlanIntake&) = delete;
 
   int64_t plans_opened() const { return sink_.plans_opened(); }
+  const PlanIntakeSink& sink() const { return sink_; }
   // Records of the EHC topic handled (any event type) since construction.
   int64_t records_seen() const { return sink_.records_seen(); }
   // Attempts that failed and were retried.

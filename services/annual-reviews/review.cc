@@ -12,6 +12,7 @@
 #include "libs/statutory/plan_contents.h"
 #include "libs/statutory/quality.h"
 #include "libs/statutory/rules.h"
+#include "libs/statutory/school.h"
 
 namespace casework::reviews {
 namespace {
@@ -26,6 +27,15 @@ using statutory::Rule;
 using statutory::RuleId;
 
 constexpr char kPhaseTransferClock[] = "phase_transfer";
+
+// The plan's open "consider an early review" clock; null when none is open.
+const v1::Clock* OpenEarlyReview(const Plan& s) {
+  const absl::string_view code = Rule(RuleId::kReviewConsiderEarlyReview).code;
+  for (const v1::Clock& c : s.clocks()) {
+    if (c.rule() == code && c.status() == v1::CLOCK_STATUS_OPEN) return &c;
+  }
+  return nullptr;
+}
 
 std::string ClockId(absl::string_view kind, int cycle) {
   return absl::StrCat(kind, "/", cycle);
@@ -367,6 +377,7 @@ std::vector<std::string> Traits::AllowedActions(const State& s) {
     out.push_back("IssueAmendedPlan");
     out.push_back("DecideNotToAmend");
   }
+  if (OpenEarlyReview(s) != nullptr) out.push_back("DecideEarlyReview");
   out.push_back("AuditPlan");
   for (const v1::Audit& a : s.audits()) {
     for (const v1::AuditAction& action : a.actions()) {
@@ -505,6 +516,11 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
     *missed->mutable_closed_on() = ToProto(held);
     missed->set_days_late(
         std::max(0, DateOf(papers->due_on()).DaysUntil(held)));
+  }
+  // A review meeting held answers "consider an early review" raised before it.
+  if (const v1::Clock* early = OpenEarlyReview(s);
+      early != nullptr && DateOf(early->started_on()) <= held) {
+    CloseClock(e, s, early->clock_id(), held);
   }
   // Reg 20(10): the decision within 4 weeks of the meeting.
   const statutory::ClockRule& rule = Rule(RuleId::kReviewDecision);
@@ -933,6 +949,115 @@ absl::StatusOr<ReviewDecision> Decide(const Plan& s,
   return One(std::move(e));
 }
 
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::SchoolEventRecord& r,
+                                      const Env& env) {
+  RETURN_IF_ERROR(statutory::CheckSchoolEvent(r));
+  RETURN_IF_ERROR(RequireActive(s));
+  const Date counted = statutory::CountedOn(r);
+  // Measures count children with a plan: what happened before it was
+  // issued is not this plan's (the intake passes it over).
+  if (counted < DateOf(s.issued_on())) {
+    return absl::NotFoundError(
+        absl::StrCat("plan ", s.plan_id(), " was issued on ",
+                     DateOf(s.issued_on()).ToString(),
+                     ", after this school event (", counted.ToString(), ")"));
+  }
+  int suspensions_in_term = 0;
+  for (const v1::SchoolEventRecord& earlier : s.school_events()) {
+    if (earlier.record_id() == r.record_id()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("record_id: school event ", r.record_id(),
+                       " was taken in for plan ", s.plan_id()));
+    }
+    if (r.has_attendance() && earlier.has_attendance() &&
+        earlier.attendance().academic_year() ==
+            r.attendance().academic_year() &&
+        earlier.attendance().term() == r.attendance().term()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "attendance: the ",
+          statutory::TermName(
+              {r.attendance().academic_year(), r.attendance().term()}),
+          " of child ", r.child_id(), " was recorded by record ",
+          earlier.record_id(), "; a term's attendance is taken once"));
+    }
+    if (r.has_suspension() && earlier.has_suspension() &&
+        statutory::TermOf(DateOf(earlier.suspension().start_on())) ==
+            statutory::TermOf(counted)) {
+      ++suspensions_in_term;
+    }
+  }
+  if (r.has_attendance() && counted > env.today) {
+    return NotAllowed(
+        absl::StrCat("attendance.term: the ",
+                     statutory::TermName({r.attendance().academic_year(),
+                                          r.attendance().term()}),
+                     " ends on ", counted.ToString(),
+                     "; a term's attendance is sent once the term is over"));
+  }
+  Event e = At(env.today);
+  v1::SchoolEventReported* body = e.mutable_school_event_reported();
+  *body->mutable_record() = r;
+  const v1::Date on = ToProto(counted);
+  switch (r.event_case()) {
+    case v1::SchoolEventRecord::kSuspension:
+      statutory::AddTallyOn(e, statutory::kSuspensions, on);
+      break;
+    case v1::SchoolEventRecord::kPermanentExclusion:
+      statutory::AddTallyOn(e, statutory::kPermanentExclusions, on);
+      break;
+    default:
+      statutory::AddTallyOn(e, statutory::kAttendanceRecorded, on);
+      if (statutory::PersistentlyAbsent(r.attendance().sessions_possible(),
+                                        r.attendance().sessions_attended())) {
+        statutory::AddTallyOn(e, statutory::kPersistentlyAbsent, on);
+      }
+      break;
+  }
+  const bool calls_for_review =
+      r.has_permanent_exclusion() ||
+      (r.has_suspension() && suspensions_in_term + 1 == 2);
+  if (calls_for_review && OpenEarlyReview(s) == nullptr) {
+    const statutory::ClockRule& rule = Rule(RuleId::kReviewConsiderEarlyReview);
+    int earlier = 0;
+    for (const v1::Clock& c : s.clocks()) earlier += c.rule() == rule.code;
+    OpenClock(e, ClockId("early_review", earlier + 1), rule, env.today,
+              rule.DueDate(env.today, env.calendar));
+    body->set_early_review(true);
+  }
+  return One(std::move(e));
+}
+
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::DecideEarlyReviewRequest& c,
+                                      const Env& env) {
+  RETURN_IF_ERROR(RequireActive(s));
+  if (c.decision() != v1::EARLY_REVIEW_DECISION_HOLD &&
+      c.decision() != v1::EARLY_REVIEW_DECISION_NOT_NEEDED) {
+    return absl::InvalidArgumentError(
+        "decision: required (HOLD or NOT_NEEDED)");
+  }
+  const v1::Clock* open = OpenEarlyReview(s);
+  if (open == nullptr) {
+    return NotAllowed(absl::StrCat(
+        "plan ", s.plan_id(),
+        " has no early review to consider (a permanent exclusion, or a "
+        "second suspension in a term, asks for one)"));
+  }
+  Date on = env.today;
+  if (IsSet(c.decided_on())) {
+    ASSIGN_OR_RETURN(on, StepDate("decided_on", c.decided_on(), env.today,
+                                  DateOf(open->started_on()),
+                                  "the school event that asked for it"));
+  }
+  Event e = At(on);
+  v1::EarlyReviewDecided* body = e.mutable_early_review_decided();
+  body->set_decision(c.decision());
+  *body->mutable_decided_on() = ToProto(on);
+  CloseClock(e, s, open->clock_id(), on);
+  return One(std::move(e));
+}
+
 void Traits::Evolve(Plan& s, const Event& e) {
   const v1::EventMetadata& m = e.metadata();
   s.set_version(m.version());
@@ -1038,6 +1163,9 @@ void Traits::Evolve(Plan& s, const Event& e) {
     }
     case Event::kPlanSampled:
       *s.add_samples() = e.plan_sampled().sample();
+      break;
+    case Event::kSchoolEventReported:
+      *s.add_school_events() = e.school_event_reported().record();
       break;
     case Event::kAuditActionCompleted: {
       const v1::AuditActionCompleted& done = e.audit_action_completed();

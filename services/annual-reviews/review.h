@@ -150,6 +150,22 @@ Date LastIssuedOn(const Plan& s);
 absl::StatusOr<ReviewDecision> Decide(const Plan& s,
                                       const v1::CompleteAuditActionRequest& c,
                                       const Env& env);
+// A school event of the plan's child, taken in from the back office's topic
+// on env.today (statutory::CheckSchoolEvent passed). A permanent exclusion,
+// or the second suspension in a census term, opens
+// review.consider_early_review for the plan's officer unless one is open.
+// NOT_FOUND for an event counted before the plan was issued (not this
+// plan's). Refuses a ceased plan, a record id taken in before (ALREADY_EXISTS),
+// a term's attendance before the term is over, and a second attendance record
+// for a term (ALREADY_EXISTS naming the first: a term counts once).
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::SchoolEventRecord& r,
+                                      const Env& env);
+// The officer's answer to the open review.consider_early_review, closing it.
+// FAILED_PRECONDITION when none is open.
+absl::StatusOr<ReviewDecision> Decide(const Plan& s,
+                                      const v1::DecideEarlyReviewRequest& c,
+                                      const Env& env);
 
 }  // namespace casework::reviews
 

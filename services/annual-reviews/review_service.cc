@@ -35,6 +35,40 @@ absl::StatusOr<v1::CommandResult> AnnualReviewServiceImpl::OpenFromFinalPlan(
       [&](const Plan& s, int64_t) { return Decide(s, facts, env); });
 }
 
+absl::StatusOr<v1::CommandResult> AnnualReviewServiceImpl::TakeSchoolEvent(
+    const v1::SchoolEventRecord& record) {
+  const Env env = EnvOn(clock_.Today());
+  // The child's active plan (a child has one at a time; a ceased plan
+  // keeps its index entry).
+  const std::string prefix = ChildIndexKey(record.child_id(), "");
+  std::string plan_id;
+  std::string after;
+  while (plan_id.empty()) {
+    ASSIGN_OR_RETURN(auto keys, core_.store.ScanIndex(prefix, after, 100));
+    if (keys.empty()) break;
+    for (const auto& [key, unused] : keys) {
+      const std::string id = key.substr(prefix.size());
+      ASSIGN_OR_RETURN(auto loaded, commands_.handler().Load(id));
+      if (loaded.state.status() == v1::PLAN_STATUS_ACTIVE) {
+        plan_id = id;
+        break;
+      }
+    }
+    after = keys.back().first;
+  }
+  if (plan_id.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "child_id: child ", record.child_id(), " has no active plan"));
+  }
+  return commands_.handler().Execute(
+      plan_id,
+      CommandContext{"annual-reviews",
+                     absl::StrCat("school:", record.record_id()),
+                     RequestDigest("SchoolEventIntake", "annual-reviews",
+                                   record.SerializeAsString())},
+      [&](const Plan& s, int64_t) { return Decide(s, record, env); });
+}
+
 grpc::Status AnnualReviewServiceImpl::RegisterPlan(
     grpc::ServerContext* ctx, const v1::RegisterPlanRequest* req,
     v1::CommandResult* resp) {
@@ -70,6 +104,7 @@ CASEWORK_REVIEW_COMMAND(CeasePlan, v1::CeasePlanRequest)
 CASEWORK_REVIEW_COMMAND(SetPhaseTransfer, v1::SetPhaseTransferRequest)
 CASEWORK_REVIEW_COMMAND(RecordPlacement, v1::RecordPlacementRequest)
 CASEWORK_REVIEW_COMMAND(CompleteAuditAction, v1::CompleteAuditActionRequest)
+CASEWORK_REVIEW_COMMAND(DecideEarlyReview, v1::DecideEarlyReviewRequest)
 #undef CASEWORK_REVIEW_COMMAND
 
 grpc::Status AnnualReviewServiceImpl::AuditPlan(grpc::ServerContext* ctx,

@@ -34,6 +34,12 @@ class AnnualReviewServiceImpl final : public v1::AnnualReviewService::Service {
   absl::StatusOr<v1::CommandResult> OpenFromFinalPlan(
       const FinalPlanIssuedFacts& facts);
 
+  // Records a school event of a child on the child's active plan (request id
+  // "school:" + the record id, so a re-delivery writes nothing). NOT_FOUND
+  // when the child has no active plan here; the decision's errors otherwise.
+  absl::StatusOr<v1::CommandResult> TakeSchoolEvent(
+      const v1::SchoolEventRecord& record);
+
   grpc::Status RegisterPlan(grpc::ServerContext* ctx,
                             const v1::RegisterPlanRequest* req,
                             v1::CommandResult* resp) override;
@@ -76,6 +82,9 @@ class AnnualReviewServiceImpl final : public v1::AnnualReviewService::Service {
   grpc::Status CompleteAuditAction(grpc::ServerContext* ctx,
                                    const v1::CompleteAuditActionRequest* req,
                                    v1::CommandResult* resp) override;
+  grpc::Status DecideEarlyReview(grpc::ServerContext* ctx,
+                                 const v1::DecideEarlyReviewRequest* req,
+                                 v1::CommandResult* resp) override;
   grpc::Status DrawSample(grpc::ServerContext* ctx,
                           const v1::DrawSampleRequest* req,
                           v1::DrawSampleResponse* resp) override;

@@ -14,6 +14,7 @@
 #include "casework/v1/ehc_assessment.pb.h"
 #include "libs/statutory/experience.h"
 #include "libs/statutory/quality.h"
+#include "libs/statutory/school.h"
 
 namespace casework::projection {
 namespace {
@@ -94,6 +95,10 @@ std::vector<MeasureDef>* BuildCatalogue() {
       Clock("review.papers_2_weeks",
             "Review papers (invitations, advice) 2 weeks before",
             {"review.meeting_papers"}, 90, 10),
+      Clock("review.early_review_considered",
+            "Early reviews considered within 10 working days of a "
+            "permanent exclusion or second suspension in a term",
+            {"review.consider_early_review"}, 90, 10),
       // Home to school travel (statutory guidance 2024).
       Clock("transport.decided_in_time",
             "Travel applications decided within the LA's target",
@@ -172,7 +177,7 @@ std::vector<MeasureDef>* BuildCatalogue() {
   backlog.amber_margin = 5;
   m->push_back(backlog);
   m->push_back(Rate("complaints.per_100_cases", "Complaints per 100 open cases",
-                    kComplaintsLogged, "caseload", 5, 5, true));
+                    kComplaintsLogged, kPerCaseload, 5, 5, true));
   // Complaints by theme (subject) of complaints logged, and by finding of
   // replies: breakdowns, without targets.
   for (absl::string_view subject : statutory::kComplaintSubjects) {
@@ -196,7 +201,7 @@ std::vector<MeasureDef>* BuildCatalogue() {
   // survey), and surveys answered of those sent.
   m->push_back(Rate("experience.compliments_per_100_cases",
                     "Compliments per 100 open cases", statutory::kCompliments,
-                    "caseload", 5, 2, false));
+                    kPerCaseload, 5, 2, false));
   m->push_back(Rate("experience.satisfied",
                     "Survey responses satisfied (all surveys)",
                     statutory::kResponsesSatisfied, statutory::kResponsesScored,
@@ -213,6 +218,21 @@ std::vector<MeasureDef>* BuildCatalogue() {
   m->push_back(Rate(
       "experience.surveys_answered", "Surveys answered (of surveys sent)",
       statutory::kSurveysAnswered, statutory::kSurveysSent, 30, 10, false));
+  // Children with a plan at school (libs/statutory/school.h): per 100
+  // active plans the officer holds, and persistent absence (10% or more of
+  // sessions missed) of the terms' attendance recorded.
+  m->push_back(Rate("schools.suspensions_per_100",
+                    "Suspensions per 100 children with a plan",
+                    statutory::kSuspensions, kPerActivePlan, 10, 5, true));
+  m->push_back(Rate("schools.permanent_exclusions_per_100",
+                    "Permanent exclusions per 100 children with a plan",
+                    statutory::kPermanentExclusions, kPerActivePlan, 0, 0.5,
+                    true));
+  m->push_back(Rate("schools.persistently_absent",
+                    "Children with a plan persistently absent (of terms' "
+                    "attendance recorded)",
+                    statutory::kPersistentlyAbsent,
+                    statutory::kAttendanceRecorded, 20, 10, true));
   // Quality assurance (the LA's QA framework, libs/statutory/quality.h):
   // audits of the plans the officer holds, from the tallies the annual
   // reviews service records with plan issues and audits.
@@ -429,7 +449,7 @@ bool IsCounter(absl::string_view code) {
     for (const MeasureDef& m : Measures()) {
       if (m.kind != MeasureKind::kRate) continue;
       set->insert(m.numerator);
-      set->insert(m.denominator);
+      if (!IsHeldDenominator(m.denominator)) set->insert(m.denominator);
     }
     return set;
   }();

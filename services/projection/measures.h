@@ -33,8 +33,8 @@ struct MeasureDef {
   std::string label;
   MeasureKind kind = MeasureKind::kClock;
   std::vector<std::string> rules;  // kClock: the clock rules it counts
-  // kRate: the counters (EventCounter); a denominator "caseload" is the
-  // officer's caseload on the as-of date.
+  // kRate: the counters (EventCounter); a denominator kPerCaseload or
+  // kPerActivePlan is a holding on the as-of date instead.
   std::string numerator, denominator;
   bool lower_is_better = false;
   double target = 0;        // default target (percent, or a count)
@@ -42,6 +42,15 @@ struct MeasureDef {
   // kClock: one more measure per kind of adviser (ehc.advice_6_weeks.<type>).
   bool by_adviser = false;
 };
+
+// Rate denominators that are the officer's holding on the as-of date (a
+// trend's month: at its end), not event counters: the open cases, and the
+// active plans held.
+inline constexpr char kPerCaseload[] = "caseload";
+inline constexpr char kPerActivePlan[] = "active_plans";
+inline bool IsHeldDenominator(absl::string_view counter) {
+  return counter == kPerCaseload || counter == kPerActivePlan;
+}
 
 // Every measure, in the order scorecards report them.
 const std::vector<MeasureDef>& Measures();

@@ -210,8 +210,9 @@ absl::StatusOr<v1::OfficerScorecard> Reports::Scorecard(
         break;
       case MeasureKind::kRate:
         add(def.code, def.label, counts[def.numerator].met,
-            def.denominator == "caseload" ? out.caseload()
-                                          : counts[def.denominator].met,
+            def.denominator == kPerCaseload     ? out.caseload()
+            : def.denominator == kPerActivePlan ? out.active_plans()
+                                                : counts[def.denominator].met,
             0);
         break;
       case MeasureKind::kFigure:
@@ -417,7 +418,7 @@ absl::Status Reports::RateCases(const MeasureDef& def,
   for (const std::string& officer : officers) {
     for (const bool numerator : {true, false}) {
       const std::string& counter = numerator ? def.numerator : def.denominator;
-      if (counter == "caseload") continue;  // a figure on a day, not events
+      if (IsHeldDenominator(counter)) continue;  // a figure on a day
       RETURN_IF_ERROR(outcomes::CountedCases(
           db_, officer, counter, from, to, [&](const outcomes::CountedCase& c) {
             v1::ExceptionItem& x = cases[{officer, c.source, c.stream}];
@@ -548,8 +549,8 @@ absl::StatusOr<v1::Trend> Reports::Trend(const v1::GetTrendRequest& req,
   // a past month's point is the figure at its end, the current month's the
   // figure today.
   const bool backlog = def->kind == MeasureKind::kFigure;
-  const bool per_caseload =
-      def->kind == MeasureKind::kRate && def->denominator == "caseload";
+  const bool per_held =
+      def->kind == MeasureKind::kRate && IsHeldDenominator(def->denominator);
   for (const std::string& officer : officers) {
     if (def->kind == MeasureKind::kClock) {
       RETURN_IF_ERROR(scan(officer, req.measure(), kClockOutcomes));
@@ -557,7 +558,7 @@ absl::StatusOr<v1::Trend> Reports::Trend(const v1::GetTrendRequest& req,
     }
     if (def->kind == MeasureKind::kRate) {
       RETURN_IF_ERROR(scan(officer, def->numerator, kNumerator));
-      if (!per_caseload) {
+      if (!per_held) {
         RETURN_IF_ERROR(scan(officer, def->denominator, kDenominator));
         continue;
       }
@@ -577,7 +578,8 @@ absl::StatusOr<v1::Trend> Reports::Trend(const v1::GetTrendRequest& req,
         buckets[i].first += ends[i][kBacklog];
         buckets[i].second += ends[i][kActive];
       } else {
-        buckets[i].second += ends[i][kCaseload];
+        buckets[i].second +=
+            ends[i][def->denominator == kPerActivePlan ? kActive : kCaseload];
       }
     }
   }

@@ -5,18 +5,22 @@ the area, one assessed and not issued a plan; plans reassigned, not amended afte
 transport arrangement changed, replaced by travel training and ended, a refusal taken to the
 stage 2 panel; a complaint extended, escalated, referred to the Ombudsman and decided, one
 withdrawn; a disagreement through mediation, tribunal, order and compliance; a compliment, and a
-survey sent and answered.
+survey sent and answered; a permanent exclusion the back office publishes (python3-confluent-kafka,
+to $CASEWORK_BROKERS) and the officer's answer to the early review it asks for.
 
 Usage: walk.py EHC_ADDR REVIEWS_ADDR TRANSPORT_ADDR COMPLAINTS_ADDR TOKEN QA_TOKEN
 (TOKEN a manager's, QA_TOKEN the QA lead's, who draws a dip sample.)
 All dates are in 2025, so always in the past.
 """
+import os
 import sys
+import time
 
 import grpc
+from confluent_kafka import Producer
 
 from casework.v1 import (annual_review_pb2 as r, common_pb2, complaints_pb2 as c,
-                         ehc_assessment_pb2 as e, transport_pb2 as t)
+                         ehc_assessment_pb2 as e, school_events_pb2 as se, transport_pb2 as t)
 
 
 def D(y, m, d):
@@ -38,7 +42,8 @@ class Service:
         response_type = getattr(common_pb2 if m.output_type.name == "CommandResult"
                                 else self.module, m.output_type.name)
         self.count += 1
-        fields.setdefault("request_id", f"walk-{self.name}-{method}-{self.count}")
+        if "request_id" in request_type.DESCRIPTOR.fields_by_name:
+            fields.setdefault("request_id", f"walk-{self.name}-{method}-{self.count}")
         call = self.channel.unary_unary(
             f"/casework.v1.{self.name}/{method}",
             request_serializer=request_type.SerializeToString,
@@ -118,6 +123,23 @@ def main():
         issued_on=D(2023, 6, 1), last_decision_on=D(2024, 6, 1),
         date_of_birth=D(2006, 9, 1), nc_year=14)
     rev("ProposeToCease", plan_id="walk-plan-2", proposed_on=D(2025, 4, 1))
+    # The back office reports walk-child-3's permanent exclusion; once the reviews service has
+    # taken it in, the officer answers "consider an early review".
+    record = se.SchoolEventRecord(record_id="walk-se-1", child_id="walk-child-3",
+                                  permanent_exclusion=se.PermanentExclusion(
+                                      effective_on=D(2025, 4, 2)))
+    producer = Producer({"bootstrap.servers": os.environ["CASEWORK_BROKERS"]})
+    producer.produce("casework.school-events.v1", key=b"walk-child-3",
+                     value=record.SerializeToString(),
+                     headers=[("ce_type", b"uk.send.casework.school-events.v1.SchoolEventRecord"),
+                              ("content-type", b"application/protobuf")])
+    if producer.flush(30) != 0:
+        raise SystemExit("the school event was not delivered")
+    for _ in range(300):
+        if "DecideEarlyReview" in rev("GetPlan", plan_id="walk-plan-2").allowed_actions:
+            break
+        time.sleep(0.1)
+    rev("DecideEarlyReview", plan_id="walk-plan-2", decision=r.EARLY_REVIEW_DECISION_HOLD)
 
     tr = Service(transport_addr, t, "TransportService", token)
     eligible = t.TravelFacts(date_of_birth=D(2015, 5, 1), academic_year=2025, school_id="sch-1",

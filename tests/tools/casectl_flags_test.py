@@ -71,6 +71,10 @@ with open(plans_csv, "w") as f:
 people_csv = os.path.join(tmp, "people.csv")
 with open(people_csv, "w") as f:
     f.write("child_id,surname,forename,date_of_birth,sex,ethnicity,postcode,upn,uln,upn_unknown\n")
+schools_csv = os.path.join(tmp, "schools.csv")
+with open(schools_csv, "w") as f:
+    f.write("record_id,child_id,kind,date,sessions,academic_year,term,sessions_possible,"
+            "sessions_attended\n")
 directory_csv = os.path.join(tmp, "directory.csv")
 with open(directory_csv, "w") as f:
     f.write("kind,id,name,team_id,role,active,manager_id\n")
@@ -86,7 +90,7 @@ checked = 0
 for cmd in spec:
     path = cmd["path"].split()
     files = {"plans import": plans_csv, "directory import": directory_csv,
-             "people import": people_csv}
+             "people import": people_csv, "schools import": schools_csv}
     pos = [files[cmd["path"]] if p == "FILE" else positional_samples.get(p, "id-1")
            for p in cmd["positionals"]]
     flags = cmd["flags"]

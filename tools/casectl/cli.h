@@ -466,6 +466,7 @@ int RunTransport(const Args& a, Client& client);
 int RunComplaint(const Args& a, Client& client);
 int RunDirectoryImport(const Args& a, Client& client);
 int RunPeopleImport(const Args& a, Client& client);
+int RunSchoolsImport(const Args& a, Client& client);
 int RunSen2(const Args& a, Client& client);
 int RunEventsTail(const Args& a, Client& client);
 int RunDisagreement(const Args& a, Client& client);

@@ -34,6 +34,7 @@
 //   review decision PLAN --decision maintain|amend|cease --on D
 //   review amended PLAN --on D [--representations-complete]
 //   review not-amend PLAN --on D          review propose-cease PLAN --on D
+//   review early-review PLAN --decision hold|not-needed [--on D]
 //   review cease PLAN --on D --reason max-age|needs-met|higher-education|
 //       employment|transferred|no-engagement|left-england|deceased|other
 //   review phase-transfer PLAN --kind school|post16|post16-move --move D
@@ -167,6 +168,10 @@ int Dispatch(const Args& a) {
   if (command == "people" && a.positional.size() > 1 &&
       a.positional[1] == "import") {
     return RunPeopleImport(a, client);
+  }
+  if (command == "schools" && a.positional.size() > 1 &&
+      a.positional[1] == "import") {
+    return RunSchoolsImport(a, client);
   }
   if (command == "sen2") return RunSen2(a, client);
   if (command == "team-scorecard" || command == "la-scorecard" ||

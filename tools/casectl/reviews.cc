@@ -230,6 +230,21 @@ int RunReview(const Args& a, Client& client) {
     r.set_plan_id(id());
     *r.mutable_decided_on() = DateFlag(a, "on");
     s = stub->DecideNotToAmend(&ctx, r, &result);
+  } else if (verb == "early-review") {
+    v1::DecideEarlyReviewRequest r;
+    r.set_request_id(request_id);
+    r.set_plan_id(id());
+    const std::string decision = Require(a, "decision");
+    if (decision == "hold") {
+      r.set_decision(v1::EARLY_REVIEW_DECISION_HOLD);
+    } else if (decision == "not-needed") {
+      r.set_decision(v1::EARLY_REVIEW_DECISION_NOT_NEEDED);
+    } else {
+      Die(absl::StrCat("--decision: '", decision,
+                       "' is not hold or not-needed"));
+    }
+    *r.mutable_decided_on() = DateFlag(a, "on", false);
+    s = stub->DecideEarlyReview(&ctx, r, &result);
   } else if (verb == "propose-cease") {
     v1::ProposeToCeaseRequest r;
     r.set_request_id(request_id);

@@ -78,6 +78,9 @@ const std::vector<CommandSpec>& Commands() {
        "on@! representations-complete?" CASEWORK_CONTENTS_FLAGS,
        "Issue the amended plan"},
       {"review not-amend", "PLAN", "on@!", "Decide not to amend"},
+      {"review early-review", "PLAN", "decision=hold|not-needed! on@",
+       "Answer 'consider an early review' (after a permanent exclusion or a "
+       "second suspension in a term)"},
       {"review placement", "PLAN",
        "placement-id! rank# entry@! leaving@ urn ukprn "
        "setting=ola|opa|ehe|eyp|oth|neet|niec|nieo setting-other sen-unit? "
@@ -231,6 +234,11 @@ const std::vector<CommandSpec>& Commands() {
        "Publish person details for the SEN2 return from a CSV file "
        "(child_id, surname, forename, date_of_birth, sex, ethnicity, "
        "postcode, upn, uln, upn_unknown)"},
+      {"schools import", "FILE", "brokers",
+       "Publish suspensions, permanent exclusions and termly attendance from "
+       "a CSV file (record_id, child_id, kind=suspension|permanent_exclusion|"
+       "attendance, date, sessions, academic_year, term, sessions_possible, "
+       "sessions_attended)"},
       {"sen2 export", "", "year#! reference-date@ out csv-dir allow-errors?",
        "Write the SEN2 return of a census year as XML, with the COLLECT CSVs "
        "beside it (refused while it has errors, unless --allow-errors)"},

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "libs/rpc/proto_date.h"
 #include "libs/statutory/rules.h"
+#include "libs/statutory/school.h"
 
 namespace casework::demo {
 namespace {
@@ -161,6 +162,69 @@ void AddDemoOutcomes(v1::PlanContents* contents, uint64_t seed, int age,
     add(pfa[std::uniform_int_distribution<int>(0, 3)(rng)]);
     if (chance(0.5)) add(pfa[std::uniform_int_distribution<int>(0, 3)(rng)]);
   }
+}
+
+std::vector<v1::SchoolEventRecord> DemoSchoolEvents(const std::string& child_id,
+                                                    Date today, uint64_t seed) {
+  std::mt19937_64 rng = RngFor(child_id, seed + 7);
+  std::uniform_real_distribution<double> chance(0, 1);
+  std::vector<v1::SchoolEventRecord> out;
+  auto next = [&] {
+    v1::SchoolEventRecord r;
+    r.set_record_id(absl::StrCat("se-", child_id, "-", out.size() + 1));
+    r.set_child_id(child_id);
+    return r;
+  };
+  // A school day (Monday to Friday) from `from` to `to`.
+  auto school_day = [&](Date from, Date to) {
+    Date d = from.AddDays(std::uniform_int_distribution<int>(
+        0, std::max(0, from.DaysUntil(to)))(rng));
+    while (d.IsWeekend()) d = d.AddDays(-1);
+    return d < from ? from : d;
+  };
+  const statutory::SchoolTermOf now = statutory::TermOf(today);
+  const bool absent_child = chance(rng) < 0.35;
+  for (int year = now.academic_year - 1; year <= now.academic_year; ++year) {
+    for (v1::SchoolTerm term : {v1::SCHOOL_TERM_AUTUMN, v1::SCHOOL_TERM_SPRING,
+                                v1::SCHOOL_TERM_SUMMER}) {
+      if (statutory::TermEnd({year, term}) > today) continue;
+      const int possible = std::uniform_int_distribution<int>(110, 150)(rng);
+      const bool absent = absent_child ? chance(rng) < 0.85 : chance(rng) < 0.1;
+      const double rate =
+          absent ? std::uniform_real_distribution<double>(0.55, 0.9)(rng)
+                 : std::uniform_real_distribution<double>(0.905, 1.0)(rng);
+      v1::SchoolEventRecord r = next();
+      v1::TermAttendance* a = r.mutable_attendance();
+      a->set_academic_year(year);
+      a->set_term(term);
+      a->set_sessions_possible(possible);
+      a->set_sessions_attended(std::min(
+          possible, static_cast<int>(static_cast<double>(possible) * rate)));
+      out.push_back(std::move(r));
+    }
+  }
+  // This academic year, from its first school week to yesterday.
+  const Date from = Date::Ymd(now.academic_year, 9, 3);
+  const Date to = today.AddDays(-1);
+  if (to > from && chance(rng) < 0.12) {
+    const double n = chance(rng);
+    const int count = n < 0.6 ? 1 : n < 0.9 ? 2 : 3;
+    for (int i = 0; i < count; ++i) {
+      v1::SchoolEventRecord r = next();
+      *r.mutable_suspension()->mutable_start_on() =
+          ToProto(school_day(from, to));
+      r.mutable_suspension()->set_sessions(
+          std::uniform_int_distribution<int>(1, 10)(rng));
+      out.push_back(std::move(r));
+    }
+  }
+  if (to > from && chance(rng) < 0.006) {
+    v1::SchoolEventRecord r = next();
+    *r.mutable_permanent_exclusion()->mutable_effective_on() =
+        ToProto(school_day(from, to));
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 }  // namespace casework::demo

@@ -9,9 +9,11 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include "casework/v1/common.pb.h"
 #include "casework/v1/people.pb.h"
+#include "casework/v1/school_events.pb.h"
 #include "libs/core/date.h"
 
 namespace casework::demo {
@@ -35,6 +37,16 @@ int DemoNcYear(Date dob, Date on);
 // else of the demo.
 void AddDemoOutcomes(v1::PlanContents* contents, uint64_t seed, int age,
                      Date issued);
+
+// A child's made-up school events as the back office would publish them on
+// casework.school-events.v1: attendance for each census term over before
+// `today` since the start of the last academic year (about a third
+// persistently absent, as for pupils with a plan nationally), suspensions
+// this academic year for about one child in eight (some twice or more in a
+// term), and now and then a permanent exclusion. Record ids
+// "se-<child>-<n>"; deterministic for a given child, day and seed.
+std::vector<v1::SchoolEventRecord> DemoSchoolEvents(const std::string& child_id,
+                                                    Date today, uint64_t seed);
 
 }  // namespace casework::demo
 

@@ -36,6 +36,7 @@
 #include "libs/kafka/consumer_runtime.h"
 #include "libs/kafka/kafka.h"
 #include "libs/rpc/server.h"
+#include "libs/statutory/school.h"
 #include "tools/casework-dev/demo.h"
 #include "tools/casework-dev/demo_people.h"
 #include "tools/casework-dev/dev_idp.h"
@@ -311,7 +312,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> topics = {
       "casework.directory.v1", "casework.directory.deadletter.v1",
       // Person details for the statutory returns (SEN2 module 1).
-      "casework.people.v1", "casework.people.deadletter.v1"};
+      "casework.people.v1", "casework.people.deadletter.v1",
+      // Suspensions, exclusions and attendance (the annual reviews' intake).
+      "casework.school-events.v1", "casework.school-events.deadletter.v1"};
   for (const ServiceEntry* e : DomainServices()) {
     topics.push_back(e->topic());
     topics.push_back(kafka::DeadLetterTopic(e->topic()));
@@ -723,11 +726,34 @@ int main(int argc, char** argv) {
         const std::string child = absl::StrFormat("pchild-%04d", n);
         add(child, demo::DemoBirthDate(child, today, 20261123, 3, 19));
       }
+      // Their school events, as the back office would publish them for the
+      // annual reviews (children without an active plan are passed over).
+      std::vector<kafka::Message> school;
+      auto add_school = [&](const std::string& child) {
+        for (const v1::SchoolEventRecord& r :
+             demo::DemoSchoolEvents(child, today, 20261123)) {
+          kafka::Message m;
+          m.key = child;
+          m.value = r.SerializeAsString();
+          m.headers = {{"content-type", "application/protobuf"},
+                       {"ce_type", statutory::kSchoolEventRecordType}};
+          school.push_back(std::move(m));
+        }
+      };
+      for (int n = 1; n <= demo_children; ++n) {
+        add_school(absl::StrFormat("child-%05d", n));
+      }
+      for (int n = 1; n <= migrated; ++n) {
+        add_school(absl::StrFormat("pchild-%04d", n));
+      }
       absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
           kafka::Producer::Create(bootstrap);
       absl::Status sent = producer.ok()
                               ? (*producer)->Send("casework.people.v1", people)
                               : producer.status();
+      if (sent.ok()) {
+        sent = (*producer)->Send(statutory::kSchoolEventsTopic, school);
+      }
       if (!sent.ok()) {
         stop_all();
         return Fail(sent);

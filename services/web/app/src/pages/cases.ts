@@ -10,6 +10,7 @@ import type { AppConfig } from "../auth";
 import { AuditGrade, AuditKind, AuditedPlan, ClockStatus, CriterionResult, OutcomeArea, OutcomeProgress, type Clock } from "../gen/casework/v1/common_pb";
 import { AssessmentSchema } from "../gen/casework/v1/ehc_assessment_pb";
 import { PlanSchema, type Plan } from "../gen/casework/v1/annual_review_pb";
+import { SchoolTerm } from "../gen/casework/v1/school_events_pb";
 import { TransportApplicationSchema } from "../gen/casework/v1/transport_pb";
 import { ComplaintSchema, DisagreementSchema, FeedbackSchema } from "../gen/casework/v1/complaints_pb";
 import { caption, csv, downloadButton, offerCsv, openClockTag, scrollTable } from "../ui";
@@ -156,7 +157,43 @@ ${outcomes.length ? scrollTable("Outcomes", html`
   </tr>`)}
   </tbody>
 </table>`) : html`<p class="govuk-body">No outcomes recorded.</p>`}
+${schoolSection(plan)}
 ${auditsSection("Quality audits", plan.audits)}`;
+}
+
+// The child's suspensions, exclusions and termly attendance the back office
+// reported while the plan was active.
+function schoolSection(plan: Plan): Html {
+  const rows = plan.schoolEvents.map((r) => {
+    const e = r.event;
+    if (e.case === "suspension") {
+      return { id: r.recordId, what: "Suspension", when: long(e.value.startOn), detail: `${e.value.sessions} session${e.value.sessions === 1 ? "" : "s"} (half days)` };
+    }
+    if (e.case === "permanentExclusion") {
+      return { id: r.recordId, what: "Permanent exclusion", when: long(e.value.effectiveOn), detail: "" };
+    }
+    if (e.case === "attendance") {
+      const a = e.value;
+      const pct = a.sessionsPossible ? (100 * a.sessionsAttended) / a.sessionsPossible : 0;
+      const absent = 10 * (a.sessionsPossible - a.sessionsAttended) >= a.sessionsPossible;
+      return { id: r.recordId, what: "Attendance", when: `${a.academicYear}/${String((a.academicYear + 1) % 100).padStart(2, "0")} ${enumWords(SchoolTerm, a.term).toLowerCase()} term`, detail: `${a.sessionsAttended} of ${a.sessionsPossible} sessions (${pct.toFixed(1)}%)${absent ? ", persistently absent" : ""}` };
+    }
+    return { id: r.recordId, what: "", when: "", detail: "" };
+  });
+  return html`<div id="school-events">
+<h2 class="govuk-heading-m">Exclusions and attendance</h2>
+${rows.length ? scrollTable("Exclusions and attendance", html`<table class="govuk-table">
+  <caption class="govuk-table__caption govuk-table__caption--s">Reported by the school through the back office</caption>
+  <thead class="govuk-table__head"><tr class="govuk-table__row">
+    <th scope="col" class="govuk-table__header">What</th>
+    <th scope="col" class="govuk-table__header">When</th>
+    <th scope="col" class="govuk-table__header">Details</th>
+  </tr></thead>
+  <tbody class="govuk-table__body">${rows.map((r) => html`<tr class="govuk-table__row" data-record="${r.id}">
+    <td class="govuk-table__cell">${r.what}</td><td class="govuk-table__cell">${r.when}</td><td class="govuk-table__cell">${r.detail}</td>
+  </tr>`)}</tbody>
+</table>`) : html`<p class="govuk-body">None reported.</p>`}
+</div>`;
 }
 
 // Quality audits with their findings and actions (a plan's; a draft plan's
