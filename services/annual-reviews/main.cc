@@ -18,12 +18,14 @@ struct Parts : host::ServiceParts {
       : service(h.store, h.clock, h.calendar, h.authorizer, h.audit, options) {}
   ~Parts() override {
     metrics.Reset();
+    school_metrics.Reset();
     intake.reset();  // before the service it writes through
   }
   reviews::AnnualReviewServiceImpl service;
   std::unique_ptr<reviews::FinalPlanIntake> intake;
   std::unique_ptr<admin::ConsumerAdminServiceImpl> intake_admin;
   metrics::CollectorHandle metrics;
+  metrics::CollectorHandle school_metrics;
 };
 
 absl::StatusOr<std::unique_ptr<host::ServiceParts>> Build(
@@ -71,6 +73,20 @@ absl::StatusOr<std::unique_ptr<host::ServiceParts>> Build(
                        runtime->Status().stalled ? s : absl::OkStatus());
     });
     parts->metrics = kafka::CollectRuntimeMetrics("plan-intake", *runtime);
+    const reviews::PlanIntakeSink& sink = parts->intake->sink();
+    parts->school_metrics = metrics::CollectorHandle(
+        metrics::Global(), [&sink](metrics::Scrape& s) {
+          const char* name = "casework_school_events_total";
+          const char* help =
+              "School events from the back office since the process started, "
+              "by what became of them";
+          s.Counter(name, help, {{"outcome", "recorded"}},
+                    static_cast<double>(sink.school_events_recorded()));
+          s.Counter(name, help, {{"outcome", "passed_over_no_active_plan"}},
+                    static_cast<double>(sink.school_events_passed_over()));
+          s.Counter(name, help, {{"outcome", "refused_dead_lettered"}},
+                    static_cast<double>(sink.school_events_refused()));
+        });
   }
   parts->services = {&parts->service, parts->intake_admin.get()};
   return parts;

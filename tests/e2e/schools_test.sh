@@ -77,6 +77,15 @@ grep -q "the 2026/27 autumn term ends on 2026-12-31" "$work/dead.out" \
   || fail "dead letter of se-8: $(cat "$work/dead.out")"
 grep -q "key: 's-child-2' is not the record's child_id" "$work/dead.out" \
   || fail "dead letter of se-9: $(cat "$work/dead.out")"
+# What became of each record, in the service's metrics: se-1, se-4, se-5, se-7 recorded; se-6
+# (no plan) passed over; se-8 refused (se-9 never reached the plan: the runtime dead-lettered it).
+source "$DEV_WORK/var/metrics.env"
+curl -sf "http://$CASEWORK_REVIEWS_METRICS/metrics" >"$work/metrics.out" || fail "metrics"
+for want in 'outcome="recorded"} 4' 'outcome="passed_over_no_active_plan"} 1' \
+            'outcome="refused_dead_lettered"} 1'; do
+  grep -q "^casework_school_events_total{$want" "$work/metrics.out" \
+    || fail "metric $want: $(grep school_events "$work/metrics.out")"
+done
 # The plan shows what was taken in (not the child without a plan, not the refused).
 "$bin/casectl" review show plan-s1 --json >"$work/plan.json"
 python3 - "$work/plan.json" <<'PY' || fail "plan's school events"
