@@ -116,6 +116,11 @@ const std::map<std::string, Rule>& Policy() {
        {kCaseReaders | kQa, Scope::kOfficerSelfOrTeam}},
       {"/casework.v1.ProjectionService/GetTrend",
        {kCaseReaders | kQa, Scope::kOfficerSelfOrTeam}},
+      // Early warning: an officer's own cases, a manager's team's, the
+      // head of service's LA; the back-test of the method, the head's.
+      {"/casework.v1.ProjectionService/GetAtRisk",
+       {kCaseReaders, Scope::kOfficerSelfOrTeam}},
+      {"/casework.v1.ProjectionService/GetForecastBackTest", {kHeadOfService}},
       // Administration of a domain service: re-publish its log.
       {"/casework.v1.AdminService/Republish", {kAdmin}},
       {"/casework.v1.AdminService/Backup", {kAdmin}},

@@ -135,4 +135,8 @@ std::string Officer(absl::string_view officer) {
 
 std::string Team(absl::string_view team) { return absl::StrCat("G", team); }
 
+std::string Journey(absl::string_view source, absl::string_view stream) {
+  return absl::StrCat(kJourneyPrefix, Join({SourceCode(source), stream}));
+}
+
 }  // namespace casework::projection::keys

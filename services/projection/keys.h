@@ -37,7 +37,7 @@
 namespace casework::projection::keys {
 
 // Bumped whenever the keys or values change meaning.
-inline constexpr char kLayout[] = "14";
+inline constexpr char kLayout[] = "15";
 inline constexpr char kLayoutKey[] = "V";
 
 // Parts joined by \0.
@@ -94,6 +94,10 @@ inline constexpr char kOffsetPrefix[] = "O";
 std::string Officer(absl::string_view officer);
 std::string Team(absl::string_view team);
 inline constexpr char kOfficerPrefix[] = "D";
+// An EHC needs assessment's journey to its final plan (forecast.h):
+// J<source>\0<stream> -> internal::Journey.
+inline constexpr char kJourneyPrefix[] = "J";
+std::string Journey(absl::string_view source, absl::string_view stream);
 
 }  // namespace casework::projection::keys
 

@@ -17,6 +17,7 @@
 #include "libs/core/status.h"
 #include "libs/kafka/consumer_runtime.h"
 #include "services/projection/directory.h"
+#include "services/projection/forecast.h"
 #include "services/projection/holdings.h"
 #include "services/projection/keys.h"
 #include "services/projection/outcomes.h"
@@ -241,6 +242,14 @@ class RocksProjection final : public Projection {
       const v1::GetLaScorecardRequest& req) override {
     return reports_.LaScorecard(req);
   }
+  absl::StatusOr<v1::AtRiskReport> GetAtRisk(const v1::GetAtRiskRequest& req,
+                                             Date today) override {
+    return reports_.AtRisk(req, today);
+  }
+  absl::StatusOr<v1::ForecastBackTest> GetForecastBackTest(
+      const v1::GetForecastBackTestRequest& req, Date today) override {
+    return reports_.BackTest(req, today);
+  }
 
   absl::Status Compact() override {
     rocksdb::CompactRangeOptions options;
@@ -378,6 +387,7 @@ class RocksProjection final : public Projection {
     worklist::Apply(writer.batch(), *delta);
     RETURN_IF_ERROR(holdings::Apply(writer, *delta));
     outcomes::Apply(writer.batch(), *delta);
+    RETURN_IF_ERROR(forecast::Apply(writer, facts, *delta));
     return absl::OkStatus();
   }
 

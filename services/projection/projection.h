@@ -96,6 +96,11 @@ class Projection {
                                              Date today) = 0;
   virtual absl::StatusOr<v1::LaScorecard> GetLaScorecard(
       const v1::GetLaScorecardRequest& request) = 0;
+  // Early warning (forecast.h): `today` is the default as_of.
+  virtual absl::StatusOr<v1::AtRiskReport> GetAtRisk(
+      const v1::GetAtRiskRequest& request, Date today) = 0;
+  virtual absl::StatusOr<v1::ForecastBackTest> GetForecastBackTest(
+      const v1::GetForecastBackTestRequest& request, Date today) = 0;
   // The last version of a stream applied (0 when none): read-your-writes.
   virtual int64_t AppliedVersion(const std::string& source,
                                  const std::string& stream_id) = 0;

@@ -175,6 +175,40 @@ grpc::Status ProjectionServiceImpl::GetTrend(grpc::ServerContext* ctx,
   return Reply(projection_.GetTrend(*req, clock_.Today()), resp);
 }
 
+grpc::Status ProjectionServiceImpl::GetAtRisk(grpc::ServerContext* ctx,
+                                              const v1::GetAtRiskRequest* req,
+                                              v1::AtRiskReport* resp) {
+  const std::string method = Method("GetAtRisk");
+  absl::StatusOr<auth::Principal> who =
+      authorizer_.Authorize(*ctx, method, req->officer_id(), req->team_id());
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  if (req->la() && !who->Has(auth::kHeadOfService)) {
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        "the LA's cases at risk are for the head of service"));
+  }
+  absl::StatusOr<v1::AtRiskReport> report =
+      projection_.GetAtRisk(*req, clock_.Today());
+  if (!report.ok()) return ToGrpcStatus(report.status());
+  // The report names children: an audited read.
+  std::vector<audit::Read> reads;
+  for (const v1::AtRiskItem& x : report->items()) {
+    reads.push_back({x.child_id(), x.stream_id()});
+  }
+  absl::Status audited = audit_.Record(*who, method, reads);
+  if (!audited.ok()) return ToGrpcStatus(audited);
+  *resp = std::move(*report);
+  return grpc::Status::OK;
+}
+
+grpc::Status ProjectionServiceImpl::GetForecastBackTest(
+    grpc::ServerContext* ctx, const v1::GetForecastBackTestRequest* req,
+    v1::ForecastBackTest* resp) {
+  absl::StatusOr<auth::Principal> who =
+      authorizer_.Authorize(*ctx, Method("GetForecastBackTest"));
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return Reply(projection_.GetForecastBackTest(*req, clock_.Today()), resp);
+}
+
 grpc::Status ProjectionServiceImpl::GetLaScorecard(
     grpc::ServerContext* ctx, const v1::GetLaScorecardRequest* req,
     v1::LaScorecard* resp) {

@@ -44,6 +44,12 @@ class ProjectionServiceImpl final : public v1::ProjectionService::Service {
   grpc::Status GetTrend(grpc::ServerContext* ctx,
                         const v1::GetTrendRequest* req,
                         v1::Trend* resp) override;
+  grpc::Status GetAtRisk(grpc::ServerContext* ctx,
+                         const v1::GetAtRiskRequest* req,
+                         v1::AtRiskReport* resp) override;
+  grpc::Status GetForecastBackTest(grpc::ServerContext* ctx,
+                                   const v1::GetForecastBackTestRequest* req,
+                                   v1::ForecastBackTest* resp) override;
   grpc::Status GetLaScorecard(grpc::ServerContext* ctx,
                               const v1::GetLaScorecardRequest* req,
                               v1::LaScorecard* resp) override;

@@ -14,6 +14,7 @@
 #include "libs/rpc/proto_date.h"
 #include "services/projection/comparisons.h"
 #include "services/projection/directory.h"
+#include "services/projection/forecast.h"
 #include "services/projection/holdings.h"
 #include "services/projection/keys.h"
 #include "services/projection/outcomes.h"
@@ -603,6 +604,33 @@ absl::StatusOr<v1::Trend> Reports::Trend(const v1::GetTrendRequest& req,
     point->set_rag(Rate(target, point->percent(), b.second));
   }
   return out;
+}
+
+absl::StatusOr<v1::AtRiskReport> Reports::AtRisk(
+    const v1::GetAtRiskRequest& req, Date today) {
+  QuerySnapshot snapshot(db_);
+  ASSIGN_OR_RETURN(std::vector<std::string> officers,
+                   OfficersOf(req.officer_id(), req.team_id(), req.la()));
+  ASSIGN_OR_RETURN(const Date as_of, FromProtoOr("as_of", req.as_of(), today));
+  ASSIGN_OR_RETURN(std::vector<internal::Journey> all, forecast::All(db_));
+  return forecast::AtRisk(all, officers, as_of);
+}
+
+absl::StatusOr<v1::ForecastBackTest> Reports::BackTest(
+    const v1::GetForecastBackTestRequest& req, Date today) {
+  QuerySnapshot snapshot(db_);
+  ASSIGN_OR_RETURN(const Date as_of, FromProtoOr("as_of", req.as_of(), today));
+  ASSIGN_OR_RETURN(const Date from, FromProto("due_from", req.due_from()));
+  ASSIGN_OR_RETURN(const Date to, FromProto("due_to", req.due_to()));
+  if (to < from) {
+    return FieldError("due_to", "is before due_from");
+  }
+  const int horizon = req.horizon_weeks() == 0 ? 8 : req.horizon_weeks();
+  if (horizon < 1 || horizon > 19) {
+    return FieldError("horizon_weeks", "must be 1 to 19 weeks");
+  }
+  ASSIGN_OR_RETURN(std::vector<internal::Journey> all, forecast::All(db_));
+  return forecast::BackTest(all, from, to, horizon, as_of);
 }
 
 }  // namespace casework::projection

@@ -36,6 +36,11 @@ class Reports {
   absl::StatusOr<v1::Trend> Trend(const v1::GetTrendRequest& req, Date today);
   absl::StatusOr<v1::LaScorecard> LaScorecard(
       const v1::GetLaScorecardRequest& req);
+  // Early warning (forecast.h); `today` is the default as_of.
+  absl::StatusOr<v1::AtRiskReport> AtRisk(const v1::GetAtRiskRequest& req,
+                                          Date today);
+  absl::StatusOr<v1::ForecastBackTest> BackTest(
+      const v1::GetForecastBackTestRequest& req, Date today);
 
  private:
   struct Period {

@@ -253,6 +253,14 @@ class TimedProjection final : public projection::Projection {
       const v1::GetLaScorecardRequest& r) override {
     return inner_.GetLaScorecard(r);
   }
+  absl::StatusOr<v1::AtRiskReport> GetAtRisk(const v1::GetAtRiskRequest& r,
+                                             Date today) override {
+    return inner_.GetAtRisk(r, today);
+  }
+  absl::StatusOr<v1::ForecastBackTest> GetForecastBackTest(
+      const v1::GetForecastBackTestRequest& r, Date today) override {
+    return inner_.GetForecastBackTest(r, today);
+  }
   int64_t AppliedVersion(const std::string& source,
                          const std::string& stream) override {
     return inner_.AppliedVersion(source, stream);

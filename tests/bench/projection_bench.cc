@@ -299,6 +299,46 @@ int Main(int argc, char** argv) {
       kOfficers, static_cast<long long>(measures),
       Percentile(micros, 0.5) / 1000.0, Percentile(micros, 0.99) / 1000.0,
       *std::max_element(micros.begin(), micros.end()) / 1000.0, queries);
+  // 3. The early warning on this history: at-risk report time, and the
+  // back-test over the assessments due in the last 12 months.
+  {
+    v1::GetAtRiskRequest risk;
+    risk.set_team_id("team-1");
+    const absl::Time t = absl::Now();
+    absl::StatusOr<v1::AtRiskReport> at = (*p)->GetAtRisk(risk, today);
+    if (!at.ok()) {
+      std::fprintf(stderr, "at risk: %s\n",
+                   std::string(at.status().message()).c_str());
+      return 1;
+    }
+    std::printf(
+        "at risk on %s: %d of %d open assessments (%d without a forecast) in "
+        "%.1f ms\n",
+        today.ToString().c_str(), at->items_size(), at->open_assessments(),
+        at->without_forecast(), absl::ToDoubleMilliseconds(absl::Now() - t));
+    v1::GetForecastBackTestRequest back;
+    *back.mutable_due_from() = ToProto(today.AddMonths(-12).AddDays(1));
+    *back.mutable_due_to() = ToProto(today);
+    absl::StatusOr<v1::ForecastBackTest> bt =
+        (*p)->GetForecastBackTest(back, today);
+    if (!bt.ok()) {
+      std::fprintf(stderr, "back-test: %s\n",
+                   std::string(bt.status().message()).c_str());
+      return 1;
+    }
+    std::printf(
+        "early-warning back-test, assessments due %s to %s: %d with a known "
+        "outcome, %d breached\n",
+        today.AddMonths(-12).AddDays(1).ToString().c_str(),
+        today.ToString().c_str(), bt->assessments(), bt->breached());
+    for (const v1::RuleScore& r : bt->rules()) {
+      std::printf(
+          "  %-50s flagged %5d (breached %5d: precision %5.1f%%), breaches "
+          "flagged %5d of %5d (recall %5.1f%%)\n",
+          r.rule().c_str(), r.flagged(), r.flagged_breached(), r.precision(),
+          r.breached_flagged(), r.breached(), r.recall());
+    }
+  }
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
   std::printf(

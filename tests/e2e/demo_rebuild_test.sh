@@ -30,10 +30,10 @@ for topic in ehc-assessments annual-reviews transport complaints; do
   done
 done
 
-# The live projection caught up.
+# The live projection caught up: serving, nothing behind the topics' ends.
 for _ in $(seq 1 600); do
   CASEWORK_PROJECTION_ADDR=$live "$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" admin status \
-    >"$work/live.status" 2>&1 && break
+    >"$work/live.status" 2>&1 && grep -q "^lag 0 records" "$work/live.status" && break
   sleep 0.2
 done
 grep -q "^projection: SERVING" "$work/live.status" || fail "live: $(cat "$work/live.status")"

@@ -175,7 +175,8 @@ int Dispatch(const Args& a) {
   }
   if (command == "sen2") return RunSen2(a, client);
   if (command == "team-scorecard" || command == "la-scorecard" ||
-      command == "exceptions" || command == "trend") {
+      command == "exceptions" || command == "trend" || command == "at-risk" ||
+      command == "forecast-backtest") {
     return RunManager(a, client, command);
   }
   if (command == "timeline" || command == "worklist" ||

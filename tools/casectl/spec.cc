@@ -228,6 +228,12 @@ const std::vector<CommandSpec>& Commands() {
        "head of service)"},
       {"trend", "", "officer|team|la? measure! months# to@",
        "A measure month by month (--la: head of service)"},
+      {"at-risk", "", "officer|team|la? as-of@",
+       "Open assessments forecast to miss 20 weeks, and what holds each up "
+       "(an officer's own, a manager's team, --la: head of service)"},
+      {"forecast-backtest", "", "from@! to@! horizon# as-of@",
+       "How the early warning would have done on the assessments due in a "
+       "period, beside a naive rule (head of service)"},
       // Operations.
       // Statutory returns (statutory-returns; admins and the returns role).
       {"people import", "FILE", "brokers",

@@ -200,6 +200,67 @@ int RunManager(const Args& a, Client& client, const std::string& command) {
     }
     return 0;
   }
+  if (command == "at-risk") {
+    v1::GetAtRiskRequest r;
+    r.set_officer_id(a.Get("officer"));
+    r.set_team_id(a.Get("team"));
+    r.set_la(a.Has("la"));
+    *r.mutable_as_of() = DateFlag(a, "as-of", false);
+    v1::AtRiskReport out;
+    grpc::Status s = stub->GetAtRisk(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf(
+        "as of %s: %d of %d open assessments at risk of missing 20 weeks "
+        "(%d without a forecast)\n",
+        Str(out.as_of()).c_str(), out.items_size(), out.open_assessments(),
+        out.without_forecast());
+    std::printf("%-12s %-12s %-24s %-11s %-11s %5s %s\n", "OFFICER", "CHILD",
+                "ASSESSMENT", "DUE", "FORECAST", "LATE", "HOLDING IT UP");
+    for (const v1::AtRiskItem& x : out.items()) {
+      std::printf("%-12s %-12s %-24s %-11s %-11s %4.0f%% %s\n",
+                  x.officer_id().c_str(), x.child_id().c_str(),
+                  x.stream_id().c_str(), Str(x.due_on()).c_str(),
+                  Str(x.forecast_on()).c_str(), x.late_percent(),
+                  x.holding_up().c_str());
+    }
+    std::printf("method: %s\n", out.method().c_str());
+    return 0;
+  }
+  if (command == "forecast-backtest") {
+    v1::GetForecastBackTestRequest r;
+    *r.mutable_due_from() = DateFlag(a, "from");
+    *r.mutable_due_to() = DateFlag(a, "to");
+    *r.mutable_as_of() = DateFlag(a, "as-of", false);
+    if (a.Has("horizon")) {
+      int weeks = 0;
+      if (!absl::SimpleAtoi(a.Get("horizon"), &weeks)) {
+        Die("--horizon takes a whole number of weeks");
+      }
+      r.set_horizon_weeks(weeks);
+    }
+    v1::ForecastBackTest out;
+    grpc::Status s = stub->GetForecastBackTest(&ctx, r, &out);
+    if (!s.ok()) return client.Check(s);
+    if (client.json()) {
+      client.PrintJson(out);
+      return 0;
+    }
+    std::printf(
+        "%d assessments due %s to %s with a known outcome; %d breached\n",
+        out.assessments(), Str(r.due_from()).c_str(), Str(r.due_to()).c_str(),
+        out.breached());
+    std::printf("%-50s %8s %9s %8s %7s\n", "RULE", "FLAGGED", "BREACHED",
+                "PRECISION", "RECALL");
+    for (const v1::RuleScore& x : out.rules()) {
+      std::printf("%-50s %8d %9d %7.1f%% %6.1f%%\n", x.rule().c_str(),
+                  x.flagged(), x.flagged_breached(), x.precision(), x.recall());
+    }
+    return 0;
+  }
   v1::GetTrendRequest r;
   r.set_officer_id(a.Get("officer"));
   r.set_team_id(a.Get("team"));

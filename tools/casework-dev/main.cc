@@ -26,12 +26,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "casework/v1/admin.grpc.pb.h"
 #include "libs/admin/dev_stack.h"
 #include "libs/auth/authorizer.h"
 #include "libs/auth/jwt.h"
 #include "libs/core/clock.h"
 #include "libs/core/grpc_status.h"
 #include "libs/core/log.h"
+#include "libs/core/status.h"
 #include "libs/host/catalogue.h"
 #include "libs/kafka/consumer_runtime.h"
 #include "libs/kafka/kafka.h"
@@ -156,6 +158,50 @@ bool WaitReady(const std::string& address, absl::Duration timeout) {
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   return channel->WaitForConnected(std::chrono::system_clock::now() +
                                    absl::ToChronoNanoseconds(timeout));
+}
+
+// Waits until the annual reviews service's intake has taken in every record
+// of `topic` the broker holds now (so the demo's figures are settled when it
+// says it is loaded). DEADLINE_EXCEEDED naming the lag after `timeout`.
+absl::Status WaitIntake(const std::string& bootstrap, const std::string& topic,
+                        int partitions, const std::string& reviews_address,
+                        const std::string& admin_token,
+                        absl::Duration timeout) {
+  ASSIGN_OR_RETURN(std::unique_ptr<kafka::Consumer> consumer,
+                   kafka::Consumer::Create(kafka::ConsumerOptions{
+                       .brokers = bootstrap, .group_id = "casework-dev-wait"}));
+  std::map<int32_t, int64_t> ends;
+  for (int32_t p = 0; p < partitions; ++p) {
+    ASSIGN_OR_RETURN(kafka::Watermarks w,
+                     consumer->QueryWatermarks({topic, p}, absl::Seconds(10)));
+    ends[p] = w.high;
+  }
+  auto stub = v1::ConsumerAdminService::NewStub(
+      grpc::CreateChannel(reviews_address, grpc::InsecureChannelCredentials()));
+  const absl::Time deadline = absl::Now() + timeout;
+  int64_t behind = 0;
+  while (absl::Now() < deadline) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + admin_token);
+    v1::ConsumerStatus status;
+    if (stub->GetConsumerStatus(&ctx, v1::GetConsumerStatusRequest(), &status)
+            .ok()) {
+      behind = 0;
+      for (const auto& [p, end] : ends) {
+        int64_t next = 0;
+        for (const v1::PartitionStatus& ps : status.partitions()) {
+          if (ps.topic() == topic && ps.partition() == p)
+            next = ps.next_offset();
+        }
+        behind += std::max<int64_t>(0, end - next);
+      }
+      if (behind == 0) return absl::OkStatus();
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat("the annual reviews took in ", topic,
+                   " too slowly: ", behind, " records still behind"));
 }
 
 // The largest demo LA (a large LA's caseload); every size up to it loads
@@ -753,6 +799,11 @@ int main(int argc, char** argv) {
                               : producer.status();
       if (sent.ok()) {
         sent = (*producer)->Send(statutory::kSchoolEventsTopic, school);
+      }
+      if (sent.ok()) {
+        sent = WaitIntake(bootstrap, statutory::kSchoolEventsTopic, partitions,
+                          absl::StrCat("127.0.0.1:", reviews_port), admin_token,
+                          absl::Minutes(2));
       }
       if (!sent.ok()) {
         stop_all();

@@ -13,6 +13,7 @@ import { officerPage } from "./pages/officer";
 import { casePage, childPage } from "./pages/cases";
 import { newCasePage, stepPage } from "./pages/steps";
 import { samplePage } from "./pages/sample";
+import { atRiskPage } from "./pages/atrisk";
 import { problemSummary, shell, wireDownloads } from "./ui";
 
 type Page = { title: string; body: Html; after?: (root: HTMLElement) => void };
@@ -59,6 +60,7 @@ async function route(api: Api, config: AppConfig, who: Who): Promise<Page> {
     return laPage(api, params);
   }
   if (seg[0] === "exceptions") return exceptionsPage(api, config, params);
+  if (seg[0] === "at-risk" && seg.length === 1) return atRiskPage(api, config, params);
   if (seg[0] === "trends") return trendsPage(api, who, params);
   if (seg[0] === "worklist" && seg[1]) return worklistPage(api, config, seg[1], params, who);
   if (seg[0] === "sample" && seg.length === 1) return samplePage(api, who, (page) => show(who, page));

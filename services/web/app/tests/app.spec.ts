@@ -20,7 +20,7 @@ test.afterEach(({ page }) => {
 const FROM = () => env("CASEWORK_TEST_FROM");
 const TO = () => env("CASEWORK_TEST_TO");
 const period = () => `period=custom&from=${FROM()}&to=${TO()}&asOf=${TO()}`;
-const AREAS = ["ehc", "advice", "reviews", "transport", "complaints", "disagreements", "quality", "experience"];
+const AREAS = ["ehc", "advice", "reviews", "transport", "complaints", "disagreements", "quality", "experience", "schools"];
 const n = (s: string | undefined) => Number(s ?? 0);
 
 // The words a manager reads for a RAG (the JSON names of casework.v1.Rag).
@@ -177,6 +177,35 @@ test("an officer sees their own worklist and is refused another's, plainly", asy
   await page.goto("/team/team-north");
   await ready(page);
   await expect(page.locator(".govuk-error-summary")).toContainText("needs the role manager");
+});
+
+test("the early warning: a team's assessments at risk equal the gRPC answer, both ways", async ({ page, browser }) => {
+  await signIn(page, "manager-north", "/team/team-north");
+  await expect(page.locator("#at-risk-summary")).toContainText("forecast to miss 20 weeks");
+  const grpc = await connect(page, "ProjectionService/GetAtRisk", env("CASEWORK_MANAGER_TOKEN"), { teamId: "team-north" });
+  const want = ((grpc.items ?? []) as { streamId: string; officerId: string }[]);
+  expect(want.length, "the demo team has assessments at risk").toBeGreaterThan(0);
+  // The dashboard's counts by officer add up to the list.
+  const counts = await page.locator("#at-risk-counts tbody tr td.govuk-table__cell--numeric").allTextContents();
+  expect(counts.reduce((a, c) => a + Number(c), 0)).toBe(want.length);
+  await page.goto("/at-risk?team=team-north");
+  await ready(page);
+  await expect(page.locator("h1")).toHaveText("At risk of missing 20 weeks: team team-north");
+  await expectAccessible(page, "at-risk list");
+  const shown = await page.locator("#at-risk tbody tr").evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.stream));
+  expect([...shown].sort()).toEqual(want.map((x) => x.streamId).sort());
+  // Each row says what holds it up, and the method is on the page.
+  await expect(page.locator("#at-risk tbody tr").first()).toContainText(/outstanding|not made|not issued/);
+  await expect(page.locator("#at-risk-method")).toContainText("one in three");
+  // The officer's worklist marks their own.
+  const mine = want.filter((x) => x.officerId === "officer-01").map((x) => x.streamId);
+  const context = await browser.newContext();
+  const officer = await context.newPage();
+  await signIn(officer, "officer-01", "/worklist/officer-01");
+  await expect(officer.locator("#worklist-summary")).toContainText(`${mine.length} assessment${mine.length === 1 ? "" : "s"} at risk`);
+  await expectAccessible(officer, "worklist with the early warning");
+  expect(pageErrors.get(officer) ?? []).toEqual([]);
+  await context.close();
 });
 
 test("an officer's own scorecard equals the gRPC scorecard, with its CSV", async ({ page }) => {

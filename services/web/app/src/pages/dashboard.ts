@@ -5,7 +5,8 @@
 import { html, query, type Html } from "../html";
 import { iso, long, periodFrom, periodParams, type Period } from "../dates";
 import type { Api } from "../api";
-import type { Measure, OfficerScorecard } from "../gen/casework/v1/projection_pb";
+import type { AtRiskReport, Measure, OfficerScorecard } from "../gen/casework/v1/projection_pb";
+import { atRiskSummary } from "./atrisk";
 import { areaOf, inArea } from "../measures";
 import { caption, csv, downloadButton, errorSummary, offerCsv, percent, ragName, ragTag, scrollTable } from "../ui";
 import { periodForm } from "./period";
@@ -48,6 +49,7 @@ export interface DashboardInput {
   rows: Row[];
   totals: Row;
   period: Period;
+  risk?: AtRiskReport;  // early warning, when the user may see it
 }
 
 function sortRows(rows: Row[], cols: Column[], key: string | null, dir: string | null): Row[] {
@@ -127,7 +129,26 @@ ${periodForm(p, params, [], { area: true, keep: ["sort", "dir"] })}
 ${scrollTable(`${input.title}: figures`, table)}
 ${downloadButton("dashboard", "Download all measures (CSV)")}
 ${comparisonTable(input.totals, measures)}
+${input.risk ? riskSection(input) : ""}
 <p class="govuk-body"><a class="govuk-link" href="/trends${query({ ...input.totals.drill })}">See trends</a></p>`;
+}
+
+// Early warning: how many open assessments are forecast to miss 20 weeks,
+// by officer (a team) or by officer across the LA, with a link to the cases.
+function riskSection(input: DashboardInput): Html {
+  const risk = input.risk!;
+  const by = new Map<string, number>();
+  for (const x of risk.items) by.set(x.officerId, (by.get(x.officerId) ?? 0) + 1);
+  const officers = [...by.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return html`
+<h2 class="govuk-heading-m">Early warning</h2>
+${atRiskSummary(risk)}
+${officers.length ? scrollTable("Assessments at risk by officer", html`<table class="govuk-table" id="at-risk-counts">
+  <caption class="govuk-table__caption govuk-table__caption--s">Assessments at risk of missing 20 weeks, by officer</caption>
+  <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Officer</th><th scope="col" class="govuk-table__header govuk-table__header--numeric">At risk</th></tr></thead>
+  <tbody class="govuk-table__body">${officers.map(([o, n]) => html`<tr class="govuk-table__row" data-officer="${o}"><td class="govuk-table__cell"><a class="govuk-link" href="/at-risk${query({ officer: o })}">${o}</a></td><td class="govuk-table__cell govuk-table__cell--numeric">${n}</td></tr>`)}</tbody>
+</table>`) : ""}
+<p class="govuk-body"><a class="govuk-link" href="/at-risk${query(input.totals.drill)}">See the assessments at risk and what holds each up</a></p>`;
 }
 
 // The totals beside the published figures (the DfE's national figure, ...)
@@ -167,7 +188,8 @@ export async function teamPage(api: Api, teamId: string, params: URLSearchParams
   }));
   const totals: Row = { id: teamId, label: "Team total", drill: { team: teamId }, card: t.totals! };
   const title = t.teamName || teamId;
-  return { title: `${title} - team dashboard`, body: renderDashboard({ kind: "team", title, subtitle: "Team dashboard", rows, totals, period }, params) };
+  const risk = await api.projection.getAtRisk({ teamId, asOf: period.asOf });
+  return { title: `${title} - team dashboard`, body: renderDashboard({ kind: "team", title, subtitle: "Team dashboard", rows, totals, period, risk }, params) };
 }
 
 export async function laPage(api: Api, params: URLSearchParams): Promise<{ title: string; body: Html }> {
@@ -183,5 +205,7 @@ export async function laPage(api: Api, params: URLSearchParams): Promise<{ title
   }));
   const officers = la.teams.reduce((n, t) => n + t.officers, 0);
   const totals: Row = { id: "la", label: "LA total", drill: { la: "1" }, card: la.totals!, officers };
-  return { title: "LA overview", body: renderDashboard({ kind: "la", title: "Every team", subtitle: "LA overview", rows, totals, period }, params) };
+  // The LA's cases at risk are the head of service's (the QA role has none).
+  const risk = await api.projection.getAtRisk({ la: true, asOf: period.asOf }).catch(() => undefined);
+  return { title: "LA overview", body: renderDashboard({ kind: "la", title: "Every team", subtitle: "LA overview", rows, totals, period, risk }, params) };
 }
