@@ -18,6 +18,8 @@ constexpr char kFinalPlan[] = "ehc.final_plan";
 constexpr char kDecision[] = "ehc.decision_to_assess";
 constexpr char kAdvice[] = "ehc.advice";
 constexpr char kDraft[] = "ehc.draft_comment";
+constexpr char kReviewDecision[] = "review.decision";
+constexpr char kReviewAmended[] = "review.amended_plan_from_meeting";
 // The naive rule: flag an assessment still open this many weeks after its
 // request.
 constexpr int kNaiveWeeks = 14;
@@ -42,6 +44,14 @@ double Percent(int part, int whole) {
 
 }  // namespace
 
+bool IsAssessment(const internal::Journey& j) {
+  return j.rule().empty() || j.rule() == kFinalPlan;
+}
+
+std::string RuleOf(const internal::Journey& j) {
+  return j.rule().empty() ? std::string(kFinalPlan) : j.rule();
+}
+
 const char kMethod[] =
     "Each open assessment's stage (awaiting the decision to assess; "
     "assessing; advice in, draft not issued; draft issued) and how long it "
@@ -51,10 +61,56 @@ const char kMethod[] =
     "to the final plan of those that had still not finished after as long. "
     "At risk: at least one in three of those past assessments would have "
     "brought the final plan after the 20-week due date, which has not yet "
-    "passed. No forecast with fewer than 5 such past assessments.";
+    "passed. No forecast with fewer than 5 such past assessments. Reviews "
+    "the same way: a review meeting's decision (4 weeks) and, after a "
+    "decision to amend, its amended plan (12 weeks from the meeting), "
+    "against the reviews that finished in the 12 months before.";
+
+namespace {
+
+// A review's decision and amended-plan clocks: one journey each.
+absl::Status ApplyReview(Writer& writer, const EventFacts& facts,
+                         const StreamDelta& delta) {
+  for (const v1::ClockChange& c : facts.envelope.clocks()) {
+    if (c.rule() != kReviewDecision && c.rule() != kReviewAmended) continue;
+    const std::string key =
+        keys::Journey(facts.source, delta.stream_id, c.clock_id());
+    internal::Journey j;
+    RETURN_IF_ERROR(writer.GetProto(key, &j, "journey"));
+    const v1::ClockAction a = c.action();
+    if (a == v1::CLOCK_OPENED) {
+      j.set_started(Ymd(c.started_on()));
+      j.set_due(Ymd(c.due_on()));
+      // The amended plan's clock counts from the meeting and opens with the
+      // decision to amend: its second stage.
+      if (c.rule() == kReviewAmended) {
+        j.set_decided(Ymd(facts.envelope.metadata().occurred_on()));
+      }
+    } else if (Closed(a)) {
+      j.set_finished(Ymd(c.closed_on()));
+    } else if (a == v1::CLOCK_CANCELLED) {
+      j.set_ended(Ymd(c.closed_on()));
+    }
+    if (c.exception() || a == v1::CLOCK_EXCEPTION_APPLIED) j.set_excepted(true);
+    if (j.started() == 0) continue;
+    j.set_source(facts.source);
+    j.set_rule(c.rule());
+    j.set_clock_id(c.clock_id());
+    j.set_stream_id(delta.stream_id);
+    j.set_child_id(delta.child_id);
+    j.set_officer_id(delta.officer);
+    writer.batch().Set(key, j.SerializeAsString());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::Status Apply(Writer& writer, const EventFacts& facts,
                    const StreamDelta& delta) {
+  if (facts.source == "annual-reviews") {
+    return ApplyReview(writer, facts, delta);
+  }
   if (facts.source != "ehc-assessments") return absl::OkStatus();
   const std::string key = keys::Journey(facts.source, delta.stream_id);
   internal::Journey j;
@@ -101,6 +157,8 @@ absl::Status Apply(Writer& writer, const EventFacts& facts,
     j.set_officer_id(delta.officer);
     j.set_child_id(delta.child_id);
     j.set_stream_id(delta.stream_id);
+    j.set_source(facts.source);
+    j.set_rule(kFinalPlan);
     changed = true;
   }
   if (changed) writer.batch().Set(key, j.SerializeAsString());
@@ -109,6 +167,10 @@ absl::Status Apply(Writer& writer, const EventFacts& facts,
 
 StageOn StageOf(const internal::Journey& j, Date day) {
   auto by = [&](int32_t d) { return d != 0 && Day(d) <= day; };
+  if (!IsAssessment(j)) {
+    if (by(j.decided())) return {1, Day(j.decided())};
+    return {0, Day(j.started())};
+  }
   if (by(j.draft())) return {3, Day(j.draft())};
   if (by(j.decided()) && by(j.advice_done()) && j.advice_done() >= j.decided())
     return {2, Day(j.advice_done())};
@@ -129,23 +191,28 @@ Model::Model(const std::vector<internal::Journey>& all, Date day) {
     if (j.finished() == 0 || j.excepted()) continue;
     const Date finished = Day(j.finished());
     if (finished >= day || finished < earliest) continue;
+    const bool assessment = IsAssessment(j);
     const int32_t entries[4] = {
         j.started(), j.decided(),
-        j.advice_done() >= j.decided() ? j.advice_done() : 0, j.draft()};
+        assessment && j.advice_done() >= j.decided() ? j.advice_done() : 0,
+        assessment ? j.draft() : 0};
+    auto& stages = remaining_[RuleOf(j)];
     for (int s = 0; s < 4; ++s) {
       if (entries[s] == 0 || entries[s] > j.finished()) continue;
-      remaining_[static_cast<size_t>(s)].push_back(
+      stages[static_cast<size_t>(s)].push_back(
           Day(entries[s]).DaysUntil(finished));
     }
   }
-  for (auto& r : remaining_) std::sort(r.begin(), r.end());
+  for (auto& [rule, stages] : remaining_) {
+    for (auto& r : stages) std::sort(r.begin(), r.end());
+  }
 }
 
 std::optional<Date> Model::Forecast(const internal::Journey& j, Date day,
                                     int* references) const {
   const StageOn at = StageOf(j, day);
   const int elapsed = at.entered.DaysUntil(day);
-  const std::vector<int>& r = remaining_[static_cast<size_t>(at.index)];
+  const std::vector<int>& r = Times(j, at.index);
   auto first = std::lower_bound(r.begin(), r.end(), elapsed);
   const int n = static_cast<int>(r.end() - first);
   if (references != nullptr) *references = n;
@@ -157,7 +224,7 @@ std::optional<Model::Late> Model::LateShare(const internal::Journey& j,
                                             Date day, Date due) const {
   const StageOn at = StageOf(j, day);
   const int elapsed = at.entered.DaysUntil(day);
-  const std::vector<int>& r = remaining_[static_cast<size_t>(at.index)];
+  const std::vector<int>& r = Times(j, at.index);
   auto first = std::lower_bound(r.begin(), r.end(), elapsed);
   const int n = static_cast<int>(r.end() - first);
   if (n < kMinReferences) return std::nullopt;
@@ -165,7 +232,22 @@ std::optional<Model::Late> Model::LateShare(const internal::Journey& j,
   return Late{static_cast<int>(r.end() - late), n};
 }
 
-std::string StageName(int index) {
+const std::vector<int>& Model::Times(const internal::Journey& j,
+                                     int stage) const {
+  static const std::vector<int> kNone;
+  auto it = remaining_.find(RuleOf(j));
+  return it == remaining_.end() ? kNone
+                                : it->second[static_cast<size_t>(stage)];
+}
+
+std::string StageName(const internal::Journey& j, int index) {
+  if (!IsAssessment(j)) {
+    if (j.rule() == kReviewDecision) {
+      return "review meeting held; decision not notified";
+    }
+    return index == 1 ? "decision to amend notified; amended plan not issued"
+                      : "review meeting held; amended plan not issued";
+  }
   switch (index) {
     case 0:
       return "awaiting the decision to assess";
@@ -181,6 +263,16 @@ std::string StageName(int index) {
 std::string HoldingUp(const internal::Journey& j, Date day) {
   const StageOn at = StageOf(j, day);
   const int weeks = at.entered.DaysUntil(day) / 7;
+  if (!IsAssessment(j)) {
+    const int since_meeting = Day(j.started()).DaysUntil(day) / 7;
+    if (j.rule() == kReviewDecision) {
+      return absl::StrCat("decision not notified ", since_meeting,
+                          " weeks after the review meeting");
+    }
+    return absl::StrCat("amended plan not issued ", since_meeting,
+                        " weeks after the review meeting (", weeks,
+                        " after the decision to amend)");
+  }
   switch (at.index) {
     case 0:
       return absl::StrCat("decision to assess not made ", weeks,
@@ -228,18 +320,18 @@ absl::StatusOr<std::vector<internal::Journey>> All(rocksdb::DB* db) {
 }
 
 v1::AtRiskReport AtRisk(const std::vector<internal::Journey>& all,
-                        const std::vector<std::string>& officers, Date as_of) {
+                        const std::vector<std::string>& officers, Date as_of,
+                        const OfficerOf& officer_of) {
   const std::set<std::string> who(officers.begin(), officers.end());
   const Model model(all, as_of);
   v1::AtRiskReport out;
   *out.mutable_as_of() = ToProto(as_of);
   out.set_method(kMethod);
   for (const internal::Journey& j : all) {
-    if (!who.contains(j.officer_id()) || j.excepted() || !OpenOn(j, as_of) ||
-        Day(j.due()) < as_of) {
-      continue;
-    }
-    out.set_open_assessments(out.open_assessments() + 1);
+    if (j.excepted() || !OpenOn(j, as_of) || Day(j.due()) < as_of) continue;
+    const std::string officer = officer_of ? officer_of(j) : j.officer_id();
+    if (!who.contains(officer)) continue;
+    out.set_open_cases(out.open_cases() + 1);
     int references = 0;
     const std::optional<Date> when = model.Forecast(j, as_of, &references);
     const std::optional<Model::Late> late =
@@ -250,14 +342,15 @@ v1::AtRiskReport AtRisk(const std::vector<internal::Journey>& all,
     }
     if (!late->AtRisk()) continue;
     v1::AtRiskItem* x = out.add_items();
-    x->set_officer_id(j.officer_id());
+    x->set_officer_id(officer);
     x->set_child_id(j.child_id());
-    x->set_source("ehc-assessments");
+    x->set_source(j.source().empty() ? "ehc-assessments" : j.source());
+    x->set_rule(RuleOf(j));
     x->set_stream_id(j.stream_id());
     *x->mutable_started_on() = ToProto(Day(j.started()));
     *x->mutable_due_on() = ToProto(Day(j.due()));
     *x->mutable_forecast_on() = ToProto(*when);
-    x->set_stage(StageName(StageOf(j, as_of).index));
+    x->set_stage(StageName(j, StageOf(j, as_of).index));
     x->set_holding_up(HoldingUp(j, as_of));
     x->set_reference_cases(references);
     x->set_late_percent(late->Percent());
@@ -290,7 +383,7 @@ v1::ForecastBackTest BackTest(const std::vector<internal::Journey>& all,
     return it->second;
   };
   for (const internal::Journey& j : all) {
-    if (j.excepted() || j.due() == 0) continue;
+    if (!IsAssessment(j) || j.excepted() || j.due() == 0) continue;
     const Date due = Day(j.due());
     if (due < from || due > to) continue;
     if (j.finished() == 0 && j.ended() != 0) continue;  // no plan: no breach

@@ -1,7 +1,8 @@
 // Early warning of breaches: a read model of each EHC needs assessment's
 // way to its final plan (the days it entered each stage, from its clocks),
-// forecasts of when open assessments' final plans will be issued, and a
-// back-test of those forecasts against a naive rule.
+// and of each review's way to its decision and amended plan; forecasts of
+// when they will be done, and a back-test of the assessments' forecasts
+// against a naive rule.
 //
 // The method: an assessment is at one of four stages - awaiting the decision
 // to assess; assessing (advice outstanding); advice in, draft plan not
@@ -24,6 +25,8 @@
 #include <rocksdb/db.h>
 
 #include <array>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,11 +52,17 @@ extern const char kMethod[];
 absl::Status Apply(Writer& writer, const EventFacts& facts,
                    const StreamDelta& delta);
 
+// True for an EHC assessment's journey (to its final plan); false for a
+// review's (to its decision or its amended plan). The journey's rule.
+bool IsAssessment(const internal::Journey& j);
+std::string RuleOf(const internal::Journey& j);
+
 struct StageOn {
   int index = 0;  // 0-3 as above
   Date entered;
 };
-// The stage `j` was at on `day`, from what had happened by then.
+// The stage `j` was at on `day`, from what had happened by then (a review:
+// 0 from the meeting, 1 from a decision to amend).
 StageOn StageOf(const internal::Journey& j, Date day);
 // True when `j` was open on `day`: started, and neither finished nor ended.
 bool OpenOn(const internal::Journey& j, Date day);
@@ -80,20 +89,27 @@ class Model {
                                 Date due) const;
 
  private:
-  std::array<std::vector<int>, 4> remaining_;  // sorted, per stage
+  const std::vector<int>& Times(const internal::Journey& j, int stage) const;
+  // Sorted, per rule and stage.
+  std::map<std::string, std::array<std::vector<int>, 4>> remaining_;
 };
 
 // The stage in words, and what holds the assessment up on `day` ("advice
 // from health outstanding for 7 weeks").
-std::string StageName(int index);
+std::string StageName(const internal::Journey& j, int index);
 std::string HoldingUp(const internal::Journey& j, Date day);
 
 // Every journey (the J keys), read from the current query's snapshot.
 absl::StatusOr<std::vector<internal::Journey>> All(rocksdb::DB* db);
 
-// The at-risk report of `officers`' assessments on `as_of`.
+// The officer responsible for a journey's case now (the journey keeps the
+// officer of its last clock change; a case reassigned since has another).
+using OfficerOf = std::function<std::string(const internal::Journey&)>;
+
+// The at-risk report of `officers`' assessments and reviews on `as_of`.
 v1::AtRiskReport AtRisk(const std::vector<internal::Journey>& all,
-                        const std::vector<std::string>& officers, Date as_of);
+                        const std::vector<std::string>& officers, Date as_of,
+                        const OfficerOf& officer_of = nullptr);
 
 // The back-test of assessments due in [from, to], with outcomes as known on
 // `as_of`: the forecast `horizon_weeks` before the due date, the forecast at

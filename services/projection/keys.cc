@@ -139,4 +139,10 @@ std::string Journey(absl::string_view source, absl::string_view stream) {
   return absl::StrCat(kJourneyPrefix, Join({SourceCode(source), stream}));
 }
 
+std::string Journey(absl::string_view source, absl::string_view stream,
+                    absl::string_view clock_id) {
+  return absl::StrCat(kJourneyPrefix,
+                      Join({SourceCode(source), stream, clock_id}));
+}
+
 }  // namespace casework::projection::keys

@@ -94,10 +94,13 @@ inline constexpr char kOffsetPrefix[] = "O";
 std::string Officer(absl::string_view officer);
 std::string Team(absl::string_view team);
 inline constexpr char kOfficerPrefix[] = "D";
-// An EHC needs assessment's journey to its final plan (forecast.h):
-// J<source>\0<stream> -> internal::Journey.
+// A case's journey to a deadline (forecast.h): J<source>\0<stream> (an
+// EHC assessment's) or J<source>\0<stream>\0<clock id> (a review's) ->
+// internal::Journey.
 inline constexpr char kJourneyPrefix[] = "J";
 std::string Journey(absl::string_view source, absl::string_view stream);
+std::string Journey(absl::string_view source, absl::string_view stream,
+                    absl::string_view clock_id);
 
 }  // namespace casework::projection::keys
 

@@ -613,7 +613,20 @@ absl::StatusOr<v1::AtRiskReport> Reports::AtRisk(
                    OfficersOf(req.officer_id(), req.team_id(), req.la()));
   ASSIGN_OR_RETURN(const Date as_of, FromProtoOr("as_of", req.as_of(), today));
   ASSIGN_OR_RETURN(std::vector<internal::Journey> all, forecast::All(db_));
-  return forecast::AtRisk(all, officers, as_of);
+  // The officer responsible now: the stream's (a case reassigned after its
+  // last clock change is the new officer's).
+  auto officer_of = [this](const internal::Journey& j) {
+    std::string value;
+    internal::StreamState state;
+    if (db_->Get(QueryReadOptions(), keys::Stream(j.source(), j.stream_id()),
+                 &value)
+            .ok() &&
+        state.ParseFromString(value) && !state.officer_id().empty()) {
+      return state.officer_id();
+    }
+    return j.officer_id();
+  };
+  return forecast::AtRisk(all, officers, as_of, officer_of);
 }
 
 absl::StatusOr<v1::ForecastBackTest> Reports::BackTest(

@@ -314,7 +314,7 @@ int Main(int argc, char** argv) {
     std::printf(
         "at risk on %s: %d of %d open assessments (%d without a forecast) in "
         "%.1f ms\n",
-        today.ToString().c_str(), at->items_size(), at->open_assessments(),
+        today.ToString().c_str(), at->items_size(), at->open_cases(),
         at->without_forecast(), absl::ToDoubleMilliseconds(absl::Now() - t));
     v1::GetForecastBackTestRequest back;
     *back.mutable_due_from() = ToProto(today.AddMonths(-12).AddDays(1));

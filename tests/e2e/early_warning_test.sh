@@ -30,7 +30,7 @@ done
 if "$bin/casectl" at-risk --la 2>"$work/err"; then fail "an officer read the LA's list"; fi
 grep -q "PERMISSION_DENIED" "$work/err" || fail "refusal: $(cat "$work/err")"
 "$bin/casectl" --token "$CASEWORK_HEAD_TOKEN" at-risk --la >"$work/la.txt"
-grep -q "open assessments at risk of missing 20 weeks" "$work/la.txt" || fail "words: $(head -3 "$work/la.txt")"
+grep -q "open assessments and reviews at risk of missing the deadline" "$work/la.txt" || fail "words: $(head -3 "$work/la.txt")"
 python3 - "$work" <<'PY' || fail "the lists"
 import json, sys
 w = sys.argv[1]
@@ -39,9 +39,15 @@ def day(d):
     return (d["year"], d["month"], d["day"])
 items = la.get("items", [])
 assert items, "the demo LA has no assessment at risk"
-assert la["open_assessments"] >= len(items)
+assert la["open_cases"] >= len(items)
 stages = {"awaiting the decision to assess", "assessing: advice outstanding",
-          "advice in; draft plan not issued", "draft plan issued; final plan not issued"}
+          "advice in; draft plan not issued", "draft plan issued; final plan not issued",
+          "review meeting held; decision not notified",
+          "decision to amend notified; amended plan not issued"}
+rules = {x["rule"] for x in items}
+assert "ehc.final_plan" in rules, rules
+assert rules <= {"ehc.final_plan", "review.decision", "review.amended_plan_from_meeting"}, rules
+print("rules at risk:", sorted(rules))
 for x in items:
     assert day(x["due_on"]) >= day(la["as_of"]), x
     assert x["late_percent"] >= 100.0 / 3 - 1e-9, x
@@ -55,7 +61,7 @@ team_items = sorted(key(x) for x in team.get("items", []))
 assert set(team_items) <= set(key(x) for x in items)
 assert set(mine) <= set(team_items), "officer-01 (team north) is in the team list"
 print(json.dumps([len(items), len(team_items), len(mine)]))
-print(f"at risk: LA {len(items)} of {la['open_assessments']}, team north {len(team_items)}, "
+print(f"at risk: LA {len(items)} of {la['open_cases']}, team north {len(team_items)}, "
       f"officer-01 {len(mine)}")
 PY
 "$bin/casectl" --token "$CASEWORK_HEAD_TOKEN" forecast-backtest --from 2025-12-08 \

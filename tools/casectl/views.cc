@@ -214,12 +214,12 @@ int RunManager(const Args& a, Client& client, const std::string& command) {
       return 0;
     }
     std::printf(
-        "as of %s: %d of %d open assessments at risk of missing 20 weeks "
-        "(%d without a forecast)\n",
-        Str(out.as_of()).c_str(), out.items_size(), out.open_assessments(),
+        "as of %s: %d of %d open assessments and reviews at risk of missing "
+        "the deadline (%d without a forecast)\n",
+        Str(out.as_of()).c_str(), out.items_size(), out.open_cases(),
         out.without_forecast());
     std::printf("%-12s %-12s %-24s %-11s %-11s %5s %s\n", "OFFICER", "CHILD",
-                "ASSESSMENT", "DUE", "FORECAST", "LATE", "HOLDING IT UP");
+                "CASE", "DUE", "LIKELY", "LATE", "HOLDING IT UP");
     for (const v1::AtRiskItem& x : out.items()) {
       std::printf("%-12s %-12s %-24s %-11s %-11s %4.0f%% %s\n",
                   x.officer_id().c_str(), x.child_id().c_str(),

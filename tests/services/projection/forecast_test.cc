@@ -125,7 +125,7 @@ TEST(ForecastTest, AtRiskWhenTheForecastPassesTheDueDateNotYetPassed) {
   EXPECT_EQ(r.items(0).stage(), "awaiting the decision to assess");
   EXPECT_EQ(r.items(0).holding_up(),
             "decision to assess not made 8 weeks after the request");
-  EXPECT_EQ(r.open_assessments(), 1);  // not the late, excepted or others'
+  EXPECT_EQ(r.open_cases(), 1);  // not the late, excepted or others'
   // With history of 130 days (on time), nothing is at risk.
   std::vector<Journey> fine = History(6, 130, D(2026, 9, 1));
   fine.push_back(J("late-soon", today.AddDays(-60)));
@@ -205,6 +205,54 @@ TEST(ForecastTest, TheBackTestCountsFlagsAgainstOutcomes) {
   const v1::RuleScore& naive = t.rules(2);
   EXPECT_EQ(naive.flagged(), 3);
   EXPECT_EQ(naive.breached_flagged(), 3);
+}
+
+// A review's decision (4 weeks from the meeting): its journey, at risk from
+// past reviews' times, named by what holds it up, for the officer who holds
+// the plan now.
+TEST(ForecastTest, AReviewsDecisionIsForecastFromPastReviews) {
+  const Date today = D(2026, 12, 7);
+  auto review = [](std::string id, Date meeting, Date done) {
+    Journey j;
+    j.set_source("annual-reviews");
+    j.set_rule("review.decision");
+    j.set_clock_id("decision/1");
+    j.set_stream_id(std::move(id));
+    j.set_child_id("child-" + j.stream_id());
+    j.set_officer_id("officer-1");
+    j.set_started(Y(meeting));
+    j.set_due(Y(meeting.AddWeeks(4)));
+    if (done != Date()) j.set_finished(Y(done));
+    return j;
+  };
+  std::vector<Journey> all;
+  // Six past decisions 35 days after the meeting (a week late).
+  for (int i = 0; i < 6; ++i) {
+    const Date meeting = D(2026, 6, 1).AddDays(i);
+    all.push_back(
+        review("p" + std::to_string(i), meeting, meeting.AddDays(35)));
+  }
+  // An assessment's history does not count for reviews.
+  std::vector<Journey> ehc = History(6, 100, D(2026, 9, 1));
+  all.insert(all.end(), ehc.begin(), ehc.end());
+  all.push_back(review("open", today.AddDays(-14), Date()));
+  const auto now = [](const Journey& j) {
+    return j.stream_id() == "open" ? std::string("officer-2") : j.officer_id();
+  };
+  v1::AtRiskReport r = AtRisk(all, {"officer-2"}, today, now);
+  ASSERT_EQ(r.items_size(), 1) << r.DebugString();
+  EXPECT_EQ(r.items(0).rule(), "review.decision");
+  EXPECT_EQ(r.items(0).source(), "annual-reviews");
+  EXPECT_EQ(r.items(0).officer_id(), "officer-2");
+  EXPECT_EQ(DateOf(r.items(0).forecast_on()), today.AddDays(-14 + 35));
+  EXPECT_EQ(r.items(0).stage(), "review meeting held; decision not notified");
+  EXPECT_EQ(r.items(0).holding_up(),
+            "decision not notified 2 weeks after the review meeting");
+  // Not the officer's who held it before.
+  EXPECT_EQ(AtRisk(all, {"officer-1"}, today, now).items_size(), 0);
+  // The back-test is of assessments alone.
+  EXPECT_EQ(
+      BackTest(all, D(2026, 6, 1), D(2026, 7, 31), 8, today).assessments(), 0);
 }
 
 }  // namespace

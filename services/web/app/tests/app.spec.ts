@@ -181,19 +181,20 @@ test("an officer sees their own worklist and is refused another's, plainly", asy
 
 test("the early warning: a team's assessments at risk equal the gRPC answer, both ways", async ({ page, browser }) => {
   await signIn(page, "manager-north", "/team/team-north");
-  await expect(page.locator("#at-risk-summary")).toContainText("forecast to miss 20 weeks");
+  await expect(page.locator("#at-risk-summary")).toContainText("at risk of missing the deadline");
   const grpc = await connect(page, "ProjectionService/GetAtRisk", env("CASEWORK_MANAGER_TOKEN"), { teamId: "team-north" });
-  const want = ((grpc.items ?? []) as { streamId: string; officerId: string }[]);
+  const want = ((grpc.items ?? []) as { streamId: string; officerId: string; rule: string }[]);
   expect(want.length, "the demo team has assessments at risk").toBeGreaterThan(0);
   // The dashboard's counts by officer add up to the list.
   const counts = await page.locator("#at-risk-counts tbody tr td.govuk-table__cell--numeric").allTextContents();
   expect(counts.reduce((a, c) => a + Number(c), 0)).toBe(want.length);
   await page.goto("/at-risk?team=team-north");
   await ready(page);
-  await expect(page.locator("h1")).toHaveText("At risk of missing 20 weeks: team team-north");
+  await expect(page.locator("h1")).toHaveText("At risk of missing a deadline: team team-north");
   await expectAccessible(page, "at-risk list");
   const shown = await page.locator("#at-risk tbody tr").evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.stream));
   expect([...shown].sort()).toEqual(want.map((x) => x.streamId).sort());
+  expect(want.some((x) => x.rule === "ehc.final_plan"), "assessments at risk").toBe(true);
   // Each row says what holds it up, and the method is on the page.
   await expect(page.locator("#at-risk tbody tr").first()).toContainText(/outstanding|not made|not issued/);
   await expect(page.locator("#at-risk-method")).toContainText("one in three");
@@ -202,7 +203,7 @@ test("the early warning: a team's assessments at risk equal the gRPC answer, bot
   const context = await browser.newContext();
   const officer = await context.newPage();
   await signIn(officer, "officer-01", "/worklist/officer-01");
-  await expect(officer.locator("#worklist-summary")).toContainText(`${mine.length} assessment${mine.length === 1 ? "" : "s"} at risk`);
+  await expect(officer.locator("#worklist-summary")).toContainText(`${mine.length} at risk of missing the deadline`);
   await expectAccessible(officer, "worklist with the early warning");
   expect(pageErrors.get(officer) ?? []).toEqual([]);
   await context.close();

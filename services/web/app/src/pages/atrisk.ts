@@ -1,6 +1,6 @@
-// Early warning: the open EHC needs assessments forecast to miss their
-// 20-week due date (of an officer, a team or the LA), with what holds each
-// up, and the method the forecast uses. /at-risk?officer=O | team=T | la=1
+// Early warning: the open EHC needs assessments and reviews likely to miss
+// their deadline (of an officer, a team or the LA), with what holds each up,
+// and the method the forecast uses. /at-risk?officer=O | team=T | la=1
 import { html, query, type Html } from "../html";
 import { iso, long } from "../dates";
 import type { Api } from "../api";
@@ -16,14 +16,14 @@ export async function atRiskPage(api: Api, config: AppConfig, params: URLSearchP
   const scope = officerId ? officerId : teamId ? `team ${teamId}` : "the LA";
   const report = await api.projection.getAtRisk({ officerId, teamId, la });
   offerCsv("at-risk", `at-risk-${officerId || teamId || "la"}-${iso(report.asOf)}.csv`, csv([
-    ["officer_id", "child_id", "assessment", "started_on", "due_on", "forecast_on", "late_percent", "stage", "holding_up", "reference_cases"],
-    ...report.items.map((x) => [x.officerId, x.childId, x.streamId, iso(x.startedOn), iso(x.dueOn), iso(x.forecastOn), x.latePercent.toFixed(1), x.stage, x.holdingUp, x.referenceCases]),
+    ["officer_id", "child_id", "case", "rule", "started_on", "due_on", "forecast_on", "late_percent", "stage", "holding_up", "reference_cases"],
+    ...report.items.map((x) => [x.officerId, x.childId, x.streamId, x.rule, iso(x.startedOn), iso(x.dueOn), iso(x.forecastOn), x.latePercent.toFixed(1), x.stage, x.holdingUp, x.referenceCases]),
   ]));
   return {
-    title: `At risk of missing 20 weeks: ${scope}`,
+    title: `At risk of missing a deadline: ${scope}`,
     body: html`
 ${caption("Early warning")}
-<h1 class="govuk-heading-l">At risk of missing 20 weeks: ${scope}</h1>
+<h1 class="govuk-heading-l">At risk of missing a deadline: ${scope}</h1>
 ${atRiskSummary(report)}
 ${report.items.length ? scrollTable("Assessments at risk", atRiskTable(report, config, !officerId)) : ""}
 ${report.items.length ? downloadButton("at-risk", "Download this list (CSV)") : ""}
@@ -35,7 +35,7 @@ ${officerId ? html`<p class="govuk-body"><a class="govuk-link" href="/worklist/$
 
 export function atRiskSummary(report: AtRiskReport): Html {
   const n = report.items.length;
-  return html`<p class="govuk-body" id="at-risk-summary">On ${long(report.asOf)}: ${n} of ${report.openAssessments} open assessment${report.openAssessments === 1 ? "" : "s"} not yet due ${n === 1 ? "is" : "are"} forecast to miss 20 weeks${report.withoutForecast ? ` (${report.withoutForecast} without a forecast: too little history at their stage)` : ""}.</p>`;
+  return html`<p class="govuk-body" id="at-risk-summary">On ${long(report.asOf)}: ${n} of ${report.openCases} open assessment${report.openCases === 1 ? "" : "s"} and review${report.openCases === 1 ? "" : "s"} not yet due ${n === 1 ? "is" : "are"} at risk of missing the deadline${report.withoutForecast ? ` (${report.withoutForecast} without a forecast: too little history at their stage)` : ""}.</p>`;
 }
 
 export function atRiskTable(report: AtRiskReport, config: AppConfig, withOfficer: boolean): Html {
@@ -45,9 +45,9 @@ export function atRiskTable(report: AtRiskReport, config: AppConfig, withOfficer
   <thead class="govuk-table__head"><tr class="govuk-table__row">
     ${withOfficer ? html`<th scope="col" class="govuk-table__header">Officer</th>` : ""}
     <th scope="col" class="govuk-table__header">Child</th>
-    <th scope="col" class="govuk-table__header">Assessment</th>
+    <th scope="col" class="govuk-table__header">Case</th>
     <th scope="col" class="govuk-table__header">Due</th>
-    <th scope="col" class="govuk-table__header">Most likely final plan</th>
+    <th scope="col" class="govuk-table__header">Most likely done</th>
     <th scope="col" class="govuk-table__header">Holding it up</th>
   </tr></thead>
   <tbody class="govuk-table__body">

@@ -133,7 +133,8 @@ ${input.risk ? riskSection(input) : ""}
 <p class="govuk-body"><a class="govuk-link" href="/trends${query({ ...input.totals.drill })}">See trends</a></p>`;
 }
 
-// Early warning: how many open assessments are forecast to miss 20 weeks,
+// Early warning: how many open assessments and reviews are likely to miss
+// their deadline,
 // by officer (a team) or by officer across the LA, with a link to the cases.
 function riskSection(input: DashboardInput): Html {
   const risk = input.risk!;
@@ -143,12 +144,12 @@ function riskSection(input: DashboardInput): Html {
   return html`
 <h2 class="govuk-heading-m">Early warning</h2>
 ${atRiskSummary(risk)}
-${officers.length ? scrollTable("Assessments at risk by officer", html`<table class="govuk-table" id="at-risk-counts">
-  <caption class="govuk-table__caption govuk-table__caption--s">Assessments at risk of missing 20 weeks, by officer</caption>
+${officers.length ? scrollTable("Cases at risk by officer", html`<table class="govuk-table" id="at-risk-counts">
+  <caption class="govuk-table__caption govuk-table__caption--s">Assessments and reviews at risk of missing the deadline, by officer</caption>
   <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Officer</th><th scope="col" class="govuk-table__header govuk-table__header--numeric">At risk</th></tr></thead>
   <tbody class="govuk-table__body">${officers.map(([o, n]) => html`<tr class="govuk-table__row" data-officer="${o}"><td class="govuk-table__cell"><a class="govuk-link" href="/at-risk${query({ officer: o })}">${o}</a></td><td class="govuk-table__cell govuk-table__cell--numeric">${n}</td></tr>`)}</tbody>
 </table>`) : ""}
-<p class="govuk-body"><a class="govuk-link" href="/at-risk${query(input.totals.drill)}">See the assessments at risk and what holds each up</a></p>`;
+<p class="govuk-body"><a class="govuk-link" href="/at-risk${query(input.totals.drill)}">See the cases at risk and what holds each up</a></p>`;
 }
 
 // The totals beside the published figures (the DfE's national figure, ...)

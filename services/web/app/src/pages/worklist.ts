@@ -48,11 +48,12 @@ export async function worklistPage(api: Api, config: AppConfig, officerId: strin
     token = w.nextPageToken;
     if (!token) break;
   }
-  // The officer's assessments forecast to miss 20 weeks (early warning);
+  // The officer's assessments and reviews likely to miss their deadline
+  // (early warning);
   // none for a worklist of audits (the QA role reads no case at risk).
   const caseReader = !who || who.roles.some((r) => r === "officer" || r === "manager" || r === "head_of_service");
   const risk = caseReader ? await api.projection.getAtRisk({ officerId, asOf }) : undefined;
-  const atRisk = new Map((risk?.items ?? []).map((x) => [x.streamId, x]));
+  const atRisk = new Map((risk?.items ?? []).map((x) => [`${x.streamId}|${x.rule}`, x]));
   const horizon = addDays(asOf, days);
   const shown = items
     .filter((x) => !process || x.source === process)
@@ -83,7 +84,7 @@ export async function worklistPage(api: Api, config: AppConfig, officerId: strin
     <td class="govuk-table__cell">${x.name}<br><span class="govuk-body-s">${x.rule}, from ${long(x.startedOn)}</span></td>
     <td class="govuk-table__cell">${childLinks(x.childId, config)}</td>
     <td class="govuk-table__cell"><a class="govuk-link" href="${casePath(x.source, x.streamId)}">${x.streamId}</a><br><span class="govuk-body-s">${PROCESSES[x.source] ?? x.source}</span></td>
-    <td class="govuk-table__cell">${openClockTag(x.overdue ? x.daysOverdue : 0)}${x.exception ? html` <strong class="govuk-tag govuk-tag--grey">Exception applies</strong>` : ""}${x.rule === "ehc.final_plan" && atRisk.has(x.streamId) ? html` <strong class="govuk-tag govuk-tag--orange">At risk: forecast ${long(atRisk.get(x.streamId)!.forecastOn)}</strong><br><span class="govuk-body-s">${atRisk.get(x.streamId)!.holdingUp}</span>` : ""}</td>
+    <td class="govuk-table__cell">${openClockTag(x.overdue ? x.daysOverdue : 0)}${x.exception ? html` <strong class="govuk-tag govuk-tag--grey">Exception applies</strong>` : ""}${atRisk.has(`${x.streamId}|${x.rule}`) ? html` <strong class="govuk-tag govuk-tag--orange">At risk: likely ${long(atRisk.get(`${x.streamId}|${x.rule}`)!.forecastOn)}</strong><br><span class="govuk-body-s">${atRisk.get(`${x.streamId}|${x.rule}`)!.holdingUp}</span>` : ""}</td>
   </tr>`)}
   </tbody>
 </table>`;
@@ -100,7 +101,7 @@ export async function worklistPage(api: Api, config: AppConfig, officerId: strin
     body: html`
 ${caption("Worklist")}
 <h1 class="govuk-heading-l">${officerId}</h1>
-<p class="govuk-body" id="worklist-summary">On ${long(asOf)}: ${open} open item${open === 1 ? "" : "s"}, ${overdue} overdue${risk ? html`; ${atRisk.size} assessment${atRisk.size === 1 ? "" : "s"} at risk of missing 20 weeks (${atRiskLink({ officer: officerId }, "see why")})` : ""}.</p>
+<p class="govuk-body" id="worklist-summary">On ${long(asOf)}: ${open} open item${open === 1 ? "" : "s"}, ${overdue} overdue${risk ? html`; ${atRisk.size} at risk of missing the deadline (${atRiskLink({ officer: officerId }, "see why")})` : ""}.</p>
 ${filters(officerId, params)}
 ${who && !who.roles.some((r) => r === "officer" || r === "manager") ? "" : newCaseLinks("")}
 ${shown.length ? scrollTable("Worklist", table) : html`<p class="govuk-body">Nothing to show with these filters.</p>`}
