@@ -17,6 +17,9 @@ packages=(
   libxml2-utils
   docker-compose
   tzdata
+  # The real Kafka cluster of the tests (scripts/kafka-cluster.sh): Maven resolves the broker
+  # from Maven Central into ~/.cache/casework; Java 17 runs it.
+  maven openjdk-17-jre-headless
   # The browser tests: Debian's Chromium (Playwright drives it; no browser download).
   chromium fonts-liberation
 )

@@ -1,12 +1,10 @@
 #!/bin/sh
 # Runs inside the Kafka container of docker-compose.yml: starts the broker (KRaft, one node),
 # then, over its loopback-only listener (127.0.0.1:9094, reachable from inside this container
-# only), creates casework's topics, one SASL/SCRAM-SHA-512 user per service and for the LA's
-# back office (passwords from the mounted secrets), and the ACLs: each domain service writes
-# only its own topic, the back office writes only the directory, people and school-events
-# topics, consumers
-# read only what they need. Clients on the network listener (9092) must authenticate; with no
-# ACL allowing it, an operation is refused. docs/operations.md, "Who may write to the topics".
+# only), applies deploy/kafka/definitions.sh: casework's topics, one SASL/SCRAM-SHA-512 user per
+# service and for the LA's back office (passwords from the mounted secrets), and the ACLs.
+# Clients on the network listener (9092) must authenticate; with no ACL allowing it, an
+# operation is refused. docs/operations.md, "Who may write to the topics".
 set -eu
 kafka=/opt/kafka/bin
 local=127.0.0.1:9094
@@ -14,82 +12,13 @@ local=127.0.0.1:9094
 broker=$!
 until $kafka/kafka-topics.sh --bootstrap-server $local --list >/dev/null 2>&1; do sleep 2; done
 
-# The service catalogue's topics (tests/deploy/catalogue_test.sh checks this list).
-domain="ehc-assessments annual-reviews transport complaints"
-for s in $domain; do
-  $kafka/kafka-topics.sh --bootstrap-server $local --create --if-not-exists \
-    --topic "casework.$s.v1" --partitions 6 --replication-factor 1 --config retention.ms=-1
-  $kafka/kafka-topics.sh --bootstrap-server $local --create --if-not-exists \
-    --topic "casework.$s.deadletter.v1" --partitions 1 --replication-factor 1 \
-    --config retention.ms=2592000000
-done
-for t in casework.directory.v1 casework.people.v1; do
-  $kafka/kafka-topics.sh --bootstrap-server $local --create --if-not-exists \
-    --topic "$t" --partitions 6 --replication-factor 1 --config cleanup.policy=compact
-done
-# School events are events, not latest-wins records: kept, not compacted.
-for t in casework.school-events.v1; do
-  $kafka/kafka-topics.sh --bootstrap-server $local --create --if-not-exists \
-    --topic "$t" --partitions 6 --replication-factor 1 --config retention.ms=-1
-done
-for t in casework.directory.deadletter.v1 casework.people.deadletter.v1 \
-    casework.school-events.deadletter.v1; do
-  $kafka/kafka-topics.sh --bootstrap-server $local --create --if-not-exists \
-    --topic "$t" --partitions 1 --replication-factor 1 --config retention.ms=2592000000
-done
-
-# Users: one per service and one for the back office.
-for u in $domain projection statutory-returns backoffice; do
-  password=$(cat "/run/secrets/kafka-$u")
-  $kafka/kafka-configs.sh --bootstrap-server $local --alter --entity-type users \
-    --entity-name "$u" --add-config "SCRAM-SHA-512=[iterations=8192,password=$password]"
-done
-
-allow() { user=$1; shift; $kafka/kafka-acls.sh --bootstrap-server $local --add \
-  --allow-principal "User:$user" "$@" >/dev/null; }
-for s in $domain; do
-  # Its own topic only (idempotent producer: Write implies IdempotentWrite).
-  allow "$s" --operation Write --operation Describe --topic "casework.$s.v1"
-  # ... and reads it back: at start, to catch up a log restored from a backup, and for
-  # --restore-from-topic (libs/host/restore.h).
-  allow "$s" --operation Read --topic "casework.$s.v1"
-  allow "$s" --operation Read --group "casework-restore-casework.$s.v1"
-  # The officer directory (case-level access).
-  allow "$s" --operation Read --operation Describe --topic casework.directory.v1
-  allow "$s" --operation Read --group "$s-directory"
-done
-# The annual-reviews plan intake reads the EHC topic; its dead letters go to that topic's
-# dead-letter topic.
-allow annual-reviews --operation Read --operation Describe --topic casework.ehc-assessments.v1
-allow annual-reviews --operation Read --group casework-annual-reviews
-allow annual-reviews --operation Write --operation Describe \
-  --topic casework.ehc-assessments.deadletter.v1
-# ... and the back office's school events (suspensions, exclusions, attendance), the only
-# reader; its dead letters go to that topic's dead-letter topic.
-allow annual-reviews --operation Read --operation Describe --topic casework.school-events.v1
-allow annual-reviews --operation Write --operation Describe \
-  --topic casework.school-events.deadletter.v1
-# The projection reads every domain topic and the directory; writes dead letters.
-for s in $domain; do
-  allow projection --operation Read --operation Describe --topic "casework.$s.v1"
-  allow projection --operation Write --operation Describe --topic "casework.$s.deadletter.v1"
-done
-allow projection --operation Read --operation Describe --topic casework.directory.v1
-allow projection --operation Write --operation Describe --topic casework.directory.deadletter.v1
-allow projection --operation Read --group casework-projection
-# The statutory returns read the EHC, reviews and complaints topics and people's details
-# (the only reader of casework.people.v1); they write dead letters.
-for s in ehc-assessments annual-reviews complaints people; do
-  allow statutory-returns --operation Read --operation Describe --topic "casework.$s.v1"
-  allow statutory-returns --operation Write --operation Describe \
-    --topic "casework.$s.deadletter.v1"
-done
-allow statutory-returns --operation Read --group casework-statutory-returns
-# The back office publishes the officer directory, people's details and school events,
-# nothing else.
-allow backoffice --operation Write --operation Describe --topic casework.directory.v1
-allow backoffice --operation Write --operation Describe --topic casework.people.v1
-allow backoffice --operation Write --operation Describe --topic casework.school-events.v1
+# The topics, users and ACLs (deploy/kafka/definitions.sh, mounted beside this script).
+kafka_topics() { $kafka/kafka-topics.sh --bootstrap-server $local "$@"; }
+kafka_configs() { $kafka/kafka-configs.sh --bootstrap-server $local "$@"; }
+kafka_acls() { $kafka/kafka-acls.sh --bootstrap-server $local "$@"; }
+secret() { cat "/run/secrets/kafka-$1"; }
+replication=1
+. /opt/casework/definitions.sh
 
 touch /tmp/casework-kafka-ready
 echo "casework: topics, users and ACLs in place"

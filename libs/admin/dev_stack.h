@@ -15,6 +15,8 @@ namespace casework::admin {
 
 class DevStackServiceImpl final : public v1::DevStackService::Service {
  public:
+  // `set_broker` null: no embedded broker (SetBroker answers
+  // FAILED_PRECONDITION saying so).
   DevStackServiceImpl(std::function<void(bool up)> set_broker,
                       const auth::Authorizer& authorizer)
       : set_broker_(std::move(set_broker)), authorizer_(authorizer) {}

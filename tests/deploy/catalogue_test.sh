@@ -12,7 +12,7 @@ fail() { echo "CATALOGUE TEST FAILED: $*" >&2; exit 1; }
 compose="$src/docker-compose.yml"
 k8s="$src/deploy/k8s/services.yaml"
 prom="$src/deploy/prometheus/prometheus.yml"
-setup="$src/deploy/kafka/setup.sh"
+setup="$src/deploy/kafka/definitions.sh"
 rows=0
 while read -r name port metrics topic source _; do
   rows=$((rows + 1))
@@ -28,7 +28,7 @@ while read -r name port metrics topic source _; do
   grep -q "secretName: casework-kafka-$name$" "$k8s" || fail "$name Kafka secret in k8s"
   grep -q -- "- $name:$metrics$" "$prom" || fail "Prometheus does not scrape $name"
   if [ "$topic" != "-" ]; then
-    grep -q "^domain=\".*\b$name\b.*\"" "$setup" || fail "$name topic not created by setup.sh"
+    grep -q "^domain=\".*\b$name\b.*\"" "$setup" || fail "$name topic not created by definitions.sh"
   fi
 done < <("$bin/casework-dev" --print-catalogue)
 [ "$rows" -ge 5 ] || fail "catalogue has $rows rows"

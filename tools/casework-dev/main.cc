@@ -163,13 +163,19 @@ bool WaitReady(const std::string& address, absl::Duration timeout) {
 // Waits until the annual reviews service's intake has taken in every record
 // of `topic` the broker holds now (so the demo's figures are settled when it
 // says it is loaded). DEADLINE_EXCEEDED naming the lag after `timeout`.
-absl::Status WaitIntake(const std::string& bootstrap, const std::string& topic,
-                        int partitions, const std::string& reviews_address,
+absl::Status WaitIntake(const std::string& bootstrap,
+                        const std::map<std::string, std::string>& properties,
+                        const std::string& topic,
+                        const std::string& reviews_address,
                         const std::string& admin_token,
                         absl::Duration timeout) {
   ASSIGN_OR_RETURN(std::unique_ptr<kafka::Consumer> consumer,
                    kafka::Consumer::Create(kafka::ConsumerOptions{
-                       .brokers = bootstrap, .group_id = "casework-dev-wait"}));
+                       .brokers = bootstrap,
+                       .properties = properties,
+                       .group_id = "backoffice-casework-dev-wait"}));
+  ASSIGN_OR_RETURN(const int partitions,
+                   consumer->PartitionCount(topic, absl::Seconds(10)));
   std::map<int32_t, int64_t> ends;
   for (int32_t p = 0; p < partitions; ++p) {
     ASSIGN_OR_RETURN(kafka::Watermarks w,
@@ -227,9 +233,10 @@ int main(int argc, char** argv) {
   // Every service of the catalogue has a --<name>-port flag (--ehc-port,
   // --reviews-port, ...).
   std::vector<std::string> known = {
-      "data-dir",      "partitions",        "demo-children", "dev-port",
-      "demo-officers", "metrics-base-port", "log-format",    "today",
-      "web-port",      "oidc-port",         "web-app-dir"};
+      "data-dir",       "partitions",        "demo-children", "dev-port",
+      "demo-officers",  "metrics-base-port", "log-format",    "today",
+      "web-port",       "oidc-port",         "web-app-dir",   "brokers",
+      "kafka-security", "kafka-password-dir"};
   for (const ServiceEntry& e : Catalogue()) {
     known.push_back(absl::StrCat(e.cli_name, "-port"));
   }
@@ -268,6 +275,19 @@ int main(int argc, char** argv) {
         "its URL is the\n"
         "                         issuer of every token of the stack\n"
         "  --web-app-dir DIR      the built web app (build/web-app)\n"
+        "  --brokers HOST:PORT,.. run on this Kafka cluster instead of the "
+        "embedded broker\n"
+        "                         (its topics, users and ACLs in place: "
+        "scripts/kafka-cluster.sh)\n"
+        "  --kafka-security S     the cluster's client settings (default\n"
+        "                         security.protocol=SASL_PLAINTEXT,"
+        "sasl.mechanisms=SCRAM-SHA-512);\n"
+        "                         each service adds sasl.username=<its "
+        "name>\n"
+        "  --kafka-password-dir D each user's SCRAM password in D/<user> "
+        "(the services',\n"
+        "                         backoffice's for the demo's directory, "
+        "people and school events)\n"
         "  --print-catalogue      print the service catalogue and exit\n"
         "  --help                 this text\n");
     for (const ServiceEntry& e : Catalogue()) {
@@ -352,9 +372,49 @@ int main(int argc, char** argv) {
     return Fail(
         absl::UnavailableError(absl::StrCat("cannot create ", data_dir)));
 
-  absl::StatusOr<std::unique_ptr<kafka::EmbeddedBroker>> broker =
-      kafka::EmbeddedBroker::Start();
-  if (!broker.ok()) return Fail(broker.status());
+  // An external cluster (--brokers): its topics, users and ACLs are in place
+  // (deploy/kafka/definitions.sh); each service signs in as itself, and the
+  // demo's back-office records as backoffice. Otherwise the embedded broker,
+  // with the topics made here.
+  const std::string external = flags->Get("brokers", "", "");
+  const std::string security = flags->Get(
+      "kafka-security", "",
+      "security.protocol=SASL_PLAINTEXT,sasl.mechanisms=SCRAM-SHA-512");
+  const std::string password_dir = flags->Get("kafka-password-dir", "", "");
+  if (!external.empty() && password_dir.empty() &&
+      absl::StrContains(security, "SASL")) {
+    return Fail(absl::InvalidArgumentError(
+        "--brokers with SASL needs --kafka-password-dir DIR (DIR/<user> holds "
+        "each user's password; scripts/kafka-cluster.sh writes them)"));
+  }
+  // The client settings of `user` on the external cluster.
+  auto user_props = [&](const std::string& user)
+      -> absl::StatusOr<std::map<std::string, std::string>> {
+    if (external.empty()) return std::map<std::string, std::string>{};
+    ASSIGN_OR_RETURN(auto props, kafka::ParseProperties(absl::StrCat(
+                                     security, ",sasl.username=", user)));
+    if (!password_dir.empty()) {
+      std::ifstream in(password_dir + "/" + user);
+      std::string password;
+      if (!std::getline(in, password) || password.empty()) {
+        return absl::NotFoundError(absl::StrCat("no password for Kafka user ",
+                                                user, " in ", password_dir, "/",
+                                                user));
+      }
+      props["sasl.password"] = password;
+    }
+    return props;
+  };
+  absl::StatusOr<std::map<std::string, std::string>> backoffice =
+      user_props("backoffice");
+  if (!backoffice.ok()) return Fail(backoffice.status());
+  std::unique_ptr<kafka::EmbeddedBroker> embedded_broker;
+  if (external.empty()) {
+    absl::StatusOr<std::unique_ptr<kafka::EmbeddedBroker>> started =
+        kafka::EmbeddedBroker::Start();
+    if (!started.ok()) return Fail(started.status());
+    embedded_broker = std::move(*started);
+  }
   std::vector<std::string> topics = {
       "casework.directory.v1", "casework.directory.deadletter.v1",
       // Person details for the statutory returns (SEN2 module 1).
@@ -366,10 +426,12 @@ int main(int argc, char** argv) {
     topics.push_back(kafka::DeadLetterTopic(e->topic()));
   }
   for (const std::string& topic : topics) {
-    absl::Status created = (*broker)->CreateTopic(topic, partitions);
+    if (!embedded_broker) break;
+    absl::Status created = embedded_broker->CreateTopic(topic, partitions);
     if (!created.ok()) return Fail(created);
   }
-  const std::string bootstrap = (*broker)->bootstrap_servers();
+  const std::string bootstrap =
+      embedded_broker ? embedded_broker->bootstrap_servers() : external;
   {
     std::ofstream out(data_dir + "/kafka.bootstrap");
     out << bootstrap << "\n";
@@ -378,7 +440,7 @@ int main(int argc, char** argv) {
   // The demo LA's officer directory, as its back office would publish it.
   {
     absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
-        kafka::Producer::Create(bootstrap);
+        kafka::Producer::Create(bootstrap, *backoffice);
     if (!producer.ok()) return Fail(producer.status());
     std::vector<kafka::Message> records;
     for (const v1::DirectoryRecord& r : demo::DemoDirectory(officers)) {
@@ -508,9 +570,11 @@ int main(int argc, char** argv) {
   if (!dev_verifier.ok()) return Fail(dev_verifier.status());
   const auth::Authorizer dev_authorizer(std::move(*dev_verifier),
                                         SystemClock::Get());
-  kafka::EmbeddedBroker& embedded = **broker;
+  kafka::EmbeddedBroker* embedded = embedded_broker.get();
   admin::DevStackServiceImpl dev_service(
-      [&embedded](bool up) { embedded.SetDown(!up); }, dev_authorizer);
+      embedded == nullptr ? std::function<void(bool)>()
+                          : [embedded](bool up) { embedded->SetDown(!up); },
+      dev_authorizer);
   ServerRunner dev_runner("casework-dev");
   absl::StatusOr<int> dev_bound =
       dev_runner.Start("127.0.0.1", dev_port, {&dev_service});
@@ -558,7 +622,6 @@ int main(int argc, char** argv) {
                                      absl::StrCat(data_dir, "/", e.name),
                                      "--brokers",
                                      bootstrap,
-                                     "--topics-reset",
                                      "--auth-issuer",
                                      issuer,
                                      "--auth-jwks-url",
@@ -571,6 +634,19 @@ int main(int argc, char** argv) {
                                      port_file,
                                      "--log-format",
                                      log_format};
+    if (embedded_broker) {
+      // The embedded broker starts empty: the logs are published again.
+      args.push_back("--topics-reset");
+    } else {
+      // The external cluster: the service signs in as itself.
+      args.insert(args.end(),
+                  {"--kafka-config",
+                   absl::StrCat(security, ",sasl.username=", e.name)});
+      if (!password_dir.empty()) {
+        args.insert(args.end(), {"--kafka-password-file",
+                                 absl::StrCat(password_dir, "/", e.name)});
+      }
+    }
     if (!today_flag.empty()) {
       args.insert(args.end(),
                   {"--today", today.ToString(), "--non-production"});
@@ -582,7 +658,7 @@ int main(int argc, char** argv) {
                    "2025-09-03,2026-01-05,2026-04-20,2026-09-03,2027-01-05,"
                    "2027-04-19,2027-09-02"});
     }
-    if (!e.domain()) {
+    if (!e.domain() && embedded_broker) {
       // The embedded broker answers a fetch only when its wait runs out, not
       // when data arrives: a short wait keeps the consumers close behind. A
       // fetch in flight when a drill takes the broker down gets no answer:
@@ -793,7 +869,7 @@ int main(int argc, char** argv) {
         add_school(absl::StrFormat("pchild-%04d", n));
       }
       absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
-          kafka::Producer::Create(bootstrap);
+          kafka::Producer::Create(bootstrap, *backoffice);
       absl::Status sent = producer.ok()
                               ? (*producer)->Send("casework.people.v1", people)
                               : producer.status();
@@ -801,7 +877,7 @@ int main(int argc, char** argv) {
         sent = (*producer)->Send(statutory::kSchoolEventsTopic, school);
       }
       if (sent.ok()) {
-        sent = WaitIntake(bootstrap, statutory::kSchoolEventsTopic, partitions,
+        sent = WaitIntake(bootstrap, *backoffice, statutory::kSchoolEventsTopic,
                           absl::StrCat("127.0.0.1:", reviews_port), admin_token,
                           absl::Minutes(2));
       }
