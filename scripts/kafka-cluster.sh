@@ -79,9 +79,6 @@ kjava() {
   java -Xmx"$heap" -Xms64m -XX:+UseSerialGC $(log_opts "$dir") -cp "$cache/libs/*" "$@"
 }
 
-acl_class() {
-  if [ "$major" -ge 4 ]; then echo org.apache.kafka.tools.AclCommand; else echo kafka.admin.AclCommand; fi
-}
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -192,17 +189,23 @@ unclean.leader.election.enable=false
 log.dirs=$dir/node$n/data
 EOF
   done
-  cluster_id=$(kjava kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+  # A cluster id as Kafka makes them: a random UUID, base64url without padding.
+  cluster_id=$(python3 -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')
   local scram=()
   for u in $users; do
     scram+=(--add-scram "SCRAM-SHA-512=[name=$u,password=$(cat "$dir/secrets/$u")]")
   done
+  local formatting=()
   for n in $(seq 1 "$brokers"); do
     kjava kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/node$n/server.properties" \
-      "${scram[@]}" >"$dir/node$n/format.out" 2>&1 \
-      || { cat "$dir/node$n/format.out" >&2; die "formatting node $n failed"; }
-    node_start "$n"
+      "${scram[@]}" >"$dir/node$n/format.out" 2>&1 &
+    formatting+=($!)
   done
+  for n in $(seq 1 "$brokers"); do
+    wait "${formatting[$((n - 1))]}" \
+      || { cat "$dir/node$n/format.out" >&2; die "formatting node $n failed"; }
+  done
+  for n in $(seq 1 "$brokers"); do node_start "$n"; done
   cat >"$dir/admin.properties" <<EOF
 security.protocol=SASL_PLAINTEXT
 sasl.mechanism=SCRAM-SHA-512
@@ -222,17 +225,22 @@ EOF
     sleep 0.5
   done
   [ "$ok" = 1 ] || { cluster_stop; die "the cluster did not answer within 75 s (logs in $dir)"; }
-  # casework's topics, users and ACLs: the production definitions.
-  kafka_topics() { kjava org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" \
-    --command-config "$dir/admin.properties" "$@"; }
-  kafka_configs() { kjava kafka.admin.ConfigCommand --bootstrap-server "$bootstrap" \
-    --command-config "$dir/admin.properties" "$@"; }
-  kafka_acls() { kjava "$(acl_class)" --bootstrap-server "$bootstrap" \
-    --command-config "$dir/admin.properties" "$@"; }
+  # casework's topics, users and ACLs: the production definitions, each command queued and
+  # the queue applied by one Admin client (scripts/kafka/ApplyDefinitions.java).
+  local queue=$dir/definitions.queue
+  : >"$queue"
+  queue() { local IFS=$'\t'; echo "$*" >>"$queue"; }
+  kafka_topics() { queue topics "$@"; }
+  kafka_configs() { queue configs "$@"; }
+  kafka_acls() { queue acls "$@"; }
   secret() { cat "$dir/secrets/$1"; }
   replication=$rf
   # shellcheck source=deploy/kafka/definitions.sh
-  . "$here/deploy/kafka/definitions.sh" >"$dir/definitions.out" 2>&1 \
+  . "$here/deploy/kafka/definitions.sh"
+  # shellcheck disable=SC2046
+  java -Xmx"$heap" -XX:+UseSerialGC $(log_opts "$dir") -cp "$cache/libs/*" \
+    "$here/scripts/kafka/ApplyDefinitions.java" "$bootstrap" "$dir/admin.properties" "$queue" \
+    >"$dir/definitions.out" 2>&1 \
     || { tail -20 "$dir/definitions.out" >&2; cluster_stop; die "applying deploy/kafka/definitions.sh failed"; }
   {
     echo "export CASEWORK_BROKERS=$bootstrap"

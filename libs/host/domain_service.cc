@@ -201,13 +201,19 @@ int RunDomainService(int argc, char** argv, const DomainServiceSpec& spec) {
   absl::StatusOr<std::unique_ptr<ServiceParts>> parts = spec.build(context);
   if (!parts.ok()) return Fail(entry->name, parts.status());
 
+  // Health follows the relay too: NOT_SERVING, with the broker's reason,
+  // while the cluster refuses its login or its topic (an operator must act;
+  // commands are still durable in the log).
   absl::StatusOr<std::unique_ptr<kafka::Relay>> relay =
       kafka::StartServiceRelay(
           **store, entry->name, entry->type_prefix(), *entry->envelope,
           kafka::RelayFlags{.brokers = config->brokers,
                             .kafka_config = config->kafka_config,
                             .event_format = config->event_format,
-                            .topics_reset = config->topics_reset});
+                            .topics_reset = config->topics_reset,
+                            .on_health = [&runner](const absl::Status& s) {
+                              runner.SetHealth("relay", s);
+                            }});
   if (!relay.ok()) return Fail(entry->name, relay.status());
 
   RocksEventStore& log = **store;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,11 +30,33 @@ void SetDeliveryGuarantees(std::map<std::string, std::string>& props,
                            bool producer, bool complete_history = true);
 std::string Rfc3339(const google::protobuf::Timestamp& t);
 
+// What a producer met that lasts until an operator acts - a failed login (a
+// wrong password or user), a refused authorization - as the broker said it;
+// OK when nothing (Clear after a delivery succeeds). Thread-safe.
+class ProducerTrouble {
+ public:
+  void Set(absl::Status s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_ = std::move(s);
+  }
+  void Clear() { Set(absl::OkStatus()); }
+  absl::Status Get() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return status_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  absl::Status status_;
+};
+
 // An idempotent, acks=all, LZ4-compressing producer with `properties` (and
 // the delivery callback ProduceAndWait relies on). The relay and Producer
-// both make theirs here.
+// both make theirs here. `trouble` (may be null) receives the broker's
+// authentication and authorization errors.
 absl::StatusOr<rd_kafka_t*> NewProducer(
-    const std::string& brokers, std::map<std::string, std::string> properties);
+    const std::string& brokers, std::map<std::string, std::string> properties,
+    ProducerTrouble* trouble = nullptr);
 
 // The delivery-report callback ProduceAndWait relies on: set it on every
 // producer's configuration.

@@ -328,10 +328,17 @@ absl::Status ProduceAndWait(rd_kafka_t* rk, const std::string& topic,
   }
   RETURN_IF_ERROR(queued);
   if (delivery.failed > 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "kafka delivery failed for ", delivery.failed.load(), " record(s): ",
-        rd_kafka_err2str(
-            static_cast<rd_kafka_resp_err_t>(delivery.last_error.load()))));
+    const auto err =
+        static_cast<rd_kafka_resp_err_t>(delivery.last_error.load());
+    const std::string why =
+        absl::StrCat("kafka delivery failed for ", delivery.failed.load(),
+                     " record(s): ", rd_kafka_err2str(err));
+    // Refused by the ACLs: lasts until an operator acts.
+    if (err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+        err == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED) {
+      return absl::PermissionDeniedError(why);
+    }
+    return absl::UnavailableError(why);
   }
   return absl::OkStatus();
 }
@@ -349,8 +356,34 @@ struct Producer::Impl {
 Producer::Producer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Producer::~Producer() = default;
 
+namespace {
+
+// librdkafka's error callback: the errors that last until an operator acts
+// go to the producer's ProducerTrouble (its opaque).
+void TroubleCallback(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  auto* trouble = static_cast<ProducerTrouble*>(opaque);
+  if (trouble == nullptr) return;
+  switch (err) {
+    case RD_KAFKA_RESP_ERR__AUTHENTICATION:
+    case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED:
+      trouble->Set(absl::UnauthenticatedError(
+          absl::StrCat("kafka: the broker refused the login: ", reason)));
+      break;
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+      trouble->Set(absl::PermissionDeniedError(
+          absl::StrCat("kafka: not authorized: ", reason)));
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<rd_kafka_t*> NewProducer(
-    const std::string& brokers, std::map<std::string, std::string> properties) {
+    const std::string& brokers, std::map<std::string, std::string> properties,
+    ProducerTrouble* trouble) {
   SetDeliveryGuarantees(properties, /*producer=*/true);
   // Events of a batch share most of their bytes (headers, ids, dates): LZ4
   // stores about a quarter of them, so a broker's retention (and the
@@ -358,6 +391,10 @@ absl::StatusOr<rd_kafka_t*> NewProducer(
   properties.emplace("compression.type", "lz4");
   ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewConf(brokers, properties));
   rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCallback);
+  if (trouble != nullptr) {
+    rd_kafka_conf_set_opaque(conf, trouble);
+    rd_kafka_conf_set_error_cb(conf, TroubleCallback);
+  }
   char err[512];
   rd_kafka_t* producer =
       rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));

@@ -113,6 +113,12 @@ struct RelayOptions {
   // Benchmarks: called from the relay's thread once the broker acknowledged
   // the events at positions first..last.
   std::function<void(int64_t first, int64_t last)> on_published;
+  // Health: called from the relay's thread with the reason publishing is
+  // refused until an operator acts (the broker refused the login, or the
+  // ACLs the topic: UNAUTHENTICATED, PERMISSION_DENIED), and with OK once a
+  // batch is delivered again. An outage (nothing answers) is not reported
+  // here: commands stay durable in the log and the lag shows it.
+  std::function<void(const absl::Status&)> on_health;
 };
 
 // The CloudEvents headers for a stored event (exposed for tests and the CLI).
@@ -159,6 +165,7 @@ struct RelayFlags {
   std::string kafka_config;  // "key=value,..." (ParseProperties)
   std::string event_format;  // ParseEncoding
   bool topics_reset = false;
+  std::function<void(const absl::Status&)> on_health;  // RelayOptions
 };
 absl::StatusOr<std::unique_ptr<Relay>> StartServiceRelay(
     EventStore& store, const std::string& service,

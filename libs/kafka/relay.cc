@@ -37,6 +37,7 @@ std::vector<Header> CloudEventHeaders(const RelayOptions& options,
 
 struct Relay::Impl {
   rd_kafka_t* producer = nullptr;
+  ProducerTrouble trouble;
   ~Impl() {
     if (producer) {
       rd_kafka_flush(producer, 2000);
@@ -81,7 +82,8 @@ absl::StatusOr<std::unique_ptr<Relay>> StartServiceRelay(
                           .dataschema = event_type.GetDescriptor()->full_name(),
                           .encoding = encoding,
                           .event_type = &event_type,
-                          .from_start = flags.topics_reset});
+                          .from_start = flags.topics_reset,
+                          .on_health = flags.on_health});
 }
 
 absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
@@ -94,7 +96,8 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
   props.emplace("message.timeout.ms",
                 std::to_string(Millis(options.delivery_timeout)));
   auto impl = std::make_unique<Impl>();
-  ASSIGN_OR_RETURN(impl->producer, NewProducer(options.brokers, props));
+  ASSIGN_OR_RETURN(impl->producer,
+                   NewProducer(options.brokers, props, &impl->trouble));
   ASSIGN_OR_RETURN(int64_t cursor, store.GetCursor(options.cursor_name));
   if (options.from_start && cursor > 0) {
     LogInfo("relay: re-publishing the whole log",
@@ -162,6 +165,13 @@ void Relay::Loop() {
     if (topic != nullptr &&
         rd_kafka_metadata(impl_->producer, 0, topic, &md, 5000) ==
             RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // A topic the ACLs hide from this user: said at once (health).
+      if (md->topic_cnt > 0 &&
+          md->topics[0].err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+        impl_->trouble.Set(absl::PermissionDeniedError(
+            absl::StrCat("kafka: not authorized for topic ", options_.topic,
+                         ": ", rd_kafka_err2str(md->topics[0].err))));
+      }
       rd_kafka_metadata_destroy(md);
     }
     if (topic != nullptr) rd_kafka_topic_destroy(topic);
@@ -189,6 +199,15 @@ void Relay::Loop() {
     }
     if (events->empty()) {
       rd_kafka_poll(impl_->producer, 0);
+      // Nothing to publish, but a login or authorization the broker refused
+      // is said at once, not at the first command.
+      if (absl::Status refused = impl_->trouble.Get();
+          !refused.ok() && !was_failing && options_.on_health) {
+        options_.on_health(absl::Status(
+            refused.code(), absl::StrCat("relay to ", options_.topic,
+                                         " refused: ", refused.message())));
+        was_failing = true;
+      }
       store_.WaitForAppend(cursor, absl::Milliseconds(200));
       continue;
     }
@@ -199,14 +218,28 @@ void Relay::Loop() {
                 {{"topic", options_.topic},
                  {"error", std::string(published.message())}});
       }
+      // Refused until an operator acts: health says so (an outage does not).
+      absl::Status refused = impl_->trouble.Get();
+      if (refused.ok() &&
+          published.code() == absl::StatusCode::kPermissionDenied) {
+        refused = published;
+      }
+      if (!refused.ok() && options_.on_health) {
+        options_.on_health(absl::Status(
+            refused.code(), absl::StrCat("relay to ", options_.topic,
+                                         " refused: ", refused.message())));
+      }
       was_failing = true;
       // Back off before retrying from the same cursor (at-least-once).
       for (int i = 0; i < 10 && !stop_; ++i)
         rd_kafka_poll(impl_->producer, 100);
       continue;
     }
-    if (was_failing)
+    if (was_failing) {
       LogInfo("relay: publishing resumed", {{"topic", options_.topic}});
+      impl_->trouble.Clear();
+      if (options_.on_health) options_.on_health(absl::OkStatus());
+    }
     was_failing = false;
     const int64_t last = events->back().position;
     if (options_.on_published) {

@@ -4,7 +4,8 @@
 # casework-dev --brokers loads a demo LA through it, the projection catches up, a command is
 # acknowledged and reaches the timeline; the topics are replicated three ways; the ACLs hold
 # against stock clients (kcat): a service cannot write another's topic, the back office reads
-# the domain topics and writes only its own, a wrong password is refused.
+# the domain topics and writes only its own, a wrong password is refused; and a service given a
+# wrong password, or another service's user, goes NOT_SERVING saying why.
 # Usage: cluster_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$(cd "$1" && pwd)
@@ -74,6 +75,31 @@ if timeout 30 kcat -b "$brokers" -X security.protocol=SASL_PLAINTEXT -X sasl.mec
   fail "a wrong password was let in"
 fi
 grep -q "Authentication failed" "$work/auth.out" || fail "wrong password: $(tail -2 "$work/auth.out")"
+# A service signing in with a wrong password, or as another service, says so at once: NOT_SERVING,
+# with the broker's reason in its log (it never takes commands it cannot publish in silence).
+refused() {  # NAME USER PASSWORD_FILE WANT
+  local port
+  port=$(dev_free_port)
+  "$bin/ehc-assessments" --port "$port" --data-dir "$work/$1" --brokers "$brokers" \
+    --kafka-config "security.protocol=SASL_PLAINTEXT,sasl.mechanisms=SCRAM-SHA-512,sasl.username=$2" \
+    --kafka-password-file "$3" --auth-issuer "$CASEWORK_AUTH_ISSUER" \
+    --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" >"$work/$1.out" 2>&1 &
+  dev_track $!
+  local health=""
+  for _ in $(seq 1 150); do
+    # casectl health exits 1 while not serving.
+    health=$("$bin/casectl" health "127.0.0.1:$port" 2>&1 || true)
+    [[ "$health" == *NOT_SERVING* ]] && break
+    sleep 0.2
+  done
+  [[ "$health" == *NOT_SERVING* ]] || fail "$1: $health: $(grep -v rpc "$work/$1.out" | tail -3)"
+  grep -q "$4" "$work/$1.out" || fail "$1: no reason: $(grep -v rpc "$work/$1.out" | tail -3)"
+}
+echo wrong-password >"$work/wrong.password"
+refused wrong-password ehc-assessments "$work/wrong.password" \
+  "relay to casework.ehc-assessments.v1 refused: kafka: the broker refused the login"
+refused other-user transport "$cluster/secrets/transport" \
+  "relay to casework.ehc-assessments.v1 refused: kafka: not authorized for topic"
 # The embedded broker's drills do not apply here, and say so.
 if "$bin/casectl" --token "$CASEWORK_ADMIN_TOKEN" admin broker down 2>"$work/err"; then
   fail "a broker drill on the external cluster"
