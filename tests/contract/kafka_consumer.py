@@ -9,6 +9,7 @@ the event's metadata; per child, that all its records are in one partition and e
 versions run 1, 2, 3, ... in order. It prints which event types it saw; with --require-all it
 fails unless every event type of every topic's `event` oneof was seen at least once.
 """
+import os
 import re
 import sys
 import time
@@ -48,7 +49,9 @@ def report_and_exit():
 
 
 def read_all(bootstrap, topic):
-    c = Consumer({"bootstrap.servers": bootstrap, "group.id": "contract-test",
+    extra = os.environ.get("CASEWORK_KAFKA_CLIENT_CONFIG", "")
+    c = Consumer({"bootstrap.servers": bootstrap, "group.id": "backoffice-contract-test",
+                  **dict(part.split("=", 1) for part in extra.split(",") if part),
                   "enable.auto.commit": False, "auto.offset.reset": "earliest",
                   "fetch.wait.max.ms": 50})
     meta = c.list_topics(topic, timeout=10)

@@ -7,6 +7,8 @@
 # (python3-confluent-kafka, code generated from proto/ at test time) reads the four domain
 # topics and checks headers, keys, decoding and ordering per child; with JSON the projection
 # must still count what it counted from protobuf (officer-01's scorecard is the same).
+# With CASEWORK_TEST_KAFKA_CLUSTER=1 each encoding runs on a real three-broker cluster of its
+# own (scripts/kafka-cluster.sh) instead, the stock clients signing in as the back office.
 # Usage: kafka_contract_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$(cd "$1" && pwd)
@@ -25,7 +27,23 @@ for encoding in protobuf json; do
     mkdir -p "$work/py"
     protoc -I "$src/proto" --python_out="$work/py" "$src"/proto/casework/v1/*.proto
     export CASEWORK_EVENT_FORMAT=$encoding
-    dev_stack_start "$bin" --demo --demo-children 60
+    on_cluster=()
+    if [ "${CASEWORK_TEST_KAFKA_CLUSTER:-0}" = 1 ]; then
+      cluster=$work/kafka
+      trap '"$src/scripts/kafka-cluster.sh" stop --dir "$cluster" >/dev/null 2>&1 || true
+            dev_stack_cleanup' EXIT
+      "$src/scripts/kafka-cluster.sh" start --dir "$cluster" --detach >"$work/cluster.out" 2>&1 \
+        || { cat "$work/cluster.out"; fail "the cluster did not start"; }
+      # shellcheck source=/dev/null
+      source "$cluster/cluster.env"
+      on_cluster=(--brokers "$CASEWORK_BROKERS" --kafka-password-dir "$cluster/secrets")
+      # The stock clients' settings (walk.py, kafka_consumer.py): the back office's user.
+      export CASEWORK_KAFKA_CLIENT_CONFIG="security.protocol=SASL_PLAINTEXT,sasl.mechanisms=SCRAM-SHA-512,sasl.username=backoffice,sasl.password=$(cat "$cluster/secrets/backoffice")"
+    fi
+    dev_stack_start "$bin" --demo --demo-children 60 "${on_cluster[@]}"
+    if [ ${#on_cluster[@]} -gt 0 ]; then
+      grep -q "kafka bootstrap   $CASEWORK_BROKERS" "$DEV_OUT" || fail "not on the cluster"
+    fi
     grep -q "demo loaded" "$DEV_OUT" || fail "demo did not load"
     # The walk reassigns cases between officer-01 and officer-02 and goes on with them: the
     # manager of their team may act on both (an officer acts only on their own cases).

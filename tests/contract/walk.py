@@ -23,6 +23,13 @@ from casework.v1 import (annual_review_pb2 as r, common_pb2, complaints_pb2 as c
                          ehc_assessment_pb2 as e, school_events_pb2 as se, transport_pb2 as t)
 
 
+def client_config():
+    """Extra client settings (a real cluster's SASL login): CASEWORK_KAFKA_CLIENT_CONFIG,
+    "key=value,..."."""
+    text = os.environ.get("CASEWORK_KAFKA_CLIENT_CONFIG", "")
+    return dict(part.split("=", 1) for part in text.split(",") if part)
+
+
 def D(y, m, d):
     return common_pb2.Date(year=y, month=m, day=d)
 
@@ -128,7 +135,8 @@ def main():
     record = se.SchoolEventRecord(record_id="walk-se-1", child_id="walk-child-3",
                                   permanent_exclusion=se.PermanentExclusion(
                                       effective_on=D(2025, 4, 2)))
-    producer = Producer({"bootstrap.servers": os.environ["CASEWORK_BROKERS"]})
+    producer = Producer({"bootstrap.servers": os.environ["CASEWORK_BROKERS"],
+                         **client_config()})
     producer.produce("casework.school-events.v1", key=b"walk-child-3",
                      value=record.SerializeToString(),
                      headers=[("ce_type", b"uk.send.casework.school-events.v1.SchoolEventRecord"),
