@@ -29,16 +29,12 @@ for encoding in protobuf json; do
     export CASEWORK_EVENT_FORMAT=$encoding
     on_cluster=()
     if [ "${CASEWORK_TEST_KAFKA_CLUSTER:-0}" = 1 ]; then
-      cluster=$work/kafka
-      trap '"$src/scripts/kafka-cluster.sh" stop --dir "$cluster" >/dev/null 2>&1 || true
-            dev_stack_cleanup' EXIT
-      "$src/scripts/kafka-cluster.sh" start --dir "$cluster" --detach >"$work/cluster.out" 2>&1 \
-        || { cat "$work/cluster.out"; fail "the cluster did not start"; }
-      # shellcheck source=/dev/null
-      source "$cluster/cluster.env"
-      on_cluster=(--brokers "$CASEWORK_BROKERS" --kafka-password-dir "$cluster/secrets")
+      # shellcheck source=tests/testing/kafka_cluster.sh
+      source "$src/tests/testing/kafka_cluster.sh"
+      kafka_cluster_start "$src"
+      on_cluster=("${KAFKA_CLUSTER_ARGS[@]}")
       # The stock clients' settings (walk.py, kafka_consumer.py): the back office's user.
-      export CASEWORK_KAFKA_CLIENT_CONFIG="security.protocol=SASL_PLAINTEXT,sasl.mechanisms=SCRAM-SHA-512,sasl.username=backoffice,sasl.password=$(cat "$cluster/secrets/backoffice")"
+      export CASEWORK_KAFKA_CLIENT_CONFIG="security.protocol=SASL_PLAINTEXT,sasl.mechanisms=SCRAM-SHA-512,sasl.username=backoffice,sasl.password=$(cat "$KAFKA_CLUSTER_DIR/secrets/backoffice")"
     fi
     dev_stack_start "$bin" --demo --demo-children 60 "${on_cluster[@]}"
     if [ ${#on_cluster[@]} -gt 0 ]; then

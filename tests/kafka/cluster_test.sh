@@ -12,31 +12,21 @@ bin=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
 # shellcheck source=tests/testing/dev_stack.sh
 source "$src/tests/testing/dev_stack.sh"
+# shellcheck source=tests/testing/kafka_cluster.sh
+source "$src/tests/testing/kafka_cluster.sh"
 work=$DEV_WORK
 fail() { dev_fail "KAFKA CLUSTER: $*"; }
-cluster=$work/kafka
-stop_cluster() { "$src/scripts/kafka-cluster.sh" stop --dir "$cluster" >/dev/null 2>&1 || true; }
-trap 'stop_cluster; dev_stack_cleanup' EXIT
-"$src/scripts/kafka-cluster.sh" start --dir "$cluster" --detach >"$work/cluster.out" 2>&1 \
-  || { cat "$work/cluster.out"; fail "the cluster did not start"; }
-# shellcheck source=/dev/null
-source "$cluster/cluster.env"
+kafka_cluster_start "$src"
+cluster=$KAFKA_CLUSTER_DIR
 brokers=$CASEWORK_BROKERS
-kc() {  # USER kcat-args...
-  local user=$1
-  shift
-  timeout 30 kcat -b "$brokers" -X security.protocol=SASL_PLAINTEXT \
-    -X sasl.mechanisms=SCRAM-SHA-512 -X sasl.username="$user" \
-    -X sasl.password="$(cat "$cluster/secrets/$user")" "$@"
-}
+kc() { kafka_cluster_kcat "$@"; }
 
 # Replicated three ways, in sync.
 kc admin -L -t casework.ehc-assessments.v1 >"$work/meta.out" 2>&1 || fail "metadata: $(cat "$work/meta.out")"
 grep -q "replicas: [0-9],[0-9],[0-9], isrs: [0-9],[0-9],[0-9]" "$work/meta.out" \
   || fail "not replicated three ways: $(cat "$work/meta.out")"
 
-dev_stack_start "$bin" --today 2026-12-07 --demo --demo-children 150 --brokers "$brokers" \
-  --kafka-password-dir "$cluster/secrets"
+dev_stack_start "$bin" --today 2026-12-07 --demo --demo-children 150 "${KAFKA_CLUSTER_ARGS[@]}"
 grep -q "demo loaded" "$DEV_OUT" || fail "demo did not load"
 grep -q "kafka bootstrap   $brokers" "$DEV_OUT" || fail "not on the cluster: $(grep bootstrap "$DEV_OUT")"
 for _ in $(seq 1 300); do

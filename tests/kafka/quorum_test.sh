@@ -10,17 +10,14 @@ bin=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
 # shellcheck source=tests/testing/dev_stack.sh
 source "$src/tests/testing/dev_stack.sh"
+# shellcheck source=tests/testing/kafka_cluster.sh
+source "$src/tests/testing/kafka_cluster.sh"
 work=$DEV_WORK
 fail() { dev_fail "KAFKA QUORUM: $*"; }
-cluster=$work/kafka
-kc_script=$src/scripts/kafka-cluster.sh
-trap '"$kc_script" stop --dir "$cluster" >/dev/null 2>&1 || true; dev_stack_cleanup' EXIT
-"$kc_script" start --dir "$cluster" --detach >"$work/cluster.out" 2>&1 \
-  || { cat "$work/cluster.out"; fail "the cluster did not start"; }
-# shellcheck source=/dev/null
-source "$cluster/cluster.env"
-dev_stack_start "$bin" --today 2026-12-07 --brokers "$CASEWORK_BROKERS" \
-  --kafka-password-dir "$cluster/secrets"
+kafka_cluster_start "$src"
+cluster=$KAFKA_CLUSTER_DIR
+kc_script=$KAFKA_CLUSTER_SCRIPT
+dev_stack_start "$bin" --today 2026-12-07 "${KAFKA_CLUSTER_ARGS[@]}"
 
 request() {  # N
   "$bin/casectl" ehc request --id "q-asmt-$1" --child "q-child-$1" --officer officer-01 \
@@ -62,10 +59,8 @@ for _ in $(seq 1 600); do
 done
 [ "$(relay_lag)" = "0" ] || fail "the relay did not catch up: lag $(relay_lag)"
 for n in 1 2 3 4 5 6; do on_timeline "$n" || fail "request $n never reached the timeline"; done
-timeout 60 kcat -b "$CASEWORK_BROKERS" -X security.protocol=SASL_PLAINTEXT \
-  -X sasl.mechanisms=SCRAM-SHA-512 -X sasl.username=admin \
-  -X sasl.password="$(cat "$cluster/secrets/admin")" -C -t casework.ehc-assessments.v1 \
-  -o beginning -e -f '%k\n' >"$work/keys.out" 2>/dev/null || fail "reading the topic"
+kafka_cluster_kcat admin -C -t casework.ehc-assessments.v1 -o beginning -e -f '%k\n' \
+  >"$work/keys.out" 2>/dev/null || fail "reading the topic"
 for n in 1 2 3 4 5 6; do
   count=$(grep -c "^q-child-$n$" "$work/keys.out" || true)
   [ "$count" = 1 ] || fail "q-child-$n's request is on the topic $count times"

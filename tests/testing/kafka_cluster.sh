@@ -1,0 +1,34 @@
+# A real Apache Kafka cluster for the shell tests (scripts/kafka-cluster.sh): source it after
+# tests/testing/dev_stack.sh, then
+#
+#   kafka_cluster_start SOURCE_DIR
+#   dev_stack_start "$bin" ... "${KAFKA_CLUSTER_ARGS[@]}"
+#
+# kafka_cluster_start starts three brokers in $DEV_WORK/kafka (or fails the test with their
+# output), exports the cluster's settings (CASEWORK_BROKERS, each user's client settings) and
+# sets:
+#   KAFKA_CLUSTER_DIR      the cluster's directory (secrets/USER: each user's password)
+#   KAFKA_CLUSTER_SCRIPT   scripts/kafka-cluster.sh (kill NODE / restart NODE for drills)
+#   KAFKA_CLUSTER_ARGS     the casework-dev flags that put the stack on it
+# The cluster stops when the test exits, however it exits, before the stack is cleaned up.
+# kafka_cluster_kcat USER ARGS... runs kcat against it signed in as USER.
+
+kafka_cluster_start() {
+  KAFKA_CLUSTER_DIR=$DEV_WORK/kafka
+  KAFKA_CLUSTER_SCRIPT=$1/scripts/kafka-cluster.sh
+  trap '"$KAFKA_CLUSTER_SCRIPT" stop --dir "$KAFKA_CLUSTER_DIR" >/dev/null 2>&1 || true
+        dev_stack_cleanup' EXIT
+  "$KAFKA_CLUSTER_SCRIPT" start --dir "$KAFKA_CLUSTER_DIR" --detach >"$DEV_WORK/cluster.out" 2>&1 \
+    || { cat "$DEV_WORK/cluster.out" >&2; dev_fail "the Kafka cluster did not start"; }
+  # shellcheck source=/dev/null
+  source "$KAFKA_CLUSTER_DIR/cluster.env"
+  KAFKA_CLUSTER_ARGS=(--brokers "$CASEWORK_BROKERS" --kafka-password-dir "$KAFKA_CLUSTER_DIR/secrets")
+}
+
+kafka_cluster_kcat() {
+  local user=$1
+  shift
+  timeout 60 kcat -b "$CASEWORK_BROKERS" -X security.protocol=SASL_PLAINTEXT \
+    -X sasl.mechanisms=SCRAM-SHA-512 -X sasl.username="$user" \
+    -X sasl.password="$(cat "$KAFKA_CLUSTER_DIR/secrets/$user")" "$@"
+}
