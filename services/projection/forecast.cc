@@ -208,28 +208,29 @@ Model::Model(const std::vector<internal::Journey>& all, Date day) {
   }
 }
 
+Model::References Model::ReferencesOf(const internal::Journey& j,
+                                      Date day) const {
+  const StageOn at = StageOf(j, day);
+  const std::vector<int>& r = Times(j, at.index);
+  return {at, std::lower_bound(r.begin(), r.end(), at.entered.DaysUntil(day)),
+          r.end()};
+}
+
 std::optional<Date> Model::Forecast(const internal::Journey& j, Date day,
                                     int* references) const {
-  const StageOn at = StageOf(j, day);
-  const int elapsed = at.entered.DaysUntil(day);
-  const std::vector<int>& r = Times(j, at.index);
-  auto first = std::lower_bound(r.begin(), r.end(), elapsed);
-  const int n = static_cast<int>(r.end() - first);
-  if (references != nullptr) *references = n;
-  if (n < kMinReferences) return std::nullopt;
-  return at.entered.AddDays(*(first + n / 2));
+  const References refs = ReferencesOf(j, day);
+  if (references != nullptr) *references = refs.size();
+  if (refs.size() < kMinReferences) return std::nullopt;
+  return refs.at.entered.AddDays(*(refs.first + refs.size() / 2));
 }
 
 std::optional<Model::Late> Model::LateShare(const internal::Journey& j,
                                             Date day, Date due) const {
-  const StageOn at = StageOf(j, day);
-  const int elapsed = at.entered.DaysUntil(day);
-  const std::vector<int>& r = Times(j, at.index);
-  auto first = std::lower_bound(r.begin(), r.end(), elapsed);
-  const int n = static_cast<int>(r.end() - first);
-  if (n < kMinReferences) return std::nullopt;
-  auto late = std::upper_bound(first, r.end(), at.entered.DaysUntil(due));
-  return Late{static_cast<int>(r.end() - late), n};
+  const References refs = ReferencesOf(j, day);
+  if (refs.size() < kMinReferences) return std::nullopt;
+  auto late =
+      std::upper_bound(refs.first, refs.last, refs.at.entered.DaysUntil(due));
+  return Late{static_cast<int>(refs.last - late), refs.size()};
 }
 
 const std::vector<int>& Model::Times(const internal::Journey& j,

@@ -89,6 +89,14 @@ class Model {
                                 Date due) const;
 
  private:
+  // The reference times of `j`'s stage on `day` of at least the time it has
+  // spent there: [first, last) of the sorted times.
+  struct References {
+    StageOn at;
+    std::vector<int>::const_iterator first, last;
+    int size() const { return static_cast<int>(last - first); }
+  };
+  References ReferencesOf(const internal::Journey& j, Date day) const;
   const std::vector<int>& Times(const internal::Journey& j, int stage) const;
   // Sorted, per rule and stage.
   std::map<std::string, std::array<std::vector<int>, 4>> remaining_;
