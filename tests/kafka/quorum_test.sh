@@ -2,8 +2,9 @@
 # Losing the quorum on a real three-broker cluster (scripts/kafka-cluster.sh, min.insync.replicas
 # 2): with two brokers killed (kill -9) the topics cannot be written, yet commands are still
 # acknowledged - durable in the service's own log - and the relay's lag grows in /metrics; when
-# the brokers return, everything is published, each event exactly once, and reaches the
-# projection.
+# the brokers return, everything is published and counted once by the projection. (On the topic
+# an event may stand twice: a batch whose acknowledgement timed out during the outage is sent
+# again - the relay is at least once - and consumers skip the repeat by its stream version.)
 # Usage: quorum_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$(cd "$1" && pwd)
@@ -63,7 +64,10 @@ kafka_cluster_kcat admin -C -t casework.ehc-assessments.v1 -o beginning -e -f '%
   >"$work/keys.out" 2>/dev/null || fail "reading the topic"
 for n in 1 2 3 4 5 6; do
   count=$(grep -c "^q-child-$n$" "$work/keys.out" || true)
-  [ "$count" = 1 ] || fail "q-child-$n's request is on the topic $count times"
+  [ "$count" -ge 1 ] || fail "q-child-$n's request is not on the topic"
+  # Once on the child's timeline, however often it was delivered.
+  entries=$("$bin/casectl" timeline "q-child-$n" --json | grep -c "\"q-asmt-$n\"" || true)
+  [ "$entries" = 1 ] || fail "q-child-$n's request is on the timeline $entries times"
 done
 dev_stack_stop
 echo "kafka quorum: all passed"
