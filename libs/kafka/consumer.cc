@@ -14,7 +14,32 @@ namespace casework::kafka {
 
 namespace {
 constexpr char kGonePayload[] = "casework.kafka/history-gone";
+constexpr char kPartitionPayload[] = "casework.kafka/partition";
+
+absl::Status WithPartition(absl::Status s,
+                           const std::optional<TopicPartition>& where) {
+  return where.has_value() ? AboutPartition(std::move(s), *where) : s;
+}
 }  // namespace
+
+absl::Status AboutPartition(absl::Status status, const TopicPartition& where) {
+  status.SetPayload(kPartitionPayload,
+                    absl::Cord(absl::StrCat(where.second, "@", where.first)));
+  return status;
+}
+
+std::optional<TopicPartition> ErrorPartition(const absl::Status& status) {
+  auto payload = status.GetPayload(kPartitionPayload);
+  if (!payload.has_value()) return std::nullopt;
+  const std::string text(*payload);
+  const size_t at = text.find('@');
+  int32_t partition = 0;
+  if (at == std::string::npos ||
+      !absl::SimpleAtoi(text.substr(0, at), &partition)) {
+    return std::nullopt;
+  }
+  return TopicPartition{text.substr(at + 1), partition};
+}
 
 absl::Status HistoryGoneError(const TopicPartition& where,
                               absl::string_view detail) {
@@ -96,6 +121,38 @@ absl::StatusOr<int> Consumer::PartitionCount(const std::string& topic,
   return count;
 }
 
+std::map<TopicPartition, absl::StatusOr<int64_t>> Consumer::QueryEnds(
+    const std::vector<TopicPartition>& partitions, absl::Duration timeout) {
+  std::map<TopicPartition, absl::StatusOr<int64_t>> out;
+  if (partitions.empty()) return out;
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
+  for (const TopicPartition& tp : partitions) {
+    // ListOffsets with the timestamp "latest": the partition's end.
+    rd_kafka_topic_partition_list_add(list, tp.first.c_str(), tp.second)
+        ->offset = RD_KAFKA_OFFSET_END;
+  }
+  const rd_kafka_resp_err_t err =
+      rd_kafka_offsets_for_times(impl_->consumer, list, Millis(timeout));
+  for (int i = 0; i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& e = list->elems[i];
+    const TopicPartition tp{e.topic, e.partition};
+    const rd_kafka_resp_err_t why =
+        e.err != RD_KAFKA_RESP_ERR_NO_ERROR ? e.err : err;
+    if (why != RD_KAFKA_RESP_ERR_NO_ERROR || e.offset < 0) {
+      out.emplace(tp,
+                  absl::UnavailableError(absl::StrCat(
+                      "kafka end of ", tp.first, "/", tp.second, ": ",
+                      why != RD_KAFKA_RESP_ERR_NO_ERROR ? rd_kafka_err2str(why)
+                                                        : "no offset")));
+    } else {
+      out.emplace(tp, e.offset);
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  return out;
+}
+
 absl::StatusOr<Watermarks> Consumer::QueryWatermarks(const TopicPartition& tp,
                                                      absl::Duration timeout) {
   int64_t low = 0, high = 0;
@@ -171,21 +228,27 @@ absl::StatusOr<std::optional<Message>> Consumer::Poll(absl::Duration timeout) {
       case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
       case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
       case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
-        return absl::PermissionDeniedError(absl::StrCat(
-            "kafka consume: not authorized", where_text, ": ", why));
+        return WithPartition(
+            absl::PermissionDeniedError(absl::StrCat(
+                "kafka consume: not authorized", where_text, ": ", why)),
+            where);
       case RD_KAFKA_RESP_ERR__AUTHENTICATION:
       case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED:
-        return absl::UnauthenticatedError(absl::StrCat(
-            "kafka consume: authentication failed", where_text, ": ", why));
+        return WithPartition(
+            absl::UnauthenticatedError(absl::StrCat(
+                "kafka consume: authentication failed", where_text, ": ", why)),
+            where);
       case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
       case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
       case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
-        return absl::NotFoundError(
-            absl::StrCat("kafka consume: unknown topic or partition",
-                         where_text, ": ", why));
+        return WithPartition(absl::NotFoundError(absl::StrCat(
+                                 "kafka consume: unknown topic or partition",
+                                 where_text, ": ", why)),
+                             where);
       default:
-        return absl::UnavailableError(
-            absl::StrCat("kafka consume: ", why, where_text));
+        return WithPartition(absl::UnavailableError(absl::StrCat(
+                                 "kafka consume: ", why, where_text)),
+                             where);
     }
   }
   Message m;

@@ -93,6 +93,10 @@ class KafkaSource final : public RecordSource {
   std::optional<int64_t> KnownEnd(const TopicPartition& tp) override {
     return consumer_->CachedHighWatermark(tp);
   }
+  std::map<TopicPartition, absl::StatusOr<int64_t>> QueryEnds(
+      const std::vector<TopicPartition>& partitions) override {
+    return consumer_->QueryEnds(partitions, absl::Seconds(5));
+  }
 
  private:
   std::unique_ptr<Consumer> consumer_;
@@ -329,39 +333,60 @@ void ConsumerRuntime::Check(absl::Time now) {
     for (const auto& [tp, p] : status_.partitions) next[tp] = p.next;
   }
   // Fresh ends of every partition (the ones known from fetches go stale when
-  // fetching stops).
+  // fetching stops), asked of all leaders at once: a leader that does not
+  // answer costs one timeout per check, and the others' ends still count.
+  std::vector<TopicPartition> asked;
+  for (const auto& [tp, n] : next) asked.push_back(tp);
   std::map<TopicPartition, int64_t> ends;
-  for (const auto& [tp, n] : next) {
-    absl::StatusOr<Watermarks> w = source_->QueryWatermarks(tp);
-    if (!w.ok()) {
-      if (!watermarks_failing_since_) watermarks_failing_since_ = now;
-      if (now - *watermarks_failing_since_ >= options_.stall_after) {
-        SetProblem(
-            Problem::kWatermarks,
-            absl::StrCat("the broker has not told the partitions' ends "
-                         "for ",
-                         absl::FormatDuration(now - *watermarks_failing_since_),
-                         ": ", w.status().message()));
-      }
-      return;
+  std::vector<std::string> silent;
+  std::string why;
+  for (auto& [tp, end] : source_->QueryEnds(asked)) {
+    if (end.ok()) {
+      ends[tp] = *end;
+    } else {
+      silent.push_back(absl::StrCat(tp.first, "/", tp.second));
+      why = std::string(end.status().message());
     }
-    ends[tp] = w->high;
   }
-  watermarks_failing_since_.reset();
-  ClearProblem(Problem::kWatermarks);
-  if (!consume_error_seen_) {
+  if (silent.empty()) {
+    watermarks_failing_since_.reset();
+    ClearProblem(Problem::kWatermarks);
+  } else {
+    if (!watermarks_failing_since_) watermarks_failing_since_ = now;
+    if (now - *watermarks_failing_since_ >= options_.stall_after) {
+      SetProblem(
+          Problem::kWatermarks,
+          absl::StrCat("the broker has not told the end of ",
+                       absl::StrJoin(silent, ", "), " for ",
+                       absl::FormatDuration(now - *watermarks_failing_since_),
+                       ": ", why));
+    }
+  }
+  if (ends.empty()) return;  // nothing answers: an outage
+  if (!refused_.empty()) {
+    if (refused_probed_ && !consume_error_seen_) {
+      refused_.clear();  // fetched anew since the last check, not refused
+    } else {
+      // librdkafka says a refusal once: assigning again fetches anew, and a
+      // refusal that stands is said again.
+      absl::Status assigned = source_->Assign(next);
+      refused_probed_ = assigned.ok();
+    }
+  }
+  if (!consume_error_seen_ && refused_.empty()) {
     consume_error_since_.reset();
     ClearProblem(Problem::kConsume);
   }
   consume_error_seen_ = false;
   // The broker answers: new partitions are read from 0 from now on (asked
   // only then, so an outage costs one timeout per check, not one per topic).
-  for (const TopicPartition& tp : FollowPartitions()) {
-    absl::StatusOr<Watermarks> w = source_->QueryWatermarks(tp);
-    if (w.ok()) ends[tp] = w->high;
+  for (auto& [tp, end] : source_->QueryEnds(FollowPartitions())) {
+    if (end.ok()) ends[tp] = *end;
   }
   // Per partition: records waiting on the broker and none arriving for
-  // stall_after is a stopped fetch.
+  // stall_after, while the loop found nothing to read (a busy loop working
+  // through other partitions' records is not a stopped fetch), is a stopped
+  // fetch.
   std::vector<std::string> stuck_text;
   int64_t stuck_waiting = 0;
   stuck_.clear();
@@ -374,10 +399,11 @@ void ConsumerRuntime::Check(absl::Time now) {
       absl::Time& progress = last_progress_[tp];
       if (waiting == 0) {
         progress = now;  // caught up
-      } else if (now - progress >= options_.stall_after) {
+      } else if (now - progress >= options_.stall_after &&
+                 last_idle_ - progress >= options_.stall_after / 2) {
         stuck_.insert(tp);
         stuck_waiting += waiting;
-        stuck_text.push_back(absl::StrCat(tp.second));
+        stuck_text.push_back(absl::StrCat(tp.first, "/", tp.second));
       }
     }
   }
@@ -386,9 +412,7 @@ void ConsumerRuntime::Check(absl::Time now) {
     return;  // the loop updates health next
   }
   SetProblem(Problem::kFetch,
-             absl::StrCat("partition", stuck_text.size() > 1 ? "s " : " ",
-                          absl::StrJoin(stuck_text, ", "), " of ",
-                          stuck_.begin()->first, ": ", stuck_waiting,
+             absl::StrCat(absl::StrJoin(stuck_text, ", "), ": ", stuck_waiting,
                           " records wait on the broker and none has arrived "
                           "for at least ",
                           absl::FormatDuration(options_.stall_after),
@@ -403,14 +427,31 @@ void ConsumerRuntime::Check(absl::Time now) {
   for (const TopicPartition& tp : stuck_) last_progress_[tp] = now;
 }
 
+std::map<TopicPartition, absl::StatusOr<int64_t>> RecordSource::QueryEnds(
+    const std::vector<TopicPartition>& partitions) {
+  std::map<TopicPartition, absl::StatusOr<int64_t>> out;
+  for (const TopicPartition& tp : partitions) {
+    absl::StatusOr<Watermarks> w = QueryWatermarks(tp);
+    if (w.ok()) {
+      out.emplace(tp, w->high);
+    } else {
+      out.emplace(tp, w.status());
+    }
+  }
+  return out;
+}
+
 void ConsumerRuntime::NoteProgress(const OffsetMap& next, absl::Time now) {
   for (const auto& [tp, n] : next) {
     last_progress_[tp] = now;
     stuck_.erase(tp);
   }
   if (stuck_.empty()) ClearProblem(Problem::kFetch);
-  consume_error_since_.reset();
-  ClearProblem(Problem::kConsume);
+  for (const auto& [tp, n] : next) refused_.erase(tp);
+  if (refused_.empty()) {
+    consume_error_since_.reset();
+    ClearProblem(Problem::kConsume);
+  }
 }
 
 bool ConsumerRuntime::Start() {
@@ -649,10 +690,15 @@ void ConsumerRuntime::Loop() {
         const absl::Time when = Now();
         consume_error_seen_ = true;
         if (!consume_error_since_) consume_error_since_ = when;
+        const std::optional<TopicPartition> refused = ErrorPartition(error);
         const bool persistent =
             error.code() == absl::StatusCode::kPermissionDenied ||
             error.code() == absl::StatusCode::kUnauthenticated ||
             error.code() == absl::StatusCode::kNotFound;
+        if (persistent && refused.has_value()) {
+          refused_.insert(*refused);
+          refused_probed_ = false;
+        }
         if (persistent ||
             when - *consume_error_since_ >= options_.stall_after) {
           SetProblem(
@@ -675,6 +721,7 @@ void ConsumerRuntime::Loop() {
       batch.push_back(std::move(**msg));
       wait = absl::ZeroDuration();
     }
+    if (batch.empty() && !consume_failed) last_idle_ = Now();
     if (!batch.empty()) {
       absl::Duration backoff = options_.backoff;
       Pending pending = Sort(batch);

@@ -19,9 +19,10 @@
 //   re-published its log, or from the start after a rebuild.
 // - Every idle_check, busy or not, the runtime asks the broker for every
 //   partition's end (fresh, not the ends the client last saw), and:
-//   - a partition with records waiting and none arriving for stall_after (a
-//     fetch lost in a broker outage) makes it stalled, naming the partition,
-//     and it assigns the partitions again, which fetches anew;
+//   - a partition with records waiting and none arriving for stall_after
+//     while the loop finds nothing to read (a fetch lost in a broker outage)
+//     makes it stalled, naming the partition, and it assigns the partitions
+//     again, which fetches anew;
 //   - ends that cannot be had for stall_after make it stalled;
 //   - partitions added to a topic since are read from offset 0.
 // - A consume error that lasts until an operator acts (authorization, a
@@ -82,6 +83,10 @@ class RecordSource {
       const TopicPartition& tp) = 0;
   // The partition's end as last seen (no request); nullopt when unknown.
   virtual std::optional<int64_t> KnownEnd(const TopicPartition& tp) = 0;
+  // The ends of `partitions` asked of the broker, each with its value or
+  // why not; by default one QueryWatermarks each.
+  virtual std::map<TopicPartition, absl::StatusOr<int64_t>> QueryEnds(
+      const std::vector<TopicPartition>& partitions);
 };
 
 // Where records go.
@@ -264,9 +269,17 @@ class ConsumerRuntime final {
   // The loop thread's own.
   std::map<TopicPartition, absl::Time> last_progress_;
   absl::Time last_check_;
+  // When a poll last found nothing to read.
+  absl::Time last_idle_ = absl::InfinitePast();
   std::set<TopicPartition> stuck_;
   std::optional<absl::Time> consume_error_since_;
   bool consume_error_seen_ = false;
+  // Partitions the broker refused to read (ACLs, login, unknown): librdkafka
+  // says so once, so each stands until records of it arrive or a check finds
+  // that a fetch since the last check (the partitions assigned again) was not
+  // refused.
+  std::set<TopicPartition> refused_;
+  bool refused_probed_ = false;
   std::optional<absl::Time> watermarks_failing_since_;
   std::string last_health_;  // "" serving; else the reason last reported
   bool health_reported_ = false;

@@ -5,6 +5,8 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <fstream>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
@@ -84,6 +86,24 @@ absl::StatusOr<std::map<std::string, std::string>> ParseProperties(
     RETURN_IF_ERROR(RefuseWeakerDelivery(key, out[key]));
   }
   return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> UserProperties(
+    const std::string& security, const std::string& user,
+    const std::string& password_dir) {
+  ASSIGN_OR_RETURN(auto props, ParseProperties(absl::StrCat(
+                                   security, ",sasl.username=", user)));
+  if (!password_dir.empty()) {
+    std::ifstream in(password_dir + "/" + user);
+    std::string password;
+    if (!std::getline(in, password) || password.empty()) {
+      return absl::NotFoundError(absl::StrCat("no password for Kafka user ",
+                                              user, " in ", password_dir, "/",
+                                              user));
+    }
+    props["sasl.password"] = password;
+  }
+  return props;
 }
 
 absl::Status RefuseWeakerDelivery(absl::string_view key,
@@ -318,6 +338,14 @@ absl::Status ProduceAndWait(rd_kafka_t* rk, const std::string& topic,
       timeout.has_value() ? absl::Now() + *timeout : absl::InfiniteFuture();
   while (delivery.pending > 0) {
     rd_kafka_poll(rk, 20);
+    if (stop != nullptr && stop->load()) {
+      // Stopping: what is in flight is given up (the caller keeps its cursor
+      // and sends it again later; consumers skip a repeat).
+      rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+      while (delivery.pending > 0) rd_kafka_poll(rk, 20);
+      return absl::CancelledError(
+          absl::StrCat("kafka: stopped before ", topic, " acknowledged"));
+    }
     if (absl::Now() > deadline) {
       rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
       while (delivery.pending > 0) rd_kafka_poll(rk, 20);

@@ -57,6 +57,15 @@ absl::StatusOr<std::map<std::string, std::string>> ParseProperties(
 absl::Status RefuseWeakerDelivery(absl::string_view key,
                                   absl::string_view value);
 
+// The client settings of Kafka user `user`: `security` ("key=value,...",
+// e.g. security.protocol=SASL_PLAINTEXT,sasl.mechanisms=SCRAM-SHA-512) with
+// sasl.username=user and, when `password_dir` is set, sasl.password from the
+// first line of password_dir/user. NOT_FOUND naming the file when it is
+// missing or empty; INVALID_ARGUMENT for a bad `security`.
+absl::StatusOr<std::map<std::string, std::string>> UserProperties(
+    const std::string& security, const std::string& user,
+    const std::string& password_dir);
+
 class EmbeddedBroker final {
  public:
   // Starts a mock cluster of `brokers` brokers on loopback.
@@ -105,7 +114,11 @@ struct RelayOptions {
   // &v1::EhcAssessmentEvent::default_instance()); required for kJson.
   const google::protobuf::Message* event_type = nullptr;
   size_t batch = 1000;
-  absl::Duration delivery_timeout = absl::Seconds(10);
+  // How long librdkafka keeps retrying a record (message.timeout.ms) before
+  // the relay sends its batch again. Longer than a leader election (broker
+  // session timeout, ~9 s, plus the election), so a failover delivers each
+  // event once; the Java producer's delivery.timeout.ms default.
+  absl::Duration delivery_timeout = absl::Seconds(120);
   // Publish the whole log again from position 1, ignoring the stored cursor:
   // for topics recreated empty (a new cluster, the embedded broker after a
   // restart). Consumers skip what they already applied.
@@ -217,6 +230,10 @@ absl::Status HistoryGoneError(const TopicPartition& where,
                               absl::string_view detail);
 // The partition of a HistoryGoneError; nullopt for any other status.
 std::optional<TopicPartition> HistoryGonePartition(const absl::Status& status);
+// `status`, marked as about partition `where` (ErrorPartition reads it).
+absl::Status AboutPartition(absl::Status status, const TopicPartition& where);
+// The partition a Consumer::Poll error is about; nullopt when it names none.
+std::optional<TopicPartition> ErrorPartition(const absl::Status& status);
 
 class Consumer final {
  public:
@@ -243,6 +260,11 @@ class Consumer final {
   // Asks the broker which offsets it holds of a partition.
   absl::StatusOr<Watermarks> QueryWatermarks(const TopicPartition& tp,
                                              absl::Duration timeout);
+  // The next offset to be written of each of `partitions`, asked of their
+  // leaders at once (one wait of at most `timeout` for all); each partition
+  // has its value or why not (UNAVAILABLE: a leader that does not answer).
+  std::map<TopicPartition, absl::StatusOr<int64_t>> QueryEnds(
+      const std::vector<TopicPartition>& partitions, absl::Duration timeout);
   // The partition's end as last seen in a fetch (no request); nullopt when
   // not known yet.
   std::optional<int64_t> CachedHighWatermark(const TopicPartition& tp);

@@ -93,6 +93,9 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(EventStore& store,
   }
   std::map<std::string, std::string> props = options.properties;
   props.emplace("linger.ms", "5");
+  // Partitions added to the topic take their share of children within 30 s
+  // (librdkafka's default is 5 minutes).
+  props.emplace("topic.metadata.refresh.interval.ms", "30000");
   props.emplace("message.timeout.ms",
                 std::to_string(Millis(options.delivery_timeout)));
   auto impl = std::make_unique<Impl>();

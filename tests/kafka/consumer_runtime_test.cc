@@ -405,6 +405,47 @@ TEST(ConsumerRuntimeTest, APersistentConsumeErrorIsNotServingUntilItGoes) {
   }
 }
 
+// librdkafka says once that it may not read a partition: the refusal stands,
+// with or without records waiting, for as long as fetching anew is refused,
+// and goes once it is not.
+TEST(ConsumerRuntimeTest, ARefusalSaidOnceStandsUntilFetchingIsAllowed) {
+  for (const bool waiting : {true, false}) {
+    auto state = Topic(2, 3);
+    FakeSink sink;
+    RuntimeOptions options = Options();
+    options.idle_check = absl::ZeroDuration();
+    options.stall_after = absl::Hours(1);  // no lost-fetch handling here
+    options.serving_lag = 10;              // one waiting record is not behind
+    ConsumerRuntime runtime(options, std::make_unique<FakeSource>(state), sink,
+                            nullptr);
+    ASSERT_TRUE(sink.WaitApplied(6));
+    ASSERT_TRUE(
+        WaitStatus(runtime, [](const RuntimeStatus& s) { return s.serving; }));
+    const TopicPartition refused{kTopic, 1};
+    {
+      std::lock_guard<std::mutex> lock(state->mu);
+      state->refused.insert(refused);
+      state->refusal_said = false;
+      if (waiting) state->logs[refused].push_back(Record(1, 3, "waiting"));
+    }
+    ASSERT_TRUE(WaitStatus(runtime, [](const RuntimeStatus& s) {
+      return !s.serving && s.reason.find("not authorized") != std::string::npos;
+    })) << runtime.Status().reason;
+    WaitPolls(*state, 50);  // many checks
+    EXPECT_FALSE(runtime.Status().serving) << waiting;
+    EXPECT_NE(runtime.Status().reason.find("not authorized"), std::string::npos)
+        << runtime.Status().reason;
+    {
+      std::lock_guard<std::mutex> lock(state->mu);
+      state->refused.clear();  // the ACL is back
+    }
+    ASSERT_TRUE(sink.WaitApplied(waiting ? 7 : 6));
+    ASSERT_TRUE(WaitStatus(runtime, [](const RuntimeStatus& s) {
+      return s.serving;
+    })) << runtime.Status().reason;
+  }
+}
+
 // Any other error counts once it has lasted stall_after.
 TEST(ConsumerRuntimeTest, APassingConsumeErrorCountsOnlyOnceItLasts) {
   auto state = Topic(1, 3);
@@ -474,8 +515,7 @@ TEST(ConsumerRuntimeTest, OneStoppedPartitionIsNamedAndFetchedAgain) {
       runtime, [](const RuntimeStatus& s) { return s.serving && s.lag == 0; }));
   const std::string named = reports.Find("fetching again");
   ASSERT_FALSE(named.empty()) << "no report said the fetch stopped";
-  EXPECT_NE(named.find("partition 1 of casework.ehc-assessments.v1: 3 "
-                       "records wait"),
+  EXPECT_NE(named.find("casework.ehc-assessments.v1/1: 3 records wait"),
             std::string::npos)
       << named;
 }
@@ -496,7 +536,10 @@ TEST(ConsumerRuntimeTest, EndsThatCannotBeHadPastTheLimitAreNotServing) {
     state->watermarks_fail = true;
   }
   ASSERT_TRUE(WaitStatus(runtime, [](const RuntimeStatus& s) {
-    return !s.serving && s.reason.find("partitions' ends") != std::string::npos;
+    return !s.serving &&
+           s.reason.find(
+               "has not told the end of "
+               "casework.ehc-assessments.v1/0") != std::string::npos;
   })) << runtime.Status().reason;
   {
     std::lock_guard<std::mutex> lock(state->mu);

@@ -41,7 +41,12 @@ class FakeSource final : public RecordSource {
     // return nothing (though records wait) until the next assignment.
     int lose_fetch_after_assigns = -1;
     bool fetch_lost = false;
-    absl::Status poll_error;  // returned by every poll while not OK
+    absl::Status poll_error;       // returned by every poll while not OK
+    absl::Status poll_error_once;  // returned by the next poll only
+    // Partitions the broker refuses: their records never come, and the next
+    // poll after each assignment says so (as librdkafka says it once).
+    std::set<TopicPartition> refused;
+    bool refusal_said = false;
     int polls = 0;
     bool watermarks_fail = false;
     std::set<TopicPartition> stuck;  // no records from these until assigned
@@ -61,6 +66,7 @@ class FakeSource final : public RecordSource {
     ++s_->assigns;
     s_->stuck.clear();
     s_->fetch_lost = s_->assigns == s_->lose_fetch_after_assigns;
+    s_->refusal_said = false;
     return absl::OkStatus();
   }
   absl::StatusOr<std::optional<Message>> Poll(absl::Duration timeout) override {
@@ -68,12 +74,25 @@ class FakeSource final : public RecordSource {
     ++s_->polls;
     s_->cv.notify_all();
     if (!s_->poll_error.ok()) return s_->poll_error;
+    if (!s_->refused.empty() && !s_->refusal_said) {
+      s_->refusal_said = true;
+      return kafka::AboutPartition(
+          absl::PermissionDeniedError("kafka consume: not authorized"),
+          *s_->refused.begin());
+    }
+    if (!s_->poll_error_once.ok()) {
+      absl::Status once = s_->poll_error_once;
+      s_->poll_error_once = absl::OkStatus();
+      return once;
+    }
     if (s_->fetch_lost) {
       s_->cv.wait_for(lock, std::chrono::milliseconds(1));
       return std::optional<Message>();
     }
     for (auto& [tp, next] : s_->position) {
-      if (next < 0 || s_->stuck.contains(tp)) continue;
+      if (next < 0 || s_->stuck.contains(tp) || s_->refused.contains(tp)) {
+        continue;
+      }
       if (next < s_->low[tp]) {
         next = -1;  // stops, as librdkafka does, until assigned again
         return HistoryGoneError(tp, "offset out of range");

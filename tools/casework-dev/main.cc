@@ -391,19 +391,7 @@ int main(int argc, char** argv) {
   auto user_props = [&](const std::string& user)
       -> absl::StatusOr<std::map<std::string, std::string>> {
     if (external.empty()) return std::map<std::string, std::string>{};
-    ASSIGN_OR_RETURN(auto props, kafka::ParseProperties(absl::StrCat(
-                                     security, ",sasl.username=", user)));
-    if (!password_dir.empty()) {
-      std::ifstream in(password_dir + "/" + user);
-      std::string password;
-      if (!std::getline(in, password) || password.empty()) {
-        return absl::NotFoundError(absl::StrCat("no password for Kafka user ",
-                                                user, " in ", password_dir, "/",
-                                                user));
-      }
-      props["sasl.password"] = password;
-    }
-    return props;
+    return kafka::UserProperties(security, user, password_dir);
   };
   absl::StatusOr<std::map<std::string, std::string>> backoffice =
       user_props("backoffice");
@@ -558,6 +546,9 @@ int main(int argc, char** argv) {
   const std::string qa_token = token("qa-lead", auth::kQa, {});
   const std::string loader_token =
       token("casework-dev-demo-loader", auth::kIntegration, {});
+  // The back office's system account (records steps on any officer's case).
+  const std::string integration_token =
+      token("back-office", auth::kIntegration, {});
   // The outage drills' endpoint (admins' tokens, as the services check them).
   int dev_port = 0;
   if (!absl::SimpleAtoi(flags->Get("dev-port", "", "0"), &dev_port) ||
@@ -591,6 +582,7 @@ int main(int argc, char** argv) {
         << "export CASEWORK_RETURNS_TOKEN=" << returns_token << "\n"
         << "export CASEWORK_HEAD_TOKEN=" << head_token << "\n"
         << "export CASEWORK_QA_TOKEN=" << qa_token << "\n"
+        << "export CASEWORK_INTEGRATION_TOKEN=" << integration_token << "\n"
         << "export CASEWORK_TOKEN=$CASEWORK_OFFICER_TOKEN\n"
         << "export CASEWORK_BROKERS=" << bootstrap << "\n"
         << "export CASEWORK_DEV_ADDR=127.0.0.1:" << dev_port << "\n"
