@@ -20,7 +20,13 @@
 #       --detach (then stop it with `stop`).
 #   scripts/kafka-cluster.sh stop --dir DIR             stops the brokers started in DIR
 #   scripts/kafka-cluster.sh kill NODE --dir DIR        kill -9 one broker (drills)
+#   scripts/kafka-cluster.sh stop-node NODE --dir DIR   stops one broker cleanly (SIGTERM: it
+#       hands its partitions' leadership over first), waiting until it has exited
 #   scripts/kafka-cluster.sh restart NODE --dir DIR     starts a killed broker again
+#   scripts/kafka-cluster.sh tool --dir DIR CLASS ARGS...
+#       runs an Apache Kafka tool against the cluster as its admin user (--bootstrap-server and
+#       --command-config added), e.g. kafka.admin.AclCommand --remove ..., or
+#       org.apache.kafka.tools.TopicCommand --alter --topic T --partitions 9
 set -euo pipefail
 # 3.9.1, not 4.x: Debian 12's librdkafka (2.0.2), which the services and kcat use, fails SCRAM
 # authentication against Apache Kafka 4 brokers ("invalid credentials"; edenhill/kcat#462,
@@ -99,6 +105,14 @@ node_stop() {  # NODE SIGNAL
   local pid
   pid=$(cat "$dir/node$1/pid" 2>/dev/null || true)
   [ -n "$pid" ] && kill "-$2" "$pid" 2>/dev/null || true
+}
+
+node_wait_exit() {  # NODE: up to 30 s, then kill -9
+  local pid
+  pid=$(cat "$dir/node$1/pid" 2>/dev/null || true)
+  [ -n "$pid" ] || return 0
+  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
 }
 
 cluster_stop() {
@@ -258,6 +272,16 @@ EOF
 cmd=${1:-start}
 [ $# -gt 0 ] && shift
 brokers=3 dir="" detach=0 node=""
+if [ "$cmd" = tool ]; then
+  [ "${1:-}" = --dir ] && [ $# -ge 3 ] || die "tool needs --dir DIR CLASS ARGS..." 2
+  dir=$2
+  shift 2
+  bootstrap=$(sed -n 's/^export CASEWORK_BROKERS=//p' "$dir/cluster.env")
+  tool_class=$1
+  shift
+  kjava "$tool_class" --bootstrap-server "$bootstrap" --command-config "$dir/admin.properties" "$@"
+  exit
+fi
 while [ $# -gt 0 ]; do
   case $1 in
     --brokers) brokers=$2; shift 2 ;;
@@ -278,7 +302,10 @@ case $cmd in
     fi
     ;;
   stop) [ -n "$dir" ] || die "stop needs --dir DIR" 2; cluster_stop ;;
-  kill) [ -n "$dir" ] && [ -n "$node" ] || die "kill needs NODE and --dir DIR" 2; node_stop "$node" KILL ;;
+  kill) [ -n "$dir" ] && [ -n "$node" ] || die "kill needs NODE and --dir DIR" 2
+    node_stop "$node" KILL; node_wait_exit "$node" ;;
+  stop-node) [ -n "$dir" ] && [ -n "$node" ] || die "stop-node needs NODE and --dir DIR" 2
+    node_stop "$node" TERM; node_wait_exit "$node" ;;
   restart) [ -n "$dir" ] && [ -n "$node" ] || die "restart needs NODE and --dir DIR" 2; node_start "$node" ;;
-  *) die "unknown command '$cmd': fetch, start, stop, kill or restart" 2 ;;
+  *) die "unknown command '$cmd': fetch, start, stop, kill, stop-node, restart or tool" 2 ;;
 esac

@@ -53,6 +53,22 @@ the projection having applied it, split by stage. Targets: 8,000 commands/s, p99
 lag p99 under 100 ms." \
   "$build/bin/casework-bench-ehc" --concurrency=32 --duration=15 --warmup=3
 
+# The same client against the embedded broker and a real three-broker cluster, in one run.
+cluster_dir=$(mktemp -d)
+trap 'scripts/kafka-cluster.sh stop --dir "$cluster_dir" >/dev/null 2>&1 || true; rm -rf "$tmp" "$cluster_dir"' EXIT
+scripts/kafka-cluster.sh start --dir "$cluster_dir" --detach >/dev/null
+cluster_brokers=$(sed -n 's/^export CASEWORK_BROKERS=//p' "$cluster_dir/cluster.env")
+section "EHC commands on a real Apache Kafka cluster" \
+"The durable run above twice in one process: the relay and the projection on the embedded broker,
+then on a three-broker Apache Kafka cluster on this machine (\`scripts/kafka-cluster.sh\`: SASL/SCRAM,
+ACLs, replication factor 3, \`min.insync.replicas=2\`; the relay signs in as ehc-assessments, the
+projection as projection). The brokers share the machine's cores with the client and the
+service. Targets: on the cluster at least 0.8 x the embedded broker's commands/s, lag p99
+under 250 ms." \
+  "$build/bin/casework-bench-ehc" --only=ehc --concurrency=32 --duration=15 --warmup=3 \
+  --brokers="$cluster_brokers" --kafka-password-dir="$cluster_dir/secrets"
+scripts/kafka-cluster.sh stop --dir "$cluster_dir" >/dev/null
+
 section "Overload: 1,000 clients at once" \
 "\`tests/bench/overload.cc\`: 1,000 clients, each on its own connection with one call in flight
 and a 10 s deadline, half recording requests, half reading with read-your-writes on a write that
