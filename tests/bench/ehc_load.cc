@@ -856,9 +856,10 @@ int RunExternal(const Options& options) {
     watch = std::move(*started);
   }
   std::printf(
-      "casework-bench-ehc: %s, concurrency %d, %d s measured after %d s "
+      "casework-bench-ehc: %s, concurrency %d, %s%d s measured after %d s "
       "warm-up%s\n",
       options.target.c_str(), options.concurrency,
+      options.stop_file.empty() ? "" : "until the stop file appears, at most ",
       static_cast<int>(absl::ToInt64Seconds(options.duration)),
       static_cast<int>(absl::ToInt64Seconds(options.warmup)),
       watch ? ", topic read as backoffice" : "");

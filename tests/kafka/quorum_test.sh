@@ -3,8 +3,9 @@
 # 2): with two brokers killed (kill -9) the topics cannot be written, yet commands are still
 # acknowledged - durable in the service's own log - and the relay's lag grows in /metrics; when
 # the brokers return, everything is published and counted once by the projection. (On the topic
-# an event may stand twice: a batch whose acknowledgement timed out during the outage is sent
-# again - the relay is at least once - and consumers skip the repeat by its stream version.)
+# an event may stand twice when an outage outlasts the relay's delivery timeout, 120 s: the batch
+# is sent again - the relay is at least once - and consumers skip the repeat by its stream
+# version.)
 # Usage: quorum_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$(cd "$1" && pwd)

@@ -5,7 +5,9 @@
 #   - an ACL removed from a running consumer: the projection loses Read on the complaints
 #     topic and goes NOT_SERVING naming it; the ACL restored, it serves again by itself;
 #   - partitions raised on the live EHC topic (6 to 9): without a restart the relay sends
-#     children to the new partitions, and the projection and the plan intake read them.
+#     children to the new partitions, and the projection and the plan intake read them;
+#   - the directory topic compacted by the log cleaner: a new projection rebuilt from the
+#     topics has the same directory as the live one.
 # Usage: topics_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$(cd "$1" && pwd)
@@ -99,5 +101,67 @@ for consumer in projection reviews; do
     || fail "the $consumer consumer does not read partition 8: $(head -c 600 "$work/$consumer.json")"
 done
 wait_status "^lag 0 records" --consumer reviews || fail "the plan intake: $(head -2 "$work/status.out")"
+
+# Compaction: the directory topic rolls its segments every 2 s and is cleaned when 1% is
+# superseded; the back office publishes officer-05 twice more (team south, then north again),
+# a team record rolls the segment, and once the log cleaner has removed superseded records a
+# new projection rebuilt from the topics has the live one's directory.
+tool kafka.admin.ConfigCommand --alter --entity-type topics --entity-name casework.directory.v1 \
+  --add-config segment.ms=2000,min.cleanable.dirty.ratio=0.01,min.compaction.lag.ms=0 >/dev/null \
+  || fail "setting the directory topic's segments: $(tail -3 "$work/tool.err")"
+backoffice=(--brokers "$CASEWORK_BROKERS" --kafka-password-file "$cluster/secrets/backoffice"
+  --kafka-config "security.protocol=SASL_PLAINTEXT,sasl.mechanisms=SCRAM-SHA-512,sasl.username=backoffice")
+for team in south north; do
+  printf 'kind,id,name,team_id,role,active\nofficer,officer-05,Officer Five,team-%s,officer,true\n' \
+    "$team" >"$work/directory-$team.csv"
+  "$bin/casectl" directory import "$work/directory-$team.csv" "${backoffice[@]}" >/dev/null \
+    || fail "directory import ($team)"
+done
+records_held() {
+  kafka_cluster_kcat admin -C -t casework.directory.v1 -o beginning -e -f '%o\n' 2>/dev/null | wc -l
+}
+offsets_written() {
+  kafka_cluster_kcat admin -C -t casework.directory.v1 -o beginning -e -f '%p %o\n' 2>/dev/null \
+    | awk '{ if ($2 + 1 > end[$1]) end[$1] = $2 + 1 } END { n = 0; for (p in end) n += end[p]; print n }'
+}
+written=$(offsets_written)
+compacted=0
+for n in $(seq 1 45); do
+  sleep 2
+  printf 'kind,id,name,team_id\nteam,team-roll-%s,Roll,\n' "$n" >"$work/roll.csv"
+  "$bin/casectl" directory import "$work/roll.csv" "${backoffice[@]}" >/dev/null || fail "roll $n"
+  held=$(records_held)
+  written=$(offsets_written)
+  if [ "$held" -lt "$written" ]; then compacted=1; break; fi
+done
+[ "$compacted" = 1 ] || fail "the log cleaner never compacted casework.directory.v1 ($held records of $written)"
+echo "directory compacted: $held records held of $written written"
+rebuilt_port=$(dev_free_port)
+rebuilt=127.0.0.1:$rebuilt_port
+"$bin/projection" --port "$rebuilt_port" --data-dir "$work/rebuilt" --brokers "$CASEWORK_BROKERS" \
+  --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
+  --kafka-config "security.protocol=SASL_PLAINTEXT,sasl.mechanisms=SCRAM-SHA-512,sasl.username=projection,fetch.wait.max.ms=20" \
+  --kafka-password-file "$cluster/secrets/projection" >"$work/rebuilt.out" 2>"$work/rebuilt.err" &
+dev_track $!
+wait_status "^lag 0 records" || fail "the live projection: $(head -2 "$work/status.out")"
+for _ in $(seq 1 300); do
+  CASEWORK_PROJECTION_ADDR=$rebuilt status >"$work/rebuilt.status" || true
+  grep -q "^projection: SERVING" "$work/rebuilt.status" && grep -q "^lag 0 records" "$work/rebuilt.status" \
+    && break
+  sleep 0.2
+done
+grep -q "^projection: SERVING" "$work/rebuilt.status" || fail "the rebuild: $(head -2 "$work/rebuilt.status")"
+grep -q "^lag 0 records" "$work/rebuilt.status" || fail "the rebuild: $(head -2 "$work/rebuilt.status")"
+directory_of() {
+  for team in team-north team-south; do
+    CASEWORK_PROJECTION_ADDR=$1 "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" --json \
+      team-scorecard "$team" --from 2026-01-01 --to 2026-12-31 2>&1 || true
+  done
+}
+directory_of "$CASEWORK_PROJECTION_ADDR" >"$work/live.directory"
+directory_of "$rebuilt" >"$work/rebuilt.directory"
+grep -q '"officer-05"' "$work/live.directory" || fail "officer-05 is not in the live directory: $(head -c 400 "$work/live.directory")"
+diff -q "$work/live.directory" "$work/rebuilt.directory" >/dev/null \
+  || fail "the rebuilt directory differs: $(diff "$work/live.directory" "$work/rebuilt.directory" | head -10; head -5 "$work/rebuilt.directory"; head -3 "$work/rebuilt.status"; grep -v 'msg="rpc"' "$work/rebuilt.err" | tail -5)"
 dev_stack_stop
 echo "kafka topics: all passed"

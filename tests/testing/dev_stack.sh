@@ -27,9 +27,14 @@ export DEV_WORK DEV_OUT DEV_ERR
 
 dev_track() { DEV_TRACKED+=("$1"); }
 
-dev_stack_cleanup() {
+dev_stack_kill() {  # stops the stack and the tracked processes, keeps DEV_WORK
+  # Tracked processes: SIGTERM, up to 10 s to exit, then SIGKILL.
   for p in "${DEV_TRACKED[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${DEV_TRACKED[@]}"; do wait "$p" 2>/dev/null || true; done
+  for p in "${DEV_TRACKED[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
   if [ -n "$DEV_PID" ]; then
     # Stopped as Ctrl-C stops it (it stops its children), for up to 10 s; then killed, its
     # children first (a SIGKILLed parent would leave them running).
@@ -38,7 +43,13 @@ dev_stack_cleanup() {
     pkill -9 -P "$DEV_PID" 2>/dev/null || true
     kill -9 "$DEV_PID" 2>/dev/null || true
     wait "$DEV_PID" 2>/dev/null || true
+    DEV_PID=""
   fi
+  DEV_TRACKED=()
+}
+
+dev_stack_cleanup() {
+  dev_stack_kill
   if [ -n "${DEV_KEEP:-}" ]; then cp -r "$DEV_WORK" "$DEV_KEEP" 2>/dev/null || true; fi
   rm -rf "$DEV_WORK"
 }

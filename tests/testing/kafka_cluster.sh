@@ -10,19 +10,25 @@
 #   KAFKA_CLUSTER_DIR      the cluster's directory (secrets/USER: each user's password)
 #   KAFKA_CLUSTER_SCRIPT   scripts/kafka-cluster.sh (kill NODE / restart NODE for drills)
 #   KAFKA_CLUSTER_ARGS     the casework-dev flags that put the stack on it
-# The cluster stops when the test exits, however it exits, before the stack is cleaned up.
+# When the test exits, however it exits, the stack stops, then the cluster, then the files go.
 # kafka_cluster_kcat USER ARGS... runs kcat against it signed in as USER.
 
 kafka_cluster_start() {
   KAFKA_CLUSTER_DIR=$DEV_WORK/kafka
   KAFKA_CLUSTER_SCRIPT=$1/scripts/kafka-cluster.sh
-  trap '"$KAFKA_CLUSTER_SCRIPT" stop --dir "$KAFKA_CLUSTER_DIR" >/dev/null 2>&1 || true
-        dev_stack_cleanup' EXIT
+  # The stack first, while its brokers still answer; then the cluster; then the directory.
+  trap 'kafka_cluster_cleanup' EXIT
   "$KAFKA_CLUSTER_SCRIPT" start --dir "$KAFKA_CLUSTER_DIR" --detach >"$DEV_WORK/cluster.out" 2>&1 \
     || { cat "$DEV_WORK/cluster.out" >&2; dev_fail "the Kafka cluster did not start"; }
   # shellcheck source=/dev/null
   source "$KAFKA_CLUSTER_DIR/cluster.env"
   KAFKA_CLUSTER_ARGS=(--brokers "$CASEWORK_BROKERS" --kafka-password-dir "$KAFKA_CLUSTER_DIR/secrets")
+}
+
+kafka_cluster_cleanup() {
+  dev_stack_kill
+  "$KAFKA_CLUSTER_SCRIPT" stop --dir "$KAFKA_CLUSTER_DIR" >/dev/null 2>&1 || true
+  dev_stack_cleanup
 }
 
 kafka_cluster_kcat() {

@@ -44,6 +44,10 @@ def sample(flag):
         return "asd,slcn"
     if flag["name"] == "actions-file":
         return actions_csv
+    if flag["name"] == "kafka-config":
+        return "socket.timeout.ms=1000"
+    if flag["name"] == "kafka-password-file":
+        return password_file
     if flag["name"] == "outcomes":
         return "E1:education:2027-07-31"
     if flag["name"] == "progress":
@@ -78,6 +82,9 @@ with open(schools_csv, "w") as f:
 directory_csv = os.path.join(tmp, "directory.csv")
 with open(directory_csv, "w") as f:
     f.write("kind,id,name,team_id,role,active,manager_id\n")
+password_file = os.path.join(tmp, "kafka-password")
+with open(password_file, "w") as f:
+    f.write("not-a-real-password\n")
 actions_csv = os.path.join(tmp, "actions.csv")
 with open(actions_csv, "w") as f:
     f.write("action_id,section,description\n")

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -56,13 +57,31 @@ void CsvImport::Reject(const Row& row, absl::string_view why) {
                std::string(why).c_str());
 }
 
-int PublishImport(Client& client, const CsvImport& file,
+int PublishImport(const Args& a, Client& client, const CsvImport& file,
                   const std::string& brokers, const std::string& topic,
                   const std::vector<kafka::Message>& records,
                   absl::string_view what) {
+  absl::StatusOr<std::map<std::string, std::string>> props =
+      kafka::ParseProperties(
+          a.Get("kafka-config", Env("CASEWORK_KAFKA_CONFIG", "")));
+  if (!props.ok())
+    Die(absl::StrCat("--kafka-config: ", props.status().message()));
+  const std::string password_file =
+      a.Get("kafka-password-file", Env("CASEWORK_KAFKA_PASSWORD_FILE", ""));
+  if (!password_file.empty()) {
+    std::ifstream in(password_file);
+    std::string password;
+    if (!std::getline(in, password) ||
+        absl::StripAsciiWhitespace(password).empty()) {
+      Die(absl::StrCat("--kafka-password-file: ", password_file,
+                       " cannot be read or is empty"));
+    }
+    (*props)["sasl.password"] =
+        std::string(absl::StripAsciiWhitespace(password));
+  }
   if (!records.empty()) {
     absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
-        kafka::Producer::Create(brokers);
+        kafka::Producer::Create(brokers, *props);
     if (!producer.ok()) Fail(std::string(producer.status().message()));
     absl::Status sent = (*producer)->Send(topic, records, absl::Seconds(20));
     if (!sent.ok()) Fail(std::string(sent.message()));

@@ -60,8 +60,11 @@ class CsvImport {
 
 // Sends `records` to `topic` on `brokers` (each acknowledged, or casectl
 // fails saying why), then prints "FILE: N <what> published, M rejected" (or
-// JSON) and returns the exit status: 0, or 1 when a row was rejected.
-int PublishImport(Client& client, const CsvImport& file,
+// JSON) and returns the exit status: 0, or 1 when a row was rejected. On a
+// secured cluster the client settings come from --kafka-config (or
+// CASEWORK_KAFKA_CONFIG) and the SASL password from --kafka-password-file
+// (or CASEWORK_KAFKA_PASSWORD_FILE), as the services take them.
+int PublishImport(const Args& a, Client& client, const CsvImport& file,
                   const std::string& brokers, const std::string& topic,
                   const std::vector<kafka::Message>& records,
                   absl::string_view what);

@@ -64,8 +64,8 @@ int RunDirectoryImport(const Args& a, Client& client) {
                  {"ce_type", kafka::kDirectoryRecordType}};
     records.push_back(std::move(m));
   });
-  return PublishImport(client, file, brokers, "casework.directory.v1", records,
-                       "record(s)");
+  return PublishImport(a, client, file, brokers, "casework.directory.v1",
+                       records, "record(s)");
 }
 
 }  // namespace casework::cli

@@ -62,7 +62,7 @@ int RunPeopleImport(const Args& a, Client& client) {
                  {"ce_type", returns::kPersonRecordType}};
     records.push_back(std::move(m));
   });
-  return PublishImport(client, file, brokers, returns::kPeopleTopic, records,
+  return PublishImport(a, client, file, brokers, returns::kPeopleTopic, records,
                        "person record(s)");
 }
 

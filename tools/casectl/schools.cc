@@ -113,7 +113,7 @@ int RunSchoolsImport(const Args& a, Client& client) {
                  {"ce_type", statutory::kSchoolEventRecordType}};
     records.push_back(std::move(m));
   });
-  return PublishImport(client, file, brokers, statutory::kSchoolEventsTopic,
+  return PublishImport(a, client, file, brokers, statutory::kSchoolEventsTopic,
                        records, "school event(s)");
 }
 

@@ -236,11 +236,11 @@ const std::vector<CommandSpec>& Commands() {
        "period, beside a naive rule (head of service)"},
       // Operations.
       // Statutory returns (statutory-returns; admins and the returns role).
-      {"people import", "FILE", "brokers",
+      {"people import", "FILE", "brokers kafka-config kafka-password-file",
        "Publish person details for the SEN2 return from a CSV file "
        "(child_id, surname, forename, date_of_birth, sex, ethnicity, "
        "postcode, upn, uln, upn_unknown)"},
-      {"schools import", "FILE", "brokers",
+      {"schools import", "FILE", "brokers kafka-config kafka-password-file",
        "Publish suspensions, permanent exclusions and termly attendance from "
        "a CSV file (record_id, child_id, kind=suspension|permanent_exclusion|"
        "attendance, date, sessions, academic_year, term, sessions_possible, "
@@ -250,7 +250,7 @@ const std::vector<CommandSpec>& Commands() {
        "beside it (refused while it has errors, unless --allow-errors)"},
       {"sen2 check", "", "year#! reference-date@ officer",
        "Every problem COLLECT would fail or query, per child and officer"},
-      {"directory import", "FILE", "brokers",
+      {"directory import", "FILE", "brokers kafka-config kafka-password-file",
        "Publish officers and teams from a CSV file (kind, id, name, team_id, "
        "role, active, manager_id)"},
       {"events tail", "TOPIC", "count# follow? brokers",
