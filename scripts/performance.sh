@@ -34,7 +34,7 @@ section() {
     echo "$text"
     echo
     echo '```sh'
-    echo "$*"
+    echo "$*" | sed "s|/tmp/[^ ]*|<tmp>|g; s|--brokers=[^ ]*|--brokers=<cluster>|"
     echo '```'
     echo
     echo '```'
