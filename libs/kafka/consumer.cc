@@ -16,6 +16,27 @@ namespace {
 constexpr char kGonePayload[] = "casework.kafka/history-gone";
 constexpr char kPartitionPayload[] = "casework.kafka/partition";
 
+// A partition marked on a status under `key` ("partition@topic").
+absl::Status Mark(absl::Status s, absl::string_view key,
+                  const TopicPartition& where) {
+  s.SetPayload(key, absl::Cord(absl::StrCat(where.second, "@", where.first)));
+  return s;
+}
+
+std::optional<TopicPartition> Marked(const absl::Status& status,
+                                     absl::string_view key) {
+  auto payload = status.GetPayload(key);
+  if (!payload.has_value()) return std::nullopt;
+  const std::string text(*payload);
+  const size_t at = text.find('@');
+  int32_t partition = 0;
+  if (at == std::string::npos ||
+      !absl::SimpleAtoi(text.substr(0, at), &partition)) {
+    return std::nullopt;
+  }
+  return TopicPartition{text.substr(at + 1), partition};
+}
+
 absl::Status WithPartition(absl::Status s,
                            const std::optional<TopicPartition>& where) {
   return where.has_value() ? AboutPartition(std::move(s), *where) : s;
@@ -23,45 +44,24 @@ absl::Status WithPartition(absl::Status s,
 }  // namespace
 
 absl::Status AboutPartition(absl::Status status, const TopicPartition& where) {
-  status.SetPayload(kPartitionPayload,
-                    absl::Cord(absl::StrCat(where.second, "@", where.first)));
-  return status;
+  return Mark(std::move(status), kPartitionPayload, where);
 }
 
 std::optional<TopicPartition> ErrorPartition(const absl::Status& status) {
-  auto payload = status.GetPayload(kPartitionPayload);
-  if (!payload.has_value()) return std::nullopt;
-  const std::string text(*payload);
-  const size_t at = text.find('@');
-  int32_t partition = 0;
-  if (at == std::string::npos ||
-      !absl::SimpleAtoi(text.substr(0, at), &partition)) {
-    return std::nullopt;
-  }
-  return TopicPartition{text.substr(at + 1), partition};
+  return Marked(status, kPartitionPayload);
 }
 
 absl::Status HistoryGoneError(const TopicPartition& where,
                               absl::string_view detail) {
-  absl::Status s = absl::OutOfRangeError(absl::StrCat(
-      "partition ", where.second, " of ", where.first,
-      ": the broker no longer holds the next offset (", detail, ")"));
-  s.SetPayload(kGonePayload,
-               absl::Cord(absl::StrCat(where.second, "@", where.first)));
-  return s;
+  return Mark(
+      absl::OutOfRangeError(absl::StrCat(
+          "partition ", where.second, " of ", where.first,
+          ": the broker no longer holds the next offset (", detail, ")")),
+      kGonePayload, where);
 }
 
 std::optional<TopicPartition> HistoryGonePartition(const absl::Status& status) {
-  auto payload = status.GetPayload(kGonePayload);
-  if (!payload.has_value()) return std::nullopt;
-  const std::string text(*payload);
-  const size_t at = text.find('@');
-  int32_t partition = 0;
-  if (at == std::string::npos ||
-      !absl::SimpleAtoi(text.substr(0, at), &partition)) {
-    return std::nullopt;
-  }
-  return TopicPartition{text.substr(at + 1), partition};
+  return Marked(status, kGonePayload);
 }
 
 struct Consumer::Impl {

@@ -110,19 +110,8 @@ grep -q "^projection: SERVING" "$work/status.out" || fail "projection: $(head -3
 echo "plan intake and projection caught up $(( ($(date +%s%N) - load_end) / 1000000 )) ms after the load stopped"
 
 # A clean rebuild from the topics, signed in as the projection.
-rebuilt_port=$(dev_free_port)
-rebuilt=127.0.0.1:$rebuilt_port
-"$bin/projection" --port "$rebuilt_port" --data-dir "$work/rebuilt" --brokers "$CASEWORK_BROKERS" \
-  --auth-issuer "$CASEWORK_AUTH_ISSUER" --auth-hs256-secret-file "$work/var/auth/dev-hs256.secret" \
-  --kafka-config "security.protocol=SASL_PLAINTEXT,sasl.mechanisms=SCRAM-SHA-512,sasl.username=projection,fetch.wait.max.ms=20" \
-  --kafka-password-file "$cluster/secrets/projection" >"$work/rebuilt.out" 2>"$work/rebuilt.err" &
-dev_track $!
-for _ in $(seq 1 1500); do
-  CASEWORK_PROJECTION_ADDR=$rebuilt admin_status >"$work/rebuilt.status" \
-    && grep -q "^lag 0 records" "$work/rebuilt.status" && break
-  sleep 0.2
-done
-grep -q "^lag 0 records" "$work/rebuilt.status" || fail "the rebuild: $(head -3 "$work/rebuilt.status"; tail -3 "$work/rebuilt.err")"
+kafka_cluster_rebuild "$bin"
+rebuilt=$KAFKA_CLUSTER_REBUILT
 figures() {
   CASEWORK_PROJECTION_ADDR=$1 "$bin/casectl" --token "$CASEWORK_MANAGER_TOKEN" --json \
     team-scorecard team-north --from 2026-01-01 --to 2026-12-31
