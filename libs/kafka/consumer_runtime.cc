@@ -503,11 +503,13 @@ bool ConsumerRuntime::Start() {
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
   ClearProblem(Problem::kAssign);
-  // The ends now, so health knows how far behind it starts.
+  // The ends now, so health knows how far behind it starts (asked of every
+  // leader at once: one wait at most, however many partitions).
   std::map<TopicPartition, int64_t> ends;
-  for (const auto& [tp, next] : assignment) {
-    absl::StatusOr<Watermarks> w = source_->QueryWatermarks(tp);
-    if (w.ok()) ends[tp] = w->high;
+  std::vector<TopicPartition> asked;
+  for (const auto& [tp, next] : assignment) asked.push_back(tp);
+  for (auto& [tp, end] : source_->QueryEnds(asked)) {
+    if (end.ok()) ends[tp] = *end;
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
