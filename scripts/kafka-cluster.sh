@@ -204,7 +204,14 @@ log.dirs=$dir/node$n/data
 EOF
   done
   # A cluster id as Kafka makes them: a random UUID, base64url without padding.
-  cluster_id=$(python3 -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')
+  # A Kafka cluster id: 16 random bytes in URL-safe base64, never starting with "-" (the tools
+  # would take it for an option; Kafka's own Uuid.randomUuid draws again for the same reason).
+  cluster_id=$(python3 -c 'import base64, uuid
+while True:
+    u = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    if not u.startswith("-"):
+        break
+print(u)')
   local scram=()
   for u in $users; do
     scram+=(--add-scram "SCRAM-SHA-512=[name=$u,password=$(cat "$dir/secrets/$u")]")
