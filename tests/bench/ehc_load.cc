@@ -625,6 +625,30 @@ int Fail(const std::string& what, const absl::Status& s) {
   return 2;
 }
 
+// Waits (at most `settle`) until every acknowledged command was applied,
+// then prints the lags' row under `label`.
+struct CaughtUp {
+  absl::Duration drain;  // from the end of the load
+  int64_t missing = 0;   // acknowledged, never applied
+  int64_t longest = 0;   // microseconds
+};
+CaughtUp WaitAndPrintLag(LagRecorder& lag, const char* label,
+                         absl::Time load_end, absl::Duration settle) {
+  const absl::Time deadline = absl::Now() + settle;
+  while (!lag.AllApplied() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  CaughtUp out;
+  out.drain = absl::Now() - load_end;
+  std::vector<int64_t> lags = lag.Lags(&out.missing);
+  out.longest = lags.empty() ? 0 : *std::max_element(lags.begin(), lags.end());
+  std::printf("%-22s %9zu %10s %9.2f %9.2f %9.2f %7lld\n", label, lags.size(),
+              "", Percentile(lags, 0.50) / 1000.0,
+              Percentile(lags, 0.99) / 1000.0, out.longest / 1000.0,
+              static_cast<long long>(out.missing));
+  return out;
+}
+
 absl::Status Annotate(const absl::Status& s, absl::string_view what) {
   return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
 }
@@ -707,19 +731,10 @@ absl::StatusOr<bool> RunDurable(
   bool ok = r.errors == 0;
 
   // Let the projection catch up, then report the lag.
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (!lag.AllApplied() && absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  const absl::Duration drain = absl::Now() - load_end;
-  int64_t missing = 0;
-  std::vector<int64_t> lags = lag.Lags(&missing);
-  const int64_t max_lag =
-      lags.empty() ? 0 : *std::max_element(lags.begin(), lags.end());
-  std::printf("%-22s %9zu %10s %9.2f %9.2f %9.2f %7lld\n", "  projection lag",
-              lags.size(), "", Percentile(lags, 0.50) / 1000.0,
-              Percentile(lags, 0.99) / 1000.0, max_lag / 1000.0,
-              static_cast<long long>(missing));
+  const CaughtUp caught =
+      WaitAndPrintLag(lag, "  projection lag", load_end, absl::Seconds(60));
+  const absl::Duration drain = caught.drain;
+  const int64_t missing = caught.missing;
   std::printf(
       "  (lag: acknowledgement held by the client -> event applied by the "
       "projection; errors column = acknowledged commands never applied; "
@@ -874,19 +889,11 @@ int RunExternal(const Options& options) {
       absl::StrFormat("acknowledged=%d errors=%d longest_command_ms=%.0f",
                       r.acknowledged, r.errors, r.longest / 1000.0);
   if (watch) {
-    const absl::Time deadline = absl::Now() + options.settle;
-    while (!lag.AllApplied() && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(20));
-    }
-    const absl::Duration drain = absl::Now() - load_end;
-    int64_t missing = 0;
-    std::vector<int64_t> lags = lag.Lags(&missing);
-    const int64_t longest =
-        lags.empty() ? 0 : *std::max_element(lags.begin(), lags.end());
-    std::printf("%-22s %9zu %10s %9.2f %9.2f %9.2f %7lld\n", "  on the topic",
-                lags.size(), "", Percentile(lags, 0.50) / 1000.0,
-                Percentile(lags, 0.99) / 1000.0, longest / 1000.0,
-                static_cast<long long>(missing));
+    const CaughtUp caught =
+        WaitAndPrintLag(lag, "  on the topic", load_end, options.settle);
+    const absl::Duration drain = caught.drain;
+    const int64_t missing = caught.missing;
+    const int64_t longest = caught.longest;
     const TopicWatch::Figures f = watch->Take();
     std::printf(
         "  (acknowledgement -> its last event read from the topic; errors "
